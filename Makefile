@@ -1,0 +1,72 @@
+# logdeck build. `make` builds ./logdeck; `make test` runs every test;
+# `make asan` runs the same suite under ASan+UBSan; `make bench` benchmarks.
+# Missing Debian -dev packages are installed first (tests/tools/deps.sh).
+
+CC      ?= cc
+PKGS    := sqlite3 libcjson libcurl yaml-0.1 zlib ncursesw
+BUILD   ?= build
+WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -Wvla
+OPT     ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -I. -MMD -MP
+DEPSTAMP := $(BUILD)/.deps-ok
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+
+SRC_C := $(sort $(wildcard src/*.c db/*.c ui/*.c))
+LIB_C := $(filter-out src/main.c,$(SRC_C))
+LIB_O := $(LIB_C:%.c=$(BUILD)/%.o)
+MAIN_O := $(BUILD)/src/main.o
+UNIT_C := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_C := $(sort $(wildcard tests/tools/*.c tests/bench/*.c tests/fuzz/*.c))
+TOOL_BIN := $(TOOL_C:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps test asan bench fuzz demo clean
+all: logdeck
+
+deps: $(DEPSTAMP)
+$(DEPSTAMP):
+	@sh tests/tools/deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/%.o: %.c | $(DEPSTAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/liblogdeck.a: $(LIB_O)
+	rm -f $@ && ar rcs $@ $^
+
+logdeck: $(MAIN_O) $(BUILD)/liblogdeck.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/liblogdeck.a | $(DEPSTAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblogdeck.a $(PKG_LIBS) -lcmocka
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/liblogdeck.a | $(DEPSTAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblogdeck.a $(PKG_LIBS)
+
+test: logdeck $(UNIT_BIN) $(TOOL_BIN)
+	@BUILD=$(BUILD) sh tests/run.sh
+
+# Same suite, separate build tree, sanitizers on.
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	        LDFLAGS="-fsanitize=address,undefined" test
+
+bench: logdeck $(TOOL_BIN)
+	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+# libFuzzer builds of the fuzz targets (clang); `make test` replays their corpora.
+fuzz: | $(DEPSTAMP)
+	@sh tests/fuzz/build.sh
+
+demo: logdeck
+	./logdeck demo
+
+clean:
+	rm -rf build build-asan build-fuzz logdeck
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,407 @@
+/* store: opening, schema and migrations, batched ingest and totals of the
+ * SQLite store (see store.h). File checkpoints live in db/files.c, query
+ * execution in db/exec.c. */
+#include "db/store.h"
+#include "db/store_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STORE_APP_ID 0x4c474443   /* 'LGDC' in PRAGMA application_id */
+
+static const char *const schema_v1 =
+    "CREATE TABLE files("
+    " id INTEGER PRIMARY KEY, path TEXT NOT NULL, dev INTEGER, ino INTEGER,"
+    " head_hash INTEGER, head_len INTEGER, offset INTEGER NOT NULL DEFAULT 0,"
+    " tail_hash INTEGER, size INTEGER, mtime INTEGER,"
+    " records INTEGER NOT NULL DEFAULT 0, lost_lines INTEGER NOT NULL DEFAULT 0,"
+    " lost_bytes INTEGER NOT NULL DEFAULT 0, truncated INTEGER NOT NULL DEFAULT 0,"
+    " unparsed INTEGER NOT NULL DEFAULT 0, gz INTEGER NOT NULL DEFAULT 0,"
+    " state INTEGER NOT NULL DEFAULT 0, first_seen INTEGER, last_seen INTEGER);"
+    "CREATE INDEX files_inode ON files(dev, ino);"
+    "CREATE INDEX files_head ON files(head_hash, head_len);"
+    "CREATE TABLE records("
+    " id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, level INTEGER NOT NULL,"
+    " fmt INTEGER NOT NULL, file_id INTEGER NOT NULL, off INTEGER NOT NULL,"
+    " service TEXT, logger TEXT, cid TEXT, msg TEXT, duration REAL,"
+    " status INTEGER, metric TEXT, mvalue REAL, fields TEXT, raw BLOB,"
+    " flags INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX rec_ts ON records(ts);"
+    "CREATE INDEX rec_warn ON records(ts) WHERE level >= 5;"
+    "CREATE VIRTUAL TABLE rec_fts USING fts5(body, content='', detail=none,"
+    " columnsize=0);"
+    "CREATE TABLE counts(level INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value);";
+
+static int exec(struct store *s, const char *sql, struct err *e)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(e, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+int store_sqlerr(struct store *s, struct err *e, const char *what)
+{
+    int rc = sqlite3_extended_errcode(s->db);
+    if (rc == SQLITE_FULL || (rc & 0xff) == SQLITE_FULL)
+        return err_set(e, "%s: %s: the store is full (disk or size limit); "
+                       "nothing past the last commit was stored", s->path, what);
+    if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+        return err_set(e, "%s: %s: the store is corrupt (%s); it was not modified; "
+                       "move it aside to start a new one", s->path, what,
+                       sqlite3_errmsg(s->db));
+    return err_set(e, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *e)
+{
+    if (*st) {
+        sqlite3_reset(*st);
+        sqlite3_clear_bindings(*st);
+        return 0;
+    }
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+        return store_sqlerr(s, e, "preparing a statement");
+    return 0;
+}
+
+static int64_t pragma_int(struct store *s, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* mkdir -p of path's parent directory, mode 0700 for what it creates. */
+static int make_parent(const char *path, struct err *e)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+            return err_set(e, "cannot create directory %s: %s", dir, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return err_set(e, "cannot create directory %s: %s", dir, strerror(errno));
+    return 0;
+}
+
+/* A non-empty file must start with SQLite's magic; anything else is not
+ * ours and must not be touched. Returns 1 if the file is empty/missing. */
+static int check_magic(const char *path, struct err *e)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 1 : err_set(e, "cannot open store %s: %s", path, strerror(errno));
+    char hdr[16];
+    ssize_t n = read(fd, hdr, sizeof hdr);
+    close(fd);
+    if (n == 0)
+        return 1;
+    if (n != 16 || memcmp(hdr, "SQLite format 3", 16) != 0)
+        return err_set(e, "%s is not a logdeck store (not an SQLite database); "
+                       "it was left untouched", path);
+    return 0;
+}
+
+static int create_file(const char *path, struct err *e)
+{
+    if (make_parent(path, e) < 0)
+        return -1;
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return err_set(e, "cannot create store %s: %s", path, strerror(errno));
+    close(fd);
+    return 0;
+}
+
+static int migrate(struct store *s, struct err *e)
+{
+    int64_t ver = pragma_int(s, "PRAGMA user_version");
+    int64_t app = pragma_int(s, "PRAGMA application_id");
+    if (ver < 0)
+        return store_sqlerr(s, e, "reading the schema version");
+    if (ver > STORE_SCHEMA_VERSION)
+        return err_set(e, "%s has schema version %lld, newer than this logdeck "
+                       "understands (%d); upgrade logdeck; the store was not modified",
+                       s->path, (long long)ver, STORE_SCHEMA_VERSION);
+    if (ver > 0 && app != STORE_APP_ID)
+        return err_set(e, "%s is an SQLite database but not a logdeck store; "
+                       "it was left untouched", s->path);
+    if (ver == 0 && pragma_int(s, "SELECT count(*) FROM sqlite_master") > 0)
+        return err_set(e, "%s is an SQLite database but not a logdeck store; "
+                       "it was left untouched", s->path);
+    if (ver == STORE_SCHEMA_VERSION)
+        return 0;
+    if (s->mode != STORE_WRITE)
+        return err_set(e, "%s is empty: index some logs first (logdeck index PATH)", s->path);
+    char sql[4096];
+    snprintf(sql, sizeof sql, "BEGIN; %s PRAGMA application_id=%d; PRAGMA user_version=%d; COMMIT;",
+             schema_v1, STORE_APP_ID, STORE_SCHEMA_VERSION);
+    if (exec(s, sql, e) < 0) {
+        exec(s, "ROLLBACK", NULL);
+        return err_prefix(e, "creating the schema");
+    }
+    return 0;
+}
+
+static int configure(struct store *s, struct err *e)
+{
+    sqlite3_busy_timeout(s->db, 5000);
+    if (s->mode == STORE_WRITE) {
+        if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                    "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", e) < 0)
+            return -1;
+    } else if (exec(s, "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"
+                       "PRAGMA query_only=1;", e) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+struct store *store_open(const char *path, int mode, struct err *e)
+{
+    int fresh = check_magic(path, e);
+    if (fresh < 0)
+        return NULL;
+    if (fresh && mode != STORE_WRITE) {
+        err_set(e, "no store at %s: index some logs first (logdeck index PATH)", path);
+        return NULL;
+    }
+    if (fresh && create_file(path, e) < 0)
+        return NULL;
+    struct store *s = calloc(1, sizeof *s);
+    if (!s) {
+        err_set(e, "out of memory opening %s", path);
+        return NULL;
+    }
+    s->mode = mode;
+    snprintf(s->path, sizeof s->path, "%s", path);
+    int flags = mode == STORE_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        store_sqlerr(s, e, "opening");
+        store_close(s);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    if (configure(s, e) < 0 || migrate(s, e) < 0 || store_exec_init(s, e) < 0) {
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
+    if (s->in_batch)
+        store_rollback(s);
+    store_exec_fini(s);
+    for (size_t i = 0; i < sizeof s->st / sizeof s->st[0]; i++)
+        sqlite3_finalize(s->st[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+const char *store_path(const struct store *s)
+{
+    return s->path;
+}
+
+int store_begin(struct store *s, struct err *e)
+{
+    if (s->in_batch)
+        return 0;
+    if (exec(s, "BEGIN IMMEDIATE", e) < 0)
+        return -1;
+    s->in_batch = 1;
+    memset(s->batch_levels, 0, sizeof s->batch_levels);
+    return 0;
+}
+
+void store_rollback(struct store *s)
+{
+    if (!s->in_batch)
+        return;
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_batch = 0;
+}
+
+int store_in_batch(const struct store *s)
+{
+    return s->in_batch;
+}
+
+/* The FTS body: the message, then one token standing for the cid. */
+static const char *fts_body(struct store *s, const struct record *r, size_t *len)
+{
+    size_t cl = r->cid ? strlen(r->cid) : 0, need = r->msg_len + cl + 8;
+    if (need > s->ftsbuf_cap) {
+        char *nb = realloc(s->ftsbuf, need);
+        if (!nb)
+            return NULL;
+        s->ftsbuf = nb;
+        s->ftsbuf_cap = need;
+    }
+    char *p = s->ftsbuf;
+    if (r->msg_len)
+        memcpy(p, r->msg, r->msg_len);
+    p += r->msg_len;
+    if (cl) {
+        p += store_cid_token(r->cid, p);
+    }
+    *len = (size_t)(p - s->ftsbuf);
+    return s->ftsbuf;
+}
+
+size_t store_cid_token(const char *cid, char *out)
+{
+    char *p = out;
+    *p++ = ' ';
+    *p++ = 'c';
+    *p++ = 'i';
+    *p++ = 'd';
+    for (const char *c = cid; *c; c++)
+        if ((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z'))
+            *p++ = *c;
+        else if (*c >= 'A' && *c <= 'Z')
+            *p++ = (char)(*c - 'A' + 'a');
+    return (size_t)(p - out);
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+int store_add(struct store *s, int64_t file_id, const struct record *r, struct err *e)
+{
+    sqlite3_stmt *st;
+    if (store_prepare(s, &s->st[ST_INSERT], "INSERT INTO records(ts,level,fmt,file_id,off,"
+                      "service,logger,cid,msg,duration,status,metric,mvalue,fields,raw,flags)"
+                      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e) < 0)
+        return -1;
+    st = s->st[ST_INSERT];
+    sqlite3_bind_int64(st, 1, r->ts);
+    sqlite3_bind_int(st, 2, r->level);
+    sqlite3_bind_int(st, 3, r->format);
+    sqlite3_bind_int64(st, 4, file_id);
+    sqlite3_bind_int64(st, 5, r->offset);
+    bind_opt_text(st, 6, r->service);
+    bind_opt_text(st, 7, r->logger);
+    bind_opt_text(st, 8, r->cid);
+    sqlite3_bind_text(st, 9, r->msg ? r->msg : "", (int)r->msg_len, SQLITE_STATIC);
+    if (r->has_duration)
+        sqlite3_bind_double(st, 10, r->duration_ms);
+    if (r->has_status)
+        sqlite3_bind_int64(st, 11, r->status);
+    bind_opt_text(st, 12, r->metric_name);
+    if (r->has_metric)
+        sqlite3_bind_double(st, 13, r->metric_value);
+    bind_opt_text(st, 14, r->fields);
+    sqlite3_bind_blob(st, 15, r->raw ? r->raw : "", (int)r->raw_len, SQLITE_STATIC);
+    sqlite3_bind_int(st, 16, (r->ts_guessed ? 1 : 0) | (r->truncated ? 2 : 0) | (r->nlines << 8));
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return store_sqlerr(s, e, "storing a record");
+    int64_t id = sqlite3_last_insert_rowid(s->db);
+    size_t blen = 0;
+    const char *body = fts_body(s, r, &blen);
+    if (!body)
+        return err_set(e, "out of memory indexing a record");
+    if (store_prepare(s, &s->st[ST_FTS], "INSERT INTO rec_fts(rowid, body) VALUES(?, ?)", e) < 0)
+        return -1;
+    st = s->st[ST_FTS];
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, body, (int)blen, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return store_sqlerr(s, e, "indexing a record");
+    if (r->level >= 0 && r->level < LVL_COUNT)
+        s->batch_levels[r->level]++;
+    return 0;
+}
+
+int store_commit(struct store *s, struct err *e)
+{
+    if (!s->in_batch)
+        return 0;
+    for (int l = 0; l < LVL_COUNT; l++) {
+        if (!s->batch_levels[l])
+            continue;
+        if (store_prepare(s, &s->st[ST_COUNTS], "INSERT INTO counts(level, n) VALUES(?, ?) "
+                          "ON CONFLICT(level) DO UPDATE SET n = n + excluded.n", e) < 0)
+            goto fail;
+        sqlite3_bind_int(s->st[ST_COUNTS], 1, l);
+        sqlite3_bind_int64(s->st[ST_COUNTS], 2, s->batch_levels[l]);
+        if (sqlite3_step(s->st[ST_COUNTS]) != SQLITE_DONE) {
+            store_sqlerr(s, e, "updating level counts");
+            goto fail;
+        }
+    }
+    if (exec(s, "COMMIT", e) < 0)
+        goto fail;
+    s->in_batch = 0;
+    return 0;
+fail:
+    store_rollback(s);
+    return -1;
+}
+
+int store_totals(struct store *s, struct store_totals *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = NULL;
+    const char *sql =
+        "SELECT level, n FROM counts;"
+        "SELECT (SELECT min(ts) FROM records), (SELECT max(ts) FROM records),"
+        " (SELECT count(*) FROM files), (SELECT coalesce(sum(unparsed),0) FROM files),"
+        " (SELECT coalesce(sum(lost_lines),0) FROM files),"
+        " (SELECT coalesce(sum(truncated),0) FROM files);";
+    const char *tail = sql;
+    for (int q = 0; q < 2; q++) {
+        if (sqlite3_prepare_v2(s->db, tail, -1, &st, &tail) != SQLITE_OK)
+            return store_sqlerr(s, e, "reading totals");
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (q == 0) {
+                int l = sqlite3_column_int(st, 0);
+                if (l >= 0 && l < LVL_COUNT)
+                    out->by_level[l] = sqlite3_column_int64(st, 1);
+                out->records += sqlite3_column_int64(st, 1);
+            } else {
+                out->first_ts = sqlite3_column_int64(st, 0);
+                out->last_ts = sqlite3_column_int64(st, 1);
+                out->files = sqlite3_column_int64(st, 2);
+                out->unparsed = sqlite3_column_int64(st, 3);
+                out->lost_lines = sqlite3_column_int64(st, 4);
+                out->truncated = sqlite3_column_int64(st, 5);
+            }
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return store_sqlerr(s, e, "reading totals");
+    }
+    out->db_bytes = pragma_int(s, "PRAGMA page_count") * pragma_int(s, "PRAGMA page_size");
+    return 0;
+}

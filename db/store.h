@@ -1,0 +1,108 @@
+/* store: the SQLite store. The only module family that includes
+ * <sqlite3.h>. Owns the schema and its migrations (PRAGMA user_version),
+ * batched ingest of records, file checkpoints (committed in the same
+ * transaction as the records they cover), and executes query plans.
+ *
+ * Schema (version 1), for readers of db/ code:
+ *   files(id, path, dev, ino, head_hash, head_len, offset, tail_hash, size,
+ *         mtime, records, lost_lines, lost_bytes, truncated, unparsed, gz,
+ *         state, first_seen, last_seen)
+ *   records(id INTEGER PRIMARY KEY  -- insertion order
+ *           ts, level, fmt, file_id, off, service, logger, cid, msg,
+ *           duration, status, metric, mvalue, fields, raw, flags)
+ *     index rec_ts(ts); partial index rec_warn(ts) WHERE level >= 5;
+ *   rec_fts: contentless FTS5 (detail=none) over msg plus one token per
+ *     record for the cid ("cid" + the cid's letters and digits), rowid = id.
+ *     Phrases and cids are therefore matched by FTS5 then checked exactly.
+ */
+#ifndef LOGDECK_STORE_H
+#define LOGDECK_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "src/err.h"
+#include "src/plan.h"
+#include "src/record.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+enum store_mode {
+    STORE_READ = 0,     /* existing store, read-only queries */
+    STORE_WRITE = 1     /* create (mode 0600) or migrate; ingest */
+};
+
+struct store;
+
+/* Opens path. STORE_READ fails if the file does not exist. A file that is
+ * not a logdeck store, is corrupt, or has a newer schema is reported in e
+ * and never modified. */
+struct store *store_open(const char *path, int mode, struct err *e);
+void store_close(struct store *s);   /* NULL is a no-op; rolls back an open batch */
+const char *store_path(const struct store *s);
+
+/* --- files and checkpoints --------------------------------------------- */
+
+enum file_state { FILE_ACTIVE = 0, FILE_ROTATED = 1, FILE_GONE = 2 };
+
+struct store_file {
+    int64_t id;             /* 0 until added */
+    char path[4096];
+    uint64_t dev, ino;
+    uint64_t head_hash;     /* hash of the first head_len bytes */
+    int64_t head_len;
+    int64_t offset;         /* bytes of the file stored so far */
+    uint64_t tail_hash;     /* hash of the bytes just before offset */
+    int64_t size, mtime;    /* as last seen */
+    int64_t records, lost_lines, lost_bytes, truncated, unparsed;
+    int gz;                 /* 1: a gzip file; offset counts uncompressed bytes */
+    int state;              /* enum file_state */
+    int64_t first_seen, last_seen;   /* µs */
+};
+
+/* Loads every known file (caller frees *out with free()). */
+int store_files(struct store *s, struct store_file **out, size_t *n, struct err *e);
+/* Finds by (dev, ino): 1 found, 0 not found, -1 error. */
+int store_file_by_inode(struct store *s, uint64_t dev, uint64_t ino,
+                        struct store_file *out, struct err *e);
+/* Finds the most recent file whose head hash and length match: 1/0/-1. */
+int store_file_by_head(struct store *s, uint64_t head_hash, int64_t head_len,
+                       struct store_file *out, struct err *e);
+/* Inserts f (f->id is set) or, when f->id != 0, updates every column.
+ * Inside a batch it joins the batch's transaction. */
+int store_file_put(struct store *s, struct store_file *f, struct err *e);
+
+/* --- ingest -------------------------------------------------------------- */
+
+/* A batch is one write transaction: store_add() records and store_file_put()
+ * checkpoints, then store_commit(). Either all of it is stored or none. */
+int store_begin(struct store *s, struct err *e);
+int store_add(struct store *s, int64_t file_id, const struct record *r, struct err *e);
+int store_commit(struct store *s, struct err *e);
+void store_rollback(struct store *s);
+int store_in_batch(const struct store *s);
+
+/* --- reading ------------------------------------------------------------- */
+
+/* A stored record as handed to a row callback: rec's strings and file are
+ * borrowed, valid only during the callback. */
+struct store_row {
+    int64_t id;
+    int64_t file_id;
+    const char *file;       /* source path */
+    struct record rec;
+};
+typedef int (*store_row_fn)(void *ctx, const struct store_row *row);
+
+struct store_totals {
+    int64_t records;
+    int64_t by_level[LVL_COUNT];
+    int64_t unparsed;       /* records of FMT_RAW */
+    int64_t files;
+    int64_t first_ts, last_ts;   /* 0 when empty */
+    int64_t lost_lines, truncated;
+    int64_t db_bytes;
+};
+int store_totals(struct store *s, struct store_totals *out, struct err *e);
+
+#endif

@@ -1,0 +1,43 @@
+/* store_int: the store's internals shared by the db/ modules only
+ * (store.c, files.c, exec.c, ...). Nothing outside db/ includes this. */
+#ifndef LOGDECK_STORE_INT_H
+#define LOGDECK_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "db/store.h"
+
+enum store_stmt {
+    ST_INSERT, ST_FTS, ST_COUNTS,
+    ST_FILE_INODE, ST_FILE_HEAD, ST_FILE_INSERT, ST_FILE_UPDATE, ST_FILE_ALL,
+    ST_COUNT_
+};
+
+struct exec_state;   /* owned by db/exec.c */
+
+struct store {
+    sqlite3 *db;
+    int mode;
+    int in_batch;
+    char path[4096];
+    sqlite3_stmt *st[ST_COUNT_];     /* prepared lazily, finalized on close */
+    int64_t batch_levels[LVL_COUNT];
+    char *ftsbuf;
+    size_t ftsbuf_cap;
+    struct exec_state *exec;
+};
+
+/* Prepares *st once (persistent) or resets it for reuse. */
+int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *e);
+/* Fills e from the connection's last error, naming what was being done;
+ * disk-full and corruption get sentences of their own. Returns -1. */
+int store_sqlerr(struct store *s, struct err *e, const char *what);
+/* Writes " cid<letters and digits of cid, lower-cased>" into out (which
+ * must hold strlen(cid) + 5 bytes); returns the bytes written. */
+size_t store_cid_token(const char *cid, char *out);
+
+/* db/exec.c: set up / tear down query execution state (SQL functions). */
+int store_exec_init(struct store *s, struct err *e);
+void store_exec_fini(struct store *s);
+
+#endif

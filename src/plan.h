@@ -1,0 +1,73 @@
+/* plan: the compiled form of a query, a leaf type shared by src/ (which
+ * builds it from query text, see query.h) and db/ (which turns it into SQL
+ * with every value bound as a parameter). A plan owns all its memory;
+ * free it with query_free(). */
+#ifndef LOGDECK_PLAN_H
+#define LOGDECK_PLAN_H
+
+#include <stdint.h>
+
+enum pkind {
+    PK_TRUE = 0,   /* matches everything (empty query) */
+    PK_AND,        /* kids[0..nkids) all match */
+    PK_OR,         /* any kid matches */
+    PK_NOT,        /* kids[0] does not match */
+    PK_TEXT,       /* full-text on the message: word, prefix (word*) or phrase */
+    PK_CMP         /* field op value */
+};
+
+enum pfield {
+    PF_TS = 0,       /* record time, µs (since:/until:/ts>...) */
+    PF_LEVEL,        /* enum level (value.i) */
+    PF_CID,
+    PF_SERVICE,
+    PF_LOGGER,
+    PF_MSG,
+    PF_FILE,         /* source file path */
+    PF_FORMAT,       /* enum fmt (value.i) */
+    PF_DURATION,     /* duration_ms column (also `duration`) */
+    PF_STATUS,       /* status_code column (also `status`) */
+    PF_METRIC,       /* metric name column */
+    PF_MVALUE,       /* metric value column */
+    PF_JSON          /* any structured field by dotted path: see path */
+};
+
+enum pop {
+    POP_EQ = 0,      /* equality (strings case-sensitive; numbers numeric) */
+    POP_GLOB,        /* value has '*' (or '?'): glob match */
+    POP_LT, POP_LE, POP_GT, POP_GE,
+    POP_EXISTS       /* field:* : the field is present and not null */
+};
+
+enum pvtype { PV_STR = 0, PV_NUM, PV_INT };
+
+struct pnode {
+    int kind;              /* enum pkind */
+    int col;               /* 1-based column in the query text, for messages */
+    /* PK_TEXT */
+    char *text;            /* the word or phrase, unquoted */
+    int phrase;            /* 1: several words in order ("connection reset") */
+    int prefix;            /* 1: word* */
+    /* PK_CMP */
+    int field;             /* enum pfield */
+    int op;                /* enum pop */
+    char *path;            /* PF_JSON: dotted path, e.g. "process.id" */
+    int vtype;             /* enum pvtype */
+    char *s;               /* PV_STR value (also set for numbers, as typed) */
+    double num;            /* PV_NUM */
+    int64_t i;             /* PV_INT: levels, times (µs), formats */
+    /* PK_AND / PK_OR / PK_NOT */
+    struct pnode **kids;
+    int nkids;
+};
+
+struct plan {
+    struct pnode *root;    /* never NULL: PK_TRUE for an empty query */
+    /* Time bounds lifted out of a top-level AND for the index: µs, or
+     * INT64_MIN / INT64_MAX when unbounded. root still holds them too. */
+    int64_t since;
+    int64_t until;
+    char *text;            /* the query text it was compiled from */
+};
+
+#endif
