@@ -32,7 +32,7 @@ $(DEPSTAMP):
 
 $(BUILD)/%.o: %.c | $(DEPSTAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	@echo "CC $<"; $(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(BUILD)/liblogdeck.a: $(LIB_O)
 	rm -f $@ && ar rcs $@ $^

@@ -1,7 +1,107 @@
-/* main: placeholder entry point while the CLI is written. */
+/* main: parses the global options, resolves the store and config paths,
+ * and dispatches to a subcommand (cli.h). The only place that exits. */
+#include "src/cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+
+#define LOGDECK_VERSION "0.1.0"
+
+static const char usage[] =
+    "usage: logdeck [--db PATH] [--config PATH] [--theme NAME] [-v] [PATH|GLOB ...]\n"
+    "       logdeck index [--follow] [--json] PATH...\n"
+    "       logdeck query [--json] [--count] [--limit N] [--reverse] 'EXPR'\n"
+    "       logdeck trace [--json] CID\n"
+    "       logdeck stats [--json] [--by FIELD] [--since D] ['EXPR']\n"
+    "       logdeck alerts check|test|run|list ...\n"
+    "       logdeck demo\n"
+    "\n"
+    "Options:\n"
+    "  --db PATH       store (default $LOGDECK_DB, else $XDG_STATE_HOME/logdeck/logdeck.db)\n"
+    "  --config PATH   config file (default ~/.config/logdeck/config.yaml)\n"
+    "  --theme NAME    TUI theme (dark, light, solarized-dark, high-contrast, monochrome)\n"
+    "  -v              more diagnostics in the log file\n"
+    "  --help, --version\n";
+
+void cli_error(const char *cmd, const char *fmt, ...)
 {
-    puts("logdeck");
-    return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "logdeck %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static char *default_db(void)
+{
+    static char buf[4096];
+    const char *v = getenv("LOGDECK_DB");
+    if (v && *v)
+        return strcpy(buf, v) ? buf : NULL;
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg)
+        snprintf(buf, sizeof buf, "%s/logdeck/logdeck.db", xdg);
+    else
+        snprintf(buf, sizeof buf, "%s/.local/state/logdeck/logdeck.db", home ? home : ".");
+    return buf;
+}
+
+static char *default_config(void)
+{
+    static char buf[4096];
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg)
+        snprintf(buf, sizeof buf, "%s/logdeck/config.yaml", xdg);
+    else
+        snprintf(buf, sizeof buf, "%s/.config/logdeck/config.yaml", home ? home : ".");
+    return buf;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(const struct cli *, int, char **);
+} commands[] = {
+    {"index", cmd_index}, {"query", cmd_query}, {"trace", cmd_trace},
+    {"stats", cmd_stats}, {"alerts", cmd_alerts}, {"demo", cmd_demo},
+};
+
+int main(int argc, char **argv)
+{
+    struct cli c = {.argv0 = argv[0]};
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},   {"config", required_argument, NULL, 'c'},
+        {"theme", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},     {NULL, 0, NULL, 0},
+    };
+    int ch;
+    /* '+': stop at the first non-option, which is the subcommand or a path. */
+    while ((ch = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'd': c.db_path = optarg; break;
+        case 'c': c.config_path = optarg; c.config_given = 1; break;
+        case 't': c.theme = optarg; break;
+        case 'v': c.verbose++; break;
+        case 'h': fputs(usage, stdout); return 0;
+        case 'V': puts("logdeck " LOGDECK_VERSION); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (!c.db_path)
+        c.db_path = default_db();
+    if (!c.config_path)
+        c.config_path = default_config();
+    argc -= optind;
+    argv += optind;
+    if (argc > 0)
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (strcmp(argv[0], commands[i].name) == 0) {
+                optind = 1;   /* commands run their own getopt from argv[1] */
+                return commands[i].fn(&c, argc, argv);
+            }
+    optind = 1;
+    return cmd_tui(&c, argc, argv);
 }
