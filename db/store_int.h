@@ -25,6 +25,8 @@ struct store {
     char *ftsbuf;
     size_t ftsbuf_cap;
     struct exec_state *exec;
+    struct wal_ckpt *wal;            /* writer only: db/wal.c */
+    int wal_frames;                  /* frames in the WAL after the last commit */
 };
 
 /* Prepares *st once (persistent) or resets it for reuse. */
@@ -35,6 +37,12 @@ int store_sqlerr(struct store *s, struct err *e, const char *what);
 /* Writes " cid<letters and digits of cid, lower-cased>" into out (which
  * must hold strlen(cid) + 5 bytes); returns the bytes written. */
 size_t store_cid_token(const char *cid, char *out);
+
+/* db/wal.c: the background WAL checkpointer of a writer store. */
+int store_wal_start(struct store *s, struct err *e);
+void store_wal_kick(struct store *s);   /* after a commit */
+void store_wal_before_batch(struct store *s);
+void store_wal_stop(struct store *s);
 
 /* db/exec.c: set up / tear down query execution state (SQL functions). */
 int store_exec_init(struct store *s, struct err *e);
