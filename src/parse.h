@@ -8,7 +8,26 @@
  * record's first line arrives or parse_flush() is called.
  *
  * Completed records are handed to the emit callback; the record and every
- * string it points to are borrowed and valid only during the callback. */
+ * string it points to are borrowed and valid only during the callback.
+ *
+ * Grouping: a Python or loguru text record takes every following line that
+ * is not a record header (traceback frames, "ValueError: x", prose printed
+ * to the same file). A bare "Traceback (most recent call last):" with no
+ * record pending starts a raw group of level error that takes indented
+ * lines, "SomeError: msg" lines and the chained-exception markers; its msg
+ * becomes the last exception line. JSON, logfmt, syslog and raw lines are
+ * single-line records, emitted at once. A group longer than
+ * max_group_lines/max_group_bytes is emitted and continued in a new raw
+ * group carrying its time, level, cid, service and logger.
+ *
+ * Blank lines: inside a group they are kept in raw and counted in nlines
+ * (tracebacks contain them); with no group pending they carry nothing and
+ * are skipped, not counted as records.
+ *
+ * Lines that parse as nothing are FMT_RAW records (level unknown, msg =
+ * the line, ts = the time read, ts_guessed = 1), never dropped. raw is
+ * always the exact bytes (invalid UTF-8, NUL bytes and escape sequences
+ * included); text formats are parsed with ANSI colour sequences removed. */
 #ifndef LOGDECK_PARSE_H
 #define LOGDECK_PARSE_H
 
@@ -44,7 +63,9 @@ void parse_free(struct parser *p);   /* NULL is a no-op */
  * starts at byte offset off of the file; now_us is the time it was read
  * (used when the record has no time). May emit 0, 1 or 2 records.
  * truncated: 1 if the caller cut the line at its length limit.
- * Returns 0, or the emit callback's non-zero value. */
+ * Returns 0, or the emit callback's non-zero value. When emitting the
+ * pending group returns non-zero, the pushed line is not consumed (push it
+ * again to resume). */
 int parse_push(struct parser *p, const char *line, size_t len, int64_t off,
                int truncated, int64_t now_us, parse_emit_fn emit, void *ctx);
 
@@ -55,11 +76,14 @@ int parse_flush(struct parser *p, parse_emit_fn emit, void *ctx);
  * A checkpoint must never be saved beyond it. */
 int64_t parse_pending_offset(const struct parser *p);
 
-/* The detected (or forced) format of the file so far: enum fmt. */
+/* The detected (or forced) format of the file so far: enum fmt. The most
+ * frequent format among the first 1000 non-blank lines (FMT_RAW if none
+ * parsed), FMT_AUTO before any line. */
 int parse_format(const struct parser *p);
 
 /* Parses a single standalone line into a record without grouping; for
- * tests, fuzzing and `logdeck` internals. Same borrowing rule via emit. */
+ * tests, fuzzing and `logdeck` internals. Same borrowing rule via emit.
+ * opts may be NULL. A blank line emits nothing. Returns -1 on bad opts. */
 int parse_line(const struct parse_opts *opts, const char *line, size_t len,
                int64_t now_us, parse_emit_fn emit, void *ctx);
 

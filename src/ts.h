@@ -35,6 +35,10 @@ char *ts_format_short(int64_t us, int utc, char buf[32]);
 /* "90s", "15m", "2h", "7d", "1w", "500ms", "1h30m" -> µs. Returns -1 if bad. */
 int ts_parse_duration(const char *s, int64_t *out);
 
+/* Forgets the cached local-zone offsets (kept per wall-clock hour, per
+ * thread). Call after changing TZ and calling tzset(). */
+void ts_tz_reset(void);
+
 /* Current time, µs. */
 int64_t ts_now(void);
 
