@@ -22,8 +22,11 @@ UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_C := $(sort $(wildcard tests/tools/*.c tests/bench/*.c tests/fuzz/*.c))
 TOOL_BIN := $(TOOL_C:tests/%.c=$(BUILD)/tests/%)
 
+# The sanitizer build keeps its own binary so ./logdeck stays the normal one.
+BIN     := $(if $(filter build,$(BUILD)),logdeck,$(BUILD)/logdeck)
+
 .PHONY: all deps test asan bench fuzz demo clean
-all: logdeck
+all: $(BIN)
 
 deps: $(DEPSTAMP)
 $(DEPSTAMP):
@@ -37,7 +40,8 @@ $(BUILD)/%.o: %.c | $(DEPSTAMP)
 $(BUILD)/liblogdeck.a: $(LIB_O)
 	rm -f $@ && ar rcs $@ $^
 
-logdeck: $(MAIN_O) $(BUILD)/liblogdeck.a
+$(BIN): $(MAIN_O) $(BUILD)/liblogdeck.a
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/liblogdeck.a | $(DEPSTAMP)
@@ -48,22 +52,22 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/liblogdeck.a | $(DEPSTAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblogdeck.a $(PKG_LIBS)
 
-test: logdeck $(UNIT_BIN) $(TOOL_BIN)
-	@BUILD=$(BUILD) sh tests/run.sh
+test: $(BIN) $(UNIT_BIN) $(TOOL_BIN)
+	@BUILD=$(BUILD) LOGDECK=$(abspath $(BIN)) sh tests/run.sh
 
 # Same suite, separate build tree, sanitizers on.
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	        LDFLAGS="-fsanitize=address,undefined" test
 
-bench: logdeck $(TOOL_BIN)
+bench: $(BIN) $(TOOL_BIN)
 	@BUILD=$(BUILD) sh tests/bench/run.sh
 
 # libFuzzer builds of the fuzz targets (clang); `make test` replays their corpora.
 fuzz: | $(DEPSTAMP)
 	@sh tests/fuzz/build.sh
 
-demo: logdeck
+demo: $(BIN)
 	./logdeck demo
 
 clean:

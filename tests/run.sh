@@ -6,7 +6,7 @@
 set -u
 BUILD=${BUILD:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-export LOGDECK="$ROOT/logdeck" BUILD_DIR="$ROOT/$BUILD" ROOT
+export LOGDECK="${LOGDECK:-$ROOT/logdeck}" BUILD_DIR="$ROOT/$BUILD" ROOT
 export CMOCKA_MESSAGE_OUTPUT=stdout
 pass=0; fail=0; failed_files=""
 out=$(mktemp); trap 'rm -f "$out"' EXIT
