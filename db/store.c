@@ -3,6 +3,7 @@
  * execution in db/exec.c. */
 #include "db/store.h"
 #include "db/store_int.h"
+#include "db/alerts_db.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -157,16 +158,23 @@ static int64_t validate(struct store *s, struct err *e)
     return ver;
 }
 
+/* Brings the schema from version ver to STORE_SCHEMA_VERSION in one
+ * transaction: every step or none. A reader never migrates. */
 static int migrate(struct store *s, int64_t ver, struct err *e)
 {
     if (ver == STORE_SCHEMA_VERSION)
         return 0;
-    char sql[4096];
-    snprintf(sql, sizeof sql, "BEGIN; %s PRAGMA application_id=%d; PRAGMA user_version=%d; COMMIT;",
-             schema_v1, STORE_APP_ID, STORE_SCHEMA_VERSION);
-    if (exec(s, sql, e) < 0) {
+    if (s->mode != STORE_WRITE)
+        return err_set(e, "%s has schema version %lld; open it once with a writer "
+                       "(logdeck index) to upgrade it", s->path, (long long)ver);
+    char tail[128];
+    snprintf(tail, sizeof tail, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
+             STORE_APP_ID, STORE_SCHEMA_VERSION);
+    if (exec(s, "BEGIN", e) < 0 || (ver < 1 && exec(s, schema_v1, e) < 0) ||
+        (ver < 2 && exec(s, alerts_db_schema_sql(), e) < 0) || exec(s, tail, e) < 0 ||
+        exec(s, "COMMIT", e) < 0) {
         exec(s, "ROLLBACK", NULL);
-        return err_prefix(e, "creating the schema");
+        return err_prefix(e, "upgrading the schema from version %lld", (long long)ver);
     }
     return 0;
 }

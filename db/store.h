@@ -25,7 +25,7 @@
 #include "src/plan.h"
 #include "src/record.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2   /* 2: alert tables (db/alerts_db.c) */
 
 enum store_mode {
     STORE_READ = 0,     /* existing store, read-only queries */
@@ -104,5 +104,55 @@ struct store_totals {
     int64_t db_bytes;
 };
 int store_totals(struct store *s, struct store_totals *out, struct err *e);
+
+
+/* --- follower support (db/follow_db.c) ------------------------------------ */
+
+/* Finds a files row by id: 1 found, 0 not, -1 error. */
+int store_file_by_id(struct store *s, int64_t id, struct store_file *out, struct err *e);
+/* Calls fn for every files row's (id, head_hash, head_len); stops early
+ * and returns -1 when fn returns non-zero. */
+typedef int (*store_head_fn)(void *ctx, int64_t id, uint64_t head_hash, int64_t head_len);
+int store_file_heads(struct store *s, store_head_fn fn, void *ctx, struct err *e);
+
+/* Per-file counters for status views (index --follow, the TUI). path is
+ * borrowed, valid during the callback only. lag = size - offset: bytes
+ * seen in the file but not stored yet (as of the last commit). */
+struct store_file_status {
+    int64_t id;
+    const char *path;
+    int state;              /* enum file_state */
+    int gz;
+    int64_t records, lost_lines, lost_bytes, truncated, unparsed;
+    int64_t offset, size, lag, last_seen;
+};
+typedef int (*store_status_fn)(void *ctx, const struct store_file_status *f);
+/* Rows in id order; active_only: only FILE_ACTIVE rows and rows with losses. */
+int store_file_status(struct store *s, int active_only, store_status_fn fn, void *ctx,
+                      struct err *e);
+
+/* Hard limit on the store's size in pages (PRAGMA max_page_count), to
+ * simulate a full disk; 0 lifts it. */
+int store_set_max_pages(struct store *s, int64_t pages, struct err *e);
+/* Bytes of the store in use (pages in use * page size). */
+int64_t store_used_bytes(struct store *s);
+
+/* --- retention (db/retention.c) --------------------------------------------- */
+
+/* Deletes at most max_rows records older than their level's keep time
+ * (keep_us[level] > 0; 0 keeps forever), oldest first, with their FTS rows
+ * and level counts, in one transaction. Returns the rows deleted or -1. */
+int64_t store_retention_step(struct store *s, const int64_t keep_us[LVL_COUNT], int64_t now_us,
+                             int max_rows, struct err *e);
+/* While the store uses more than max_bytes, deletes at most max_rows of the
+ * oldest records (below warning first). Returns rows deleted or -1. */
+int64_t store_size_step(struct store *s, int64_t max_bytes, int max_rows, struct err *e);
+
+/* --- dump (db/dump.c) --------------------------------------------------------- */
+
+/* Every record with id > after_id in id order, with its file's path
+ * (rec strings borrowed during the callback). Returns rows or -1. */
+int64_t store_dump(struct store *s, int64_t after_id, store_row_fn fn, void *ctx,
+                   struct err *e);
 
 #endif

@@ -20,11 +20,17 @@ awk 'BEGIN { for (i = 0; i < 500; i++) {
   svc = (i % 3 == 0) ? "worker" : "api";
   printf "{\"timestamp\": \"TS\", \"level\": \"%s\", \"service\": \"%s\", \"path\": \"/api/v%d\", \"event\": \"request done\", \"duration_ms\": %d, \"status_code\": %d}\n", lvl, svc, i % 10, (i * 37) % 999 + 1, lvl == "error" ? 500 : 200 } }' > "$T/block"
 
-writer() { # appends RATE lines/s in 10 batches per second
-  local per=$((RATE / 10)) reps=$(( RATE / 10 / 500 )); [ $reps -lt 1 ] && reps=1
+writer() { # appends RATE lines/s, in batches every ~100 ms, catching up on drift
+  local start written=0 due ts
+  start=$(date +%s%N)
   while :; do
-    ts=$(date -u +%Y-%m-%dT%H:%M:%S.%6NZ)
-    for _ in $(seq $reps); do sed "s/TS/$ts/" "$T/block"; done | head -n $per >> "$T/app.log"
+    due=$(( ($(date +%s%N) - start) / 1000 * RATE / 1000000 - written ))
+    if [ "$due" -gt 0 ]; then
+      ts=$(date -u +%Y-%m-%dT%H:%M:%S.%6NZ)
+      for _ in $(seq $(( (due + 499) / 500 ))); do sed "s/TS/$ts/" "$T/block"; done |
+        head -n "$due" >> "$T/app.log"
+      written=$((written + due))
+    fi
     sleep 0.1
   done
 }
