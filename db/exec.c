@@ -1,14 +1,402 @@
-/* exec: query plan execution (placeholder until the query engine lands). */
-#include "db/store_int.h"
+/* exec: the store's read API (db/exec.h): pages of rows with keyset
+ * pagination, counts, traces and the aggregation scan, on top of the SQL
+ * that exec_sql.c builds from a plan. Also sets up, per connection, the
+ * SQL functions (exec_fn.c) and FTS5's tokenizer used to split query words
+ * exactly as rec_fts does. */
+#include "db/exec_int.h"
+#include "src/record.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ROW_COLS "r.id, r.file_id, f.path, r.ts, r.level, r.fmt, r.off, r.service, " \
+                 "r.logger, r.cid, r.msg, r.duration, r.status, r.metric, r.mvalue, "  \
+                 "r.fields, r.raw, r.flags"
+#define ROW_FROM " FROM records r LEFT JOIN files f ON f.id = r.file_id"
+
+static fts5_api *fts5_api_of(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+        sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return api;
+}
 
 int store_exec_init(struct store *s, struct err *e)
 {
-    (void)s;
-    (void)e;
-    return 0;
+    struct exec_state *x = calloc(1, sizeof *x);
+    if (!x)
+        return err_set(e, "out of memory opening %s", s->path);
+    s->exec = x;
+    /* Without FTS5's tokenizer words are split on ASCII punctuation, which
+     * matches unicode61 for ASCII text. */
+    x->fts = fts5_api_of(s->db);
+    void *ud = NULL;
+    if (x->fts && x->fts->xFindTokenizer(x->fts, "unicode61", &ud, &x->tok) == SQLITE_OK &&
+        x->tok.xCreate(ud, NULL, 0, &x->tokinst) != SQLITE_OK)
+        x->tokinst = NULL;
+    return exec_fn_register(s->db, x, e);
 }
 
 void store_exec_fini(struct store *s)
 {
-    (void)s;
+    if (!s || !s->exec)
+        return;
+    if (s->exec->tokinst)
+        s->exec->tok.xDelete(s->exec->tokinst);
+    free(s->exec);
+    s->exec = NULL;
+}
+
+void store_exec_mmap(struct store *s, int64_t bytes)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA mmap_size=%lld", (long long)bytes);
+    sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Reads one ROW_COLS row; strings are borrowed from st. */
+static void read_row(sqlite3_stmt *st, struct store_row *row)
+{
+    memset(row, 0, sizeof *row);
+    struct record *r = &row->rec;
+    row->id = sqlite3_column_int64(st, 0);
+    row->file_id = sqlite3_column_int64(st, 1);
+    row->file = col_text(st, 2) ? col_text(st, 2) : "";
+    r->ts = sqlite3_column_int64(st, 3);
+    r->level = sqlite3_column_int(st, 4);
+    r->format = sqlite3_column_int(st, 5);
+    r->offset = sqlite3_column_int64(st, 6);
+    r->service = col_text(st, 7);
+    r->logger = col_text(st, 8);
+    r->cid = col_text(st, 9);
+    r->msg = col_text(st, 10);
+    r->msg_len = (size_t)sqlite3_column_bytes(st, 10);
+    if (!r->msg)
+        r->msg = "";
+    if ((r->has_duration = sqlite3_column_type(st, 11) != SQLITE_NULL))
+        r->duration_ms = sqlite3_column_double(st, 11);
+    if ((r->has_status = sqlite3_column_type(st, 12) != SQLITE_NULL))
+        r->status = sqlite3_column_int64(st, 12);
+    r->metric_name = col_text(st, 13);
+    if ((r->has_metric = sqlite3_column_type(st, 14) != SQLITE_NULL))
+        r->metric_value = sqlite3_column_double(st, 14);
+    r->fields = col_text(st, 15);
+    r->raw = sqlite3_column_blob(st, 16);
+    r->raw_len = (size_t)sqlite3_column_bytes(st, 16);
+    if (!r->raw)
+        r->raw = "";
+    int flags = sqlite3_column_int(st, 17);
+    r->ts_guessed = flags & 1;
+    r->truncated = (flags >> 1) & 1;
+    r->nlines = flags >> 8;
+    if (r->nlines < 1)
+        r->nlines = 1;
+}
+
+/* Steps st, handing rows to cb; returns rows delivered or -1. */
+static int run_rows(struct store *s, sqlite3_stmt *st, store_row_fn cb, void *ctx,
+                    struct err *e)
+{
+    int n = 0, rc;
+    struct store_row row;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_row(st, &row);
+        n++;
+        if (cb && cb(ctx, &row))
+            return n;
+    }
+    if (rc != SQLITE_DONE)
+        return store_sqlerr(s, e, "reading records");
+    return n;
+}
+
+/* The keyset cursor, the extra bounds, the order and the limit of a page,
+ * on records aliased as a. */
+static void page_tail(struct sqlb *b, const struct store_page *pg, const char *a)
+{
+    const char *cmp = pg->oldest_first ? ">" : "<";
+    if (pg->since) {
+        sqlb_add(b, " AND %s.ts >= ", a);
+        sqlb_int(b, pg->since);
+    }
+    if (pg->until) {
+        sqlb_add(b, " AND %s.ts <= ", a);
+        sqlb_int(b, pg->until);
+    }
+    if (pg->has_cursor) {
+        sqlb_add(b, " AND %s.ts %s= ", a, cmp);
+        sqlb_int(b, pg->cursor_ts);
+        sqlb_add(b, " AND (%s.ts %s ", a, cmp);
+        sqlb_int(b, pg->cursor_ts);
+        sqlb_add(b, " OR %s.id %s ", a, cmp);
+        sqlb_int(b, pg->cursor_id);
+        sqlb_add(b, ")");
+    }
+    sqlb_add(b, pg->oldest_first ? " ORDER BY %s.ts, %s.id" : " ORDER BY %s.ts DESC, %s.id DESC",
+             a, a);
+    if (pg->limit > 0) {
+        sqlb_add(b, " LIMIT ");
+        sqlb_int(b, pg->limit);
+    }
+}
+
+/* The word of a plan that is one plain word, optionally AND-ed with time
+ * comparisons; NULL otherwise. */
+static const struct pnode *lone_word(const struct pnode *n)
+{
+    if (n->kind == PK_TEXT)
+        return n->phrase ? NULL : n;
+    if (n->kind != PK_AND)
+        return NULL;
+    const struct pnode *w = NULL;
+    for (int i = 0; i < n->nkids; i++) {
+        const struct pnode *k = n->kids[i];
+        if (k->kind == PK_TEXT && !k->phrase && !w)
+            w = k;
+        else if (!(k->kind == PK_CMP && k->field == PF_TS && k->vtype == PV_INT &&
+                   k->op >= POP_LT && k->op <= POP_GE))
+            return NULL;
+    }
+    return w;
+}
+
+/* A page of one word with some thousands of matches: list the matches,
+ * then walk the covering index rec_ts(ts, rowid) newest first keeping the
+ * listed ids, so that only the page's rows are read from the table.
+ * Returns 1 if written, 0 if another plan suits better. */
+static int build_word_page(struct sqlb *b, const struct plan *p, const struct store_page *pg)
+{
+    static const char *const ops[] = {"=", "", "<", "<=", ">", ">="};
+    const struct pnode *w = lone_word(p->root);
+    char *expr = w ? exec_fts_expr(b->st, w->text, w->prefix) : NULL;
+    if (!expr || !*expr || exec_fts_choice(b, expr) != EXEC_FTS_SOME) {
+        free(expr);
+        return 0;
+    }
+    sqlb_add(b, "SELECT " ROW_COLS ROW_FROM " WHERE r.id IN (SELECT r2.id FROM records r2 "
+                "INDEXED BY rec_ts WHERE +r2.id IN (SELECT rowid FROM rec_fts WHERE rec_fts "
+                "MATCH ");
+    sqlb_text(b, expr, 1);
+    sqlb_add(b, ")");
+    for (int i = 0; p->root->kind == PK_AND && i < p->root->nkids; i++) {
+        const struct pnode *k = p->root->kids[i];
+        if (k->kind == PK_CMP) {
+            sqlb_add(b, " AND r2.ts %s ", ops[k->op]);
+            sqlb_int(b, k->i);
+        }
+    }
+    page_tail(b, pg, "r2");
+    sqlb_add(b, pg->oldest_first ? ") ORDER BY r.ts, r.id" : ") ORDER BY r.ts DESC, r.id DESC");
+    return 1;
+}
+
+static int build_page(struct sqlb *b, const struct plan *p, const struct store_page *pg)
+{
+    if (pg->limit > 0 && build_word_page(b, p, pg))
+        return 0;
+    sqlb_add(b, "SELECT " ROW_COLS ROW_FROM " WHERE ");
+    if (sqlb_cond(b, p->root) < 0)
+        return -1;
+    page_tail(b, pg, "r");
+    return 0;
+}
+
+int store_query(struct store *s, const struct plan *p, const struct store_page *pg,
+                store_row_fn cb, void *ctx, struct err *e)
+{
+    struct store_page none = {0};
+    struct sqlb b;
+    sqlite3_stmt *st = NULL;
+    sqlb_init(&b, s, FTS_AUTO, e);
+    b.limit = pg ? pg->limit : 0;
+    int n = -1;
+    if (build_page(&b, p, pg ? pg : &none) == 0 && sqlb_prepare(&b, &st) == 0)
+        n = run_rows(s, st, cb, ctx, e);
+    sqlite3_finalize(st);
+    sqlb_fini(&b);
+    return n;
+}
+
+static int count_sql(struct store *s, struct sqlb *b, int64_t *out, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlb_prepare(b, &st) == 0) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            *out = sqlite3_column_int64(st, 0);
+            rc = 0;
+        } else {
+            store_sqlerr(s, e, "counting records");
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The cheap forms: everything or one level comparison from the per-level
+ * counts table; a plain word straight from the FTS index. 1 if handled. */
+static int count_fast(struct sqlb *b, const struct pnode *n)
+{
+    if (n->kind == PK_TRUE) {
+        sqlb_add(b, "SELECT coalesce(sum(n), 0) FROM counts");
+        return 1;
+    }
+    if (n->kind == PK_CMP && n->field == PF_LEVEL && n->vtype == PV_INT &&
+        n->op != POP_GLOB && n->op != POP_EXISTS) {
+        static const char *const ops[] = {"=", "", "<", "<=", ">", ">="};
+        sqlb_add(b, "SELECT coalesce(sum(n), 0) FROM counts WHERE level %s ", ops[n->op]);
+        sqlb_int(b, n->i);
+        return 1;
+    }
+    if (n->kind == PK_TEXT && !n->phrase) {
+        char *expr = exec_fts_expr(b->st, n->text, n->prefix);
+        if (!expr || !*expr) {
+            free(expr);
+            return 0;
+        }
+        sqlb_add(b, "SELECT count(*) FROM rec_fts WHERE rec_fts MATCH ");
+        sqlb_text(b, expr, 1);
+        return 1;
+    }
+    return 0;
+}
+
+int store_count(struct store *s, const struct plan *p, int64_t since, int64_t until,
+                int64_t *out, struct err *e)
+{
+    struct sqlb b;
+    *out = 0;
+    sqlb_init(&b, s, FTS_IN, e);
+    int rc = -1;
+    if (since || until || !count_fast(&b, p->root)) {
+        sqlb_fini(&b);
+        sqlb_init(&b, s, FTS_IN, e);
+        sqlb_add(&b, "SELECT count(*) FROM records r WHERE ");
+        if (sqlb_cond(&b, p->root) < 0)
+            goto out;
+        sqlb_bounds(&b, since, until);
+    }
+    rc = count_sql(s, &b, out, e);
+out:
+    sqlb_fini(&b);
+    return rc;
+}
+
+int store_trace(struct store *s, const char *cid, store_row_fn cb, void *ctx, struct err *e)
+{
+    struct pnode n = {.kind = PK_CMP, .field = PF_CID, .op = POP_EQ, .vtype = PV_STR,
+                      .s = (char *)cid};
+    struct sqlb b;
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    sqlb_init(&b, s, FTS_IN, e);
+    sqlb_add(&b, "SELECT " ROW_COLS ROW_FROM " WHERE ");
+    sqlb_cond(&b, &n);
+    sqlb_add(&b, " ORDER BY r.ts, r.id");
+    if (sqlb_prepare(&b, &st) == 0)
+        rc = run_rows(s, st, cb, ctx, e);
+    sqlite3_finalize(st);
+    sqlb_fini(&b);
+    return rc;
+}
+
+static int build_scan(struct sqlb *b, const struct plan *p, const struct store_scan_spec *sp)
+{
+    sqlb_add(b, "SELECT r.ts, r.level, ");
+    sqlb_field(b, sp->value_field, sp->value_path, 1);
+    sqlb_add(b, ", r.status, ");
+    sqlb_field(b, sp->group_field, sp->group_path, 0);
+    sqlb_add(b, ", r.metric, r.mvalue, CASE WHEN r.level >= ");
+    sqlb_int(b, sp->msg_min_level);
+    sqlb_add(b, " THEN r.msg END FROM records r WHERE ");
+    if (sqlb_cond(b, p->root) < 0)
+        return -1;
+    sqlb_bounds(b, sp->since, sp->until);
+    return 0;
+}
+
+static void read_scan_row(sqlite3_stmt *st, struct store_scan_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->ts = sqlite3_column_int64(st, 0);
+    r->level = sqlite3_column_int(st, 1);
+    if ((r->has_value = sqlite3_column_type(st, 2) != SQLITE_NULL))
+        r->value = sqlite3_column_double(st, 2);
+    if ((r->has_status = sqlite3_column_type(st, 3) != SQLITE_NULL))
+        r->status = sqlite3_column_int64(st, 3);
+    if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+        r->group = col_text(st, 4);
+        r->group_len = (size_t)sqlite3_column_bytes(st, 4);
+    }
+    r->metric = col_text(st, 5);
+    if ((r->has_mvalue = sqlite3_column_type(st, 6) != SQLITE_NULL))
+        r->mvalue = sqlite3_column_double(st, 6);
+    if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
+        r->msg = col_text(st, 7);
+        r->msg_len = (size_t)sqlite3_column_bytes(st, 7);
+    }
+}
+
+int64_t store_scan(struct store *s, const struct plan *p, const struct store_scan_spec *spec,
+                   store_scan_fn cb, void *ctx, struct err *e)
+{
+    struct store_scan_spec none = {.value_field = -1, .group_field = -1,
+                                   .msg_min_level = LVL_COUNT};
+    struct sqlb b;
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+    sqlb_init(&b, s, FTS_IN, e);
+    if (build_scan(&b, p, spec ? spec : &none) == 0 && sqlb_prepare(&b, &st) == 0) {
+        struct store_scan_row r;
+        int rc;
+        n = 0;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            read_scan_row(st, &r);
+            n++;
+            if (cb && cb(ctx, &r))
+                break;
+        }
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            n = store_sqlerr(s, e, "scanning records");
+    }
+    sqlite3_finalize(st);
+    sqlb_fini(&b);
+    return n;
+}
+
+int store_explain(struct store *s, const struct plan *p, const struct store_page *pg,
+                  char *buf, size_t cap, struct err *e)
+{
+    struct store_page none = {0};
+    struct sqlb b;
+    sqlite3_stmt *st = NULL;
+    size_t len = 0;
+    int rc = -1;
+    if (cap)
+        buf[0] = '\0';
+    sqlb_init(&b, s, FTS_AUTO, e);
+    b.limit = pg ? pg->limit : 0;
+    sqlb_add(&b, "EXPLAIN QUERY PLAN ");
+    if (build_page(&b, p, pg ? pg : &none) == 0 && sqlb_prepare(&b, &st) == 0) {
+        len += (size_t)snprintf(buf, cap, "%s\n", b.sql + 19);
+        while (sqlite3_step(st) == SQLITE_ROW && len < cap)
+            len += (size_t)snprintf(buf + len, cap - len, "%d %d %s\n",
+                                    sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
+                                    col_text(st, 3) ? col_text(st, 3) : "");
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    sqlb_fini(&b);
+    return rc;
 }

@@ -1,0 +1,97 @@
+/* exec: the read API of the store. Executes a compiled query plan
+ * (src/plan.h) as SQL with every value bound as a parameter, and offers
+ * the primitives the trace and stats modules (and through them the TUI and
+ * the alert engine) are built on: keyset-paginated pages of rows, counts,
+ * one correlation id's rows, and a single-pass scan of the aggregation
+ * columns. Nothing here prints; rows are handed to callbacks and are
+ * borrowed, valid only during the callback (struct store_row, store.h).
+ *
+ * Works on STORE_READ and STORE_WRITE stores; a reader sees the last
+ * committed state (WAL) while a writer ingests. */
+#ifndef LOGDECK_EXEC_H
+#define LOGDECK_EXEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/store.h"
+#include "src/err.h"
+#include "src/plan.h"
+
+/* A page request. Zero-initialised it means: newest first, no cursor, no
+ * limit, no extra time bounds. Rows are ordered by (ts, id): newest first
+ * is ts DESC, id DESC; oldest_first is ts ASC, id ASC. With has_cursor the
+ * page starts strictly after the row (cursor_ts, cursor_id) in that order:
+ * pass the last row of the previous page to get the next one (keyset
+ * pagination: no OFFSET, no duplicates, no gaps). */
+struct store_page {
+    int limit;              /* rows at most; <= 0: no limit */
+    int oldest_first;
+    int has_cursor;
+    int64_t cursor_ts, cursor_id;
+    int64_t since, until;   /* extra inclusive ts bounds (µs); 0 = unbounded */
+};
+
+/* Calls cb for each matching row in page order until the limit or until
+ * cb returns non-zero (which stops early and is not an error). Returns
+ * the number of rows delivered, or -1 with e filled. */
+int store_query(struct store *s, const struct plan *p, const struct store_page *pg,
+                store_row_fn cb, void *ctx, struct err *e);
+
+/* Number of records matching p within [since, until] (0 = unbounded). */
+int store_count(struct store *s, const struct plan *p, int64_t since, int64_t until,
+                int64_t *out, struct err *e);
+
+/* Every record whose cid equals cid (ASCII case-insensitive), oldest first.
+ * Returns the number of rows, or -1. */
+int store_trace(struct store *s, const char *cid, store_row_fn cb, void *ctx, struct err *e);
+
+/* --- aggregation scan ------------------------------------------------------ */
+
+/* What store_scan() reads besides ts/level/status/metric. A field is an enum
+ * pfield (path for PF_JSON), or -1 for none. */
+struct store_scan_spec {
+    int value_field;        /* numeric value per row, e.g. PF_DURATION; -1 none */
+    const char *value_path;
+    int group_field;        /* group key per row (text), e.g. PF_SERVICE; -1 none */
+    const char *group_path;
+    int msg_min_level;      /* msg is read for rows at or above this level */
+    int64_t since, until;   /* extra inclusive ts bounds; 0 = unbounded */
+};
+
+/* One scanned row; strings borrowed, valid only during the callback. */
+struct store_scan_row {
+    int64_t ts;
+    int level;
+    int has_value;
+    double value;
+    int has_status;
+    int64_t status;
+    const char *group;      /* NULL when the row has no such field */
+    size_t group_len;
+    const char *metric;     /* metric name or NULL */
+    int has_mvalue;
+    double mvalue;
+    const char *msg;        /* only when level >= msg_min_level, else NULL */
+    size_t msg_len;
+};
+typedef int (*store_scan_fn)(void *ctx, const struct store_scan_row *r);
+
+/* One pass over every record matching p (in no particular order), so that
+ * stats of any kind cost one read of the matching rows. Returns the number
+ * of rows scanned or -1. cb returning non-zero stops the scan. */
+int64_t store_scan(struct store *s, const struct plan *p, const struct store_scan_spec *spec,
+                   store_scan_fn cb, void *ctx, struct err *e);
+
+/* For one-shot commands (query, trace, stats): maps up to bytes of the store
+ * file (PRAGMA mmap_size) so that a process starting cold reads pages without
+ * a system call each. Not for long-lived processes such as the TUI: mapped
+ * pages count as resident memory. Errors are ignored (it only tunes). */
+void store_exec_mmap(struct store *s, int64_t bytes);
+
+/* Writes the SQL and the EXPLAIN QUERY PLAN lines the first page of p would
+ * use into buf (for tests, benchmarks and `query --explain`). */
+int store_explain(struct store *s, const struct plan *p, const struct store_page *pg,
+                  char *buf, size_t cap, struct err *e);
+
+#endif

@@ -1,0 +1,353 @@
+/* exec_fn: SQL functions registered on every store connection, used by the
+ * SQL that db/exec_sql.c generates. All are tolerant: malformed JSON or odd
+ * types yield NULL, never an SQL error.
+ *   ld_field(fmt, raw, fields, path)     structured field by dotted path:
+ *       TEXT (strings, 'true'/'false', objects/arrays as JSON), INTEGER or
+ *       REAL (numbers), NULL (absent or null). FMT_JSON records are read from
+ *       raw, the others from the fields column. Resolves nested objects
+ *       {"process":{"id":1}} and dotted literal keys {"log.level":..}.
+ *   ld_fieldnum(fmt, raw, fields, path)  the same as a REAL, numeric strings
+ *       converted; NULL when not a number.
+ *   ld_contains(text, needle)            1 if needle occurs in text, ASCII
+ *       case-insensitively (the exact check behind phrases).
+ *   ld_basename(path)                    the part after the last '/'.
+ *   ld_words(msg, cid, expr)             1 if the FTS body of the row (msg
+ *       plus the cid token) holds every token of expr, an FTS5 query as
+ *       exec_fts_expr() writes it ("a" "b"*), tokenized like rec_fts. */
+#include "db/exec_int.h"
+#include "src/record.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The last parsed document, so that several ld_field calls on one row
+ * (a filter and a group key, say) parse it once. */
+struct json_cache {
+    char *buf;
+    size_t len, cap;
+    cJSON *root;
+    int valid;
+};
+
+static void cache_free(void *p)
+{
+    struct json_cache *c = p;
+    if (!c)
+        return;
+    cJSON_Delete(c->root);
+    free(c->buf);
+    free(c);
+}
+
+static const cJSON *cache_parse(struct json_cache *c, const char *txt, size_t n)
+{
+    if (c->valid && c->len == n && memcmp(c->buf, txt, n) == 0)
+        return c->root;
+    cJSON_Delete(c->root);
+    c->root = NULL;
+    c->valid = 0;
+    if (n + 1 > c->cap) {
+        char *nb = realloc(c->buf, n + 1);
+        if (!nb)
+            return NULL;   /* out of memory: treat as absent */
+        c->buf = nb;
+        c->cap = n + 1;
+    }
+    memcpy(c->buf, txt, n);
+    c->buf[n] = '\0';
+    c->len = n;
+    c->root = cJSON_ParseWithLength(txt, n);
+    c->valid = 1;
+    return c->root;
+}
+
+static int key_is(const cJSON *item, const char *k, size_t n)
+{
+    return item->string && strlen(item->string) == n && memcmp(item->string, k, n) == 0;
+}
+
+/* The exact key first, then each split at a '.' into object + rest. */
+static const cJSON *resolve(const cJSON *obj, const char *path, size_t n, int depth)
+{
+    if (!cJSON_IsObject(obj) || depth > 32)
+        return NULL;
+    for (const cJSON *c = obj->child; c; c = c->next)
+        if (key_is(c, path, n))
+            return c;
+    for (size_t i = 1; i < n; i++) {
+        if (path[i] != '.')
+            continue;
+        for (const cJSON *c = obj->child; c; c = c->next) {
+            if (!key_is(c, path, i) || !cJSON_IsObject(c))
+                continue;
+            const cJSON *r = resolve(c, path + i + 1, n - i - 1, depth + 1);
+            if (r)
+                return r;
+        }
+    }
+    return NULL;
+}
+
+static const cJSON *field_of(sqlite3_context *ctx, sqlite3_value **argv)
+{
+    struct json_cache *c = sqlite3_user_data(ctx);
+    int fmt = sqlite3_value_int(argv[0]);
+    sqlite3_value *src = fmt == FMT_JSON ? argv[1] : argv[2];
+    const char *path = (const char *)sqlite3_value_text(argv[3]);
+    if (sqlite3_value_type(src) == SQLITE_NULL || !path)
+        return NULL;
+    const char *txt = sqlite3_value_blob(src);
+    int n = sqlite3_value_bytes(src);
+    if (!txt || n <= 0)
+        return NULL;
+    const cJSON *root = cache_parse(c, txt, (size_t)n);
+    return root ? resolve(root, path, strlen(path), 0) : NULL;
+}
+
+static void fn_field(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const cJSON *v = field_of(ctx, argv);
+    if (!v || cJSON_IsNull(v)) {
+        sqlite3_result_null(ctx);
+    } else if (cJSON_IsString(v)) {
+        sqlite3_result_text(ctx, v->valuestring, -1, SQLITE_TRANSIENT);
+    } else if (cJSON_IsNumber(v)) {
+        double d = v->valuedouble;
+        if (d == floor(d) && fabs(d) < 9007199254740992.0)
+            sqlite3_result_int64(ctx, (sqlite3_int64)d);
+        else
+            sqlite3_result_double(ctx, d);
+    } else if (cJSON_IsBool(v)) {
+        sqlite3_result_text(ctx, cJSON_IsTrue(v) ? "true" : "false", -1, SQLITE_STATIC);
+    } else {
+        char *txt = cJSON_PrintUnformatted(v);
+        if (txt)
+            sqlite3_result_text(ctx, txt, -1, cJSON_free);
+        else
+            sqlite3_result_null(ctx);
+    }
+}
+
+static int text_number(const char *s, double *out)
+{
+    char *end = NULL;
+    while (*s == ' ')
+        s++;
+    if (!*s || !(isdigit((unsigned char)*s) || *s == '-' || *s == '+' || *s == '.'))
+        return -1;
+    double d = strtod(s, &end);
+    while (*end == ' ')
+        end++;
+    if (*end || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+static void fn_fieldnum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const cJSON *v = field_of(ctx, argv);
+    double d;
+    if (v && cJSON_IsNumber(v))
+        sqlite3_result_double(ctx, v->valuedouble);
+    else if (v && cJSON_IsString(v) && text_number(v->valuestring, &d) == 0)
+        sqlite3_result_double(ctx, d);
+    else
+        sqlite3_result_null(ctx);
+}
+
+static void fn_contains(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *h = sqlite3_value_text(argv[0]);
+    int hn = sqlite3_value_bytes(argv[0]);
+    const unsigned char *nd = sqlite3_value_text(argv[1]);
+    int nn = sqlite3_value_bytes(argv[1]);
+    if (!h || !nd) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    int f0 = nn ? tolower(nd[0]) : 0;
+    for (int i = 0; i + nn <= hn; i++) {
+        if (nn && tolower(h[i]) != f0)
+            continue;
+        int k = 1;
+        while (k < nn && tolower(h[i + k]) == tolower(nd[k]))
+            k++;
+        if (k >= nn) {
+            sqlite3_result_int(ctx, 1);
+            return;
+        }
+    }
+    sqlite3_result_int(ctx, 0);
+}
+
+static void fn_basename(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *p = (const char *)sqlite3_value_text(argv[0]);
+    if (!p) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const char *slash = strrchr(p, '/');
+    sqlite3_result_text(ctx, slash ? slash + 1 : p, -1, SQLITE_TRANSIENT);
+}
+
+/* The tokens of an exec_fts_expr() string, parsed once per statement. */
+struct words {
+    int n, prefix_last;
+    char **tok;
+    size_t *len;
+    unsigned char *found;
+    int left;
+};
+
+static void words_free(void *p)
+{
+    struct words *w = p;
+    if (!w)
+        return;
+    for (int i = 0; i < w->n; i++)
+        free(w->tok[i]);
+    free(w->tok);
+    free(w->len);
+    free(w->found);
+    free(w);
+}
+
+static struct words *words_parse(const char *expr)
+{
+    struct words *w = calloc(1, sizeof *w);
+    int cap = 1;
+    for (const char *c = expr; *c; c++)
+        cap += *c == ' ';
+    if (!w || !(w->tok = calloc((size_t)cap, sizeof *w->tok)) ||
+        !(w->len = calloc((size_t)cap, sizeof *w->len)) || !(w->found = calloc((size_t)cap, 1))) {
+        words_free(w);
+        return NULL;
+    }
+    for (const char *c = expr; *c;) {
+        if (*c != '"' || w->n == cap) {
+            w->prefix_last = *c == '*';
+            c++;
+            continue;
+        }
+        char *t = malloc(strlen(c) + 1);
+        size_t k = 0;
+        if (!t) {
+            words_free(w);
+            return NULL;
+        }
+        for (c++; *c && !(c[0] == '"' && c[1] != '"'); c++)
+            t[k++] = (c[0] == '"') ? *c++ : *c;
+        t[k] = '\0';
+        if (*c)
+            c++;
+        w->tok[w->n] = t;
+        w->len[w->n++] = k;
+        w->prefix_last = 0;
+    }
+    return w;
+}
+
+/* Marks the query tokens that tok matches; stops the tokenizer when all are. */
+static int word_seen(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+    struct words *w = ctx;
+    (void)flags, (void)start, (void)end;
+    for (int i = 0; i < w->n; i++) {
+        if (w->found[i])
+            continue;
+        int pre = w->prefix_last && i == w->n - 1;
+        if ((size_t)n == w->len[i] || (pre && (size_t)n > w->len[i]))
+            if (memcmp(tok, w->tok[i], w->len[i]) == 0) {
+                w->found[i] = 1;
+                w->left--;
+            }
+    }
+    return w->left ? SQLITE_OK : SQLITE_DONE;
+}
+
+static void ascii_tokens(struct words *w, const char *s, int n)
+{
+    char tok[256];
+    int k = 0;
+    for (int i = 0; i <= n && w->left; i++) {
+        unsigned char u = i < n ? (unsigned char)s[i] : 0;
+        if (i < n && (isalnum(u) || u >= 0x80)) {
+            if (k < (int)sizeof tok)
+                tok[k++] = (char)tolower(u);
+            continue;
+        }
+        if (k)
+            word_seen(w, 0, tok, k, 0, 0);
+        k = 0;
+    }
+}
+
+static void fn_words(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    struct exec_state *x = sqlite3_user_data(ctx);
+    struct words *w = sqlite3_get_auxdata(ctx, 2);
+    if (!w) {
+        const char *expr = (const char *)sqlite3_value_text(argv[2]);
+        if (!expr || !(w = words_parse(expr))) {
+            sqlite3_result_null(ctx);
+            return;
+        }
+        sqlite3_set_auxdata(ctx, 2, w, words_free);
+        if (!(w = sqlite3_get_auxdata(ctx, 2))) {   /* SQLite may drop it at once */
+            sqlite3_result_null(ctx);
+            return;
+        }
+    }
+    memset(w->found, 0, (size_t)w->n);
+    w->left = w->n;
+    const char *msg = (const char *)sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    if (msg && x && x->tokinst)
+        x->tok.xTokenize(x->tokinst, w, FTS5_TOKENIZE_DOCUMENT, msg, n, word_seen);
+    else if (msg)
+        ascii_tokens(w, msg, n);
+    const char *cid = (const char *)sqlite3_value_text(argv[1]);
+    if (w->left && cid) {
+        char *tok = malloc(strlen(cid) + 5);
+        size_t tl = tok ? store_cid_token(cid, tok) : 0;
+        if (tl > 1)
+            word_seen(w, 0, tok + 1, (int)tl - 1, 0, 0);
+        free(tok);
+    }
+    sqlite3_result_int(ctx, w->left == 0);
+}
+
+static int add_json_fn(sqlite3 *db, const char *name,
+                       void (*fn)(sqlite3_context *, int, sqlite3_value **))
+{
+    struct json_cache *c = calloc(1, sizeof *c);
+    if (!c)
+        return SQLITE_NOMEM;
+    /* On failure SQLite calls the destructor itself. */
+    return sqlite3_create_function_v2(db, name, 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c, fn,
+                                      NULL, NULL, cache_free);
+}
+
+int exec_fn_register(sqlite3 *db, struct exec_state *x, struct err *e)
+{
+    int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    if (add_json_fn(db, "ld_field", fn_field) != SQLITE_OK ||
+        add_json_fn(db, "ld_fieldnum", fn_fieldnum) != SQLITE_OK ||
+        sqlite3_create_function(db, "ld_contains", 2, flags, NULL, fn_contains, NULL, NULL) !=
+            SQLITE_OK ||
+        sqlite3_create_function(db, "ld_basename", 1, flags, NULL, fn_basename, NULL, NULL) !=
+            SQLITE_OK ||
+        sqlite3_create_function(db, "ld_words", 3, flags, x, fn_words, NULL, NULL) != SQLITE_OK)
+        return err_set(e, "registering SQL functions: %s", sqlite3_errmsg(db));
+    return 0;
+}

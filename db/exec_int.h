@@ -1,0 +1,93 @@
+/* exec_int: internals of query execution shared by db/exec.c (the read
+ * API), db/exec_sql.c (plan -> SQL text + bound parameters) and
+ * db/exec_fn.c (the SQL functions registered on every connection). */
+#ifndef LOGDECK_EXEC_INT_H
+#define LOGDECK_EXEC_INT_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/exec.h"
+#include "db/store_int.h"
+
+/* Per-connection execution state (store->exec), owned by exec.c. */
+struct exec_state {
+    fts5_api *fts;              /* borrowed from the connection */
+    fts5_tokenizer tok;         /* unicode61, as used by rec_fts */
+    Fts5Tokenizer *tokinst;     /* NULL: fall back to an ASCII split */
+    /* Tuning of exec_fts_choice(), changed by white-box tests only:
+     * matches under fts_few are listed (<= FTS_FEW); fts_cap > 0 replaces
+     * the computed listing/walking balance point. */
+    int fts_few;
+    int64_t fts_cap;
+};
+
+/* A bound parameter; s is owned when owned is 1. */
+enum { BP_INT, BP_DBL, BP_TEXT };
+struct bparam {
+    int type;
+    int64_t i;
+    double d;
+    char *s;
+    int owned;
+};
+
+/* How a full-text condition is written: as an IN list of the FTS matches
+ * (good when they are few, or when all of them are needed) or, for a word
+ * common enough that a newest-first page finds its rows after a short walk
+ * down rec_ts, as ld_words(msg, cid, expr): the row's message tokenized in
+ * C with rec_fts's own tokenizer (FTS5 probes per row cost ~20-100 µs). */
+enum { FTS_AUTO = 0, FTS_IN = 1 };
+
+/* Below this many matches a page lists the FTS rowids as bound values. */
+#define FTS_FEW 2000
+
+struct sqlb {
+    struct store *st;
+    char *sql;
+    size_t len, cap;
+    struct bparam *pv;
+    int np, pcap;
+    int oom;
+    int fts_mode;               /* FTS_AUTO or FTS_IN */
+    int limit;                  /* page size, for FTS_AUTO's choice */
+    int64_t total;              /* records in the store, -1 until read */
+    int64_t few[FTS_FEW];       /* the last probe's rowids ... */
+    int nfew;                   /* ... how many; -1: too many to keep */
+    struct err *e;
+};
+
+void sqlb_init(struct sqlb *b, struct store *st, int fts_mode, struct err *e);
+void sqlb_fini(struct sqlb *b);
+void sqlb_add(struct sqlb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sqlb_int(struct sqlb *b, int64_t v);
+void sqlb_dbl(struct sqlb *b, double v);
+/* Binds text; takes ownership of s when owned. */
+void sqlb_text(struct sqlb *b, char *s, int owned);
+/* Appends the WHERE condition of node n (never empty: "1" for TRUE).
+ * Returns 0 or -1 (e filled). */
+int sqlb_cond(struct sqlb *b, const struct pnode *n);
+/* Appends " AND r.ts >= ?" etc. for non-zero bounds. */
+void sqlb_bounds(struct sqlb *b, int64_t since, int64_t until);
+/* Appends the SQL expression reading field f (path for PF_JSON) of a row
+ * of records r; numeric 1 reads it as a number (NULL when not one). */
+void sqlb_field(struct sqlb *b, int f, const char *path, int numeric);
+/* Prepares b's SQL and binds its parameters. */
+int sqlb_prepare(struct sqlb *b, sqlite3_stmt **out);
+
+/* FTS query text: each token of text (as rec_fts's tokenizer splits it)
+ * quoted, space-separated (AND); the last one as a prefix when prefix.
+ * Returns a malloc'd string, "" when text has no token, NULL on OOM. */
+char *exec_fts_expr(struct store *s, const char *text, int prefix);
+
+enum { EXEC_FTS_FEW, EXEC_FTS_SOME, EXEC_FTS_MANY };
+/* How many FTS matches expr has, for a page of b->limit rows (exec_sql.c). */
+int exec_fts_choice(struct sqlb *b, const char *expr);
+
+/* Registers ld_field, ld_fieldnum, ld_contains, ld_basename and ld_words
+ * (which tokenizes with x's tokenizer, so x must outlive the connection's
+ * statements). */
+int exec_fn_register(sqlite3 *db, struct exec_state *x, struct err *e);
+
+#endif

@@ -1,0 +1,517 @@
+/* exec_sql: turns a plan (src/plan.h) into SQL text over `records r` with
+ * every user value bound as a parameter (struct sqlb), and builds the FTS5
+ * query strings for words, phrases and correlation ids.
+ *
+ * Index use, by design:
+ *  - level >= warning/error/critical is written "r.level >= 5 AND r.level
+ *    >= ?" so that SQLite can use the partial index rec_warn(ts);
+ *  - words, phrases and cids go through rec_fts (contentless, detail=none):
+ *    tokens AND-ed, then phrases are checked exactly with ld_contains() and
+ *    cids with records.cid;
+ *  - time bounds and the page order use rec_ts. */
+#include "db/exec_int.h"
+#include "src/record.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <math.h>
+
+void sqlb_init(struct sqlb *b, struct store *st, int fts_mode, struct err *e)
+{
+    memset(b, 0, sizeof *b);
+    b->st = st;
+    b->fts_mode = fts_mode;
+    b->total = -1;
+    b->nfew = -1;
+    b->e = e;
+}
+
+void sqlb_fini(struct sqlb *b)
+{
+    for (int i = 0; i < b->np; i++)
+        if (b->pv[i].owned)
+            free(b->pv[i].s);
+    free(b->pv);
+    free(b->sql);
+    memset(b, 0, sizeof *b);
+}
+
+void sqlb_add(struct sqlb *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (int pass = 0; pass < 2 && !b->oom; pass++) {
+        size_t room = b->cap - b->len;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->sql ? b->sql + b->len : NULL, room, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = 1;
+            return;
+        }
+        if ((size_t)n < room) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t ncap = (b->cap + (size_t)n + 1) * 2;
+        char *ns = realloc(b->sql, ncap);
+        if (!ns) {
+            b->oom = 1;
+            return;
+        }
+        b->sql = ns;
+        b->cap = ncap;
+    }
+}
+
+static struct bparam *new_param(struct sqlb *b)
+{
+    if (b->np == b->pcap) {
+        int ncap = b->pcap ? b->pcap * 2 : 16;
+        struct bparam *np = realloc(b->pv, (size_t)ncap * sizeof *np);
+        if (!np) {
+            b->oom = 1;
+            return NULL;
+        }
+        b->pv = np;
+        b->pcap = ncap;
+    }
+    struct bparam *p = &b->pv[b->np++];
+    memset(p, 0, sizeof *p);
+    sqlb_add(b, "?");
+    return p;
+}
+
+void sqlb_int(struct sqlb *b, int64_t v)
+{
+    struct bparam *p = new_param(b);
+    if (p) {
+        p->type = BP_INT;
+        p->i = v;
+    }
+}
+
+void sqlb_dbl(struct sqlb *b, double v)
+{
+    struct bparam *p = new_param(b);
+    if (p) {
+        p->type = BP_DBL;
+        p->d = v;
+    }
+}
+
+void sqlb_text(struct sqlb *b, char *s, int owned)
+{
+    struct bparam *p = new_param(b);
+    if (!p || !s) {
+        if (owned)
+            free(s);
+        if (!s)
+            b->oom = 1;
+        return;
+    }
+    p->type = BP_TEXT;
+    p->s = s;
+    p->owned = owned;
+}
+
+int sqlb_prepare(struct sqlb *b, sqlite3_stmt **out)
+{
+    *out = NULL;
+    if (b->oom)
+        return err_set(b->e, "out of memory building a query");
+    if (sqlite3_prepare_v2(b->st->db, b->sql, -1, out, NULL) != SQLITE_OK)
+        return store_sqlerr(b->st, b->e, "preparing a query");
+    for (int i = 0; i < b->np; i++) {
+        struct bparam *p = &b->pv[i];
+        if (p->type == BP_INT)
+            sqlite3_bind_int64(*out, i + 1, p->i);
+        else if (p->type == BP_DBL)
+            sqlite3_bind_double(*out, i + 1, p->d);
+        else
+            sqlite3_bind_text(*out, i + 1, p->s, -1, SQLITE_STATIC);
+    }
+    return 0;
+}
+
+void sqlb_bounds(struct sqlb *b, int64_t since, int64_t until)
+{
+    if (since) {
+        sqlb_add(b, " AND r.ts >= ");
+        sqlb_int(b, since);
+    }
+    if (until) {
+        sqlb_add(b, " AND r.ts <= ");
+        sqlb_int(b, until);
+    }
+}
+
+/* --- FTS expressions ----------------------------------------------------- */
+
+struct tokbuf {
+    char *s;
+    size_t len, cap;
+    int oom;
+};
+
+static void tb_put(struct tokbuf *t, const char *p, size_t n)
+{
+    if (t->len + n + 1 > t->cap) {
+        size_t nc = (t->len + n + 1) * 2;
+        char *ns = realloc(t->s, nc);
+        if (!ns) {
+            t->oom = 1;
+            return;
+        }
+        t->s = ns;
+        t->cap = nc;
+    }
+    memcpy(t->s + t->len, p, n);
+    t->len += n;
+    t->s[t->len] = '\0';
+}
+
+static int on_token(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+    struct tokbuf *t = ctx;
+    (void)flags, (void)start, (void)end;
+    if (n <= 0)
+        return SQLITE_OK;
+    tb_put(t, t->len ? " \"" : "\"", t->len ? 2 : 1);
+    for (int i = 0; i < n; i++)   /* tokenizers do not emit '"', but be safe */
+        tb_put(t, tok[i] == '"' ? "\"\"" : tok + i, tok[i] == '"' ? 2 : 1);
+    tb_put(t, "\"", 1);
+    return t->oom ? SQLITE_NOMEM : SQLITE_OK;
+}
+
+/* Without the tokenizer: ASCII letters and digits (and non-ASCII bytes). */
+static void ascii_split(struct tokbuf *t, const char *text)
+{
+    char tok[256];
+    size_t k = 0;
+    for (const char *c = text;; c++) {
+        unsigned char u = (unsigned char)*c;
+        if (u && (isalnum(u) || u >= 0x80) && k < sizeof tok) {
+            tok[k++] = (char)tolower(u);
+            continue;
+        }
+        if (k)
+            on_token(t, 0, tok, (int)k, 0, 0);
+        k = 0;
+        if (!u)
+            break;
+    }
+}
+
+char *exec_fts_expr(struct store *s, const char *text, int prefix)
+{
+    struct tokbuf t = {0};
+    tb_put(&t, "", 0);
+    struct exec_state *x = s->exec;
+    if (x && x->tokinst)
+        x->tok.xTokenize(x->tokinst, &t, FTS5_TOKENIZE_QUERY, text, (int)strlen(text), on_token);
+    else
+        ascii_split(&t, text);
+    if (!t.oom && prefix && t.len)
+        tb_put(&t, "*", 1);
+    if (t.oom) {
+        free(t.s);
+        return NULL;
+    }
+    return t.s;
+}
+
+/* Number of FTS matches of expr, counting at most cap; when there are fewer
+ * than FTS_FEW, their rowids are left in b->few (so that the page query
+ * need not evaluate the FTS expression again). */
+static int64_t fts_probe(struct sqlb *b, const char *expr, int64_t cap)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t n = 0;
+    b->nfew = 0;
+    if (sqlite3_prepare_v2(b->st->db, "SELECT rowid FROM rec_fts WHERE rec_fts MATCH ? LIMIT ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return cap;
+    sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, cap);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n < FTS_FEW)
+            b->few[n] = sqlite3_column_int64(st, 0);
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return cap;   /* let the page query report the error */
+    b->nfew = n < FTS_FEW ? (int)n : -1;
+    return n;
+}
+
+static int64_t store_records(struct sqlb *b)
+{
+    if (b->total < 0) {
+        sqlite3_stmt *st = NULL;
+        b->total = 0;
+        if (sqlite3_prepare_v2(b->st->db, "SELECT coalesce(sum(n), 0) FROM counts", -1, &st,
+                               NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            b->total = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    return b->total;
+}
+
+/* How a page should find the matches of expr: EXEC_FTS_FEW (list them:
+ * under 2000), EXEC_FTS_SOME (list them, or walk rec_ts checking the list)
+ * or EXEC_FTS_MANY (walk rec_ts checking each row with ld_words). Listing M
+ * matches costs ~M row reads and a sort; walking costs ~limit * N / M row
+ * checks: they balance at M = sqrt(1.5 * limit * N). */
+int exec_fts_choice(struct sqlb *b, const char *expr)
+{
+    b->nfew = -1;
+    if (b->fts_mode == FTS_IN || b->limit <= 0)
+        return EXEC_FTS_SOME;
+    const struct exec_state *x = b->st->exec;
+    int64_t few = (x && x->fts_few > 0 && x->fts_few <= FTS_FEW) ? x->fts_few : FTS_FEW;
+    double cap = sqrt(1.5 * (double)b->limit * (double)store_records(b));
+    int64_t icap = (x && x->fts_cap > 0) ? x->fts_cap : cap < few ? few : (int64_t)cap;
+    int64_t m = fts_probe(b, expr, icap > few ? icap : few);
+    if (m >= few)
+        b->nfew = -1;
+    return m < few ? EXEC_FTS_FEW : m < icap ? EXEC_FTS_SOME : EXEC_FTS_MANY;
+}
+
+/* Appends the FTS condition for expr (takes ownership of expr). */
+static void fts_cond(struct sqlb *b, char *expr, int force_in)
+{
+    int choice = force_in ? EXEC_FTS_SOME : exec_fts_choice(b, expr);
+    if (choice == EXEC_FTS_FEW && b->nfew >= 0) {
+        free(expr);
+        sqlb_add(b, b->nfew ? "r.id IN (" : "0");
+        for (int i = 0; i < b->nfew; i++) {
+            sqlb_add(b, i ? ", " : "");
+            sqlb_int(b, b->few[i]);
+        }
+        sqlb_add(b, b->nfew ? ")" : "");
+    } else if (choice != EXEC_FTS_MANY) {
+        sqlb_add(b, "r.id IN (SELECT rowid FROM rec_fts WHERE rec_fts MATCH ");
+        sqlb_text(b, expr, 1);
+        sqlb_add(b, ")");
+    } else {
+        sqlb_add(b, "ld_words(r.msg, r.cid, ");
+        sqlb_text(b, expr, 1);
+        sqlb_add(b, ")");
+    }
+}
+
+static int text_cond(struct sqlb *b, const struct pnode *n)
+{
+    char *expr = exec_fts_expr(b->st, n->text, n->prefix);
+    if (!expr)
+        return err_set(b->e, "out of memory building a query");
+    int has_fts = expr[0] != '\0';
+    sqlb_add(b, "(");
+    if (has_fts)
+        fts_cond(b, expr, 0);
+    else
+        free(expr);
+    if (n->phrase || !has_fts) {
+        sqlb_add(b, has_fts ? " AND ld_contains(r.msg, " : "ld_contains(r.msg, ");
+        sqlb_text(b, n->text, 0);
+        sqlb_add(b, ")");
+    }
+    sqlb_add(b, ")");
+    return 0;
+}
+
+/* --- comparisons ---------------------------------------------------------- */
+
+static const char *const op_sql[] = {"=", "GLOB", "<", "<=", ">", ">=", "IS NOT NULL"};
+
+/* The user's glob ('*' only) as an SQLite GLOB pattern; lower-cased when
+ * fold. Malloc'd or NULL. */
+static char *glob_pattern(const char *v, int fold)
+{
+    char *out = malloc(strlen(v) * 3 + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (; *v; v++) {
+        if (*v == '?' || *v == '[') {
+            *o++ = '[';
+            *o++ = *v;
+            *o++ = ']';
+        } else {
+            *o++ = fold ? (char)tolower((unsigned char)*v) : *v;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static void bind_value(struct sqlb *b, const struct pnode *n)
+{
+    if (n->op == POP_GLOB)
+        sqlb_text(b, glob_pattern(n->s ? n->s : "", 0), 1);
+    else if (n->vtype == PV_INT)
+        sqlb_int(b, n->i);
+    else if (n->vtype == PV_NUM)
+        sqlb_dbl(b, n->num);
+    else
+        sqlb_text(b, n->s ? n->s : "", 0);
+}
+
+/* "expr OP ?" for a column or expression already appended by the caller. */
+static void op_value(struct sqlb *b, const struct pnode *n)
+{
+    if (n->op == POP_EXISTS) {
+        sqlb_add(b, " IS NOT NULL");
+        return;
+    }
+    sqlb_add(b, " %s ", op_sql[n->op]);
+    bind_value(b, n);
+}
+
+void sqlb_field(struct sqlb *b, int f, const char *path, int numeric)
+{
+    static const char *const cols[] = {
+        [PF_TS] = "r.ts", [PF_LEVEL] = "r.level", [PF_CID] = "r.cid",
+        [PF_SERVICE] = "r.service", [PF_LOGGER] = "r.logger", [PF_MSG] = "r.msg",
+        [PF_FORMAT] = "r.fmt", [PF_DURATION] = "r.duration", [PF_STATUS] = "r.status",
+        [PF_METRIC] = "r.metric", [PF_MVALUE] = "r.mvalue",
+    };
+    if (f == PF_JSON) {
+        sqlb_add(b, numeric ? "ld_fieldnum(r.fmt, r.raw, r.fields, " :
+                              "ld_field(r.fmt, r.raw, r.fields, ");
+        sqlb_text(b, (char *)(path ? path : ""), 0);
+        sqlb_add(b, ")");
+    } else if (f == PF_FILE) {
+        sqlb_add(b, "(SELECT path FROM files WHERE files.id = r.file_id)");
+    } else if (f >= 0 && f < PF_JSON) {
+        sqlb_add(b, "%s", cols[f]);
+    } else {
+        sqlb_add(b, "NULL");
+    }
+}
+
+static void level_cond(struct sqlb *b, const struct pnode *n)
+{
+    int64_t v = n->vtype == PV_INT ? n->i : (int64_t)n->num;
+    int warn = (n->op == POP_GE && v >= LVL_WARNING) || (n->op == POP_GT && v >= LVL_NOTICE) ||
+               (n->op == POP_EQ && v >= LVL_WARNING);
+    if (n->op == POP_EXISTS) {
+        sqlb_add(b, "1");
+        return;
+    }
+    sqlb_add(b, warn ? "(r.level >= 5 AND r.level" : "(r.level");
+    op_value(b, n);
+    sqlb_add(b, ")");
+}
+
+static void cid_cond(struct sqlb *b, const struct pnode *n)
+{
+    const char *v = n->s ? n->s : "";
+    size_t lit = n->op == POP_GLOB ? strcspn(v, "*") : strlen(v);
+    char *lp = strndup(v, lit), *tok = malloc(lit + 8), *expr = NULL;
+    size_t tl = (lp && tok) ? store_cid_token(lp, tok) : 0;   /* " cid..." */
+    if (tl > 4) {
+        tok[tl] = '\0';
+        if (asprintf(&expr, "\"%s\"%s", tok + 1, n->op == POP_GLOB ? "*" : "") < 0)
+            expr = NULL;
+    }
+    free(lp);
+    free(tok);
+    if (tl > 4 && !expr) {
+        b->oom = 1;
+        return;
+    }
+    sqlb_add(b, "(");
+    if (expr) {
+        fts_cond(b, expr, 1);
+        sqlb_add(b, " AND ");
+    }
+    if (n->op == POP_GLOB) {
+        sqlb_add(b, "lower(r.cid) GLOB ");
+        sqlb_text(b, glob_pattern(v, 1), 1);
+    } else {
+        sqlb_add(b, "r.cid = ");
+        sqlb_text(b, (char *)v, 0);
+        sqlb_add(b, " COLLATE NOCASE");
+    }
+    sqlb_add(b, ")");
+}
+
+static void file_cond(struct sqlb *b, const struct pnode *n)
+{
+    if (n->op != POP_EQ && n->op != POP_GLOB) {
+        sqlb_field(b, PF_FILE, NULL, 0);
+        op_value(b, n);
+        return;
+    }
+    const char *op = op_sql[n->op];
+    sqlb_add(b, "r.file_id IN (SELECT id FROM files WHERE path %s ", op);
+    bind_value(b, n);
+    sqlb_add(b, " OR ld_basename(path) %s ", op);
+    bind_value(b, n);
+    sqlb_add(b, ")");
+}
+
+static void cmp_cond(struct sqlb *b, const struct pnode *n)
+{
+    int f = n->field;
+    if (f == PF_LEVEL)
+        return level_cond(b, n);
+    if (f == PF_CID && (n->op == POP_EQ || n->op == POP_GLOB))
+        return cid_cond(b, n);
+    if (f == PF_FILE)
+        return file_cond(b, n);
+    int numeric_col = f == PF_DURATION || f == PF_STATUS || f == PF_MVALUE;
+    sqlb_add(b, "(");
+    if (n->op == POP_GLOB && (numeric_col || f == PF_JSON)) {
+        sqlb_add(b, "CAST(");
+        sqlb_field(b, f, n->path, 0);
+        sqlb_add(b, " AS TEXT)");
+    } else if (f == PF_JSON && n->op != POP_EXISTS && n->vtype != PV_NUM) {
+        sqlb_add(b, "CAST(");
+        sqlb_field(b, f, n->path, 0);
+        sqlb_add(b, " AS TEXT)");
+    } else {
+        sqlb_field(b, f, n->path, f == PF_JSON && n->vtype == PV_NUM);
+    }
+    op_value(b, n);
+    sqlb_add(b, ")");
+}
+
+int sqlb_cond(struct sqlb *b, const struct pnode *n)
+{
+    switch (n->kind) {
+    case PK_TRUE:
+        sqlb_add(b, "1");
+        return 0;
+    case PK_TEXT:
+        return text_cond(b, n);
+    case PK_CMP:
+        cmp_cond(b, n);
+        return 0;
+    case PK_NOT:
+        sqlb_add(b, "NOT coalesce(");
+        if (sqlb_cond(b, n->kids[0]) < 0)
+            return -1;
+        sqlb_add(b, ", 0)");
+        return 0;
+    case PK_AND:
+    case PK_OR:
+        sqlb_add(b, "(");
+        for (int i = 0; i < n->nkids; i++) {
+            if (i)
+                sqlb_add(b, n->kind == PK_AND ? " AND " : " OR ");
+            if (sqlb_cond(b, n->kids[i]) < 0)
+                return -1;
+        }
+        sqlb_add(b, ")");
+        return 0;
+    default:
+        return err_set(b->e, "internal error: unknown plan node %d", n->kind);
+    }
+}

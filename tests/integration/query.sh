@@ -1,0 +1,81 @@
+# query.sh: `logdeck query`, `trace` and `stats` on a store indexed from
+# tests/fixtures/ (exact counts from tests/fixtures/README.md).
+. tests/lib.sh
+
+if ! "$LOGDECK" index --help >/dev/null 2>&1; then
+  fail "query.sh" "logdeck index is not available"; exit 0
+fi
+if ! "$LOGDECK" index tests/fixtures/*.jsonl tests/fixtures/*.log >"$T/index.out" 2>&1; then
+  fail "index fixtures" "$(head -c 300 "$T/index.out")"; exit 0
+fi
+
+q() { "$LOGDECK" query "$@" 2>&1; }
+
+check "count all" 98 "$(q --count '')"
+for lv in unknown:8 trace:1 debug:12 info:33 notice:2 warning:15 error:17 critical:10; do
+  check "count level:${lv%%:*}" "${lv#*:}" "$(q --count "level:${lv%%:*}")"
+done
+check "count level>=error" 27 "$(q --count 'level>=error')"
+check "count level>=warning" 42 "$(q --count 'level>=warning')"
+check "count level>=warning (rows)" 42 "$(q --limit 0 'level>=warning' | wc -l | tr -d ' ')"
+check "count cid present" 42 "$(q --count 'cid:*')"
+check "count NOT cid" 56 "$(q --count -- '-cid:*')"
+check "count format:json + NOT format:json" 98 "$(( $(q --count 'format:json') + $(q --count -- '-format:json') ))"
+check "count format:json (rows)" "$(q --count 'format:json')" "$(q --limit 0 --json 'format:json' | grep -c '"format":"json"')"
+check "count file:python.log" 11 "$(q --count 'file:python.log')"
+check "count file glob" 20 "$(q --count 'file:loguru*')"
+check "count OR" 27 "$(q --count '(level:error OR level:critical)')"
+check "count cid glob" 8 "$(q --count 'cid:3f2a9c1e*')"
+check "count cid case-insensitive" 8 "$(q --count 'cid:3F2A9C1E-5B7D-4E8F-9A01-2B3C4D5E6F70')"
+
+# traces spanning files and formats (README "Traces that span files")
+for t in 3f2a9c1e-5b7d-4e8f-9a01-2b3c4d5e6f70:8:6 550e8400-e29b-41d4-a716-446655440000:7:3 \
+         7c9e6679-7425-40de-944b-e07fc1f90ae7:5:3 12345:4:2 123:4:3 \
+         9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d:3:2 c0a80101-0000-4000-8000-00000000beef:2:2; do
+  cid=${t%%:*}; rest=${t#*:}; n=${rest%%:*}; nf=${rest#*:}
+  "$LOGDECK" trace --json "$cid" >"$T/tr.json" 2>&1
+  check "trace $cid records" "$n" "$(grep -c '^{"ts".*"offset_ms"' "$T/tr.json")"
+  check "trace $cid files" "$nf" "$(grep '^{"ts"' "$T/tr.json" | sed 's/.*"file":"\([^"]*\)".*/\1/' | sort -u | wc -l | tr -d ' ')"
+  check "trace $cid summary" "1" "$(grep -c "^{\"trace\":{\"cid\":\"$cid\",\"count\":$n," "$T/tr.json")"
+  first=$(grep '^{"ts"' "$T/tr.json" | head -1 | sed 's/.*"offset_ms":\([0-9.]*\).*/\1/')
+  check "trace $cid first offset" "0.000" "$first"
+  sorted=$(grep '^{"ts"' "$T/tr.json" | sed 's/.*"offset_ms":\([0-9.]*\).*/\1/' | sort -n -c 2>&1 && echo ok)
+  check "trace $cid oldest first" "ok" "$sorted"
+done
+"$LOGDECK" trace 3f2a9c1e-5b7d-4e8f-9a01-2b3c4d5e6f70 >"$T/tr.txt" 2>&1
+check "trace text header" "trace 3f2a9c1e-5b7d-4e8f-9a01-2b3c4d5e6f70: 8 records, 5 services, span +15.030 s, 3 errors" "$(head -1 "$T/tr.txt")"
+check "trace text first line" "+0.0 ms      2024-01-01 12:00:00.000 INFO     - Request processed successfully" "$(sed -n 2p "$T/tr.txt")"
+check "trace text services" "1" "$(grep -c '^services:$' "$T/tr.txt")"
+check_rc "trace unknown id exits 1" 1 "$LOGDECK" trace no-such-correlation-id
+check "trace unknown id message" "logdeck trace: no records with correlation id 'no-such-correlation-id' in $LOGDECK_DB" "$(cat "$T/.err")"
+check_rc "trace without id exits 2" 2 "$LOGDECK" trace
+
+# bad queries: exit 2 with column and expectation
+check_rc "bad level exits 2" 2 "$LOGDECK" query 'level>=loud'
+check "bad level message" "logdeck query: unknown level 'loud' at col 8; expected one of trace, debug, info, notice, warning, error, critical" "$(cat "$T/.err")"
+check_rc "unbalanced exits 2" 2 "$LOGDECK" query '(level:error'
+check_rc "stats bad query exits 2" 2 "$LOGDECK" stats 'a OR'
+check_rc "bad --limit exits 2" 2 "$LOGDECK" query --limit x ''
+check_rc "missing store exits 1" 1 "$LOGDECK" --db "$T/none.db" query ''
+
+# text and JSON output
+check "limit" 5 "$(q --limit 5 '' | wc -l | tr -d ' ')"
+check "default limit covers all 98" 98 "$(q '' | wc -l | tr -d ' ')"
+check "text line" "2024-01-01 12:00:00.000 INFO     - Request processed successfully" "$(q --reverse --limit 1 '')"
+q --json --limit 0 '' >"$T/all.json"
+check "json lines" 98 "$(wc -l <"$T/all.json" | tr -d ' ')"
+check "json keys" 98 "$(grep -c '^{"ts":"[0-9-]*T[0-9:]*\.[0-9]\{6\}Z","level":"[a-z]*","cid":\("[^"]*"\|null\),"service":\("[^"]*"\|null\),.*"file":"[^"]*",.*"msg":".*","fields":{.*}}$' "$T/all.json")"
+check "json newest first" "ok" "$(sed 's/^{"ts":"\([^"]*\)".*/\1/' "$T/all.json" | sort -r -c 2>&1 && echo ok)"
+check "json reverse oldest first" "ok" "$(q --json --reverse --limit 0 '' | sed 's/^{"ts":"\([^"]*\)".*/\1/' | sort -c 2>&1 && echo ok)"
+check "json nested fields kept" 1 "$(q --json --limit 1 --reverse '' | grep -c '"process": {"name": "MainProcess", "id": 1234}')"
+
+# stats
+"$LOGDECK" stats --json >"$T/st.json" 2>&1
+check "stats count" 1 "$(grep -c '^{"count":98,"by_level":{"unknown":8,"trace":1,"debug":12,"info":33,"notice":2,"warning":15,"error":17,"critical":10},"errors":27,' "$T/st.json")"
+for k in '"latency":{' '"histogram":[' '"templates":[' '"metrics":[' '"status":{'; do
+  check "stats has $k" 1 "$(grep -c -F "$k" "$T/st.json")"
+done
+check "stats --by groups" 1 "$("$LOGDECK" stats --json --by service 'level>=error' | grep -c '"groups":\[{"key":')"
+check "stats level filter count" 1 "$("$LOGDECK" stats --json 'level>=error' | grep -c '^{"count":27,')"
+check_rc "stats text" 0 "$LOGDECK" stats --by service
+check_rc "stats bad --since exits 2" 2 "$LOGDECK" stats --since yesterday
