@@ -1,5 +1,8 @@
-/* cmd_index: `logdeck index [--json] [--format F] [--service S] PATH...`
- * indexes files once into the store and prints what was added. */
+/* cmd_index: `logdeck index [--follow] [--poll] [--status-interval S]
+ * [--json] [--format F] [--service S] [--max-line B] [PATH|GLOB|DIR...]`
+ * indexes the config file's sources plus the paths given, once (printing
+ * what was added) or, with --follow, until SIGTERM/SIGINT. One writer per
+ * store: a second indexer exits 1 naming the first one's pid. */
 #include <cjson/cJSON.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -8,19 +11,38 @@
 
 #include "db/store.h"
 #include "src/cli.h"
+#include "src/config.h"
+#include "src/follow.h"
 #include "src/ingest.h"
 #include "src/paths.h"
 #include "src/ts.h"
+#include "src/wlock.h"
 
 static const char usage[] =
-    "usage: logdeck index [--follow] [--json] [--format FMT] [--service NAME]\n"
-    "                     [--max-line BYTES] PATH|GLOB|DIR...\n"
-    "  FMT: auto (default), json, python, loguru, logfmt, syslog, raw\n";
+    "usage: logdeck index [--follow [--poll] [--status-interval SECS]] [--json]\n"
+    "                     [--format FMT] [--service NAME] [--max-line BYTES]\n"
+    "                     [PATH|GLOB|DIR...]\n"
+    "  FMT: auto (default), json, python, loguru, logfmt, syslog, raw\n"
+    "  Without paths, the sources: of the config file are indexed; paths add to them.\n"
+    "  --follow keeps reading as files grow and rotate (stop with Ctrl-C / SIGTERM;\n"
+    "  SIGHUP re-reads the config); a status line goes to stderr every SECS (10).\n";
 
 struct index_args {
-    int json, follow;
+    int json, follow, poll, status_s;
     struct ingest_opts io;
 };
+
+static int parse_num(const char *what, const char *arg, long long min, long long *out)
+{
+    char *end;
+    long long v = strtoll(arg, &end, 10);
+    if (*end || end == arg || v < min) {
+        cli_error("index", "%s takes a number >= %lld, not '%s'", what, min, arg);
+        return 2;
+    }
+    *out = v;
+    return 0;
+}
 
 static int parse_args(int argc, char **argv, struct index_args *a)
 {
@@ -28,13 +50,17 @@ static int parse_args(int argc, char **argv, struct index_args *a)
         {"json", no_argument, NULL, 'j'},          {"follow", no_argument, NULL, 'f'},
         {"format", required_argument, NULL, 'F'},  {"service", required_argument, NULL, 's'},
         {"max-line", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'},
+        {"poll", no_argument, NULL, 'p'},          {"status-interval", required_argument, NULL, 'i'},
         {NULL, 0, NULL, 0},
     };
     int ch;
+    long long v;
+    a->status_s = 10;
     while ((ch = getopt_long(argc, argv, "jfh", opts, NULL)) != -1) {
         switch (ch) {
         case 'j': a->json = 1; break;
         case 'f': a->follow = 1; break;
+        case 'p': a->poll = 1; break;
         case 's': a->io.parse.service = optarg; break;
         case 'F':
             if ((a->io.parse.format = fmt_parse(optarg)) < 0) {
@@ -42,23 +68,19 @@ static int parse_args(int argc, char **argv, struct index_args *a)
                 return 2;
             }
             break;
-        case 'm': {
-            char *end;
-            long long v = strtoll(optarg, &end, 10);
-            if (*end || v < 64) {
-                cli_error("index", "--max-line takes a number of bytes >= 64, not '%s'", optarg);
+        case 'm':
+            if (parse_num("--max-line", optarg, 64, &v))
                 return 2;
-            }
             a->io.max_line = (size_t)v;
             break;
-        }
+        case 'i':
+            if (parse_num("--status-interval", optarg, 0, &v))
+                return 2;
+            a->status_s = (int)v;
+            break;
         case 'h': fputs(usage, stdout); return -1;
         default: fputs(usage, stderr); return 2;
         }
-    }
-    if (optind >= argc) {
-        fputs(usage, stderr);
-        return 2;
     }
     return 0;
 }
@@ -79,6 +101,8 @@ static void print_text(const struct ingest_stats *st, double secs)
     printf("\n  unparsed %lld, truncated %lld", (long long)st->unparsed, (long long)st->truncated);
     if (st->partial_held)
         printf(", %lld partial last line(s) held until their newline", (long long)st->partial_held);
+    if (st->copies)
+        printf(", %lld copies of files already indexed skipped", (long long)st->copies);
     if (st->records)
         printf("\n  time range %s .. %s", ts_format(st->first_ts, a), ts_format(st->last_ts, b));
     printf("\n");
@@ -96,6 +120,7 @@ static void print_json(const struct ingest_stats *st, double secs, int nerr)
     cJSON_AddNumberToObject(o, "unparsed", (double)st->unparsed);
     cJSON_AddNumberToObject(o, "truncated", (double)st->truncated);
     cJSON_AddNumberToObject(o, "partial_lines_held", (double)st->partial_held);
+    cJSON_AddNumberToObject(o, "copies_skipped", (double)st->copies);
     cJSON_AddNumberToObject(o, "files", (double)st->files);
     cJSON_AddNumberToObject(o, "lines", (double)st->lines);
     cJSON_AddNumberToObject(o, "bytes", (double)st->bytes);
@@ -115,47 +140,141 @@ static void print_json(const struct ingest_stats *st, double secs, int nerr)
     cJSON_Delete(o);
 }
 
-int cmd_index(const struct cli *c, int argc, char **argv)
+/* The config file plus the command line's paths (which inherit --format and
+ * --service). Returns 0, or an exit code. */
+struct cfgs {
+    const struct cli *c;
+    int argc;
+    char **argv;
+    const struct index_args *a;
+    struct config cur, prev;
+};
+
+static int load_config(struct cfgs *x, struct config *out, struct err *e)
 {
-    struct index_args a = {0};
-    int rc = parse_args(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    if (a.follow) {
-        cli_error("index", "--follow is not available yet");
-        return 2;
-    }
+    if (config_load(out, x->c->config_path, x->c->config_given, e) < 0)
+        return -1;
+    for (int i = optind; i < x->argc; i++)
+        if (config_add_source(out, x->argv[i], x->a->io.parse.format, x->a->io.parse.service,
+                              e) < 0) {
+            config_fini(out);
+            return -1;
+        }
+    if (x->a->io.max_line)
+        out->max_line = x->a->io.max_line;
+    return 0;
+}
+
+static int reload(void *ctx, const struct config **out, struct err *e)
+{
+    struct cfgs *x = ctx;
+    struct config n;
+    if (load_config(x, &n, e) < 0)
+        return -1;
+    config_fini(&x->prev);   /* two generations: the follower may still hold cur */
+    x->prev = x->cur;
+    x->cur = n;
+    *out = &x->cur;
+    return 0;
+}
+
+/* --db, else $LOGDECK_DB, else the config's store.path, else the default. */
+static const char *db_path(const struct cli *c, const struct config *cfg)
+{
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME"), *env = getenv("LOGDECK_DB");
+    char def[4200];
+    if (xdg && *xdg)
+        snprintf(def, sizeof def, "%s/logdeck/logdeck.db", xdg);
+    else
+        snprintf(def, sizeof def, "%s/.local/state/logdeck/logdeck.db", home ? home : ".");
+    if (cfg->store_path && !(env && *env) && strcmp(c->db_path, def) == 0)
+        return cfg->store_path;
+    return c->db_path;
+}
+
+static int one_shot(struct store *s, const struct config *cfg, struct index_args *a)
+{
     struct err e = {0};
-    struct pathlist pl = {0};
     int nerr = 0;
-    for (int i = optind; i < argc; i++)
-        if (paths_expand(&pl, argv[i], &e) < 0) {
-            cli_error("index", "%s", e.msg);
-            nerr++;
-        }
-    struct store *s = store_open(c->db_path, STORE_WRITE, &e);
-    if (!s) {
-        cli_error("index", "%s", e.msg);
-        paths_fini(&pl);
-        return 1;
-    }
-    a.io.final = 1;
-    struct ingest *in = ingest_new(s, &a.io, &e);
+    a->io.final = 1;
+    a->io.max_line = cfg->max_line;
+    struct ingest *in = ingest_new(s, &a->io, &e);
     int64_t t0 = ts_now();
-    for (size_t i = 0; in && i < pl.n; i++)
-        if (ingest_path(in, pl.v[i], &e) < 0) {
+    for (size_t i = 0; in && i < cfg->nsources; i++) {
+        const struct config_source *cs = &cfg->sources[i];
+        struct parse_opts po = a->io.parse;
+        po.format = cs->format ? cs->format : po.format;
+        po.service = cs->service ? cs->service : po.service;
+        po.cid_regex = cs->cid_regex ? cs->cid_regex : po.cid_regex;
+        struct pathlist pl = {0};
+        if (paths_expand(&pl, cs->path, &e) < 0) {
             cli_error("index", "%s", e.msg);
             nerr++;
         }
+        for (size_t j = 0; j < pl.n; j++)
+            if (ingest_path_with(in, pl.v[j], &po, &e) < 0) {
+                cli_error("index", "%s", e.msg);
+                nerr++;
+            }
+        paths_fini(&pl);
+    }
     double secs = (double)(ts_now() - t0) / 1e6;
-    if (in && a.json)
+    if (in && a->json)
         print_json(ingest_stats(in), secs, nerr);
     else if (in)
         print_text(ingest_stats(in), secs);
     else
         cli_error("index", "%s", e.msg);
     ingest_free(in);
-    store_close(s);
-    paths_fini(&pl);
     return (nerr || !in) ? 1 : 0;
+}
+
+static int follow(struct store *s, struct cfgs *x)
+{
+    struct err e = {0};
+    struct follow_opts fo = {.poll = x->a->poll, .status_interval_s = x->a->status_s,
+                             .status = stderr, .parse = x->a->io.parse,
+                             .reload = reload, .reload_ctx = x};
+    struct follower *f = follow_new(s, &x->cur, &fo, &e);
+    int rc = f && follow_run(f, &e) == 0 ? 0 : 1;
+    if (rc)
+        cli_error("index", "%s", e.msg);
+    follow_free(f);
+    return rc;
+}
+
+int cmd_index(const struct cli *c, int argc, char **argv)
+{
+    struct index_args a = {0};
+    struct err e = {0};
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    struct cfgs x = {.c = c, .argc = argc, .argv = argv, .a = &a};
+    if (load_config(&x, &x.cur, &e) < 0) {
+        cli_error("index", "%s", e.msg);
+        return e.code == 2 ? 2 : 1;
+    }
+    if (!x.cur.nsources) {
+        fputs(usage, stderr);
+        config_fini(&x.cur);
+        return 2;
+    }
+    sigset_t oldmask;
+    if (a.follow)
+        follow_block_signals(&oldmask);   /* before the store starts its thread */
+    struct wlock lk = {-1};
+    const char *db = db_path(c, &x.cur);
+    struct store *s = store_open(db, STORE_WRITE, &e);
+    if (!s || wlock_acquire(&lk, db, &e) < 0) {
+        cli_error("index", "%s", e.msg);
+        rc = 1;
+    } else {
+        rc = a.follow ? follow(s, &x) : one_shot(s, &x.cur, &a);
+    }
+    store_close(s);
+    wlock_release(&lk);
+    config_fini(&x.cur);
+    config_fini(&x.prev);
+    return rc;
 }

@@ -1,48 +1,35 @@
-/* ingest: one pass over a file from its checkpoint to its end (ingest.h).
- * File identity and reading live here; parsing in parse.c; storing in db/. */
+/* ingest: batches and commits over the files being read (ingest.h).
+ * Reading one file is tailer.c's job, deciding which stored file it is
+ * fileid.c's; this file owns the transaction: which files changed in the
+ * open batch, their checkpoints at commit, and the rewind when a commit
+ * fails. It also runs the one-pass `logdeck index`. */
 #include "src/ingest.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "src/fileid.h"
+#include "src/hmap.h"
+#include "src/tailer.h"
 #include "src/ts.h"
 
 #define READ_CHUNK (1 << 20)
+#define ONE_SHOT_SLICE (64LL << 20)
 
 struct ingest {
     struct store *s;
     struct ingest_opts o;
-    struct ingest_stats st;
+    struct ingest_stats st, st_committed;
+    char *buf;                   /* READ_CHUNK bytes, shared by every file */
+    struct fileid_index *idx;    /* loaded on first use */
+    struct hmap tracked;         /* row id -> tailer */
+    struct tailer **dirty;       /* files changed in the open batch */
+    size_t ndirty, capdirty;
     int64_t batch_n;
-    struct err *batch_err;     /* set during a file: where emit failures go */
-    /* the file being read */
-    struct store_file f;
-    int fd;
-    gzFile gz;
-    struct parser *p;
-    char *buf;                 /* READ_CHUNK bytes */
-    char *line;                /* assembly of a line spanning reads */
-    size_t line_len, line_cap;
-    int64_t line_off;          /* offset of the line being assembled */
-    size_t line_total;         /* its full length, beyond max_line too */
-    int64_t done_off;          /* end of the last complete line pushed */
+    struct store_file f;         /* scratch row */
 };
-
-uint64_t ingest_hash(const void *p, size_t n, uint64_t h)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
 
 struct ingest *ingest_new(struct store *s, const struct ingest_opts *o, struct err *e)
 {
@@ -58,7 +45,7 @@ struct ingest *ingest_new(struct store *s, const struct ingest_opts *o, struct e
         in->o.max_line = 1 << 20;
     if (!in->o.batch_records)
         in->o.batch_records = 100000;
-    in->fd = -1;
+    hmap_init(&in->tracked);
     return in;
 }
 
@@ -66,9 +53,11 @@ void ingest_free(struct ingest *in)
 {
     if (!in)
         return;
-    parse_free(in->p);
+    ingest_rollback(in);
+    fileid_index_free(in->idx);
+    hmap_fini(&in->tracked);
+    free(in->dirty);
     free(in->buf);
-    free(in->line);
     free(in);
 }
 
@@ -77,53 +66,109 @@ const struct ingest_stats *ingest_stats(const struct ingest *in)
     return &in->st;
 }
 
-/* --- reading plain and gzip files through one interface ---------------- */
-
-static ssize_t src_read(struct ingest *in, void *b, size_t n)
+struct ingest_stats *ingest_stats_mut(struct ingest *in)
 {
-    if (in->gz) {
-        int r = gzread(in->gz, b, (unsigned)n);
-        return r < 0 ? -1 : r;
+    return &in->st;
+}
+
+int64_t ingest_pending(const struct ingest *in)
+{
+    return in->ndirty ? (in->batch_n ? in->batch_n : 1) : 0;
+}
+
+struct tailer *ingest_tracked(const struct ingest *in, int64_t id)
+{
+    return id ? hmap_get(&in->tracked, (uint64_t)id) : NULL;
+}
+
+static int is_tracked(void *ctx, int64_t id)
+{
+    return ingest_tracked(ctx, id) != NULL;
+}
+
+/* --- the open batch ------------------------------------------------------------ */
+
+static int ensure_row(struct ingest *in, struct tailer *t, struct err *e)
+{
+    if (t->ck.id)
+        return 0;
+    memset(&in->f, 0, sizeof in->f);
+    tailer_ck_to_file(t, &in->f);
+    if (store_file_put(in->s, &in->f, e) < 0)
+        return -1;
+    t->ck.id = in->f.id;
+    if (hmap_put(&in->tracked, (uint64_t)t->ck.id, t) < 0 ||
+        fileid_index_add(in->idx, t->ck.id, t->ck.head_hash, t->ck.head_len) < 0)
+        return err_set(e, "out of memory");
+    return 0;
+}
+
+int ingest_touch(struct ingest *in, struct tailer *t, struct err *e)
+{
+    if (store_begin(in->s, e) < 0)
+        return -1;
+    if (!t->in_batch) {
+        if (in->ndirty == in->capdirty) {
+            size_t cap = in->capdirty ? in->capdirty * 2 : 64;
+            struct tailer **nd = realloc(in->dirty, cap * sizeof *nd);
+            if (!nd)
+                return err_set(e, "out of memory");
+            in->dirty = nd;
+            in->capdirty = cap;
+        }
+        in->dirty[in->ndirty++] = t;
+        t->in_batch = 1;
     }
-    ssize_t r;
-    do
-        r = read(in->fd, b, n);
-    while (r < 0 && errno == EINTR);
-    return r;
+    return ensure_row(in, t, e);
 }
 
-static int src_seek(struct ingest *in, int64_t off)
+void ingest_rollback(struct ingest *in)
 {
-    if (in->gz)
-        return gzseek(in->gz, (z_off_t)off, SEEK_SET) == (z_off_t)off ? 0 : -1;
-    return lseek(in->fd, off, SEEK_SET) == off ? 0 : -1;
-}
-
-static void src_close(struct ingest *in)
-{
-    if (in->gz)
-        gzclose(in->gz);   /* closes fd too */
-    else if (in->fd >= 0)
-        close(in->fd);
-    in->gz = NULL;
-    in->fd = -1;
-}
-
-static ssize_t read_full(struct ingest *in, char *b, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = src_read(in, b + got, n - got);
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            break;
-        got += (size_t)r;
+    store_rollback(in->s);
+    for (size_t i = 0; i < in->ndirty; i++) {
+        struct tailer *t = in->dirty[i];
+        if (!t->saved.id && t->ck.id && hmap_get(&in->tracked, (uint64_t)t->ck.id) == t)
+            hmap_del(&in->tracked, (uint64_t)t->ck.id);
+        tailer_rewind(t, NULL);
     }
-    return (ssize_t)got;
+    in->ndirty = 0;
+    in->batch_n = 0;
+    in->st = in->st_committed;
 }
 
-/* Binary if over 10% of the head is NUL or a control byte no text uses. */
+int ingest_commit(struct ingest *in, struct err *e)
+{
+    int64_t now = ts_now();
+    if (!store_in_batch(in->s) && !in->ndirty)
+        return 0;
+    for (size_t i = 0; i < in->ndirty; i++) {
+        struct tailer *t = in->dirty[i];
+        int64_t hl = t->ck.head_len;
+        tailer_checkpoint(t, now);
+        tailer_ck_to_file(t, &in->f);
+        if (store_file_put(in->s, &in->f, e) < 0)
+            goto fail;
+        if (t->ck.head_len != hl &&
+            fileid_index_add(in->idx, t->ck.id, t->ck.head_hash, t->ck.head_len) < 0)
+            goto fail;
+    }
+    if (store_commit(in->s, e) < 0)
+        goto fail;
+    for (size_t i = 0; i < in->ndirty; i++)
+        tailer_committed(in->dirty[i]);
+    in->ndirty = 0;
+    in->batch_n = 0;
+    in->st_committed = in->st;
+    return 0;
+fail:
+    ingest_rollback(in);
+    return -1;
+}
+
+/* --- files ------------------------------------------------------------------------ */
+
+/* Binary if over 30% of the head is NUL or a control byte no text uses (a
+ * log line with a few NUL bytes is still a log, and is stored). */
 static int looks_binary(const unsigned char *h, size_t n)
 {
     size_t bad = 0;
@@ -131,312 +176,197 @@ static int looks_binary(const unsigned char *h, size_t n)
         if (h[i] == 0 || (h[i] < 0x20 && h[i] != '\t' && h[i] != '\n' && h[i] != '\r' &&
                           h[i] != 0x1b && h[i] != '\f' && h[i] != '\v'))
             bad++;
-    return n >= 16 && bad * 10 > n;
+    return n >= 16 && bad * 10 > n * 3;
 }
 
-/* --- identity ----------------------------------------------------------- */
+/* Marks the row that had this inode with other content as superseded. */
+static int retire(struct ingest *in, int64_t id, struct err *e)
+{
+    if (!id || ingest_tracked(in, id) || store_file_by_id(in->s, id, &in->f, e) <= 0)
+        return 0;
+    in->f.state = FILE_ROTATED;
+    return store_begin(in->s, e) < 0 ? -1 : store_file_put(in->s, &in->f, e);
+}
 
-static int still_at_own_path(const struct store_file *k)
+static int place(struct ingest *in, struct tailer *t, int verdict, struct err *e)
+{
+    struct tailer_ck ck;
+    memset(&ck, 0, sizeof ck);
+    if (verdict == FID_RESUME) {
+        tailer_ck_from_file(&ck, &in->f);
+    } else {
+        ck.first_seen = ts_now();
+        ck.head_len = (int64_t)t->head_n;
+        ck.head_hash = ingest_hash(t->head, t->head_n, INGEST_HASH_SEED);
+    }
+    ck.dev = t->ck.dev;
+    ck.ino = t->ck.ino;
+    ck.gz = t->ck.gz;
+    ck.state = FILE_ACTIVE;
+    if (tailer_place(t, &ck, e) < 0)
+        return -1;
+    if (ck.id && hmap_put(&in->tracked, (uint64_t)ck.id, t) < 0)
+        return err_set(e, "out of memory");
+    /* a renamed or compressed file: save its new name and identity soon */
+    if (ck.id && (in->f.dev != ck.dev || in->f.ino != ck.ino || strcmp(in->f.path, t->path) ||
+                  in->f.state != FILE_ACTIVE || in->f.gz != ck.gz))
+        return ingest_touch(in, t, e);
+    return 0;
+}
+
+int ingest_open(struct ingest *in, const char *path, const struct parse_opts *po,
+                struct tailer **out, int64_t *copy_of, struct err *e)
 {
     struct stat st;
-    return stat(k->path, &st) == 0 && (uint64_t)st.st_ino == k->ino && (uint64_t)st.st_dev == k->dev;
-}
-
-static int head_matches(const struct store_file *k, const char *head, size_t n)
-{
-    return k->head_len > 0 && (size_t)k->head_len <= n &&
-           ingest_hash(head, (size_t)k->head_len, INGEST_HASH_SEED) == k->head_hash;
-}
-
-/* Finds the checkpoint of the file whose head we read: 1 found (into out),
- * 0 new file, -1 error. A renamed or compressed file is found by its head,
- * unless the file with that head still sits at its own path (a copy). */
-static int find_known(struct ingest *in, const struct stat *st, int gz, const char *head,
-                      size_t n, struct store_file *out, struct err *e)
-{
-    int r = 0;
-    if (!gz) {
-        r = store_file_by_inode(in->s, (uint64_t)st->st_dev, (uint64_t)st->st_ino, out, e);
-        if (r < 0)
-            return -1;
-        if (r == 1 && head_matches(out, head, n))
-            return 1;
-    }
-    struct store_file *all = NULL;
-    size_t nall = 0;
-    if (store_files(in->s, &all, &nall, e) < 0)
+    *out = NULL;
+    if (!in->idx && !(in->idx = fileid_index_new(in->s, e)))
         return -1;
-    r = 0;
-    for (size_t i = nall; i-- > 0 && !r;) {
-        if (!head_matches(&all[i], head, n))
-            continue;
-        if (!gz && all[i].dev == (uint64_t)st->st_dev && all[i].ino == (uint64_t)st->st_ino)
-            r = 1;
-        else if (all[i].gz || !still_at_own_path(&all[i]))
-            r = 1;
-        if (r)
-            *out = all[i];
-    }
-    free(all);
-    return r;
-}
-
-/* --- records ------------------------------------------------------------ */
-
-static int commit_batch(struct ingest *in, struct err *e);
-
-static int emit(void *ctx, const struct record *r)
-{
-    struct ingest *in = ctx;
-    if (store_add(in->s, in->f.id, r, in->batch_err) < 0)
+    struct tailer *t = tailer_open(path, po, in->o.max_line, &st, e);
+    if (!t)
         return -1;
-    in->st.records++;
-    in->f.records++;
-    if (r->level >= 0 && r->level < LVL_COUNT)
-        in->st.by_level[r->level]++;
-    if (r->format == FMT_RAW) {
-        in->st.unparsed++;
-        in->f.unparsed++;
+    int rc = INGEST_EMPTY;
+    if (t->head_n == 0)
+        goto skip;
+    if (po->format != FMT_RAW && looks_binary((unsigned char *)t->head, t->head_n)) {
+        err_set(e, "%s looks like a binary file (control bytes in its first %zu bytes); "
+                "skipped (use --format raw to index it anyway)", path, t->head_n);
+        rc = INGEST_BINARY;
+        goto skip;
     }
-    if (!in->st.first_ts || r->ts < in->st.first_ts)
-        in->st.first_ts = r->ts;
-    if (r->ts > in->st.last_ts)
-        in->st.last_ts = r->ts;
-    if (++in->batch_n >= in->o.batch_records)
-        return commit_batch(in, in->batch_err);
-    return 0;
+    struct fileid_probe p = {path, t->fd, t->ck.dev, t->ck.ino, t->ck.gz ? -1 : st.st_size,
+                             t->ck.gz, t->head, t->head_n};
+    int64_t stale = 0;
+    int v = fileid_identify(in->s, in->idx, &p, is_tracked, in, &in->f, &stale, e);
+    if (v == FID_COPY) {
+        *copy_of = in->f.id;
+        rc = INGEST_COPY;
+        goto skip;
+    }
+    if (v < 0 || retire(in, stale, e) < 0 || place(in, t, v, e) < 0) {
+        rc = -1;
+        goto skip;
+    }
+    *out = t;
+    return INGEST_OPENED;
+skip:
+    ingest_release(in, t);
+    return rc;
 }
 
-/* The checkpoint: never past the first line of a record not yet emitted. */
-static int64_t checkpoint_offset(const struct ingest *in)
+int64_t ingest_read(struct ingest *in, struct tailer *t, int64_t max, struct err *e)
 {
-    int64_t pend = parse_pending_offset(in->p);
-    return (pend >= 0 && pend < in->done_off) ? pend : in->done_off;
-}
-
-static uint64_t tail_hash_at(struct ingest *in, int64_t off)
-{
-    if (in->gz || off <= 0)
+    if (t->fd < 0 || (t->gz && t->gz_done))
         return 0;
-    char t[INGEST_TAIL_BYTES];
-    int64_t start = off > INGEST_TAIL_BYTES ? off - INGEST_TAIL_BYTES : 0;
-    ssize_t r = pread(in->fd, t, (size_t)(off - start), start);
-    return r > 0 ? ingest_hash(t, (size_t)r, INGEST_HASH_SEED) : 0;
-}
-
-static int commit_batch(struct ingest *in, struct err *e)
-{
-    in->f.offset = checkpoint_offset(in);
-    in->f.tail_hash = tail_hash_at(in, in->f.offset);
-    in->f.last_seen = ts_now();
-    if (store_begin(in->s, e) < 0 || store_file_put(in->s, &in->f, e) < 0 ||
-        store_commit(in->s, e) < 0) {
-        store_rollback(in->s);
-        return -1;
-    }
-    in->batch_n = 0;
-    return store_begin(in->s, e);
-}
-
-/* --- lines -------------------------------------------------------------- */
-
-static int push_line(struct ingest *in, const char *l, size_t n, int64_t off, size_t total,
-                     int64_t end)
-{
-    int cut = total > in->o.max_line;
-    if (cut) {
-        n = in->o.max_line;
-        in->st.truncated++;
-        in->f.truncated++;
-    }
-    in->st.lines++;
-    in->done_off = end;
-    return parse_push(in->p, l, n, off, cut, ts_now(), emit, in);
-}
-
-/* Appends to the line being assembled, keeping at most max_line bytes. */
-static int line_append(struct ingest *in, const char *b, size_t n)
-{
-    in->line_total += n;
-    size_t room = in->o.max_line + 1 > in->line_len ? in->o.max_line + 1 - in->line_len : 0;
-    if (n > room)
-        n = room;
-    if (in->line_len + n > in->line_cap) {
-        size_t cap = in->line_cap ? in->line_cap : 4096;
-        while (cap < in->line_len + n)
-            cap *= 2;
-        char *nl = realloc(in->line, cap);
-        if (!nl)
-            return -1;
-        in->line = nl;
-        in->line_cap = cap;
-    }
-    memcpy(in->line + in->line_len, b, n);
-    in->line_len += n;
-    return 0;
-}
-
-/* Splits a chunk that starts at absolute offset pos into lines. */
-static int feed_chunk(struct ingest *in, const char *b, size_t n, int64_t pos, struct err *e)
-{
-    size_t i = 0;
-    while (i < n) {
-        const char *nl = memchr(b + i, '\n', n - i);
-        size_t len = nl ? (size_t)(nl - (b + i)) : n - i;
-        int rc;
-        if (!nl) {
-            if (in->line_total == 0)
-                in->line_off = pos + (int64_t)i;
-            if (line_append(in, b + i, len) < 0)
-                return err_set(e, "out of memory holding a long line");
+    if (!t->gz) {
+        struct stat st;
+        if (fstat(t->fd, &st) == 0 && st.st_size <= t->pos)
             return 0;
-        }
-        int64_t end = pos + (int64_t)(i + len + 1);
-        if (in->line_total) {
-            if (line_append(in, b + i, len) < 0)
-                return err_set(e, "out of memory holding a long line");
-            rc = push_line(in, in->line, in->line_len, in->line_off, in->line_total, end);
-            in->line_len = in->line_total = 0;
-        } else {
-            rc = push_line(in, b + i, len, pos + (int64_t)i, len, end);
-        }
-        if (rc)
-            return -1;
-        i += len + 1;
     }
-    return 0;
-}
-
-/* --- one file ----------------------------------------------------------- */
-
-static int open_file(struct ingest *in, const char *path, struct stat *st, int *gz,
-                     struct err *e)
-{
-    in->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (in->fd < 0)
-        return err_set(e, "cannot open %s: %s", path, strerror(errno));
-    if (fstat(in->fd, st) < 0 || !S_ISREG(st->st_mode)) {
-        err_set(e, "%s is not a regular file", path);
-        src_close(in);
+    if (ingest_touch(in, t, e) < 0)
         return -1;
-    }
-    unsigned char magic[2] = {0, 0};
-    *gz = pread(in->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-    if (*gz) {
-        int fd2 = dup(in->fd);
-        in->gz = fd2 >= 0 ? gzdopen(fd2, "rb") : NULL;
-        if (!in->gz) {
-            if (fd2 >= 0)
-                close(fd2);
-            err_set(e, "cannot read %s as gzip", path);
-            src_close(in);
-            return -1;
-        }
-        gzbuffer(in->gz, 256 * 1024);
-    }
-    return 0;
+    struct tailer_sink k = {in->s, &in->st, &in->batch_n};
+    return tailer_read(t, &k, in->buf, READ_CHUNK, max, e);
 }
 
-/* Decides where to start: the checkpoint, or 0 for a new, replaced or
- * truncated file. Fills in->f. */
-static int place(struct ingest *in, const char *path, const struct stat *st, int gz,
-                 const char *head, size_t hn, struct err *e)
+int ingest_flush(struct ingest *in, struct tailer *t, int final, struct err *e)
 {
-    struct store_file k;
-    int r = find_known(in, st, gz, head, hn, &k, e);
-    if (r < 0)
+    if (tailer_pending(t) < 0 && !(final && t->line_total))
+        return 0;
+    if (ingest_touch(in, t, e) < 0)
         return -1;
-    if (r == 1 && !gz && k.offset > st->st_size)
-        r = 0;     /* truncated below the checkpoint: new content */
-    if (r == 1 && !gz && k.offset > 0 && k.tail_hash && tail_hash_at(in, k.offset) != k.tail_hash)
-        r = 0;     /* same head, other content before the checkpoint */
-    if (r == 1) {
-        in->f = k;
-    } else {
-        memset(&in->f, 0, sizeof in->f);
-        in->f.first_seen = ts_now();
-    }
-    snprintf(in->f.path, sizeof in->f.path, "%s", path);
-    in->f.dev = (uint64_t)st->st_dev;
-    in->f.ino = (uint64_t)st->st_ino;
-    in->f.gz = gz;
-    in->f.state = FILE_ACTIVE;
-    in->f.size = st->st_size;
-    in->f.mtime = (int64_t)st->st_mtime;
-    if ((size_t)in->f.head_len < hn || !in->f.head_len) {
-        in->f.head_len = (int64_t)hn;
-        in->f.head_hash = ingest_hash(head, hn, INGEST_HASH_SEED);
-    }
-    return 0;
+    struct tailer_sink k = {in->s, &in->st, &in->batch_n};
+    return final ? tailer_finish(t, &k, e) : tailer_flush(t, &k, e);
 }
 
-static int read_rest(struct ingest *in, struct err *e)
+void ingest_release(struct ingest *in, struct tailer *t)
 {
-    int64_t pos = in->f.offset;
-    if (src_seek(in, pos) < 0)
-        return err_set(e, "cannot seek to the checkpoint (byte %lld)", (long long)pos);
-    in->done_off = pos;
-    in->line_len = in->line_total = 0;
+    if (!t)
+        return;
+    for (size_t i = 0; t->in_batch && i < in->ndirty; i++)
+        if (in->dirty[i] == t) {
+            in->dirty[i] = in->dirty[--in->ndirty];
+            break;
+        }
+    if (t->ck.id && hmap_get(&in->tracked, (uint64_t)t->ck.id) == t)
+        hmap_del(&in->tracked, (uint64_t)t->ck.id);
+    tailer_free(t);
+}
+
+int ingest_restart(struct ingest *in, struct tailer *t, struct err *e)
+{
+    if (t->ck.id) {
+        tailer_ck_to_file(t, &in->f);
+        in->f.state = FILE_ROTATED;
+        in->f.offset = t->saved.offset;
+        in->f.tail_hash = t->saved.tail_hash;
+        if (store_begin(in->s, e) < 0 || store_file_put(in->s, &in->f, e) < 0)
+            return -1;
+        if (hmap_get(&in->tracked, (uint64_t)t->ck.id) == t)
+            hmap_del(&in->tracked, (uint64_t)t->ck.id);
+    }
+    struct tailer_ck ck;
+    memset(&ck, 0, sizeof ck);
+    ck.dev = t->ck.dev;
+    ck.ino = t->ck.ino;
+    ck.first_seen = ts_now();
+    ssize_t n = pread(t->fd, t->head, sizeof t->head, 0);
+    t->head_n = n > 0 ? (size_t)n : 0;
+    ck.head_len = (int64_t)t->head_n;
+    ck.head_hash = ingest_hash(t->head, t->head_n, INGEST_HASH_SEED);
+    parse_free(t->p);
+    t->p = NULL;
+    t->seen_size = 0;
+    if (tailer_place(t, &ck, e) < 0)
+        return -1;
+    return ingest_touch(in, t, e);
+}
+
+/* --- one pass (logdeck index) ------------------------------------------------------ */
+
+static int read_all(struct ingest *in, struct tailer *t, struct err *e)
+{
     for (;;) {
-        ssize_t n = read_full(in, in->buf, READ_CHUNK);
+        int64_t n = ingest_read(in, t, ONE_SHOT_SLICE, e);
         if (n < 0)
-            return err_set(e, "read error at byte %lld: %s", (long long)pos,
-                           in->gz ? "corrupt gzip data" : strerror(errno));
+            return -1;
         if (n == 0)
             break;
-        if (feed_chunk(in, in->buf, (size_t)n, pos, e) < 0)
+        if (in->batch_n >= in->o.batch_records && ingest_commit(in, e) < 0)
             return -1;
-        pos += n;
-        in->st.bytes += n;
     }
-    if (in->line_total) {
-        if (in->gz) {   /* a compressed file never grows: its last line is whole */
-            if (push_line(in, in->line, in->line_len, in->line_off, in->line_total, pos))
-                return -1;
-        } else {
-            in->st.partial_held++;
-        }
-        in->line_len = in->line_total = 0;
-    }
-    if ((in->o.final || in->gz) && parse_flush(in->p, emit, in))
-        return -1;
-    return 0;
+    if ((t->gz && t->gz_done) || in->o.final)
+        if (ingest_flush(in, t, t->gz && t->gz_done, e) < 0)
+            return -1;
+    if (t->line_total && !t->gz)
+        in->st.partial_held++;
+    return ingest_commit(in, e);
 }
 
 int ingest_path(struct ingest *in, const char *path, struct err *e)
 {
-    struct stat st;
-    int gz = 0, rc = -1;
-    char head[INGEST_HEAD_BYTES];
-    if (open_file(in, path, &st, &gz, e) < 0)
+    return ingest_path_with(in, path, &in->o.parse, e);
+}
+
+int ingest_path_with(struct ingest *in, const char *path, const struct parse_opts *po,
+                     struct err *e)
+{
+    struct tailer *t = NULL;
+    int64_t copy_of = 0;
+    int r = ingest_open(in, path, po, &t, &copy_of, e);
+    if (r == INGEST_EMPTY || r == INGEST_COPY) {
+        in->st.copies += r == INGEST_COPY;
+        return ingest_commit(in, e);
+    }
+    if (r != INGEST_OPENED)
         return -1;
-    ssize_t hn = read_full(in, head, sizeof head);
-    if (hn < 0) {
-        err_set(e, "cannot read %s: %s", path, gz ? "corrupt gzip data" : strerror(errno));
-        goto out;
-    }
-    if (in->o.parse.format != FMT_RAW && looks_binary((unsigned char *)head, (size_t)hn)) {
-        err_set(e, "%s looks like a binary file (control bytes in its first %zd bytes); "
-                "skipped (use --format raw to index it anyway)", path, hn);
-        goto out;
-    }
-    rc = 0;
-    if (hn == 0)
-        goto out;     /* empty: nothing to identify or read yet */
-    in->p = parse_new(&in->o.parse, e);
-    in->batch_err = e;
-    if (!in->p || store_begin(in->s, e) < 0 || place(in, path, &st, gz, head, (size_t)hn, e) < 0 ||
-        (!in->f.id && store_file_put(in->s, &in->f, e) < 0) || read_rest(in, e) < 0 ||
-        commit_batch(in, e) < 0 || store_commit(in->s, e) < 0) {
-        store_rollback(in->s);
+    int rc = read_all(in, t, e);
+    if (rc < 0) {
+        ingest_rollback(in);
         err_prefix(e, "%s", path);
-        rc = -1;
     } else {
         in->st.files++;
+        in->st_committed.files++;
     }
-    parse_free(in->p);
-    in->p = NULL;
-out:
-    src_close(in);
+    ingest_release(in, t);
     return rc;
 }

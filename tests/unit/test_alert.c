@@ -237,10 +237,25 @@ static void on_ev(void *ctx, const struct adb_event *ev, int notified)
     snprintf(s->log + n, sizeof s->log - n, "%s@%lld ", ev->event, (long long)((ev->ts - T0) / S));
 }
 
+static int count_row(void *ctx, const struct adb_state *a)
+{
+    (void)a;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static int count_event(void *ctx, const struct adb_event *a)
+{
+    (void)a;
+    ++*(int *)ctx;
+    return 0;
+}
+
 static void test_replay(void **st)
 {
     struct fx *f = *st;
     struct err e = {0};
+    int rows = 0;
     load(f, "rules:\n  - name: burst\n    type: count\n    threshold: '>= 5'\n    window: 10s\n"
             "    resolve_hold: 0s\n");
     for (int i = 0; i < 5; i++)
@@ -250,7 +265,11 @@ static void test_replay(void **st)
     struct alert_opts o = {.on_event = on_ev, .ctx = &s};
     assert_true(alert_replay(f->s, f->rs, T0, T0 + 200 * S, &o, &e) >= 0);
     assert_string_equal(s.log, "firing@100 resolved@110 ");
-    assert_int_equal(alerts_db_present(f->s), 0);               /* nothing written */
+    /* nothing written: the tables exist (schema v2) but hold no row */
+    assert_int_equal(alerts_db_states(f->s, count_row, &rows, &e), 0);
+    assert_int_equal(alerts_db_events(f->s, 100, count_event, &rows, &e), 0);
+    assert_int_equal(rows, 0);
+    assert_int_equal(alerts_db_firing_count(f->s), 0);
 }
 
 int main(void)

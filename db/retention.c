@@ -1,0 +1,168 @@
+/* retention: deleting old records in small steps: per-level age limits and
+ * a size cap (store.h, "retention"). A record leaves with its FTS entry
+ * (rec_fts is contentless: the delete must repeat the exact indexed body,
+ * the message plus the cid token, see fts_body in store.c) and its count
+ * in the counts table, in one transaction. */
+#include "db/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct doomed {
+    sqlite3_stmt *fts, *del, *cnt;
+    char *body;
+    size_t cap;
+    int64_t by_level[LVL_COUNT];
+};
+
+static int prep(struct store *s, sqlite3_stmt **st, const char *sql, struct err *e)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+        return store_sqlerr(s, e, "preparing a retention statement");
+    return 0;
+}
+
+static int doomed_init(struct store *s, struct doomed *d, struct err *e)
+{
+    memset(d, 0, sizeof *d);
+    if (prep(s, &d->fts, "INSERT INTO rec_fts(rec_fts, rowid, body) VALUES('delete', ?, ?)", e) ||
+        prep(s, &d->del, "DELETE FROM records WHERE id = ?", e) ||
+        prep(s, &d->cnt, "UPDATE counts SET n = max(n - ?, 0) WHERE level = ?", e))
+        return -1;
+    return 0;
+}
+
+static void doomed_fini(struct doomed *d)
+{
+    sqlite3_finalize(d->fts);
+    sqlite3_finalize(d->del);
+    sqlite3_finalize(d->cnt);
+    free(d->body);
+}
+
+/* Deletes the row sel is on: columns id, level, msg, cid. */
+static int delete_one(struct store *s, struct doomed *d, sqlite3_stmt *sel, struct err *e)
+{
+    int64_t id = sqlite3_column_int64(sel, 0);
+    int level = sqlite3_column_int(sel, 1);
+    const char *msg = (const char *)sqlite3_column_text(sel, 2);
+    size_t ml = (size_t)sqlite3_column_bytes(sel, 2);
+    const char *cid = (const char *)sqlite3_column_text(sel, 3);
+    size_t need = ml + (cid ? strlen(cid) : 0) + 8;
+    if (need > d->cap) {
+        char *nb = realloc(d->body, need);
+        if (!nb)
+            return err_set(e, "out of memory deleting old records");
+        d->body = nb;
+        d->cap = need;
+    }
+    if (ml)
+        memcpy(d->body, msg, ml);
+    size_t bl = ml + (cid && *cid ? store_cid_token(cid, d->body + ml) : 0);
+    sqlite3_reset(d->fts);
+    sqlite3_bind_int64(d->fts, 1, id);
+    sqlite3_bind_text(d->fts, 2, d->body, (int)bl, SQLITE_STATIC);
+    if (sqlite3_step(d->fts) != SQLITE_DONE)
+        return store_sqlerr(s, e, "removing an old record from the text index");
+    sqlite3_reset(d->del);
+    sqlite3_bind_int64(d->del, 1, id);
+    if (sqlite3_step(d->del) != SQLITE_DONE)
+        return store_sqlerr(s, e, "deleting an old record");
+    if (level >= 0 && level < LVL_COUNT)
+        d->by_level[level]++;
+    return 0;
+}
+
+static int fix_counts(struct store *s, struct doomed *d, struct err *e)
+{
+    for (int l = 0; l < LVL_COUNT; l++) {
+        if (!d->by_level[l])
+            continue;
+        sqlite3_reset(d->cnt);
+        sqlite3_bind_int64(d->cnt, 1, d->by_level[l]);
+        sqlite3_bind_int(d->cnt, 2, l);
+        if (sqlite3_step(d->cnt) != SQLITE_DONE)
+            return store_sqlerr(s, e, "updating level counts");
+    }
+    return 0;
+}
+
+/* Runs sel (bound by the caller) and deletes every row it yields. */
+static int64_t delete_selected(struct store *s, struct doomed *d, sqlite3_stmt *sel,
+                               struct err *e)
+{
+    int64_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+        if (delete_one(s, d, sel, e) < 0)
+            return -1;
+        n++;
+    }
+    if (rc != SQLITE_DONE)
+        return store_sqlerr(s, e, "selecting old records");
+    return n;
+}
+
+static int64_t finish(struct store *s, struct doomed *d, int64_t n, struct err *e)
+{
+    if (n >= 0 && (fix_counts(s, d, e) < 0 || store_commit(s, e) < 0))
+        n = -1;
+    if (n < 0)
+        store_rollback(s);
+    doomed_fini(d);
+    return n;
+}
+
+int64_t store_retention_step(struct store *s, const int64_t keep_us[LVL_COUNT], int64_t now_us,
+                             int max_rows, struct err *e)
+{
+    struct doomed d;
+    sqlite3_stmt *sel = NULL;
+    if (store_in_batch(s))
+        return 0;
+    if (doomed_init(s, &d, e) < 0 || prep(s, &sel, "SELECT id, level, msg, cid FROM records"
+                                          " WHERE level = ? AND ts < ? ORDER BY ts LIMIT ?", e) < 0 ||
+        store_begin(s, e) < 0) {
+        sqlite3_finalize(sel);
+        doomed_fini(&d);
+        return -1;
+    }
+    int64_t n = 0;
+    for (int l = 0; l < LVL_COUNT && n >= 0 && n < max_rows; l++) {
+        if (keep_us[l] <= 0)
+            continue;
+        sqlite3_reset(sel);
+        sqlite3_bind_int(sel, 1, l);
+        sqlite3_bind_int64(sel, 2, now_us - keep_us[l]);
+        sqlite3_bind_int64(sel, 3, max_rows - n);
+        int64_t k = delete_selected(s, &d, sel, e);
+        n = k < 0 ? -1 : n + k;
+    }
+    sqlite3_finalize(sel);
+    return finish(s, &d, n, e);
+}
+
+int64_t store_size_step(struct store *s, int64_t max_bytes, int max_rows, struct err *e)
+{
+    if (max_bytes <= 0 || store_in_batch(s) || store_used_bytes(s) <= max_bytes)
+        return 0;
+    struct doomed d;
+    sqlite3_stmt *sel = NULL;
+    if (doomed_init(s, &d, e) < 0 || prep(s, &sel, "SELECT id, level, msg, cid FROM records"
+                                          " WHERE level < ? ORDER BY ts LIMIT ?", e) < 0 ||
+        store_begin(s, e) < 0) {
+        sqlite3_finalize(sel);
+        doomed_fini(&d);
+        return -1;
+    }
+    sqlite3_bind_int(sel, 1, LVL_WARNING);
+    sqlite3_bind_int(sel, 2, max_rows);
+    int64_t n = delete_selected(s, &d, sel, e);
+    if (n == 0) {   /* nothing below warning left: the oldest of any level */
+        sqlite3_reset(sel);
+        sqlite3_bind_int(sel, 1, LVL_COUNT);
+        n = delete_selected(s, &d, sel, e);
+    }
+    sqlite3_finalize(sel);
+    return finish(s, &d, n, e);
+}

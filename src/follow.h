@@ -1,0 +1,70 @@
+/* follow: `logdeck index --follow`: keeps reading the sources' files as
+ * they grow, through every rotation scheme, exactly once.
+ *
+ * Directories are watched with inotify (create, move, delete, modify,
+ * close-write); a glob or directory source picks up files that appear
+ * later; a renamed or deleted file is read to its end through its open
+ * descriptor before it is let go; a file truncated in place (copytruncate)
+ * restarts at 0 after the copy's unread tail is read; a compressed rotated
+ * file is read only where it holds lines not stored yet; an inotify queue
+ * overflow triggers a full rescan. A stat sweep every few seconds backs
+ * inotify up; --poll, and directories on network file systems (statfs),
+ * poll instead. Records are committed with their checkpoints every
+ * ~100 ms (or N records). Losses that cannot be avoided are counted per
+ * file. SIGTERM/SIGINT stop after a last commit; SIGHUP asks the caller
+ * for a new config. */
+#ifndef LOGDECK_FOLLOW_H
+#define LOGDECK_FOLLOW_H
+
+#include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "db/store.h"
+#include "src/config.h"
+#include "src/err.h"
+#include "src/ingest.h"
+
+struct follow_opts {
+    int poll;                   /* 1: never use inotify */
+    int status_interval_s;      /* status line period; 0: none */
+    FILE *status;               /* where status lines go, or NULL */
+    int64_t batch_records;      /* commit at this many records; 0: 20000 */
+    int batch_ms;               /* commit at least this often; 0: 100 */
+    struct parse_opts parse;    /* defaults for command-line sources */
+    /* Called on SIGHUP: fills *out with a new config the caller owns and
+     * keeps alive until the next call or the end of follow_run. */
+    int (*reload)(void *ctx, const struct config **out, struct err *e);
+    void *reload_ctx;
+};
+
+/* What the follower has done, for status lines and views. */
+struct follow_status {
+    int64_t records, bytes;     /* stored since the start */
+    int64_t files, away;        /* files open; of them rotated, being drained */
+    int64_t lost_lines, lost_bytes, truncated;
+    int64_t lag_bytes;          /* bytes seen in files but not stored yet */
+    int64_t commits, store_full;
+    int remote_dirs;            /* directories polled (network file systems) */
+};
+
+struct follower;
+
+/* s and cfg are borrowed: s for the follower's life, cfg until the next
+ * reload. Returns NULL with e filled. */
+struct follower *follow_new(struct store *s, const struct config *cfg,
+                            const struct follow_opts *o, struct err *e);
+void follow_free(struct follower *f);   /* NULL is a no-op */
+
+/* Runs until SIGTERM or SIGINT, then commits. 0, or -1 with e filled when
+ * the last commit failed or the sources cannot be watched at all. */
+int follow_run(struct follower *f, struct err *e);
+/* Stops follow_run at its next wakeup (from the same thread's callbacks). */
+void follow_stop(struct follower *f);
+void follow_get_status(const struct follower *f, struct follow_status *st);
+/* Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (and the threads
+ * it starts later, such as the store.s WAL checkpointer), so that only
+ * follow_run receives them. Call before store_open(). */
+int follow_block_signals(sigset_t *old);
+
+#endif

@@ -1,0 +1,57 @@
+# Helpers for the follow_*.sh rotation tests (sourced after tests/lib.sh).
+# A writer (tests/tools/writer) appends numbered lines and records what it
+# wrote; checkseq compares the store with the records.
+WR=$BUILD_DIR/tests/tools/writer
+CK=$BUILD_DIR/tests/tools/checkseq
+IDX=
+
+# start_idx ARGS...: logdeck index --follow in the background ($IDX).
+start_idx() {
+  "$LOGDECK" index --follow --status-interval 1 "$@" 2>>"$T/idx.err" &
+  IDX=$!
+  sleep 0.3
+}
+
+# stop_idx: SIGTERM, and the exit status must be 0.
+stop_idx() {
+  [ -n "$IDX" ] || return 0
+  kill -TERM "$IDX" 2>/dev/null
+  wait "$IDX"; local rc=$?
+  IDX=
+  [ "$rc" = 0 ] || echo "indexer exited with $rc: $(tail -3 "$T/idx.err")" >>"$T/problems"
+}
+
+kill9_idx() {
+  [ -n "$IDX" ] || return 0
+  kill -KILL "$IDX" 2>/dev/null; wait "$IDX" 2>/dev/null; IDX=
+}
+
+# caught_up SECS [--no-loss] RECORD...: waits until checkseq passes.
+caught_up() {
+  local secs=$1; shift
+  local end=$(( $(date +%s) + secs ))
+  while [ "$(date +%s)" -lt "$end" ]; do
+    "$CK" "$@" >/dev/null 2>&1 && return 0
+    sleep 0.3
+  done
+  return 1
+}
+
+# verdict NAME [--no-loss] RECORD...: final check (after stop_idx).
+verdict() {
+  local name=$1; shift
+  local db=$LOGDECK_DB
+  if "$CK" "$@" >"$T/ck.out" 2>&1 && [ ! -s "$T/problems" ]; then
+    pass "$name"
+  else
+    fail "$name" "$(grep -v '^ok' "$T/ck.out" | head -6 | tr '\n' ' ') $(cat "$T/problems" 2>/dev/null)"
+  fi
+  rm -f "$T/problems"
+}
+
+# fresh DIR: new log dir and store for a case.
+fresh() {
+  export LOGDECK_DB="$T/$1.db"
+  D="$T/$1"; rm -rf "$D"; mkdir -p "$D"
+  : >"$T/idx.err"
+}

@@ -1,0 +1,88 @@
+# copytruncate (writer paused, and racing), restarts across rotations,
+# replaced files and inode reuse while logdeck was down, and a partial last
+# line across kill -9.
+. tests/lib.sh
+. tests/integration/follow_lib.bash
+
+# 3a. copytruncate, nothing written between the copy and the truncation.
+fresh ct
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s C1 -c 8000 -m copytruncate -b 100000 -k 3 -r 8000 -o "$T/ct.rec"
+caught_up 20 "$LOGDECK_DB" "$T/ct.rec"
+stop_idx
+verdict "copytruncate, writer paused during the rotation" --no-loss "$LOGDECK_DB" "$T/ct.rec"
+
+# 3b. copytruncate racing the writer: 30 lines written between the copy and
+#     the truncation (flagged r); only those may be lost, and then counted.
+fresh ctr
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s C2 -c 8000 -m copytruncate -b 100000 -k 3 -r 8000 -R 30 -W 60 -o "$T/ctr.rec"
+sleep 2
+stop_idx
+verdict "copytruncate racing: losses only in the race window, counted" "$LOGDECK_DB" "$T/ctr.rec"
+
+# 4. Restart across rotation: stop, rotate 1 time / 3 times with gzip while
+#    down, write, start again.
+fresh rs
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s S1 -c 3000 -r 10000 -o "$T/rs.rec"
+caught_up 10 "$LOGDECK_DB" "$T/rs.rec"
+stop_idx
+"$WR" -d "$D" -n app.log -s S1 -S 3000 -c 1500 -m rename -b 200000 -k 5 -o "$T/rs.rec"
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s S1 -S 4500 -c 500 -r 5000 -o "$T/rs.rec"
+caught_up 10 "$LOGDECK_DB" "$T/rs.rec"
+stop_idx
+verdict "restart across 1 rename rotation" --no-loss "$LOGDECK_DB" "$T/rs.rec"
+"$WR" -d "$D" -n app.log -s S1 -S 5000 -c 9000 -m gzip -b 200000 -k 5 -o "$T/rs.rec"
+ls "$D"/app.log.1.gz >/dev/null 2>&1 || fail "restart across gzip rotations" "no app.log.1.gz"
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s S1 -S 14000 -c 500 -r 5000 -o "$T/rs.rec"
+caught_up 10 "$LOGDECK_DB" "$T/rs.rec"
+stop_idx
+verdict "restart across 3 rotations with gzip of .1" --no-loss "$LOGDECK_DB" "$T/rs.rec"
+
+# 4b. copytruncate while down: the copy's unread tail is read, the new
+#     content from 0.
+fresh rsc
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s S2 -c 1000 -r 10000 -o "$T/rsc.rec"
+caught_up 10 "$LOGDECK_DB" "$T/rsc.rec"
+stop_idx
+"$WR" -d "$D" -n app.log -s S2 -S 1000 -c 2000 -m copytruncate -b 150000 -k 3 -o "$T/rsc.rec"
+start_idx "$D/app.log"
+caught_up 10 "$LOGDECK_DB" "$T/rsc.rec"
+stop_idx
+verdict "restart across copytruncate" --no-loss "$LOGDECK_DB" "$T/rsc.rec"
+
+# 6. Replaced by a shorter file (new inode, often the old one reused), and
+#    truncated + rewritten in place, while logdeck was down.
+fresh rp
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s P1 -c 2000 -r 20000 -o "$T/rp.rec"
+caught_up 10 "$LOGDECK_DB" "$T/rp.rec"
+stop_idx
+rm "$D/app.log"
+"$WR" -d "$D" -n app.log -s P1 -S 2000 -c 10 -o "$T/rp.rec"
+start_idx "$D/app.log"
+caught_up 10 "$LOGDECK_DB" "$T/rp.rec"
+stop_idx
+: >"$D/app.log"
+"$WR" -d "$D" -n app.log -s P1 -S 2010 -c 5 -o "$T/rp.rec"
+start_idx "$D/app.log"
+caught_up 10 "$LOGDECK_DB" "$T/rp.rec"
+stop_idx
+verdict "replaced by a shorter file / truncated in place while down" --no-loss "$LOGDECK_DB" "$T/rp.rec"
+
+# 7. Partial line: "abc", kill -9, restart, "def\n" -> one record "abcdef".
+fresh part
+printf 'abc' >"$D/p.log"
+start_idx "$D/p.log"
+sleep 0.5
+kill9_idx
+start_idx "$D/p.log"
+printf 'def\n' >>"$D/p.log"
+sleep 0.6
+stop_idx
+check "partial line across kill -9 stored once, whole" "abcdef" \
+  "$("$CK" --dump "$LOGDECK_DB" | cut -f3 | tr '\n' '|' | sed 's/|$//')"

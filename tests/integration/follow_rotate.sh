@@ -1,0 +1,66 @@
+# Rotation by rename (Python RotatingFileHandler, TimedRotatingFileHandler),
+# the indexer SIGSTOPped across rotations, and loguru's rename-then-compress
+# while the indexer lags: every line stored exactly once, in order.
+. tests/lib.sh
+. tests/integration/follow_lib.bash
+
+# 1a. RotatingFileHandler: maxBytes 256 KiB, backupCount 3, 200k lines,
+#     the indexer following the exact path (rotated files are siblings).
+fresh rename
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s R1 -c 200000 -m rename -b 262144 -k 3 -r 40000 -o "$T/rename.rec"
+caught_up 30 "$LOGDECK_DB" "$T/rename.rec"
+stop_idx
+verdict "rename chain, 200k lines, exact path" --no-loss "$LOGDECK_DB" "$T/rename.rec"
+
+# 1b. TimedRotatingFileHandler-style: rename to a dated name every 200 ms,
+#     glob source, python text format.
+fresh timed
+start_idx "$D/svc.log*"
+"$WR" -d "$D" -n svc.log -s T1 -c 20000 -m time -t 200 -k 5 -r 10000 -f python -o "$T/timed.rec"
+caught_up 20 "$LOGDECK_DB" "$T/timed.rec"
+stop_idx
+verdict "by-time rotation, glob source" --no-loss "$LOGDECK_DB" "$T/timed.rec"
+
+# 2. The indexer SIGSTOPped for 2 s across 3 rotations (backupCount 3: no
+#    file is deleted before it can be opened), then continued.
+fresh stopped
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s P1 -c 2000 -r 2000 -o "$T/stop.rec"
+kill -STOP "$IDX"
+"$WR" -d "$D" -n app.log -s P1 -S 2000 -c 3000 -m rename -b 100000 -k 3 -r 1500 -o "$T/stop.rec"
+kill -CONT "$IDX"
+"$WR" -d "$D" -n app.log -s P1 -S 5000 -c 1000 -r 2000 -o "$T/stop.rec"
+caught_up 20 "$LOGDECK_DB" "$T/stop.rec"
+stop_idx
+verdict "SIGSTOP across 3 rotations" --no-loss "$LOGDECK_DB" "$T/stop.rec"
+
+# 5. loguru: rename to app.<time>.log then gzip at once, while the indexer
+#    is stopped (it has the first file open; the next ones exist only as .gz).
+fresh loguru
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s L1 -c 500 -r 5000 -f loguru -o "$T/lg.rec"
+kill -STOP "$IDX"
+"$WR" -d "$D" -n app.log -s L1 -S 500 -c 6000 -m loguru -b 80000 -r 20000 -f loguru -o "$T/lg.rec"
+kill -CONT "$IDX"
+caught_up 20 "$LOGDECK_DB" "$T/lg.rec"
+stop_idx
+verdict "loguru rename+compress while lagging" --no-loss "$LOGDECK_DB" "$T/lg.rec"
+
+# 2b. Stopped across 8 rotations with backupCount 2: files are deleted
+#     before the indexer could open them. Those lines are lost, and counted.
+fresh lossy
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s X1 -c 500 -r 5000 -o "$T/lossy.rec"
+sleep 0.3
+kill -STOP "$IDX"
+"$WR" -d "$D" -n app.log -s X1 -S 500 -c 4000 -m rename -b 40000 -k 2 -r 20000 -o "$T/lossy.rec"
+kill -CONT "$IDX"
+sleep 2
+stop_idx
+lost=$("$CK" --files "$LOGDECK_DB" | sed -n 's/.*lost_lines=\([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}')
+if [ "$lost" -gt 0 ]; then
+  verdict "files deleted before being opened: loss counted ($lost)" --allow-loss "$LOGDECK_DB" "$T/lossy.rec"
+else
+  fail "files deleted before being opened: loss counted" "no loss counted: $(tail -2 "$T/idx.err")"
+fi

@@ -1,0 +1,51 @@
+# logdeck demo: the generator writes the five seed formats with shared
+# request ids, tracebacks, slow requests and errors, rotates files; the
+# demo opens the TUI following them and cleans up after itself.
+. tests/lib.sh
+. tests/fixtures/tui/tuilib.sh
+
+"$LOGDECK" demo --generate-only 1 --dir "$T/gen" --seed 42 --rate 20 --rotate 400000 \
+  >"$T/out" 2>&1; rc=$?
+check "demo --generate-only exits 0" 0 "$rc"
+for f in gateway.jsonl api.jsonl worker.log health.jsonl musicgen.jsonl; do
+  if [ -s "$T/gen/logs/$f" ]; then pass "demo writes $f"; else fail "demo writes $f" "missing"; fi
+done
+if [ -s "$T/gen/logs/gateway.jsonl.1" ] && [ -s "$T/gen/logs/gateway.jsonl.2" ] &&
+   [ ! -e "$T/gen/logs/gateway.jsonl.3" ]; then pass "demo rotates (NAME.1, NAME.2)"
+else fail "demo rotates (NAME.1, NAME.2)" "$(ls "$T/gen/logs" | tr '\n' ' ')"; fi
+check_rc "demo logs index cleanly" 0 "$LOGDECK" --db "$T/gen.db" index "$T/gen/logs"
+unparsed=$("$LOGDECK" --db "$T/gen.db" query --count 'format:raw')
+check "demo: every line parses (no raw records)" 0 "$unparsed"
+# One request id across the gateway, the API and the worker (or musicgen).
+cid=$(grep -o '\[[0-9a-f-]\{36\}\]' "$T/gen/logs/worker.log" | head -1 | tr -d '[]')
+svcs=$("$LOGDECK" --db "$T/gen.db" query --json "cid:$cid" | grep -o '"service":"[^"]*"' | sort -u | tr '\n' ' ')
+check "demo: a request id shared across services" '"service":"api" "service":"gateway" ' "$svcs"
+n=$("$LOGDECK" --db "$T/gen.db" query --count "cid:$cid")
+if [ "$n" -ge 5 ]; then pass "demo: a request has gateway, api and worker records ($n)"
+else fail "demo: a request has gateway, api and worker records" "$n records"; fi
+tb=$(grep -c '^Traceback (most recent call last):' "$T/gen/logs/worker.log"* | awk -F: '{s+=$2} END {print s+0}')
+if [ "$tb" -gt 0 ]; then pass "demo: tracebacks ($tb)"; else fail "demo: tracebacks" "none"; fi
+errs=$("$LOGDECK" --db "$T/gen.db" query --count 'level>=error')
+slow=$("$LOGDECK" --db "$T/gen.db" query --count 'duration_ms>1500')
+if [ "$errs" -gt 0 ] && [ "$slow" -gt 0 ]; then pass "demo: errors ($errs) and slow requests ($slow)"
+else fail "demo: errors and slow requests" "errors $errs slow $slow"; fi
+vi=$("$LOGDECK" --db "$T/gen.db" query --count 'service:api "Request received"')
+if grep -q 'Xin chào\|Cảm ơn\|Hệ thống\|Hà Nội' "$T/gen/logs/api.jsonl"; then pass "demo: Vietnamese text"
+else fail "demo: Vietnamese text" "none in api.jsonl ($vi requests)"; fi
+
+# The demo itself: opens the TUI on generated history, follows new lines,
+# and removes its directory on exit.
+mkdir -p "$T/tmp"
+TUI_ENV="TMPDIR=$T/tmp" tui_start 120 40 demo
+check_screen "demo opens the TUI following" " FOLLOW " 5
+records() { tui_line 39 | grep -o '[0-9,]* records' | tr -d ', records'; }
+more_than() { local n; n=$(records); [ "${n:-0}" -gt "$1" ]; }
+if tui_wait 5 more_than 1000; then pass "demo: starts with history ($(records) records)"
+else fail "demo: starts with history" "$(tui_line 39)"; fi
+n1=$(records)
+if tui_wait 5 more_than "${n1:-0}"; then pass "demo: new records keep arriving ($n1 -> $(records))"
+else fail "demo: new records keep arriving" "$(tui_line 39)"; fi
+tui_keys q
+check_screen "demo: q exits 0" "EXIT=0"
+check_screen "demo: says it cleaned up" "logdeck demo: removed $T/tmp/logdeck-demo."
+check "demo: temporary directory removed" "" "$(ls "$T/tmp")"

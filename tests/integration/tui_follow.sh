@@ -1,0 +1,66 @@
+# TUI, live: a line appended to a followed file shows within a second;
+# scrolling pauses (new lines counted, the view stays), F resumes; a
+# followed directory picks up a rotated file; attached to a store that
+# another process indexes.
+. tests/lib.sh
+. tests/fixtures/tui/tuilib.sh
+mkdir -p "$T/logs"
+cp "$FIX/api.jsonl" "$T/logs/api.jsonl"
+
+tui_start 100 30 "$T/logs"
+check_screen "directory followed at startup" "connection reset by peer" 5
+
+line() { printf '{"timestamp":"2024-05-01T10:%s.000000Z","level":"%s","service":"api","event":"%s"}\n' "$1" "$2" "$3"; }
+
+start=$(date +%s%N)
+line 11:00 info "appended while following" >> "$T/logs/api.jsonl"
+if tui_wait 1 line_is 28 "10:11:00.000 INFO  api          appended while following"; then
+  pass "follow: appended line visible within 1 s ($(( ($(date +%s%N) - start) / 1000000 )) ms)"
+else
+  fail "follow: appended line visible within 1 s" "row 28: [$(tui_line 28)]"
+fi
+
+# Scroll up: follow pauses, new records are counted but the view stays.
+tui_keys k k
+check_screen "k pauses" " PAUSED "
+line 11:01 warning "arrives while paused" >> "$T/logs/api.jsonl"
+check_screen "paused: new records counted" " PAUSED +1 " 3
+check_line "paused: the view does not move" 28 "10:11:00.000 INFO  api          appended while following"
+tui_keys F
+check_line "F resumes following" 28 "10:11:01.000 WARN  api          arrives while paused"
+check_screen "F: FOLLOW badge" " FOLLOW "
+
+# Rotation (rename + create) inside the followed directory.
+line 11:02 info "last line before rotation" >> "$T/logs/api.jsonl"
+mv "$T/logs/api.jsonl" "$T/logs/api.jsonl.1"
+line 11:03 error "first line after rotation" > "$T/logs/api.jsonl"
+check_line "rotated file followed" 28 "10:11:03.000 ERROR api          first line after rotation" 3
+check_line "nothing lost across the rotation" 27 "10:11:02.000 INFO  api          last line before rotation"
+tui_keys q
+check_screen "q exits 0" "EXIT=0"
+
+# Attached: no paths, another process indexes the same store.
+count_before=$("$LOGDECK" --db "$T/db" query --count '')
+tui_start 100 30
+check_line "attached: opens the store as it is" 28 "10:11:03.000 ERROR api          first line after rotation"
+line 11:04 info "indexed by another process" >> "$T/logs/api.jsonl"
+"$LOGDECK" --db "$T/db" index "$T/logs/api.jsonl" >/dev/null 2>&1
+check_line "attached: another process's records appear" 28 \
+  "10:11:04.000 INFO  api          indexed by another process" 2
+check "store count consistent" "$((count_before + 1))" "$("$LOGDECK" --db "$T/db" query --count '')"
+tui_keys q
+check_screen "attached: q exits 0" "EXIT=0"
+
+# Paths given while `index --follow` writes the store: the UI attaches.
+"$LOGDECK" --db "$T/db" index --follow "$T/logs" 2>"$T/idx.err" &
+idx=$!
+tui_wait 3 test -s "$T/db.lock"
+sleep 0.3
+tui_start 100 30 "$T/logs"
+check_screen "paths + running indexer: attaches" "attached: another logdeck indexer (pid $idx) writes this store"
+line 11:05 info "appended under index --follow" >> "$T/logs/api.jsonl"
+check_line "attached to index --follow: new line shown" 28 \
+  "10:11:05.000 INFO  api          appended under index --follow" 3
+tui_keys q
+check_screen "attached (indexer): q exits 0" "EXIT=0"
+kill -TERM "$idx"; wait "$idx" 2>/dev/null

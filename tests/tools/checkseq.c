@@ -1,0 +1,210 @@
+/* checkseq: checks a store against what tests/tools/writer wrote.
+ *
+ *   checkseq DB RECORD...     per stream: every seq marked 'w' stored exactly
+ *                             once and in order; 'r' seqs (copytruncate race
+ *                             window) may be missing, but then the store's
+ *                             loss counters must be non-zero
+ *   checkseq --no-loss ...    also: no loss counted anywhere
+ *   checkseq --allow-loss ... any seq may be missing, if losses are counted
+ *   checkseq --any-order ...  a stream written to many files: order not checked
+ *   checkseq --prefix ...     seqs may be missing only after the last stored one
+ *   checkseq --dump DB        prints "file<TAB>truncated<TAB>msg" per record
+ *   checkseq --files DB       prints the files' status rows
+ *
+ * A record's stream and seq are the first "<stream> <number>" pair of
+ * words in its message whose stream is one the record files name. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/store.h"
+
+#define MAX_STREAMS 64
+
+struct stream {
+    char name[32];
+    unsigned char *flag;     /* per seq: 0 never written, 'w', 'r' */
+    unsigned *stored;        /* per seq: times stored */
+    long long cap, last, out_of_order, foreign;
+};
+
+struct ck {
+    struct stream s[MAX_STREAMS];
+    int n;
+    long long lost_lines, lost_bytes, records;
+    int any_order;   /* a stream spread over many files: no order across them */
+    int prefix;      /* only the first seqs are stored yet: missing only at the end */
+};
+
+static struct stream *find(struct ck *c, const char *name, size_t len)
+{
+    for (int i = 0; i < c->n; i++)
+        if (strlen(c->s[i].name) == len && !memcmp(c->s[i].name, name, len))
+            return &c->s[i];
+    return NULL;
+}
+
+static void grow(struct stream *s, long long seq)
+{
+    if (seq < s->cap)
+        return;
+    long long cap = s->cap ? s->cap : 1024;
+    while (cap <= seq)
+        cap *= 2;
+    s->flag = realloc(s->flag, (size_t)cap);
+    s->stored = realloc(s->stored, (size_t)cap * sizeof *s->stored);
+    memset(s->flag + s->cap, 0, (size_t)(cap - s->cap));
+    memset(s->stored + s->cap, 0, (size_t)(cap - s->cap) * sizeof *s->stored);
+    s->cap = cap;
+}
+
+static int load_record(struct ck *c, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "checkseq: cannot read %s\n", path);
+        return -1;
+    }
+    char name[32], flag;
+    long long seq;
+    while (fscanf(f, "%31s %lld %c", name, &seq, &flag) == 3) {
+        struct stream *s = find(c, name, strlen(name));
+        if (!s && c->n < MAX_STREAMS) {
+            s = &c->s[c->n++];
+            snprintf(s->name, sizeof s->name, "%s", name);
+            s->last = -1;
+        }
+        grow(s, seq);
+        s->flag[seq] = (unsigned char)flag;
+    }
+    fclose(f);
+    return 0;
+}
+
+static int on_row(void *ctx, const struct store_row *r)
+{
+    struct ck *c = ctx;
+    const char *m = r->rec.msg, *end = m + r->rec.msg_len;
+    c->records++;
+    while (m < end) {
+        while (m < end && *m == ' ')
+            m++;
+        const char *w = m;
+        while (m < end && *m != ' ')
+            m++;
+        struct stream *s = find(c, w, (size_t)(m - w));
+        if (!s || m >= end || m[1] < '0' || m[1] > '9')
+            continue;
+        long long seq = strtoll(m + 1, NULL, 10);
+        grow(s, seq);
+        s->stored[seq]++;
+        if (!c->any_order && seq <= s->last && s->out_of_order++ < 5)
+            printf("  %s: seq %lld stored after %lld (record %lld, %s)\n", s->name, seq,
+                   s->last, (long long)r->id, r->file);
+        s->last = seq;
+        return 0;
+    }
+    return 0;
+}
+
+static int on_file(void *ctx, const struct store_file_status *f)
+{
+    struct ck *c = ctx;
+    c->lost_lines += f->lost_lines;
+    c->lost_bytes += f->lost_bytes;
+    if (!c->n)
+        printf("%lld\t%s\tstate=%d gz=%d records=%lld lost_lines=%lld lost_bytes=%lld "
+               "truncated=%lld offset=%lld size=%lld\n", (long long)f->id, f->path, f->state,
+               f->gz, (long long)f->records, (long long)f->lost_lines, (long long)f->lost_bytes,
+               (long long)f->truncated, (long long)f->offset, (long long)f->size);
+    return 0;
+}
+
+static int dump_row(void *ctx, const struct store_row *r)
+{
+    (void)ctx;
+    printf("%s\t%d\t%.*s\n", r->file, r->rec.truncated, (int)r->rec.msg_len, r->rec.msg);
+    return 0;
+}
+
+static int judge(struct ck *c, int no_loss, int allow)
+{
+    int bad = 0;
+    for (int i = 0; i < c->n; i++) {
+        struct stream *s = &c->s[i];
+        long long w = 0, dup = 0, miss = 0, miss_r = 0, extra = 0;
+        long long top = -1;
+        for (long long q = 0; q < s->cap; q++)
+            if (s->stored[q])
+                top = q;
+        for (long long q = 0; q < s->cap; q++) {
+            w += s->flag[q] != 0;
+            dup += s->stored[q] > 1;
+            miss += s->flag[q] == 'w' && !s->stored[q] && !allow && !(c->prefix && q > top);
+            miss_r += (s->flag[q] == 'r' || (allow && s->flag[q] == 'w')) && !s->stored[q];
+            extra += !s->flag[q] && s->stored[q];
+            if (s->flag[q] == 'w' && !s->stored[q] && !allow && miss <= 3)
+                printf("  %s: seq %lld missing\n", s->name, q);
+            if (s->stored[q] > 1 && dup <= 3)
+                printf("  %s: seq %lld stored %u times\n", s->name, q, s->stored[q]);
+        }
+        int ok = !dup && !miss && !extra && !s->out_of_order &&
+                 !(miss_r && !c->lost_lines && !c->lost_bytes);
+        printf("%s stream %s: %lld written, %lld missing, %lld duplicated, %lld out of order, "
+               "%lld unknown, %lld lost in race windows (store counts %lld lines, %lld bytes "
+               "lost)\n", ok ? "ok" : "BAD", s->name, w, miss, dup, s->out_of_order, extra,
+               miss_r, c->lost_lines, c->lost_bytes);
+        bad |= !ok;
+    }
+    if (no_loss && (c->lost_lines || c->lost_bytes)) {
+        printf("BAD: losses counted (%lld lines, %lld bytes) where none were expected\n",
+               c->lost_lines, c->lost_bytes);
+        bad = 1;
+    }
+    return bad;
+}
+
+int main(int argc, char **argv)
+{
+    static struct ck c;
+    struct err e = {0};
+    int i = 1, no_loss = 0, dump = 0, files = 0, allow = 0, any_order = 0, prefix = 0;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        no_loss |= !strcmp(argv[i], "--no-loss");
+        dump |= !strcmp(argv[i], "--dump");
+        files |= !strcmp(argv[i], "--files");
+        allow |= !strcmp(argv[i], "--allow-loss");
+        any_order |= !strcmp(argv[i], "--any-order");
+        prefix |= !strcmp(argv[i], "--prefix");
+    }
+    if (i >= argc) {
+        fputs("usage: checkseq [--no-loss|--dump|--files] DB [RECORD...]\n", stderr);
+        return 2;
+    }
+    struct store *s = store_open(argv[i], STORE_READ, &e);
+    if (!s) {
+        fprintf(stderr, "checkseq: %s\n", e.msg);
+        return 1;
+    }
+    int rc = 0;
+    if (any_order)
+        c.any_order = 1;
+    c.prefix = prefix;
+    if (dump) {
+        rc = store_dump(s, 0, dump_row, NULL, &e) < 0;
+    } else if (files) {
+        rc = store_file_status(s, 0, on_file, &c, &e) < 0;
+    } else {
+        for (int j = i + 1; j < argc; j++)
+            if (load_record(&c, argv[j]) < 0)
+                return 2;
+        if (store_dump(s, 0, on_row, &c, &e) < 0 || store_file_status(s, 0, on_file, &c, &e) < 0)
+            rc = 1;
+        else
+            rc = judge(&c, no_loss, allow);
+    }
+    if (e.msg[0])
+        fprintf(stderr, "checkseq: %s\n", e.msg);
+    store_close(s);
+    return rc;
+}

@@ -1,0 +1,197 @@
+/* app: state changes shared by the views: the filter and highlight
+ * queries, follow mode, status messages, the detail pane, the layout
+ * (see app.h). */
+#include "ui/app.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/exec.h"
+#include "src/query.h"
+#include "src/ts.h"
+#include "ui/worker.h"
+
+#define MESSAGE_US 5000000   /* a status message stays 5 s */
+
+struct plan *app_compile(const char *text, struct err *e)
+{
+    return query_compile(text ? text : "", ts_now(), NULL, e);
+}
+
+void app_message(struct app *a, int role, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+    va_end(ap);
+    a->msg_role = role;
+    a->msg_until = ts_now() + MESSAGE_US;
+}
+
+void app_error(struct app *a, const struct err *e)
+{
+    app_message(a, ROLE_STATUS_ERROR, "%s", e->msg[0] ? e->msg : "store read failed");
+}
+
+/* Collects the words and phrases of p that are not negated. */
+static void collect_terms(struct app *a, const struct pnode *n, int negated)
+{
+    if (!n)
+        return;
+    if (n->kind == PK_NOT)
+        negated = !negated;
+    if (n->kind == PK_TEXT && !negated && n->text && *n->text && a->nterms < APP_TERMS_MAX) {
+        char *t = strdup(n->text);
+        size_t len = t ? strlen(t) : 0;
+        if (t && n->prefix && len && t[len - 1] == '*')
+            t[len - 1] = 0;
+        if (t && *t)
+            a->terms[a->nterms++] = t;
+        else
+            free(t);
+    }
+    for (int i = 0; i < n->nkids; i++)
+        collect_terms(a, n->kids[i], negated);
+}
+
+static void refresh_terms(struct app *a)
+{
+    for (int i = 0; i < a->nterms; i++)
+        free(a->terms[i]);
+    a->nterms = 0;
+    if (a->filter_plan)
+        collect_terms(a, a->filter_plan->root, 0);
+    if (a->hl_plan)
+        collect_terms(a, a->hl_plan->root, 0);
+}
+
+void app_recount(struct app *a)
+{
+    a->count_gen++;
+    a->counting = 1;
+    a->count_stale = 0;
+    a->count_at = ts_now();
+    worker_count(a->worker, a->filter, a->count_gen);
+}
+
+/* Reloads the list for a new filter, keeping the selected record's place. */
+static int reload(struct app *a, struct err *e)
+{
+    const struct lrow *r = logmodel_selected(&a->lm);
+    if (a->follow || !r)
+        return logmodel_newest(&a->lm, e);
+    int64_t ts = r->ts, id = r->id;
+    return logmodel_anchor(&a->lm, ts, id, e);
+}
+
+int app_set_filter(struct app *a, const char *text, struct err *e)
+{
+    struct plan *p = app_compile(text, e);
+    if (!p)
+        return -1;
+    struct plan *old = a->filter_plan;
+    a->filter_plan = p;
+    snprintf(a->filter, sizeof a->filter, "%s", text ? text : "");
+    logmodel_set_plan(&a->lm, p);
+    query_free(old);
+    refresh_terms(a);
+    a->count = -1;
+    app_recount(a);
+    return reload(a, e);
+}
+
+int app_set_highlight(struct app *a, const char *text, struct err *e)
+{
+    struct plan *p = NULL;
+    if (text && *text && !(p = app_compile(text, e)))
+        return -1;
+    query_free(a->hl_plan);
+    a->hl_plan = p;
+    snprintf(a->highlight, sizeof a->highlight, "%s", text ? text : "");
+    refresh_terms(a);
+    return 0;
+}
+
+void app_pause(struct app *a)
+{
+    if (a->follow)
+        a->records_at_pause = a->totals.records;
+    a->follow = 0;
+}
+
+void app_set_follow(struct app *a, int on)
+{
+    struct err e = {0};
+    if (!on) {
+        app_pause(a);
+        return;
+    }
+    a->follow = 1;
+    {
+        a->hscroll = 0;
+        if (logmodel_newest(&a->lm, &e) < 0)
+            app_error(a, &e);
+    }
+}
+
+/* Reads the selected record whole: the first row at or after (ts, id)
+ * with no filter is the record itself (ids are unique). */
+struct one_row {
+    struct detail *d;
+    int found, failed;
+};
+
+static int detail_row(void *ctx, const struct store_row *row)
+{
+    struct one_row *o = ctx;
+    o->found = 1;
+    o->failed = detail_build(o->d, row) < 0;
+    return 1;
+}
+
+void app_open_detail(struct app *a)
+{
+    const struct lrow *r = logmodel_selected(&a->lm);
+    if (!r) {
+        app_message(a, ROLE_STATUS_ERROR, "no record selected");
+        return;
+    }
+    static struct pnode all_node = {.kind = PK_TRUE};
+    static struct plan all = {.root = &all_node, .since = INT64_MIN, .until = INT64_MAX};
+    struct store_page pg = {.limit = 1, .oldest_first = 1, .has_cursor = 1,
+                            .cursor_ts = r->ts, .cursor_id = r->id - 1};
+    struct one_row o = {.d = &a->detail};
+    struct err e = {0};
+    if (store_query(a->st, &all, &pg, detail_row, &o, &e) < 0) {
+        app_error(a, &e);
+        return;
+    }
+    if (!o.found || o.failed) {
+        app_message(a, ROLE_STATUS_ERROR, o.failed ? "out of memory" : "the record is gone");
+        return;
+    }
+    a->detail_open = 1;
+    a->detail_scroll = 0;
+}
+
+void app_layout(struct app *a, int *list_h, int *detail_y, int *detail_h)
+{
+    int body = a->scr.h - 2;   /* status bar + bottom line */
+    if (body < 1)
+        body = 1;
+    *detail_y = *detail_h = 0;
+    *list_h = body;
+    if (a->detail_open) {
+        if (body >= 28) {   /* room for both: list on top, the record below */
+            *list_h = body / 3;
+            *detail_y = *list_h;
+            *detail_h = body - *list_h;
+        } else {
+            *list_h = 0;
+            *detail_y = 0;
+            *detail_h = body;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+/* app: the TUI's state shared by its views, and the view registry.
+ *
+ * Flow (after htop): a key becomes an action (keys.c); the query bar, the
+ * help overlay, the detail pane or the current view handles it and
+ * returns reaction flags (R_*); the main loop (tui.c) redraws when asked.
+ * Views draw into the in-memory screen only (screen.h) and read data only
+ * through the model (logmodel.h, detail.h) and src/ + db/ APIs.
+ *
+ * Adding a view (trace, metrics, alerts) is one file, ui/view_NAME.c,
+ * defining `const struct view view_NAME`; views.c picks it up. */
+#ifndef LOGDECK_UI_APP_H
+#define LOGDECK_UI_APP_H
+
+#include <stdint.h>
+
+#include "db/store.h"
+#include "src/plan.h"
+#include "ui/detail.h"
+#include "ui/history.h"
+#include "ui/lineedit.h"
+#include "ui/logmodel.h"
+#include "ui/screen.h"
+#include "ui/theme.h"
+#include "ui/tui.h"
+
+enum reaction { R_NONE = 0, R_REDRAW = 1, R_QUIT = 2, R_UNHANDLED = 4 };
+
+enum bar_mode { BAR_NONE = 0, BAR_FILTER, BAR_HIGHLIGHT, BAR_COMMAND };
+
+struct querybar {
+    int mode;                        /* enum bar_mode */
+    struct lineedit ed;
+    char saved[LINEEDIT_MAX + 1];    /* the filter before opening (Esc restores) */
+    char saved_hl[LINEEDIT_MAX + 1]; /* the highlight before opening */
+    char draft[LINEEDIT_MAX + 1];    /* text typed before browsing history */
+    int hist_pos;                    /* -1: the draft; else a history index */
+    char error[1024];                /* why the text does not compile, "" */
+    int error_col;                   /* 1-based column of the error, 0 none */
+    int dirty;                       /* edited since the last apply */
+    int64_t apply_us;                /* how long the last apply took */
+    int64_t apply_at;                /* monotonic µs when a deferred apply is due, 0 none */
+};
+
+struct app;
+
+struct view {
+    const char *name;
+    int action;                      /* the action that opens it (A_TRACE ...) */
+    /* Handles an action (or a raw key when action is A_NONE); R_* flags. */
+    int (*on_action)(struct app *a, int action, int key);
+    /* Draws into rows [y, y + h) of the screen. */
+    void (*draw)(struct app *a, struct screen *s, int y, int h);
+    /* Called when the view becomes current. */
+    void (*enter)(struct app *a);
+};
+
+struct worker;
+
+#define APP_TERMS_MAX 16
+
+struct app {
+    const struct tui_opts *o;
+    struct store *st;                /* the UI's read connection */
+    struct theme theme;
+    struct screen scr;
+    struct logmodel lm;
+    struct history hist;
+    struct querybar bar;
+    struct worker *worker;
+    const struct view *view;         /* the current main view */
+
+    char filter[LINEEDIT_MAX + 1];   /* the active query text */
+    struct plan *filter_plan;        /* owned; NULL = everything */
+    char highlight[LINEEDIT_MAX + 1];
+    struct plan *hl_plan;            /* owned; NULL = no highlight */
+    char *terms[APP_TERMS_MAX];      /* words to highlight in messages */
+    int nterms;
+
+    int follow;                      /* newest record kept in view */
+    int hscroll;                     /* columns the messages are scrolled by */
+    int help_open, help_scroll;
+    int detail_open, detail_scroll, detail_failed;
+    struct detail detail;
+    int body_h;                      /* rows of the log list */
+
+    char msg[512];                   /* status message, shown until msg_until */
+    int msg_role;
+    int64_t msg_until;
+    int64_t count;                   /* matches of the filter, -1 unknown */
+    int counting;
+    uint64_t count_gen;
+    int64_t count_at;                /* when the last count was asked for */
+    int count_stale;
+    struct store_totals totals;
+    int64_t totals_at;
+    int64_t records_at_pause;
+    struct tui_feed_status feed;
+    int64_t db_sig;                  /* signature of the store files (changes) */
+    int data_pending;                /* new data not yet shown */
+    int theme_dirty;                 /* theme changed: the terminal re-applies it */
+    int64_t data_at;
+    int quit;
+};
+
+/* --- app.c: state changes shared by the views ---------------------------- */
+
+/* Compiles text (NULL or "" = everything) as the filter; on success
+ * reloads the list (keeping the selected record, or the newest when
+ * following) and recounts. Returns 0, or -1 with e filled (a bad query:
+ * the filter is unchanged). */
+int app_set_filter(struct app *a, const char *text, struct err *e);
+/* Same for the highlight (n N jump between its matches). */
+int app_set_highlight(struct app *a, const char *text, struct err *e);
+/* Compiles text for the UI (relative times anchored now). */
+struct plan *app_compile(const char *text, struct err *e);
+/* Shows a message in the status line for a few seconds. */
+void app_message(struct app *a, int role, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Reports a failed store read (e) in the status line. */
+void app_error(struct app *a, const struct err *e);
+/* Follow on/off; on reloads the newest records. */
+void app_set_follow(struct app *a, int on);
+/* Stops following (the user scrolled away), remembering the record count
+ * so the status bar can show how many arrived since. */
+void app_pause(struct app *a);
+/* Asks the worker for a fresh match count. */
+void app_recount(struct app *a);
+/* Opens the detail pane for the selected record. */
+void app_open_detail(struct app *a);
+/* Layout: rows the log list gets, given the screen and open panes. */
+void app_layout(struct app *a, int *list_h, int *detail_y, int *detail_h);
+
+/* --- views ------------------------------------------------------------- */
+
+extern const struct view view_log;
+/* The view opened by action (A_LOGVIEW, A_TRACE ...), or NULL. */
+const struct view *views_for_action(int action);
+/* view_trace.c: opens the trace view on cid (`:trace CID`); R_* flags.
+ * On an unknown cid it stays in the log view with a message. */
+int view_trace_open(struct app *a, const char *cid);
+
+/* view_log.c: the status bar and the bottom line. */
+void statusbar_draw(struct app *a, struct screen *s, int y);
+/* view_detail.c */
+int detail_on_action(struct app *a, int action, int key);
+void detail_draw(struct app *a, struct screen *s, int y, int h);
+/* view_help.c */
+int help_on_action(struct app *a, int action, int key);
+void help_draw(struct app *a, struct screen *s);
+/* querybar.c */
+void querybar_open(struct app *a, int mode);
+int querybar_key(struct app *a, int key);
+/* Applies the bar's text when it changed (live filtering); called by the
+ * main loop once the pending keys are handled. */
+void querybar_apply(struct app *a);
+/* Live filtering, paced: applies now when the last query was fast, else
+ * once typing pauses (QUERYBAR_PAUSE_US), so a slow query does not run
+ * for every keystroke. now is monotonic µs. */
+void querybar_tick(struct app *a, int64_t now);
+#define QUERYBAR_SLOW_US 30000
+#define QUERYBAR_PAUSE_US 150000
+void querybar_draw(struct app *a, struct screen *s, int y);
+/* commands.c: runs a `:` command line. Returns R_* flags. */
+int commands_run(struct app *a, const char *line);
+
+#endif

@@ -1,0 +1,177 @@
+/* commands: the `:` command line: goto TIME, w[!] FILE (JSON lines),
+ * wr[!] FILE (raw lines), hl EXPR, filter EXPR, theme NAME, follow, help,
+ * q. Errors go to the status line. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "src/ts.h"
+#include "ui/app.h"
+#include "ui/worker.h"
+
+/* "10:42", "10:42:30", "10:42:30.5": that time on the day of ref (local). */
+static int clock_time(const char *s, int64_t ref, int64_t *out)
+{
+    int h, m, n = 0;
+    double sec = 0;
+    if (sscanf(s, "%d:%d%n", &h, &m, &n) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
+        return -1;
+    if (s[n] == ':') {
+        int k = 0;
+        if (sscanf(s + n + 1, "%lf%n", &sec, &k) != 1 || sec < 0 || sec >= 61)
+            return -1;
+        n += 1 + k;
+    }
+    if (s[n])
+        return -1;
+    time_t t = (time_t)(ref / 1000000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    tm.tm_hour = h;
+    tm.tm_min = m;
+    tm.tm_sec = (int)sec;
+    tm.tm_isdst = -1;
+    time_t r = mktime(&tm);
+    *out = (int64_t)r * 1000000 + (int64_t)((sec - (int)sec) * 1e6);
+    return 0;
+}
+
+static int parse_goto(struct app *a, const char *arg, int64_t *out)
+{
+    const struct lrow *r = logmodel_selected(&a->lm);
+    int64_t ref = r ? r->ts : ts_now(), d;
+    if (clock_time(arg, ref, out) == 0)
+        return 0;
+    if (arg[0] == '-' && ts_parse_duration(arg + 1, &d) == 0) {
+        *out = ts_now() - d;
+        return 0;
+    }
+    size_t n = strlen(arg), used = 0;
+    if (n >= 4 && strcmp(arg + n - 4, " ago") == 0) {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%.*s", (int)(n - 4), arg);
+        if (ts_parse_duration(tmp, &d) == 0) {
+            *out = ts_now() - d;
+            return 0;
+        }
+    }
+    if (ts_parse(arg, n, NULL, out, &used) == 0 && used == n)
+        return 0;
+    return -1;
+}
+
+static int cmd_goto(struct app *a, const char *arg)
+{
+    struct err e = {0};
+    int64_t ts;
+    if (!*arg) {
+        app_message(a, ROLE_STATUS_ERROR, "goto needs a time: :goto 10:42");
+        return R_REDRAW;
+    }
+    if (parse_goto(a, arg, &ts) < 0) {
+        app_message(a, ROLE_STATUS_ERROR, "goto: cannot read '%s' as a time; expected 10:42, "
+                    "10:42:30, 2024-01-01T10:42Z, -15m or '2h ago'", arg);
+        return R_REDRAW;
+    }
+    app_pause(a);
+    if (logmodel_goto_ts(&a->lm, ts, &e) < 0)
+        app_error(a, &e);
+    else if (!logmodel_selected(&a->lm))
+        app_message(a, ROLE_STATUS_ERROR, "no records");
+    return R_REDRAW;
+}
+
+static int cmd_write(struct app *a, const char *arg, int raw, int force)
+{
+    if (!*arg) {
+        app_message(a, ROLE_STATUS_ERROR, "%s needs a file name", raw ? "wr" : "w");
+        return R_REDRAW;
+    }
+    char path[4096];
+    if (arg[0] == '~' && arg[1] == '/' && getenv("HOME"))
+        snprintf(path, sizeof path, "%s%s", getenv("HOME"), arg + 1);
+    else
+        snprintf(path, sizeof path, "%s", arg);
+    worker_write(a->worker, a->filter, path, raw, force);
+    app_message(a, ROLE_STATUS, "writing %s…", path);
+    return R_REDRAW;
+}
+
+static int cmd_theme(struct app *a, const char *arg)
+{
+    struct err e = {0};
+    struct theme t;
+    if (!*arg) {
+        char list[512];
+        theme_list(list, sizeof list);
+        app_message(a, ROLE_STATUS, "theme %s; available: %s", a->theme.name, list);
+        return R_REDRAW;
+    }
+    if (theme_load(&t, arg, &e) < 0) {
+        app_error(a, &e);
+        return R_REDRAW;
+    }
+    a->theme = t;
+    a->theme_dirty = 1;
+    app_message(a, ROLE_STATUS, "theme %s", t.name);
+    return R_REDRAW;
+}
+
+static int cmd_query(struct app *a, const char *arg, int highlight)
+{
+    struct err e = {0};
+    int rc = highlight ? app_set_highlight(a, arg, &e) : app_set_filter(a, arg, &e);
+    if (rc < 0)
+        app_error(a, &e);
+    else if (*arg)
+        history_add(&a->hist, arg, &e);
+    return R_REDRAW;
+}
+
+int commands_run(struct app *a, const char *line)
+{
+    char cmd[32];
+    while (isspace((unsigned char)*line))
+        line++;
+    size_t n = 0;
+    while (line[n] && !isspace((unsigned char)line[n]) && n < sizeof cmd - 1)
+        n++;
+    memcpy(cmd, line, n);
+    cmd[n] = 0;
+    const char *arg = line + n;
+    while (isspace((unsigned char)*arg))
+        arg++;
+    char argbuf[LINEEDIT_MAX + 1];
+    snprintf(argbuf, sizeof argbuf, "%s", arg);
+    for (size_t k = strlen(argbuf); k > 0 && isspace((unsigned char)argbuf[k - 1]); k--)
+        argbuf[k - 1] = 0;
+    if (!cmd[0])
+        return R_REDRAW;
+    if (!strcmp(cmd, "q") || !strcmp(cmd, "quit") || !strcmp(cmd, "q!"))
+        return R_QUIT;
+    if (!strcmp(cmd, "goto") || !strcmp(cmd, "g"))
+        return cmd_goto(a, argbuf);
+    if (!strcmp(cmd, "w") || !strcmp(cmd, "w!") || !strcmp(cmd, "write"))
+        return cmd_write(a, argbuf, 0, cmd[1] == '!');
+    if (!strcmp(cmd, "wr") || !strcmp(cmd, "wr!"))
+        return cmd_write(a, argbuf, 1, cmd[2] == '!');
+    if (!strcmp(cmd, "hl") || !strcmp(cmd, "highlight"))
+        return cmd_query(a, argbuf, 1);
+    if (!strcmp(cmd, "filter") || !strcmp(cmd, "f"))
+        return cmd_query(a, argbuf, 0);
+    if (!strcmp(cmd, "theme"))
+        return cmd_theme(a, argbuf);
+    if (!strcmp(cmd, "follow")) {
+        app_set_follow(a, 1);
+        return R_REDRAW;
+    }
+    if (!strcmp(cmd, "help")) {
+        a->help_open = 1;
+        return R_REDRAW;
+    }
+    app_message(a, ROLE_STATUS_ERROR, "unknown command '%s'; try goto, w, wr, hl, filter, "
+                "theme, follow, help, q", cmd);
+    return R_REDRAW;
+}

@@ -1,0 +1,361 @@
+/* loop: the event loop (see loop.h). Keys are read in batches: every
+ * pending key is handled, then the query bar applies its text once, then
+ * the screen is drawn once. New data is noticed by a cheap stat of the
+ * store's files every 50 ms (or at once through the wake pipe) and
+ * shown at most every 50 ms. */
+#include "ui/loop.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db/exec.h"
+#include "src/ts.h"
+#include "ui/keys.h"
+#include "ui/term.h"
+#include "ui/worker.h"
+
+#define TICK_US 50000         /* store change check */
+#define DATA_MIN_US 50000     /* at most 20 data refreshes a second */
+#define TOTALS_US 1000000     /* totals and lag once a second */
+#define RECOUNT_US 2000000    /* a changing store is recounted every 2 s at most */
+
+static int64_t mono_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+static void bottom_line(struct app *a, struct screen *s, int y)
+{
+    screen_fill(s, y, 0, s->w, ROLE_DEFAULT);
+    if (a->msg[0] && ts_now() < a->msg_until) {
+        screen_puts(s, y, 0, s->w, a->msg, a->msg_role);
+        return;
+    }
+    a->msg[0] = 0;
+    screen_puts(s, y, 0, s->w,
+                "? help  / filter  : command  Enter detail  F follow  e E errors  q quit",
+                ROLE_DIM);
+}
+
+void loop_draw(struct app *a)
+{
+    struct screen *s = &a->scr;
+    int list_h, dy, dh;
+    screen_clear(s, ROLE_DEFAULT);
+    app_layout(a, &list_h, &dy, &dh);
+    if (list_h > 0) {
+        struct err e = {0};
+        if (logmodel_set_height(&a->lm, list_h, &e) < 0)
+            app_error(a, &e);
+        a->view->draw(a, s, 0, list_h);
+    }
+    if (a->detail_open)
+        detail_draw(a, s, dy, dh);
+    if (s->h >= 2) {
+        if (a->bar.mode != BAR_NONE) {
+            querybar_draw(a, s, s->h - 2);
+        } else {
+            statusbar_draw(a, s, s->h - 2);
+            bottom_line(a, s, s->h - 1);
+        }
+    }
+    if (a->help_open)
+        help_draw(a, s);
+    if (a->theme_dirty) {
+        term_apply_theme(&a->theme);
+        a->theme_dirty = 0;
+    }
+    term_draw(s);
+}
+
+static int switch_view(struct app *a, int action)
+{
+    static const char *const names[] = {"trace", "metrics", "alerts"};
+    const struct view *v = views_for_action(action);
+    if (!v) {
+        int i = action == A_TRACE ? 0 : action == A_METRICS ? 1 : 2;
+        app_message(a, ROLE_STATUS_ERROR, "the %s view is not in this build yet", names[i]);
+        return R_REDRAW;
+    }
+    a->view = v;
+    a->detail_open = 0;
+    if (v->enter)
+        v->enter(a);
+    return R_REDRAW;
+}
+
+static int global_action(struct app *a, int act, int key)
+{
+    switch (act) {
+    case A_QUIT: return R_QUIT;
+    case A_HELP: a->help_open = 1; a->help_scroll = 0; return R_REDRAW;
+    case A_QUERY: querybar_open(a, BAR_FILTER); return R_REDRAW;
+    case A_COMMAND: querybar_open(a, BAR_COMMAND); return R_REDRAW;
+    case A_REDRAW: term_invalidate(); return R_REDRAW;
+    case A_LOGVIEW: case A_TRACE: case A_METRICS: case A_ALERTS:
+        if (a->view->action == act && act != A_LOGVIEW)
+            break;
+        if (act == A_LOGVIEW && a->view == &view_log)
+            return R_NONE;
+        return switch_view(a, act);
+    default: break;
+    }
+    int r = a->view->on_action(a, act, key);
+    if (!(r & R_UNHANDLED))
+        return r;
+    if (act == A_ESC) {
+        a->msg[0] = 0;
+        a->hscroll = 0;
+        return R_REDRAW;
+    }
+    if (act == A_ACK || act == A_SILENCE) {
+        app_message(a, ROLE_STATUS_ERROR, "no alert selected (press a for the alerts view)");
+        return R_REDRAW;
+    }
+    return R_NONE;
+}
+
+static int handle_key(struct app *a, int key)
+{
+    if (key == K_RESIZE)
+        return R_REDRAW;
+    if (a->bar.mode != BAR_NONE)
+        return querybar_key(a, key);
+    int act = keys_action(key);
+    if (a->help_open)
+        return help_on_action(a, act, key);
+    if (a->detail_open && act != A_HELP && act != A_QUERY && act != A_COMMAND) {
+        int r = detail_on_action(a, act, key);
+        if (!(r & R_UNHANDLED))
+            return r;
+    }
+    return global_action(a, act, key);
+}
+
+/* A signature of the store files: changes whenever a commit lands. */
+static int64_t store_sig(const char *db)
+{
+    char wal[4200];
+    struct stat st;
+    int64_t sig = 0;
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    if (stat(db, &st) == 0)
+        sig = (int64_t)st.st_size * 31 + st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    if (stat(wal, &st) == 0)
+        sig = sig * 131 + (int64_t)st.st_size * 17 + st.st_mtim.tv_sec * 1000000000LL +
+              st.st_mtim.tv_nsec;
+    return sig;
+}
+
+/* Bytes written to the files the store knows but not stored yet (when
+ * another process indexes: `index --follow` on the same store). */
+static void attached_lag(struct app *a)
+{
+    struct store_file *f = NULL;
+    size_t n = 0;
+    int64_t behind = 0;
+    if (store_files(a->st, &f, &n, NULL) < 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (f[i].state == FILE_ACTIVE && !f[i].gz && stat(f[i].path, &st) == 0 &&
+            (uint64_t)st.st_ino == f[i].ino && st.st_size > f[i].offset)
+            behind += st.st_size - f[i].offset;
+    }
+    free(f);
+    a->feed.lag_bytes = behind;
+}
+
+static void refresh_totals(struct app *a)
+{
+    struct err e = {0};
+    if (store_totals(a->st, &a->totals, &e) < 0)
+        app_error(a, &e);
+    attached_lag(a);
+    if (a->o->feed_status) {
+        struct tui_feed_status f = {0};
+        a->o->feed_status(a->o->feed_ctx, &f);
+        if (f.errors > a->feed.errors && f.last_error[0])
+            app_message(a, ROLE_STATUS_ERROR, "%s", f.last_error);
+        a->feed.following = f.following;
+        a->feed.errors = f.errors;
+        snprintf(a->feed.last_error, sizeof a->feed.last_error, "%s", f.last_error);
+    }
+    a->totals_at = mono_us();
+}
+
+static void show_new_data(struct app *a)
+{
+    struct err e = {0};
+    refresh_totals(a);
+    if (a->follow) {
+        if (logmodel_newest(&a->lm, &e) < 0)
+            app_error(a, &e);
+    } else {
+        logmodel_stale(&a->lm);
+    }
+    if (a->filter[0])
+        a->count_stale = 1;
+    a->data_pending = 0;
+    a->data_at = mono_us();
+}
+
+static int take_results(struct app *a)
+{
+    struct worker_result r;
+    int redraw = 0;
+    while (worker_poll(a->worker, &r)) {
+        redraw = 1;
+        if (r.kind == 1 && r.gen == a->count_gen) {
+            a->counting = 0;
+            if (r.failed)
+                app_message(a, ROLE_STATUS_ERROR, "count failed: %s", r.msg);
+            else
+                a->count = r.n;
+        } else if (r.kind == 2) {
+            if (r.failed)
+                app_message(a, ROLE_STATUS_ERROR, "%s", r.msg);
+            else
+                app_message(a, ROLE_STATUS, "wrote %lld records to %s", (long long)r.n, r.msg);
+        }
+    }
+    return redraw;
+}
+
+static void drain(int fd)
+{
+    char buf[256];
+    while (fd >= 0 && read(fd, buf, sizeof buf) > 0)
+        ;
+}
+
+static void resize(struct app *a)
+{
+    int w, h;
+    term_resize(&w, &h);
+    if (screen_resize(&a->scr, w, h) < 0)
+        app_message(a, ROLE_STATUS_ERROR, "out of memory");
+}
+
+/* Handles every pending key; returns R_* flags. */
+static int read_keys(struct app *a, int64_t *key_at, int *nkeys)
+{
+    int flags = 0, k;
+    while ((k = term_key()) != K_NONE) {
+        if (!*key_at)
+            *key_at = mono_us();
+        (*nkeys)++;
+        flags |= handle_key(a, k);
+        if (flags & R_QUIT)
+            break;
+    }
+    querybar_tick(a, mono_us());
+    return flags;
+}
+
+static int periodic(struct app *a, int64_t *next_tick)
+{
+    int64_t now = mono_us();
+    int redraw = 0;
+    if (now >= *next_tick) {
+        *next_tick = now + TICK_US;
+        int64_t sig = store_sig(a->o->db_path);
+        if (sig != a->db_sig) {
+            a->db_sig = sig;
+            a->data_pending = 1;
+        }
+        if (now - a->totals_at >= TOTALS_US) {
+            refresh_totals(a);
+            redraw = 1;
+        }
+    }
+    if (a->data_pending && now - a->data_at >= DATA_MIN_US) {
+        show_new_data(a);
+        redraw = 1;
+    }
+    if (a->count_stale && !a->counting && now - a->count_at >= RECOUNT_US)
+        app_recount(a);
+    if (a->msg[0] && ts_now() >= a->msg_until)
+        redraw = 1;
+    if (a->bar.apply_at && now >= a->bar.apply_at) {
+        querybar_apply(a);   /* typing paused: run the (slow) query now */
+        redraw = 1;
+        if (a->o->verbose)
+            fprintf(stderr, "tui: paused typing -> query applied in %.2f ms (filter: %s)\n",
+                    (double)a->bar.apply_us / 1000.0, a->filter);
+    }
+    return redraw;
+}
+
+static void log_timing(struct app *a, const struct loop_io *io, int64_t key_at, int nkeys,
+                       int *first)
+{
+    int64_t now = mono_us();
+    if (*first) {
+        *first = 0;
+        fprintf(stderr, "tui: first frame %.1f ms after start (realtime %lld us)\n",
+                (double)(now - io->start_us) / 1000.0, (long long)ts_now());
+    } else if (key_at && a->o->verbose) {
+        fprintf(stderr, "tui: %d key(s) -> redraw %.2f ms (filter: %s)\n", nkeys,
+                (double)(now - key_at) / 1000.0, a->filter);
+    }
+}
+
+void loop_run(struct app *a, const struct loop_io *io)
+{
+    int redraw = 1, first = 1;
+    int64_t next_tick = 0, key_at = 0;
+    int nkeys = 0;
+    a->db_sig = store_sig(a->o->db_path);
+    a->data_at = mono_us();
+    refresh_totals(a);   /* the first frame already shows the counts */
+    while (!a->quit && !*io->term_sig) {
+        if (redraw) {
+            loop_draw(a);
+            log_timing(a, io, key_at, nkeys, &first);
+            redraw = 0;
+            key_at = 0;
+            nkeys = 0;
+        }
+        struct pollfd p[4] = {{STDIN_FILENO, POLLIN, 0}, {io->sig_fd, POLLIN, 0},
+                              {io->wake_fd, POLLIN, 0}, {io->feed_fd, POLLIN, 0}};
+        int64_t wait = next_tick - mono_us();
+        if (a->data_pending)
+            wait = DATA_MIN_US - (mono_us() - a->data_at);
+        if (a->bar.apply_at && a->bar.apply_at - mono_us() < wait)
+            wait = a->bar.apply_at - mono_us();
+        int ms = wait <= 0 ? 0 : (int)(wait / 1000) + 1;
+        if (poll(p, 4, ms) < 0 && errno != EINTR)
+            break;
+        drain(io->sig_fd);
+        if (*io->winch) {
+            *io->winch = 0;
+            resize(a);
+            redraw = 1;
+        }
+        if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+            break;   /* the terminal is gone (ssh dropped) */
+        if (p[0].revents & POLLIN) {
+            int f = read_keys(a, &key_at, &nkeys);
+            if (f & R_QUIT)
+                a->quit = 1;
+            redraw |= (f & R_REDRAW) != 0;
+        }
+        if (p[3].revents & POLLIN) {
+            drain(io->feed_fd);
+            a->data_pending = 1;
+        }
+        if (p[2].revents & POLLIN)
+            drain(io->wake_fd);
+        redraw |= take_results(a);
+        redraw |= periodic(a, &next_tick);
+    }
+}
