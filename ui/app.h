@@ -139,6 +139,9 @@ const struct view *views_for_action(int action);
  * On an unknown cid it stays in the log view with a message. */
 int view_trace_open(struct app *a, const char *cid);
 
+/* view_alerts.c: alerts firing now, for every status bar: a cached value
+ * a background job refreshes about once a second (never a query here). */
+int64_t view_alerts_firing(struct app *a);
 /* view_log.c: the status bar and the bottom line. */
 void statusbar_draw(struct app *a, struct screen *s, int y);
 /* view_detail.c */

@@ -288,6 +288,11 @@ void statusbar_draw(struct app *a, struct screen *s, int y)
             snprintf(badge_s, sizeof badge_s, " PAUSED ");
         x = screen_puts(s, y, 0, s->w, badge_s, ROLE_STATUS_PAUSED);
     }
+    int64_t firing = view_alerts_firing(a);
+    if (firing > 0) {
+        snprintf(badge_s, sizeof badge_s, " ⚠ %lld firing ", (long long)firing);
+        x = screen_puts(s, y, x, s->w, badge_s, ROLE_STATUS_ERROR);
+    }
     right_part(a, right, sizeof right);
     count_text(a, count, sizeof count);
     int rw = text_width(right, strlen(right)), cw = text_width(count, strlen(count));

@@ -148,17 +148,20 @@ static void hist_axis(struct screen *s, int y, int nb, int cw)
     for (size_t k = 0; k < sizeof steps_min / sizeof steps_min[0] && !step; k++)
         if (steps_min[k] % bmin == 0 && steps_min[k] / bmin * cw >= need)
             step = steps_min[k] * 60000000LL;
-    if (!step)
-        return;
-    for (int i = 0; i < nb; i++) {
+    int end = GUTTER;
+    for (int i = 0; step && i < nb; i++) {
         int64_t t = mv.since + i * mv.bucket_us;
         int x = GUTTER + i * cw;
         if (t % step != 0)
             continue;
         if (x + need - 2 > s->w)
             break;
-        screen_puts(s, y, x, s->w, clock_of(t, with_day, lab), ROLE_LABEL);
+        end = screen_puts(s, y, x, s->w, clock_of(t, with_day, lab), ROLE_LABEL);
     }
+    static const char hint[] = "+/- range · [ ] move · Tab section · < > r sort";
+    int hw = text_width(hint, strlen(hint));
+    if (s->w - hw - 1 > end + 2)
+        screen_puts(s, y, s->w - hw - 1, s->w, hint, ROLE_DIM);
 }
 
 static void histogram(struct screen *s, int y0, int hh)

@@ -74,6 +74,7 @@ first_frame() { # DB -> "internal_ms external_ms"
   local db=$1 i=0 st="$W/state" ints="" exts=""
   : >"$W/ff.int"; : >"$W/ff.ext"
   while [ $i -lt "$RUNS" ]; do
+    stop_tui_if_any
     t0=$(now_us)
     start "$db" "$st"
     wait_for "$(log_of "$st")" "first frame" || { echo "no first frame"; return 1; }
@@ -127,6 +128,7 @@ keys_bench() { # DB
 }
 
 tui_pid() { ps -o pid= --ppid "$(tmux -L "$S" display -p -t bench '#{pane_pid}')" | head -1 | tr -d ' '; }
+stop_tui_if_any() { tmux -L "$S" has-session 2>/dev/null && stop_tui; return 0; }
 stop_tui() { # ends the logdeck this script started in the pane, and waits for it
   local pid i=0
   pid=$(tui_pid)

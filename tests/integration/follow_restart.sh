@@ -26,19 +26,19 @@ verdict "copytruncate racing: losses only in the race window, counted" "$LOGDECK
 fresh rs
 start_idx "$D/app.log"
 "$WR" -d "$D" -n app.log -s S1 -c 3000 -r 10000 -o "$T/rs.rec"
-caught_up 10 "$LOGDECK_DB" "$T/rs.rec"
+caught_up 30 "$LOGDECK_DB" "$T/rs.rec"
 stop_idx
 "$WR" -d "$D" -n app.log -s S1 -S 3000 -c 1500 -m rename -b 200000 -k 5 -o "$T/rs.rec"
 start_idx "$D/app.log"
 "$WR" -d "$D" -n app.log -s S1 -S 4500 -c 500 -r 5000 -o "$T/rs.rec"
-caught_up 10 "$LOGDECK_DB" "$T/rs.rec"
+caught_up 30 "$LOGDECK_DB" "$T/rs.rec"
 stop_idx
 verdict "restart across 1 rename rotation" --no-loss "$LOGDECK_DB" "$T/rs.rec"
 "$WR" -d "$D" -n app.log -s S1 -S 5000 -c 9000 -m gzip -b 200000 -k 5 -o "$T/rs.rec"
 ls "$D"/app.log.1.gz >/dev/null 2>&1 || fail "restart across gzip rotations" "no app.log.1.gz"
 start_idx "$D/app.log"
 "$WR" -d "$D" -n app.log -s S1 -S 14000 -c 500 -r 5000 -o "$T/rs.rec"
-caught_up 10 "$LOGDECK_DB" "$T/rs.rec"
+caught_up 30 "$LOGDECK_DB" "$T/rs.rec"
 stop_idx
 verdict "restart across 3 rotations with gzip of .1" --no-loss "$LOGDECK_DB" "$T/rs.rec"
 
@@ -47,11 +47,11 @@ verdict "restart across 3 rotations with gzip of .1" --no-loss "$LOGDECK_DB" "$T
 fresh rsc
 start_idx "$D/app.log"
 "$WR" -d "$D" -n app.log -s S2 -c 1000 -r 10000 -o "$T/rsc.rec"
-caught_up 10 "$LOGDECK_DB" "$T/rsc.rec"
+caught_up 30 "$LOGDECK_DB" "$T/rsc.rec"
 stop_idx
 "$WR" -d "$D" -n app.log -s S2 -S 1000 -c 2000 -m copytruncate -b 150000 -k 3 -o "$T/rsc.rec"
 start_idx "$D/app.log"
-caught_up 10 "$LOGDECK_DB" "$T/rsc.rec"
+caught_up 30 "$LOGDECK_DB" "$T/rsc.rec"
 stop_idx
 verdict "restart across copytruncate" --no-loss "$LOGDECK_DB" "$T/rsc.rec"
 
@@ -60,17 +60,17 @@ verdict "restart across copytruncate" --no-loss "$LOGDECK_DB" "$T/rsc.rec"
 fresh rp
 start_idx "$D/app.log"
 "$WR" -d "$D" -n app.log -s P1 -c 2000 -r 20000 -o "$T/rp.rec"
-caught_up 10 "$LOGDECK_DB" "$T/rp.rec"
+caught_up 30 "$LOGDECK_DB" "$T/rp.rec"
 stop_idx
 rm "$D/app.log"
 "$WR" -d "$D" -n app.log -s P1 -S 2000 -c 10 -o "$T/rp.rec"
 start_idx "$D/app.log"
-caught_up 10 "$LOGDECK_DB" "$T/rp.rec"
+caught_up 30 "$LOGDECK_DB" "$T/rp.rec"
 stop_idx
 : >"$D/app.log"
 "$WR" -d "$D" -n app.log -s P1 -S 2010 -c 5 -o "$T/rp.rec"
 start_idx "$D/app.log"
-caught_up 10 "$LOGDECK_DB" "$T/rp.rec"
+caught_up 30 "$LOGDECK_DB" "$T/rp.rec"
 stop_idx
 verdict "replaced by a shorter file / truncated in place while down" --no-loss "$LOGDECK_DB" "$T/rp.rec"
 

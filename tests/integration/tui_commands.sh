@@ -83,6 +83,32 @@ else
   fail "SIGTERM" "no logdeck process found"
 fi
 
+# A crash (SIGSEGV): the handler gives the terminal back, then the process
+# dies of the signal.
+tui_start 100 30 "$T/api.jsonl"
+check_line "started again" 28 "10:10:09.000 ERROR api          connection reset by peer" 5
+pid=$(pgrep -P "$(tmux -L "$TS" display -p '#{pane_pid}')" -x logdeck)
+if [ -n "$pid" ]; then
+  kill -SEGV "$pid"
+  check_screen "SIGSEGV: dies of the signal (139)" "EXIT=139"
+  check_screen "SIGSEGV: terminal restored" "icanon echo"
+else
+  fail "SIGSEGV" "no logdeck process found"
+fi
+
+# The theme from the config file's ui: section.
+mkdir -p "$HOME/.config/logdeck"
+printf 'ui:\n  theme: monochrome\n' > "$HOME/.config/logdeck/config.yaml"
+tui_start 100 30 "$T/api.jsonl"
+tui_keys : theme Enter
+check_screen "config ui.theme" "theme monochrome; available: "
+tui_keys q
+printf 'ui:\n  colour: red\n' > "$HOME/.config/logdeck/config.yaml"
+tui_start 100 30 "$T/api.jsonl"
+check_screen "config ui: unknown key is an error" "config.yaml:2:3: ui: unknown key 'colour'"
+check_screen "config ui: exit 2" "EXIT=2"
+rm "$HOME/.config/logdeck/config.yaml"
+
 # A theme that does not parse: the default is used and the error shown.
 mkdir -p "$HOME/.config/logdeck/themes"
 printf 'level.error  redd\n' > "$HOME/.config/logdeck/themes/broken.theme"

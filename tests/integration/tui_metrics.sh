@@ -71,12 +71,13 @@ qrow=$(grep -h '"queue_length"' "$T/gateway.jsonl" | awk -v s="$since" -v u="$un
 hmax=$(awk -F'\t' '{ c[int($1 / 60000)]++ } END { for (k in c) if (c[k] > m) m = c[k]; printf "%4d", m }' "$T/win.tsv")
 
 tui_start 120 40 $FILES
-check_screen "startup" " FOLLOW " 5
+check_screen "startup" " FOLLOW " 10
 tui_keys m
 check_line "title: range, totals, error rate" 1 "$title" 5
 case "$(tui_line 2)" in "$hmax │"*) pass "histogram scale: the busiest minute" ;;
   *) fail "histogram scale: the busiest minute" "[$(tui_line 2)] want [$hmax │]" ;; esac
-check_line "histogram time axis" 10 "     └10:00     10:10     10:20     10:30     10:40     10:50"
+check_line "histogram time axis (and the keys)" 10 \
+  "     └10:00     10:10     10:20     10:30     10:40     10:50           +/- range · [ ] move · Tab section · < > r sort"
 check_line "services table header" 12 \
   "  service                                  count▼   err%     p50     p95     p99   last 20m"
 check "requests per service: counts, error rates, percentiles" "$(cat "$T/svc120")" \
@@ -120,7 +121,7 @@ check_screen "q exits 0" "EXIT=0"
 
 # 80x24.
 tui_start 80 24 $FILES
-check_screen "80x24 startup" " FOLLOW " 5
+check_screen "80x24 startup" " FOLLOW " 10
 tui_keys m
 check_line "80x24 title" 1 \
   " Metrics · 1h · 05-01 $(hm $since)→$(hm $until) · live · $n records · $nerr errors ($rate%)" 5

@@ -42,11 +42,11 @@ awk -F'\t' -v t0="$t0" '
   }' "$T/t1.tsv"
 
 tui_start 120 40 $FILES
-check_screen "startup" " FOLLOW " 5
+check_screen "startup" " FOLLOW " 10
 tui_keys / "cid:${T1%%-*}*" Enter
 check_screen "log filtered to the trace" "│ $n of " 5
 tui_keys t
-check_line "header: span, count, services, status" 1 "$header"
+check_line "header: span, count, services, status" 1 "$header" 5
 check_line "slowest step called out" 2 "$(cat "$T/slowest")"
 check_line "first error called out" 3 "$(cat "$T/firsterr")"
 # lanes: one row per service in order of first appearance
@@ -90,14 +90,14 @@ tui_keys t
 span2=$(fx_offset "$(fx_trace "$T2" $FILES | awk -F'\t' 'NR == 1 { t0 = $1 } END { print $1 - t0 }')")
 check_line "second trace: $n2 records, status OK" 1 " Trace $T2 · $n2 records · 2 services · span $span2 · OK"
 printf '{"timestamp": "2024-05-01T10:45:01.250Z", "level": "warning", "event": "Voice cache stale", "service": "voices", "request_id": "%s"}\n' "$T2" >>"$T/api.jsonl"
-check_screen "live: the new record appears" " · $((n2 + 1)) records · 3 services · " 5
+check_screen "live: the new record appears" " · $((n2 + 1)) records · 3 services · " 8
 check_screen "live: its warning changes the status" "WARN (1 warning)" 3
 tui_keys q
 check_screen "q exits 0" "EXIT=0"
 
 # 80x24: the compact layout.
 tui_start 80 24 $FILES
-check_screen "80x24 startup" " FOLLOW " 5
+check_screen "80x24 startup" " FOLLOW " 10
 tui_keys / "cid:${T1%%-*}*" Enter
 check_screen "80x24 filtered" "│ $n of " 5
 tui_keys t
