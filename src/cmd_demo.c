@@ -19,6 +19,7 @@
 
 #include "src/cli.h"
 #include "src/demo.h"
+#include "src/demo_alerts.h"
 
 static const char usage[] =
     "usage: logdeck demo [--dir DIR] [--keep] [--rate REQ_PER_S] [--seed N] [--rotate BYTES]\n"
@@ -88,7 +89,8 @@ static void remove_demo(const char *dir)
         struct dirent *de;
         while (d && (de = readdir(d))) {
             const char *n = de->d_name;
-            if (strstr(n, ".jsonl") || strstr(n, ".log") || strncmp(n, "demo.db", 7) == 0) {
+            if (strstr(n, ".jsonl") || strstr(n, ".log") || strncmp(n, "demo.db", 7) == 0 ||
+                strcmp(n, "alerts.yaml") == 0) {
                 snprintf(p, sizeof p, "%s/%s", dirs[i], n);
                 unlink(p);
             }
@@ -161,10 +163,14 @@ int cmd_demo(const struct cli *c, int argc, char **argv)
         demo_free(d);
         return 1;
     }
+    struct demo_alerts *al = demo_alerts_start(dir, db, &e);   /* the demo goes on without */
+    if (!al)
+        fprintf(stderr, "logdeck demo: alerts are off: %s\n", e.msg);
     struct cli c2 = *c;
     c2.db_path = db;
     char *paths[2] = {logs, NULL};
     rc = cmd_tui(&c2, 1, paths);
+    demo_alerts_free(al);
     demo_free(d);
     if (a.keep || a.dir) {
         fprintf(stderr, "logdeck demo: logs in %s, store %s (kept)\n", logs, db);

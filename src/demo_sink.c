@@ -49,8 +49,9 @@ static void send_all(int fd, const char *p, size_t n)
     }
 }
 
-/* Reads into buf until pred says the request is complete, the peer
- * closes, or the deadline passes. Returns bytes read. */
+/* Reads into buf (len bytes already there) until it holds want bytes
+ * (want (size_t)-1: the end of the headers), the peer closes, or the
+ * deadline passes. Returns the bytes in buf. */
 static size_t read_more(int fd, char *buf, size_t len, size_t want, int64_t deadline)
 {
     while (len < want && len < REQ_MAX) {
@@ -164,11 +165,14 @@ struct demo_sink *demo_sink_new(int keep, struct err *e)
         return NULL;
     }
     s->keep = keep > 0 ? keep : 1;
-    s->stop_pipe[0] = s->stop_pipe[1] = -1;
+    s->fd = s->stop_pipe[0] = s->stop_pipe[1] = -1;
     pthread_mutex_init(&s->mu, NULL);
-    if (listen_local(s, e) < 0 || pipe2(s->stop_pipe, O_CLOEXEC) < 0) {
-        if (!e->msg[0])
-            err_set(e, "demo webhook sink: %s", strerror(errno));
+    if (listen_local(s, e) < 0) {
+        demo_sink_free(s);
+        return NULL;
+    }
+    if (pipe2(s->stop_pipe, O_CLOEXEC) < 0) {
+        err_set(e, "demo webhook sink: %s", strerror(errno));
         demo_sink_free(s);
         return NULL;
     }

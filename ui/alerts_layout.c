@@ -33,7 +33,7 @@ static struct scols state_cols(int w)
     struct scols c = {.narrow = w < 100, .state_x = 1, .sev_x = 10};
     c.sev_w = c.narrow ? 4 : 8;
     c.rule_x = c.sev_x + c.sev_w + (c.narrow ? 1 : 2);
-    c.note_w = c.narrow ? 8 : 15;
+    c.note_w = c.narrow ? 9 : 15;
     c.eval_w = c.narrow ? 4 : 9;
     c.age_w = c.narrow ? 5 : 7;
     c.thr_w = c.narrow ? 8 : 10;
@@ -98,9 +98,11 @@ static char *short_age(int64_t us, char buf[16])
     return buf;
 }
 
-char *alerts_fmt_value(double v, char buf[32])
+char *alerts_fmt_value(double v, const char *threshold, char buf[32])
 {
-    if (isnan(v))
+    if (threshold && strchr(threshold, '%') && !isnan(v))
+        snprintf(buf, 32, "%.3g%%", v * 100.0);
+    else if (isnan(v))
         snprintf(buf, 32, "-");
     else if (v == floor(v) && fabs(v) < 1e15)
         snprintf(buf, 32, "%.0f", v);
@@ -247,9 +249,11 @@ static void draw_state(struct screen *s, int y, const struct adb_state *st, int6
                                           : rules_severity_name(st->severity),
          R(severity_role(st->severity)));
     cell(s, y, c.rule_x, c.rule_w, alerts_fmt_target(st, target, sizeof target), R(line));
-    rcell(s, y, c.value_x, c.value_w, alerts_fmt_value(st->value, v), R(line));
+    rcell(s, y, c.value_x, c.value_w, alerts_fmt_value(st->value, st->threshold, v), R(line));
     cell(s, y, c.thr_x + 1, c.thr_w - 1, st->threshold, R(ROLE_DEFAULT));
-    rcell(s, y, c.age_x, c.age_w, alerts_fmt_age(now - st->since, age), R(active ? line : ROLE_DIM));
+    if (st->since > 0)
+        rcell(s, y, c.age_x, c.age_w, alerts_fmt_age(now - st->since, age),
+              R(active ? line : ROLE_DIM));
     if (st->last_eval > 0) {
         if (c.narrow)
             short_age(now - st->last_eval, evs);
@@ -258,7 +262,8 @@ static void draw_state(struct screen *s, int y, const struct adb_state *st, int6
         rcell(s, y, c.eval_x, c.eval_w, evs, R(ROLE_DIM));
     }
     if (st->acked || st->silenced)
-        snprintf(note, sizeof note, "%s%s%s", st->acked ? (c.narrow ? "ack" : "acked") : "",
+        snprintf(note, sizeof note, "%s%s%s",
+                 st->acked ? (c.narrow && st->silenced ? "ack" : "acked") : "",
                  st->acked && st->silenced ? (c.narrow ? "," : " ") : "",
                  st->silenced ? (c.narrow && st->acked ? "sil" : "silenced") : "");
     cell(s, y, c.note_x + 1, c.note_w - 1, note, R(ROLE_LABEL));
@@ -286,7 +291,7 @@ static void draw_event(struct screen *s, int y, const struct adb_event *ev, int 
     cell(s, y, 1, 8, t + 11, sel ? ROLE_SELECTION : ROLE_TIME);
     cell(s, y, 10, 8, ev->event, sel ? ROLE_SELECTION : event_role(ev->event));
     cell(s, y, 19, c.hrule_w, target, sel ? ROLE_SELECTION : ROLE_DEFAULT);
-    rcell(s, y, c.hvalue_x, c.value_w, alerts_fmt_value(ev->value, v),
+    rcell(s, y, c.hvalue_x, c.value_w, alerts_fmt_value(ev->value, ev->threshold, v),
           sel ? ROLE_SELECTION : ROLE_DEFAULT);
     cell(s, y, c.sum_x, s->w - c.sum_x, ev->summary, sel ? ROLE_SELECTION : ROLE_DIM);
 }
@@ -379,8 +384,12 @@ void alerts_layout_title(struct screen *s, int y, const struct alert_snapshot *s
     const char *keys = s->w < 100 ? "A ack  s silence  Enter records " :
                                     "A ack  s silence  Enter records  Esc back ";
     int64_t rules = 0;
-    for (size_t i = 0; i < sn->nstates; i++)
-        rules += !sn->states[i].grp[0] || strcmp(sn->states[i].grp, "*") == 0;
+    for (size_t i = 0; i < sn->nstates; i++) {   /* distinct rule names */
+        size_t j = 0;
+        while (j < i && strcmp(sn->states[j].rule, sn->states[i].rule) != 0)
+            j++;
+        rules += j == i;
+    }
     if (!loaded)
         snprintf(line, sizeof line, " Alerts · loading…");
     else
@@ -414,8 +423,8 @@ int alerts_layout_prompt(struct screen *s, int y, const char *target, int preset
     x = screen_puts(s, y, x, s->w, "  or type: ", ROLE_DIM);
     x = screen_puts(s, y, x, s->w, typed, ROLE_QUERY);
     int cur = x;
-    static const char help[] = "  Enter silence  Esc cancel";
-    if (x + (int)sizeof help + 2 < s->w)
-        screen_puts(s, y, x + 2, s->w, help, ROLE_DIM);
+    static const char help[] = "Enter silence  Esc cancel";
+    if (x + (int)sizeof help + 3 < s->w)
+        screen_puts(s, y, x + 3, s->w, help, ROLE_DIM);
     return cur < s->w ? cur : s->w - 1;
 }
