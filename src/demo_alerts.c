@@ -183,8 +183,3 @@ void demo_alerts_free(struct demo_alerts *da)
     pthread_cond_destroy(&da->cv);
     free(da);
 }
-
-int64_t demo_alerts_received(struct demo_alerts *da)
-{
-    return da && da->sink ? demo_sink_count(da->sink) : 0;
-}

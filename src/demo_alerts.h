@@ -11,8 +11,6 @@
 #ifndef LOGDECK_DEMO_ALERTS_H
 #define LOGDECK_DEMO_ALERTS_H
 
-#include <stdint.h>
-
 #include "src/err.h"
 
 struct demo_alerts;
@@ -23,7 +21,5 @@ struct demo_alerts;
 struct demo_alerts *demo_alerts_start(const char *dir, const char *db_path, struct err *e);
 /* Stops the engine, delivery and sink. NULL is a no-op. */
 void demo_alerts_free(struct demo_alerts *da);
-/* Notifications the sink has received so far. */
-int64_t demo_alerts_received(struct demo_alerts *da);
 
 #endif

@@ -524,10 +524,7 @@ int follow_run(struct follower *f, struct err *e)
     f->next_status = f->now + f->o.status_interval_s * 1000 * MS;
     f->next_retention = f->now + 1000 * MS;
     fscan_watch_all(f);
-    int rc = fscan_recover(f, e);
-    f->full_scan = 1;
-    if (rc == 0)
-        fscan_run(f);
+    int rc = fscan_recover(f, e);   /* ends with a full scan */
     f->counting = 1;
     while (rc == 0 && !f->stop)
         iterate(f);

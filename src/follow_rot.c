@@ -215,52 +215,76 @@ static int collect(void *ctx, const struct store_file_status *s)
     return 0;
 }
 
-/* Row k's file is no longer at its path: find it renamed or compressed,
- * read what it holds past the checkpoint, with any newer sibling. */
-static int recover_one(struct follower *f, struct store_file *k, struct err *e)
+/* Opens, as rotated files, the siblings in dir of base (oldest first) that
+ * hold lines not stored yet. A sibling logdeck never stored that was
+ * complete before since_us is an old file it never followed: let go.
+ * Files at a source path are left to the scan. */
+static void sweep(struct follower *f, const char *dir, const char *base, int si,
+                  int64_t since_us)
 {
-    char dir[PATH_MAX], base[NAME_MAX + 1];
     struct cands c = {0};
-    int found = 0, si = fscan_source_of(f, k->path, 0);
-    split(k->path, dir, base);
-    list_siblings(dir, base, k->ino, &c);
+    list_siblings(dir, base, 0, &c);
     for (size_t i = 0; i < c.n; i++) {
         struct stat st;
-        if (stat(c.v[i].path, &st) < 0 || fscan_tracked(f, &st))
+        if (stat(c.v[i].path, &st) < 0 || fscan_tracked(f, &st) || fully_read(f, &st) ||
+            fscan_source_of(f, c.v[i].path, 1) >= 0)
             continue;
         struct tailer *t = fscan_open(f, c.v[i].path, &st, si, 1);
-        if (!t)
-            continue;
-        if (t->ck.id == k->id)
-            found = 1;
-        else if (!t->ck.id && c.v[i].mtime_ns / 1000 < k->last_seen - 1000000)
-            follow_forget(f, t);   /* an old rotated file logdeck never followed */
+        if (t && !t->ck.id && c.v[i].mtime_ns / 1000 < since_us)
+            follow_forget(f, t);
     }
     free(c.v);
-    if (found)
-        return 0;
+}
+
+/* Row k's file is not at its path any more: look for it (renamed,
+ * compressed) and for the files rotated after it, among the rotated
+ * siblings of its source. Every row of the directory is looked for this
+ * way, whichever row a sibling turns out to belong to (an inode number
+ * reused by a compressed copy must not stop the search). */
+static void recover_moved(struct follower *f, const struct store_file *k)
+{
+    char dir[PATH_MAX], base[NAME_MAX + 1];
+    int si = fscan_source_of(f, k->path, 0);
+    split(k->path, dir, base);
+    if (si >= 0 && f->src[si]->exact)
+        snprintf(base, sizeof base, "%s", f->src[si]->pat);
+    sweep(f, dir, base, si, k->last_seen - 1000000);
+}
+
+/* Row k's file was found nowhere: what it held past its checkpoint is lost. */
+static int recover_gone(struct follower *f, struct store_file *k, struct err *e)
+{
     int64_t lost_b = k->size > k->offset ? k->size - k->offset : 0;
     int64_t avg = k->records > 0 && k->offset > 0 ? k->offset / k->records : 100;
     k->lost_bytes += lost_b;
     k->lost_lines += lost_b ? (lost_b + avg - 1) / (avg ? avg : 1) : 0;
     k->state = FILE_GONE;
-    if (lost_b)
+    if (lost_b) {
+        struct ingest_stats *st = ingest_stats_mut(f->in);
+        st->lost_bytes += lost_b;
+        st->lost_lines += (lost_b + avg - 1) / (avg ? avg : 1);
         follow_warn(f, "%s: rotated away while logdeck was down and not found: %lld unread "
                     "bytes lost", k->path, (long long)lost_b);
+    }
     return store_begin(f->s, e) < 0 ? -1 : store_file_put(f->s, k, e);
 }
 
-/* Row k was being read when logdeck stopped: where is its file now? */
-static int recover_live(struct follower *f, struct store_file *k, struct err *e)
+/* Pass 1 for row k, being read when logdeck stopped: still at its path
+ * (the scan resumes it; a rotated one still being drained is opened
+ * here), or moved. */
+static void recover_find(struct follower *f, const struct store_file *k)
 {
     struct stat st;
-    if (!fileid_live(k))
-        return recover_one(f, k, e);
+    if (!fileid_live(k)) {
+        recover_moved(f, k);
+        return;
+    }
     if (fscan_source_of(f, k->path, 1) < 0 && stat(k->path, &st) == 0)
-        fscan_open(f, k->path, &st, fscan_source_of(f, k->path, 0), 1);   /* a rotated one */
-    return 0;
+        fscan_open(f, k->path, &st, fscan_source_of(f, k->path, 0), 1);
 }
 
+/* Recovery at start: every row being read when logdeck stopped is found
+ * (pass 1, then the full scan), or counted gone (pass 2). */
 int fscan_recover(struct follower *f, struct err *e)
 {
     struct ids x = {NULL, 0, 0, f};
@@ -271,7 +295,18 @@ int fscan_recover(struct follower *f, struct err *e)
         if (r < 0)
             rc = -1;
         else if (r == 1 && !ingest_tracked(f->in, k->id))
-            rc = recover_live(f, k, e);
+            recover_find(f, k);
+    }
+    f->full_scan = 1;
+    if (rc == 0)
+        fscan_run(f);
+    for (size_t i = 0; rc == 0 && i < x.n; i++) {
+        int r = store_file_by_id(f->s, x.v[i], k, e);
+        if (r < 0)
+            rc = -1;
+        else if (r == 1 && k->state == FILE_ACTIVE && !ingest_tracked(f->in, k->id) &&
+                 !fileid_live(k))
+            rc = recover_gone(f, k, e);
     }
     free(k);
     free(x.v);

@@ -166,8 +166,7 @@ int alerts_layout_build(struct alayout *l, const struct alert_snapshot *sn)
     for (size_t i = 0; i < sn->nstates; i++)
         rc |= add(l, AL_STATE, i, NULL);
     if (!sn->nstates)
-        rc |= add(l, AL_EMPTY, 0, "no rule has run on this store yet: "
-                  "`logdeck alerts run RULES.yaml` evaluates rules into it");
+        rc |= add(l, AL_EMPTY, 0, "no rule has run on this store yet (logdeck alerts run RULES.yaml)");
     rc |= add(l, AL_BLANK, 0, NULL);
     rc |= add(l, AL_HEAD_NOTIFIERS, 0, NULL);
     for (size_t i = 0; i < sn->nnotifiers; i++)
@@ -302,7 +301,7 @@ static void draw_notifier(struct screen *s, int y, const struct alert_notifier_s
     static const char *const st[] = {"ok", "retrying", "BROKEN"};
     static const int role[] = {ROLE_LVL_INFO, ROLE_LVL_WARNING, ROLE_LVL_CRITICAL};
     int k = ns->n.state >= 0 && ns->n.state < 3 ? ns->n.state : 0;
-    char num[4][24], url[600];
+    char num[4][24];
     for (int i = 0; i < 4; i++)
         snprintf(num[i], sizeof num[i], "%lld", (long long)ns->outbox[i]);
     cell(s, y, 1, c.name_w, ns->n.name, ROLE_DEFAULT);
@@ -312,11 +311,11 @@ static void draw_notifier(struct screen *s, int y, const struct alert_notifier_s
     rcell(s, y, c.s_x, c.s_w, num[OB_SENT], ROLE_DEFAULT);
     rcell(s, y, c.r_x, c.r_w, num[OB_RETRYING], ns->outbox[OB_RETRYING] ? ROLE_LVL_WARNING : ROLE_DEFAULT);
     rcell(s, y, c.f_x, 6, num[OB_FAILED], ns->outbox[OB_FAILED] ? ROLE_LVL_ERROR : ROLE_DEFAULT);
-    if (*ns->n.reason)
-        snprintf(url, sizeof url, "%s · %s", ns->n.reason, ns->n.url_masked);
+    /* the reason (a 4xx body, a connection error) says more than the URL */
+    if (*ns->n.reason && k > 0)
+        cell(s, y, c.url_x, s->w - c.url_x, ns->n.reason, k == 2 ? ROLE_LINE_ERROR : ROLE_LINE_WARNING);
     else
-        snprintf(url, sizeof url, "%s", ns->n.url_masked);
-    cell(s, y, c.url_x, s->w - c.url_x, url, *ns->n.reason ? ROLE_LINE_ERROR : ROLE_DIM);
+        cell(s, y, c.url_x, s->w - c.url_x, ns->n.url_masked, ROLE_DIM);
 }
 
 static void draw_heads(struct screen *s, int y, int kind)
@@ -420,7 +419,7 @@ int alerts_layout_prompt(struct screen *s, int y, const char *target, int preset
         snprintf(b, sizeof b, on ? "[%s]" : " %s ", alerts_presets[i]);
         x = screen_puts(s, y, x, s->w, b, on ? ROLE_SELECTION : ROLE_QUERY);
     }
-    x = screen_puts(s, y, x, s->w, "  or type: ", ROLE_DIM);
+    x = screen_puts(s, y, x, s->w, "  or type (minutes, 2h, 1d): ", ROLE_DIM);
     x = screen_puts(s, y, x, s->w, typed, ROLE_QUERY);
     int cur = x;
     static const char help[] = "Enter silence  Esc cancel";

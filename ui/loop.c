@@ -145,14 +145,15 @@ static int64_t store_sig(const char *db)
 {
     char wal[4200];
     struct stat st;
-    int64_t sig = 0;
+    uint64_t sig = 0;
     snprintf(wal, sizeof wal, "%s-wal", db);
     if (stat(db, &st) == 0)
-        sig = (int64_t)st.st_size * 31 + st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+        sig = (uint64_t)st.st_size * 31u + (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+              (uint64_t)st.st_mtim.tv_nsec;
     if (stat(wal, &st) == 0)
-        sig = sig * 131 + (int64_t)st.st_size * 17 + st.st_mtim.tv_sec * 1000000000LL +
-              st.st_mtim.tv_nsec;
-    return sig;
+        sig = sig * 131u + (uint64_t)st.st_size * 17u + (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+              (uint64_t)st.st_mtim.tv_nsec;
+    return (int64_t)(sig >> 1);
 }
 
 /* Bytes written to the files the store knows but not stored yet (when

@@ -60,6 +60,11 @@ static void on_fatal(int sig)
     raise(sig);
 }
 
+/* Under ASan/UBSan a report ends the process with _exit(): the sanitizer
+ * runtime calls this first, so the terminal is given back there too. The
+ * symbol is weak: without a sanitizer it is NULL and not used. */
+void __sanitizer_set_death_callback(void (*cb)(void)) __attribute__((weak));
+
 static int install(int sig, void (*fn)(int), int flags, struct sigsave *save)
 {
     struct sigaction sa;
@@ -77,6 +82,8 @@ static int install_all(struct sigsave *save)
     stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack};
     sigaltstack(&ss, NULL);
     int k = 0;
+    if (__sanitizer_set_death_callback)
+        __sanitizer_set_death_callback(term_emergency_restore);
     for (size_t i = 0; i < sizeof term_sigs / sizeof term_sigs[0]; i++)
         install(term_sigs[i], on_signal, 0, &save[k++]);
     for (size_t i = 0; i < sizeof fatal_sigs / sizeof fatal_sigs[0]; i++)

@@ -247,10 +247,12 @@ static void take_snapshot(struct ares *r)
         av.lay.n = 0;
     int first = !av.loaded;
     av.loaded = 1;
-    if (first)
-        av.sel = nearest(0), remember();
-    else
+    if (first) {   /* the most urgent alert */
+        av.sel = nearest(0);
+        remember();
+    } else {
         restore();
+    }
 }
 
 static void take_results(struct app *a)
@@ -340,7 +342,8 @@ static int do_ack(struct app *a)
     const struct adb_state *st = selected_state();
     char t[420];
     if (!st) {
-        app_message(a, ROLE_STATUS_ERROR, "select an alert to acknowledge (j k)");
+        app_message(a, ROLE_STATUS_ERROR, av.snap.nstates ? "select an alert to acknowledge (j k)"
+                                                           : "no alerts on this store yet");
         return R_REDRAW;
     }
     alerts_fmt_target(st, t, sizeof t);
@@ -360,7 +363,8 @@ static int open_prompt(struct app *a)
 {
     const struct adb_state *st = selected_state();
     if (!st) {
-        app_message(a, ROLE_STATUS_ERROR, "select an alert to silence (j k)");
+        app_message(a, ROLE_STATUS_ERROR, av.snap.nstates ? "select an alert to silence (j k)"
+                                                           : "no alerts on this store yet");
         return R_REDRAW;
     }
     snprintf(av.target_rule, sizeof av.target_rule, "%s", st->rule);

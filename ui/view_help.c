@@ -12,7 +12,7 @@ void help_draw(struct app *a, struct screen *s)
 {
     const struct keyhelp *h;
     int n = keys_help(&h);
-    int bw = s->w - 4 < 76 ? s->w - 4 : 76, bh = s->h - 2;
+    int bw = s->w - 4 < 90 ? s->w - 4 : 90, bh = s->h - 3;   /* above the status bar */
     if (bw < 20 || bh < 4) {
         screen_clear(s, ROLE_DEFAULT);
         screen_puts(s, 0, 0, s->w, "help: terminal too small", ROLE_DEFAULT);
