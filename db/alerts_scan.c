@@ -27,8 +27,10 @@ struct adb_scanner *alerts_db_scanner_new(struct store *s, const struct adb_scan
         return NULL;
     }
     sc->by_ts = sp->by_ts;
-    sqlb_init(&sc->b, s, FTS_AUTO, &sc->berr);
-    sc->b.limit = 1;   /* a common word is checked per row, not listed */
+    /* The statement is prepared once and re-run: FTS matches must be found
+     * at run time. New rows (a rowid range) are few: check each one; a time
+     * range (warm-up, dry run) asks rec_fts at every run. */
+    sqlb_init(&sc->b, s, sp->by_ts ? FTS_IN : FTS_ROW, &sc->berr);
     sqlb_add(&sc->b, "SELECT r.id, r.ts, ");
     sqlb_field(&sc->b, sp->value_field, sp->value_path, 1);
     sqlb_add(&sc->b, ", ");

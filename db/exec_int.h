@@ -38,7 +38,10 @@ struct bparam {
  * common enough that a newest-first page finds its rows after a short walk
  * down rec_ts, as ld_words(msg, cid, expr): the row's message tokenized in
  * C with rec_fts's own tokenizer (FTS5 probes per row cost ~20-100 µs). */
-enum { FTS_AUTO = 0, FTS_IN = 1 };
+enum { FTS_AUTO = 0, FTS_IN = 1, FTS_ROW = 2 };
+/* FTS_ROW always checks each row with ld_words: for statements prepared once
+ * and re-run over new rowid ranges (the alert scanner), where a list of
+ * matches taken at prepare time would miss every record added later. */
 
 /* Below this many matches a page lists the FTS rowids as bound values. */
 #define FTS_FEW 2000
@@ -50,7 +53,7 @@ struct sqlb {
     struct bparam *pv;
     int np, pcap;
     int oom;
-    int fts_mode;               /* FTS_AUTO or FTS_IN */
+    int fts_mode;               /* FTS_AUTO, FTS_IN or FTS_ROW */
     int limit;                  /* page size, for FTS_AUTO's choice */
     int64_t total;              /* records in the store, -1 until read */
     int64_t few[FTS_FEW];       /* the last probe's rowids ... */

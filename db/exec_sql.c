@@ -286,7 +286,9 @@ int exec_fts_choice(struct sqlb *b, const char *expr)
 /* Appends the FTS condition for expr (takes ownership of expr). */
 static void fts_cond(struct sqlb *b, char *expr, int force_in)
 {
-    int choice = force_in ? EXEC_FTS_SOME : exec_fts_choice(b, expr);
+    int choice = b->fts_mode == FTS_ROW ? EXEC_FTS_MANY
+                 : force_in              ? EXEC_FTS_SOME
+                                         : exec_fts_choice(b, expr);
     if (choice == EXEC_FTS_FEW && b->nfew >= 0) {
         free(expr);
         sqlb_add(b, b->nfew ? "r.id IN (" : "0");
