@@ -1,6 +1,9 @@
 /* follow_db: what the follower needs from the store besides batches:
  * file rows by id, the heads index source, per-file status, the size
- * limits (store.h, "follower support"). */
+ * limits (store.h, "follower support"), the last record id (follow_db.h).
+ * A files row with size -1 is a file lost unread, its size unknown
+ * (src/follow_grab.c): status views list it with the losses. */
+#include "db/follow_db.h"
 #include "db/store_int.h"
 
 #include <stdio.h>
@@ -76,7 +79,7 @@ int store_file_status(struct store *s, int active_only, store_status_fn fn, void
     const char *sql = active_only
         ? "SELECT id, path, state, gz, records, lost_lines, lost_bytes, truncated, unparsed,"
           " offset, size, last_seen FROM files WHERE state = 0 OR lost_lines > 0"
-          " OR lost_bytes > 0 ORDER BY id"
+          " OR lost_bytes > 0 OR size < 0 ORDER BY id"
         : "SELECT id, path, state, gz, records, lost_lines, lost_bytes, truncated, unparsed,"
           " offset, size, last_seen FROM files ORDER BY id";
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -132,3 +135,9 @@ int64_t store_used_bytes(struct store *s)
     return (pc - (fl > 0 ? fl : 0)) * ps;
 }
 
+
+int64_t store_last_record_id(struct store *s)
+{
+    int64_t v = pragma_get(s, "SELECT max(id) FROM records");
+    return v > 0 ? v : 0;
+}

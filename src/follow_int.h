@@ -1,10 +1,15 @@
-/* follow_int: the follower's state shared by follow.c (the loop, reading,
- * commits, signals, status) and follow_scan.c (sources, directories,
- * inotify watches, scans, rotation and recovery). Internal. */
+/* follow_int: the follower's state shared by follow.c (open files,
+ * reading, commits), follow_loop.c (the loop, signals, timers, hooks,
+ * status), follow_scan.c and follow_rot.c (sources, directories, inotify
+ * watches, scans, rotation and recovery) and follow_grab.c (files held
+ * open from their creation, files lost unread). Internal. */
 #ifndef LOGDECK_FOLLOW_INT_H
 #define LOGDECK_FOLLOW_INT_H
 
+#include <stdatomic.h>
+
 #include "src/follow.h"
+#include "src/grab.h"
 #include "src/hmap.h"
 #include "src/tailer.h"
 
@@ -26,8 +31,6 @@ struct fdir {
     int remote;           /* network file system: polled */
     int is_src;           /* holds sources (else: a symlink target's dir) */
     int scan;             /* rescan requested */
-    int64_t creates;      /* files created here since the last scan (events) */
-    int64_t found;        /* new files the scans met since */
 };
 
 struct follower {
@@ -44,7 +47,15 @@ struct follower {
     size_t nt, capt;
     struct hmap by_ino, by_path;
     struct hmap skip;             /* (dev,ino) -> size+1 of files not to open again */
-    int full_scan, stop, any_remote, idle, counting;
+    int full_scan, any_remote, idle, caught_up;
+    atomic_int stop;              /* follow_stop(): any thread, or a signal handler */
+    int wfd;                      /* eventfd: wakes the loop (grabbed files, follow_stop) */
+    struct grab *grab;            /* holds new files open (NULL: no inotify) */
+    struct grab_item *held;       /* grabbed files not opened yet (empty so far) */
+    size_t nheld, capheld;
+    char **unread;                /* files lost unread, not saved yet */
+    size_t nunread, capunread;
+    int64_t next_tick;
     uint64_t gen;                 /* scan generation */
     int64_t now, batch_start, next_sweep, next_full, next_status, next_retention;
     int64_t stall_until, last_err_us;
@@ -63,16 +74,35 @@ void fscan_truncated(struct follower *f, struct tailer *t);
 void fscan_siblings(struct follower *f, struct tailer *gone);
 struct tailer *fscan_open(struct follower *f, const char *path, const struct stat *st, int si,
                           int away);
+/* Same through fd (>= 0: taken) open on path's file. */
+struct tailer *fscan_adopt(struct follower *f, int fd, const char *path, const struct stat *st,
+                           int si, int away);
+void fscan_dir_changed(struct follower *f, const char *path);   /* rescan path's directory */
 struct tailer *fscan_tracked(struct follower *f, const struct stat *st);
 int fscan_is_sibling(const char *name, const char *base);
 /* The source path matches (or, unless direct, is a rotated sibling of): index or -1. */
 int fscan_source_of(struct follower *f, const char *path, int direct);
 
+/* follow_grab.c: files held open by the grabber (grab.h), files lost unread */
+int fgrab_start(struct follower *f, struct err *e);
+void fgrab_stop(struct follower *f);
+void fgrab_rules(struct follower *f);
+void fgrab_watch(struct follower *f, const char *dir);
+void fgrab_known(struct follower *f, const struct tailer *t);
+void fgrab_collect(struct follower *f);   /* takes the grabbed files, opens those with data */
+void fgrab_save_unread(struct follower *f);
+
 /* follow.c */
+#define MS 1000LL
 int follow_add(struct follower *f, struct tailer *t, int src, int away);
 void follow_forget(struct follower *f, struct tailer *t);
 void follow_repath(struct follower *f, struct tailer *t, const char *path);
 int follow_commit(struct follower *f);   /* -1: rolled back, stalled a while */
+void follow_committed(struct follower *f);   /* after any commit: counts, on_commit hook */
+void follow_failed(struct follower *f, struct err *e);   /* rolls back, stalls a while */
+int follow_commit_due(const struct follower *f);
+int follow_read_pass(struct follower *f);   /* 1 if anything was read */
+void follow_quiet_files(struct follower *f, int64_t *next);   /* flushes, lets go; *next: when again */
 void follow_warn(struct follower *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -61,6 +61,8 @@ static void watch_dir(struct follower *f, struct fdir *d)
     }
     if (f->ifd >= 0 && (d->wd = inotify_add_watch(f->ifd, d->path, WATCH_MASK)) < 0)
         follow_warn(f, "cannot watch %s (%s): it is polled", d->path, strerror(errno));
+    if (d->wd >= 0 && d->is_src)
+        fgrab_watch(f, d->path);
     d->scan = 1;
 }
 
@@ -254,9 +256,10 @@ static void watch_target(struct follower *f, const char *path)
         add_dir(f, d, 0);
 }
 
-/* Opens path if it is a file not followed yet. Returns the tailer or NULL. */
-struct tailer *fscan_open(struct follower *f, const char *path, const struct stat *st,
-                               int si, int away)
+/* Opens path (through fd when >= 0, which is taken) if it is a file not
+ * followed yet. Returns the tailer or NULL. */
+struct tailer *fscan_adopt(struct follower *f, int fd, const char *path, const struct stat *st,
+                           int si, int away)
 {
     struct err e = {0};
     struct tailer *t = NULL;
@@ -264,16 +267,12 @@ struct tailer *fscan_open(struct follower *f, const char *path, const struct sta
     uint64_t k = hmap_key2((uint64_t)st->st_dev, (uint64_t)st->st_ino);
     watch_target(f, path);
     void *met = hmap_get(&f->skip, k);
-    if ((uintptr_t)met == (uintptr_t)st->st_size + 1)
+    if ((uintptr_t)met == (uintptr_t)st->st_size + 1) {
+        if (fd >= 0)
+            close(fd);
         return NULL;
-    int r = ingest_open(f->in, path, &f->src[si]->po, &t, &copy_of, &e);
-    if (r >= 0 && f->counting && !met) {   /* a file met for the first time */
-        char dn[PATH_MAX];
-        snprintf(dn, sizeof dn, "%s", path);
-        struct fdir *d = find_dir(f, dirname(dn));
-        if (d)
-            d->found++;
     }
+    int r = ingest_adopt(f->in, fd, path, &f->src[si]->po, &t, &copy_of, &e);
     if (r == INGEST_OPENED) {
         hmap_del(&f->skip, k);
         t->order_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
@@ -281,6 +280,7 @@ struct tailer *fscan_open(struct follower *f, const char *path, const struct sta
             follow_forget(f, t);
             return NULL;
         }
+        fgrab_known(f, t);
         return t;
     }
     if (r == INGEST_COPY || r == INGEST_BINARY || r == INGEST_EMPTY)
@@ -290,14 +290,19 @@ struct tailer *fscan_open(struct follower *f, const char *path, const struct sta
     return NULL;
 }
 
-static void candidate(struct follower *f, struct fdir *d, const char *path, int si)
+struct tailer *fscan_open(struct follower *f, const char *path, const struct stat *st, int si,
+                          int away)
+{
+    return fscan_adopt(f, -1, path, st, si, away);
+}
+
+static void candidate(struct follower *f, const char *path, int si)
 {
     struct stat st;
     if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
         return;
     struct tailer *t = fscan_tracked(f, &st);
     if (!t) {
-        (void)d;
         if ((t = fscan_open(f, path, &st, si, 0)))
             t->seen_gen = f->gen;
         return;
@@ -337,7 +342,7 @@ static void scan_dir(struct follower *f, struct fdir *d)
         for (size_t i = 0; i < f->nsrc; i++)
             if (src_has_dir(f->src[i], d->path) && src_matches(f->src[i], de->d_name)) {
                 join(path, sizeof path, d->path, de->d_name);
-                candidate(f, d, path, (int)i);
+                candidate(f, path, (int)i);
                 break;
             }
     }
@@ -373,33 +378,6 @@ static void expand_dirglobs(struct follower *f)
     }
 }
 
-/* Files created in d that no scan ever met were deleted before they could
- * be opened: their lines are lost (at least one each). */
-static void count_missed(struct follower *f, struct fdir *d)
-{
-    if (d->found >= d->creates) {
-        if (d->found - d->creates > 2)
-            d->found = d->creates + 2;
-        return;
-    }
-    int64_t missed = d->creates - d->found;
-    d->creates = d->found = 0;
-    struct tailer *t = NULL;
-    for (size_t i = 0; i < f->nt && !t; i++)
-        if (!f->t[i]->away && in_dir(f->t[i]->path, d->path))
-            t = f->t[i];
-    struct err e = {0};
-    struct ingest_stats *st = ingest_stats_mut(f->in);
-    st->lost_lines += missed;
-    if (t) {
-        t->ck.lost_lines += missed;
-        ingest_touch(f->in, t, &e);
-    }
-    follow_warn(f, "%s: %lld file(s) created and deleted before they could be opened: "
-                "their lines are lost (counted as %lld lines at least)", d->path,
-                (long long)missed, (long long)missed);
-}
-
 void fscan_run(struct follower *f)
 {
     int full = f->full_scan;
@@ -421,8 +399,6 @@ void fscan_run(struct follower *f)
     if (full)
         mark_away(f, NULL);
     f->full_scan = 0;
-    for (size_t i = 0; i < f->ndirs; i++)
-        count_missed(f, &f->dirs[i]);
 }
 
 /* --- inotify ------------------------------------------------------------------------------ */
@@ -447,8 +423,6 @@ static void one_event(struct follower *f, const struct inotify_event *ev)
 {
     if (ev->mask & IN_Q_OVERFLOW) {
         f->full_scan = 1;
-        for (size_t i = 0; i < f->ndirs; i++)
-            f->dirs[i].creates = f->dirs[i].found = 0;
         for (size_t i = 0; i < f->nt; i++)
             f->t[i]->want = 1;
         return;
@@ -471,8 +445,6 @@ static void one_event(struct follower *f, const struct inotify_event *ev)
     }
     if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE)) {
         d->scan = 1;
-        if (f->counting && (ev->mask & IN_CREATE) && name_matches(f, d, ev->name))
-            d->creates++;
         return;
     }
     char path[PATH_MAX];
@@ -514,4 +486,15 @@ int fscan_source_of(struct follower *f, const char *path, int direct)
         if (f->src[i]->exact && src_has_dir(f->src[i], dir) && fscan_is_sibling(base, f->src[i]->pat))
             return (int)i;
     return -1;
+}
+
+void fscan_dir_changed(struct follower *f, const char *path)
+{
+    char d[PATH_MAX];
+    snprintf(d, sizeof d, "%s", path);
+    struct fdir *fd = find_dir(f, dirname(d));
+    if (fd)
+        fd->scan = 1;
+    else
+        f->full_scan = 1;
 }

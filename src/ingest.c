@@ -217,11 +217,21 @@ static int place(struct ingest *in, struct tailer *t, int verdict, struct err *e
 int ingest_open(struct ingest *in, const char *path, const struct parse_opts *po,
                 struct tailer **out, int64_t *copy_of, struct err *e)
 {
+    return ingest_adopt(in, -1, path, po, out, copy_of, e);
+}
+
+int ingest_adopt(struct ingest *in, int fd, const char *path, const struct parse_opts *po,
+                 struct tailer **out, int64_t *copy_of, struct err *e)
+{
     struct stat st;
     *out = NULL;
-    if (!in->idx && !(in->idx = fileid_index_new(in->s, e)))
+    if (!in->idx && !(in->idx = fileid_index_new(in->s, e))) {
+        if (fd >= 0)
+            close(fd);
         return -1;
-    struct tailer *t = tailer_open(path, po, in->o.max_line, &st, e);
+    }
+    struct tailer *t = fd >= 0 ? tailer_adopt(fd, path, po, in->o.max_line, &st, e)
+                               : tailer_open(path, po, in->o.max_line, &st, e);
     if (!t)
         return -1;
     int rc = INGEST_EMPTY;

@@ -81,6 +81,10 @@ enum ingest_open_result {
  * Returns an enum ingest_open_result, or -1 with e filled. */
 int ingest_open(struct ingest *in, const char *path, const struct parse_opts *po,
                 struct tailer **out, int64_t *copy_of, struct err *e);
+/* Same with fd, a descriptor open on the file (taken: closed unless a
+ * tailer now holds it); path is the name to record for it. */
+int ingest_adopt(struct ingest *in, int fd, const char *path, const struct parse_opts *po,
+                 struct tailer **out, int64_t *copy_of, struct err *e);
 /* Reads at most max bytes of t's new data into the open batch. Returns
  * bytes read, or -1 with e filled (call ingest_rollback()). */
 int64_t ingest_read(struct ingest *in, struct tailer *t, int64_t max, struct err *e);

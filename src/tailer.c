@@ -51,19 +51,27 @@ static void read_head(struct tailer *t)
 struct tailer *tailer_open(const char *path, const struct parse_opts *po, size_t max_line,
                            struct stat *st, struct err *e)
 {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        err_set(e, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    return tailer_adopt(fd, path, po, max_line, st, e);
+}
+
+struct tailer *tailer_adopt(int fd, const char *path, const struct parse_opts *po,
+                            size_t max_line, struct stat *st, struct err *e)
+{
     struct tailer *t = calloc(1, sizeof *t);
     if (!t || !(t->path = strdup(path))) {
         free(t);
+        close(fd);
         err_set(e, "out of memory opening %s", path);
         return NULL;
     }
     t->po = po;
     t->max_line = max_line ? max_line : (1u << 20);
-    t->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (t->fd < 0) {
-        err_set(e, "cannot open %s: %s", path, strerror(errno));
-        goto fail;
-    }
+    t->fd = fd;
     if (fstat(t->fd, st) < 0 || !S_ISREG(st->st_mode)) {
         err_set(e, "%s is not a regular file", path);
         goto fail;

@@ -73,6 +73,9 @@ struct tailer {
  * NULL with e filled. *st gets the fstat of the open file. */
 struct tailer *tailer_open(const char *path, const struct parse_opts *po, size_t max_line,
                            struct stat *st, struct err *e);
+/* Same with a descriptor already open on the file (taken: closed on failure). */
+struct tailer *tailer_adopt(int fd, const char *path, const struct parse_opts *po,
+                            size_t max_line, struct stat *st, struct err *e);
 void tailer_free(struct tailer *t);      /* NULL is a no-op; closes the file */
 
 /* Starts reading at ck->offset (a checkpoint, or 0). Returns 0 or -1. */

@@ -86,11 +86,59 @@ static int reload(struct app *a, struct err *e)
     return logmodel_anchor(&a->lm, ts, id, e);
 }
 
+static void cancel_pending(struct app *a)
+{
+    a->page_gen++;   /* a page still being read is dropped when it arrives */
+    query_free(a->pending_plan);
+    a->pending_plan = NULL;
+    a->searching = 0;
+}
+
+int app_set_filter_async(struct app *a, const char *text, struct err *e)
+{
+    struct plan *p = app_compile(text, e);
+    if (!p)
+        return -1;
+    cancel_pending(a);
+    a->pending_plan = p;
+    a->searching = 1;
+    snprintf(a->filter, sizeof a->filter, "%s", text ? text : "");
+    const struct lrow *r = logmodel_selected(&a->lm);
+    int newest = a->follow || !r;
+    worker_page(a->pager, a->filter, newest, r ? r->ts : 0, r ? r->id : 0, a->lm.height,
+                a->page_gen);
+    return 0;
+}
+
+void app_page_done(struct app *a, struct worker_result *r)
+{
+    if (r->gen != a->page_gen || !a->pending_plan) {
+        logmodel_free(r->page);   /* superseded */
+        return;
+    }
+    a->searching = 0;
+    if (r->failed) {
+        app_message(a, ROLE_STATUS_ERROR, "%s", r->msg);
+        query_free(a->pending_plan);
+        a->pending_plan = NULL;
+        return;
+    }
+    query_free(a->filter_plan);
+    a->filter_plan = a->pending_plan;
+    a->pending_plan = NULL;
+    logmodel_set_plan(&a->lm, a->filter_plan);
+    logmodel_adopt(&a->lm, r->page);
+    refresh_terms(a);
+    a->count = -1;
+    app_recount(a);
+}
+
 int app_set_filter(struct app *a, const char *text, struct err *e)
 {
     struct plan *p = app_compile(text, e);
     if (!p)
         return -1;
+    cancel_pending(a);
     struct plan *old = a->filter_plan;
     a->filter_plan = p;
     snprintf(a->filter, sizeof a->filter, "%s", text ? text : "");

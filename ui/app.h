@@ -37,8 +37,7 @@ struct querybar {
     char error[1024];                /* why the text does not compile, "" */
     int error_col;                   /* 1-based column of the error, 0 none */
     int dirty;                       /* edited since the last apply */
-    int64_t apply_us;                /* how long the last apply took */
-    int64_t apply_at;                /* monotonic µs when a deferred apply is due, 0 none */
+
 };
 
 struct app;
@@ -66,11 +65,15 @@ struct app {
     struct logmodel lm;
     struct history hist;
     struct querybar bar;
-    struct worker *worker;
+    struct worker *worker;           /* counts and :w writes */
+    struct worker *pager;            /* first pages of a new filter */
     const struct view *view;         /* the current main view */
 
     char filter[LINEEDIT_MAX + 1];   /* the active query text */
     struct plan *filter_plan;        /* owned; NULL = everything */
+    struct plan *pending_plan;       /* owned: the filter being read (async) */
+    uint64_t page_gen;               /* generation of the page request */
+    int searching;                   /* 1: a new filter's first page is being read */
     char highlight[LINEEDIT_MAX + 1];
     struct plan *hl_plan;            /* owned; NULL = no highlight */
     char *terms[APP_TERMS_MAX];      /* words to highlight in messages */
@@ -109,6 +112,14 @@ struct app {
  * following) and recounts. Returns 0, or -1 with e filled (a bad query:
  * the filter is unchanged). */
 int app_set_filter(struct app *a, const char *text, struct err *e);
+/* The same without waiting: the text is compiled now (a bad query fails
+ * here) and the first page is read by the pager thread; the list keeps
+ * showing the previous result until it arrives (app_page_done). For
+ * typing in the query bar, where one slow query must not freeze keys. */
+int app_set_filter_async(struct app *a, const char *text, struct err *e);
+/* A page read by the pager arrived: installs it if it is the latest. */
+struct worker_result;
+void app_page_done(struct app *a, struct worker_result *r);
 /* Same for the highlight (n N jump between its matches). */
 int app_set_highlight(struct app *a, const char *text, struct err *e);
 /* Compiles text for the UI (relative times anchored now). */
@@ -156,12 +167,7 @@ int querybar_key(struct app *a, int key);
 /* Applies the bar's text when it changed (live filtering); called by the
  * main loop once the pending keys are handled. */
 void querybar_apply(struct app *a);
-/* Live filtering, paced: applies now when the last query was fast, else
- * once typing pauses (QUERYBAR_PAUSE_US), so a slow query does not run
- * for every keystroke. now is monotonic µs. */
-void querybar_tick(struct app *a, int64_t now);
-#define QUERYBAR_SLOW_US 30000
-#define QUERYBAR_PAUSE_US 150000
+
 void querybar_draw(struct app *a, struct screen *s, int y);
 /* commands.c: runs a `:` command line. Returns R_* flags. */
 int commands_run(struct app *a, const char *line);

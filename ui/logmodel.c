@@ -274,6 +274,49 @@ void logmodel_fini(struct logmodel *m)
     memset(m, 0, sizeof *m);
 }
 
+struct logmodel *logmodel_new(struct store *st)
+{
+    struct logmodel *m = malloc(sizeof *m);
+    if (m)
+        logmodel_init(m, st);
+    return m;
+}
+
+void logmodel_free(struct logmodel *m)
+{
+    if (!m)
+        return;
+    logmodel_fini(m);
+    free(m);
+}
+
+void logmodel_detach(struct logmodel *m)
+{
+    m->st = NULL;
+    m->plan = NULL;
+}
+
+void logmodel_adopt(struct logmodel *dst, struct logmodel *src)
+{
+    struct store *st = dst->st;
+    const struct plan *p = dst->plan;
+    int h = dst->height;
+    logmodel_fini(dst);
+    *dst = *src;
+    dst->st = st;
+    dst->plan = p;
+    free(src);
+    int bottom = dst->top + dst->height - 1;   /* src's height may differ */
+    dst->height = h;
+    if (dst->sel >= 0) {
+        dst->top = bottom - h + 1 > 0 ? bottom - h + 1 : 0;
+        if (dst->sel < dst->top)
+            dst->top = dst->sel;
+        if (dst->sel >= dst->top + h)
+            dst->top = dst->sel - h + 1;
+    }
+}
+
 void logmodel_set_plan(struct logmodel *m, const struct plan *p)
 {
     m->plan = p;

@@ -46,6 +46,15 @@ struct logmodel {
 
 void logmodel_init(struct logmodel *m, struct store *st);
 void logmodel_fini(struct logmodel *m);
+/* Heap versions, for pages read by another thread (ui/worker.c). */
+struct logmodel *logmodel_new(struct store *st);
+void logmodel_free(struct logmodel *m);   /* NULL is a no-op */
+/* Forgets the store and plan (the rows stay), so the window can be handed
+ * to another thread. */
+void logmodel_detach(struct logmodel *m);
+/* Takes src's window (rows, selection, ends) into dst, which keeps its
+ * store, plan and height; frees src. */
+void logmodel_adopt(struct logmodel *dst, struct logmodel *src);
 /* The plan must stay valid until the next set_plan (or fini). */
 void logmodel_set_plan(struct logmodel *m, const struct plan *p);
 /* New visible height: the bottom row stays where it was when it can, the

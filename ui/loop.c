@@ -209,10 +209,19 @@ static void show_new_data(struct app *a)
     a->data_at = mono_us();
 }
 
-static int take_results(struct app *a)
+static int take_results(struct app *a, int64_t *page_at)
 {
     struct worker_result r;
     int redraw = 0;
+    while (worker_poll(a->pager, &r)) {
+        if (r.gen == a->page_gen && a->o->verbose && *page_at)
+            fprintf(stderr, "tui: query results shown %.2f ms after the key (filter: %s)\n",
+                    (double)(mono_us() - *page_at) / 1000.0, a->filter);
+        if (r.gen == a->page_gen)
+            *page_at = 0;
+        app_page_done(a, &r);
+        redraw = 1;
+    }
     while (worker_poll(a->worker, &r)) {
         redraw = 1;
         if (r.kind == 1 && r.gen == a->count_gen) {
@@ -258,7 +267,7 @@ static int read_keys(struct app *a, int64_t *key_at, int *nkeys)
         if (flags & R_QUIT)
             break;
     }
-    querybar_tick(a, mono_us());
+    querybar_apply(a);
     return flags;
 }
 
@@ -286,13 +295,6 @@ static int periodic(struct app *a, int64_t *next_tick)
         app_recount(a);
     if (a->msg[0] && ts_now() >= a->msg_until)
         redraw = 1;
-    if (a->bar.apply_at && now >= a->bar.apply_at) {
-        querybar_apply(a);   /* typing paused: run the (slow) query now */
-        redraw = 1;
-        if (a->o->verbose)
-            fprintf(stderr, "tui: paused typing -> query applied in %.2f ms (filter: %s)\n",
-                    (double)a->bar.apply_us / 1000.0, a->filter);
-    }
     return redraw;
 }
 
@@ -313,7 +315,7 @@ static void log_timing(struct app *a, const struct loop_io *io, int64_t key_at, 
 void loop_run(struct app *a, const struct loop_io *io)
 {
     int redraw = 1, first = 1;
-    int64_t next_tick = 0, key_at = 0;
+    int64_t next_tick = 0, key_at = 0, page_at = 0;
     int nkeys = 0;
     a->db_sig = store_sig(a->o->db_path);
     a->data_at = mono_us();
@@ -331,8 +333,6 @@ void loop_run(struct app *a, const struct loop_io *io)
         int64_t wait = next_tick - mono_us();
         if (a->data_pending)
             wait = DATA_MIN_US - (mono_us() - a->data_at);
-        if (a->bar.apply_at && a->bar.apply_at - mono_us() < wait)
-            wait = a->bar.apply_at - mono_us();
         int ms = wait <= 0 ? 0 : (int)(wait / 1000) + 1;
         if (poll(p, 4, ms) < 0 && errno != EINTR)
             break;
@@ -345,10 +345,13 @@ void loop_run(struct app *a, const struct loop_io *io)
         if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
             break;   /* the terminal is gone (ssh dropped) */
         if (p[0].revents & POLLIN) {
+            uint64_t gen = a->page_gen;
             int f = read_keys(a, &key_at, &nkeys);
             if (f & R_QUIT)
                 a->quit = 1;
             redraw |= (f & R_REDRAW) != 0;
+            if (a->page_gen != gen && a->searching)
+                page_at = key_at;   /* this key asked for a new page */
         }
         if (p[3].revents & POLLIN) {
             drain(io->feed_fd);
@@ -356,7 +359,7 @@ void loop_run(struct app *a, const struct loop_io *io)
         }
         if (p[2].revents & POLLIN)
             drain(io->wake_fd);
-        redraw |= take_results(a);
+        redraw |= take_results(a, &page_at);
         redraw |= periodic(a, &next_tick);
     }
 }

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "src/query.h"
 #include "ui/app.h"
@@ -26,8 +25,6 @@ void querybar_open(struct app *a, int mode)
     b->error[0] = 0;
     b->error_col = 0;
     b->dirty = 0;
-    b->apply_us = 0;
-    b->apply_at = 0;
     snprintf(b->saved, sizeof b->saved, "%s", a->filter);
     snprintf(b->saved_hl, sizeof b->saved_hl, "%s", a->highlight);
     lineedit_set(&b->ed, mode == BAR_FILTER ? a->filter
@@ -43,44 +40,21 @@ static int error_column(const char *msg)
 
 static int apply_text(struct app *a, int mode, const char *text, struct err *e)
 {
-    return mode == BAR_HIGHLIGHT ? app_set_highlight(a, text, e) : app_set_filter(a, text, e);
-}
-
-static int64_t mono_us(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
-void querybar_tick(struct app *a, int64_t now)
-{
-    struct querybar *b = &a->bar;
-    if (!b->dirty) {
-        b->apply_at = 0;
-        return;
-    }
-    if (b->apply_us < QUERYBAR_SLOW_US || (b->apply_at && now >= b->apply_at)) {
-        querybar_apply(a);
-        return;
-    }
-    b->apply_at = now + QUERYBAR_PAUSE_US;   /* a key arrived: wait for a pause */
+    return mode == BAR_HIGHLIGHT ? app_set_highlight(a, text, e)
+                                 : app_set_filter_async(a, text, e);
 }
 
 void querybar_apply(struct app *a)
 {
     struct querybar *b = &a->bar;
     struct err e = {0};
-    b->apply_at = 0;
     if (!b->dirty || (b->mode != BAR_FILTER && b->mode != BAR_HIGHLIGHT))
         return;
     b->dirty = 0;
-    int64_t t0 = mono_us();
     const char *cur = b->mode == BAR_FILTER ? a->filter : a->highlight;
     if (strcmp(cur, b->ed.buf) == 0 && !b->error[0])
         return;
     int rc = apply_text(a, b->mode, b->ed.buf, &e);
-    b->apply_us = mono_us() - t0;
     if (rc < 0) {
         snprintf(b->error, sizeof b->error, "%s", e.msg);
         b->error_col = error_column(e.msg);
@@ -100,7 +74,7 @@ static int cancel(struct app *a)
 {
     struct querybar *b = &a->bar;
     struct err e = {0};
-    if (strcmp(a->filter, b->saved) != 0 && app_set_filter(a, b->saved, &e) < 0)
+    if (strcmp(a->filter, b->saved) != 0 && app_set_filter_async(a, b->saved, &e) < 0)
         app_error(a, &e);
     if (strcmp(a->highlight, b->saved_hl) != 0)
         app_set_highlight(a, b->saved_hl, &e);
@@ -136,7 +110,7 @@ static int toggle_mode(struct app *a)
     struct querybar *b = &a->bar;
     struct err e = {0};
     if (b->mode == BAR_FILTER && strcmp(a->filter, b->saved) != 0)
-        app_set_filter(a, b->saved, &e);
+        app_set_filter_async(a, b->saved, &e);
     else if (b->mode == BAR_HIGHLIGHT && strcmp(a->highlight, b->saved_hl) != 0)
         app_set_highlight(a, b->saved_hl, &e);
     b->mode = b->mode == BAR_FILTER ? BAR_HIGHLIGHT : BAR_FILTER;

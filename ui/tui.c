@@ -187,12 +187,16 @@ static int app_open(struct app *a, const struct tui_opts *o, int wake_w, struct 
     if (history_load(&a->hist, o->history_path, 500, &he) < 0)
         app_message(a, ROLE_STATUS_ERROR, "%s", he.msg);
     a->worker = worker_new(o->db_path, wake_w, e);
-    return a->worker ? 0 : -1;
+    if (a->worker)
+        a->pager = worker_new(o->db_path, wake_w, e);
+    return a->pager ? 0 : -1;
 }
 
 static void app_close(struct app *a)
 {
+    worker_free(a->pager);
     worker_free(a->worker);
+    query_free(a->pending_plan);
     logmodel_fini(&a->lm);
     detail_fini(&a->detail);
     history_fini(&a->hist);

@@ -263,7 +263,9 @@ static void count_text(struct app *a, char *out, size_t cap)
 {
     char tot[32], n[32];
     group_digits(a->totals.records, tot, sizeof tot);
-    if (!a->filter[0]) {
+    if (a->searching) {
+        snprintf(out, cap, " searching… ");
+    } else if (!a->filter[0]) {
         snprintf(out, cap, " %s records ", tot);
     } else if (a->count < 0) {
         snprintf(out, cap, " counting… ");

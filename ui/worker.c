@@ -17,15 +17,18 @@
 #include "src/query.h"
 #include "src/recout.h"
 #include "src/ts.h"
+#include "ui/logmodel.h"
 
 #define RESULTS_MAX 8
 
 struct job {
-    int kind;          /* 0 none, 1 count, 2 write */
+    int kind;          /* 0 none, 1 count, 2 write, 3 page */
     char *query;
     char *path;
     int raw, force;
     uint64_t gen;
+    int newest, height;    /* page */
+    int64_t ts, id;
 };
 
 struct worker {
@@ -35,7 +38,7 @@ struct worker {
     char *db_path;
     int wake_fd;
     int stop, running;
-    struct job count, write;
+    struct job count, write, page;
     struct worker_result res[RESULTS_MAX];
     int nres;
     struct store *st;
@@ -52,6 +55,7 @@ static void post(struct worker *w, const struct worker_result *r)
 {
     pthread_mutex_lock(&w->mu);
     if (w->nres == RESULTS_MAX) {
+        logmodel_free(w->res[0].page);
         memmove(w->res, w->res + 1, (RESULTS_MAX - 1) * sizeof *w->res);
         w->nres--;
     }
@@ -152,23 +156,53 @@ static void do_write(struct worker *w, struct job *j)
     post(w, &r);
 }
 
+static void do_page(struct worker *w, struct job *j)
+{
+    struct worker_result r = {.kind = 3, .gen = j->gen};
+    struct err e = {0};
+    struct plan *p = NULL;
+    struct logmodel *m = NULL;
+    if (ensure_store(w, &e) == 0 && (p = query_compile(j->query, ts_now(), NULL, &e)) &&
+        (m = logmodel_new(w->st))) {
+        logmodel_set_plan(m, p);
+        int rc = logmodel_set_height(m, j->height, &e);
+        if (rc == 0)
+            rc = j->newest ? logmodel_newest(m, &e) : logmodel_anchor(m, j->ts, j->id, &e);
+        logmodel_detach(m);   /* the rows stay; the plan and store do not */
+        if (rc < 0) {
+            logmodel_free(m);
+            m = NULL;
+        }
+    }
+    if (!m) {
+        r.failed = 1;
+        snprintf(r.msg, sizeof r.msg, "%s", e.msg[0] ? e.msg : "out of memory");
+    }
+    r.page = m;
+    query_free(p);
+    post(w, &r);
+}
+
 static void *run(void *arg)
 {
     struct worker *w = arg;
     pthread_mutex_lock(&w->mu);
     for (;;) {
-        while (!w->stop && !w->count.kind && !w->write.kind)
+        while (!w->stop && !w->count.kind && !w->write.kind && !w->page.kind)
             pthread_cond_wait(&w->cv, &w->mu);
         if (w->stop)
             break;
-        struct job j = w->write.kind ? w->write : w->count;
-        memset(w->write.kind ? &w->write : &w->count, 0, sizeof j);
+        struct job *slot = w->page.kind ? &w->page : w->write.kind ? &w->write : &w->count;
+        struct job j = *slot;
+        memset(slot, 0, sizeof j);
         w->running = 1;
         pthread_mutex_unlock(&w->mu);
         if (j.kind == 1)
             do_count(w, &j);
-        else
+        else if (j.kind == 2)
             do_write(w, &j);
+        else
+            do_page(w, &j);
         job_clear(&j);
         pthread_mutex_lock(&w->mu);
         w->running = 0;
@@ -216,6 +250,9 @@ void worker_free(struct worker *w)
     pthread_join(w->th, NULL);
     job_clear(&w->count);
     job_clear(&w->write);
+    job_clear(&w->page);
+    for (int i = 0; i < w->nres; i++)
+        logmodel_free(w->res[i].page);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->cv);
     free(w->db_path);
@@ -247,6 +284,19 @@ void worker_write(struct worker *w, const char *query, const char *path, int raw
     pthread_mutex_unlock(&w->mu);
 }
 
+void worker_page(struct worker *w, const char *query, int newest, int64_t ts, int64_t id,
+                 int height, uint64_t gen)
+{
+    pthread_mutex_lock(&w->mu);
+    job_clear(&w->page);
+    w->page = (struct job){.kind = 3, .query = strdup(query ? query : ""), .gen = gen,
+                           .newest = newest, .ts = ts, .id = id, .height = height};
+    if (!w->page.query)
+        job_clear(&w->page);
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
 int worker_poll(struct worker *w, struct worker_result *out)
 {
     int got = 0;
@@ -264,7 +314,7 @@ int worker_poll(struct worker *w, struct worker_result *out)
 int worker_busy(struct worker *w)
 {
     pthread_mutex_lock(&w->mu);
-    int busy = w->running || w->count.kind || w->write.kind;
+    int busy = w->running || w->count.kind || w->write.kind || w->page.kind;
     pthread_mutex_unlock(&w->mu);
     return busy;
 }

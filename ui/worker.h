@@ -13,12 +13,16 @@
 
 struct worker;
 
+struct logmodel;
+
 struct worker_result {
-    int kind;                /* 1 count, 2 write */
-    uint64_t gen;            /* the count request's generation */
+    int kind;                /* 1 count, 2 write, 3 page */
+    uint64_t gen;            /* the count or page request's generation */
     int64_t n;               /* matches, or rows written */
     int failed;              /* 1: msg holds the error */
     char msg[1024];          /* write: the path written */
+    struct logmodel *page;   /* page: the rows read (heap; the receiver owns
+                                it: logmodel_adopt() it or logmodel_free() it) */
 };
 
 /* db_path is copied; wake_fd (or -1) gets a byte per finished job. */
@@ -30,6 +34,11 @@ void worker_count(struct worker *w, const char *query, uint64_t gen);
 /* Writes every record matching query, oldest first, to path: JSON lines,
  * or the raw text when raw. Refuses an existing file unless force. */
 void worker_write(struct worker *w, const char *query, const char *path, int raw, int force);
+/* Reads the first page of records matching query for a list of height
+ * rows: the newest ones, or those around (ts, id) when newest is 0 (see
+ * logmodel_anchor). A new request replaces one not yet started. */
+void worker_page(struct worker *w, const char *query, int newest, int64_t ts, int64_t id,
+                 int height, uint64_t gen);
 /* 1 and *out if a result is ready, else 0. */
 int worker_poll(struct worker *w, struct worker_result *out);
 /* 1 while a job runs or waits. */

@@ -6,9 +6,10 @@
 #                   to that frame; median of RUNS starts
 #   key -> redraw   per keypress, from the key read to the screen updated
 #                   (logged by -v): scroll (j/k), page (PgUp/PgDn), jump
-#                   (g/G), query change (typing a query, live filtering);
-#                   slowq: a query slower than 30 ms runs once typing pauses
-#                   (150 ms) instead of on every key: its own run time
+#                   (g/G), query change (typing a query, live filtering:
+#                   the key is drawn at once, the new first page is read
+#                   by a background thread); results: from the key to the
+#                   new query's first page on the screen
 #   peak RSS        VmHWM of the TUI after all of the above
 #   follow latency  a line appended to a followed file -> visible on the
 #                   screen (tmux capture-pane polled every 10 ms)
@@ -96,7 +97,7 @@ phase() {
     if [ ${#k} -eq 1 ]; then tmux -L "$S" send-keys -l -- "$k"; else tmux -L "$S" send-keys "$k"; fi
     sleep 0.08
   done
-  sleep 0.3
+  sleep 0.5
   grep "redraw" "$log" | tail -n +$((before + 1)) | tee -a "$W/redraws.log" | sed 's/.*redraw \([0-9.]*\) ms.*/\1/' >"$W/ph.$name"
 }
 keysend() { # literal text one char at a time
@@ -115,13 +116,16 @@ keys_bench() { # DB
   phase jump g G g G
   mapfile -t q1 < <(keysend 'level>=error service:api')
   mapfile -t q2 < <(keysend 'timeout')
+  local res_before=0
   for pass in cold warm; do   # cold: the first time these pages are read
     tmux -L "$S" send-keys /; sleep 0.2
     phase q1 "${q1[@]}"
     tmux -L "$S" send-keys C-u; sleep 0.3
     phase q2 "${q2[@]}"
     cat "$W/ph.q1" "$W/ph.q2" >"$W/ph.query-$pass"
-    grep "paused typing" "$(log_of "$W/state")" | sed 's/.*applied in \([0-9.]*\) ms.*/\1/' >"$W/ph.slowq-$pass"
+    grep "results shown" "$(log_of "$W/state")" | tail -n +$((res_before + 1)) |
+      tee -a "$W/redraws.log" | sed 's/.*shown \([0-9.]*\) ms.*/\1/' >"$W/ph.results-$pass"
+    res_before=$(grep -c "results shown" "$(log_of "$W/state")")
     tmux -L "$S" send-keys C-u Enter; sleep 0.3
   done
   RSS=$(rss_kb)
@@ -173,7 +177,7 @@ report() { # NAME DB
   printf '%-28s %10s %10s %10s   %s\n' "measure" "median" "p95" "max" "target"
   printf '%-28s %10s %10s %10s   %s\n' "first frame (tui_run) ms" "${ff% *}" "" "" "< 150"
   printf '%-28s %10s %10s %10s   %s\n' "first frame (exec) ms" "${ff#* }" "" "" "< 150"
-  for p in scroll page jump query-cold query-warm slowq-warm; do
+  for p in scroll page jump query-cold query-warm results-cold results-warm; do
     printf '%-28s %10s %10s %10s   %s\n' "key->redraw $p" "$(median <"$W/ph.$p")" \
       "$(p95 <"$W/ph.$p")" "$(maxv <"$W/ph.$p")" "< 30"
   done
