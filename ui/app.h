@@ -51,6 +51,10 @@ struct view {
     void (*draw)(struct app *a, struct screen *s, int y, int h);
     /* Called when the view becomes current. */
     void (*enter)(struct app *a);
+    /* Optional: 1 while the view reads raw keys itself (a prompt is open):
+     * every key then goes to on_action with action A_NONE, before the
+     * global keys (q m l t / : ?) could take it. */
+    int (*modal)(struct app *a);
 };
 
 struct worker;

@@ -163,6 +163,13 @@ int commands_run(struct app *a, const char *line)
         return cmd_query(a, argbuf, 0);
     if (!strcmp(cmd, "theme"))
         return cmd_theme(a, argbuf);
+    if (!strcmp(cmd, "trace")) {
+        if (!argbuf[0]) {
+            app_message(a, ROLE_STATUS_ERROR, ":trace needs a correlation id (:trace CID)");
+            return R_REDRAW;
+        }
+        return view_trace_open(a, argbuf);
+    }
     if (!strcmp(cmd, "follow")) {
         app_set_follow(a, 1);
         return R_REDRAW;
@@ -172,6 +179,6 @@ int commands_run(struct app *a, const char *line)
         return R_REDRAW;
     }
     app_message(a, ROLE_STATUS_ERROR, "unknown command '%s'; try goto, w, wr, hl, filter, "
-                "theme, follow, help, q", cmd);
+                "trace, theme, follow, help, q", cmd);
     return R_REDRAW;
 }

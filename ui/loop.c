@@ -95,7 +95,8 @@ static int switch_view(struct app *a, int action)
 static int global_action(struct app *a, int act, int key)
 {
     switch (act) {
-    case A_QUIT: return R_QUIT;
+    case A_QUIT:   /* q: back to the log view from the others, quit from it */
+        return a->view == &view_log ? R_QUIT : switch_view(a, A_LOGVIEW);
     case A_HELP: a->help_open = 1; a->help_scroll = 0; return R_REDRAW;
     case A_QUERY: querybar_open(a, BAR_FILTER); return R_REDRAW;
     case A_COMMAND: querybar_open(a, BAR_COMMAND); return R_REDRAW;
@@ -129,6 +130,8 @@ static int handle_key(struct app *a, int key)
         return R_REDRAW;
     if (a->bar.mode != BAR_NONE)
         return querybar_key(a, key);
+    if (a->view->modal && a->view->modal(a) && !a->help_open && !a->detail_open)
+        return a->view->on_action(a, A_NONE, key);
     int act = keys_action(key);
     if (a->help_open)
         return help_on_action(a, act, key);

@@ -405,7 +405,7 @@ static int prompt_key(struct app *a, int key)
         break;
     case K_CTRL('u'): av.typed[0] = 0; break;
     default:
-        if (n < TYPED_MAX && key < 0x80 && key > 0x20 && strchr("0123456789.smhdwuM", key)) {
+        if (n < TYPED_MAX && key < 0x80 && key > 0x20 && strchr("0123456789.smhdwu", key)) {
             av.typed[n] = (char)key;
             av.typed[n + 1] = 0;
         }
@@ -502,10 +502,17 @@ static void alerts_enter(struct app *a)
     pump(a, 1);
 }
 
+static int alerts_modal(struct app *a)
+{
+    (void)a;
+    return av.prompt;
+}
+
 const struct view view_alerts = {
     .name = "alerts",
     .action = A_ALERTS,
     .on_action = alerts_action,
     .draw = alerts_draw,
     .enter = alerts_enter,
+    .modal = alerts_modal,
 };

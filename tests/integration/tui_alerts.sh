@@ -90,8 +90,9 @@ check "A: acknowledged in the store" 1 "$(json_state api-errors | grep -c '"acke
 tui_keys s
 check_line "s: the silence prompt" 38 \
   " Silence api-errors for  15m [1h] 4h  1d   or type (minutes, 2h, 1d):    Enter silence  Esc cancel"
-tui_keys 9 0 Enter
-check_screen "s 90: confirmation" "silenced api-errors for 1h30m (until"
+tui_keys 9 0 m Enter
+check_screen "s 90m (m typed in the prompt, not the metrics view): confirmation" \
+  "silenced api-errors for 1h30m (until"
 check_nline "s: the alert shows silenced" 3 \
   " FIRING   critical  api-errors                                            3  >= 3 <age> <eval>  acked silenced"
 check "s: silenced in the store" 1 "$(json_state api-errors | grep -c '"silenced":true')"
@@ -109,5 +110,9 @@ tui_wait 5 shows_records
 check "Enter: exactly the records that made it fire" "$want" "$(records)"
 check_screen "Enter: 3 of 5 records match" "│ 3 of 5"
 
+tui_keys a
+check_screen "a: the alerts view again" "api-errors" 3
+tui_keys q
+check_screen "q: back to the log view" "│ 3 of 5" 3
 tui_keys q
 check_screen "q exits 0" "EXIT=0"

@@ -128,4 +128,6 @@ check_line "80x24 title" 1 \
 check_line "80x24 axis" 6 "     └10:00     10:10     10:20     10:30     10:40     10:50"
 check "80x24 services" "$(cat "$T/svc80")" "$(tui_screen | sed -n "9,$((8 + nsvc))p" | cut -c1-67)"
 tui_keys q
+check_screen "80x24 q: back to the log view" " FOLLOW " 5
+tui_keys q
 check_screen "80x24 q exits 0" "EXIT=0"

@@ -93,7 +93,13 @@ printf '{"timestamp": "2024-05-01T10:45:01.250Z", "level": "warning", "event": "
 check_screen "live: the new record appears" " · $((n2 + 1)) records · 3 services · " 8
 check_screen "live: its warning changes the status" "WARN (1 warning)" 3
 tui_keys q
-check_screen "q exits 0" "EXIT=0"
+if tui_wait 3 no_trace; then pass "q goes back to the log view"; else fail "q goes back to the log view" "trace still shown"; fi
+tui_keys : "trace $T1" Enter
+check_line ":trace CID opens that trace" 1 "$header" 5
+tui_keys : "trace no-such-cid-42" Enter
+check_screen ":trace with an unknown cid says so" "no-such-cid-42" 3
+tui_keys q q
+check_screen "q from the log view exits 0" "EXIT=0"
 
 # 80x24: the compact layout.
 tui_start 80 24 $FILES
@@ -105,5 +111,5 @@ check_line "80x24 header" 1 " Trace ${T1%%-*}… · $n records · $svcs services
 got=$(tui_screen | sed -n "$((hdr + 1)),$((hdr + n))p" | cut -c1-59 | sed 's/ *$//')
 check "80x24 rows exact" "$(cat "$T/rows80")" "$got"
 check_line "80x24 slowest bar" $((hdr + n)) "$(sed -n "${n}p" "$T/rows80" | awk '{ printf "%-60s", $0 }')$(printf '█%.0s' $(seq 20))"
-tui_keys q
-check_screen "80x24 q exits 0" "EXIT=0"
+tui_keys q q
+check_screen "80x24 q, q exits 0" "EXIT=0"
