@@ -112,6 +112,8 @@ static int parse_age(const char *s, int64_t *out)
     };
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (strcasecmp(end, units[i].u) == 0) {
+            if (v * units[i].d > 36500 * 100.0)   /* beyond any retention: an error */
+                return -1;
             *out = (int64_t)(v * units[i].d * 86400e6);
             return 0;
         }

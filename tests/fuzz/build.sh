@@ -1,14 +1,15 @@
 #!/bin/sh
 # Builds every tests/fuzz/fuzz_*.c as a libFuzzer binary into build-fuzz/
-# (clang -fsanitize=fuzzer,address,undefined). Run one with:
+# (clang -fsanitize=fuzzer,address,undefined), linked with the core (src/
+# and db/, without the commands and the UI). Run one with:
 #   build-fuzz/fuzz_record tests/fuzz/corpus/record -max_total_time=60
 set -eu
 PKGS="sqlite3 libcjson libcurl yaml-0.1 zlib ncursesw"
 mkdir -p build-fuzz
-SRCS=$(ls src/*.c db/*.c | grep -v '^src/main.c$')
+SRCS=$(ls src/*.c db/*.c | grep -v -e '^src/main.c$' -e '^src/cmd_' -e '^src/demo')
 FL="-std=c11 -D_GNU_SOURCE -DLOGDECK_LIBFUZZER -g -O1 -I. -fsanitize=fuzzer,address,undefined"
-for f in tests/fuzz/fuzz_*.c; do
+for f in ${1:-tests/fuzz/fuzz_*.c}; do
   n=$(basename "$f" .c)
   echo "clang $n"
-  clang $FL $(pkg-config --cflags $PKGS) -o build-fuzz/$n $f $SRCS $(pkg-config --libs $PKGS) -lm -lpthread
+  clang $FL $(pkg-config --cflags $PKGS) -o build-fuzz/$n "$f" $SRCS $(pkg-config --libs $PKGS) -lm -lpthread
 done
