@@ -41,7 +41,7 @@ measure() {
     "$@" >"$W/$name.out" 2>"$W/$name.err" &
     pid=$!; RSS_KB=0
     while kill -0 "$pid" 2>/dev/null; do
-      v=$(sed -n 's/^VmHWM: *\([0-9]*\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+      v=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
       [ -n "$v" ] && [ "$v" -gt "$RSS_KB" ] && RSS_KB=$v
       sleep 0.05
     done
