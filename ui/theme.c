@@ -269,8 +269,12 @@ void theme_default(struct theme *t)
     snprintf(t->name, sizeof t->name, "dark");
 }
 
-/* The theme directories in search order; returns how many were written. */
-static int theme_dirs(char dirs[3][PATH_MAX])
+#define THEME_DIRS 4
+
+/* The theme directories in search order; returns how many were written:
+ * the user's, an install prefix's share/, and themes/ beside the binary or
+ * one level up (a build tree such as build-asan/logdeck). */
+static int theme_dirs(char dirs[THEME_DIRS][PATH_MAX])
 {
     int k = 0;
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
@@ -287,6 +291,7 @@ static int theme_dirs(char dirs[3][PATH_MAX])
             *slash = 0;
             snprintf(dirs[k++], PATH_MAX, "%.*s/../share/logdeck/themes", PATH_MAX - 32, exe);
             snprintf(dirs[k++], PATH_MAX, "%.*s/themes", PATH_MAX - 32, exe);
+            snprintf(dirs[k++], PATH_MAX, "%.*s/../themes", PATH_MAX - 32, exe);
         }
     }
     return k;
@@ -351,7 +356,7 @@ int theme_load(struct theme *t, const char *name, struct err *e)
     }
     if (!valid_name(name))
         return err_setc(e, 2, "bad theme name '%s'", name);
-    char dirs[3][PATH_MAX], path[PATH_MAX + 80];
+    char dirs[THEME_DIRS][PATH_MAX], path[PATH_MAX + 80];
     int nd = theme_dirs(dirs);
     for (int i = 0; i < nd; i++) {
         snprintf(path, sizeof path, "%.4000s/%.60s.theme", dirs[i], name);
@@ -373,7 +378,7 @@ static int cmp_str(const void *a, const void *b)
 
 void theme_list(char *buf, size_t cap)
 {
-    char dirs[3][PATH_MAX], *names[64];
+    char dirs[THEME_DIRS][PATH_MAX], *names[64];
     int nn = 0, nd = theme_dirs(dirs);
     names[nn++] = strdup("dark");
     for (int i = 0; i < nd; i++) {
