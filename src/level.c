@@ -45,8 +45,17 @@ int level_parse(const char *s, size_t n)
         n--;
     if (n == 1 && *s >= '0' && *s <= '7')
         return level_from_syslog(*s - '0');
+    /* Lower-case once, then compare exactly: this runs for every record. */
+    char low[16];
+    if (n == 0 || n >= sizeof low)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)s[i]);
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-        if (strlen(aliases[i].name) == n && strncasecmp(aliases[i].name, s, n) == 0)
+        /* strncmp stops at the alias's NUL, so name[n] is read only when
+         * the alias is at least n long */
+        if (aliases[i].name[0] == low[0] && strncmp(aliases[i].name, low, n) == 0 &&
+            aliases[i].name[n] == '\0')
             return aliases[i].level;
     return -1;
 }

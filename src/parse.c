@@ -10,6 +10,7 @@
  * once, pointing into the caller's line and cJSON's tree; only Python and
  * loguru records and bare tracebacks wait for continuation lines. */
 #include "src/parse.h"
+#include "src/jarena.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -388,6 +389,7 @@ int parse_push(struct parser *p, const char *line, size_t len, int64_t off, int 
         }
     }
     cJSON_Delete(tree);
+    jarena_reset();    /* the line's tree is gone: its arena memory too */
     parse_buf_shrink(&p->scratch, BUF_KEEP);
     parse_buf_shrink(&p->plain, BUF_KEEP);
     return rc;

@@ -4,6 +4,7 @@
  * record fields (log, trace, service, http, performance, metric, loguru's
  * record) are descended into by name. */
 #include "src/parse_json.h"
+#include "src/jarena.h"
 
 #include <string.h>
 
@@ -152,7 +153,9 @@ int parse_json(struct parse_env *env, const char *line, size_t len, struct recor
     /* cJSON gets its own NUL-terminated copy: the caller's line is not. */
     parse_buf_set(env->scratch, line, len);
     const char *buf = env->scratch->data, *end = NULL;
+    jarena_begin();
     cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+    jarena_end();
     if (!root)
         return 0;
     if (!cJSON_IsObject(root) || !end || !only_space(end, buf + len)) {
