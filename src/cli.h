@@ -9,6 +9,7 @@
 
 struct cli {
     const char *db_path;       /* resolved: --db, $LOGDECK_DB, XDG state dir */
+    int db_given;              /* 1 if --db was on the command line */
     const char *config_path;   /* resolved: --config or ~/.config/logdeck/config.yaml */
     int config_given;          /* 1 if --config was on the command line */
     int verbose;               /* -v count */

@@ -1,6 +1,8 @@
 /* cmd_alerts_run: `logdeck alerts run FILE [PATH|GLOB ...]`, the headless
  * daemon (follow, evaluate, deliver; SIGTERM/SIGINT stop cleanly, SIGHUP
- * reloads the rules), and `logdeck alerts list [--json]`. */
+ * reloads the rules), and `logdeck alerts list [--json]`. Following is
+ * the follower's (src/follow.h: inotify, every rotation scheme), which
+ * runs the engine in its hooks. */
 #include "src/cmd_alerts.h"
 
 #include <cjson/cJSON.h>
@@ -14,53 +16,25 @@
 
 #include "src/alert.h"
 #include "src/config.h"
-#include "src/ingest.h"
+#include "src/follow.h"
 #include "src/notify.h"
-#include "src/paths.h"
 #include "src/ts.h"
 
-#define FOLLOW_POLL 200000        /* µs between two reads of the followed files */
+#define TICK_MS 100               /* the engine's timer (absence, for, resolution) */
 
-static volatile sig_atomic_t got_stop, got_hup;
-
-static void on_signal(int sig)
-{
-    if (sig == SIGHUP)
-        got_hup = 1;
-    else
-        got_stop = 1;
-}
-
-static void install_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
-
-/* A followed source: its PATH|GLOB|DIR and the ingest carrying its parse
- * options (format, service, cid_regex from the config file). */
-struct source {
-    const char *arg;
-    struct ingest *in;
-};
-
+/* The daemon: the follower (src/follow.h) reads the sources and owns the
+ * loop and the signals; the engine runs in its hooks, after every commit
+ * and on a timer, once the follower has caught up with the files. */
 struct daemon {
     const struct cli *c;
     const char *file;
     struct config cfg;            /* config sources + command-line paths */
-    struct source *src;
-    size_t nsrc;
-    size_t nfiles;                /* files read by the last pass */
     struct store *s;
+    struct follower *fw;          /* NULL when there is nothing to follow */
     struct ruleset *rs;
-    struct alert_engine *en;
+    struct alert_engine *en;      /* NULL until caught up */
     struct notify *nt;
+    int failed;
 };
 
 static void on_transition(void *ctx, const struct adb_event *ev, int notified)
@@ -72,45 +46,48 @@ static void on_transition(void *ctx, const struct adb_event *ev, int notified)
     fflush(stdout);
 }
 
-/* Reads every followed file from its checkpoint to its end; globs are
- * expanded at every pass so new files are picked up. (The follower,
- * src/follow.h, owns its loop and the signals, so it cannot host the
- * engine yet.) */
-static void follow(struct daemon *d)
+/* The engine starts once the files are caught up: what they held before
+ * warms its windows up instead of firing as new. */
+static int engine_start(struct daemon *d, int64_t now, struct err *e)
 {
-    struct err e = {0};
-    d->nfiles = 0;
-    for (size_t i = 0; i < d->nsrc; i++) {
-        struct pathlist pl = {0};
-        paths_expand(&pl, d->src[i].arg, &e);   /* a file may appear later */
-        for (size_t k = 0; k < pl.n; k++, d->nfiles++)
-            if (ingest_path(d->src[i].in, pl.v[k], &e) < 0)
-                fprintf(stderr, "logdeck alerts run: %s\n", e.msg);
-        paths_fini(&pl);
-    }
+    struct alert_opts ao = {.on_event = on_transition};
+    struct notify_opts no = {.verbose = d->c->verbose};
+    struct follow_status st = {0};
+    if (!(d->en = alert_new(d->s, d->rs, &ao, now, e)) ||
+        !(d->nt = notify_new(d->c->db_path, d->rs, &no, e)) || notify_start(d->nt, e) < 0)
+        return -1;
+    if (d->fw)
+        follow_get_status(d->fw, &st);
+    fprintf(stderr, "logdeck alerts run: %d rules, %d notifiers, following %lld files\n",
+            d->rs->nrules, d->rs->nnotifiers, (long long)st.files);
+    return 0;
 }
 
-static int open_sources(struct daemon *d, char **args, int nargs, struct err *e)
+static void tick(struct daemon *d, int64_t now)
 {
-    if (config_load(&d->cfg, d->c->config_path, d->c->config_given, e) < 0)
-        return -1;
-    for (int i = 0; i < nargs; i++)
-        if (config_add_source(&d->cfg, args[i], FMT_AUTO, NULL, e) < 0)
-            return -1;
-    d->src = calloc(d->cfg.nsources + 1, sizeof *d->src);
-    if (!d->src)
-        return err_set(e, "out of memory");
-    for (size_t i = 0; i < d->cfg.nsources; i++, d->nsrc++) {
-        const struct config_source *cs = &d->cfg.sources[i];
-        struct ingest_opts io = {.max_line = d->cfg.max_line};
-        io.parse.format = cs->format;
-        io.parse.service = cs->service;
-        io.parse.cid_regex = cs->cid_regex;
-        d->src[i].arg = cs->path;
-        if (!(d->src[i].in = ingest_new(d->s, &io, e)))
-            return err_prefix(e, "source %s", cs->path);
+    struct err e = {0};
+    if (!d->en && engine_start(d, now, &e) < 0) {
+        cli_error("alerts run", "%s", e.msg);
+        d->failed = 1;
+        if (d->fw)
+            follow_stop(d->fw);
+        return;
     }
-    return 0;
+    if (alert_tick(d->en, now, &e) < 0)
+        fprintf(stderr, "logdeck alerts run: %s\n", e.msg);
+}
+
+static void on_commit(void *ctx, const struct follow_commit_info *ci)
+{
+    struct daemon *d = ctx;
+    (void)ci;
+    if (d->en)   /* before: catching up */
+        tick(d, ts_now());
+}
+
+static void on_tick(void *ctx, int64_t now_us)
+{
+    tick(ctx, now_us);
 }
 
 static void reload(struct daemon *d)
@@ -122,7 +99,7 @@ static void reload(struct daemon *d)
         fprintf(stderr, "logdeck alerts run: reload failed; the previous rules stay in force\n");
         return;
     }
-    if (alert_reload(d->en, nrs, ts_now(), &e) < 0 || notify_reload(d->nt, nrs, &e) < 0) {
+    if (d->en && (alert_reload(d->en, nrs, ts_now(), &e) < 0 || notify_reload(d->nt, nrs, &e) < 0)) {
         fprintf(stderr, "logdeck alerts run: reload: %s\n", e.msg);
         alert_reload(d->en, d->rs, ts_now(), &e);
         rules_free(nrs);
@@ -134,43 +111,54 @@ static void reload(struct daemon *d)
             nrs->nnotifiers);
 }
 
-static int start(struct daemon *d, char **args, int nargs, struct err *e)
+/* SIGHUP, as the follower reads it: new rules; the sources stay. */
+static int on_reload(void *ctx, const struct config **out, struct err *e)
 {
-    struct alert_opts ao = {.on_event = on_transition};
-    struct notify_opts no = {.verbose = d->c->verbose};
-    if (!(d->s = store_open(d->c->db_path, STORE_WRITE, e)) || open_sources(d, args, nargs, e) < 0)
-        return -1;
-    follow(d);   /* catch up before the windows are warmed */
-    if (!(d->en = alert_new(d->s, d->rs, &ao, ts_now(), e)) ||
-        !(d->nt = notify_new(d->c->db_path, d->rs, &no, e)) || notify_start(d->nt, e) < 0)
-        return -1;
-    fprintf(stderr, "logdeck alerts run: %d rules, %d notifiers, following %zu files\n",
-            d->rs->nrules, d->rs->nnotifiers, d->nfiles);
+    struct daemon *d = ctx;
+    (void)e;
+    reload(d);
+    *out = &d->cfg;
     return 0;
 }
 
-static void loop(struct daemon *d)
+/* Nothing to follow: the engine on its timer until SIGTERM/SIGINT. */
+static void run_unfollowed(struct daemon *d)
 {
-    int64_t last_follow = 0;
-    while (!got_stop) {
-        struct err e = {0};
-        int64_t now = ts_now();
-        if (got_hup) {
-            got_hup = 0;
+    sigset_t m;
+    sigemptyset(&m);
+    sigaddset(&m, SIGTERM);
+    sigaddset(&m, SIGINT);
+    sigaddset(&m, SIGHUP);
+    struct timespec ts = {0, TICK_MS * 1000000L};
+    while (!d->failed) {
+        tick(d, ts_now());
+        int sig = sigtimedwait(&m, NULL, &ts);
+        if (sig == SIGHUP)
             reload(d);
-        }
-        if (now - last_follow >= FOLLOW_POLL) {
-            follow(d);
-            last_follow = now;
-        }
-        if (alert_tick(d->en, ts_now(), &e) < 0)
-            fprintf(stderr, "logdeck alerts run: %s\n", e.msg);
-        int64_t wait = alert_next_due(d->en, ts_now());
-        if (wait > FOLLOW_POLL)
-            wait = FOLLOW_POLL;
-        struct timespec ts = {.tv_sec = wait / 1000000, .tv_nsec = (wait % 1000000) * 1000};
-        nanosleep(&ts, NULL);   /* a signal ends it early */
+        else if (sig == SIGTERM || sig == SIGINT)
+            break;
     }
+}
+
+static int run(struct daemon *d, char **args, int nargs, struct err *e)
+{
+    struct follow_opts fo = {.status = stderr, .name = "logdeck alerts run",
+                             .reload = on_reload, .reload_ctx = d, .on_commit = on_commit,
+                             .on_tick = on_tick, .tick_ms = TICK_MS, .hook_ctx = d};
+    if (config_load(&d->cfg, d->c->config_path, d->c->config_given, e) < 0)
+        return -1;
+    for (int i = 0; i < nargs; i++)
+        if (config_add_source(&d->cfg, args[i], FMT_AUTO, NULL, e) < 0)
+            return -1;
+    if (!(d->s = store_open(d->c->db_path, STORE_WRITE, e)))
+        return -1;
+    if (!d->cfg.nsources) {
+        run_unfollowed(d);
+        return d->failed ? -1 : 0;
+    }
+    if (!(d->fw = follow_new(d->s, &d->cfg, &fo, e)) || follow_run(d->fw, e) < 0)
+        return -1;
+    return d->failed ? -1 : 0;
 }
 
 int alerts_run(const struct cli *c, int argc, char **argv)
@@ -185,20 +173,20 @@ int alerts_run(const struct cli *c, int argc, char **argv)
         alerts_print_err("run", &e);
         return e.code == 2 ? 2 : 1;
     }
-    install_signals();
+    sigset_t old;
+    follow_block_signals(&old);   /* before any thread starts: the follower reads them */
+    signal(SIGPIPE, SIG_IGN);
     int rc = 0;
-    if (start(&d, argv + 2, argc - 2, &e) < 0) {
-        cli_error("alerts run", "%s", e.msg);
+    if (run(&d, argv + 2, argc - 2, &e) < 0) {
+        if (e.msg[0])
+            cli_error("alerts run", "%s", e.msg);
         rc = 1;
     } else {
-        loop(&d);
         fprintf(stderr, "logdeck alerts run: stopping\n");
     }
+    follow_free(d.fw);
     notify_free(d.nt);
     alert_free(d.en);
-    for (size_t i = 0; i < d.nsrc; i++)
-        ingest_free(d.src[i].in);
-    free(d.src);
     store_close(d.s);
     config_fini(&d.cfg);
     rules_free(d.rs);

@@ -181,13 +181,8 @@ static int reload(void *ctx, const struct config **out, struct err *e)
 /* --db, else $LOGDECK_DB, else the config's store.path, else the default. */
 static const char *db_path(const struct cli *c, const struct config *cfg)
 {
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME"), *env = getenv("LOGDECK_DB");
-    char def[4200];
-    if (xdg && *xdg)
-        snprintf(def, sizeof def, "%s/logdeck/logdeck.db", xdg);
-    else
-        snprintf(def, sizeof def, "%s/.local/state/logdeck/logdeck.db", home ? home : ".");
-    if (cfg->store_path && !(env && *env) && strcmp(c->db_path, def) == 0)
+    const char *env = getenv("LOGDECK_DB");
+    if (cfg->store_path && !c->db_given && !(env && *env))
         return cfg->store_path;
     return c->db_path;
 }

@@ -1,21 +1,18 @@
-/* follow: the follower's loop (follow.h): waiting on inotify and signals,
+/* follow: the follower (follow.h): its life, the set of open files,
  * reading the files that changed (rotated files first, oldest first),
- * committing every ~100 ms, letting rotated files go once drained,
- * retention steps, status lines. Sources, scans and rotation handling are
- * in follow_scan.c. */
+ * commits (and the on_commit hook), letting rotated files go once
+ * drained. The loop, signals and timers are in follow_loop.c; sources,
+ * scans and rotations in follow_scan.c and follow_rot.c; files held from
+ * their creation in follow_grab.c. */
 #include "src/follow_int.h"
 
 #include <errno.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/resource.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "db/follow_db.h"
@@ -32,7 +29,7 @@ void follow_warn(struct follower *f, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    fputs("logdeck index: ", f->o.status);
+    fprintf(f->o.status, "%s: ", f->o.name ? f->o.name : "logdeck index");
     vfprintf(f->o.status, fmt, ap);
     fputc('\n', f->o.status);
     va_end(ap);

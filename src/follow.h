@@ -6,7 +6,8 @@
  * later; a renamed or deleted file is read to its end through its open
  * descriptor before it is let go; a file truncated in place (copytruncate)
  * restarts at 0 after the copy's unread tail is read; a compressed rotated
- * file is read only where it holds lines not stored yet; an inotify queue
+ * file (.gz, or a .zip of one entry as loguru's compression="zip" writes)
+ * is read only where it holds lines not stored yet; an inotify queue
  * overflow triggers a full rescan. A stat sweep every few seconds backs
  * inotify up; --poll, and directories on network file systems (statfs),
  * poll instead. A thread holds every new file open from its creation
@@ -15,8 +16,9 @@
  * checkpoints every ~100 ms (or N records). Losses that cannot be avoided
  * are counted per file; a file deleted before it could be opened at all
  * is a files row of its own (state gone, size -1: its size is unknown).
- * SIGTERM/SIGINT stop after a last commit; SIGHUP asks the caller for a
- * new config. */
+ * SIGTERM/SIGINT stop after a last commit (deleted files still held are
+ * read first, for up to 3 s; what is left of them is counted lost, line
+ * for line); SIGHUP asks the caller for a new config. */
 #ifndef LOGDECK_FOLLOW_H
 #define LOGDECK_FOLLOW_H
 
@@ -39,7 +41,8 @@ struct follow_commit_info {
 struct follow_opts {
     int poll;                   /* 1: never use inotify */
     int status_interval_s;      /* status line period; 0: none */
-    FILE *status;               /* where status lines go, or NULL */
+    FILE *status;               /* where status lines and warnings go, or NULL */
+    const char *name;           /* their prefix; NULL: "logdeck index" */
     int64_t batch_records;      /* commit at this many records; 0: 20000 */
     int batch_ms;               /* commit at least this often; 0: 100 */
     struct parse_opts parse;    /* defaults for command-line sources */

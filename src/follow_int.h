@@ -53,9 +53,15 @@ struct follower {
     struct grab *grab;            /* holds new files open (NULL: no inotify) */
     struct grab_item *held;       /* grabbed files not opened yet (empty so far) */
     size_t nheld, capheld;
+    char **suspect;               /* files the grabber missed, maybe found since */
+    int64_t *suspect_us;          /* when each was reported */
+    size_t nsuspect, capsuspect;
+    int64_t credits, credit_us;   /* new files not known as created: pay misses back */
     char **unread;                /* files lost unread, not saved yet */
     size_t nunread, capunread;
-    int64_t next_tick;
+    int counting;                 /* recovery done: new files pay misses back */
+    int64_t next_tick, start_us;
+    int64_t open_warn_us, open_warn_n;   /* open errors: last warning, since then */
     uint64_t gen;                 /* scan generation */
     int64_t now, batch_start, next_sweep, next_full, next_status, next_retention;
     int64_t stall_until, last_err_us;
@@ -71,7 +77,7 @@ void fscan_events(struct follower *f);
 void fscan_run(struct follower *f);          /* requested scans (or a full one) */
 int fscan_recover(struct follower *f, struct err *e);
 void fscan_truncated(struct follower *f, struct tailer *t);
-void fscan_siblings(struct follower *f, struct tailer *gone);
+void fscan_siblings(struct follower *f, int si);   /* opens rotated siblings not held */
 struct tailer *fscan_open(struct follower *f, const char *path, const struct stat *st, int si,
                           int away);
 /* Same through fd (>= 0: taken) open on path's file. */
@@ -91,6 +97,7 @@ void fgrab_watch(struct follower *f, const char *dir);
 void fgrab_known(struct follower *f, const struct tailer *t);
 void fgrab_collect(struct follower *f);   /* takes the grabbed files, opens those with data */
 void fgrab_save_unread(struct follower *f);
+void fgrab_finish(struct follower *f);    /* at the end: last grabs, deleted files drained */
 
 /* follow.c */
 #define MS 1000LL

@@ -48,9 +48,10 @@ static void print_status(struct follower *f)
     struct follow_status st;
     follow_get_status(f, &st);
     double secs = f->o.status_interval_s > 0 ? f->o.status_interval_s : 1;
-    fprintf(f->o.status, "logdeck index: %.0f records/s, %lld records, %lld files (%lld rotated"
+    fprintf(f->o.status, "%s: %.0f records/s, %lld records, %lld files (%lld rotated"
             " draining), lag %lld bytes, lost %lld lines / %lld bytes / %lld files unread,"
             " truncated %lld%s\n",
+            f->o.name ? f->o.name : "logdeck index",
             (double)(st.records - f->st_records0) / secs, (long long)st.records,
             (long long)st.files, (long long)st.away, (long long)st.lag_bytes,
             (long long)st.lost_lines, (long long)st.lost_bytes, (long long)st.lost_files,
@@ -180,7 +181,8 @@ static void periodic(struct follower *f)
         retention(f);
     if (f->caught_up && f->o.on_tick && f->now >= f->next_tick) {
         f->next_tick = f->now + (f->o.tick_ms > 0 ? f->o.tick_ms : 1000) * MS;
-        f->o.on_tick(f->o.hook_ctx, f->now);
+        if (follow_commit(f) == 0)   /* no open batch: the hook may write */
+            f->o.on_tick(f->o.hook_ctx, f->now);
     }
 }
 
@@ -245,7 +247,7 @@ int follow_run(struct follower *f, struct err *e)
     sigset_t old;
     if (signals_open(f, &old, e) < 0)
         return -1;
-    f->now = ts_now();
+    f->now = f->start_us = ts_now();
     f->next_sweep = f->now + SWEEP_US;
     f->next_full = f->now + FULL_US;
     f->next_status = f->now + f->o.status_interval_s * 1000 * MS;
@@ -253,8 +255,13 @@ int follow_run(struct follower *f, struct err *e)
     fgrab_start(f, e);
     fscan_watch_all(f);
     int rc = fscan_recover(f, e);   /* ends with a full scan */
+    f->counting = 1;
+    if (rc == 0 && f->o.status_interval_s > 0 && f->o.status)
+        follow_warn(f, "following %zu files in %zu directories", f->nt, f->ndirs);
     while (rc == 0 && !atomic_load(&f->stop))
         iterate(f);
+    if (rc == 0)
+        fgrab_finish(f);
     if (rc == 0 && ingest_pending(f->in)) {
         if (ingest_commit(f->in, e) < 0)
             rc = -1;

@@ -92,25 +92,38 @@ static int fully_read(struct follower *f, const struct stat *st)
            k.state != FILE_ACTIVE && (k.gz || k.size == st->st_size);
 }
 
-void fscan_siblings(struct follower *f, struct tailer *gone)
+/* Opens, as rotated files, the siblings in dir of base (oldest first) that
+ * may hold lines not stored yet. A sibling logdeck never stored that was
+ * complete before since_us is an old file it never followed: let go (and,
+ * with skip_old, not even opened). Files at a source path are left to
+ * the scan. Opening more than needed is safe: identity resumes a known
+ * file at its checkpoint, and skips a copy of a file being read. */
+static void sweep(struct follower *f, const char *dir, const char *base, int si,
+                  int64_t since_us, int skip_old)
 {
-    char dir[PATH_MAX], base[NAME_MAX + 1];
     struct cands c = {0};
-    const struct fsrc *s = f->src[gone->src];
-    if (!s->exact)
-        return;
-    snprintf(dir, sizeof dir, "%s", s->dir);
-    snprintf(base, sizeof base, "%s", s->pat);
-    int64_t since_ns = (gone->last_data_us ? gone->last_data_us : gone->away_us) * 1000;
     list_siblings(dir, base, 0, &c);
     for (size_t i = 0; i < c.n; i++) {
         struct stat st;
-        if (c.v[i].mtime_ns < since_ns || stat(c.v[i].path, &st) < 0 || fscan_tracked(f, &st) ||
-            fully_read(f, &st))
+        int old = c.v[i].mtime_ns / 1000 < since_us;
+        if ((old && skip_old) || stat(c.v[i].path, &st) < 0 || fscan_tracked(f, &st) ||
+            fully_read(f, &st) || fscan_source_of(f, c.v[i].path, 1) >= 0)
             continue;
-        fscan_open(f, c.v[i].path, &st, gone->src, 1);
+        struct tailer *t = fscan_open(f, c.v[i].path, &st, si, 1);
+        if (t && !t->ck.id && old)
+            follow_forget(f, t);
     }
     free(c.v);
+}
+
+/* The rotated siblings of exact source si changed since the follower
+ * started: open those it does not hold (it fell behind the rotations, or
+ * they appeared while it was stopped). */
+void fscan_siblings(struct follower *f, int si)
+{
+    const struct fsrc *s = f->src[si];
+    if (s->exact)
+        sweep(f, s->dir, s->pat, si, f->start_us - 1000000, 1);
 }
 
 /* --- copytruncate ------------------------------------------------------------- */
@@ -215,27 +228,6 @@ static int collect(void *ctx, const struct store_file_status *s)
     return 0;
 }
 
-/* Opens, as rotated files, the siblings in dir of base (oldest first) that
- * hold lines not stored yet. A sibling logdeck never stored that was
- * complete before since_us is an old file it never followed: let go.
- * Files at a source path are left to the scan. */
-static void sweep(struct follower *f, const char *dir, const char *base, int si,
-                  int64_t since_us)
-{
-    struct cands c = {0};
-    list_siblings(dir, base, 0, &c);
-    for (size_t i = 0; i < c.n; i++) {
-        struct stat st;
-        if (stat(c.v[i].path, &st) < 0 || fscan_tracked(f, &st) || fully_read(f, &st) ||
-            fscan_source_of(f, c.v[i].path, 1) >= 0)
-            continue;
-        struct tailer *t = fscan_open(f, c.v[i].path, &st, si, 1);
-        if (t && !t->ck.id && c.v[i].mtime_ns / 1000 < since_us)
-            follow_forget(f, t);
-    }
-    free(c.v);
-}
-
 /* Row k's file is not at its path any more: look for it (renamed,
  * compressed) and for the files rotated after it, among the rotated
  * siblings of its source. Every row of the directory is looked for this
@@ -248,7 +240,7 @@ static void recover_moved(struct follower *f, const struct store_file *k)
     split(k->path, dir, base);
     if (si >= 0 && f->src[si]->exact)
         snprintf(base, sizeof base, "%s", f->src[si]->pat);
-    sweep(f, dir, base, si, k->last_seen - 1000000);
+    sweep(f, dir, base, si, k->last_seen - 1000000, 0);
 }
 
 /* Row k's file was found nowhere: what it held past its checkpoint is lost. */

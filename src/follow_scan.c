@@ -202,7 +202,8 @@ static int src_matches(const struct fsrc *s, const char *name)
 }
 
 /* A rotated sibling's name: "app.log.1", "app.log-20240101", "app.log.2.gz",
- * or loguru's "app.2024-01-01_12-00-00_000000.log" for base "app.log". */
+ * or loguru's "app.2024-01-01_12-00-00_000000.log" (".gz", ".zip") for
+ * base "app.log". */
 int fscan_is_sibling(const char *name, const char *base)
 {
     char n[NAME_MAX + 1];
@@ -210,6 +211,8 @@ int fscan_is_sibling(const char *name, const char *base)
     size_t nl = strlen(n), bl = strlen(base);
     if (nl > 3 && strcmp(n + nl - 3, ".gz") == 0)
         n[nl -= 3] = '\0';
+    else if (nl > 4 && strcmp(n + nl - 4, ".zip") == 0)
+        n[nl -= 4] = '\0';
     const char *mid = NULL, *end = NULL;
     const char *dot = strrchr(base, '.');
     if (nl > bl + 1 && strncmp(n, base, bl) == 0 && strchr(".-_", n[bl])) {
@@ -256,6 +259,22 @@ static void watch_target(struct follower *f, const char *path)
         add_dir(f, d, 0);
 }
 
+/* Files that cannot be opened are retried at every scan: one warning per
+ * few seconds (out of descriptors, thousands of files would say it). */
+static void warn_open(struct follower *f, const char *msg)
+{
+    if (f->open_warn_us && f->now - f->open_warn_us < 5000 * MS) {
+        f->open_warn_n++;
+        return;
+    }
+    if (f->open_warn_n)
+        follow_warn(f, "%s (and %lld more such errors)", msg, (long long)f->open_warn_n);
+    else
+        follow_warn(f, "%s", msg);
+    f->open_warn_us = f->now;
+    f->open_warn_n = 0;
+}
+
 /* Opens path (through fd when >= 0, which is taken) if it is a file not
  * followed yet. Returns the tailer or NULL. */
 struct tailer *fscan_adopt(struct follower *f, int fd, const char *path, const struct stat *st,
@@ -281,12 +300,16 @@ struct tailer *fscan_adopt(struct follower *f, int fd, const char *path, const s
             return NULL;
         }
         fgrab_known(f, t);
+        if (f->counting && !t->ck.id) {   /* new data: a file the grabber missed? */
+            t->credited = 1;
+            f->credits++;
+        }
         return t;
     }
     if (r == INGEST_COPY || r == INGEST_BINARY || r == INGEST_EMPTY)
         hmap_put(&f->skip, k, (void *)((uintptr_t)st->st_size + 1));
     if (r == INGEST_BINARY || r < 0)
-        follow_warn(f, "%s", e.msg);
+        warn_open(f, e.msg);
     return NULL;
 }
 
@@ -359,8 +382,7 @@ static void mark_away(struct follower *f, const char *dir)
         t->away = 1;
         t->away_us = f->now;
         t->want = 1;
-        if (f->src[t->src]->exact)
-            fscan_siblings(f, t);
+        fscan_siblings(f, t->src);
     }
 }
 

@@ -26,8 +26,9 @@
 #define QUEUE_MAX 4096          /* descriptors queued and not taken yet */
 #define SETTLE_MS 300           /* misses are final after this long without events */
 #define SETTLE_MAX_US 2000000   /* ... or once the oldest is this old */
-#define BY_GRAB 1               /* known flags */
-#define BY_CALLER 2
+#define BY_GRAB 1               /* known flags: queued to the caller */
+#define BY_CALLER 2             /* the caller holds it */
+#define CREATED 4               /* matched with a creation event */
 
 struct gdir {
     int wd;
@@ -57,9 +58,7 @@ struct grab {
     /* the thread's own (no lock): misses waiting to be settled */
     char **miss;
     size_t nmiss, capmiss;
-    int64_t credits, miss_since;
-    uint32_t from_cookie;
-    int from_match;
+    int64_t miss_since;
 };
 
 uint64_t grab_key(int fd)
@@ -118,18 +117,15 @@ static void wake(struct grab *g)
         return;
 }
 
-/* Queues an item (locked); takes fd and path. 0, or -1 (both freed). */
-static int enqueue(struct grab *g, int fd, char *path)
+/* Queues an item (locked): 0 (fd and path taken), or -1 (the queue is
+ * full: the caller keeps them). */
+static int enqueue(struct grab *g, int fd, char *path, int created)
 {
     if (g->nq == g->capq) {
         size_t cap = g->capq ? g->capq * 2 : 64;
         struct grab_item *nq = cap <= QUEUE_MAX ? realloc(g->q, cap * sizeof *nq) : NULL;
-        if (!nq) {
-            if (fd >= 0)
-                close(fd);
-            free(path);
+        if (!nq)
             return -1;
-        }
         g->q = nq;
         g->capq = cap;
     }
@@ -137,6 +133,8 @@ static int enqueue(struct grab *g, int fd, char *path)
     memset(it, 0, sizeof *it);
     it->fd = fd;
     it->path = path;
+    it->created = created;
+    it->seen_size = -1;
     struct stat st;
     if (fd >= 0 && fstat(fd, &st) == 0) {
         it->dev = (uint64_t)st.st_dev;
@@ -276,33 +274,32 @@ static void add_miss(struct grab *g, const char *path)
     g->miss[g->nmiss++] = p;
 }
 
-/* Misses not paid back by credits are files lost: queued without a
- * descriptor. Credits do not carry over a quiet period. */
+/* Misses are final once the events have been quiet a moment: queued
+ * without a descriptor. */
 static void settle(struct grab *g)
 {
-    int64_t lost = (int64_t)g->nmiss - g->credits;
     pthread_mutex_lock(&g->mu);
-    for (size_t i = 0; i < g->nmiss; i++) {
-        if ((int64_t)i < lost && enqueue(g, -1, g->miss[i]) == 0)
-            continue;
-        free(g->miss[i]);
-    }
+    for (size_t i = 0; i < g->nmiss; i++)
+        if (enqueue(g, -1, g->miss[i], 0) < 0)
+            free(g->miss[i]);
     pthread_mutex_unlock(&g->mu);
-    if (lost > 0)
+    if (g->nmiss)
         wake(g);
     g->nmiss = 0;
-    g->credits = 0;
 }
 
-/* Opens path for an event: 1 queued (a file new to both sides), 0 not
- * new (or not a regular file), -1 gone. *known gets the known flags. */
-static int grab_path(struct grab *g, const char *path, int *known)
+/* Opens path for an event and queues its file unless the caller has it
+ * or it was queued before. created: the event is its creation; it is
+ * matched with it unless it already was (*was_created). -1: no file there
+ * any more; 0: nothing to do (also when it cannot be opened for another
+ * reason, out of descriptors: the scans will find it); 1: queued or known. */
+static int grab_path(struct grab *g, const char *path, int created, int *was_created)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     struct stat st;
-    *known = 0;
+    *was_created = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
-        return -1;
+        return errno == ENOENT ? -1 : 0;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         return 0;
@@ -310,40 +307,36 @@ static int grab_path(struct grab *g, const char *path, int *known)
     uint64_t key = grab_key(fd);
     char *p = strdup(path);
     pthread_mutex_lock(&g->mu);
-    *known = known_get(g, key);
-    int queued = 0;
-    if (!*known && p) {
-        known_add(g, key, BY_GRAB);
-        queued = enqueue(g, fd, p) == 0;
+    int known = known_get(g, key), flags = created ? CREATED : 0;
+    *was_created = known & CREATED;
+    /* queued once; once more when the caller holds it, to say it was created */
+    int news = !(known & (BY_GRAB | BY_CALLER)) || (created && !*was_created);
+    if (news && p && enqueue(g, fd, p, created) == 0) {
+        flags |= BY_GRAB;
         fd = -1;
         p = NULL;
     }
+    if (flags)
+        known_add(g, key, flags);
     pthread_mutex_unlock(&g->mu);
     if (fd >= 0)
         close(fd);
     free(p);
-    return queued;
+    return 1;
 }
 
-/* A file created under a matching name is a miss unless this open holds
- * a file this thread had not grabbed before (the caller may have opened
- * it first: that is not a miss). A file renamed from a matching name to
- * another, met for the first time, pays one miss back. */
+/* 1 if something was queued. A file created under a directly matching
+ * name is matched with the file found there, unless that one was
+ * matched with an earlier creation, or none is: a miss. */
 static int on_file(struct grab *g, const struct inotify_event *ev, const char *path, int how)
 {
-    int known, r;
-    if (ev->mask & IN_CREATE) {
-        if (how != 1)
-            return 0;
-        r = grab_path(g, path, &known);
-        if (r < 0 || (r == 0 && (known & BY_GRAB)))
-            add_miss(g, path);
-        return r > 0;
-    }
-    int chain = g->from_match && ev->cookie == g->from_cookie;
-    r = grab_path(g, path, &known);
-    if (r > 0 && chain)
-        g->credits++;
+    int was_created = 0, created = (ev->mask & IN_CREATE) && how == 1;
+    if ((ev->mask & IN_CREATE) && how == 2)
+        return 0;   /* written under a rotated name: a copy being made (copytruncate,
+                       compression), found by the follower's sibling scans once done */
+    int r = grab_path(g, path, created, &was_created);
+    if (created && (r < 0 || (r > 0 && was_created)))
+        add_miss(g, path);
     return r > 0;
 }
 
@@ -364,12 +357,7 @@ static int on_event(struct grab *g, const struct inotify_event *ev)
     pthread_mutex_lock(&g->mu);
     int how = classify(g, ev->wd, ev->name, path, sizeof path);
     pthread_mutex_unlock(&g->mu);
-    if (ev->mask & IN_MOVED_FROM) {
-        g->from_cookie = ev->cookie;
-        g->from_match = how != 0;
-        return 0;
-    }
-    return how ? on_file(g, ev, path, how) : 0;
+    return how && !(ev->mask & IN_MOVED_FROM) ? on_file(g, ev, path, how) : 0;
 }
 
 static int read_events(struct grab *g)
@@ -439,15 +427,24 @@ struct grab *grab_new(int wake_fd, grab_sibling_fn sibling, struct err *e)
     return g;
 }
 
+void grab_stop(struct grab *g)
+{
+    if (!g || !g->started)
+        return;
+    uint64_t one = 1;
+    if (write(g->quit_fd, &one, sizeof one) < 0)
+        abort();   /* an eventfd write cannot fail here: the thread would never stop */
+    pthread_join(g->th, NULL);
+    g->started = 0;
+    read_events(g);
+    settle(g);
+}
+
 void grab_free(struct grab *g)
 {
     if (!g)
         return;
-    if (g->started) {
-        uint64_t one = 1;
-        if (write(g->quit_fd, &one, sizeof one) == sizeof one)
-            pthread_join(g->th, NULL);
-    }
+    grab_stop(g);
     for (size_t i = 0; i < g->nq; i++) {
         if (g->q[i].fd >= 0)
             close(g->q[i].fd);

@@ -4,18 +4,20 @@
  * through its descriptor.
  *
  * A thread waits on its own inotify instance for files created in, or
- * renamed into, the watched directories under a name some rule matches,
+ * renamed into, the watched directories under a name some rule matches
+ * (a rotated sibling's name only when renamed into: created there, it is
+ * a copy being made),
  * opens each at once (read-only) and queues the descriptor; the caller
- * takes the queue (grab_take) and owns what it takes. It also keeps the
- * account of files it could not hold: a file created under a matching
- * name that was gone, or replaced, by the time the thread opened that
- * name is a miss; a file met for the first time when it is renamed from a
- * matching name to another (the chain's next step) pays one miss back.
- * Misses left once the queue has been quiet for a moment are final and
- * queued as items without a descriptor. Knows nothing of the follower:
- * its rules are copies, and the caller tells it which files it already
- * holds (grab_known). Thread-safe; every function is called from the
- * caller's thread. */
+ * takes the queue (grab_take) and owns what it takes. It also counts the
+ * files it could not hold: each creation under a directly matching name
+ * is matched with the file found under that name when the event is read;
+ * when that name holds no file any more, or one matched with an earlier
+ * creation, the file created is a miss. Misses are queued (as items
+ * without a descriptor) once the events have been quiet a moment; the
+ * caller decides whether a missed file turned up after all (renamed,
+ * compressed) or is lost. Knows nothing of the follower: its rules are
+ * copies, and the caller tells it which files it holds (grab_known).
+ * Thread-safe; every function is called from the caller's thread. */
 #ifndef LOGDECK_GRAB_H
 #define LOGDECK_GRAB_H
 
@@ -34,10 +36,13 @@ struct grab_rule {
 };
 
 struct grab_item {
-    int fd;                 /* read-only descriptor, or -1: a file lost (a final miss) */
-    uint64_t dev, ino;
-    char *path;             /* the name it was met under (a lost file: the name it was
-                               created under) */
+    int fd;                 /* read-only descriptor, or -1: a miss (path: the name the
+                               file was created under) */
+    uint64_t dev, ino;      /* of fd */
+    char *path;             /* the name it was met under */
+    int created;            /* 1: matched with its creation event (not a missed file
+                               turning up; queued even when the caller holds it) */
+    int64_t seen_size;      /* -1; the caller's to use */
 };
 
 /* A file's identity: device, inode and birth time (0 where the file
@@ -51,6 +56,9 @@ struct grab;
 /* Starts the thread (with every signal blocked). wake_fd (an eventfd,
  * borrowed) is written whenever items are queued. NULL with e filled. */
 struct grab *grab_new(int wake_fd, grab_sibling_fn sibling, struct err *e);
+/* Stops the thread; the events it had not read yet are handled and its
+ * misses settled, for a last grab_take. */
+void grab_stop(struct grab *g);
 void grab_free(struct grab *g);   /* stops the thread, closes what was not taken */
 
 /* Watches dir (again after it was recreated). 0, or -1 with e filled. */

@@ -81,7 +81,7 @@ int main(int argc, char **argv)
     /* '+': stop at the first non-option, which is the subcommand or a path. */
     while ((ch = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
         switch (ch) {
-        case 'd': c.db_path = optarg; break;
+        case 'd': c.db_path = optarg; c.db_given = 1; break;
         case 'c': c.config_path = optarg; c.config_given = 1; break;
         case 't': c.theme = optarg; break;
         case 'v': c.verbose++; break;

@@ -12,6 +12,7 @@
 
 #include "src/fileid.h"
 #include "src/ts.h"
+#include "src/zipread.h"
 
 struct emit_ctx {
     struct tailer *t;
@@ -38,7 +39,15 @@ static int open_gz(struct tailer *t)
 static void read_head(struct tailer *t)
 {
     ssize_t n;
-    if (t->gz) {
+    if (t->zip) {
+        int done = 0;
+        size_t got = 0;
+        while (got < sizeof t->head && !done &&
+               (n = zipread_read(t->gz, t->head + got, sizeof t->head - got, &done)) > 0)
+            got += (size_t)n;
+        n = (ssize_t)got;
+        zipread_seek(t->gz, 0);
+    } else if (t->gz) {
         n = gzread((gzFile)t->gz, t->head, sizeof t->head);
         gzclearerr((gzFile)t->gz);
         gzrewind((gzFile)t->gz);
@@ -76,11 +85,16 @@ struct tailer *tailer_adopt(int fd, const char *path, const struct parse_opts *p
         err_set(e, "%s is not a regular file", path);
         goto fail;
     }
-    unsigned char magic[2] = {0, 0};
-    if (pread(t->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b &&
-        open_gz(t) < 0) {
+    unsigned char magic[4] = {0, 0, 0, 0};
+    ssize_t mn = pread(t->fd, magic, 4, 0);
+    if (mn >= 2 && magic[0] == 0x1f && magic[1] == 0x8b && open_gz(t) < 0) {
         err_set(e, "cannot read %s as gzip", path);
         goto fail;
+    }
+    if (zipread_magic(magic, mn > 0 ? (size_t)mn : 0)) {
+        if (!(t->gz = zipread_open(t->fd, path, e)))
+            goto fail;
+        t->zip = 1;
     }
     read_head(t);
     t->ck.dev = (uint64_t)st->st_dev;
@@ -99,7 +113,9 @@ void tailer_free(struct tailer *t)
 {
     if (!t)
         return;
-    if (t->gz)
+    if (t->zip)
+        zipread_close(t->gz);
+    else if (t->gz)
         gzclose((gzFile)t->gz);
     if (t->fd >= 0)
         close(t->fd);
@@ -116,6 +132,8 @@ static int seek_to(struct tailer *t, int64_t off)
     t->gz_done = 0;
     if (!t->gz)
         return 0;   /* plain files are read with pread at pos */
+    if (t->zip)
+        return zipread_seek(t->gz, off);
     gzclearerr((gzFile)t->gz);
     return gzseek((gzFile)t->gz, (z_off_t)off, SEEK_SET) < 0 ? -1 : 0;
 }
@@ -255,6 +273,12 @@ static ssize_t read_some(struct tailer *t, char *buf, size_t n, struct err *e)
         if (r < 0)
             err_set(e, "%s: read error at byte %lld: %s", t->path, (long long)t->pos,
                     strerror(errno));
+        return r;
+    }
+    if (t->zip) {
+        ssize_t r = zipread_read(t->gz, buf, n, &t->gz_done);
+        if (r < 0)
+            err_set(e, "%s: corrupt zip data after byte %lld", t->path, (long long)t->pos);
         return r;
     }
     gzFile g = (gzFile)t->gz;

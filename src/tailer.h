@@ -1,5 +1,5 @@
 /* tailer: one file being read: its descriptor (plain, or gzip through
- * zlib), its parser, the assembly of a line that spans reads, and its
+ * zlib; or the first entry of a .zip), its parser, the assembly of a line that spans reads, and its
  * checkpoint (what the next commit saves) next to the checkpoint as last
  * committed, so that a failed commit can rewind the file exactly.
  *
@@ -42,7 +42,9 @@ struct tailer_sink {
 struct tailer {
     char *path;                 /* last known name (owned) */
     int fd;                     /* -1 while closed (idle) */
-    void *gz;                   /* gzFile when the file is gzip */
+    void *gz;                   /* the file is compressed: a gzFile, or with zip a
+                                   struct zipread (its first entry, zipread.h) */
+    int zip;
     struct parser *p;           /* NULL until data arrives; dropped when idle */
     const struct parse_opts *po;   /* borrowed from the source/config */
     size_t max_line;
@@ -67,6 +69,8 @@ struct tailer {
     uint64_t path_key;          /* key in the follower's path map */
     uint64_t seen_gen;          /* last scan that found it at a source path */
     int drain;                  /* renamed: at its end, its last record is complete */
+    int credited;               /* new data met since the start, not known as created
+                                   then: may be a file the grabber missed (follow_grab.c) */
 };
 
 /* Opens path (following symlinks), reads its head. Returns the tailer, or

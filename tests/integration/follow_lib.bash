@@ -5,11 +5,19 @@ WR=$BUILD_DIR/tests/tools/writer
 CK=$BUILD_DIR/tests/tools/checkseq
 IDX=
 
-# start_idx ARGS...: logdeck index --follow in the background ($IDX).
+# start_idx ARGS...: logdeck index --follow in the background ($IDX), once
+# it follows (it says so on stderr; on a loaded machine that may take a
+# while, and lines written before would not be the test's business).
 start_idx() {
+  local n0 i
+  n0=$(grep -c '^logdeck index: following' "$T/idx.err" 2>/dev/null)
   "$LOGDECK" index --follow --status-interval 1 "$@" 2>>"$T/idx.err" &
   IDX=$!
-  sleep 0.3
+  for i in $(seq 1 100); do
+    [ "$(grep -c '^logdeck index: following' "$T/idx.err")" -gt "${n0:-0}" ] && return 0
+    kill -0 "$IDX" 2>/dev/null || return 0
+    sleep 0.1
+  done
 }
 
 # stop_idx: SIGTERM, and the exit status must be 0.

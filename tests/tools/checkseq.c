@@ -6,6 +6,11 @@
  *                             loss counters must be non-zero
  *   checkseq --no-loss ...    also: no loss counted anywhere
  *   checkseq --allow-loss ... any seq may be missing, if losses are counted
+ *   checkseq --exact-loss ... lines may be missing only as the store counts
+ *                             them: a writer file missing as a whole is one
+ *                             file lost unread (a files row with size -1),
+ *                             other missing lines add up to the lost_lines
+ *                             counted (writer files start at its 'n' marks)
  *   checkseq --any-order ...  a stream written to many files: order not checked
  *   checkseq --prefix ...     seqs may be missing only after the last stored one
  *   checkseq --dump DB        prints "file<TAB>truncated<TAB>msg" per record
@@ -24,6 +29,7 @@
 struct stream {
     char name[32];
     unsigned char *flag;     /* per seq: 0 never written, 'w', 'r' */
+    unsigned char *newfile;  /* per seq: 1 if a new writer file starts there */
     unsigned *stored;        /* per seq: times stored */
     long long cap, last, out_of_order, foreign;
 };
@@ -31,7 +37,7 @@ struct stream {
 struct ck {
     struct stream s[MAX_STREAMS];
     int n;
-    long long lost_lines, lost_bytes, records;
+    long long lost_lines, lost_bytes, records, unread;
     int any_order;   /* a stream spread over many files: no order across them */
     int prefix;      /* only the first seqs are stored yet: missing only at the end */
 };
@@ -53,6 +59,8 @@ static void grow(struct stream *s, long long seq)
         cap *= 2;
     s->flag = realloc(s->flag, (size_t)cap);
     s->stored = realloc(s->stored, (size_t)cap * sizeof *s->stored);
+    s->newfile = realloc(s->newfile, (size_t)cap);
+    memset(s->newfile + s->cap, 0, (size_t)(cap - s->cap));
     memset(s->flag + s->cap, 0, (size_t)(cap - s->cap));
     memset(s->stored + s->cap, 0, (size_t)(cap - s->cap) * sizeof *s->stored);
     s->cap = cap;
@@ -75,7 +83,10 @@ static int load_record(struct ck *c, const char *path)
             s->last = -1;
         }
         grow(s, seq);
-        s->flag[seq] = (unsigned char)flag;
+        if (flag == 'n')
+            s->newfile[seq] = 1;
+        else
+            s->flag[seq] = (unsigned char)flag;
     }
     fclose(f);
     return 0;
@@ -112,6 +123,7 @@ static int on_file(void *ctx, const struct store_file_status *f)
     struct ck *c = ctx;
     c->lost_lines += f->lost_lines;
     c->lost_bytes += f->lost_bytes;
+    c->unread += f->size < 0 && f->state == 2;
     if (!c->n)
         printf("%lld\t%s\tstate=%d gz=%d records=%lld lost_lines=%lld lost_bytes=%lld "
                "truncated=%lld offset=%lld size=%lld\n", (long long)f->id, f->path, f->state,
@@ -125,6 +137,32 @@ static int dump_row(void *ctx, const struct store_row *r)
     (void)ctx;
     printf("%s\t%d\t%.*s\n", r->file, r->rec.truncated, (int)r->rec.msg_len, r->rec.msg);
     return 0;
+}
+
+/* --exact-loss: missing lines per writer file against the store's counts. */
+static int judge_exact(struct ck *c)
+{
+    long long whole = 0, partial = 0;
+    for (int i = 0; i < c->n; i++) {
+        struct stream *s = &c->s[i];
+        long long w = 0, miss = 0;
+        for (long long q = 0; q <= s->cap; q++) {
+            if (q == s->cap || s->newfile[q]) {   /* a writer file ends before q */
+                whole += w && miss == w;
+                partial += miss < w ? miss : 0;
+                w = miss = 0;
+            }
+            if (q < s->cap && s->flag[q]) {
+                w++;
+                miss += !s->stored[q];
+            }
+        }
+    }
+    int ok = whole == c->unread && partial == c->lost_lines && (partial || !c->lost_bytes);
+    printf("%s losses: %lld writer files missing whole, %lld files counted lost unread; "
+           "%lld lines missing from other files, %lld lines / %lld bytes counted lost\n",
+           ok ? "ok" : "BAD", whole, c->unread, partial, c->lost_lines, c->lost_bytes);
+    return !ok;
 }
 
 static int judge(struct ck *c, int no_loss, int allow)
@@ -149,16 +187,16 @@ static int judge(struct ck *c, int no_loss, int allow)
                 printf("  %s: seq %lld stored %u times\n", s->name, q, s->stored[q]);
         }
         int ok = !dup && !miss && !extra && !s->out_of_order &&
-                 !(miss_r && !c->lost_lines && !c->lost_bytes);
+                 !(miss_r && !c->lost_lines && !c->lost_bytes && !c->unread);
         printf("%s stream %s: %lld written, %lld missing, %lld duplicated, %lld out of order, "
-               "%lld unknown, %lld lost in race windows (store counts %lld lines, %lld bytes "
-               "lost)\n", ok ? "ok" : "BAD", s->name, w, miss, dup, s->out_of_order, extra,
-               miss_r, c->lost_lines, c->lost_bytes);
+               "%lld unknown, %lld lost in race windows (store counts %lld lines, %lld bytes, "
+               "%lld files lost)\n", ok ? "ok" : "BAD", s->name, w, miss, dup, s->out_of_order,
+               extra, miss_r, c->lost_lines, c->lost_bytes, c->unread);
         bad |= !ok;
     }
-    if (no_loss && (c->lost_lines || c->lost_bytes)) {
-        printf("BAD: losses counted (%lld lines, %lld bytes) where none were expected\n",
-               c->lost_lines, c->lost_bytes);
+    if (no_loss && (c->lost_lines || c->lost_bytes || c->unread)) {
+        printf("BAD: losses counted (%lld lines, %lld bytes, %lld files) where none were "
+               "expected\n", c->lost_lines, c->lost_bytes, c->unread);
         bad = 1;
     }
     return bad;
@@ -168,7 +206,7 @@ int main(int argc, char **argv)
 {
     static struct ck c;
     struct err e = {0};
-    int i = 1, no_loss = 0, dump = 0, files = 0, allow = 0, any_order = 0, prefix = 0;
+    int i = 1, no_loss = 0, dump = 0, files = 0, allow = 0, any_order = 0, prefix = 0, exact = 0;
     for (; i < argc && argv[i][0] == '-'; i++) {
         no_loss |= !strcmp(argv[i], "--no-loss");
         dump |= !strcmp(argv[i], "--dump");
@@ -176,6 +214,7 @@ int main(int argc, char **argv)
         allow |= !strcmp(argv[i], "--allow-loss");
         any_order |= !strcmp(argv[i], "--any-order");
         prefix |= !strcmp(argv[i], "--prefix");
+        exact |= !strcmp(argv[i], "--exact-loss");
     }
     if (i >= argc) {
         fputs("usage: checkseq [--no-loss|--dump|--files] DB [RECORD...]\n", stderr);
@@ -201,7 +240,7 @@ int main(int argc, char **argv)
         if (store_dump(s, 0, on_row, &c, &e) < 0 || store_file_status(s, 0, on_file, &c, &e) < 0)
             rc = 1;
         else
-            rc = judge(&c, no_loss, allow);
+            rc = judge(&c, no_loss, allow || exact) | (exact ? judge_exact(&c) : 0);
     }
     if (e.msg[0])
         fprintf(stderr, "checkseq: %s\n", e.msg);

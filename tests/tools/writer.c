@@ -4,7 +4,8 @@
  * and appends to a record file exactly what it wrote: "<stream> <seq> w"
  * for a line that must be stored, "... r" for a line written inside a
  * copytruncate race window (between the copy and the truncation), which
- * may be lost. See usage() for the options. */
+ * may be lost, and "<stream> <seq> n" at each rotation: the lines from
+ * seq on go to a new file (for checkseq --exact-loss). See usage(). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -36,7 +37,7 @@ static void die(const char *what)
 static void usage(void)
 {
     fputs("usage: writer -d DIR -n NAME -s STREAM -c COUNT -o RECORD [-S START]\n"
-          "  [-m none|rename|time|copytruncate|create|gzip|delaygzip|loguru|dateext|files]\n"
+          "  [-m none|rename|time|copytruncate|create|gzip|delaygzip|loguru|loguruzip|dateext|files]\n"
           "  [-b MAXBYTES] [-k BACKUPS] [-t INTERVAL_MS] [-r LINES_PER_S]\n"
           "  [-f json|python|loguru|ecs] [-L LINE_BYTES] [-R RACE_LINES] [-W RACE_SLEEP_MS]\n"
           "  [-O REOPEN_LINES (create: lines still written to the renamed file)]\n"
@@ -79,6 +80,68 @@ static void gzip_file(const char *src, const char *dst)
         die(dst);
 }
 
+static void put16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+}
+
+static void put32(unsigned char *p, unsigned long v)
+{
+    put16(p, (unsigned)(v & 0xffff));
+    put16(p + 2, (unsigned)(v >> 16));
+}
+
+/* As loguru's compression="zip" (Python's zipfile): one deflated entry
+ * named after src, written straight into dst (header first, sizes patched
+ * afterwards), then src removed. */
+static void zip_file(const char *src, const char *dst)
+{
+    struct stat st;
+    int in = open(src, O_RDONLY);
+    if (in < 0 || fstat(in, &st) < 0)
+        die(src);
+    unsigned char *raw = malloc((size_t)st.st_size + 1), *def = malloc((size_t)st.st_size + 1024);
+    if (!raw || !def || read(in, raw, (size_t)st.st_size) != st.st_size)
+        die(src);
+    close(in);
+    z_stream zs = {0};
+    deflateInit2(&zs, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    zs.next_in = raw;
+    zs.avail_in = (uInt)st.st_size;
+    zs.next_out = def;
+    zs.avail_out = (uInt)st.st_size + 1024;
+    deflate(&zs, Z_FINISH);
+    unsigned long csize = zs.total_out, crc = crc32(0, raw, (uInt)st.st_size);
+    deflateEnd(&zs);
+    const char *name = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
+    unsigned nl = (unsigned)strlen(name);
+    unsigned char lh[30] = {0x50, 0x4b, 3, 4, 20, 0, 0, 0, 8, 0}, cd[46] = {0x50, 0x4b, 1, 2, 20, 0, 20, 0, 0, 0, 8, 0};
+    unsigned char eo[22] = {0x50, 0x4b, 5, 6};
+    put16(lh + 26, nl);
+    int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out < 0 || write(out, lh, 30) != 30 || write(out, name, nl) != (ssize_t)nl ||
+        write(out, def, csize) != (ssize_t)csize)
+        die(dst);
+    put32(lh + 14, crc);
+    put32(lh + 18, csize);
+    put32(lh + 22, (unsigned long)st.st_size);
+    memcpy(cd + 16, lh + 14, 12);
+    put16(cd + 28, nl);
+    put16(eo + 8, 1);
+    put16(eo + 10, 1);
+    put32(eo + 12, 46 + nl);
+    put32(eo + 16, 30 + nl + csize);
+    if (pwrite(out, lh + 14, 12, 14) != 12 || write(out, cd, 46) != 46 ||
+        write(out, name, nl) != (ssize_t)nl || write(out, eo, 22) != 22)
+        die(dst);
+    close(out);
+    free(raw);
+    free(def);
+    if (unlink(src) < 0)
+        die(src);
+}
+
 static void shift(struct w *w, const char *ext)
 {
     char a[4200], b[4200], sa[64], sb[64];
@@ -114,6 +177,7 @@ static void rotate(struct w *w, long long *seq)
     clock_gettime(CLOCK_REALTIME, &now);
     const char *m = w->mode;
     w->rotations++;
+    fprintf(w->rec, "%s %lld n\n", w->stream, *seq);   /* a new file starts at this seq */
     if (!strcmp(m, "copytruncate")) {
         shift(w, "");
         p(w, a, sizeof a, ".1");
@@ -151,19 +215,22 @@ static void rotate(struct w *w, long long *seq)
         if (access(a, F_OK) == 0)
             gzip_file(a, b);
         rename(w->path, a);
-    } else if (!strcmp(m, "time") || !strcmp(m, "dateext") || !strcmp(m, "loguru")) {
+    } else if (!strcmp(m, "time") || !strcmp(m, "dateext") || !strncmp(m, "loguru", 6)) {
         struct tm tm;
         gmtime_r(&now.tv_sec, &tm);
         snprintf(suf, sizeof suf, "%04d-%02d-%02d_%02d-%02d-%02d_%06ld%03lld",
                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
                  tm.tm_sec, now.tv_nsec / 1000, w->rotations % 1000);
-        if (!strcmp(m, "loguru")) {
+        if (!strncmp(m, "loguru", 6)) {
             const char *dot = strrchr(w->name, '.');
             int stem = dot ? (int)(dot - w->name) : (int)strlen(w->name);
             snprintf(a, sizeof a, "%s/%.*s.%s%s", w->dir, stem, w->name, suf, dot ? dot : "");
             rename(w->path, a);
-            snprintf(b, sizeof b, "%s.gz", a);
-            gzip_file(a, b);
+            snprintf(b, sizeof b, "%s.%s", a, m[6] ? "zip" : "gz");
+            if (m[6])
+                zip_file(a, b);
+            else
+                gzip_file(a, b);
         } else {
             snprintf(a, sizeof a, "%s/%s%c%s", w->dir, w->name, m[0] == 'd' ? '-' : '.', suf);
             rename(w->path, a);
