@@ -9,18 +9,19 @@ static const char *const level_names[LVL_COUNT] = {
     "unknown", "trace", "debug", "info", "notice", "warning", "error", "critical",
 };
 
-static const struct { const char *name; int level; } aliases[] = {
-    {"trace", LVL_TRACE},     {"trc", LVL_TRACE},       {"finest", LVL_TRACE},
-    {"finer", LVL_TRACE},     {"verbose", LVL_TRACE},
-    {"debug", LVL_DEBUG},     {"dbg", LVL_DEBUG},       {"fine", LVL_DEBUG},
-    {"info", LVL_INFO},       {"inf", LVL_INFO},        {"information", LVL_INFO},
-    {"informational", LVL_INFO}, {"success", LVL_INFO}, {"config", LVL_INFO},
-    {"notice", LVL_NOTICE},
-    {"warning", LVL_WARNING}, {"warn", LVL_WARNING},    {"wrn", LVL_WARNING},
-    {"error", LVL_ERROR},     {"err", LVL_ERROR},       {"severe", LVL_ERROR},
-    {"critical", LVL_CRITICAL}, {"crit", LVL_CRITICAL}, {"fatal", LVL_CRITICAL},
-    {"alert", LVL_CRITICAL},  {"emerg", LVL_CRITICAL},  {"emergency", LVL_CRITICAL},
-    {"panic", LVL_CRITICAL},
+#define ALIAS(s, l) {s, sizeof s - 1, l}
+static const struct { const char *name; size_t len; int level; } aliases[] = {
+    ALIAS("trace", LVL_TRACE), ALIAS("trc", LVL_TRACE), ALIAS("finest", LVL_TRACE),
+    ALIAS("finer", LVL_TRACE), ALIAS("verbose", LVL_TRACE), ALIAS("debug", LVL_DEBUG),
+    ALIAS("dbg", LVL_DEBUG), ALIAS("fine", LVL_DEBUG), ALIAS("info", LVL_INFO),
+    ALIAS("inf", LVL_INFO), ALIAS("information", LVL_INFO),
+    ALIAS("informational", LVL_INFO), ALIAS("success", LVL_INFO), ALIAS("config", LVL_INFO),
+    ALIAS("notice", LVL_NOTICE), ALIAS("warning", LVL_WARNING), ALIAS("warn", LVL_WARNING),
+    ALIAS("wrn", LVL_WARNING), ALIAS("error", LVL_ERROR), ALIAS("err", LVL_ERROR),
+    ALIAS("severe", LVL_ERROR), ALIAS("critical", LVL_CRITICAL),
+    ALIAS("crit", LVL_CRITICAL), ALIAS("fatal", LVL_CRITICAL), ALIAS("alert", LVL_CRITICAL),
+    ALIAS("emerg", LVL_CRITICAL), ALIAS("emergency", LVL_CRITICAL),
+    ALIAS("panic", LVL_CRITICAL),
 };
 
 const char *level_name(int level)
@@ -52,10 +53,8 @@ int level_parse(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         low[i] = (char)tolower((unsigned char)s[i]);
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-        /* strncmp stops at the alias's NUL, so name[n] is read only when
-         * the alias is at least n long */
-        if (aliases[i].name[0] == low[0] && strncmp(aliases[i].name, low, n) == 0 &&
-            aliases[i].name[n] == '\0')
+        if (aliases[i].len == n && aliases[i].name[0] == low[0] &&
+            memcmp(aliases[i].name, low, n) == 0)
             return aliases[i].level;
     return -1;
 }
