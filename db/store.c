@@ -410,7 +410,8 @@ int store_totals(struct store *s, struct store_totals *out, struct err *e)
         "SELECT (SELECT min(ts) FROM records), (SELECT max(ts) FROM records),"
         " (SELECT count(*) FROM files), (SELECT coalesce(sum(unparsed),0) FROM files),"
         " (SELECT coalesce(sum(lost_lines),0) FROM files),"
-        " (SELECT coalesce(sum(truncated),0) FROM files);";
+        " (SELECT coalesce(sum(truncated),0) FROM files),"
+        " (SELECT count(*) FROM files WHERE size < 0);";
     const char *tail = sql;
     for (int q = 0; q < 2; q++) {
         if (sqlite3_prepare_v2(s->db, tail, -1, &st, &tail) != SQLITE_OK)
@@ -429,6 +430,7 @@ int store_totals(struct store *s, struct store_totals *out, struct err *e)
                 out->unparsed = sqlite3_column_int64(st, 3);
                 out->lost_lines = sqlite3_column_int64(st, 4);
                 out->truncated = sqlite3_column_int64(st, 5);
+                out->lost_files = sqlite3_column_int64(st, 6);
             }
         }
         sqlite3_finalize(st);

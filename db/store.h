@@ -101,6 +101,7 @@ struct store_totals {
     int64_t files;
     int64_t first_ts, last_ts;   /* 0 when empty */
     int64_t lost_lines, truncated;
+    int64_t lost_files;     /* files gone before any of their bytes were read */
     int64_t db_bytes;
 };
 int store_totals(struct store *s, struct store_totals *out, struct err *e);

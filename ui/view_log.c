@@ -251,6 +251,9 @@ static void right_part(struct app *a, char *buf, size_t cap)
     }
     int64_t l = a->totals.lost_lines, t = a->totals.truncated;
     snprintf(lost, sizeof lost, "lost %lld", (long long)l);
+    if (a->totals.lost_files)
+        snprintf(lost + strlen(lost), sizeof lost - strlen(lost), " +%lld files",
+                 (long long)a->totals.lost_files);
     if (t)
         snprintf(lost + strlen(lost), sizeof lost - strlen(lost), " cut %lld", (long long)t);
     if (f->errors)
