@@ -400,3 +400,18 @@ int store_explain(struct store *s, const struct plan *p, const struct store_page
     sqlb_fini(&b);
     return rc;
 }
+
+/* Every record after after_id in insertion order (store.h, "dump"): for the
+ * tools and tests that must see exactly what was stored. */
+int64_t store_dump(struct store *s, int64_t after_id, store_row_fn fn, void *ctx,
+                   struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT " ROW_COLS ROW_FROM " WHERE r.id > ? ORDER BY r.id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_sqlerr(s, e, "reading records");
+    sqlite3_bind_int64(st, 1, after_id);
+    int n = run_rows(s, st, fn, ctx, e);
+    sqlite3_finalize(st);
+    return n;
+}

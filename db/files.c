@@ -5,11 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FILE_COLS "id, path, dev, ino, head_hash, head_len, offset, tail_hash, size, " \
-                  "mtime, records, lost_lines, lost_bytes, truncated, unparsed, gz, "  \
-                  "state, first_seen, last_seen"
-
-static void row_to_file(sqlite3_stmt *st, struct store_file *f)
+void store_row_to_file(sqlite3_stmt *st, struct store_file *f)
 {
     memset(f, 0, sizeof *f);
     f->id = sqlite3_column_int64(st, 0);
@@ -38,7 +34,7 @@ int store_files(struct store *s, struct store_file **out, size_t *n, struct err 
 {
     *out = NULL;
     *n = 0;
-    if (store_prepare(s, &s->st[ST_FILE_ALL], "SELECT " FILE_COLS " FROM files ORDER BY id", e) < 0)
+    if (store_prepare(s, &s->st[ST_FILE_ALL], "SELECT " STORE_FILE_COLS " FROM files ORDER BY id", e) < 0)
         return -1;
     sqlite3_stmt *st = s->st[ST_FILE_ALL];
     size_t cap = 0;
@@ -54,7 +50,7 @@ int store_files(struct store *s, struct store_file **out, size_t *n, struct err 
             }
             *out = nf;
         }
-        row_to_file(st, &(*out)[(*n)++]);
+        store_row_to_file(st, &(*out)[(*n)++]);
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
@@ -70,7 +66,7 @@ static int find_one(struct store *s, sqlite3_stmt *st, struct store_file *out, s
 {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        row_to_file(st, out);
+        store_row_to_file(st, out);
     sqlite3_reset(st);
     if (rc == SQLITE_ROW)
         return 1;
@@ -82,7 +78,7 @@ static int find_one(struct store *s, sqlite3_stmt *st, struct store_file *out, s
 int store_file_by_inode(struct store *s, uint64_t dev, uint64_t ino, struct store_file *out,
                         struct err *e)
 {
-    if (store_prepare(s, &s->st[ST_FILE_INODE], "SELECT " FILE_COLS " FROM files "
+    if (store_prepare(s, &s->st[ST_FILE_INODE], "SELECT " STORE_FILE_COLS " FROM files "
                       "WHERE dev = ? AND ino = ? ORDER BY id DESC LIMIT 1", e) < 0)
         return -1;
     sqlite3_bind_int64(s->st[ST_FILE_INODE], 1, (int64_t)dev);
@@ -93,7 +89,7 @@ int store_file_by_inode(struct store *s, uint64_t dev, uint64_t ino, struct stor
 int store_file_by_head(struct store *s, uint64_t head_hash, int64_t head_len,
                        struct store_file *out, struct err *e)
 {
-    if (store_prepare(s, &s->st[ST_FILE_HEAD], "SELECT " FILE_COLS " FROM files "
+    if (store_prepare(s, &s->st[ST_FILE_HEAD], "SELECT " STORE_FILE_COLS " FROM files "
                       "WHERE head_hash = ? AND head_len = ? ORDER BY id DESC LIMIT 1", e) < 0)
         return -1;
     sqlite3_bind_int64(s->st[ST_FILE_HEAD], 1, (int64_t)head_hash);

@@ -10,45 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FILE_COLS "id, path, dev, ino, head_hash, head_len, offset, tail_hash, size, " \
-                  "mtime, records, lost_lines, lost_bytes, truncated, unparsed, gz, "  \
-                  "state, first_seen, last_seen"
-
-static void row_to_file(sqlite3_stmt *st, struct store_file *f)
-{
-    memset(f, 0, sizeof *f);
-    f->id = sqlite3_column_int64(st, 0);
-    const unsigned char *p = sqlite3_column_text(st, 1);
-    snprintf(f->path, sizeof f->path, "%s", p ? (const char *)p : "");
-    f->dev = (uint64_t)sqlite3_column_int64(st, 2);
-    f->ino = (uint64_t)sqlite3_column_int64(st, 3);
-    f->head_hash = (uint64_t)sqlite3_column_int64(st, 4);
-    f->head_len = sqlite3_column_int64(st, 5);
-    f->offset = sqlite3_column_int64(st, 6);
-    f->tail_hash = (uint64_t)sqlite3_column_int64(st, 7);
-    f->size = sqlite3_column_int64(st, 8);
-    f->mtime = sqlite3_column_int64(st, 9);
-    f->records = sqlite3_column_int64(st, 10);
-    f->lost_lines = sqlite3_column_int64(st, 11);
-    f->lost_bytes = sqlite3_column_int64(st, 12);
-    f->truncated = sqlite3_column_int64(st, 13);
-    f->unparsed = sqlite3_column_int64(st, 14);
-    f->gz = sqlite3_column_int(st, 15);
-    f->state = sqlite3_column_int(st, 16);
-    f->first_seen = sqlite3_column_int64(st, 17);
-    f->last_seen = sqlite3_column_int64(st, 18);
-}
 
 int store_file_by_id(struct store *s, int64_t id, struct store_file *out, struct err *e)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT " FILE_COLS " FROM files WHERE id = ?", -1, &st,
+    if (sqlite3_prepare_v2(s->db, "SELECT " STORE_FILE_COLS " FROM files WHERE id = ?", -1, &st,
                            NULL) != SQLITE_OK)
         return store_sqlerr(s, e, "looking up a file");
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        row_to_file(st, out);
+        store_row_to_file(st, out);
     sqlite3_finalize(st);
     if (rc == SQLITE_ROW)
         return 1;

@@ -34,6 +34,13 @@ int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct er
 /* Fills e from the connection's last error, naming what was being done;
  * disk-full and corruption get sentences of their own. Returns -1. */
 int store_sqlerr(struct store *s, struct err *e, const char *what);
+/* The files table's columns in the order store_row_to_file() reads them,
+ * and the decoder of one such row (db/files.c). */
+#define STORE_FILE_COLS "id, path, dev, ino, head_hash, head_len, offset, tail_hash, size, " \
+                        "mtime, records, lost_lines, lost_bytes, truncated, unparsed, gz, "  \
+                        "state, first_seen, last_seen"
+void store_row_to_file(sqlite3_stmt *st, struct store_file *f);
+
 /* Writes " cid<letters and digits of cid, lower-cased>" into out (which
  * must hold strlen(cid) + 5 bytes); returns the bytes written. */
 size_t store_cid_token(const char *cid, char *out);
