@@ -178,14 +178,6 @@ static int reload(void *ctx, const struct config **out, struct err *e)
     return 0;
 }
 
-/* --db, else $LOGDECK_DB, else the config's store.path, else the default. */
-static const char *db_path(const struct cli *c, const struct config *cfg)
-{
-    const char *env = getenv("LOGDECK_DB");
-    if (cfg->store_path && !c->db_given && !(env && *env))
-        return cfg->store_path;
-    return c->db_path;
-}
 
 static int one_shot(struct store *s, const struct config *cfg, struct index_args *a)
 {
@@ -259,7 +251,7 @@ int cmd_index(const struct cli *c, int argc, char **argv)
     if (a.follow)
         follow_block_signals(&oldmask);   /* before the store starts its thread */
     struct wlock lk = {-1};
-    const char *db = db_path(c, &x.cur);
+    const char *db = c->db_path;   /* main resolved --db, $LOGDECK_DB, store.path */
     struct store *s = store_open(db, STORE_WRITE, &e);
     if (!s || wlock_acquire(&lk, db, &e) < 0) {
         cli_error("index", "%s", e.msg);

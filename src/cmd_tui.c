@@ -130,19 +130,6 @@ static void feeder_stop(struct feeder *fd)
     pthread_mutex_destroy(&fd->mu);
 }
 
-/* --db, else $LOGDECK_DB, else the config's store.path, else the default
- * (the rule of `logdeck index`). */
-static const char *db_path(const struct cli *c, const struct config *cfg, char *buf, size_t cap)
-{
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME"), *env = getenv("LOGDECK_DB");
-    if (xdg && *xdg)
-        snprintf(buf, cap, "%s/logdeck/logdeck.db", xdg);
-    else
-        snprintf(buf, cap, "%s/.local/state/logdeck/logdeck.db", home ? home : ".");
-    if (cfg->store_path && !(env && *env) && strcmp(c->db_path, buf) == 0)
-        return cfg->store_path;
-    return c->db_path;
-}
 
 /* Config sources plus the arguments; every argument must name something
  * now (a glob may match later). Returns 0, or an exit code. */
@@ -209,7 +196,6 @@ static int run(const struct cli *c, const char *db, const struct config *cfg)
 int cmd_tui(const struct cli *c, int argc, char **argv)
 {
     struct config cfg;
-    char def[4200];
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         cli_error("tui", "the TUI needs a terminal (stdin and stdout are not both a tty); "
                   "for scripts use `logdeck index` and `logdeck query`");
@@ -221,7 +207,7 @@ int cmd_tui(const struct cli *c, int argc, char **argv)
     }
     int rc = load_sources(c, argc, argv, &cfg);
     if (rc == 0)
-        rc = run(c, db_path(c, &cfg, def, sizeof def), &cfg);
+        rc = run(c, c->db_path, &cfg);   /* resolved by main, store.path included */
     config_fini(&cfg);
     return rc;
 }

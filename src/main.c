@@ -1,6 +1,7 @@
 /* main: parses the global options, resolves the store and config paths,
  * and dispatches to a subcommand (cli.h). The only place that exits. */
 #include "src/cli.h"
+#include "src/config.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -61,6 +62,30 @@ static char *default_config(void)
     return buf;
 }
 
+/* The store when neither --db nor $LOGDECK_DB names one: the config file's
+ * store.path, else the XDG default already in c->db_path. Every command
+ * then sees one path. Returns 0, or the exit code of a bad config. */
+static int resolve_store(struct cli *c)
+{
+    static char buf[4096];
+    const char *env = getenv("LOGDECK_DB");
+    if (c->db_given || (env && *env))
+        return 0;
+    struct config cfg;
+    struct err e = {0};
+    if (config_load(&cfg, c->config_path, c->config_given, &e) < 0) {
+        fprintf(stderr, "logdeck: %s\n", e.msg);
+        config_fini(&cfg);
+        return e.code ? e.code : 2;
+    }
+    if (cfg.store_path) {
+        snprintf(buf, sizeof buf, "%s", cfg.store_path);
+        c->db_path = buf;
+    }
+    config_fini(&cfg);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(const struct cli *, int, char **);
@@ -94,6 +119,9 @@ int main(int argc, char **argv)
         c.db_path = default_db();
     if (!c.config_path)
         c.config_path = default_config();
+    int rc = resolve_store(&c);
+    if (rc)
+        return rc;
     argc -= optind;
     argv += optind;
     if (argc > 0)

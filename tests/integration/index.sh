@@ -93,3 +93,18 @@ $LOGDECK --db "$T/newer.db" index "$T/bad/utf8.log" >"$T/out" 2>"$T/err"; rc=$?
 check "newer schema exit 1" 1 "$rc"
 grep -q "schema version 63, newer" "$T/err" && pass "newer schema message" || fail "newer schema message" "$(cat "$T/err")"
 check "newer schema untouched" "$sum" "$(md5sum < "$T/newer.db")"
+
+# --- the config's store.path is the store of every command -----------------
+mkdir -p "$T/cfghome/.config/logdeck"
+printf 'store:\n  path: %s/fromcfg.db\n' "$T" > "$T/cfghome/.config/logdeck/config.yaml"
+HOME="$T/cfghome" env -u LOGDECK_DB "$LOGDECK" index tests/fixtures/structlog.jsonl >/dev/null 2>&1
+check "config store.path: index writes there" yes "$([ -f "$T/fromcfg.db" ] && echo yes)"
+check "config store.path: query reads there" 3 \
+  "$(HOME="$T/cfghome" env -u LOGDECK_DB "$LOGDECK" query --count 'level>=error' 2>&1)"
+HOME="$T/cfghome" env -u LOGDECK_DB "$LOGDECK" --db "$T/other.db" index tests/fixtures/pyjson.jsonl >/dev/null 2>&1
+check "--db wins over store.path" "8 10" \
+  "$(HOME="$T/cfghome" env -u LOGDECK_DB "$LOGDECK" --db "$T/other.db" query --count 'level>=debug' 2>&1) $(HOME="$T/cfghome" env -u LOGDECK_DB "$LOGDECK" query --count 'level>=debug' 2>&1)"
+printf 'store: [\n' > "$T/cfghome/.config/logdeck/config.yaml"
+HOME="$T/cfghome" env -u LOGDECK_DB "$LOGDECK" query --count x >"$T/out" 2>"$T/err"; rc=$?
+check "bad config: exit 2" 2 "$rc"
+grep -q "config.yaml:2:1:" "$T/err" && pass "bad config: line:col" || fail "bad config: line:col" "$(cat "$T/err")"
