@@ -2,6 +2,7 @@
  * keeps terminals and JSON consumers safe (see recout.h). Traces and stats
  * are in recout_agg.c. */
 #include "src/recout.h"
+#include "src/trace.h"
 #include "src/record.h"
 #include "src/ts.h"
 
@@ -199,7 +200,8 @@ void recout_text(FILE *f, const struct store_row *row)
         lv[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]);
     lv[i] = '\0';
     fprintf(f, "%s %-8s ", ts_format_short(r->ts, 0, tb), lv);
-    const char *svc = r->service ? r->service : r->logger ? r->logger : "-";
+    char nb[64];
+    const char *svc = trace_source_name(row, nb);
     recout_escape_text(f, svc, strlen(svc));
     fputc(' ', f);
     recout_escape_text(f, r->msg ? r->msg : "", r->msg ? r->msg_len : 0);

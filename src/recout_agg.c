@@ -34,7 +34,8 @@ static void step_line(FILE *f, const char *label, const struct trace *t, long i)
     char ob[32];
     const struct trace_step *st = &t->steps[i];
     const struct record *r = &st->row.rec;
-    const char *svc = r->service ? r->service : r->logger ? r->logger : "-";
+    char nb[64];
+    const char *svc = trace_source_name(&st->row, nb);
     fprintf(f, "%s: #%ld %s ", label, i + 1, recout_offset(st->offset_us, ob));
     recout_escape_text(f, svc, strlen(svc));
     fputc(' ', f);
@@ -88,7 +89,8 @@ static cJSON *step_json(const struct trace *t, long i)
     cJSON_AddNumberToObject(o, "index", (double)i);
     add_ts(o, "ts", r->ts, 1);
     cJSON_AddNumberToObject(o, "offset_ms", (double)st->offset_us / 1000.0);
-    cJSON_AddStringToObject(o, "service", r->service ? r->service : r->logger ? r->logger : "-");
+    char nb[64];
+    cJSON_AddStringToObject(o, "service", trace_source_name(&st->row, nb));
     cJSON_AddStringToObject(o, "level", level_name(r->level));
     char *msg = strndup(r->msg, r->msg_len);
     cJSON_AddStringToObject(o, "msg", msg ? msg : "");

@@ -84,9 +84,29 @@ static int on_row(void *ctx, const struct store_row *row)
     return 0;
 }
 
-static struct trace_service *service_of(struct trace *t, const struct record *r)
+const char *trace_source_name(const struct store_row *row, char buf[64])
 {
-    const char *name = r->service ? r->service : r->logger ? r->logger : "-";
+    const struct record *r = &row->rec;
+    if (r->service && *r->service)
+        return r->service;
+    if (r->logger && *r->logger)
+        return r->logger;
+    const char *f = row->file ? strrchr(row->file, '/') : NULL;
+    f = f ? f + 1 : row->file;
+    size_t n = f ? strcspn(f, ".") : 0;
+    if (!n)
+        return "-";
+    if (n > 63)
+        n = 63;
+    memcpy(buf, f, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+static struct trace_service *service_of(struct trace *t, const struct store_row *row)
+{
+    char nb[64];
+    const char *name = trace_source_name(row, nb);
     for (size_t i = 0; i < t->nservices; i++)
         if (strcmp(t->services[i].name, name) == 0)
             return &t->services[i];
@@ -114,7 +134,7 @@ static int summarise(struct trace *t)
         const struct record *r = &st->row.rec;
         st->offset_us = r->ts - t->steps[0].row.rec.ts;
         st->gap_us = i ? r->ts - t->steps[i - 1].row.rec.ts : 0;
-        struct trace_service *sv = service_of(t, r);
+        struct trace_service *sv = service_of(t, &st->row);
         if (!sv)
             return -1;
         if (!sv->count++)

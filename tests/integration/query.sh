@@ -43,8 +43,8 @@ for t in 3f2a9c1e-5b7d-4e8f-9a01-2b3c4d5e6f70:8:6 550e8400-e29b-41d4-a716-446655
   check "trace $cid oldest first" "ok" "$sorted"
 done
 "$LOGDECK" trace 3f2a9c1e-5b7d-4e8f-9a01-2b3c4d5e6f70 >"$T/tr.txt" 2>&1
-check "trace text header" "trace 3f2a9c1e-5b7d-4e8f-9a01-2b3c4d5e6f70: 8 records, 5 services, span +15.030 s, 3 errors" "$(head -1 "$T/tr.txt")"
-check "trace text first line" "+0.0 ms      2024-01-01 12:00:00.000 INFO     - Request processed successfully" "$(sed -n 2p "$T/tr.txt")"
+check "trace text header" "trace 3f2a9c1e-5b7d-4e8f-9a01-2b3c4d5e6f70: 8 records, 6 services, span +15.030 s, 3 errors" "$(head -1 "$T/tr.txt")"
+check "trace text first line" "+0.0 ms      2024-01-01 12:00:00.000 INFO     gateway Request processed successfully" "$(sed -n 2p "$T/tr.txt")"
 check "trace text services" "1" "$(grep -c '^services:$' "$T/tr.txt")"
 check_rc "trace unknown id exits 1" 1 "$LOGDECK" trace no-such-correlation-id
 check "trace unknown id message" "logdeck trace: no records with correlation id 'no-such-correlation-id' in $LOGDECK_DB" "$(cat "$T/.err")"
@@ -61,7 +61,7 @@ check_rc "missing store exits 1" 1 "$LOGDECK" --db "$T/none.db" query ''
 # text and JSON output
 check "limit" 5 "$(q --limit 5 '' | wc -l | tr -d ' ')"
 check "default limit covers all 98" 98 "$(q '' | wc -l | tr -d ' ')"
-check "text line" "2024-01-01 12:00:00.000 INFO     - Request processed successfully" "$(q --reverse --limit 1 '')"
+check "text line" "2024-01-01 12:00:00.000 INFO     gateway Request processed successfully" "$(q --reverse --limit 1 '')"
 q --json --limit 0 '' >"$T/all.json"
 check "json lines" 98 "$(wc -l <"$T/all.json" | tr -d ' ')"
 check "json keys" 98 "$(grep -c '^{"ts":"[0-9-]*T[0-9:]*\.[0-9]\{6\}Z","level":"[a-z]*","cid":\("[^"]*"\|null\),"service":\("[^"]*"\|null\),.*"file":"[^"]*",.*"msg":".*","fields":{.*}}$' "$T/all.json")"
