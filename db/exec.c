@@ -316,7 +316,12 @@ static int build_scan(struct sqlb *b, const struct plan *p, const struct store_s
     sqlb_add(b, "SELECT r.ts, r.level, ");
     sqlb_field(b, sp->value_field, sp->value_path, 1);
     sqlb_add(b, ", r.status, ");
-    sqlb_field(b, sp->group_field, sp->group_path, 0);
+    if (sp->group_source && sp->group_field == PF_SERVICE)   /* coalesce is lazy: the
+        file is looked up only for rows with neither service nor logger */
+        sqlb_add(b, "coalesce(r.service, r.logger, "
+                    "ld_stem((SELECT path FROM files WHERE files.id = r.file_id)))");
+    else
+        sqlb_field(b, sp->group_field, sp->group_path, 0);
     sqlb_add(b, ", r.metric, r.mvalue, CASE WHEN r.level >= ");
     sqlb_int(b, sp->msg_min_level);
     sqlb_add(b, " THEN r.msg END FROM records r WHERE ");

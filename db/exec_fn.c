@@ -199,6 +199,21 @@ static void fn_basename(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text(ctx, slash ? slash + 1 : p, -1, SQLITE_TRANSIENT);
 }
 
+/* ld_stem(path): the file's name without directories and extensions,
+ * "/var/log/gateway/api.jsonl.1" -> "api" (NULL if nothing is left). */
+static void fn_stem(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *p = (const char *)sqlite3_value_text(argv[0]);
+    const char *slash = p ? strrchr(p, '/') : NULL;
+    p = slash ? slash + 1 : p;
+    size_t n = p ? strcspn(p, ".") : 0;
+    if (n)
+        sqlite3_result_text(ctx, p, (int)n, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_null(ctx);
+}
+
 /* The tokens of an exec_fts_expr() string, parsed once per statement. */
 struct words {
     int n, prefix_last;
@@ -347,6 +362,7 @@ int exec_fn_register(sqlite3 *db, struct exec_state *x, struct err *e)
             SQLITE_OK ||
         sqlite3_create_function(db, "ld_basename", 1, flags, NULL, fn_basename, NULL, NULL) !=
             SQLITE_OK ||
+        sqlite3_create_function(db, "ld_stem", 1, flags, NULL, fn_stem, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "ld_words", 3, flags, x, fn_words, NULL, NULL) != SQLITE_OK)
         return err_set(e, "registering SQL functions: %s", sqlite3_errmsg(db));
     return 0;

@@ -154,7 +154,7 @@ int mseries_compute(struct store *s, const struct plan *p, const struct mseries_
     hmap_init(&a.mmap);
     struct store_scan_spec spec = {
         .value_field = o->value_field, .value_path = o->value_path,
-        .group_field = o->group_field, .group_path = o->group_path,
+        .group_field = o->group_field, .group_path = o->group_path, .group_source = 1,
         .msg_min_level = LVL_COUNT, .since = o->since, .until = o->until,
     };
     int rc = store_scan(s, p, &spec, on_row, &a, e) < 0 ? -1 : 0;

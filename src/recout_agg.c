@@ -279,9 +279,11 @@ void recout_stats_text(FILE *f, const struct stats *s, const char *by)
             const struct stats_group *g = &s->groups[i];
             fputs("  ", f);
             recout_escape_text(f, g->key, strlen(g->key));
-            fprintf(f, ": %lld records, %lld errors (%.2f%%), p50 %.1f p95 %.1f p99 %.1f\n",
-                    (long long)g->count, (long long)g->errors, g->error_rate * 100,
-                    g->lat.p50, g->lat.p95, g->lat.p99);
+            fprintf(f, ": %lld records, %lld errors (%.2f%%)", (long long)g->count,
+                    (long long)g->errors, g->error_rate * 100);
+            if (g->lat.n)     /* no value in the group: no percentiles to print */
+                fprintf(f, ", p50 %.1f p95 %.1f p99 %.1f", g->lat.p50, g->lat.p95, g->lat.p99);
+            fputc('\n', f);
         }
     }
     fputs("top errors:\n", f);

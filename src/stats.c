@@ -491,7 +491,7 @@ int stats_compute(struct store *st, const struct plan *p, const struct stats_opt
     struct acc a = {.out = out, .o = o};
     struct store_scan_spec spec = {
         .value_field = o->value_field, .value_path = o->value_path,
-        .group_field = o->by_field, .group_path = o->by_path,
+        .group_field = o->by_field, .group_path = o->by_path, .group_source = 1,
         .msg_min_level = LVL_ERROR, .since = o->since, .until = o->until,
     };
     int rc = -1;

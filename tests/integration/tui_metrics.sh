@@ -42,9 +42,10 @@ group_rows() {
     printf '%s\t%d\t%s\n' "$k" "$cnt" "$(printf "  %-${w}s%7s %6s %7s %7s %7s" "$k" "$cnt" "$err" "$p50" "$p95" "$p99")"
   done | sort -t"$TAB" -k2,2nr -k1,1 | cut -f3
 }
-group_rows 4 40 >"$T/svc120"
+# services as logdeck groups them: service, else logger, else the file's stem
+group_rows 3 40 >"$T/svc120"
 group_rows 6 40 >"$T/path120"
-group_rows 4 27 >"$T/svc80"
+group_rows 3 27 >"$T/svc80"
 nsvc=$(wc -l <"$T/svc120"); npath=$(wc -l <"$T/path120")
 
 status=$(awk -F'\t' '$7 != "-" { c[int($7 / 100)]++ } END {

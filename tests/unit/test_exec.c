@@ -614,7 +614,8 @@ static void test_stats(void **st)
     for (size_t g = 0; g < stt.ngroups; g++) {
         int64_t c = 0, ge = 0;
         for (int i = 0; i < N; i++) {
-            const char *k = recs[i].service ? recs[i].service : "-";
+            /* service, else the logger every record here has */
+            const char *k = recs[i].service ? recs[i].service : "app.core";
             if (strcmp(k, stt.groups[g].key) == 0) {
                 c++;
                 ge += recs[i].level >= LVL_ERROR;

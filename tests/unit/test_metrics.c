@@ -70,7 +70,7 @@ static int setup(void **st)
     if (!s)
         fail_msg("%s", e.msg);
     struct store_file sf = {0};
-    snprintf(sf.path, sizeof sf.path, "/logs/api.jsonl");
+    snprintf(sf.path, sizeof sf.path, "/logs/app.jsonl");
     assert_int_equal(store_begin(s, &e), 0);
     assert_int_equal(store_file_put(s, &sf, &e), 0);
     fill(s, sf.id);
@@ -107,7 +107,8 @@ static void test_series(void **st)
     assert_int_equal(se->se.nb, 10);
     assert_int_equal(se->se.series_since, T0 + 50 * MIN);
     for (int k = 0; k < 3; k++) {
-        const struct ms_group *g = mseries_group(&se->se, svcs[k] ? svcs[k] : "-");
+        /* no service and no logger: the file's name, /logs/app.jsonl -> app */
+        const struct ms_group *g = mseries_group(&se->se, svcs[k] ? svcs[k] : "app");
         assert_non_null(g);
         assert_int_equal(g->total, N / 3);
         for (int b = 0; b < 10; b++) {
