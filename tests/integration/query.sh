@@ -79,3 +79,9 @@ check "stats --by groups" 1 "$("$LOGDECK" stats --json --by service 'level>=erro
 check "stats level filter count" 1 "$("$LOGDECK" stats --json 'level>=error' | grep -c '^{"count":27,')"
 check_rc "stats text" 0 "$LOGDECK" stats --by service
 check_rc "stats bad --since exits 2" 2 "$LOGDECK" stats --since yesterday
+st=$("$LOGDECK" stats --by service 'since:2024-01-01 until:2024-01-02' 2>&1)
+check "stats group without durations: no percentiles" "  werkzeug: 1 records, 0 errors (0.00%)" \
+  "$(echo "$st" | grep '^  werkzeug:')"
+check "stats group with durations: percentiles" "  api.request: 3 records, 1 errors (33.33%), p50 1512.8 p95 1512.8 p99 1512.8" \
+  "$(echo "$st" | grep '^  api.request:')"
+check "stats group of a file without service or logger: its name" 1 "$(echo "$st" | grep -c '^  mixed: ')"
