@@ -248,7 +248,17 @@ static void text_hist(FILE *f, const struct stats *s)
     for (size_t i = 0; i < s->nhist; i++)
         max = s->hist[i].count > max ? s->hist[i].count : max;
     fprintf(f, "histogram (%lld s buckets):\n", (long long)(s->bucket_us / 1000000));
+    size_t empty = 0;     /* a run of empty buckets prints as one line */
     for (size_t i = 0; i < s->nhist; i++) {
+        if (!s->hist[i].count && i + 1 < s->nhist && i > 0) {
+            empty++;
+            continue;
+        }
+        if (empty > 1)
+            fprintf(f, "  ... %zu empty buckets\n", empty);
+        else if (empty == 1)
+            fprintf(f, "  %s %8d %5d err |\n", ts_format_short(s->hist[i - 1].start, 0, tb), 0, 0);
+        empty = 0;
         int bar = (int)(s->hist[i].count * 40 / max);
         int64_t err = s->hist[i].by_level[LVL_ERROR] + s->hist[i].by_level[LVL_CRITICAL];
         fprintf(f, "  %s %8lld %5lld err |%.*s\n", ts_format_short(s->hist[i].start, 0, tb),

@@ -85,3 +85,6 @@ check "stats group without durations: no percentiles" "  werkzeug: 1 records, 0 
 check "stats group with durations: percentiles" "  api.request: 3 records, 1 errors (33.33%), p50 1512.8 p95 1512.8 p99 1512.8" \
   "$(echo "$st" | grep '^  api.request:')"
 check "stats group of a file without service or logger: its name" 1 "$(echo "$st" | grep -c '^  mixed: ')"
+hist=$("$LOGDECK" stats | sed -n '/^histogram/,/^top errors/p' | sed '1d;$d')
+check "stats text: a run of empty buckets is one line" yes \
+  "$(echo "$hist" | grep -qE '^  \.\.\. [0-9]+ empty buckets$' && [ "$(echo "$hist" | wc -l)" -lt 12 ] && echo yes)"
