@@ -80,36 +80,26 @@ int store_file_status(struct store *s, int active_only, store_status_fn fn, void
     return (rc == SQLITE_DONE || rc == SQLITE_ROW) ? 0 : store_sqlerr(s, e, "reading file status");
 }
 
-static int64_t pragma_get(struct store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 int store_set_max_pages(struct store *s, int64_t pages, struct err *e)
 {
     char sql[96];
     snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld",
              (long long)(pages > 0 ? pages : 0xfffffffeLL));
-    if (pragma_get(s, sql) < 0)
+    if (store_pragma_int(s, sql) < 0)
         return store_sqlerr(s, e, "setting the page limit");
     return 0;
 }
 
 int64_t store_used_bytes(struct store *s)
 {
-    int64_t pc = pragma_get(s, "PRAGMA page_count"), fl = pragma_get(s, "PRAGMA freelist_count");
-    int64_t ps = pragma_get(s, "PRAGMA page_size");
+    int64_t pc = store_pragma_int(s, "PRAGMA page_count"), fl = store_pragma_int(s, "PRAGMA freelist_count");
+    int64_t ps = store_pragma_int(s, "PRAGMA page_size");
     return (pc - (fl > 0 ? fl : 0)) * ps;
 }
 
 
 int64_t store_last_record_id(struct store *s)
 {
-    int64_t v = pragma_get(s, "SELECT max(id) FROM records");
+    int64_t v = store_pragma_int(s, "SELECT max(id) FROM records");
     return v > 0 ? v : 0;
 }

@@ -76,7 +76,7 @@ int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct er
     return 0;
 }
 
-static int64_t pragma_int(struct store *s, const char *sql)
+int64_t store_pragma_int(struct store *s, const char *sql)
 {
     sqlite3_stmt *st = NULL;
     int64_t v = -1;
@@ -141,8 +141,8 @@ static int create_file(const char *path, struct err *e)
  * it. Returns the schema version (0: empty), or -1. */
 static int64_t validate(struct store *s, struct err *e)
 {
-    int64_t ver = pragma_int(s, "PRAGMA user_version");
-    int64_t app = pragma_int(s, "PRAGMA application_id");
+    int64_t ver = store_pragma_int(s, "PRAGMA user_version");
+    int64_t app = store_pragma_int(s, "PRAGMA application_id");
     if (ver < 0)
         return store_sqlerr(s, e, "reading the schema version");
     if (ver > STORE_SCHEMA_VERSION)
@@ -150,7 +150,7 @@ static int64_t validate(struct store *s, struct err *e)
                        "understands (%d); upgrade logdeck; the store was not modified",
                        s->path, (long long)ver, STORE_SCHEMA_VERSION);
     if ((ver > 0 && app != STORE_APP_ID) ||
-        (ver == 0 && pragma_int(s, "SELECT count(*) FROM sqlite_master") != 0))
+        (ver == 0 && store_pragma_int(s, "SELECT count(*) FROM sqlite_master") != 0))
         return err_set(e, "%s is an SQLite database but not a logdeck store; "
                        "it was left untouched", s->path);
     if (ver == 0 && s->mode != STORE_WRITE)
@@ -437,6 +437,6 @@ int store_totals(struct store *s, struct store_totals *out, struct err *e)
         if (rc != SQLITE_DONE)
             return store_sqlerr(s, e, "reading totals");
     }
-    out->db_bytes = pragma_int(s, "PRAGMA page_count") * pragma_int(s, "PRAGMA page_size");
+    out->db_bytes = store_pragma_int(s, "PRAGMA page_count") * store_pragma_int(s, "PRAGMA page_size");
     return 0;
 }

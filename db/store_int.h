@@ -31,6 +31,8 @@ struct store {
 
 /* Prepares *st once (persistent) or resets it for reuse. */
 int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *e);
+/* The first column of the first row of sql (a PRAGMA or a count), or -1. */
+int64_t store_pragma_int(struct store *s, const char *sql);
 /* Fills e from the connection's last error, naming what was being done;
  * disk-full and corruption get sentences of their own. Returns -1. */
 int store_sqlerr(struct store *s, struct err *e, const char *what);
