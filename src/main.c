@@ -2,6 +2,7 @@
  * and dispatches to a subcommand (cli.h). The only place that exits. */
 #include "src/cli.h"
 #include "src/config.h"
+#include "src/xdg.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -41,25 +42,17 @@ static char *default_db(void)
 {
     static char buf[4096];
     const char *v = getenv("LOGDECK_DB");
-    if (v && *v)
-        return strcpy(buf, v) ? buf : NULL;
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg)
-        snprintf(buf, sizeof buf, "%s/logdeck/logdeck.db", xdg);
-    else
-        snprintf(buf, sizeof buf, "%s/.local/state/logdeck/logdeck.db", home ? home : ".");
-    return buf;
+    if (v && *v) {
+        snprintf(buf, sizeof buf, "%s", v);
+        return buf;
+    }
+    return xdg_path(XDG_STATE, "logdeck.db", buf, sizeof buf);
 }
 
 static char *default_config(void)
 {
     static char buf[4096];
-    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg)
-        snprintf(buf, sizeof buf, "%s/logdeck/config.yaml", xdg);
-    else
-        snprintf(buf, sizeof buf, "%s/.config/logdeck/config.yaml", home ? home : ".");
-    return buf;
+    return xdg_path(XDG_CONFIG, "config.yaml", buf, sizeof buf);
 }
 
 /* The store when neither --db nor $LOGDECK_DB names one: the config file's

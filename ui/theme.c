@@ -1,6 +1,7 @@
 /* theme: role names, the theme file parser and theme lookup (see theme.h).
  * No curses here: ui/term.c applies a parsed theme. */
 #include "ui/theme.h"
+#include "src/xdg.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -277,11 +278,7 @@ void theme_default(struct theme *t)
 static int theme_dirs(char dirs[THEME_DIRS][PATH_MAX])
 {
     int k = 0;
-    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg)
-        snprintf(dirs[k++], PATH_MAX, "%s/logdeck/themes", xdg);
-    else if (home && *home)
-        snprintf(dirs[k++], PATH_MAX, "%s/.config/logdeck/themes", home);
+    xdg_path(XDG_CONFIG, "themes", dirs[k++], PATH_MAX);
     char exe[PATH_MAX];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (len > 0) {

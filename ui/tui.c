@@ -6,6 +6,7 @@
  * exit() from anywhere (term.c's atexit hook). While curses owns the
  * terminal, stderr goes to the log file. */
 #include "ui/tui.h"
+#include "src/xdg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -101,12 +102,8 @@ static void restore_all(struct sigsave *save, int n)
 
 void tui_default_paths(char *history, char *log, unsigned cap)
 {
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
     char dir[4096];
-    if (xdg && *xdg)
-        snprintf(dir, sizeof dir, "%s/logdeck", xdg);
-    else
-        snprintf(dir, sizeof dir, "%s/.local/state/logdeck", home && *home ? home : ".");
+    xdg_path(XDG_STATE, "", dir, sizeof dir);
     if (history)
         snprintf(history, cap, "%.4000s/history", dir);
     if (log)
