@@ -13,10 +13,10 @@ DEPSTAMP := $(BUILD)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
-SRC_C := $(sort $(wildcard src/*.c db/*.c ui/*.c))
-LIB_C := $(filter-out src/main.c,$(SRC_C))
+SRC_C := $(sort $(shell find src db ui -name '*.c'))
+LIB_C := $(filter-out src/cli/main.c,$(SRC_C))
 LIB_O := $(LIB_C:%.c=$(BUILD)/%.o)
-MAIN_O := $(BUILD)/src/main.o
+MAIN_O := $(BUILD)/src/cli/main.o
 UNIT_C := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_C := $(sort $(wildcard tests/tools/*.c tests/bench/*.c tests/fuzz/*.c))

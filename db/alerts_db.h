@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "db/store.h"
-#include "src/err.h"
+#include "src/base/err.h"
 
 enum alert_st { AST_OK = 0, AST_PENDING = 1, AST_FIRING = 2, AST_RESOLVED = 3 };
 enum outbox_st { OB_QUEUED = 0, OB_SENT = 1, OB_FAILED = 2, OB_RETRYING = 3 };

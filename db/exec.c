@@ -4,7 +4,7 @@
  * SQL functions (exec_fn.c) and FTS5's tokenizer used to split query words
  * exactly as rec_fts does. */
 #include "db/exec_int.h"
-#include "src/record.h"
+#include "src/base/record.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -15,8 +15,8 @@
 #include <stdint.h>
 
 #include "db/store.h"
-#include "src/err.h"
-#include "src/plan.h"
+#include "src/base/err.h"
+#include "src/base/plan.h"
 
 /* A page request. Zero-initialised it means: newest first, no cursor, no
  * limit, no extra time bounds. Rows are ordered by (ts, id): newest first

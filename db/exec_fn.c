@@ -15,7 +15,7 @@
  *       plus the cid token) holds every token of expr, an FTS5 query as
  *       exec_fts_expr() writes it ("a" "b"*), tokenized like rec_fts. */
 #include "db/exec_int.h"
-#include "src/record.h"
+#include "src/base/record.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>

@@ -10,7 +10,7 @@
  *    cids with records.cid;
  *  - time bounds and the page order use rec_ts. */
 #include "db/exec_int.h"
-#include "src/record.h"
+#include "src/base/record.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -21,9 +21,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/err.h"
-#include "src/plan.h"
-#include "src/record.h"
+#include "src/base/err.h"
+#include "src/base/plan.h"
+#include "src/base/record.h"
 
 #define STORE_SCHEMA_VERSION 2   /* 2: alert tables (db/alerts_db.c) */
 

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "db/exec.h"
-#include "src/query.h"
-#include "src/ts.h"
+#include "src/query/query.h"
+#include "src/base/ts.h"
 #include "ui/worker.h"
 
 #define MESSAGE_US 5000000   /* a status message stays 5 s */

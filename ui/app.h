@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 #include "db/store.h"
-#include "src/plan.h"
-#include "ui/detail.h"
+#include "src/base/plan.h"
+#include "ui/views/detail_model.h"
 #include "ui/history.h"
 #include "ui/lineedit.h"
 #include "ui/logmodel.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "src/ts.h"
+#include "src/base/ts.h"
 #include "ui/app.h"
 #include "ui/worker.h"
 

@@ -6,7 +6,7 @@
 #ifndef LOGDECK_UI_HISTORY_H
 #define LOGDECK_UI_HISTORY_H
 
-#include "src/err.h"
+#include "src/base/err.h"
 
 struct history {
     char **v;          /* entries, oldest first; owned */

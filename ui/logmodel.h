@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 #include "db/store.h"
-#include "src/err.h"
-#include "src/plan.h"
+#include "src/base/err.h"
+#include "src/base/plan.h"
 
 #define LROW_TEXT_MAX 2048   /* bytes of the message's first line kept per row */
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "db/exec.h"
-#include "src/ts.h"
+#include "src/base/ts.h"
 #include "ui/keys.h"
 #include "ui/term.h"
 #include "ui/worker.h"

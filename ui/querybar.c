@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/query.h"
+#include "src/query/query.h"
 #include "ui/app.h"
 #include "ui/keys.h"
 #include "ui/text.h"

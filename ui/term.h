@@ -11,7 +11,7 @@
 #ifndef LOGDECK_UI_TERM_H
 #define LOGDECK_UI_TERM_H
 
-#include "src/err.h"
+#include "src/base/err.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
 

@@ -1,7 +1,7 @@
 /* theme: role names, the theme file parser and theme lookup (see theme.h).
  * No curses here: ui/term.c applies a parsed theme. */
 #include "ui/theme.h"
-#include "src/xdg.h"
+#include "src/base/xdg.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "src/record.h"
+#include "src/base/record.h"
 
 static const char *const role_names[ROLE_COUNT] = {
     "default", "time", "service", "cid",

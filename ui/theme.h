@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/err.h"
+#include "src/base/err.h"
 
 enum role {
     ROLE_DEFAULT = 0,

@@ -6,7 +6,7 @@
  * exit() from anywhere (term.c's atexit hook). While curses owns the
  * terminal, stderr goes to the log file. */
 #include "ui/tui.h"
-#include "src/xdg.h"
+#include "src/base/xdg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "db/store.h"
-#include "src/query.h"
-#include "src/ts.h"
+#include "src/query/query.h"
+#include "src/base/ts.h"
 #include "ui/app.h"
 #include "ui/loop.h"
 #include "ui/term.h"

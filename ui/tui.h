@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "src/err.h"
+#include "src/base/err.h"
 
 /* What the feeder (the in-process follower) reports for the status bar.
  * Lag and loss counters the UI reads from the store itself (files table),

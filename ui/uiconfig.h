@@ -3,7 +3,7 @@
 #ifndef LOGDECK_UI_UICONFIG_H
 #define LOGDECK_UI_UICONFIG_H
 
-#include "src/err.h"
+#include "src/base/err.h"
 
 struct uiconfig {
     char theme[256];     /* "" when not set */

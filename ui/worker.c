@@ -14,9 +14,9 @@
 
 #include "db/exec.h"
 #include "db/store.h"
-#include "src/query.h"
-#include "src/recout.h"
-#include "src/ts.h"
+#include "src/query/query.h"
+#include "src/query/recout.h"
+#include "src/base/ts.h"
 #include "ui/logmodel.h"
 
 #define RESULTS_MAX 8

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "src/err.h"
+#include "src/base/err.h"
 
 struct worker;
 

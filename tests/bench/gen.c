@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "src/record.h"
+#include "src/base/record.h"
 
 enum { F_API, F_WORKER, F_HEALTH, F_GATEWAY, F_MUSIC, F_COUNT };
 static const char *const file_names[F_COUNT] = {

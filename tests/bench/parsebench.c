@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "src/parse.h"
+#include "src/parse/parse.h"
 
 struct counts {
     uint64_t records, lines, levels[LVL_COUNT], dur, st2, st4, st5, cids, guessed;

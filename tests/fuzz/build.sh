@@ -6,7 +6,7 @@
 set -eu
 PKGS="sqlite3 libcjson libcurl yaml-0.1 zlib ncursesw"
 mkdir -p build-fuzz
-SRCS=$(ls src/*.c db/*.c | grep -v -e '^src/main.c$' -e '^src/cmd_' -e '^src/demo')
+SRCS=$(find src db -name '*.c' | grep -v -e '^src/cli/' -e '^src/demo/' | sort)
 FL="-std=c11 -D_GNU_SOURCE -DLOGDECK_LIBFUZZER -g -O1 -I. -fsanitize=fuzzer,address,undefined"
 for f in ${1:-tests/fuzz/fuzz_*.c}; do
   n=$(basename "$f" .c)

@@ -11,7 +11,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "src/parse.h"
+#include "src/parse/parse.h"
 
 struct fuzz_ctx {
     size_t records;

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "src/rules.h"
+#include "src/alert/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/parse.h"
+#include "src/parse/parse.h"
 
 #define NOW 1704067200000000LL   /* 2024-01-01T00:00:00Z: "now" in every test */
 

@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "db/alerts_db.h"
-#include "src/alert.h"
-#include "src/alert_int.h"
-#include "src/rules.h"
+#include "src/alert/alert.h"
+#include "src/alert/alert_int.h"
+#include "src/alert/rules.h"
 
 #define S 1000000LL
 static const int64_t T0 = 1767225600LL * S;   /* 2026-01-01T00:00:00Z */

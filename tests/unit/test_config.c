@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "src/config.h"
+#include "src/base/config.h"
 
 static int parse(struct config *c, const char *text, struct err *e)
 {

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "src/demo_sink.h"
+#include "src/demo/sink.h"
 
 /* Sends req (in two parts when split > 0, waiting for "100 Continue"
  * between them) and returns the status line's code. */

@@ -16,9 +16,9 @@
 
 #include "db/exec.h"
 #include "db/exec_int.h"
-#include "src/query.h"
-#include "src/stats.h"
-#include "src/trace.h"
+#include "src/query/query.h"
+#include "src/report/stats.h"
+#include "src/report/trace.h"
 
 #define N 600
 #define T0 1700000000000000LL

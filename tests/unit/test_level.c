@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "src/record.h"
+#include "src/base/record.h"
 
 static int lp(const char *s)
 {

@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "db/exec.h"
-#include "src/metrics.h"
-#include "src/query.h"
+#include "src/report/metrics.h"
+#include "src/query/query.h"
 
 #define N 240
 #define MIN 60000000LL

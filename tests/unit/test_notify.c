@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "db/alerts_db.h"
-#include "src/notify.h"
-#include "src/ts.h"
+#include "src/notify/notify.h"
+#include "src/base/ts.h"
 
 static const struct alert_notice notice = {
     .rule = "api-error-rate", .grp = "/login", .kind = "firing", .severity = SEV_CRITICAL,

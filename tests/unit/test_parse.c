@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#include "src/parse.h"
+#include "src/parse/parse.h"
 #include "tests/unit/parse_sink.h"
 
 #define T0 1704110400000000LL   /* 2024-01-01T12:00:00Z */

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/parse.h"
+#include "src/parse/parse.h"
 #include "tests/unit/parse_sink.h"
 
 struct exp {

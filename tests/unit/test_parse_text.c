@@ -12,8 +12,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "src/cid.h"
-#include "src/parse.h"
+#include "src/parse/cid.h"
+#include "src/parse/parse.h"
 #include "tests/unit/parse_sink.h"
 
 #define T0 1704110400000000LL   /* 2024-01-01T12:00:00Z */

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "src/query.h"
+#include "src/query/query.h"
 
 #define NOW 1700000000000000LL   /* 2023-11-14T22:13:20Z */
 static const struct tzspec utc = {.fixed = 1, .offset_s = 0};

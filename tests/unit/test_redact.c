@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/redact.h"
+#include "src/alert/redact.h"
 
 static void expect_redacted(const char *in, const char *want)
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/rules.h"
+#include "src/alert/rules.h"
 
 static const char good[] =
     "notifiers:\n"

@@ -10,8 +10,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "src/spark.h"
-#include "src/tiers.h"
+#include "src/report/spark.h"
+#include "src/report/tiers.h"
 
 static void test_levels(void **st)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "src/ts.h"
+#include "src/base/ts.h"
 
 #define T0 1704110400000000LL   /* 2024-01-01T12:00:00Z */
 

@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "src/rules.h"
-#include "src/ts.h"
-#include "ui/alerts_layout.h"
+#include "src/alert/rules.h"
+#include "src/base/ts.h"
+#include "ui/views/alerts_layout.h"
 #include "ui/theme.h"
 
 #define S 1000000LL

@@ -17,8 +17,8 @@
 #include <cmocka.h>
 
 #include "db/exec.h"
-#include "src/query.h"
-#include "ui/detail.h"
+#include "src/query/query.h"
+#include "ui/views/detail_model.h"
 #include "ui/logmodel.h"
 
 #define N 1000

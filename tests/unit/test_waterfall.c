@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "src/waterfall.h"
+#include "src/report/waterfall.h"
 
 #define T0 1714557600000000LL   /* 2024-05-01T10:00:00Z */
 

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "src/zipread.h"
+#include "src/follow/zipread.h"
 
 static void put16(unsigned char *p, unsigned v)
 {

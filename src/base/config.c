@@ -1,0 +1,375 @@
+/* config: parsing the YAML config file with libyaml's document API into a
+ * struct config (config.h). */
+#include "src/base/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "src/base/ts.h"
+
+struct cctx {
+    yaml_document_t *doc;
+    const char *name;
+    struct config *c;
+    struct err *e;
+};
+
+static int bad(struct cctx *x, const yaml_node_t *n, const char *fmt, const char *a)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, fmt, a ? a : "");
+    return err_setc(x->e, 2, "%s:%zu:%zu: %s", x->name, n->start_mark.line + 1,
+                    n->start_mark.column + 1, msg);
+}
+
+static yaml_node_t *node(struct cctx *x, int i)
+{
+    return yaml_document_get_node(x->doc, i);
+}
+
+/* The scalar's text (NUL-terminated by libyaml), or NULL if not a scalar. */
+static const char *scalar(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int want_scalar(struct cctx *x, const yaml_node_t *n, const char *what, const char **out)
+{
+    if (!(*out = scalar(n)))
+        return bad(x, n, "%s must be a single value", what);
+    return 0;
+}
+
+static char *expand_home(const char *p)
+{
+    const char *home = getenv("HOME");
+    if (p[0] == '~' && (p[1] == '/' || !p[1]) && home) {
+        size_t n = strlen(home) + strlen(p);
+        char *r = malloc(n);
+        if (r)
+            snprintf(r, n, "%s%s", home, p + 1);
+        return r;
+    }
+    return strdup(p);
+}
+
+static int dup_into(struct cctx *x, char **dst, const char *v)
+{
+    free(*dst);
+    if (!(*dst = strdup(v)))
+        return err_set(x->e, "out of memory reading the config");
+    return 0;
+}
+
+/* --- values ---------------------------------------------------------------------- */
+
+static int parse_size(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || v < 0)
+        return -1;
+    while (*end == ' ')
+        end++;
+    static const struct { const char *u; double m; } units[] = {
+        {"", 1}, {"b", 1}, {"k", 1024.0}, {"kb", 1024.0}, {"kib", 1024.0},
+        {"m", 1048576.0}, {"mb", 1048576.0}, {"mib", 1048576.0},
+        {"g", 1073741824.0}, {"gb", 1073741824.0}, {"gib", 1073741824.0},
+        {"t", 1099511627776.0}, {"tb", 1099511627776.0}, {"tib", 1099511627776.0},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcasecmp(end, units[i].u) == 0) {
+            *out = (int64_t)(v * units[i].m);
+            return 0;
+        }
+    return -1;
+}
+
+/* "30d", "6 months", "1y", "2w", "12h"; "forever"/"0" keep forever (0). */
+static int parse_age(const char *s, int64_t *out)
+{
+    if (strcasecmp(s, "forever") == 0 || strcmp(s, "0") == 0) {
+        *out = 0;
+        return 0;
+    }
+    if (ts_parse_duration(s, out) == 0 && *out > 0)
+        return 0;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || v <= 0)
+        return -1;
+    while (*end == ' ')
+        end++;
+    static const struct { const char *u; double d; } units[] = {
+        {"d", 1}, {"day", 1}, {"days", 1}, {"w", 7}, {"week", 7}, {"weeks", 7},
+        {"mo", 30}, {"month", 30}, {"months", 30}, {"y", 365}, {"year", 365}, {"years", 365},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcasecmp(end, units[i].u) == 0) {
+            if (v * units[i].d > 36500 * 100.0)   /* beyond any retention: an error */
+                return -1;
+            *out = (int64_t)(v * units[i].d * 86400e6);
+            return 0;
+        }
+    return -1;
+}
+
+/* --- sections ----------------------------------------------------------------------- */
+
+typedef int (*pair_fn)(struct cctx *x, const char *key, yaml_node_t *k, yaml_node_t *v);
+
+static int each_pair(struct cctx *x, yaml_node_t *m, const char *what, pair_fn fn)
+{
+    if (m->type != YAML_MAPPING_NODE)
+        return bad(x, m, "%s must be a mapping (key: value lines)", what);
+    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node(x, p->key), *v = node(x, p->value);
+        const char *key = scalar(k);
+        if (!key)
+            return bad(x, k, "keys in %s must be plain words", what);
+        if (fn(x, key, k, v) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int retention_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node_t *v)
+{
+    const char *val;
+    int64_t age;
+    if (want_scalar(x, v, "a retention", &val) < 0)
+        return -1;
+    if (parse_age(val, &age) < 0)
+        return bad(x, v, "'%s' is not an age (e.g. 30d, 6 months, 1y, forever)", val);
+    if (strcasecmp(key, "default") == 0) {
+        for (int l = 0; l < LVL_COUNT; l++)
+            if (!x->c->retention_us[l])
+                x->c->retention_us[l] = -age - 1;   /* marked: a default */
+        return 0;
+    }
+    int l = strcasecmp(key, "unknown") == 0 ? LVL_UNKNOWN : level_parse(key, strlen(key));
+    if (l < 0)
+        return bad(x, k, "'%s' is not a level (trace, debug, info, notice, warning, error, "
+                   "critical, unknown, default)", key);
+    x->c->retention_us[l] = age;
+    return 0;
+}
+
+static int store_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node_t *v)
+{
+    const char *val = NULL;
+    int64_t n;
+    if (strcmp(key, "retention") == 0)
+        return each_pair(x, v, "store.retention", retention_pair);
+    if (want_scalar(x, v, key, &val) < 0)
+        return -1;
+    if (strcmp(key, "path") == 0) {
+        free(x->c->store_path);
+        if (!(x->c->store_path = expand_home(val)))
+            return err_set(x->e, "out of memory");
+        return 0;
+    }
+    if (strcmp(key, "max_size") == 0 || strcmp(key, "max_line") == 0 ||
+        strcmp(key, "max_pages") == 0) {
+        if (parse_size(val, &n) < 0)
+            return bad(x, v, "'%s' is not a size (e.g. 2GB, 500MB, 1MiB, 4096)", val);
+        if (key[4] == 's')
+            x->c->max_size = n;
+        else if (key[4] == 'p')
+            x->c->max_pages = n;
+        else if (n < 64)
+            return bad(x, v, "max_line must be at least 64 bytes, not '%s'", val);
+        else
+            x->c->max_line = (size_t)n;
+        return 0;
+    }
+    return bad(x, k, "unknown key '%s' in store (expected path, retention, max_size, "
+               "max_line)", key);
+}
+
+static struct config_source *new_source(struct cctx *x)
+{
+    struct config *c = x->c;
+    struct config_source *ns = realloc(c->sources, (c->nsources + 1) * sizeof *ns);
+    if (!ns) {
+        err_set(x->e, "out of memory reading the config");
+        return NULL;
+    }
+    c->sources = ns;
+    memset(&ns[c->nsources], 0, sizeof *ns);
+    return &ns[c->nsources++];
+}
+
+static int source_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node_t *v)
+{
+    struct config_source *s = &x->c->sources[x->c->nsources - 1];
+    const char *val;
+    if (want_scalar(x, v, key, &val) < 0)
+        return -1;
+    if (strcmp(key, "path") == 0) {
+        free(s->path);
+        return (s->path = expand_home(val)) ? 0 : err_set(x->e, "out of memory");
+    }
+    if (strcmp(key, "format") == 0) {
+        if ((s->format = fmt_parse(val)) < 0)
+            return bad(x, v, "unknown format '%s' (auto, json, python, loguru, logfmt, "
+                       "syslog, raw)", val);
+        return 0;
+    }
+    if (strcmp(key, "service") == 0)
+        return dup_into(x, &s->service, val);
+    if (strcmp(key, "cid_regex") == 0)
+        return dup_into(x, &s->cid_regex, val);
+    return bad(x, k, "unknown key '%s' in a source (expected path, format, service, "
+               "cid_regex)", key);
+}
+
+static int sources(struct cctx *x, yaml_node_t *v)
+{
+    if (v->type != YAML_SEQUENCE_NODE)
+        return bad(x, v, "sources must be a list (lines starting with '- ')", NULL);
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *n = node(x, *it);
+        struct config_source *s = new_source(x);
+        if (!s)
+            return -1;
+        const char *p = scalar(n);
+        if (p && !*p)
+            return bad(x, n, "a source path is empty", NULL);
+        if (p) {
+            if (!(s->path = expand_home(p)))
+                return err_set(x->e, "out of memory");
+            continue;
+        }
+        if (each_pair(x, n, "a source", source_pair) < 0)
+            return -1;
+        if (!x->c->sources[x->c->nsources - 1].path)
+            return bad(x, n, "a source needs a path", NULL);
+    }
+    return 0;
+}
+
+static int top_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node_t *v)
+{
+    if (strcmp(key, "sources") == 0)
+        return v->type == YAML_SCALAR_NODE && !*scalar(v) ? 0 : sources(x, v);
+    if (strcmp(key, "store") == 0)
+        return v->type == YAML_SCALAR_NODE && !*scalar(v) ? 0
+                                                          : each_pair(x, v, "store", store_pair);
+    if (!strcmp(key, "notifiers") || !strcmp(key, "rules") || !strcmp(key, "rule_files") ||
+        !strcmp(key, "ui"))
+        return 0;   /* read by the alerts and ui modules */
+    return bad(x, k, "unknown key '%s' (expected sources, store, notifiers, rules, "
+               "rule_files, ui)", key);
+}
+
+/* Resolves "default:" into the levels that had no retention of their own. */
+static void finish_retention(struct config *c)
+{
+    for (int l = 0; l < LVL_COUNT; l++)
+        if (c->retention_us[l] < 0)
+            c->retention_us[l] = -c->retention_us[l] - 1;
+}
+
+int config_parse(struct config *c, const char *text, size_t len, const char *name,
+                 struct err *e)
+{
+    yaml_parser_t p;
+    yaml_document_t doc;
+    memset(c, 0, sizeof *c);
+    if (!yaml_parser_initialize(&p))
+        return err_set(e, "out of memory reading %s", name);
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&p, &doc)) {
+        err_setc(e, 2, "%s:%zu:%zu: %s%s%s", name, p.problem_mark.line + 1,
+                 p.problem_mark.column + 1, p.problem ? p.problem : "invalid YAML",
+                 p.context ? " " : "", p.context ? p.context : "");
+        yaml_parser_delete(&p);
+        return -1;
+    }
+    struct cctx x = {&doc, name, c, e};
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    int rc = 0;
+    if (root && !(root->type == YAML_SCALAR_NODE && !*scalar(root)))
+        rc = each_pair(&x, root, "the config file", top_pair);
+    finish_retention(c);
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&p);
+    if (rc < 0)
+        config_fini(c);
+    return rc;
+}
+
+int config_load(struct config *c, const char *path, int must_exist, struct err *e)
+{
+    memset(c, 0, sizeof *c);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (errno == ENOENT && !must_exist)
+            return 0;
+        return err_setc(e, 2, "cannot read config %s: %s", path, strerror(errno));
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    do {
+        if (len == cap) {
+            char *nb = realloc(buf, cap = cap ? cap * 2 : 8192);
+            if (!nb || cap > (64u << 20)) {
+                free(nb ? nb : buf);
+                fclose(f);
+                return err_set(e, "config %s is too large", path);
+            }
+            buf = nb;
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        len += n;
+    } while (n > 0);
+    fclose(f);
+    int rc = config_parse(c, buf ? buf : "", len, path, e);
+    free(buf);
+    if (rc == 0 && !(c->file = strdup(path))) {
+        config_fini(c);
+        return err_set(e, "out of memory");
+    }
+    return rc;
+}
+
+void config_fini(struct config *c)
+{
+    for (size_t i = 0; i < c->nsources; i++) {
+        free(c->sources[i].path);
+        free(c->sources[i].service);
+        free(c->sources[i].cid_regex);
+    }
+    free(c->sources);
+    free(c->store_path);
+    free(c->file);
+    memset(c, 0, sizeof *c);
+}
+
+int config_add_source(struct config *c, const char *path, int format, const char *service,
+                      struct err *e)
+{
+    struct cctx x = {NULL, "", c, e};
+    struct config_source *s = new_source(&x);
+    if (!s)
+        return -1;
+    s->format = format;
+    if (!(s->path = strdup(path)) || (service && !(s->service = strdup(service))))
+        return err_set(e, "out of memory");
+    return 0;
+}
+
+int config_has_retention(const struct config *c)
+{
+    for (int l = 0; l < LVL_COUNT; l++)
+        if (c->retention_us[l] > 0)
+            return 1;
+    return c->max_size > 0;
+}

@@ -1,0 +1,59 @@
+/* config: the YAML config file (design.md, "Command line"):
+ *
+ *   sources:                       # paths, globs, directories
+ *     - /var/log/app/app-*.log     # a bare path, or a mapping:
+ *     - {path: /var/log/api.log, format: json, service: api,
+ *        cid_regex: 'req=([0-9a-f-]+)'}
+ *   store:
+ *     path: ~/.local/state/logdeck/logdeck.db
+ *     retention: {error: 365d, warning: 180d, info: 30d, debug: 7d,
+ *                 default: 90d}    # per level; absent: kept forever
+ *     max_size: 2GB                # oldest (and least severe) dropped beyond
+ *     max_line: 1MiB               # longer lines are cut, flagged, counted
+ *   notifiers: / rules: / rule_files: / ui:   # read by their own modules
+ *
+ * Every key is optional; unknown keys are errors naming FILE:LINE:COL. The
+ * struct is filled by the caller-owned config_load() and passed around as
+ * `const struct config *`; nothing here is global. */
+#ifndef LOGDECK_CONFIG_H
+#define LOGDECK_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "src/base/err.h"
+#include "src/base/record.h"
+
+struct config_source {
+    char *path;            /* ~ expanded */
+    int format;            /* enum fmt; FMT_AUTO unless given */
+    char *service;         /* or NULL */
+    char *cid_regex;       /* or NULL */
+};
+
+struct config {
+    char *file;                        /* where it was read from, or NULL */
+    struct config_source *sources;
+    size_t nsources;
+    char *store_path;                  /* or NULL */
+    int64_t retention_us[LVL_COUNT];   /* per level; 0 keeps forever */
+    int64_t max_size;                  /* bytes; 0: no cap */
+    int64_t max_pages;                 /* store.max_pages: hard page limit (a
+                                          full disk, for tests); 0: none */
+    size_t max_line;                   /* 0: default (1 MiB) */
+};
+
+/* Reads path into c (zeroed first). A missing file is an empty config
+ * unless must_exist. Errors (e->code 2) name path:line:column. */
+int config_load(struct config *c, const char *path, int must_exist, struct err *e);
+/* Same from memory; name is used in messages. */
+int config_parse(struct config *c, const char *text, size_t len, const char *name,
+                 struct err *e);
+void config_fini(struct config *c);
+/* Appends a source given on the command line (format/service may be NULL). */
+int config_add_source(struct config *c, const char *path, int format, const char *service,
+                      struct err *e);
+/* 1 if any level has a retention or a size cap is set. */
+int config_has_retention(const struct config *c);
+
+#endif

@@ -1,0 +1,267 @@
+/* cmd_index: `logdeck index [--follow] [--poll] [--status-interval S]
+ * [--json] [--format F] [--service S] [--max-line B] [PATH|GLOB|DIR...]`
+ * indexes the config file's sources plus the paths given, once (printing
+ * what was added) or, with --follow, until SIGTERM/SIGINT. One writer per
+ * store: a second indexer exits 1 naming the first one's pid. */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/store.h"
+#include "src/cli/cli.h"
+#include "src/base/config.h"
+#include "src/follow/follow.h"
+#include "src/follow/ingest.h"
+#include "src/base/paths.h"
+#include "src/base/ts.h"
+#include "db/wlock.h"
+
+static const char usage[] =
+    "usage: logdeck index [--follow [--poll] [--status-interval SECS]] [--json]\n"
+    "                     [--format FMT] [--service NAME] [--max-line BYTES]\n"
+    "                     [PATH|GLOB|DIR...]\n"
+    "  FMT: auto (default), json, python, loguru, logfmt, syslog, raw\n"
+    "  Without paths, the sources: of the config file are indexed; paths add to them.\n"
+    "  --follow keeps reading as files grow and rotate (stop with Ctrl-C / SIGTERM;\n"
+    "  SIGHUP re-reads the config); a status line goes to stderr every SECS (10).\n";
+
+struct index_args {
+    int json, follow, poll, status_s;
+    struct ingest_opts io;
+};
+
+static int parse_num(const char *what, const char *arg, long long min, long long *out)
+{
+    char *end;
+    long long v = strtoll(arg, &end, 10);
+    if (*end || end == arg || v < min) {
+        cli_error("index", "%s takes a number >= %lld, not '%s'", what, min, arg);
+        return 2;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, struct index_args *a)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},          {"follow", no_argument, NULL, 'f'},
+        {"format", required_argument, NULL, 'F'},  {"service", required_argument, NULL, 's'},
+        {"max-line", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'},
+        {"poll", no_argument, NULL, 'p'},          {"status-interval", required_argument, NULL, 'i'},
+        {NULL, 0, NULL, 0},
+    };
+    int ch;
+    long long v;
+    a->status_s = 10;
+    while ((ch = getopt_long(argc, argv, "jfh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'j': a->json = 1; break;
+        case 'f': a->follow = 1; break;
+        case 'p': a->poll = 1; break;
+        case 's': a->io.parse.service = optarg; break;
+        case 'F':
+            if ((a->io.parse.format = fmt_parse(optarg)) < 0) {
+                cli_error("index", "unknown format '%s'", optarg);
+                return 2;
+            }
+            break;
+        case 'm':
+            if (parse_num("--max-line", optarg, 64, &v))
+                return 2;
+            a->io.max_line = (size_t)v;
+            break;
+        case 'i':
+            if (parse_num("--status-interval", optarg, 0, &v))
+                return 2;
+            a->status_s = (int)v;
+            break;
+        case 'h': fputs(usage, stdout); return -1;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    return 0;
+}
+
+static void print_text(const struct ingest_stats *st, double secs)
+{
+    char a[32], b[32];
+    printf("indexed %lld records (%lld lines, %.1f MB) from %lld files in %.2f s",
+           (long long)st->records, (long long)st->lines, (double)st->bytes / 1e6,
+           (long long)st->files, secs);
+    if (secs > 0 && st->records)
+        printf(": %.0f records/s, %.1f MB/s", (double)st->records / secs,
+               (double)st->bytes / 1e6 / secs);
+    printf("\n ");
+    for (int l = LVL_COUNT - 1; l >= 0; l--)
+        if (st->by_level[l])
+            printf(" %s %lld", level_name(l), (long long)st->by_level[l]);
+    printf("\n  unparsed %lld, truncated %lld", (long long)st->unparsed, (long long)st->truncated);
+    if (st->partial_held)
+        printf(", %lld partial last line(s) held until their newline", (long long)st->partial_held);
+    if (st->copies)
+        printf(", %lld copies of files already indexed skipped", (long long)st->copies);
+    if (st->records)
+        printf("\n  time range %s .. %s", ts_format(st->first_ts, a), ts_format(st->last_ts, b));
+    printf("\n");
+}
+
+static void print_json(const struct ingest_stats *st, double secs, int nerr)
+{
+    char a[32];
+    cJSON *o = cJSON_CreateObject(), *bl = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "records", (double)st->records);
+    for (int l = 0; l < LVL_COUNT; l++)
+        if (st->by_level[l])
+            cJSON_AddNumberToObject(bl, level_name(l), (double)st->by_level[l]);
+    cJSON_AddItemToObject(o, "by_level", bl);
+    cJSON_AddNumberToObject(o, "unparsed", (double)st->unparsed);
+    cJSON_AddNumberToObject(o, "truncated", (double)st->truncated);
+    cJSON_AddNumberToObject(o, "partial_lines_held", (double)st->partial_held);
+    cJSON_AddNumberToObject(o, "copies_skipped", (double)st->copies);
+    cJSON_AddNumberToObject(o, "files", (double)st->files);
+    cJSON_AddNumberToObject(o, "lines", (double)st->lines);
+    cJSON_AddNumberToObject(o, "bytes", (double)st->bytes);
+    if (st->records) {
+        cJSON_AddStringToObject(o, "first_ts", ts_format(st->first_ts, a));
+        cJSON_AddStringToObject(o, "last_ts", ts_format(st->last_ts, a));
+    } else {
+        cJSON_AddNullToObject(o, "first_ts");
+        cJSON_AddNullToObject(o, "last_ts");
+    }
+    cJSON_AddNumberToObject(o, "seconds", secs);
+    cJSON_AddNumberToObject(o, "records_per_s", secs > 0 ? (double)st->records / secs : 0);
+    cJSON_AddNumberToObject(o, "errors", nerr);
+    char *s = cJSON_PrintUnformatted(o);
+    puts(s);
+    free(s);
+    cJSON_Delete(o);
+}
+
+/* The config file plus the command line's paths (which inherit --format and
+ * --service). Returns 0, or an exit code. */
+struct cfgs {
+    const struct cli *c;
+    int argc;
+    char **argv;
+    const struct index_args *a;
+    struct config cur, prev;
+};
+
+static int load_config(struct cfgs *x, struct config *out, struct err *e)
+{
+    if (config_load(out, x->c->config_path, x->c->config_given, e) < 0)
+        return -1;
+    for (int i = optind; i < x->argc; i++)
+        if (config_add_source(out, x->argv[i], x->a->io.parse.format, x->a->io.parse.service,
+                              e) < 0) {
+            config_fini(out);
+            return -1;
+        }
+    if (x->a->io.max_line)
+        out->max_line = x->a->io.max_line;
+    return 0;
+}
+
+static int reload(void *ctx, const struct config **out, struct err *e)
+{
+    struct cfgs *x = ctx;
+    struct config n;
+    if (load_config(x, &n, e) < 0)
+        return -1;
+    config_fini(&x->prev);   /* two generations: the follower may still hold cur */
+    x->prev = x->cur;
+    x->cur = n;
+    *out = &x->cur;
+    return 0;
+}
+
+
+static int one_shot(struct store *s, const struct config *cfg, struct index_args *a)
+{
+    struct err e = {0};
+    int nerr = 0;
+    a->io.final = 1;
+    a->io.max_line = cfg->max_line;
+    struct ingest *in = ingest_new(s, &a->io, &e);
+    int64_t t0 = ts_now();
+    for (size_t i = 0; in && i < cfg->nsources; i++) {
+        const struct config_source *cs = &cfg->sources[i];
+        struct parse_opts po = a->io.parse;
+        po.format = cs->format ? cs->format : po.format;
+        po.service = cs->service ? cs->service : po.service;
+        po.cid_regex = cs->cid_regex ? cs->cid_regex : po.cid_regex;
+        struct pathlist pl = {0};
+        if (paths_expand(&pl, cs->path, &e) < 0) {
+            cli_error("index", "%s", e.msg);
+            nerr++;
+        }
+        for (size_t j = 0; j < pl.n; j++)
+            if (ingest_path_with(in, pl.v[j], &po, &e) < 0) {
+                cli_error("index", "%s", e.msg);
+                nerr++;
+            }
+        paths_fini(&pl);
+    }
+    double secs = (double)(ts_now() - t0) / 1e6;
+    if (in && a->json)
+        print_json(ingest_stats(in), secs, nerr);
+    else if (in)
+        print_text(ingest_stats(in), secs);
+    else
+        cli_error("index", "%s", e.msg);
+    ingest_free(in);
+    return (nerr || !in) ? 1 : 0;
+}
+
+static int follow(struct store *s, struct cfgs *x)
+{
+    struct err e = {0};
+    struct follow_opts fo = {.poll = x->a->poll, .status_interval_s = x->a->status_s,
+                             .status = stderr, .parse = x->a->io.parse,
+                             .reload = reload, .reload_ctx = x};
+    struct follower *f = follow_new(s, &x->cur, &fo, &e);
+    int rc = f && follow_run(f, &e) == 0 ? 0 : 1;
+    if (rc)
+        cli_error("index", "%s", e.msg);
+    follow_free(f);
+    return rc;
+}
+
+int cmd_index(const struct cli *c, int argc, char **argv)
+{
+    struct index_args a = {0};
+    struct err e = {0};
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    struct cfgs x = {.c = c, .argc = argc, .argv = argv, .a = &a};
+    if (load_config(&x, &x.cur, &e) < 0) {
+        cli_error("index", "%s", e.msg);
+        return e.code == 2 ? 2 : 1;
+    }
+    if (!x.cur.nsources) {
+        fputs(usage, stderr);
+        config_fini(&x.cur);
+        return 2;
+    }
+    sigset_t oldmask;
+    if (a.follow)
+        follow_block_signals(&oldmask);   /* before the store starts its thread */
+    struct wlock lk = {-1};
+    const char *db = c->db_path;   /* main resolved --db, $LOGDECK_DB, store.path */
+    struct store *s = store_open(db, STORE_WRITE, &e);
+    if (!s || wlock_acquire(&lk, db, &e) < 0) {
+        cli_error("index", "%s", e.msg);
+        rc = 1;
+    } else {
+        rc = a.follow ? follow(s, &x) : one_shot(s, &x.cur, &a);
+    }
+    store_close(s);
+    wlock_release(&lk);
+    config_fini(&x.cur);
+    config_fini(&x.prev);
+    return rc;
+}

@@ -1,0 +1,156 @@
+/* cmd_query: `logdeck query [--json] [--count] [--limit N] [--reverse]
+ * [--explain] EXPR...`: the records matching a query, newest first, read
+ * in keyset-paginated pages (db/exec.h) and printed as text or JSON lines
+ * (recout.h). Words after the options are joined with spaces into EXPR. */
+#include "db/exec.h"
+#include "src/cli/cli.h"
+#include "src/query/query.h"
+#include "src/query/recout.h"
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One-shot command: map the store file (store_exec_mmap). */
+#define CMD_MMAP_BYTES (INT64_C(1) << 36)
+
+#define QUERY_DEFAULT_LIMIT 100
+#define QUERY_PAGE 1000
+
+static const char usage[] =
+    "usage: logdeck query [--json] [--count] [--limit N] [--reverse] [--explain] 'EXPR'\n"
+    "  Prints the records matching EXPR (design.md, Query language), newest first.\n"
+    "  --json       JSON lines (ts, level, cid, service, logger, file, offset, format,\n"
+    "               msg, fields)\n"
+    "  --count      print only the number of matching records\n"
+    "  --limit N    at most N records (default 100; 0: all)\n"
+    "  --reverse    oldest first\n"
+    "  --explain    print the compiled plan and the SQL plan instead of records\n";
+
+struct qout {
+    int json, printed;
+    int64_t last_ts, last_id;
+};
+
+static int print_row(void *ctx, const struct store_row *row)
+{
+    struct qout *q = ctx;
+    if (q->json)
+        recout_json(stdout, row, NULL);
+    else
+        recout_text(stdout, row);
+    q->printed++;
+    q->last_ts = row->rec.ts;
+    q->last_id = row->id;
+    return 0;
+}
+
+/* Joins argv[first..argc) with spaces (malloc'd). */
+char *cmd_join_args(int argc, char **argv, int first);
+char *cmd_join_args(int argc, char **argv, int first)
+{
+    size_t len = 1;
+    for (int i = first; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *s = malloc(len);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    for (int i = first; i < argc; i++) {
+        if (i > first)
+            strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+static int run_pages(struct store *s, const struct plan *p, int limit, int reverse, int json,
+                     struct err *e)
+{
+    struct qout q = {.json = json};
+    struct store_page pg = {.oldest_first = reverse};
+    for (;;) {
+        int want = limit > 0 ? limit - q.printed : QUERY_PAGE;
+        pg.limit = want > QUERY_PAGE ? QUERY_PAGE : want;
+        if (pg.limit <= 0)
+            break;
+        int before = q.printed;
+        if (store_query(s, p, &pg, print_row, &q, e) < 0)
+            return -1;
+        if (q.printed - before < pg.limit)
+            break;
+        pg.has_cursor = 1;
+        pg.cursor_ts = q.last_ts;
+        pg.cursor_id = q.last_id;
+    }
+    return 0;
+}
+
+static int explain(struct store *s, const struct plan *p, struct err *e)
+{
+    char buf[8192];
+    query_describe(p, buf, sizeof buf);
+    printf("plan: %s\n", buf);
+    struct store_page pg = {.limit = 50};
+    if (store_explain(s, p, &pg, buf, sizeof buf, e) < 0)
+        return -1;
+    fputs(buf, stdout);
+    return 0;
+}
+
+int cmd_query(const struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},    {"count", no_argument, NULL, 'c'},
+        {"limit", required_argument, NULL, 'n'}, {"reverse", no_argument, NULL, 'r'},
+        {"explain", no_argument, NULL, 'x'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int json = 0, count = 0, reverse = 0, expl = 0, limit = QUERY_DEFAULT_LIMIT, ch;
+    char *end;
+    while ((ch = getopt_long(argc, argv, "+jcn:rxh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'j': json = 1; break;
+        case 'c': count = 1; break;
+        case 'r': reverse = 1; break;
+        case 'x': expl = 1; break;
+        case 'n':
+            limit = (int)strtol(optarg, &end, 10);
+            if (*end || limit < 0) {
+                cli_error("query", "bad --limit '%s': expected a number >= 0", optarg);
+                fputs(usage, stderr);
+                return 2;
+            }
+            break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    char *text = cmd_join_args(argc, argv, optind);
+    struct err e = {0};
+    struct plan *p = text ? query_compile(text, ts_now(), NULL, &e) : NULL;
+    free(text);
+    if (!p) {
+        cli_error("query", "%s", e.msg[0] ? e.msg : "out of memory");
+        return 2;
+    }
+    struct store *s = store_open(c->db_path, STORE_READ, &e);
+    int rc = 1;
+    if (s) {
+        store_exec_mmap(s, CMD_MMAP_BYTES);
+        int64_t n = 0;
+        if (expl)
+            rc = explain(s, p, &e) < 0 ? 1 : 0;
+        else if (count)
+            rc = store_count(s, p, 0, 0, &n, &e) < 0 ? 1 : (printf("%lld\n", (long long)n), 0);
+        else
+            rc = run_pages(s, p, limit, reverse, json, &e) < 0 ? 1 : 0;
+    }
+    if (rc)
+        cli_error("query", "%s", e.msg);
+    store_close(s);
+    query_free(p);
+    return rc;
+}

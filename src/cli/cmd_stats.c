@@ -1,0 +1,120 @@
+/* cmd_stats: `logdeck stats [--json] [--by FIELD] [--since D] [--field NAME]
+ * [--bucket D] [EXPR...]`: counts per level, histogram, error rate, latency
+ * percentiles (overall and per group), status classes, top error templates
+ * and metric summaries of the matching records (stats.h, recout.h). */
+#include "db/exec.h"
+#include "src/cli/cli.h"
+#include "src/query/query.h"
+#include "src/query/recout.h"
+#include "src/report/stats.h"
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One-shot command: map the store file (store_exec_mmap). */
+#define CMD_MMAP_BYTES (INT64_C(1) << 36)
+
+static const char usage[] =
+    "usage: logdeck stats [--json] [--by FIELD] [--since D] [--field NAME] [--bucket D] ['EXPR']\n"
+    "  --by FIELD    group by a field (service, path, status, level, any dotted path)\n"
+    "  --since D     only records since D (90s, 15m, 2h, 7d, or a time)\n"
+    "  --field NAME  numeric field for the latency percentiles (default duration_ms)\n"
+    "  --bucket D    histogram bucket (default: 1 minute, wider for long spans)\n"
+    "  --json        one JSON object: count, by_level, error_rate, latency, histogram,\n"
+    "                status, templates, metrics (and groups with --by)\n";
+
+char *cmd_join_args(int argc, char **argv, int first);
+
+/* A duration ago, or an absolute time; -1 if neither. */
+static int parse_since(const char *v, int64_t now, int64_t *out)
+{
+    int64_t d;
+    if (ts_parse_duration(v, &d) == 0) {
+        *out = now - d;
+        return 0;
+    }
+    return ts_parse(v, strlen(v), NULL, out, NULL);
+}
+
+static int bad(const char *fmt, const char *v)
+{
+    cli_error("stats", fmt, v);
+    fputs(usage, stderr);
+    return 2;
+}
+
+static int run(const struct cli *c, const struct plan *p, const struct stats_opts *o,
+               int json, const char *by)
+{
+    struct err e = {0};
+    struct stats st;
+    struct store *s = store_open(c->db_path, STORE_READ, &e);
+    int rc = 1;
+    if (s)
+        store_exec_mmap(s, CMD_MMAP_BYTES);
+    if (s && stats_compute(s, p, o, &st, &e) == 0) {
+        if (json)
+            recout_stats_json(stdout, &st, by);
+        else
+            recout_stats_text(stdout, &st, by);
+        stats_fini(&st);
+        rc = 0;
+    } else {
+        cli_error("stats", "%s", e.msg);
+    }
+    store_close(s);
+    return rc;
+}
+
+int cmd_stats(const struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},        {"by", required_argument, NULL, 'b'},
+        {"since", required_argument, NULL, 's'}, {"field", required_argument, NULL, 'f'},
+        {"bucket", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct stats_opts o;
+    stats_opts_init(&o);
+    int json = 0, ch;
+    const char *by = NULL;
+    int64_t now = ts_now();
+    while ((ch = getopt_long(argc, argv, "+jb:s:f:k:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'j': json = 1; break;
+        case 'b':
+            by = optarg;
+            o.by_field = query_field(optarg);
+            o.by_path = optarg;
+            break;
+        case 's':
+            if (parse_since(optarg, now, &o.since) < 0)
+                return bad("bad --since '%s': expected a duration (15m, 2h, 7d) or a time", optarg);
+            break;
+        case 'f':
+            o.value_field = query_field(optarg);
+            o.value_path = optarg;
+            break;
+        case 'k':
+            if (ts_parse_duration(optarg, &o.bucket_us) < 0 || o.bucket_us <= 0)
+                return bad("bad --bucket '%s': expected a duration (1m, 5m, 1h)", optarg);
+            break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    char *text = cmd_join_args(argc, argv, optind);
+    struct err e = {0};
+    struct plan *p = text ? query_compile(text, now, NULL, &e) : NULL;
+    free(text);
+    if (!p) {
+        cli_error("stats", "%s", e.msg[0] ? e.msg : "out of memory");
+        return 2;
+    }
+    int rc = run(c, p, &o, json, by);
+    query_free(p);
+    return rc;
+}

@@ -1,0 +1,343 @@
+/* follow: the follower (follow.h): its life, the set of open files,
+ * reading the files that changed (rotated files first, oldest first),
+ * commits (and the on_commit hook), letting rotated files go once
+ * drained. The loop, signals and timers are in follow_loop.c; sources,
+ * scans and rotations in follow_scan.c and follow_rot.c; files held from
+ * their creation in follow_grab.c. */
+#include "src/follow/follow_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "db/follow_db.h"
+#include "src/base/ts.h"
+
+#define SLICE (8LL << 20)          /* bytes read from a live file before the next file */
+#define FLUSH_US (100 * MS)        /* a multi-line record is complete after this quiet */
+#define GRACE_US (2000 * MS)       /* a rotated file is let go after this quiet */
+#define IDLE_CLOSE_US (5000 * MS)  /* idle files may be closed when fds run short */
+
+void follow_warn(struct follower *f, const char *fmt, ...)
+{
+    if (!f->o.status)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(f->o.status, "%s: ", f->o.name ? f->o.name : "logdeck index");
+    vfprintf(f->o.status, fmt, ap);
+    fputc('\n', f->o.status);
+    va_end(ap);
+}
+
+static void raise_fd_limit(void)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+        r.rlim_cur = r.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &r);
+    }
+}
+
+static size_t fd_budget(void)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur == RLIM_INFINITY)
+        return 60000;
+    return r.rlim_cur > 512 ? (size_t)r.rlim_cur - 256 : 256;
+}
+
+struct follower *follow_new(struct store *s, const struct config *cfg,
+                            const struct follow_opts *o, struct err *e)
+{
+    struct follower *f = calloc(1, sizeof *f);
+    if (!f) {
+        err_set(e, "out of memory");
+        return NULL;
+    }
+    f->s = s;
+    f->o = *o;
+    f->o.batch_records = o->batch_records > 0 ? o->batch_records : 20000;
+    f->o.batch_ms = o->batch_ms > 0 ? o->batch_ms : 100;
+    f->ifd = f->sfd = -1;
+    f->wfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    hmap_init(&f->by_ino);
+    hmap_init(&f->by_path);
+    hmap_init(&f->skip);
+    struct ingest_opts io = {.max_line = cfg->max_line, .batch_records = INT64_MAX,
+                             .parse = o->parse};
+    if (f->wfd < 0) {
+        err_set(e, "cannot create an eventfd: %s", strerror(errno));
+        follow_free(f);
+        return NULL;
+    }
+    if (!(f->in = ingest_new(s, &io, e)) || fscan_set_sources(f, cfg, e) < 0 ||
+        (cfg->max_pages && store_set_max_pages(s, cfg->max_pages, e) < 0)) {
+        follow_free(f);
+        return NULL;
+    }
+    f->cfg = cfg;
+    if (!o->poll && (f->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
+        follow_warn(f, "inotify unavailable (%s): polling instead", strerror(errno));
+    raise_fd_limit();
+    return f;
+}
+
+void follow_free(struct follower *f)
+{
+    if (!f)
+        return;
+    fgrab_stop(f);
+    ingest_rollback(f->in);
+    while (f->nt)
+        follow_forget(f, f->t[f->nt - 1]);
+    free(f->t);
+    ingest_free(f->in);
+    fscan_fini(f);
+    hmap_fini(&f->by_ino);
+    hmap_fini(&f->by_path);
+    hmap_fini(&f->skip);
+    if (f->ifd >= 0)
+        close(f->ifd);
+    if (f->sfd >= 0)
+        close(f->sfd);
+    if (f->wfd >= 0)
+        close(f->wfd);
+    free(f);
+}
+
+void follow_stop(struct follower *f)
+{
+    uint64_t one = 1;
+    atomic_store(&f->stop, 1);
+    if (write(f->wfd, &one, sizeof one) < 0)
+        return;   /* the counter is full: a wakeup is pending anyway */
+}
+
+/* --- the set of open files ------------------------------------------------------- */
+
+int follow_add(struct follower *f, struct tailer *t, int src, int away)
+{
+    if (f->nt == f->capt) {
+        size_t cap = f->capt ? f->capt * 2 : 64;
+        struct tailer **nt = realloc(f->t, cap * sizeof *nt);
+        if (!nt)
+            return -1;
+        f->t = nt;
+        f->capt = cap;
+    }
+    size_t i = f->nt;
+    while (i > 0 && f->t[i - 1]->order_ns > t->order_ns)
+        i--;
+    memmove(&f->t[i + 1], &f->t[i], (f->nt - i) * sizeof *f->t);
+    f->t[i] = t;
+    f->nt++;
+    t->src = src;
+    t->away = away;
+    t->away_us = away ? f->now : 0;
+    t->want = 1;
+    t->path_key = hmap_key_str(t->path);
+    if (hmap_put(&f->by_ino, hmap_key2(t->ck.dev, t->ck.ino), t) < 0)
+        return -1;
+    /* a rotated file known by a name another file has now leaves that name to it */
+    if ((!away || !hmap_get(&f->by_path, t->path_key)) && hmap_put(&f->by_path, t->path_key, t) < 0)
+        return -1;
+    return 0;
+}
+
+void follow_forget(struct follower *f, struct tailer *t)
+{
+    for (size_t i = 0; i < f->nt; i++)
+        if (f->t[i] == t) {
+            memmove(&f->t[i], &f->t[i + 1], (f->nt - i - 1) * sizeof *f->t);
+            f->nt--;
+            break;
+        }
+    uint64_t k = hmap_key2(t->ck.dev, t->ck.ino);
+    if (hmap_get(&f->by_ino, k) == t)
+        hmap_del(&f->by_ino, k);
+    if (hmap_get(&f->by_path, t->path_key) == t)
+        hmap_del(&f->by_path, t->path_key);
+    ingest_release(f->in, t);
+}
+
+void follow_repath(struct follower *f, struct tailer *t, const char *path)
+{
+    char *np = strdup(path);
+    if (!np)
+        return;
+    if (hmap_get(&f->by_path, t->path_key) == t)
+        hmap_del(&f->by_path, t->path_key);
+    free(t->path);
+    t->path = np;
+    t->path_key = hmap_key_str(np);
+    hmap_put(&f->by_path, t->path_key, t);
+}
+
+/* --- commits ------------------------------------------------------------------------ */
+
+void follow_failed(struct follower *f, struct err *e)
+{
+    ingest_rollback(f->in);
+    f->batch_start = 0;
+    f->stall_until = f->now + 1000 * MS;
+    for (size_t i = 0; i < f->nt; i++)
+        f->t[i]->want = 1;
+    if (strstr(e->msg, "full"))
+        f->st.store_full++;
+    if (f->now - f->last_err_us >= 5000 * MS) {
+        follow_warn(f, "%s; retrying", e->msg);
+        f->last_err_us = f->now;
+    }
+}
+
+int follow_commit(struct follower *f)
+{
+    struct err e = {0};
+    if (!ingest_pending(f->in) && !store_in_batch(f->s))
+        return 0;
+    if (ingest_commit(f->in, &e) < 0) {
+        follow_failed(f, &e);
+        return -1;
+    }
+    follow_committed(f);
+    return 0;
+}
+
+void follow_committed(struct follower *f)
+{
+    f->st.commits++;
+    f->batch_start = 0;
+    if (!f->o.on_commit)
+        return;
+    struct follow_commit_info ci = {.max_record_id = store_last_record_id(f->s),
+                                    .records = ingest_stats(f->in)->records,
+                                    .commits = f->st.commits};
+    f->o.on_commit(f->o.hook_ctx, &ci);
+}
+
+int follow_commit_due(const struct follower *f)
+{
+    return f->batch_start && (f->now - f->batch_start >= f->o.batch_ms * MS ||
+                              ingest_pending(f->in) >= f->o.batch_records);
+}
+
+/* --- reading -------------------------------------------------------------------------- */
+
+static int read_one(struct follower *f, struct tailer *t)
+{
+    struct err e = {0};
+    if (t->fd < 0) {
+        int r = tailer_reopen(t, &e);
+        if (r <= 0) {   /* replaced while closed: the scan will sort it out */
+            t->want = 0;
+            f->full_scan = 1;
+            return 0;
+        }
+    }
+    if (!t->gz && tailer_truncated(t)) {
+        fscan_truncated(f, t);
+        return 0;
+    }
+    for (;;) {
+        int64_t n = ingest_read(f->in, t, SLICE, &e);
+        if (n < 0) {
+            follow_failed(f, &e);
+            return -1;
+        }
+        if (n && !f->batch_start)
+            f->batch_start = f->now;
+        t->want = n == SLICE;
+        if (n < SLICE && (t->away || t->drain) && ingest_flush(f->in, t, t->gz && t->gz_done, &e) < 0) {
+            follow_failed(f, &e);   /* a rotated file at its end: its last record is complete */
+            return -1;
+        }
+        if (n < SLICE || !t->away)
+            return n > 0;
+        if (follow_commit_due(f) && follow_commit(f) < 0)
+            return -1;
+    }
+}
+
+/* Rotated files first, each read to its end; then live files, oldest first. */
+int follow_read_pass(struct follower *f)
+{
+    int got = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < f->nt && f->now >= f->stall_until; i++) {
+            struct tailer *t = f->t[i];
+            if (t->want && t->away == !pass) {
+                int r = read_one(f, t);
+                if (r < 0)
+                    return got;
+                got |= r;
+                if (follow_commit_due(f))
+                    follow_commit(f);
+            }
+        }
+    return got;
+}
+
+/* --- quiet files ------------------------------------------------------------------------ */
+
+static void release(struct follower *f, struct tailer *t)
+{
+    struct err e = {0};
+    if ((!t->gz || t->gz_done) && ingest_flush(f->in, t, 1, &e) < 0) {
+        follow_failed(f, &e);
+        return;
+    }
+    struct stat st;
+    int there = t->path && stat(t->path, &st) == 0 && (uint64_t)st.st_ino == t->ck.ino &&
+                (uint64_t)st.st_dev == t->ck.dev;
+    t->ck.state = there ? FILE_ROTATED : FILE_GONE;
+    if (ingest_touch(f->in, t, &e) < 0 || ingest_commit(f->in, &e) < 0) {
+        follow_failed(f, &e);
+        return;
+    }
+    follow_committed(f);
+    follow_forget(f, t);
+    hmap_fini(&f->skip);     /* copies of it may be read now */
+    hmap_init(&f->skip);
+    f->full_scan = 1;
+}
+
+void follow_quiet_files(struct follower *f, int64_t *next)
+{
+    struct err e = {0};
+    size_t open_fds = 0, budget = fd_budget();
+    for (size_t i = 0; i < f->nt; i++)
+        open_fds += f->t[i]->fd >= 0;
+    for (size_t i = f->nt; i-- > 0 && f->now >= f->stall_until;) {
+        struct tailer *t = f->t[i];
+        int64_t quiet = f->now - (t->last_data_us > t->away_us ? t->last_data_us : t->away_us);
+        if (tailer_pending(t) >= 0) {
+            if (f->now - t->last_data_us >= FLUSH_US) {
+                if (ingest_flush(f->in, t, 0, &e) < 0) {
+                    follow_failed(f, &e);
+                    return;
+                }
+                if (!f->batch_start)
+                    f->batch_start = f->now;
+            } else if (t->last_data_us + FLUSH_US < *next) {
+                *next = t->last_data_us + FLUSH_US;
+            }
+        }
+        if (t->away && !t->want) {
+            if (quiet >= GRACE_US)
+                release(f, t);
+            else if (f->now + 200 * MS < *next)
+                *next = f->now + 200 * MS;
+        } else if (!t->away && !t->want && open_fds > budget && t->fd >= 0 &&
+                   f->now - t->last_data_us >= IDLE_CLOSE_US && tailer_pending(t) < 0 &&
+                   !t->in_batch) {
+            tailer_close_fd(t);
+            open_fds--;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+/* follow_int: the follower's state shared by follow.c (open files,
+ * reading, commits), follow_loop.c (the loop, signals, timers, hooks,
+ * status), follow_scan.c and follow_rot.c (sources, directories, inotify
+ * watches, scans, rotation and recovery) and follow_grab.c (files held
+ * open from their creation, files lost unread). Internal. */
+#ifndef LOGDECK_FOLLOW_INT_H
+#define LOGDECK_FOLLOW_INT_H
+
+#include <stdatomic.h>
+
+#include "src/follow/follow.h"
+#include "src/follow/grab.h"
+#include "src/base/hmap.h"
+#include "src/follow/tailer.h"
+
+/* One configured source, split into a directory and a name pattern.
+ * Sources are never freed before the follower: tailers borrow their po. */
+struct fsrc {
+    char *dir;            /* directory (may itself hold wildcards) */
+    char *pat;            /* name pattern; NULL: every file of dir */
+    int exact;            /* pat is a literal name */
+    int dirglob;          /* dir has wildcards */
+    int retired;          /* dropped by a config reload */
+    struct parse_opts po;
+    char *service, *cid_regex;
+};
+
+struct fdir {
+    char *path;
+    int wd;               /* inotify watch, -1 none */
+    int remote;           /* network file system: polled */
+    int is_src;           /* holds sources (else: a symlink target's dir) */
+    int scan;             /* rescan requested */
+};
+
+struct follower {
+    struct store *s;
+    struct ingest *in;
+    struct follow_opts o;
+    const struct config *cfg;
+    struct fsrc **src;
+    size_t nsrc;
+    struct fdir *dirs;
+    size_t ndirs, capdirs;
+    int ifd, sfd;
+    struct tailer **t;            /* open files, ordered by order_ns */
+    size_t nt, capt;
+    struct hmap by_ino, by_path;
+    struct hmap skip;             /* (dev,ino) -> size+1 of files not to open again */
+    int full_scan, any_remote, idle, caught_up;
+    atomic_int stop;              /* follow_stop(): any thread, or a signal handler */
+    int wfd;                      /* eventfd: wakes the loop (grabbed files, follow_stop) */
+    struct grab *grab;            /* holds new files open (NULL: no inotify) */
+    struct grab_item *held;       /* grabbed files not opened yet (empty so far) */
+    size_t nheld, capheld;
+    char **suspect;               /* files the grabber missed, maybe found since */
+    int64_t *suspect_us;          /* when each was reported */
+    size_t nsuspect, capsuspect;
+    int64_t credits, credit_us;   /* new files not known as created: pay misses back */
+    char **unread;                /* files lost unread, not saved yet */
+    size_t nunread, capunread;
+    int counting;                 /* recovery done: new files pay misses back */
+    int64_t next_tick, start_us;
+    int64_t open_warn_us, open_warn_n;   /* open errors: last warning, since then */
+    uint64_t gen;                 /* scan generation */
+    int64_t now, batch_start, next_sweep, next_full, next_status, next_retention;
+    int64_t stall_until, last_err_us;
+    struct follow_status st;
+    int64_t st_records0;
+};
+
+/* follow_scan.c */
+int fscan_set_sources(struct follower *f, const struct config *cfg, struct err *e);
+void fscan_fini(struct follower *f);
+int fscan_watch_all(struct follower *f);
+void fscan_events(struct follower *f);
+void fscan_run(struct follower *f);          /* requested scans (or a full one) */
+int fscan_recover(struct follower *f, struct err *e);
+void fscan_truncated(struct follower *f, struct tailer *t);
+void fscan_siblings(struct follower *f, int si);   /* opens rotated siblings not held */
+struct tailer *fscan_open(struct follower *f, const char *path, const struct stat *st, int si,
+                          int away);
+/* Same through fd (>= 0: taken) open on path's file. */
+struct tailer *fscan_adopt(struct follower *f, int fd, const char *path, const struct stat *st,
+                           int si, int away);
+void fscan_dir_changed(struct follower *f, const char *path);   /* rescan path's directory */
+struct tailer *fscan_tracked(struct follower *f, const struct stat *st);
+int fscan_is_sibling(const char *name, const char *base);
+/* The source path matches (or, unless direct, is a rotated sibling of): index or -1. */
+int fscan_source_of(struct follower *f, const char *path, int direct);
+
+/* follow_grab.c: files held open by the grabber (grab.h), files lost unread */
+int fgrab_start(struct follower *f, struct err *e);
+void fgrab_stop(struct follower *f);
+void fgrab_rules(struct follower *f);
+void fgrab_watch(struct follower *f, const char *dir);
+void fgrab_known(struct follower *f, const struct tailer *t);
+void fgrab_collect(struct follower *f);   /* takes the grabbed files, opens those with data */
+void fgrab_save_unread(struct follower *f);
+void fgrab_finish(struct follower *f);    /* at the end: last grabs, deleted files drained */
+
+/* follow.c */
+#define MS 1000LL
+int follow_add(struct follower *f, struct tailer *t, int src, int away);
+void follow_forget(struct follower *f, struct tailer *t);
+void follow_repath(struct follower *f, struct tailer *t, const char *path);
+int follow_commit(struct follower *f);   /* -1: rolled back, stalled a while */
+void follow_committed(struct follower *f);   /* after any commit: counts, on_commit hook */
+void follow_failed(struct follower *f, struct err *e);   /* rolls back, stalls a while */
+int follow_commit_due(const struct follower *f);
+int follow_read_pass(struct follower *f);   /* 1 if anything was read */
+void follow_quiet_files(struct follower *f, int64_t *next);   /* flushes, lets go; *next: when again */
+void follow_warn(struct follower *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,277 @@
+/* follow_loop: follow_run()'s loop (follow.h): waiting on inotify, the
+ * grabber's wakeups and signals; timers (stat sweeps, full scans, status
+ * lines, retention steps, the on_tick hook); SIGHUP reloads; follow_stop
+ * is in follow.c. Reading and commits are follow.c's. */
+#include "src/follow/follow_int.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "src/base/ts.h"
+
+#define IDLE_COMMIT_US (10 * MS)   /* commit when nothing arrived for this long */
+#define SWEEP_US (2000 * MS)       /* stat every open file (backs inotify up) */
+#define FULL_US (10000 * MS)       /* rescan every source */
+#define POLL_US (250 * MS)         /* --poll and network file systems */
+
+/* --- status -------------------------------------------------------------------------------- */
+
+void follow_get_status(const struct follower *f, struct follow_status *st)
+{
+    const struct ingest_stats *is = ingest_stats(f->in);
+    *st = f->st;
+    st->records = is->records;
+    st->bytes = is->bytes;
+    st->files = (int64_t)f->nt;
+    st->away = 0;
+    st->lag_bytes = 0;
+    st->lost_lines = st->lost_bytes = st->truncated = 0;
+    for (size_t i = 0; i < f->nt; i++) {
+        const struct tailer *t = f->t[i];
+        st->away += t->away;
+        if (!t->gz && t->seen_size > t->done)
+            st->lag_bytes += t->seen_size - t->done;
+    }
+    st->lost_lines = is->lost_lines;
+    st->lost_bytes = is->lost_bytes;
+    st->truncated = is->truncated;
+}
+
+static void print_status(struct follower *f)
+{
+    struct follow_status st;
+    follow_get_status(f, &st);
+    double secs = f->o.status_interval_s > 0 ? f->o.status_interval_s : 1;
+    fprintf(f->o.status, "%s: %.0f records/s, %lld records, %lld files (%lld rotated"
+            " draining), lag %lld bytes, lost %lld lines / %lld bytes / %lld files unread,"
+            " truncated %lld%s\n",
+            f->o.name ? f->o.name : "logdeck index",
+            (double)(st.records - f->st_records0) / secs, (long long)st.records,
+            (long long)st.files, (long long)st.away, (long long)st.lag_bytes,
+            (long long)st.lost_lines, (long long)st.lost_bytes, (long long)st.lost_files,
+            (long long)st.truncated, f->now < f->stall_until ? ", STORE FULL (waiting)" : "");
+    fflush(f->o.status);
+    f->st_records0 = st.records;
+}
+
+static void retention(struct follower *f)
+{
+    struct err e = {0};
+    int64_t n = 0, m = 0;
+    f->next_retention = f->now + 10000 * MS;
+    if (!config_has_retention(f->cfg) || ingest_pending(f->in))
+        return;
+    n = store_retention_step(f->s, f->cfg->retention_us, f->now, 2000, &e);
+    if (n >= 0)
+        m = store_size_step(f->s, f->cfg->max_size, 2000, &e);
+    if (n < 0 || m < 0)
+        follow_warn(f, "retention: %s", e.msg);
+    else if (n + m >= 2000)
+        f->next_retention = f->now + 50 * MS;   /* more to do, in small steps */
+}
+
+/* --- signals ---------------------------------------------------------------------------------- */
+
+int follow_block_signals(sigset_t *old)
+{
+    sigset_t m;
+    sigemptyset(&m);
+    sigaddset(&m, SIGTERM);
+    sigaddset(&m, SIGINT);
+    sigaddset(&m, SIGHUP);
+    return pthread_sigmask(SIG_BLOCK, &m, old);
+}
+
+static int signals_open(struct follower *f, sigset_t *old, struct err *e)
+{
+    sigset_t m;
+    sigemptyset(&m);
+    sigaddset(&m, SIGTERM);
+    sigaddset(&m, SIGINT);
+    sigaddset(&m, SIGHUP);
+    if (sigprocmask(SIG_BLOCK, &m, old) < 0 ||
+        (f->sfd = signalfd(-1, &m, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+        return err_set(e, "cannot set up signal handling: %s", strerror(errno));
+    return 0;
+}
+
+static void reload(struct follower *f)
+{
+    struct err e = {0};
+    const struct config *c = NULL;
+    if (!f->o.reload)
+        return;
+    if (f->o.reload(f->o.reload_ctx, &c, &e) < 0 || fscan_set_sources(f, c, &e) < 0) {
+        follow_warn(f, "SIGHUP: %s; keeping the previous configuration", e.msg);
+        return;
+    }
+    f->cfg = c;
+    if (store_set_max_pages(f->s, c->max_pages, &e) < 0)
+        follow_warn(f, "%s", e.msg);
+    f->stall_until = 0;
+    fscan_watch_all(f);
+    fgrab_rules(f);
+    f->full_scan = 1;
+    follow_warn(f, "configuration reloaded from %s", c->file ? c->file : "(none)");
+}
+
+static void read_signals(struct follower *f)
+{
+    struct signalfd_siginfo si;
+    while (read(f->sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+        if (si.ssi_signo == SIGHUP)
+            reload(f);
+        else
+            atomic_store(&f->stop, 1);
+    }
+}
+
+/* --- the loop ------------------------------------------------------------------------------------ */
+
+static int64_t next_wakeup(struct follower *f, int64_t next, int busy)
+{
+    int64_t t = f->next_sweep;
+    if (f->next_full < t)
+        t = f->next_full;
+    if (f->o.status_interval_s > 0 && f->next_status < t)
+        t = f->next_status;
+    if (f->next_retention < t)
+        t = f->next_retention;
+    if (f->caught_up && f->o.on_tick && f->next_tick < t)
+        t = f->next_tick;
+    if (next < t)
+        t = next;
+    if (f->stall_until > f->now && f->stall_until < t)
+        t = f->stall_until;
+    if (f->batch_start) {
+        int64_t dl = f->batch_start + f->o.batch_ms * MS;
+        if (dl < t)
+            t = dl;
+        if (f->now + IDLE_COMMIT_US < t)
+            t = f->now + IDLE_COMMIT_US;
+    }
+    if (busy)
+        t = f->now;
+    return t;
+}
+
+static void periodic(struct follower *f)
+{
+    int fast = f->ifd < 0 || f->any_remote;
+    if (f->now >= f->next_sweep) {
+        for (size_t i = 0; i < f->nt; i++)
+            f->t[i]->want = 1;
+        f->next_sweep = f->now + (fast ? POLL_US : SWEEP_US);
+    }
+    if (f->now >= f->next_full) {
+        f->full_scan = 1;
+        f->next_full = f->now + (fast ? 4 * POLL_US : FULL_US);
+    }
+    if (f->o.status_interval_s > 0 && f->now >= f->next_status) {
+        print_status(f);
+        f->next_status = f->now + f->o.status_interval_s * 1000 * MS;
+    }
+    if (f->now >= f->next_retention)
+        retention(f);
+    if (f->caught_up && f->o.on_tick && f->now >= f->next_tick) {
+        f->next_tick = f->now + (f->o.tick_ms > 0 ? f->o.tick_ms : 1000) * MS;
+        if (follow_commit(f) == 0)   /* no open batch: the hook may write */
+            f->o.on_tick(f->o.hook_ctx, f->now);
+    }
+}
+
+static int any_want(const struct follower *f)
+{
+    if (f->now < f->stall_until)
+        return 0;
+    for (size_t i = 0; i < f->nt; i++)
+        if (f->t[i]->want)
+            return 1;
+    return 0;
+}
+
+/* Every file found at the start read to its end: the hooks' "caught up". */
+static void check_caught_up(struct follower *f, int got)
+{
+    if (f->caught_up || got || any_want(f) || ingest_pending(f->in))
+        return;
+    f->caught_up = 1;
+    f->next_tick = f->now;
+}
+
+static void wait_events(struct follower *f, int64_t next)
+{
+    int64_t wake = next_wakeup(f, next, any_want(f));
+    int ms = wake <= f->now ? 0 : (int)((wake - f->now + 999) / 1000);
+    struct pollfd pf[3] = {{f->sfd, POLLIN, 0}, {f->wfd, POLLIN, 0}, {f->ifd, POLLIN, 0}};
+    int r = atomic_load(&f->stop) ? 0 : poll(pf, f->ifd >= 0 ? 3 : 2, ms);
+    f->now = ts_now();
+    f->idle = r == 0;
+    if (r > 0 && (pf[0].revents & POLLIN))
+        read_signals(f);
+    if (r > 0 && (pf[1].revents & POLLIN)) {
+        uint64_t n;
+        if (read(f->wfd, &n, sizeof n) < 0 && errno != EAGAIN)
+            follow_warn(f, "reading the wakeup eventfd: %s", strerror(errno));
+    }
+    if (r > 0 && f->ifd >= 0 && (pf[2].revents & POLLIN))
+        fscan_events(f);
+}
+
+static void iterate(struct follower *f)
+{
+    int64_t next = INT64_MAX;
+    fgrab_collect(f);
+    fscan_run(f);
+    if (store_in_batch(f->s) && !f->batch_start)
+        f->batch_start = f->now;
+    int got = follow_read_pass(f);
+    follow_quiet_files(f, &next);
+    if (got)
+        usleep(3000);   /* let writes gather: one pass per few ms, not per line */
+    if (f->batch_start && (follow_commit_due(f) || (f->idle && !got)))
+        follow_commit(f);
+    check_caught_up(f, got);
+    periodic(f);
+    wait_events(f, next);
+}
+
+int follow_run(struct follower *f, struct err *e)
+{
+    sigset_t old;
+    if (signals_open(f, &old, e) < 0)
+        return -1;
+    f->now = f->start_us = ts_now();
+    f->next_sweep = f->now + SWEEP_US;
+    f->next_full = f->now + FULL_US;
+    f->next_status = f->now + f->o.status_interval_s * 1000 * MS;
+    f->next_retention = f->now + 1000 * MS;
+    fgrab_start(f, e);
+    fscan_watch_all(f);
+    int rc = fscan_recover(f, e);   /* ends with a full scan */
+    f->counting = 1;
+    if (rc == 0 && f->o.status_interval_s > 0 && f->o.status)
+        follow_warn(f, "following %zu files in %zu directories", f->nt, f->ndirs);
+    while (rc == 0 && !atomic_load(&f->stop))
+        iterate(f);
+    if (rc == 0)
+        fgrab_finish(f);
+    if (rc == 0 && ingest_pending(f->in)) {
+        if (ingest_commit(f->in, e) < 0)
+            rc = -1;
+        else
+            follow_committed(f);
+    }
+    if (f->o.status_interval_s > 0 && f->o.status) {
+        f->now = ts_now();
+        print_status(f);
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}

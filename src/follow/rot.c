@@ -1,0 +1,308 @@
+/* follow_rot: the rotations that are more than a rename (follow_int.h):
+ * a file truncated in place (copytruncate: read the copy's unread tail,
+ * count what the race lost, start the file over), rotated siblings that
+ * appeared while the follower lagged, and the recovery at start of files
+ * rotated (renamed, compressed, replaced) while logdeck was down. */
+#include "src/follow/follow_int.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "src/follow/fileid.h"
+#include "src/base/ts.h"
+
+struct cand {
+    char path[PATH_MAX];
+    int64_t mtime_ns;
+};
+
+struct cands {
+    struct cand *v;
+    size_t n, cap;
+};
+
+static int add_cand(struct cands *c, const char *path, const struct stat *st)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        struct cand *nv = realloc(c->v, cap * sizeof *nv);
+        if (!nv)
+            return -1;
+        c->v = nv;
+        c->cap = cap;
+    }
+    snprintf(c->v[c->n].path, sizeof c->v[c->n].path, "%s", path);
+    c->v[c->n++].mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+    return 0;
+}
+
+static int by_mtime(const void *a, const void *b)
+{
+    int64_t x = ((const struct cand *)a)->mtime_ns, y = ((const struct cand *)b)->mtime_ns;
+    return x < y ? -1 : x > y;
+}
+
+/* Regular files in dir's entries that are rotated siblings of base (or
+ * have inode ino), oldest first. */
+static void list_siblings(const char *dir, const char *base, uint64_t ino, struct cands *c)
+{
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return;
+    struct dirent *de;
+    char path[PATH_MAX];
+    while ((de = readdir(dh))) {
+        struct stat st;
+        if (de->d_name[0] == '.' || strcmp(de->d_name, base) == 0)
+            continue;
+        if ((uint64_t)de->d_ino != ino && !fscan_is_sibling(de->d_name, base))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            add_cand(c, path, &st);
+    }
+    closedir(dh);
+    if (c->n > 1)
+        qsort(c->v, c->n, sizeof *c->v, by_mtime);
+}
+
+static void split(const char *path, char *dir, char *base)
+{
+    char a[PATH_MAX], b[PATH_MAX];
+    snprintf(a, sizeof a, "%s", path);
+    snprintf(b, sizeof b, "%s", path);
+    snprintf(dir, PATH_MAX, "%s", dirname(a));
+    snprintf(base, NAME_MAX + 1, "%s", basename(b));
+}
+
+/* --- lagging: siblings rotated before they were ever opened ------------------- */
+
+/* A file this store already read to its end and let go. */
+static int fully_read(struct follower *f, const struct stat *st)
+{
+    static __thread struct store_file k;
+    return store_file_by_inode(f->s, (uint64_t)st->st_dev, (uint64_t)st->st_ino, &k, NULL) == 1 &&
+           k.state != FILE_ACTIVE && (k.gz || k.size == st->st_size);
+}
+
+/* Opens, as rotated files, the siblings in dir of base (oldest first) that
+ * may hold lines not stored yet. A sibling logdeck never stored that was
+ * complete before since_us is an old file it never followed: let go (and,
+ * with skip_old, not even opened). Files at a source path are left to
+ * the scan. Opening more than needed is safe: identity resumes a known
+ * file at its checkpoint, and skips a copy of a file being read. */
+static void sweep(struct follower *f, const char *dir, const char *base, int si,
+                  int64_t since_us, int skip_old)
+{
+    struct cands c = {0};
+    list_siblings(dir, base, 0, &c);
+    for (size_t i = 0; i < c.n; i++) {
+        struct stat st;
+        int old = c.v[i].mtime_ns / 1000 < since_us;
+        if ((old && skip_old) || stat(c.v[i].path, &st) < 0 || fscan_tracked(f, &st) ||
+            fully_read(f, &st) || fscan_source_of(f, c.v[i].path, 1) >= 0)
+            continue;
+        struct tailer *t = fscan_open(f, c.v[i].path, &st, si, 1);
+        if (t && !t->ck.id && old)
+            follow_forget(f, t);
+    }
+    free(c.v);
+}
+
+/* The rotated siblings of exact source si changed since the follower
+ * started: open those it does not hold (it fell behind the rotations, or
+ * they appeared while it was stopped). */
+void fscan_siblings(struct follower *f, int si)
+{
+    const struct fsrc *s = f->src[si];
+    if (s->exact)
+        sweep(f, s->dir, s->pat, si, f->start_us - 1000000, 1);
+}
+
+/* --- copytruncate ------------------------------------------------------------- */
+
+/* 1 if the file at path starts with the head k_hash/k_len describes. */
+static int has_head(const char *path, uint64_t k_hash, int64_t k_len)
+{
+    char h[INGEST_HEAD_BYTES];
+    int n = -1;
+    gzFile g = gzopen(path, "rb");   /* reads plain files as they are */
+    if (g) {
+        n = gzread(g, h, (unsigned)k_len);
+        gzclose(g);
+    }
+    return n == k_len && ingest_hash(h, (size_t)n, INGEST_HASH_SEED) == k_hash;
+}
+
+static struct tailer *open_copy(struct follower *f, struct tailer *t, uint64_t k_hash,
+                                int64_t k_len, int64_t *csize)
+{
+    char dir[PATH_MAX], base[NAME_MAX + 1];
+    struct cands c = {0};
+    struct tailer *tb = NULL;
+    split(t->path, dir, base);
+    list_siblings(dir, base, 0, &c);
+    for (size_t i = c.n; i-- > 0 && !tb;) {   /* newest first */
+        struct stat st;
+        if (stat(c.v[i].path, &st) < 0 || (uint64_t)st.st_ino == t->ck.ino ||
+            !has_head(c.v[i].path, k_hash, k_len))
+            continue;
+        hmap_del(&f->skip, hmap_key2((uint64_t)st.st_dev, (uint64_t)st.st_ino));
+        tb = fscan_open(f, c.v[i].path, &st, t->src, 1);
+        *csize = (tb && tb->gz) ? -1 : st.st_size;
+        break;
+    }
+    free(c.v);
+    return tb;
+}
+
+static void count_loss(struct follower *f, struct tailer *t, int64_t lost_b, int64_t lines,
+                       const char *why)
+{
+    struct ingest_stats *st = ingest_stats_mut(f->in);
+    t->ck.lost_lines += lines;
+    t->ck.lost_bytes += lost_b;
+    st->lost_lines += lines;
+    st->lost_bytes += lost_b;
+    follow_warn(f, "%s: %s: %lld bytes (about %lld lines) lost", t->path, why,
+                (long long)lost_b, (long long)lines);
+}
+
+void fscan_truncated(struct follower *f, struct tailer *t)
+{
+    struct err e = {0};
+    int64_t lastsize = t->seen_size, pos = t->pos, done = t->done;
+    if (follow_commit(f) < 0)
+        return;
+    int64_t k_off = t->saved.offset, krec = t->saved.records, csize = -1;
+    uint64_t k_hash = t->ck.head_hash;
+    int64_t k_len = t->ck.head_len;
+    if (ingest_restart(f->in, t, &e) < 0) {   /* first: the copy must not see it live */
+        follow_warn(f, "%s", e.msg);
+        ingest_rollback(f->in);
+        return;
+    }
+    struct tailer *tb = open_copy(f, t, k_hash, k_len, &csize);
+    t->want = 1;
+    if (tb && csize < 0)
+        csize = lastsize;   /* a compressed copy: assume it holds what was seen */
+    int64_t covered = done > csize ? done : csize, end = lastsize > pos ? lastsize : pos;
+    int64_t lost_b = end > covered ? end - covered : 0;
+    if (lost_b > 0 || (csize >= 0 && pos > csize)) {
+        int64_t avg = krec > 0 && k_off > 0 ? k_off / krec : 100;
+        int64_t lines = lost_b ? (lost_b + avg - 1) / (avg ? avg : 1) : 1;
+        count_loss(f, t, lost_b, lines, tb ? "copytruncate race (lines written between "
+                   "the copy and the truncation)" : "truncated in place before it was read");
+    }
+}
+
+/* --- recovery at start ---------------------------------------------------------- */
+
+struct ids {
+    int64_t *v;
+    size_t n, cap;
+    struct follower *f;
+};
+
+static int collect(void *ctx, const struct store_file_status *s)
+{
+    struct ids *x = ctx;
+    if (s->state != FILE_ACTIVE || fscan_source_of(x->f, s->path, 0) < 0)
+        return 0;
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 64;
+        int64_t *nv = realloc(x->v, cap * sizeof *nv);
+        if (!nv)
+            return 1;
+        x->v = nv;
+        x->cap = cap;
+    }
+    x->v[x->n++] = s->id;
+    return 0;
+}
+
+/* Row k's file is not at its path any more: look for it (renamed,
+ * compressed) and for the files rotated after it, among the rotated
+ * siblings of its source. Every row of the directory is looked for this
+ * way, whichever row a sibling turns out to belong to (an inode number
+ * reused by a compressed copy must not stop the search). */
+static void recover_moved(struct follower *f, const struct store_file *k)
+{
+    char dir[PATH_MAX], base[NAME_MAX + 1];
+    int si = fscan_source_of(f, k->path, 0);
+    split(k->path, dir, base);
+    if (si >= 0 && f->src[si]->exact)
+        snprintf(base, sizeof base, "%s", f->src[si]->pat);
+    sweep(f, dir, base, si, k->last_seen - 1000000, 0);
+}
+
+/* Row k's file was found nowhere: what it held past its checkpoint is lost. */
+static int recover_gone(struct follower *f, struct store_file *k, struct err *e)
+{
+    int64_t lost_b = k->size > k->offset ? k->size - k->offset : 0;
+    int64_t avg = k->records > 0 && k->offset > 0 ? k->offset / k->records : 100;
+    k->lost_bytes += lost_b;
+    k->lost_lines += lost_b ? (lost_b + avg - 1) / (avg ? avg : 1) : 0;
+    k->state = FILE_GONE;
+    if (lost_b) {
+        struct ingest_stats *st = ingest_stats_mut(f->in);
+        st->lost_bytes += lost_b;
+        st->lost_lines += (lost_b + avg - 1) / (avg ? avg : 1);
+        follow_warn(f, "%s: rotated away while logdeck was down and not found: %lld unread "
+                    "bytes lost", k->path, (long long)lost_b);
+    }
+    return store_begin(f->s, e) < 0 ? -1 : store_file_put(f->s, k, e);
+}
+
+/* Pass 1 for row k, being read when logdeck stopped: still at its path
+ * (the scan resumes it; a rotated one still being drained is opened
+ * here), or moved. */
+static void recover_find(struct follower *f, const struct store_file *k)
+{
+    struct stat st;
+    if (!fileid_live(k)) {
+        recover_moved(f, k);
+        return;
+    }
+    if (fscan_source_of(f, k->path, 1) < 0 && stat(k->path, &st) == 0)
+        fscan_open(f, k->path, &st, fscan_source_of(f, k->path, 0), 1);
+}
+
+/* Recovery at start: every row being read when logdeck stopped is found
+ * (pass 1, then the full scan), or counted gone (pass 2). */
+int fscan_recover(struct follower *f, struct err *e)
+{
+    struct ids x = {NULL, 0, 0, f};
+    struct store_file *k = malloc(sizeof *k);
+    int rc = k ? store_file_status(f->s, 1, collect, &x, e) : err_set(e, "out of memory");
+    for (size_t i = 0; rc == 0 && i < x.n; i++) {
+        int r = store_file_by_id(f->s, x.v[i], k, e);
+        if (r < 0)
+            rc = -1;
+        else if (r == 1 && !ingest_tracked(f->in, k->id))
+            recover_find(f, k);
+    }
+    f->full_scan = 1;
+    if (rc == 0)
+        fscan_run(f);
+    for (size_t i = 0; rc == 0 && i < x.n; i++) {
+        int r = store_file_by_id(f->s, x.v[i], k, e);
+        if (r < 0)
+            rc = -1;
+        else if (r == 1 && k->state == FILE_ACTIVE && !ingest_tracked(f->in, k->id) &&
+                 !fileid_live(k))
+            rc = recover_gone(f, k, e);
+    }
+    free(k);
+    free(x.v);
+    if (rc == 0 && follow_commit(f) < 0)
+        return err_set(e, "cannot save the recovered checkpoints (see above)");
+    return rc;
+}

@@ -1,0 +1,518 @@
+/* view_alerts: the alerts console (`a`): every rule and group with its
+ * state, value against threshold, age and last evaluation (firing and
+ * pending on top), each notifier's delivery status, and the history of
+ * fired and resolved alerts (drawing: alerts_layout.c). `A` acknowledges
+ * the selected alert, `s` silences it for a duration chosen in a small
+ * prompt, Enter opens the log view filtered to the records that made it
+ * fire (alert_records_query), Esc goes back.
+ *
+ * Reads and writes happen on a background job (src/bgjob.h), never on the
+ * key path: a snapshot (alert_snapshot) at most once a second while the
+ * view is shown, and otherwise only the firing count that every status
+ * bar shows (view_alerts_firing, cached here). Acknowledge and silence
+ * need a write connection: the job opens a short-lived STORE_WRITE store
+ * for each (as `logdeck alerts ack` does). That works whether the indexer
+ * is another process or this one: the writer lock (src/wlock.h) only keeps
+ * out a second indexer, and SQLite serialises the two writers. Actions
+ * are queued here so a newer job never replaces one.
+ *
+ * State lives in this file (one TUI per process), like the other views. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "src/alert/alert.h"
+#include "src/query/bgjob.h"
+#include "src/base/ts.h"
+#include "ui/views/alerts_layout.h"
+#include "ui/app.h"
+#include "ui/keys.h"
+
+#define REFRESH_US 1000000     /* snapshot or firing count: at most once a second */
+#define HISTORY_MAX 50
+#define ACTIONS_MAX 8
+#define TYPED_MAX 20
+
+extern const struct view view_alerts;
+
+enum { ACT_NONE = 0, ACT_ACK, ACT_SILENCE };
+
+struct areq {
+    int action;
+    const char *db_path;       /* borrowed: the TUI's options outlive the job */
+    char rule[128], grp[256];
+    int64_t until, dur;        /* ACT_SILENCE: µs */
+    int snapshot;              /* 1: the whole snapshot; 0: the firing count only */
+};
+
+struct ares {
+    int action, failed;
+    char msg[1200];
+    int64_t firing;            /* -1: unknown (the read failed) */
+    int has_snap;
+    struct alert_snapshot snap;
+};
+
+static struct {
+    struct bgjob *job;
+    uint64_t sent, done;                  /* job generations */
+    int64_t asked_at;                     /* monotonic µs of the last request */
+    struct areq queue[ACTIONS_MAX];       /* actions waiting for the job */
+    int nqueue;
+    int64_t firing;                       /* for every status bar; -1 unknown */
+    struct alert_snapshot snap;
+    int loaded, read_failed;
+    struct alayout lay;
+    int sel, top, rows;                   /* line selected, first line shown, rows shown */
+    int sel_kind;                         /* what sel was, to find it after a refresh */
+    char sel_rule[128], sel_grp[256];
+    int64_t sel_event;
+    int prompt, preset;                   /* the silence prompt */
+    char typed[TYPED_MAX + 1];
+    char target_rule[128], target_grp[256];
+} av = {.firing = -1, .sel = -1, .preset = 1};
+
+static int64_t mono_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+static void target_text(const char *rule, const char *grp, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s%s%s", rule, *grp ? "/" : "", strcmp(grp, "*") == 0 ? "*" : grp);
+}
+
+/* --- the background job ------------------------------------------------------ */
+
+static void ares_free(void *p)
+{
+    struct ares *r = p;
+    if (r)
+        alert_snapshot_fini(&r->snap);
+    free(r);
+}
+
+/* Acknowledge or silence through a short-lived write connection. */
+static int act(const struct areq *q, char *msg, size_t cap, struct err *e)
+{
+    char target[400], d[32], t[32];
+    struct store *w = store_open(q->db_path, STORE_WRITE, e);
+    if (!w)
+        return -1;
+    int rc = q->action == ACT_ACK ? alert_ack(w, q->rule, q->grp, e)
+                                  : alert_silence(w, q->rule, q->grp, q->until, e);
+    store_close(w);
+    target_text(q->rule, q->grp, target, sizeof target);
+    if (rc == 0 && q->action == ACT_ACK)
+        snprintf(msg, cap, "acknowledged %s (until it resolves)", target);
+    else if (rc == 0)
+        snprintf(msg, cap, "silenced %s for %s (until %.5s)", target,
+                 rules_fmt_duration(q->dur, d),
+                 ts_format_short(q->until, 0, t) + 11);
+    return rc;
+}
+
+static void run_job(struct bgjob_run *r, void *arg)
+{
+    const struct areq *q = arg;
+    struct ares *res = calloc(1, sizeof *res);
+    struct err e = {0};
+    if (!res)
+        return;
+    res->action = q->action;
+    res->firing = -1;
+    if (q->action && act(q, res->msg, sizeof res->msg, &e) < 0) {
+        res->failed = 1;
+        snprintf(res->msg, sizeof res->msg, "%s failed: %s",
+                 q->action == ACT_ACK ? "acknowledge" : "silence", e.msg);
+    }
+    struct store *st = bgjob_store(r, &e);
+    if (st && q->snapshot && alert_snapshot(st, HISTORY_MAX, &res->snap, &e) == 0) {
+        res->has_snap = 1;
+        res->firing = res->snap.firing;
+    } else if (st && !q->snapshot) {
+        res->firing = alert_firing_count(st);
+    } else if (!q->action) {
+        res->failed = 1;
+        snprintf(res->msg, sizeof res->msg, "alerts: %s", e.msg);
+    }
+    bgjob_post(r, res);
+}
+
+static void submit(struct app *a, const struct areq *q)
+{
+    struct err e = {0};
+    struct areq *copy = malloc(sizeof *copy);
+    if (!av.job && !(av.job = bgjob_new(a->o->db_path, ares_free, &e))) {
+        free(copy);
+        app_error(a, &e);
+        return;
+    }
+    if (!copy)
+        return;
+    *copy = *q;
+    copy->db_path = a->o->db_path;
+    bgjob_submit(av.job, run_job, copy, free, ++av.sent);
+    av.asked_at = mono_us();
+}
+
+/* --- selection ------------------------------------------------------------------ */
+
+static void remember(void)
+{
+    av.sel_kind = AL_BLANK;
+    if (av.sel < 0 || (size_t)av.sel >= av.lay.n)
+        return;
+    const struct aline *ln = &av.lay.v[av.sel];
+    av.sel_kind = ln->kind;
+    if (ln->kind == AL_STATE) {
+        snprintf(av.sel_rule, sizeof av.sel_rule, "%s", av.snap.states[ln->idx].rule);
+        snprintf(av.sel_grp, sizeof av.sel_grp, "%s", av.snap.states[ln->idx].grp);
+    } else if (ln->kind == AL_EVENT) {
+        av.sel_event = av.snap.history[ln->idx].id;
+    }
+}
+
+/* The selectable line nearest to i (searching forward first), or -1. */
+static int nearest(int i)
+{
+    int n = (int)av.lay.n;
+    for (int d = 0; d < n; d++) {
+        if (i + d >= 0 && i + d < n && alerts_layout_selectable(&av.lay.v[i + d]))
+            return i + d;
+        if (i - d >= 0 && i - d < n && alerts_layout_selectable(&av.lay.v[i - d]))
+            return i - d;
+    }
+    return -1;
+}
+
+/* After a rebuild: the same alert or event if it is still listed. */
+static void restore(void)
+{
+    for (size_t i = 0; i < av.lay.n; i++) {
+        const struct aline *ln = &av.lay.v[i];
+        if (ln->kind != av.sel_kind)
+            continue;
+        if ((ln->kind == AL_STATE && !strcmp(av.snap.states[ln->idx].rule, av.sel_rule) &&
+             !strcmp(av.snap.states[ln->idx].grp, av.sel_grp)) ||
+            (ln->kind == AL_EVENT && av.snap.history[ln->idx].id == av.sel_event)) {
+            av.sel = (int)i;
+            return;
+        }
+    }
+    av.sel = nearest(av.sel < 0 ? 0 : av.sel);
+    remember();
+}
+
+static void move(int delta)
+{
+    int i = av.sel < 0 ? nearest(0) : av.sel, dir = delta < 0 ? -1 : 1;
+    for (int k = 0; k < abs(delta) && i >= 0; k++) {
+        int j = i + dir;
+        while (j >= 0 && j < (int)av.lay.n && !alerts_layout_selectable(&av.lay.v[j]))
+            j += dir;
+        if (j < 0 || j >= (int)av.lay.n)
+            break;
+        i = j;
+    }
+    av.sel = i;
+    remember();
+}
+
+/* Keeps the selection on screen, with the line above it (its heading). */
+static void scroll_to_sel(void)
+{
+    int n = (int)av.lay.n, rows = av.rows > 0 ? av.rows : 1;
+    if (av.sel >= 0 && av.sel - 1 < av.top)
+        av.top = av.sel > 0 ? av.sel - 1 : 0;
+    if (av.sel >= av.top + rows)
+        av.top = av.sel - rows + 1;
+    if (av.top > n - rows)
+        av.top = n - rows;
+    if (av.top < 0)
+        av.top = 0;
+}
+
+/* --- results ------------------------------------------------------------------- */
+
+static void take_snapshot(struct ares *r)
+{
+    alert_snapshot_fini(&av.snap);
+    av.snap = r->snap;
+    memset(&r->snap, 0, sizeof r->snap);
+    if (alerts_layout_build(&av.lay, &av.snap) < 0)
+        av.lay.n = 0;
+    int first = !av.loaded;
+    av.loaded = 1;
+    if (first) {   /* the most urgent alert */
+        av.sel = nearest(0);
+        remember();
+    } else {
+        restore();
+    }
+}
+
+static void take_results(struct app *a)
+{
+    void *p;
+    uint64_t gen;
+    while (av.job && bgjob_take(av.job, &p, &gen)) {
+        struct ares *r = p;
+        if (gen > av.done)
+            av.done = gen;
+        if (r->firing >= 0)
+            av.firing = r->firing;
+        if (r->has_snap)
+            take_snapshot(r);
+        if (r->action)
+            app_message(a, r->failed ? ROLE_STATUS_ERROR : ROLE_STATUS, "%s", r->msg);
+        else if (r->failed && !av.read_failed && a->view == &view_alerts)
+            app_message(a, ROLE_STATUS_ERROR, "%s", r->msg);
+        if (!r->action)
+            av.read_failed = r->failed;
+        ares_free(r);
+    }
+}
+
+/* Takes what the job posted, then starts the next queued action, or a
+ * refresh when one is due. Never waits. */
+static void pump(struct app *a, int snapshot)
+{
+    take_results(a);
+    if (av.done != av.sent)
+        return;
+    if (av.nqueue > 0) {
+        struct areq q = av.queue[0];
+        memmove(av.queue, av.queue + 1, (size_t)--av.nqueue * sizeof *av.queue);
+        q.snapshot = 1;
+        submit(a, &q);
+    } else if (mono_us() - av.asked_at >= REFRESH_US) {
+        struct areq q = {.snapshot = snapshot};
+        submit(a, &q);
+    }
+}
+
+int64_t view_alerts_firing(struct app *a)
+{
+    pump(a, a->view == &view_alerts);
+    return av.firing > 0 ? av.firing : 0;
+}
+
+/* --- actions ---------------------------------------------------------------------- */
+
+static void queue_action(struct app *a, int action, const char *rule, const char *grp,
+                         int64_t dur)
+{
+    if (av.nqueue == ACTIONS_MAX) {
+        app_message(a, ROLE_STATUS_ERROR, "too many actions waiting; try again in a moment");
+        return;
+    }
+    struct areq *q = &av.queue[av.nqueue++];
+    memset(q, 0, sizeof *q);
+    q->action = action;
+    q->dur = dur;
+    q->until = dur ? ts_now() + dur : 0;
+    snprintf(q->rule, sizeof q->rule, "%s", rule);
+    snprintf(q->grp, sizeof q->grp, "%s", grp);
+    pump(a, 1);
+}
+
+/* The state of the selected line (an event stands for its alert), or NULL. */
+static const struct adb_state *selected_state(void)
+{
+    if (av.sel < 0 || (size_t)av.sel >= av.lay.n)
+        return NULL;
+    const struct aline *ln = &av.lay.v[av.sel];
+    if (ln->kind == AL_STATE)
+        return &av.snap.states[ln->idx];
+    if (ln->kind != AL_EVENT)
+        return NULL;
+    const struct adb_event *ev = &av.snap.history[ln->idx];
+    for (size_t i = 0; i < av.snap.nstates; i++)
+        if (!strcmp(av.snap.states[i].rule, ev->rule) && !strcmp(av.snap.states[i].grp, ev->grp))
+            return &av.snap.states[i];
+    return NULL;
+}
+
+static int do_ack(struct app *a)
+{
+    const struct adb_state *st = selected_state();
+    char t[420];
+    if (!st) {
+        app_message(a, ROLE_STATUS_ERROR, av.snap.nstates ? "select an alert to acknowledge (j k)"
+                                                           : "no alerts on this store yet");
+        return R_REDRAW;
+    }
+    alerts_fmt_target(st, t, sizeof t);
+    if (!strcmp(st->grp, "*"))
+        app_message(a, ROLE_STATUS_ERROR, "%s is a summary: select one of its groups", t);
+    else if (st->state != AST_FIRING && st->state != AST_PENDING)
+        app_message(a, ROLE_STATUS_ERROR, "%s is %s: only a pending or firing alert can be "
+                    "acknowledged", t, alert_state_name(st->state));
+    else if (st->acked)
+        app_message(a, ROLE_STATUS, "%s is already acknowledged", t);
+    else
+        queue_action(a, ACT_ACK, st->rule, st->grp, 0);
+    return R_REDRAW;
+}
+
+static int open_prompt(struct app *a)
+{
+    const struct adb_state *st = selected_state();
+    if (!st) {
+        app_message(a, ROLE_STATUS_ERROR, av.snap.nstates ? "select an alert to silence (j k)"
+                                                           : "no alerts on this store yet");
+        return R_REDRAW;
+    }
+    snprintf(av.target_rule, sizeof av.target_rule, "%s", st->rule);
+    snprintf(av.target_grp, sizeof av.target_grp, "%s", st->grp);
+    av.prompt = 1;
+    av.typed[0] = 0;
+    return R_REDRAW;
+}
+
+static void apply_silence(struct app *a)
+{
+    int64_t d;
+    if (alerts_parse_silence(av.typed, av.preset, &d) < 0) {
+        app_message(a, ROLE_STATUS_ERROR, "cannot read '%s' as a duration: try 30m, 2h, 1d "
+                    "(a bare number is minutes)", av.typed);
+        return;
+    }
+    av.prompt = 0;
+    queue_action(a, ACT_SILENCE, av.target_rule, av.target_grp, d);
+}
+
+/* Keys while the silence prompt is open; it takes every key it gets. */
+static int prompt_key(struct app *a, int key)
+{
+    size_t n = strlen(av.typed);
+    switch (key) {
+    case K_ESC: av.prompt = 0; break;
+    case K_ENTER: apply_silence(a); break;
+    case K_LEFT: case K_BTAB: av.preset = (av.preset + ALERTS_NPRESETS - 1) % ALERTS_NPRESETS;
+        av.typed[0] = 0;
+        break;
+    case K_RIGHT: case K_TAB: av.preset = (av.preset + 1) % ALERTS_NPRESETS;
+        av.typed[0] = 0;
+        break;
+    case K_BACKSPACE: case 0x7f: case K_CTRL('h'):
+        if (n)
+            av.typed[n - 1] = 0;
+        break;
+    case K_CTRL('u'): av.typed[0] = 0; break;
+    default:
+        if (n < TYPED_MAX && key < 0x80 && key > 0x20 && strchr("0123456789.smhdwu", key)) {
+            av.typed[n] = (char)key;
+            av.typed[n + 1] = 0;
+        }
+        break;
+    }
+    return R_REDRAW;
+}
+
+/* Enter: the log view, filtered to the records behind the alert. */
+static int open_records(struct app *a)
+{
+    const char *query = NULL, *rule = NULL, *grp = "";
+    int64_t since = 0, until = 0;
+    char q[LINEEDIT_MAX + 1], t[420];
+    struct err e = {0};
+    const struct aline *ln = av.sel >= 0 && (size_t)av.sel < av.lay.n ? &av.lay.v[av.sel] : NULL;
+    if (ln && ln->kind == AL_STATE) {
+        const struct adb_state *st = &av.snap.states[ln->idx];
+        query = st->query, since = st->win_since, until = st->win_until, rule = st->rule, grp = st->grp;
+    } else if (ln && ln->kind == AL_EVENT) {
+        const struct adb_event *ev = &av.snap.history[ln->idx];
+        query = ev->query, since = ev->win_since, until = ev->win_until, rule = ev->rule, grp = ev->grp;
+    }
+    if (!rule)
+        return R_REDRAW;
+    target_text(rule, grp, t, sizeof t);
+    if (!since && !until) {
+        app_message(a, ROLE_STATUS_ERROR, "%s has no records behind it yet (it has not fired)", t);
+        return R_REDRAW;
+    }
+    alert_records_query(query, since, until, q, sizeof q);
+    if (app_set_filter(a, q, &e) < 0) {
+        app_error(a, &e);
+        return R_REDRAW;
+    }
+    history_add(&a->hist, q, &e);
+    a->view = &view_log;
+    app_message(a, ROLE_STATUS, "the records that made %s fire", t);
+    return R_REDRAW;
+}
+
+static int alerts_action(struct app *a, int action, int key)
+{
+    int page = av.rows > 2 ? av.rows - 1 : 1;
+    if (av.prompt)
+        return prompt_key(a, key);
+    switch (action) {
+    case A_DOWN: move(1); return R_REDRAW;
+    case A_UP: move(-1); return R_REDRAW;
+    case A_PGDN: case A_HALF_DN: move(action == A_PGDN ? page : page / 2 + 1); return R_REDRAW;
+    case A_PGUP: case A_HALF_UP: move(action == A_PGUP ? -page : -(page / 2 + 1)); return R_REDRAW;
+    case A_OLDEST: move(-(int)av.lay.n); return R_REDRAW;
+    case A_NEWEST: move((int)av.lay.n); return R_REDRAW;
+    case A_ACK: return do_ack(a);
+    case A_SILENCE: return open_prompt(a);
+    case A_DETAIL: return open_records(a);
+    case A_ALERTS: av.asked_at = 0; pump(a, 1); return R_REDRAW;
+    case A_ESC: a->view = &view_log; return R_REDRAW;
+    default: return R_UNHANDLED;
+    }
+}
+
+static void alerts_draw(struct app *a, struct screen *s, int y0, int h)
+{
+    char t[420];
+    int64_t now = ts_now();
+    pump(a, 1);
+    if (h <= 0)
+        return;
+    alerts_layout_title(s, y0, &av.snap, av.loaded);
+    av.rows = h - 1 - (av.prompt && h > 2);
+    scroll_to_sel();
+    for (int i = 0; i < av.rows; i++) {
+        int k = av.top + i;
+        if (av.loaded && k < (int)av.lay.n)
+            alerts_layout_draw(s, y0 + 1 + i, &av.lay.v[k], &av.snap, now, k == av.sel);
+        else
+            screen_fill(s, y0 + 1 + i, 0, s->w, ROLE_DEFAULT);
+    }
+    if (av.prompt && h > 2) {
+        target_text(av.target_rule, av.target_grp, t, sizeof t);
+        s->cursor_x = alerts_layout_prompt(s, y0 + h - 1, t, av.preset, av.typed);
+        s->cursor_y = y0 + h - 1;
+        s->cursor_on = 1;
+    }
+    if (av.done != av.sent || av.nqueue)
+        a->totals_at = 0;   /* asks the loop to redraw on its next tick, to take the result */
+}
+
+static void alerts_enter(struct app *a)
+{
+    av.prompt = 0;
+    av.asked_at = 0;
+    pump(a, 1);
+}
+
+static int alerts_modal(struct app *a)
+{
+    (void)a;
+    return av.prompt;
+}
+
+const struct view view_alerts = {
+    .name = "alerts",
+    .action = A_ALERTS,
+    .on_action = alerts_action,
+    .draw = alerts_draw,
+    .enter = alerts_enter,
+    .modal = alerts_modal,
+};
