@@ -1,4 +1,4 @@
-/* cmd_trace: `logdeck trace [--json] CID`: every record of one correlation
+/* cmd_trace: `logdeck trace [--json] [--summary] CID`: every record of one correlation
  * id from every file and format, oldest first, with offsets from the first
  * record and a per-service breakdown (trace.h, recout.h). Exit 1 when the id
  * is unknown. */
@@ -15,21 +15,25 @@
 #define CMD_MMAP_BYTES (INT64_C(1) << 36)
 
 static const char usage[] =
-    "usage: logdeck trace [--json] CID\n"
+    "usage: logdeck trace [--json] [--summary] CID\n"
     "  Every record of correlation id CID (case-insensitive), oldest first, with\n"
     "  the offset from the first record and the per-service breakdown.\n"
-    "  --json   JSON lines: each record with offset_ms and gap_ms, then one line\n"
-    "           {\"trace\": {cid, count, span_ms, errors, services, slowest, first_error}}\n";
+    "  --json     JSON lines, records only: each with offset_ms and gap_ms\n"
+    "  --summary  the summary alone: with --json one object\n"
+    "             {\"trace\": {cid, count, first, last, span_ms, errors, services,\n"
+    "             slowest, first_error}}, else the header and per-service lines\n";
 
 int cmd_trace(const struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"json", no_argument, NULL, 'j'}, {"summary", no_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
-    int json = 0, ch;
-    while ((ch = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
+    int json = 0, summary = 0, ch;
+    while ((ch = getopt_long(argc, argv, "+jsh", opts, NULL)) != -1) {
         switch (ch) {
         case 'j': json = 1; break;
+        case 's': summary = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }
@@ -51,10 +55,12 @@ int cmd_trace(const struct cli *c, int argc, char **argv)
     } else if (t.n == 0) {
         cli_error("trace", "no records with correlation id '%s' in %s", cid, c->db_path);
     } else {
-        if (json)
+        if (json && summary)
+            recout_trace_summary_json(stdout, &t);
+        else if (json)
             recout_trace_json(stdout, &t);
         else
-            recout_trace_text(stdout, &t);
+            recout_trace_text(stdout, &t, summary);
         rc = 0;
     }
     trace_fini(&t);

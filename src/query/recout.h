@@ -36,13 +36,17 @@ void recout_json_clean(FILE *f, const char *json);
 /* "+12.4 ms", "+1.532 s" into buf[32]. */
 const char *recout_offset(long long us, char buf[32]);
 
-/* A trace: one line per record with its offset from the first, then the
- * per-service breakdown, the slowest step and the first error. */
-void recout_trace_text(FILE *f, const struct trace *t);
-/* JSON lines: each record (recout_json) with offset_ms and gap_ms, then one
- * last line {"trace": {cid, count, span_ms, errors, services: [...],
- * slowest: {...}|null, first_error: {...}|null}}. */
+/* A trace: a header, one line per record with its offset from the first
+ * (left out when summary_only), then the per-service breakdown, the slowest
+ * step and the first error. */
+void recout_trace_text(FILE *f, const struct trace *t, int summary_only);
+/* JSON lines: each record (recout_json) with offset_ms and gap_ms, and
+ * nothing else, so that `| jq .msg` sees records only. */
 void recout_trace_json(FILE *f, const struct trace *t);
+/* The summary as one JSON object on one line: {"trace": {cid, count,
+ * first, last, span_ms, errors, services: [...], slowest: {...}|null,
+ * first_error: {...}|null}}. */
+void recout_trace_summary_json(FILE *f, const struct trace *t);
 
 /* Stats as a human summary, or as one JSON object (design of issue 4:
  * count, by_level, error_rate, latency, histogram, groups, status,

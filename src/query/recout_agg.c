@@ -44,14 +44,14 @@ static void step_line(FILE *f, const char *label, const struct trace *t, long i)
     recout_escape_text(f, r->msg, nl ? (size_t)(nl - r->msg) : n);
 }
 
-void recout_trace_text(FILE *f, const struct trace *t)
+void recout_trace_text(FILE *f, const struct trace *t, int summary_only)
 {
     char ob[32], ob2[32];
     fprintf(f, "trace ");
     recout_escape_text(f, t->cid, strlen(t->cid));
     fprintf(f, ": %zu records, %zu services, span %s, %lld errors\n", t->n, t->nservices,
             recout_offset(t->span_us, ob), (long long)t->errors);
-    for (size_t i = 0; i < t->n; i++) {
+    for (size_t i = 0; !summary_only && i < t->n; i++) {
         fprintf(f, "%-12s ", recout_offset(t->steps[i].offset_us, ob));
         recout_text(f, &t->steps[i].row);
     }
@@ -108,6 +108,10 @@ void recout_trace_json(FILE *f, const struct trace *t)
                  (double)t->steps[i].offset_us / 1000.0, (double)t->steps[i].gap_us / 1000.0);
         recout_json(f, &t->steps[i].row, extra);
     }
+}
+
+void recout_trace_summary_json(FILE *f, const struct trace *t)
+{
     cJSON *top = cJSON_CreateObject(), *o = cJSON_AddObjectToObject(top, "trace");
     cJSON_AddStringToObject(o, "cid", t->cid);
     cJSON_AddNumberToObject(o, "count", (double)t->n);

@@ -36,7 +36,10 @@ for t in 3f2a9c1e-5b7d-4e8f-9a01-2b3c4d5e6f70:8:6 550e8400-e29b-41d4-a716-446655
   "$LOGDECK" trace --json "$cid" >"$T/tr.json" 2>&1
   check "trace $cid records" "$n" "$(grep -c '^{"ts".*"offset_ms"' "$T/tr.json")"
   check "trace $cid files" "$nf" "$(grep '^{"ts"' "$T/tr.json" | sed 's/.*"file":"\([^"]*\)".*/\1/' | sort -u | wc -l | tr -d ' ')"
-  check "trace $cid summary" "1" "$(grep -c "^{\"trace\":{\"cid\":\"$cid\",\"count\":$n," "$T/tr.json")"
+  check "trace $cid records only" "$n" "$(wc -l <"$T/tr.json" | tr -d ' ')"
+  "$LOGDECK" trace --json --summary "$cid" >"$T/trs.json" 2>&1
+  check "trace $cid summary" "1" "$(grep -c "^{\"trace\":{\"cid\":\"$cid\",\"count\":$n," "$T/trs.json")"
+  check "trace $cid summary alone" "1" "$(wc -l <"$T/trs.json" | tr -d ' ')"
   first=$(grep '^{"ts"' "$T/tr.json" | head -1 | sed 's/.*"offset_ms":\([0-9.]*\).*/\1/')
   check "trace $cid first offset" "0.000" "$first"
   sorted=$(grep '^{"ts"' "$T/tr.json" | sed 's/.*"offset_ms":\([0-9.]*\).*/\1/' | sort -n -c 2>&1 && echo ok)
@@ -46,6 +49,10 @@ done
 check "trace text header" "trace 3f2a9c1e-5b7d-4e8f-9a01-2b3c4d5e6f70: 8 records, 6 services, span +15.030 s, 3 errors" "$(head -1 "$T/tr.txt")"
 check "trace text first line" "+0.0 ms      2024-01-01 12:00:00.000 INFO     gateway Request processed successfully" "$(sed -n 2p "$T/tr.txt")"
 check "trace text services" "1" "$(grep -c '^services:$' "$T/tr.txt")"
+"$LOGDECK" trace --summary 3f2a9c1e-5b7d-4e8f-9a01-2b3c4d5e6f70 >"$T/trs.txt" 2>&1
+check "trace --summary header" "$(head -1 "$T/tr.txt")" "$(head -1 "$T/trs.txt")"
+check "trace --summary no record lines" "0" "$(grep -c '^+' "$T/trs.txt")"
+check "trace --summary services" "1" "$(grep -c '^services:$' "$T/trs.txt")"
 check_rc "trace unknown id exits 1" 1 "$LOGDECK" trace no-such-correlation-id
 check "trace unknown id message" "logdeck trace: no records with correlation id 'no-such-correlation-id' in $LOGDECK_DB" "$(cat "$T/.err")"
 check_rc "trace without id exits 2" 2 "$LOGDECK" trace
