@@ -25,7 +25,7 @@ TOOL_BIN := $(TOOL_C:tests/%.c=$(BUILD)/tests/%)
 # The sanitizer build keeps its own binary so ./logdeck stays the normal one.
 BIN     := $(if $(filter build,$(BUILD)),logdeck,$(BUILD)/logdeck)
 
-.PHONY: all deps test asan bench fuzz demo clean
+.PHONY: all deps test asan bench fuzz demo clean install uninstall
 all: $(BIN)
 
 deps: $(DEPSTAMP)
@@ -69,6 +69,35 @@ fuzz: | $(DEPSTAMP)
 
 demo: $(BIN)
 	./logdeck demo
+
+# GNU conventions: PREFIX (default /usr/local) and DESTDIR. The installed
+# binary finds its themes in $(PREFIX)/share/logdeck/themes beside it.
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+MANDIR  := $(PREFIX)/share/man/man1
+DATADIR := $(PREFIX)/share/logdeck
+UNITDIR := $(PREFIX)/lib/systemd/system
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  := $(PREFIX)/share/zsh/site-functions
+INSTALLED := $(BINDIR)/logdeck $(MANDIR)/logdeck.1 $(UNITDIR)/logdeck-alerts.service \
+             $(BASHCOMPDIR)/logdeck $(ZSHCOMPDIR)/_logdeck \
+             $(patsubst themes/%,$(DATADIR)/themes/%,$(wildcard themes/*.theme))
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/themes \
+	           $(DESTDIR)$(UNITDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/logdeck
+	install -m 644 logdeck.1 $(DESTDIR)$(MANDIR)/logdeck.1
+	install -m 644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
+	sed 's|/usr/local/bin/logdeck|$(BINDIR)/logdeck|' src/alert/logdeck-alerts.service \
+	    >$(DESTDIR)$(UNITDIR)/logdeck-alerts.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/logdeck-alerts.service
+	install -m 644 src/cli/completion/logdeck.bash $(DESTDIR)$(BASHCOMPDIR)/logdeck
+	install -m 644 src/cli/completion/_logdeck $(DESTDIR)$(ZSHCOMPDIR)/_logdeck
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf build build-asan build-fuzz logdeck

@@ -24,6 +24,7 @@ int cmd_trace(const struct cli *c, int argc, char **argv);
 int cmd_stats(const struct cli *c, int argc, char **argv);
 int cmd_alerts(const struct cli *c, int argc, char **argv);
 int cmd_demo(const struct cli *c, int argc, char **argv);
+int cmd_themes(const struct cli *c, int argc, char **argv);
 /* The TUI: argv holds the paths/globs to follow (argc may be 0). */
 int cmd_tui(const struct cli *c, int argc, char **argv);
 

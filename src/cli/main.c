@@ -85,6 +85,7 @@ static const struct {
 } commands[] = {
     {"index", cmd_index}, {"query", cmd_query}, {"trace", cmd_trace},
     {"stats", cmd_stats}, {"alerts", cmd_alerts}, {"demo", cmd_demo},
+    {"themes", cmd_themes},
 };
 
 int main(int argc, char **argv)
