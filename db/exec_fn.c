@@ -19,6 +19,7 @@
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <regex.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +343,41 @@ static void fn_words(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, w->left == 0);
 }
 
+/* ld_regexp(pattern, icase, text): 1 when the POSIX extended regex
+ * matches anywhere in text (whole bytes: REG_STARTEND, so a NUL inside a
+ * line does not end it), 0 when not, NULL for a NULL text. The compiled
+ * pattern is kept as the statement's auxiliary data, so it is compiled
+ * once per query, not per row. */
+static void regex_free(void *p)
+{
+    regfree(p);
+    free(p);
+}
+
+static void fn_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    regex_t *re = sqlite3_get_auxdata(ctx, 0);
+    if (!re) {
+        const char *pat = (const char *)sqlite3_value_text(argv[0]);
+        int fl = REG_EXTENDED | REG_NOSUB | (sqlite3_value_int(argv[1]) ? REG_ICASE : 0);
+        if (!pat || !(re = malloc(sizeof *re)))
+            return sqlite3_result_error_nomem(ctx);
+        if (regcomp(re, pat, fl) != 0) {
+            free(re);
+            return sqlite3_result_error(ctx, "bad regular expression", -1);
+        }
+        sqlite3_set_auxdata(ctx, 0, re, regex_free);
+        if (!(re = sqlite3_get_auxdata(ctx, 0)))
+            return sqlite3_result_error_nomem(ctx);
+    }
+    const char *t = sqlite3_value_blob(argv[2]);
+    if (sqlite3_value_type(argv[2]) == SQLITE_NULL)
+        return sqlite3_result_null(ctx);
+    regmatch_t m = {.rm_so = 0, .rm_eo = sqlite3_value_bytes(argv[2])};
+    sqlite3_result_int(ctx, regexec(re, t ? t : "", 1, &m, REG_STARTEND) == 0);
+}
+
 static int add_json_fn(sqlite3 *db, const char *name,
                        void (*fn)(sqlite3_context *, int, sqlite3_value **))
 {
@@ -363,6 +399,8 @@ int exec_fn_register(sqlite3 *db, struct exec_state *x, struct err *e)
         sqlite3_create_function(db, "ld_basename", 1, flags, NULL, fn_basename, NULL, NULL) !=
             SQLITE_OK ||
         sqlite3_create_function(db, "ld_stem", 1, flags, NULL, fn_stem, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "ld_regexp", 3, flags, NULL, fn_regexp, NULL, NULL) !=
+            SQLITE_OK ||
         sqlite3_create_function(db, "ld_words", 3, flags, x, fn_words, NULL, NULL) != SQLITE_OK)
         return err_set(e, "registering SQL functions: %s", sqlite3_errmsg(db));
     return 0;

@@ -485,6 +485,41 @@ static void cmp_cond(struct sqlb *b, const struct pnode *n)
     sqlb_add(b, ")");
 }
 
+/* A regex term: ld_regexp(pattern, flags, text), on the record's whole
+ * text or one field. It indexes nothing, so an AND puts it after its
+ * indexed siblings (sqlb_cond) and SQLite runs it only on the rows they
+ * leave. */
+static void regex_cond(struct sqlb *b, const struct pnode *n)
+{
+    sqlb_add(b, "ld_regexp(");
+    sqlb_text(b, n->s ? n->s : "", 0);
+    sqlb_add(b, ", %d, ", n->icase);
+    if (n->field < 0)
+        sqlb_add(b, "r.raw");
+    else
+        sqlb_field(b, n->field, n->path, 0);
+    sqlb_add(b, ")");
+}
+
+static int and_or_cond(struct sqlb *b, const struct pnode *n)
+{
+    sqlb_add(b, "(");
+    int k = 0;
+    /* Two passes for AND: regex terms last, after what an index answers. */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < n->nkids; i++) {
+            int re = n->kids[i]->kind == PK_REGEX;
+            if (n->kind == PK_AND ? re != pass : pass)
+                continue;
+            if (k++)
+                sqlb_add(b, n->kind == PK_AND ? " AND " : " OR ");
+            if (sqlb_cond(b, n->kids[i]) < 0)
+                return -1;
+        }
+    sqlb_add(b, ")");
+    return 0;
+}
+
 int sqlb_cond(struct sqlb *b, const struct pnode *n)
 {
     switch (n->kind) {
@@ -502,17 +537,12 @@ int sqlb_cond(struct sqlb *b, const struct pnode *n)
             return -1;
         sqlb_add(b, ", 0)");
         return 0;
+    case PK_REGEX:
+        regex_cond(b, n);
+        return 0;
     case PK_AND:
     case PK_OR:
-        sqlb_add(b, "(");
-        for (int i = 0; i < n->nkids; i++) {
-            if (i)
-                sqlb_add(b, n->kind == PK_AND ? " AND " : " OR ");
-            if (sqlb_cond(b, n->kids[i]) < 0)
-                return -1;
-        }
-        sqlb_add(b, ")");
-        return 0;
+        return and_or_cond(b, n);
     default:
         return err_set(b->e, "internal error: unknown plan node %d", n->kind);
     }

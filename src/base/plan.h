@@ -13,7 +13,9 @@ enum pkind {
     PK_OR,         /* any kid matches */
     PK_NOT,        /* kids[0] does not match */
     PK_TEXT,       /* full-text on the message: word, prefix (word*) or phrase */
-    PK_CMP         /* field op value */
+    PK_CMP,        /* field op value */
+    PK_REGEX       /* s (a POSIX extended regex) matches the record's whole
+                      text (field < 0) or one field: /re/, field~re */
 };
 
 enum pfield {
@@ -48,8 +50,10 @@ struct pnode {
     char *text;            /* the word or phrase, unquoted */
     int phrase;            /* 1: several words in order ("connection reset") */
     int prefix;            /* 1: word* */
-    /* PK_CMP */
+    /* PK_CMP (and PK_REGEX: field < 0 is the whole record, s the pattern,
+     * icase for /re/i) */
     int field;             /* enum pfield */
+    int icase;
     int op;                /* enum pop */
     char *path;            /* PF_JSON: dotted path, e.g. "process.id" */
     int vtype;             /* enum pvtype */

@@ -106,6 +106,17 @@ static void put_node(struct out *o, const struct pnode *n)
     case PK_CMP:
         put_cmp(o, n);
         break;
+    case PK_REGEX:
+        put(o, "(regex%s ", n->icase ? "/i" : "");
+        if (n->field < 0)
+            put(o, "text ");
+        else if (n->field == PF_JSON)
+            put(o, "json:%s ", n->path ? n->path : "");
+        else
+            put(o, "%s ", field_label(n->field));
+        put_str(o, n->s);
+        put(o, ")");
+        break;
     default:
         put(o, "(?)");
     }

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,6 +290,83 @@ static int read_op(struct qparser *p, struct pnode *n)
     return 0;
 }
 
+/* Compiles pattern to check it (the store compiles it again per query);
+ * an error names the column of the term. */
+static int check_regex(struct qparser *p, struct pnode *n, size_t pos)
+{
+    regex_t re;
+    int rc = regcomp(&re, n->s, REG_EXTENDED | REG_NOSUB | (n->icase ? REG_ICASE : 0));
+    if (rc == 0) {
+        regfree(&re);
+        return 0;
+    }
+    char why[128];
+    regerror(rc, &re, why, sizeof why);
+    return qp_fail(p, pos, "bad regular expression at col %d: %s; expected a POSIX extended "
+                   "regular expression", qp_col(p, pos), why);
+}
+
+/* At '/': /pattern/ or /pattern/i, a regex over the whole record text.
+ * Returns NULL (not failing) when the word is not of that form, so that
+ * "/api/v1/tts" stays a word; \/ stands for a '/' inside the pattern. */
+static struct pnode *regex_term(struct qparser *p)
+{
+    size_t start = p->pos, i = start + 1, end;
+    while (i < p->n && p->s[i] != '/')
+        i += (p->s[i] == '\\' && i + 1 < p->n) ? 2 : 1;
+    if (i >= p->n || i == start + 1)
+        return NULL;
+    end = i + 1;
+    int icase = end < p->n && p->s[end] == 'i';
+    size_t after = end + (size_t)icase;
+    if (after < p->n && !qp_is_space(p->s[after]) && p->s[after] != ')')
+        return NULL;
+    struct pnode *n = qp_node(p, PK_REGEX, start);
+    if (!n)
+        return NULL;
+    n->field = -1;
+    n->icase = icase;
+    size_t k = 0;
+    if (!(n->s = malloc(i - start))) {
+        query_node_free(n);
+        qp_fail(p, start, "out of memory compiling the query");
+        return NULL;
+    }
+    for (size_t j = start + 1; j < i; j++) {
+        if (p->s[j] == '\\' && j + 1 < i && p->s[j + 1] == '/')
+            j++;
+        n->s[k++] = p->s[j];
+    }
+    n->s[k] = '\0';
+    p->pos = after;
+    if (check_regex(p, n, start) < 0) {
+        query_node_free(n);
+        return NULL;
+    }
+    return n;
+}
+
+/* field~pattern or field~"pattern": a regex over one field's text. */
+static struct pnode *field_regex(struct qparser *p, size_t start, const char *fname)
+{
+    struct pnode *n = qp_node(p, PK_REGEX, start);
+    if (!n)
+        return NULL;
+    p->pos++;   /* '~' */
+    size_t vpos = p->pos;
+    int field = query_field(fname);
+    n->field = field;
+    if (field == PF_JSON && !(n->path = strdup(fname)))
+        goto fail;
+    if (read_value(p, n, fname, 0, &vpos) < 0 || check_regex(p, n, vpos) < 0)
+        goto fail;
+    n->op = POP_EQ;
+    return n;
+fail:
+    query_node_free(n);
+    return NULL;
+}
+
 static struct pnode *field_term(struct qparser *p, size_t start, size_t nlen)
 {
     char fname[128], q[64];
@@ -299,6 +377,8 @@ static struct pnode *field_term(struct qparser *p, size_t start, size_t nlen)
     }
     memcpy(fname, p->s + start, nlen);
     fname[nlen] = '\0';
+    if (p->s[p->pos] == '~')
+        return field_regex(p, start, fname);
     int is_since = strcasecmp(fname, "since") == 0, is_until = strcasecmp(fname, "until") == 0;
     struct pnode *n = qp_node(p, PK_CMP, start);
     if (!n)
@@ -339,10 +419,15 @@ struct pnode *qp_term(struct qparser *p)
                 "field%cvalue", c, qp_col(p, start), c);
         return NULL;
     }
+    if (c == '/') {
+        struct pnode *re = regex_term(p);
+        if (re || p->failed)
+            return re;
+    }
     if (name_start(c)) {
         while (i < p->n && name_char(p->s[i]))
             i++;
-        if (i < p->n && (p->s[i] == ':' || p->s[i] == '<' || p->s[i] == '>')) {
+        if (i < p->n && (p->s[i] == ':' || p->s[i] == '<' || p->s[i] == '>' || p->s[i] == '~')) {
             p->pos = i;
             return field_term(p, start, i - start);
         }

@@ -28,6 +28,21 @@ check "count OR" 27 "$(q --count '(level:error OR level:critical)')"
 check "count cid glob" 8 "$(q --count 'cid:3f2a9c1e*')"
 check "count cid case-insensitive" 8 "$(q --count 'cid:3F2A9C1E-5B7D-4E8F-9A01-2B3C4D5E6F70')"
 
+# regular-expression terms: /re/ on the record's whole text, field~re on a
+# field; applied after the indexed terms (the SQL puts them last)
+check "regex text" 1 "$(q --count '/time.?out/')"
+check "regex text /i" 2 "$(q --count '/TIMEOUT/i')"
+check "regex field" "$(q --limit 0 --json '' | grep -c '"msg":"Request')" "$(q --count 'msg~"^Request"')"
+check "regex field = glob" "$(q --count 'service:music*')" "$(q --count 'service~"^music"')"
+check "regex with indexed term" 1 "$(q --count '/TIMEOUT/i level>=error')"
+check "regex after indexed terms" 1 "$(q --explain '/TIMEOUT/i level>=error' | grep -c 'level >= ?) AND ld_regexp(')"
+check "not a regex: a path" "plan: (phrase \"/api/v1/tts\")" "$(q --explain '/api/v1/tts' | head -1)"
+check "NOT regex" "$(( $(q --count '') - 2 ))" "$(q --count -- '-/TIMEOUT/i')"
+check_rc "bad regex exits 2" 2 "$LOGDECK" query '/a(/'
+check "bad regex message" "logdeck query: bad regular expression at col 1: Unmatched ( or \\(; expected a POSIX extended regular expression" "$(cat "$T/.err")"
+check_rc "bad field regex exits 2" 2 "$LOGDECK" query 'level>=error msg~"(x"'
+check "bad field regex column" 1 "$(grep -c 'at col 18:' "$T/.err")"
+
 # traces spanning files and formats (README "Traces that span files")
 for t in 3f2a9c1e-5b7d-4e8f-9a01-2b3c4d5e6f70:8:6 550e8400-e29b-41d4-a716-446655440000:7:3 \
          7c9e6679-7425-40de-944b-e07fc1f90ae7:5:3 12345:4:2 123:4:3 \

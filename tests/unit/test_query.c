@@ -249,6 +249,25 @@ static void test_describe_truncates(void **st)
     query_free(NULL);
 }
 
+static void test_regex(void **st)
+{
+    (void)st;
+    expect_plan("/time.?out/", "(regex text \"time.?out\")");
+    expect_plan("/TIMEOUT/i", "(regex/i text \"TIMEOUT\")");
+    expect_plan("/a\\/b/", "(regex text \"a/b\")");
+    expect_plan("msg~\"^Request \"", "(regex msg \"^Request \")");
+    expect_plan("path~^/api", "(regex json:path \"^/api\")");
+    expect_plan("level>=error /x+/", "(and (>= level error) (regex text \"x+\"))");
+    expect_plan("-/x/", "(not (regex text \"x\"))");
+    /* Not regexes: a path-like word, an unterminated slash. */
+    expect_plan("/api/v1/tts", "(phrase \"/api/v1/tts\")");
+    expect_plan("/health", "(phrase \"/health\")");
+    expect_error("/a(/", "bad regular expression at col 1: Unmatched ( or \\(; expected a POSIX "
+                 "extended regular expression");
+    expect_error("x msg~\"[\"", "bad regular expression at col 7: Invalid regular expression; "
+                 "expected a POSIX extended regular expression");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_times),             cmocka_unit_test(test_boolean),
         cmocka_unit_test(test_errors),            cmocka_unit_test(test_depth),
         cmocka_unit_test(test_field_names),       cmocka_unit_test(test_describe_truncates),
+        cmocka_unit_test(test_regex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
