@@ -95,4 +95,10 @@ char *alert_records_query(const char *query, int64_t since, int64_t until, char 
 /* "ok", "pending", "firing", "resolved". */
 const char *alert_state_name(int st);
 
+/* An alert's value as every output shows it (console, `alerts list`,
+ * `alerts test`/`run`, notifications): a percentage when the threshold is
+ * one (ratio rules: "> 5%"), a whole number when whole, else 4 significant
+ * digits; "-" for NaN (no value yet). Returns buf. */
+char *alert_fmt_value(double v, const char *threshold, char buf[32]);
+
 #endif

@@ -9,19 +9,27 @@
 #include "src/alert/redact.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-char *at_value_text(const struct rule *r, double v, char buf[32])
+char *alert_fmt_value(double v, const char *threshold, char buf[32])
 {
-    if (r->type == RULE_RATIO)
-        snprintf(buf, 32, "%.3g%%", v * 100);
-    else if (v == (double)(int64_t)v && v < 1e15 && v > -1e15)
-        snprintf(buf, 32, "%lld", (long long)v);
+    if (isnan(v))
+        snprintf(buf, 32, "-");
+    else if (threshold && strchr(threshold, '%'))
+        snprintf(buf, 32, "%.3g%%", v * 100.0);
+    else if (v == floor(v) && fabs(v) < 1e15)
+        snprintf(buf, 32, "%.0f", v);
     else
         snprintf(buf, 32, "%.4g", v);
     return buf;
+}
+
+char *at_value_text(const struct rule *r, double v, char buf[32])
+{
+    return alert_fmt_value(v, r->threshold_text, buf);
 }
 
 struct sample {

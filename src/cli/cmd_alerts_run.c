@@ -39,10 +39,11 @@ struct daemon {
 
 static void on_transition(void *ctx, const struct adb_event *ev, int notified)
 {
-    char ts[32];
+    char ts[32], v[32];
     (void)ctx;
-    printf("%s %s %s%s%s value=%g %s%s\n", ts_format(ev->ts, ts), ev->event, ev->rule,
-           *ev->grp ? "/" : "", ev->grp, ev->value, ev->summary, notified ? " [queued]" : "");
+    printf("%s %s %s%s%s value=%s %s%s\n", ts_format(ev->ts, ts), ev->event, ev->rule,
+           *ev->grp ? "/" : "", ev->grp, alert_fmt_value(ev->value, ev->threshold, v), ev->summary,
+           notified ? " [queued]" : "");
     fflush(stdout);
 }
 
@@ -197,15 +198,16 @@ int alerts_run(const struct cli *c, int argc, char **argv)
 
 static void list_text(const struct alert_snapshot *sn)
 {
-    char a[32], b[32];
+    char a[32], b[32], v[32];
     printf("%-32s %-9s %-9s %-12s %-12s %s\n", "RULE/GROUP", "STATE", "SEVERITY", "VALUE",
            "THRESHOLD", "SINCE");
     for (size_t i = 0; i < sn->nstates; i++) {
         const struct adb_state *s = &sn->states[i];
         char name[400];
         snprintf(name, sizeof name, "%s%s%s", s->rule, *s->grp ? "/" : "", s->grp);
-        printf("%-32s %-9s %-9s %-12g %-12s %s%s%s\n", name, alert_state_name(s->state),
-               rules_severity_name(s->severity), s->value, s->threshold,
+        printf("%-32s %-9s %-9s %-12s %-12s %s%s%s\n", name, alert_state_name(s->state),
+               rules_severity_name(s->severity), alert_fmt_value(s->value, s->threshold, v),
+               s->threshold,
                ts_format(s->since, a), s->acked ? " acked" : "", s->silenced ? " silenced" : "");
     }
     printf("\n%-16s %-8s %-9s %6s %6s %6s %6s  %s\n", "NOTIFIER", "TYPE", "STATE", "QUEUED",

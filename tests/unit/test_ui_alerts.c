@@ -112,11 +112,11 @@ static void test_formats(void **state)
     assert_string_equal(alerts_fmt_age(61 * S, b), "1m01s");
     assert_string_equal(alerts_fmt_age(3600 * S + 300 * S, b), "1h05m");
     assert_string_equal(alerts_fmt_age((3 * 86400 + 4 * 3600) * S, b), "3d04h");
-    assert_string_equal(alerts_fmt_value(3, ">= 4", b), "3");
-    assert_string_equal(alerts_fmt_value(65.7, "> 40", b), "65.7");
-    assert_string_equal(alerts_fmt_value(16.0612, "> 40", b), "16.06");
-    assert_string_equal(alerts_fmt_value(0.1429, "> 8%", b), "14.3%");
-    assert_string_equal(alerts_fmt_value(0, "> 8%", b), "0%");
+    assert_string_equal(alert_fmt_value(3, ">= 4", b), "3");
+    assert_string_equal(alert_fmt_value(65.7, "> 40", b), "65.7");
+    assert_string_equal(alert_fmt_value(16.0612, "> 40", b), "16.06");
+    assert_string_equal(alert_fmt_value(0.1429, "> 8%", b), "14.3%");
+    assert_string_equal(alert_fmt_value(0, "> 8%", b), "0%");
     assert_string_equal(alerts_fmt_target(&states[1], b, sizeof b), "slow-paths//api/v1/tts");
     struct adb_state sum = {.count = 3};
     snprintf(sum.rule, sizeof sum.rule, "slow-paths");

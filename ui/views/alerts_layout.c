@@ -98,19 +98,6 @@ static char *short_age(int64_t us, char buf[16])
     return buf;
 }
 
-char *alerts_fmt_value(double v, const char *threshold, char buf[32])
-{
-    if (threshold && strchr(threshold, '%') && !isnan(v))
-        snprintf(buf, 32, "%.3g%%", v * 100.0);
-    else if (isnan(v))
-        snprintf(buf, 32, "-");
-    else if (v == floor(v) && fabs(v) < 1e15)
-        snprintf(buf, 32, "%.0f", v);
-    else
-        snprintf(buf, 32, "%.4g", v);
-    return buf;
-}
-
 char *alerts_fmt_target(const struct adb_state *st, char *buf, size_t cap)
 {
     if (strcmp(st->grp, "*") == 0)
@@ -248,7 +235,7 @@ static void draw_state(struct screen *s, int y, const struct adb_state *st, int6
                                           : rules_severity_name(st->severity),
          R(severity_role(st->severity)));
     cell(s, y, c.rule_x, c.rule_w, alerts_fmt_target(st, target, sizeof target), R(line));
-    rcell(s, y, c.value_x, c.value_w, alerts_fmt_value(st->value, st->threshold, v), R(line));
+    rcell(s, y, c.value_x, c.value_w, alert_fmt_value(st->value, st->threshold, v), R(line));
     cell(s, y, c.thr_x + 1, c.thr_w - 1, st->threshold, R(ROLE_DEFAULT));
     if (st->since > 0)
         rcell(s, y, c.age_x, c.age_w, alerts_fmt_age(now - st->since, age),
@@ -290,7 +277,7 @@ static void draw_event(struct screen *s, int y, const struct adb_event *ev, int 
     cell(s, y, 1, 8, t + 11, sel ? ROLE_SELECTION : ROLE_TIME);
     cell(s, y, 10, 8, ev->event, sel ? ROLE_SELECTION : event_role(ev->event));
     cell(s, y, 19, c.hrule_w, target, sel ? ROLE_SELECTION : ROLE_DEFAULT);
-    rcell(s, y, c.hvalue_x, c.value_w, alerts_fmt_value(ev->value, ev->threshold, v),
+    rcell(s, y, c.hvalue_x, c.value_w, alert_fmt_value(ev->value, ev->threshold, v),
           sel ? ROLE_SELECTION : ROLE_DEFAULT);
     cell(s, y, c.sum_x, s->w - c.sum_x, ev->summary, sel ? ROLE_SELECTION : ROLE_DIM);
 }

@@ -68,9 +68,6 @@ int alerts_layout_prompt(struct screen *s, int y, const char *target, int preset
 
 /* "45s", "3m12s", "2h05m", "3d04h"; negative counts as 0. */
 char *alerts_fmt_age(int64_t us, char buf[16]);
-/* A value as shown: a percentage when the threshold is one ("> 8%"),
- * integers without decimals, else 4 significant digits. */
-char *alerts_fmt_value(double v, const char *threshold, char buf[32]);
 /* "rule", "rule/group", or "rule (N groups)" for a grouped rule's summary. */
 char *alerts_fmt_target(const struct adb_state *st, char *buf, size_t cap);
 /* The silence duration: typed text (a duration like 2h30m, 'M' for
