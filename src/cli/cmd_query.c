@@ -21,7 +21,10 @@
 
 static const char usage[] =
     "usage: logdeck query [--json] [--count] [--limit N] [--reverse] [--explain] 'EXPR'\n"
-    "  Prints the records matching EXPR (design.md, Query language), newest first.\n"
+    "  Prints the records matching EXPR, newest first. EXPR: words and \"phrases\"\n"
+    "  (full text), field:value (* globs), field>N, level>=warning, since:15m,\n"
+    "  until:TIME, /regex/ (/regex/i), field~regex, OR, NOT or -, ( ); see\n"
+    "  `man logdeck`, QUERY LANGUAGE.\n"
     "  --json       JSON lines (ts, level, cid, service, logger, file, offset, format,\n"
     "               msg, fields)\n"
     "  --count      print only the number of matching records\n"
