@@ -3,15 +3,18 @@
 # Missing Debian -dev packages are installed first (tests/tools/deps.sh).
 
 CC      ?= cc
-PKGS    := sqlite3 libcjson libcurl yaml-0.1 zlib ncursesw
+# libcurl: headers only; the senders dlopen() it (src/base/curl_dl.c), so the
+# commands that never send do not load its ~30 shared libraries.
+PKGS    := sqlite3 libcjson yaml-0.1 zlib ncursesw
+HDR_PKGS := $(PKGS) libcurl
 BUILD   ?= build
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -Wvla
 OPT     ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -I. -MMD -MP
 DEPSTAMP := $(BUILD)/.deps-ok
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+PKG_CFLAGS = $(shell pkg-config --cflags $(HDR_PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread -ldl
 
 SRC_C := $(sort $(shell find src db ui -name '*.c'))
 LIB_C := $(filter-out src/cli/main.c,$(SRC_C))

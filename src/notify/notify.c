@@ -1,14 +1,14 @@
 /* notify: delivery of the outbox over HTTP with libcurl (see notify.h).
- * The only file that includes <curl/curl.h>. One thread, its own store
+ * libcurl is loaded on first use (src/base/curl_dl.h). One thread, its own store
  * connection, one message in flight at a time (so a crash can duplicate at
  * most one message); per notifier a "not before" time carries the rate
  * limit, Retry-After and the backoff, and a state (ok, retrying, broken). */
 #include "src/notify/notify.h"
 #include "db/alerts_db.h"
 #include "src/alert/redact.h"
+#include "src/base/curl_dl.h"
 #include "src/base/ts.h"
 
-#include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +36,7 @@ struct notify {
     _Atomic int stop;
     unsigned seed;
     CURL *curl;
+    const struct curl_api *cu;   /* libcurl, loaded on first use (curl_dl.h) */
 };
 
 struct http_result {
@@ -115,10 +116,10 @@ struct notify *notify_new(const char *db_path, const struct ruleset *rs,
     n->seed = (unsigned)ts_now();
     pthread_mutex_init(&n->mu, NULL);
     pthread_cond_init(&n->cv, NULL);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (!(n->s = store_open(db_path, STORE_WRITE, e)) || alerts_db_init(n->s, e) < 0 ||
-        !(n->curl = curl_easy_init()) || load_targets(n, rs, e) < 0) {
-        if (!n->curl && e && !e->msg[0])
+    if (!(n->cu = curl_dl_get(e)) || !(n->s = store_open(db_path, STORE_WRITE, e)) ||
+        alerts_db_init(n->s, e) < 0 || !(n->curl = n->cu->easy_init()) ||
+        load_targets(n, rs, e) < 0) {
+        if (n->cu && !n->curl && e && !e->msg[0])
             err_set(e, "cannot initialise libcurl");
         notify_free(n);
         return NULL;
@@ -155,30 +156,30 @@ static void post(struct notify *n, const struct target *t, const char *body, str
 {
     CURL *c = n->curl;
     memset(r, 0, sizeof *r);
-    curl_easy_reset(c);
-    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-    curl_easy_setopt(c, CURLOPT_URL, t->c.url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "logdeck-alerts/1");
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(t->c.timeout / 1000));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(t->c.timeout / 1000));
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(c, CURLOPT_XFERINFODATA, n);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    CURLcode rc = curl_easy_perform(c);
-    curl_slist_free_all(h);
+    n->cu->easy_reset(c);
+    struct curl_slist *h = n->cu->slist_append(NULL, "Content-Type: application/json");
+    n->cu->easy_setopt(c, CURLOPT_URL, t->c.url);
+    n->cu->easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    n->cu->easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    n->cu->easy_setopt(c, CURLOPT_USERAGENT, "logdeck-alerts/1");
+    n->cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    n->cu->easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(t->c.timeout / 1000));
+    n->cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(t->c.timeout / 1000));
+    n->cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    n->cu->easy_setopt(c, CURLOPT_WRITEDATA, r);
+    n->cu->easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    n->cu->easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    n->cu->easy_setopt(c, CURLOPT_XFERINFODATA, n);
+    n->cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    CURLcode rc = n->cu->easy_perform(c);
+    n->cu->slist_free_all(h);
     if (rc != CURLE_OK) {
-        snprintf(r->err, sizeof r->err, "%s", curl_easy_strerror(rc));
+        snprintf(r->err, sizeof r->err, "%s", n->cu->easy_strerror(rc));
         return;
     }
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->code);
+    n->cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->code);
     curl_off_t ra = 0;
-    curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &ra);
+    n->cu->easy_getinfo(c, CURLINFO_RETRY_AFTER, &ra);
     r->retry_after = ra > 0 ? (int64_t)(ra < 3600 ? ra : 3600) * 1000000 : 0;
 }
 
@@ -366,7 +367,7 @@ void notify_free(struct notify *n)
     notify_stop(n);
     free_targets(n);
     if (n->curl)
-        curl_easy_cleanup(n->curl);
+        n->cu->easy_cleanup(n->curl);
     store_close(n->s);
     pthread_mutex_destroy(&n->mu);
     pthread_cond_destroy(&n->cv);

@@ -6,7 +6,7 @@
  *   engine renders at the moment of the state change and stores the body
  *   in the outbox in the same transaction.
  *
- * - delivery (libcurl; the only file including <curl/curl.h>): a thread
+ * - delivery (libcurl, dlopen()ed by notify_new: src/base/curl_dl.h): a thread
  *   with its own store connection that sends each notifier's outbox in
  *   order, at most one message per min_interval per notifier, honouring
  *   429 Retry-After, retrying 5xx/timeouts/connection errors with
