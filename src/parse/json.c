@@ -6,6 +6,7 @@
 #include "src/parse/json.h"
 #include "src/base/jarena.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct walk {
@@ -139,6 +140,58 @@ static void finish(struct parse_env *env, struct record *r, struct parse_pick *p
     }
 }
 
+/* Appends a scalar's text (a string, or a number as written). */
+static void add_scalar(struct parse_buf *b, const cJSON *v)
+{
+    char num[32];
+    if (cJSON_IsString(v) && v->valuestring)
+        parse_buf_add(b, v->valuestring, strlen(v->valuestring));
+    else if (cJSON_IsNumber(v))
+        parse_buf_add(b, num, (size_t)snprintf(num, sizeof num, "%.10g", v->valuedouble));
+}
+
+/* A metric line with no message ({"component": "metrics", "metric":
+ * {"name": "queue_length", "value": 48, "unit": "msgs"}, "process": {"id":
+ * "gateway_1"}}) reads as "queue_length=48 msgs (gateway_1)": name=value,
+ * the unit, then its tags' values or the process id. The JSON stays the
+ * record's raw text. Returns 0 when the record is not such a metric. */
+static int metric_message(struct parse_env *env, struct record *r, const cJSON *root)
+{
+    if (!r->has_metric || !r->metric_name)
+        return 0;
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "metric");
+    const cJSON *unit = cJSON_IsObject(m) ? cJSON_GetObjectItemCaseSensitive(m, "unit") :
+                                            cJSON_GetObjectItemCaseSensitive(root, "metric_unit");
+    const cJSON *tags = cJSON_IsObject(m) ? cJSON_GetObjectItemCaseSensitive(m, "tags") : NULL;
+    const cJSON *proc = cJSON_GetObjectItemCaseSensitive(root, "process");
+    const cJSON *pid = cJSON_IsObject(proc) ? cJSON_GetObjectItemCaseSensitive(proc, "id") : NULL;
+    struct parse_buf *b = env->scratch;
+    char num[32];
+    parse_buf_set(b, r->metric_name, strlen(r->metric_name));
+    parse_buf_add(b, num, (size_t)snprintf(num, sizeof num, "=%.10g", r->metric_value));
+    if (cJSON_IsString(unit) && unit->valuestring && *unit->valuestring) {
+        parse_buf_addc(b, ' ');
+        add_scalar(b, unit);
+    }
+    const char *sep = " (";
+    for (const cJSON *t = cJSON_IsObject(tags) ? tags->child : NULL; t; t = t->next)
+        if (cJSON_IsString(t) || cJSON_IsNumber(t)) {
+            parse_buf_add(b, sep, strlen(sep));
+            sep = ", ";
+            add_scalar(b, t);
+        }
+    if (*sep == ' ' && (cJSON_IsString(pid) || cJSON_IsNumber(pid))) {
+        parse_buf_add(b, sep, strlen(sep));
+        sep = ", ";
+        add_scalar(b, pid);
+    }
+    if (*sep == ',')
+        parse_buf_addc(b, ')');
+    r->msg = parse_arena_dup(env->arena, b->data, b->len);
+    r->msg_len = r->msg ? b->len : 0;
+    return r->msg != NULL;
+}
+
 static int only_space(const char *s, const char *end)
 {
     for (; s < end; s++)
@@ -169,7 +222,8 @@ int parse_json(struct parse_env *env, const char *line, size_t len, struct recor
     finish(env, r, &pk, &w);
     r->format = FMT_JSON;
     r->fields = NULL;
-    if (!r->msg)          /* no message key (e.g. a metric): show the object */
+    /* No message key: a metric reads as one; anything else shows the object. */
+    if (!r->msg && !metric_message(env, r, root))
         r->msg = line, r->msg_len = len;
     *tree = root;
     return 1;

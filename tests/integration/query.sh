@@ -28,6 +28,10 @@ check "count OR" 27 "$(q --count '(level:error OR level:critical)')"
 check "count cid glob" 8 "$(q --count 'cid:3f2a9c1e*')"
 check "count cid case-insensitive" 8 "$(q --count 'cid:3F2A9C1E-5B7D-4E8F-9A01-2B3C4D5E6F70')"
 
+# a metric line without a message reads as name=value unit (tags)
+check "metric line as text" "api_latency_p95=812.4 ms (/api/v1/tts)" "$(q --limit 1 'metric:api_latency_p95' | sed 's/.* gateway //')"
+check "metric line raw kept" 1 "$(q --limit 1 --json 'metric:api_latency_p95' | grep -c '"fields":{"timestamp": "2024-01-01T12:00:03.000Z", "component": "metrics"')"
+
 # regular-expression terms: /re/ on the record's whole text, field~re on a
 # field; applied after the indexed terms (the SQL puts them last)
 check "regex text" 1 "$(q --count '/time.?out/')"

@@ -80,10 +80,19 @@ static void t_msg_keys(void **state)
     /* ECS "event" is an object: not the message */
     assert_string_equal(one("{\"event\":{\"dataset\":\"a\"},\"message\":\"m\"}")->msg, "m");
     /* no message key: the object itself, so it can be read and searched */
-    const struct got *g = one("{\"metric\":{\"name\":\"rate\",\"value\":1}}");
-    assert_string_equal(g->msg, "{\"metric\":{\"name\":\"rate\",\"value\":1}}");
+    const struct got *g = one("{\"component\":\"x\",\"n\":1}");
+    assert_string_equal(g->msg, "{\"component\":\"x\",\"n\":1}");
     assert_null(g->r.fields);
     assert_int_equal(g->r.format, FMT_JSON);
+    /* ... except a metric, which reads as name=value unit (tags or process) */
+    g = one("{\"metric\":{\"name\":\"rate\",\"value\":1}}");
+    assert_string_equal(g->msg, "rate=1");
+    assert_string_equal(g->r.raw, "{\"metric\":{\"name\":\"rate\",\"value\":1}}");
+    g = one("{\"component\":\"metrics\",\"metric\":{\"name\":\"queue_length\",\"value\":48,"
+            "\"unit\":\"msgs\"},\"process\":{\"id\":\"gateway_1\"}}");
+    assert_string_equal(g->msg, "queue_length=48 msgs (gateway_1)");
+    g = one("{\"metric_name\":\"lat\",\"metric_value\":2.5,\"metric_unit\":\"ms\"}");
+    assert_string_equal(g->msg, "lat=2.5 ms");
 }
 
 static void t_ts_keys(void **state)
