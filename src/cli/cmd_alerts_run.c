@@ -17,6 +17,7 @@
 #include "src/alert/alert.h"
 #include "src/base/config.h"
 #include "src/follow/follow.h"
+#include "db/wlock.h"
 #include "src/notify/notify.h"
 #include "src/base/ts.h"
 
@@ -34,6 +35,7 @@ struct daemon {
     struct ruleset *rs;
     struct alert_engine *en;      /* NULL until caught up */
     struct notify *nt;
+    struct wlock lock;            /* held while following sources (one writer per store) */
     int failed;
 };
 
@@ -151,6 +153,10 @@ static int run(struct daemon *d, char **args, int nargs, struct err *e)
     for (int i = 0; i < nargs; i++)
         if (config_add_source(&d->cfg, args[i], FMT_AUTO, NULL, e) < 0)
             return -1;
+    /* Following sources makes this process the store's indexer: one at a
+     * time, or two followers would store every line twice. */
+    if (d->cfg.nsources && wlock_acquire(&d->lock, d->c->db_path, e) < 0)
+        return -1;
     if (!(d->s = store_open(d->c->db_path, STORE_WRITE, e)))
         return -1;
     if (!d->cfg.nsources) {
@@ -168,7 +174,7 @@ int alerts_run(const struct cli *c, int argc, char **argv)
         fprintf(stderr, "usage: logdeck alerts run FILE [PATH|GLOB ...]\n");
         return 2;
     }
-    struct daemon d = {.c = c, .file = argv[1]};
+    struct daemon d = {.c = c, .file = argv[1], .lock = {-1}};
     struct err e = {0};
     if (!(d.rs = alerts_load(c, d.file, &e))) {
         alerts_print_err("run", &e);
@@ -189,6 +195,7 @@ int alerts_run(const struct cli *c, int argc, char **argv)
     notify_free(d.nt);
     alert_free(d.en);
     store_close(d.s);
+    wlock_release(&d.lock);
     config_fini(&d.cfg);
     rules_free(d.rs);
     return rc;

@@ -252,8 +252,8 @@ int cmd_index(const struct cli *c, int argc, char **argv)
         follow_block_signals(&oldmask);   /* before the store starts its thread */
     struct wlock lk = {-1};
     const char *db = c->db_path;   /* main resolved --db, $LOGDECK_DB, store.path */
-    struct store *s = store_open(db, STORE_WRITE, &e);
-    if (!s || wlock_acquire(&lk, db, &e) < 0) {
+    struct store *s = NULL;   /* locked first: a second writer touches nothing */
+    if (wlock_acquire(&lk, db, &e) < 0 || !(s = store_open(db, STORE_WRITE, &e))) {
         cli_error("index", "%s", e.msg);
         rc = 1;
     } else {

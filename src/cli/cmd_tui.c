@@ -71,24 +71,20 @@ static void feeder_status(void *ctx, struct tui_feed_status *out)
  * writes (or a read-only one) means attaching instead: returns 1. */
 static int feeder_open(struct feeder *fd, const char *db, struct err *e)
 {
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);   /* the store's own thread gets no signals */
-    fd->st = store_open(db, STORE_WRITE, e);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (!fd->st)
-        return -1;
     struct err le = {0};
     if (wlock_acquire(&fd->lock, db, &le) < 0) {
         const char *pid = strstr(le.msg, "(pid ");
         snprintf(fd->attached, sizeof fd->attached, "attached: another logdeck indexer %.*s"
                  "writes this store; showing what it stores",
                  pid ? (int)(strcspn(pid, ")") + 2) : 0, pid ? pid : "");
-        store_close(fd->st);
-        fd->st = NULL;
         return 1;
     }
-    return 0;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);   /* the store's own thread gets no signals */
+    fd->st = store_open(db, STORE_WRITE, e);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return fd->st ? 0 : -1;
 }
 
 static int feeder_start(struct feeder *fd, const char *db, const struct config *cfg,

@@ -27,6 +27,8 @@ struct ingest {
     struct hmap tracked;         /* row id -> tailer */
     struct tailer **dirty;       /* files changed in the open batch */
     size_t ndirty, capdirty;
+    struct tailer **fresh;       /* new files open without a row yet (not in idx) */
+    size_t nfresh, capfresh;
     int64_t batch_n;
     struct store_file f;         /* scratch row */
 };
@@ -57,6 +59,7 @@ void ingest_free(struct ingest *in)
     fileid_index_free(in->idx);
     hmap_fini(&in->tracked);
     free(in->dirty);
+    free(in->fresh);
     free(in->buf);
     free(in);
 }
@@ -88,6 +91,49 @@ static int is_tracked(void *ctx, int64_t id)
 
 /* --- the open batch ------------------------------------------------------------ */
 
+/* --- new files not stored yet ------------------------------------------------------ */
+
+/* A new file gets its row (and its place in the head index) at its first
+ * read; until then it is "fresh". A file opened meanwhile with the same
+ * data (a rotated file compressed at once, opened before the original
+ * was read at all) must see it, or both would be read in full. */
+static void fresh_del(struct ingest *in, const struct tailer *t)
+{
+    for (size_t i = 0; i < in->nfresh; i++)
+        if (in->fresh[i] == t) {
+            in->fresh[i] = in->fresh[--in->nfresh];
+            return;
+        }
+}
+
+static int fresh_add(struct ingest *in, struct tailer *t)
+{
+    if (in->nfresh == in->capfresh) {
+        size_t cap = in->capfresh ? in->capfresh * 2 : 16;
+        struct tailer **nv = realloc(in->fresh, cap * sizeof *nv);
+        if (!nv)
+            return -1;
+        in->fresh = nv;
+        in->capfresh = cap;
+    }
+    in->fresh[in->nfresh++] = t;
+    return 0;
+}
+
+/* A fresh file (another inode) whose head and t's agree over the shorter
+ * of the two: the same data. */
+static const struct tailer *fresh_twin(const struct ingest *in, const struct tailer *t)
+{
+    for (size_t i = 0; i < in->nfresh; i++) {
+        const struct tailer *o = in->fresh[i];
+        size_t n = o->head_n < t->head_n ? o->head_n : t->head_n;
+        if (n && (o->ck.ino != t->ck.ino || o->ck.dev != t->ck.dev || o->ck.gz != t->ck.gz) &&
+            memcmp(o->head, t->head, n) == 0)
+            return o;
+    }
+    return NULL;
+}
+
 static int ensure_row(struct ingest *in, struct tailer *t, struct err *e)
 {
     if (t->ck.id)
@@ -97,6 +143,7 @@ static int ensure_row(struct ingest *in, struct tailer *t, struct err *e)
     if (store_file_put(in->s, &in->f, e) < 0)
         return -1;
     t->ck.id = in->f.id;
+    fresh_del(in, t);
     if (hmap_put(&in->tracked, (uint64_t)t->ck.id, t) < 0 ||
         fileid_index_add(in->idx, t->ck.id, t->ck.head_hash, t->ck.head_len) < 0)
         return err_set(e, "out of memory");
@@ -130,6 +177,12 @@ void ingest_rollback(struct ingest *in)
         if (!t->saved.id && t->ck.id && hmap_get(&in->tracked, (uint64_t)t->ck.id) == t)
             hmap_del(&in->tracked, (uint64_t)t->ck.id);
         tailer_rewind(t, NULL);
+        if (!t->ck.id) {   /* its row went with the batch: fresh again */
+            fresh_del(in, t);
+            if (fresh_add(in, t) < 0) {
+                /* out of memory: a twin opened later may then be read twice */
+            }
+        }
     }
     in->ndirty = 0;
     in->batch_n = 0;
@@ -247,12 +300,15 @@ int ingest_adopt(struct ingest *in, int fd, const char *path, const struct parse
                              t->ck.gz, t->head, t->head_n};
     int64_t stale = 0;
     int v = fileid_identify(in->s, in->idx, &p, is_tracked, in, &in->f, &stale, e);
+    if (v == FID_NEW && fresh_twin(in, t))
+        v = FID_COPY, in->f.id = 0;
     if (v == FID_COPY) {
         *copy_of = in->f.id;
         rc = INGEST_COPY;
         goto skip;
     }
-    if (v < 0 || retire(in, stale, e) < 0 || place(in, t, v, e) < 0) {
+    if (v < 0 || retire(in, stale, e) < 0 || place(in, t, v, e) < 0 ||
+        (!t->ck.id && fresh_add(in, t) < 0 && err_set(e, "out of memory"))) {
         rc = -1;
         goto skip;
     }
@@ -299,6 +355,7 @@ void ingest_release(struct ingest *in, struct tailer *t)
         }
     if (t->ck.id && hmap_get(&in->tracked, (uint64_t)t->ck.id) == t)
         hmap_del(&in->tracked, (uint64_t)t->ck.id);
+    fresh_del(in, t);
     tailer_free(t);
 }
 
