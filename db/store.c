@@ -232,6 +232,13 @@ struct store *store_open(const char *path, int mode, struct err *e)
         return NULL;
     }
     sqlite3_extended_result_codes(s->db, 1);
+    if (mode == STORE_WRITE && !fresh) {   /* before anything writes (WAL mode included) */
+        if (store_check(s, e) < 0) {
+            store_close(s);
+            return NULL;
+        }
+    }
+    s->checked = mode == STORE_WRITE;
     int64_t ver = validate(s, e);
     if (ver < 0 || configure(s, e) < 0 || migrate(s, ver, e) < 0 || store_exec_init(s, e) < 0 ||
         (mode == STORE_WRITE && store_wal_start(s, e) < 0)) {
@@ -251,7 +258,11 @@ void store_close(struct store *s)
     store_exec_fini(s);
     for (size_t i = 0; i < sizeof s->st / sizeof s->st[0]; i++)
         sqlite3_finalize(s->st[i]);
-    sqlite3_close(s->db);
+    int stamp = s->checked && sqlite3_close(s->db) == SQLITE_OK;
+    if (!stamp)
+        sqlite3_close(s->db);
+    if (stamp)
+        store_check_stamp(s->path);
     free(s->ftsbuf);
     free(s);
 }

@@ -27,6 +27,7 @@ struct store {
     struct exec_state *exec;
     struct wal_ckpt *wal;            /* writer only: db/wal.c */
     int wal_frames;                  /* frames in the WAL after the last commit */
+    int checked;                     /* writer: passed store_check() at open */
 };
 
 /* Prepares *st once (persistent) or resets it for reuse. */
@@ -52,6 +53,14 @@ int store_wal_start(struct store *s, struct err *e);
 void store_wal_kick(struct store *s);   /* after a commit */
 void store_wal_before_batch(struct store *s);
 void store_wal_stop(struct store *s);
+
+/* db/check.c: a writer's integrity check at open (0, or -1 with e saying
+ * the store is corrupt; nothing was written), skipped when the file is as
+ * a clean close left it; the stamp a clean close leaves (path: the store
+ * file, after its last connection closed); forgetting the stamp. */
+int store_check(struct store *s, struct err *e);
+void store_check_stamp(const char *db);
+void store_check_forget(const char *db);
 
 /* db/exec.c: set up / tear down query execution state (SQL functions). */
 int store_exec_init(struct store *s, struct err *e);
