@@ -21,7 +21,7 @@ static const struct { const char *name; size_t len; int level; } aliases[] = {
     ALIAS("severe", LVL_ERROR), ALIAS("critical", LVL_CRITICAL),
     ALIAS("crit", LVL_CRITICAL), ALIAS("fatal", LVL_CRITICAL), ALIAS("alert", LVL_CRITICAL),
     ALIAS("emerg", LVL_CRITICAL), ALIAS("emergency", LVL_CRITICAL),
-    ALIAS("panic", LVL_CRITICAL),
+    ALIAS("panic", LVL_CRITICAL), ALIAS("failure", LVL_CRITICAL),
 };
 
 const char *level_name(int level)
@@ -60,7 +60,7 @@ int level_parse(const char *s, size_t n)
 }
 
 static const char *const fmt_names[FMT_COUNT] = {
-    "auto", "json", "python", "loguru", "logfmt", "syslog", "raw",
+    "auto", "json", "python", "loguru", "logfmt", "syslog", "raw", "layout",
 };
 
 const char *fmt_name(int fmt)

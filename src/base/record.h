@@ -31,7 +31,8 @@ enum fmt {
     FMT_LOGFMT = 4,    /* key=value key="quoted value" */
     FMT_SYSLOG = 5,    /* RFC 3164 or RFC 5424 */
     FMT_RAW = 6,       /* parsed as nothing: level unknown, msg = the line */
-    FMT_COUNT = 7
+    FMT_LAYOUT = 7,    /* a timestamped text layout learned per file or named in the config */
+    FMT_COUNT = 8
 };
 
 struct record {

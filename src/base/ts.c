@@ -85,6 +85,8 @@ static int local_offset(int64_t wall)
     return off;
 }
 
+static void split_us(int64_t us, int64_t *days, int *sod, int *frac);
+
 /* --- parsing ----------------------------------------------------------- */
 
 /* Reads exactly n digits at s[*i]. Returns -1 if they are not digits. */
@@ -278,6 +280,28 @@ int ts_parse(const char *s, size_t n, const struct tzspec *tz, int64_t *out, siz
     }
     *out = v;
     return 0;
+}
+
+int ts_from_civil(int64_t y, int mo, int d, int h, int mi, int s, int64_t us, int has_zone,
+                  int off_s, const struct tzspec *tz, int64_t *out)
+{
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h < 0 || h > 24 || mi < 0 ||
+        mi > 59 || s < 0 || s > 60 || us < 0 || us >= US_PER_S || y < 0 || y > 9999)
+        return -1;
+    int64_t wall = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    if (!has_zone)
+        off_s = (tz && tz->fixed) ? tz->offset_s : local_offset(wall);
+    *out = (wall - off_s) * US_PER_S + us;
+    return 0;
+}
+
+int ts_year_of(int64_t us)
+{
+    int64_t days, y;
+    int sod, frac, m, d;
+    split_us(us, &days, &sod, &frac);
+    civil_from_days(days, &y, &m, &d);
+    return (int)y;
 }
 
 int64_t ts_from_epoch(double v)

@@ -23,6 +23,15 @@ struct tzspec {
  * be a time followed by other text). */
 int ts_parse(const char *s, size_t n, const struct tzspec *tz, int64_t *out, size_t *used);
 
+/* Civil wall-clock time to UTC µs: at off_s east of UTC when has_zone,
+ * else in tz (a fixed offset, or the machine's local zone). Returns 0, or
+ * -1 if the date does not exist (Feb 30, month 13, hour 25...). */
+int ts_from_civil(int64_t y, int mo, int d, int h, int mi, int s, int64_t us, int has_zone,
+                  int off_s, const struct tzspec *tz, int64_t *out);
+
+/* The (UTC) calendar year of a time. */
+int ts_year_of(int64_t us);
+
 /* Epoch number (seconds, ms, µs, ns decided by magnitude) to µs. */
 int64_t ts_from_epoch(double v);
 

@@ -194,6 +194,8 @@ static int push_line(struct emit_ctx *c, const char *l, size_t n, int64_t off, s
     t->done = end;
     if (ensure_parser(t, c->e) < 0)
         return -1;
+    /* Year-less times (syslog, logcat) count back from the file's mtime. */
+    parse_set_ref_time(t->p, t->mtime_ns / 1000);
     return parse_push(t->p, l, n, off, cut, ts_now(), emit, c) ? -1 : 0;
 }
 

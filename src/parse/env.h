@@ -70,6 +70,7 @@ struct parse_env {
     struct parse_arena *arena;   /* strings of the record being built */
     struct parse_buf *scratch;   /* temporary; clobbered by every parser */
     int64_t now_us;
+    int64_t ref_us;              /* the file's mtime (or now): years of year-less times */
     int loose;                   /* format forced by the user: accept more */
 };
 

@@ -12,6 +12,7 @@
 #include "src/parse/parse.h"
 #include "src/base/jarena.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #include "src/parse/cid.h"
 #include "src/parse/env.h"
 #include "src/parse/json.h"
+#include "src/parse/layout.h"
 #include "src/parse/logfmt.h"
 #include "src/parse/text.h"
 
@@ -47,6 +49,13 @@ struct parser {
     struct parse_buf scratch, plain;
     int counts[FMT_COUNT];
     int seen;
+    struct layout_set *lay;
+    int user_layout;         /* the config names a layout: try it first */
+    int64_t ref_us;          /* for year-less times; 0: now */
+    int64_t last_ts;         /* of the last record with a time of its own */
+    int have_last;
+    int64_t lineno;
+    struct parse_summary sum;
 };
 
 struct parser *parse_new(const struct parse_opts *opts, struct err *e)
@@ -64,6 +73,11 @@ struct parser *parse_new(const struct parse_opts *opts, struct err *e)
         return NULL;
     }
     p->cid = cid_new(opts->cid_regex, e);
+    if (p->cid && !(p->lay = layout_new(opts->layout_regex, opts->layout_ts, e))) {
+        parse_free(p);
+        return NULL;
+    }
+    p->user_layout = (opts->layout_regex && *opts->layout_regex) || opts->format == FMT_LAYOUT;
     p->service = opts->service && *opts->service ? strdup(opts->service) : NULL;
     if (!p->cid || (opts->service && *opts->service && !p->service)) {
         if (p->cid)
@@ -91,6 +105,7 @@ void parse_free(struct parser *p)
     parse_buf_fini(&p->scratch);
     parse_buf_fini(&p->plain);
     cid_free(p->cid);
+    layout_free(p->lay);
     free(p->service);
     free(p);
 }
@@ -217,6 +232,12 @@ static int parse_formats(struct parser *p, struct parse_env *env, const char *li
         strip_ansi(&p->plain, t, tn);
         t = p->plain.data, tn = p->plain.len;
     }
+    if (p->user_layout) {
+        if (layout_parse(p->lay, env, t, tn, r))
+            return FMT_LAYOUT;
+        if (p->format == FMT_LAYOUT)
+            goto raw;
+    }
     if (p->format != FMT_AUTO && p->format != FMT_JSON) {
         env->loose = 1;
         int ok = try_format(p->format, env, t, tn, r);
@@ -231,8 +252,11 @@ static int parse_formats(struct parser *p, struct parse_env *env, const char *li
     if (tn && (t[0] == '<' || (t[0] >= 'A' && t[0] <= 'S')) && parse_text_syslog(env, t, tn, r))
         return FMT_SYSLOG;
     parse_record_init(r, env);
+    if (!p->user_layout && layout_parse(p->lay, env, t, tn, r))
+        return FMT_LAYOUT;
     if (parse_logfmt(env, t, tn, r))
         return FMT_LOGFMT;
+raw:
     parse_record_init(r, env);
     r->msg = line, r->msg_len = len;
     parse_text_cid(env, r, t, tn);
@@ -254,8 +278,8 @@ int parse_format(const struct parser *p)
     if (!p->seen)
         return FMT_AUTO;
     int best = FMT_RAW;
-    for (int f = FMT_JSON; f < FMT_RAW; f++)
-        if (p->counts[f] > (best == FMT_RAW ? 0 : p->counts[best]))
+    for (int f = FMT_JSON; f < FMT_COUNT; f++)
+        if (f != FMT_RAW && p->counts[f] > (best == FMT_RAW ? 0 : p->counts[best]))
             best = f;
     return best;
 }
@@ -272,6 +296,7 @@ static struct parse_env make_env(struct parser *p, struct slot *s, int64_t now_u
     struct parse_env env = {
         .tz = p->tz, .service = p->service, .cid = p->cid, .arena = &s->arena,
         .scratch = &p->scratch, .now_us = now_us, .loose = 0,
+        .ref_us = p->ref_us ? p->ref_us : now_us,
     };
     return env;
 }
@@ -350,11 +375,23 @@ static int append(struct parser *p, const char *line, size_t len, int64_t off, i
 
 static int kind_of(int fmt, const char *line, size_t len)
 {
-    if (fmt == FMT_PYTHON || fmt == FMT_LOGURU)
+    if (fmt == FMT_PYTHON || fmt == FMT_LOGURU || fmt == FMT_LAYOUT)
         return KIND_TEXT;
     if (fmt == FMT_RAW && traceback_start(line, len))
         return KIND_TB;
     return KIND_SINGLE;
+}
+
+/* Keeps the first lines that fitted nothing, for --explain-format. */
+static void note_misfit(struct parser *p, const char *line, size_t len)
+{
+    struct parse_summary *m = &p->sum;
+    if (m->nexamples >= PARSE_EXAMPLES || len == 0 || line[0] == ' ' || line[0] == '\t')
+        return;
+    size_t n = len < sizeof m->example[0] - 1 ? len : sizeof m->example[0] - 1;
+    memcpy(m->example[m->nexamples], line, n);
+    m->example[m->nexamples][n] = '\0';
+    m->example_line[m->nexamples++] = p->lineno;
 }
 
 int parse_push(struct parser *p, const char *line, size_t len, int64_t off, int truncated,
@@ -362,8 +399,12 @@ int parse_push(struct parser *p, const char *line, size_t len, int64_t off, int 
 {
     if (len && line[len - 1] == '\r')
         len--;
-    if (p->pend >= 0 && fast_continuation(&p->slot[p->pend], line, len))
+    p->lineno++;
+    p->sum.lines += len > 0;
+    if (p->pend >= 0 && fast_continuation(&p->slot[p->pend], line, len)) {
+        p->sum.joined += len > 0;
         return append(p, line, len, off, truncated, now_us, emit, ctx);
+    }
     if (len == 0)
         return 0;   /* a blank line outside a group carries nothing */
     int idx = p->pend >= 0 ? !p->pend : 0;
@@ -374,8 +415,17 @@ int parse_push(struct parser *p, const char *line, size_t len, int64_t off, int 
     parse_record_init(&s->rec, &env);
     int fmt = parse_formats(p, &env, line, len, &s->rec, &tree);
     count_format(p, fmt);
-    if (fmt == FMT_RAW && p->pend >= 0 && p->slot[p->pend].kind == KIND_TEXT)
+    if (fmt == FMT_RAW)
+        note_misfit(p, line, len);
+    if (fmt == FMT_RAW && p->pend >= 0 && p->slot[p->pend].kind == KIND_TEXT) {
+        p->sum.joined++;
         return append(p, line, len, off, truncated, now_us, emit, ctx);
+    }
+    p->sum.starts[fmt]++;
+    if (!s->rec.ts_guessed)
+        p->last_ts = s->rec.ts, p->have_last = 1;
+    else if (p->have_last)
+        s->rec.ts = p->last_ts;   /* a line without a time: that of the record before */
     int rc = emit_pending(p, emit, ctx);
     if (rc == 0) {
         s->rec.offset = off;
@@ -393,6 +443,36 @@ int parse_push(struct parser *p, const char *line, size_t len, int64_t off, int 
     parse_buf_shrink(&p->scratch, BUF_KEEP);
     parse_buf_shrink(&p->plain, BUF_KEEP);
     return rc;
+}
+
+void parse_set_ref_time(struct parser *p, int64_t ref_us)
+{
+    p->ref_us = ref_us;
+}
+
+const struct parse_summary *parse_summary(const struct parser *p)
+{
+    return &p->sum;
+}
+
+size_t parse_layout_describe(const struct parser *p, char *buf, size_t bufsz)
+{
+    return layout_describe(p->lay, buf, bufsz);
+}
+
+void parse_layout_name(const struct parser *p, char *buf, size_t bufsz)
+{
+    int best = FMT_RAW;
+    for (int f = FMT_JSON; f < FMT_COUNT; f++)
+        if (f != FMT_RAW && p->sum.starts[f] > (best == FMT_RAW ? 0 : p->sum.starts[best]))
+            best = f;
+    if (best == FMT_LAYOUT) {
+        char one[200];
+        layout_name(p->lay, one, sizeof one);
+        snprintf(buf, bufsz, "layout (%s)", one);
+    } else {
+        snprintf(buf, bufsz, "%s", p->sum.lines ? fmt_name(best) : "empty");
+    }
 }
 
 int parse_flush(struct parser *p, parse_emit_fn emit, void *ctx)

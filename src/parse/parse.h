@@ -46,6 +46,22 @@ struct parse_opts {
     int tz_offset_s;         /*    else they are in the machine's local zone */
     size_t max_group_bytes;  /* cap on a joined multi-line record; 0: 1 MiB */
     int max_group_lines;     /* cap on lines joined; 0: 1000 */
+    const char *layout_regex;   /* the user's layout (layout.h): a POSIX ERE with named
+                                   groups ts, level, msg, ...; NULL: learn per file */
+    const char *layout_ts;      /* its timestamp form (tsform.h), or NULL */
+};
+
+/* What the parser made of a file so far: for `index --explain-format` and
+ * the per-file lines of the index summary. */
+#define PARSE_EXAMPLES 5
+struct parse_summary {
+    int64_t lines;                /* non-blank lines pushed */
+    int64_t starts[FMT_COUNT];    /* lines that started a record, by format;
+                                     [FMT_RAW]: lines parsed as nothing, alone */
+    int64_t joined;               /* lines joined to the record before them */
+    int nexamples;                /* the first lines that fitted nothing */
+    int64_t example_line[PARSE_EXAMPLES];   /* 1-based line numbers */
+    char example[PARSE_EXAMPLES][161];
 };
 
 /* Returns 0 to continue, non-zero to stop: parse_push/parse_flush then
@@ -80,6 +96,19 @@ int64_t parse_pending_offset(const struct parser *p);
  * frequent format among the first 1000 non-blank lines (FMT_RAW if none
  * parsed), FMT_AUTO before any line. */
 int parse_format(const struct parser *p);
+
+/* Years of year-less times (syslog, logcat) are the latest that do not put
+ * a line more than a day after ref_us: the file's modification time. 0 (the
+ * default): the time each line is read. */
+void parse_set_ref_time(struct parser *p, int64_t ref_us);
+
+/* Borrowed; valid until the next push. */
+const struct parse_summary *parse_summary(const struct parser *p);
+/* The layouts learned (or the config's), one per line; "" if none. */
+size_t parse_layout_describe(const struct parser *p, char *buf, size_t bufsz);
+/* One line: the format or layout that started most records ("layout: time
+ * at field 1 as 'yyyy-MM-dd...'", "json", "syslog"...). */
+void parse_layout_name(const struct parser *p, char *buf, size_t bufsz);
 
 /* Parses a single standalone line into a record without grouping; for
  * tests, fuzzing and `logdeck` internals. Same borrowing rule via emit.

@@ -196,8 +196,9 @@ static int month_of(const char *s)
     return 0;
 }
 
-/* "Oct 11 22:14:15" (day may be " 1"); the year is the current one, or the
- * previous one if that would put the record more than a day ahead. */
+/* "Oct 11 22:14:15" (day may be " 1"); the year is that of the reference
+ * time (the file's mtime, else now), or the one before if that would put
+ * the record more than a day after it. */
 static int bsd_time(struct parse_env *env, const char *s, size_t n, int64_t *ts)
 {
     if (n < 15 || s[3] != ' ' || s[6] != ' ' || s[9] != ':' || s[12] != ':')
@@ -206,7 +207,8 @@ static int bsd_time(struct parse_env *env, const char *s, size_t n, int64_t *ts)
     if (!mon || (s[4] != ' ' && (s[4] < '0' || s[4] > '3')) || s[5] < '0' || s[5] > '9')
         return 0;
     int day = (s[4] == ' ' ? 0 : s[4] - '0') * 10 + (s[5] - '0');
-    time_t now = (time_t)(env->now_us / 1000000);
+    int64_t ref = env->ref_us ? env->ref_us : env->now_us;
+    time_t now = (time_t)(ref / 1000000);
     struct tm tm;
     gmtime_r(&now, &tm);
     for (int y = tm.tm_year + 1900, k = 0; k < 2; k++, y--) {
@@ -215,7 +217,7 @@ static int bsd_time(struct parse_env *env, const char *s, size_t n, int64_t *ts)
         snprintf(iso, sizeof iso, "%04d-%02d-%02dT%.8s", y, mon, day, s + 7);
         if (ts_parse(iso, strlen(iso), &env->tz, &t, NULL) < 0)
             continue;   /* Feb 29 outside a leap year: try the year before */
-        if (k == 0 && t > env->now_us + 86400LL * 1000000)
+        if (k == 0 && t > ref + 86400LL * 1000000)
             continue;
         *ts = t;
         return 1;
