@@ -9,7 +9,9 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "src/base/namedre.h"
 #include "src/base/ts.h"
+#include "src/base/tsform.h"
 
 struct cctx {
     yaml_document_t *doc;
@@ -206,10 +208,74 @@ static struct config_source *new_source(struct cctx *x)
     return &ns[c->nsources++];
 }
 
+/* An error at byte `at` of a scalar's text (approximate inside escapes). */
+static int bad_at(struct cctx *x, const yaml_node_t *n, size_t at, const char *what,
+                  const char *why)
+{
+    int quoted = n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                 n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    return err_setc(x->e, 2, "%s:%zu:%zu: %s: %s", x->name, n->start_mark.line + 1,
+                    n->start_mark.column + 1 + (size_t)quoted + at, what, why);
+}
+
+static int layout_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node_t *v)
+{
+    struct config_source *s = &x->c->sources[x->c->nsources - 1];
+    const char *val;
+    size_t at;
+    if (want_scalar(x, v, key, &val) < 0)
+        return -1;
+    if (strcmp(key, "regex") == 0) {
+        struct namedre re;
+        char why[256];
+        if (namedre_compile(&re, val, &at, why, sizeof why) < 0)
+            return bad_at(x, v, at, "bad layout regex", why);
+        int has_ts = namedre_group(&re, "ts") > 0;
+        namedre_fini(&re);
+        if (!has_ts)
+            return bad(x, v, "the layout regex needs a (?<ts>...) group for the time%s", NULL);
+        return dup_into(x, &s->layout_regex, val);
+    }
+    if (strcmp(key, "ts_format") == 0) {
+        struct tsform f;
+        const char *why;
+        if (tsform_compile(&f, val, &at, &why) < 0)
+            return bad_at(x, v, at, "bad ts_format", why);
+        return dup_into(x, &s->layout_ts, val);
+    }
+    return bad(x, k, "unknown key '%s' in a layout (expected regex, ts_format)", key);
+}
+
+/* "UTC", "Z", "local", "+02:00", "-0700", "+5". */
+static int parse_tz(const char *v, int *fixed, int *off)
+{
+    if (!strcasecmp(v, "local")) {
+        *fixed = 0, *off = 0;
+        return 0;
+    }
+    if (!strcasecmp(v, "utc") || !strcasecmp(v, "z") || !strcasecmp(v, "gmt")) {
+        *fixed = 1, *off = 0;
+        return 0;
+    }
+    if (!strncasecmp(v, "utc", 3) || !strncasecmp(v, "gmt", 3))
+        v += 3;
+    int h = 0, m = 0, n = 0;
+    if ((v[0] != '+' && v[0] != '-') ||
+        !(sscanf(v + 1, "%2d:%2d%n", &h, &m, &n) == 2 || sscanf(v + 1, "%2d%2d%n", &h, &m, &n) == 2 ||
+          (m = 0, sscanf(v + 1, "%2d%n", &h, &n) == 1)) ||
+        v[1 + n] || h < 0 || h > 14 || m < 0 || m > 59)
+        return -1;
+    *fixed = 1;
+    *off = (v[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+    return 0;
+}
+
 static int source_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     struct config_source *s = &x->c->sources[x->c->nsources - 1];
     const char *val;
+    if (strcmp(key, "layout") == 0)
+        return each_pair(x, v, "a source's layout", layout_pair);
     if (want_scalar(x, v, key, &val) < 0)
         return -1;
     if (strcmp(key, "path") == 0) {
@@ -219,15 +285,21 @@ static int source_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_nod
     if (strcmp(key, "format") == 0) {
         if ((s->format = fmt_parse(val)) < 0)
             return bad(x, v, "unknown format '%s' (auto, json, python, loguru, logfmt, "
-                       "syslog, raw)", val);
+                       "syslog, layout, raw)", val);
         return 0;
     }
     if (strcmp(key, "service") == 0)
         return dup_into(x, &s->service, val);
     if (strcmp(key, "cid_regex") == 0)
         return dup_into(x, &s->cid_regex, val);
+    if (strcmp(key, "timezone") == 0) {
+        if (parse_tz(val, &s->tz_fixed, &s->tz_offset_s) < 0)
+            return bad(x, v, "'%s' is not a timezone (UTC, local, or an offset such as "
+                       "+02:00 or -0700)", val);
+        return 0;
+    }
     return bad(x, k, "unknown key '%s' in a source (expected path, format, service, "
-               "cid_regex)", key);
+               "cid_regex, layout, timezone)", key);
 }
 
 static int sources(struct cctx *x, yaml_node_t *v)
@@ -346,6 +418,8 @@ void config_fini(struct config *c)
         free(c->sources[i].path);
         free(c->sources[i].service);
         free(c->sources[i].cid_regex);
+        free(c->sources[i].layout_regex);
+        free(c->sources[i].layout_ts);
     }
     free(c->sources);
     free(c->store_path);

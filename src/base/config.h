@@ -4,6 +4,10 @@
  *     - /var/log/app/app-*.log     # a bare path, or a mapping:
  *     - {path: /var/log/api.log, format: json, service: api,
  *        cid_regex: 'req=([0-9a-f-]+)'}
+ *     - path: /opt/app/app.log       # a text layout of your own:
+ *       layout: {regex: '^(?<ts>\S+ \S+) (?<level>\w+) (?<msg>.*)',
+ *                ts_format: 'yyyy-MM-dd HH:mm:ss,SSS'}
+ *       timezone: '+02:00'           # zone-less times (default: local)
  *   store:
  *     path: ~/.local/state/logdeck/logdeck.db
  *     retention: {error: 365d, warning: 180d, info: 30d, debug: 7d,
@@ -29,6 +33,10 @@ struct config_source {
     int format;            /* enum fmt; FMT_AUTO unless given */
     char *service;         /* or NULL */
     char *cid_regex;       /* or NULL */
+    char *layout_regex;    /* layout: {regex: ...}: named groups ts, level, msg...; or NULL */
+    char *layout_ts;       /* layout: {ts_format: ...}: tsform.h pattern; or NULL */
+    int tz_fixed;          /* timezone: UTC / +02:00: zone-less times at tz_offset_s */
+    int tz_offset_s;       /*   (else the machine's local zone) */
 };
 
 struct config {

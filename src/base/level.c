@@ -16,7 +16,7 @@ static const struct { const char *name; size_t len; int level; } aliases[] = {
     ALIAS("dbg", LVL_DEBUG), ALIAS("fine", LVL_DEBUG), ALIAS("info", LVL_INFO),
     ALIAS("inf", LVL_INFO), ALIAS("information", LVL_INFO),
     ALIAS("informational", LVL_INFO), ALIAS("success", LVL_INFO), ALIAS("config", LVL_INFO),
-    ALIAS("notice", LVL_NOTICE), ALIAS("warning", LVL_WARNING), ALIAS("warn", LVL_WARNING),
+    ALIAS("notice", LVL_NOTICE), ALIAS("note", LVL_NOTICE), ALIAS("warning", LVL_WARNING), ALIAS("warn", LVL_WARNING),
     ALIAS("wrn", LVL_WARNING), ALIAS("error", LVL_ERROR), ALIAS("err", LVL_ERROR),
     ALIAS("severe", LVL_ERROR), ALIAS("critical", LVL_CRITICAL),
     ALIAS("crit", LVL_CRITICAL), ALIAS("fatal", LVL_CRITICAL), ALIAS("alert", LVL_CRITICAL),

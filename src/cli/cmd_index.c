@@ -11,6 +11,7 @@
 
 #include "db/store.h"
 #include "src/cli/cli.h"
+#include "src/cli/index_explain.h"
 #include "src/base/config.h"
 #include "src/follow/follow.h"
 #include "src/follow/ingest.h"
@@ -22,13 +23,15 @@ static const char usage[] =
     "usage: logdeck index [--follow [--poll] [--status-interval SECS]] [--json]\n"
     "                     [--format FMT] [--service NAME] [--max-line BYTES]\n"
     "                     [PATH|GLOB|DIR...]\n"
-    "  FMT: auto (default), json, python, loguru, logfmt, syslog, raw\n"
+    "       logdeck index --explain-format FILE   what was learned of FILE's layout\n"
+    "  FMT: auto (default), json, python, loguru, logfmt, syslog, layout, raw\n"
     "  Without paths, the sources: of the config file are indexed; paths add to them.\n"
     "  --follow keeps reading as files grow and rotate (stop with Ctrl-C / SIGTERM;\n"
     "  SIGHUP re-reads the config); a status line goes to stderr every SECS (10).\n";
 
 struct index_args {
     int json, follow, poll, status_s;
+    const char *explain;
     struct ingest_opts io;
 };
 
@@ -51,6 +54,7 @@ static int parse_args(int argc, char **argv, struct index_args *a)
         {"format", required_argument, NULL, 'F'},  {"service", required_argument, NULL, 's'},
         {"max-line", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'},
         {"poll", no_argument, NULL, 'p'},          {"status-interval", required_argument, NULL, 'i'},
+        {"explain-format", required_argument, NULL, 'x'},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -61,6 +65,7 @@ static int parse_args(int argc, char **argv, struct index_args *a)
         case 'j': a->json = 1; break;
         case 'f': a->follow = 1; break;
         case 'p': a->poll = 1; break;
+        case 'x': a->explain = optarg; break;
         case 's': a->io.parse.service = optarg; break;
         case 'F':
             if ((a->io.parse.format = fmt_parse(optarg)) < 0) {
@@ -85,7 +90,7 @@ static int parse_args(int argc, char **argv, struct index_args *a)
     return 0;
 }
 
-static void print_text(const struct ingest_stats *st, double secs)
+static void print_text(const struct ingest_stats *st, double secs, const struct index_files *fl)
 {
     char a[32], b[32];
     printf("indexed %lld records (%lld lines, %.1f MB) from %lld files in %.2f s",
@@ -106,9 +111,14 @@ static void print_text(const struct ingest_stats *st, double secs)
     if (st->records)
         printf("\n  time range %s .. %s", ts_format(st->first_ts, a), ts_format(st->last_ts, b));
     printf("\n");
+    if (fl->n)
+        printf("  per file (format or layout; lines that started a record):\n");
+    for (size_t i = 0; i < fl->n; i++)
+        printf("  %s\n", fl->line[i]);
 }
 
-static void print_json(const struct ingest_stats *st, double secs, int nerr)
+static void print_json(const struct ingest_stats *st, double secs, int nerr,
+                       struct index_files *fl)
 {
     char a[32];
     cJSON *o = cJSON_CreateObject(), *bl = cJSON_CreateObject();
@@ -134,6 +144,8 @@ static void print_json(const struct ingest_stats *st, double secs, int nerr)
     cJSON_AddNumberToObject(o, "seconds", secs);
     cJSON_AddNumberToObject(o, "records_per_s", secs > 0 ? (double)st->records / secs : 0);
     cJSON_AddNumberToObject(o, "errors", nerr);
+    cJSON_AddItemToObject(o, "files_read", fl->json);
+    fl->json = NULL;
     char *s = cJSON_PrintUnformatted(o);
     puts(s);
     free(s);
@@ -183,16 +195,19 @@ static int one_shot(struct store *s, const struct config *cfg, struct index_args
 {
     struct err e = {0};
     int nerr = 0;
+    struct index_files fl = {0};
+    if (a->json)
+        fl.json = cJSON_CreateArray();
     a->io.final = 1;
     a->io.max_line = cfg->max_line;
+    a->io.on_file = index_files_note;
+    a->io.on_file_ctx = &fl;
     struct ingest *in = ingest_new(s, &a->io, &e);
     int64_t t0 = ts_now();
     for (size_t i = 0; in && i < cfg->nsources; i++) {
         const struct config_source *cs = &cfg->sources[i];
         struct parse_opts po = a->io.parse;
-        po.format = cs->format ? cs->format : po.format;
-        po.service = cs->service ? cs->service : po.service;
-        po.cid_regex = cs->cid_regex ? cs->cid_regex : po.cid_regex;
+        index_source_opts(&po, cs);
         struct pathlist pl = {0};
         if (paths_expand(&pl, cs->path, &e) < 0) {
             cli_error("index", "%s", e.msg);
@@ -207,12 +222,14 @@ static int one_shot(struct store *s, const struct config *cfg, struct index_args
     }
     double secs = (double)(ts_now() - t0) / 1e6;
     if (in && a->json)
-        print_json(ingest_stats(in), secs, nerr);
+        print_json(ingest_stats(in), secs, nerr, &fl);
     else if (in)
-        print_text(ingest_stats(in), secs);
+        print_text(ingest_stats(in), secs, &fl);
     else
         cli_error("index", "%s", e.msg);
     ingest_free(in);
+    cJSON_Delete(fl.json);
+    index_files_fini(&fl);
     return (nerr || !in) ? 1 : 0;
 }
 
@@ -241,6 +258,11 @@ int cmd_index(const struct cli *c, int argc, char **argv)
     if (load_config(&x, &x.cur, &e) < 0) {
         cli_error("index", "%s", e.msg);
         return e.code == 2 ? 2 : 1;
+    }
+    if (a.explain) {   /* no store: what the parser makes of one file */
+        rc = index_explain(a.explain, &a.io.parse, &x.cur, stdout);
+        config_fini(&x.cur);
+        return rc;
     }
     if (!x.cur.nsources) {
         fputs(usage, stderr);

@@ -22,7 +22,7 @@ struct fsrc {
     int dirglob;          /* dir has wildcards */
     int retired;          /* dropped by a config reload */
     struct parse_opts po;
-    char *service, *cid_regex;
+    char *service, *cid_regex, *layout_regex, *layout_ts;
 };
 
 struct fdir {

@@ -433,6 +433,8 @@ int ingest_path_with(struct ingest *in, const char *path, const struct parse_opt
     } else {
         in->st.files++;
         in->st_committed.files++;
+        if (in->o.on_file && t->p)
+            in->o.on_file(in->o.on_file_ctx, path, t->p);
     }
     ingest_release(in, t);
     return rc;

@@ -29,6 +29,10 @@ struct ingest_opts {
     struct parse_opts parse;       /* defaults for every file */
     int final;                     /* 1: files are complete (one-shot index): a
                                       pending multi-line record is completed at EOF */
+    /* Called by ingest_path*() for each file it read lines of, with the
+     * file's parser (borrowed for the call): the per-file lines of `index`. */
+    void (*on_file)(void *ctx, const char *path, const struct parser *p);
+    void *on_file_ctx;
 };
 
 /* What one run added (also per file in ingest_file_stats). */

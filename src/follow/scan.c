@@ -137,6 +137,12 @@ static struct fsrc *make_source(struct follower *f, const struct config_source *
         s->po.service = s->service;
     if (cs->cid_regex && (s->cid_regex = strdup(cs->cid_regex)))
         s->po.cid_regex = s->cid_regex;
+    if (cs->layout_regex && (s->layout_regex = strdup(cs->layout_regex)))
+        s->po.layout_regex = s->layout_regex;
+    if (cs->layout_ts && (s->layout_ts = strdup(cs->layout_ts)))
+        s->po.layout_ts = s->layout_ts;
+    if (cs->tz_fixed)
+        s->po.tz_fixed = 1, s->po.tz_offset_s = cs->tz_offset_s;
     free(p);
     free(q);
     if (s->dir)
@@ -177,6 +183,8 @@ void fscan_fini(struct follower *f)
         free(f->src[i]->pat);
         free(f->src[i]->service);
         free(f->src[i]->cid_regex);
+        free(f->src[i]->layout_regex);
+        free(f->src[i]->layout_ts);
         free(f->src[i]);
     }
     free(f->src);

@@ -171,7 +171,7 @@ static int letter_level(char c)
 
 int layout_level_word(const char *s, size_t n, int letters)
 {
-    while (n && strchr("[(<{", *s))
+    while (n && strchr("[(<{])", *s))
         s++, n--;
     while (n && strchr("])>}:,;|.", s[n - 1]))
         n--;
