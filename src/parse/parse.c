@@ -209,6 +209,16 @@ static int try_format(int fmt, struct parse_env *env, const char *t, size_t tn,
     return 0;
 }
 
+/* A Python or loguru record waits for its continuation lines: a dated
+ * line that is no Python header ("... - NOTALEVEL - x") continues it. */
+static int python_pending(const struct parser *p)
+{
+    if (p->pend < 0)
+        return 0;
+    int f = p->slot[p->pend].rec.format;
+    return f == FMT_PYTHON || f == FMT_LOGURU;
+}
+
 /* Tries the formats a line can be in; fills r (parse_record_init'ed).
  * Returns the format found, FMT_RAW if none. */
 static int parse_formats(struct parser *p, struct parse_env *env, const char *line, size_t len,
@@ -252,7 +262,7 @@ static int parse_formats(struct parser *p, struct parse_env *env, const char *li
     if (tn && (t[0] == '<' || (t[0] >= 'A' && t[0] <= 'S')) && parse_text_syslog(env, t, tn, r))
         return FMT_SYSLOG;
     parse_record_init(r, env);
-    if (!p->user_layout && layout_parse(p->lay, env, t, tn, r))
+    if (!p->user_layout && !python_pending(p) && layout_parse(p->lay, env, t, tn, r))
         return FMT_LAYOUT;
     if (parse_logfmt(env, t, tn, r))
         return FMT_LOGFMT;
