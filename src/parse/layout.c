@@ -169,13 +169,23 @@ static int letter_level(char c)
     return -1;
 }
 
-int layout_level_word(const char *s, size_t n, int letters)
+int layout_level_word(const char *s, size_t n, int flags)
 {
-    while (n && strchr("[(<{])", *s))
-        s++, n--;
-    while (n && strchr("])>}:,;|.", s[n - 1]))
-        n--;
-    if (letters && n && (n == 1 || s[1] == '/'))
+    const char *s0 = s, *end = s + n;
+    while (s < end && strchr("[(<{])", *s))
+        s++;
+    /* The word: up to the first byte that is not part of a level name
+     * ("ERROR" in "][ERROR][o.e.Node]", "core:error" in "[core:error]"). */
+    const char *w = s;
+    while (w < end && (is_alnum(*w) || *w == ':' || *w == '_' || *w == '-'))
+        w++;
+    while (w > s && w[-1] == ':')
+        w--;   /* "INFO:" */
+    if (w < end && !strchr("])>}:,;|./", *w))
+        return -1;
+    int bracketed = (s != s0 && strchr("[(<{", s[-1])) || (w < end && strchr("])>}", *w));
+    n = (size_t)(w - s);
+    if ((flags & LAYOUT_LETTERS) && n && (n == 1 || s[1] == '/'))
         return letter_level(s[0]);
     const char *c = n ? memrchr(s, ':', n) : NULL;
     if (c) {   /* Apache 2.4: "[core:error]" */
@@ -189,6 +199,10 @@ int layout_level_word(const char *s, size_t n, int letters)
     for (size_t i = 0; i < n; i++)
         if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
             return -1;
+    /* A plain lower-case word ("error" in "handshake error") is prose;
+     * levels are written INFO, Info or [info]. */
+    if (!(flags & LAYOUT_ANY_CASE) && !bracketed && !(s[0] >= 'A' && s[0] <= 'Z'))
+        return -1;
     return level_parse(s, n);
 }
 
@@ -244,7 +258,7 @@ static int vote(struct lay *L, const char *s, size_t n, size_t after, size_t *le
         long t = token(s, n, after, k, &tl);
         if (t < 0)
             break;
-        if ((level = layout_level_word(s + t, tl, L->letters)) >= 0) {
+        if ((level = layout_level_word(s + t, tl, L->letters ? LAYOUT_LETTERS : 0)) >= 0) {
             idx = k;
             *lend = (size_t)t + tl;
             break;
@@ -288,7 +302,7 @@ static int apply(struct lay *L, struct parse_env *env, const char *s, size_t n, 
         level = vote(L, s, n, after, &lend);
     } else if (L->lvl != LVL_NONE) {
         long t = token(s, n, after, L->lvl, &tl);
-        if (t >= 0 && (level = layout_level_word(s + t, tl, L->letters)) >= 0)
+        if (t >= 0 && (level = layout_level_word(s + t, tl, L->letters ? LAYOUT_LETTERS : 0)) >= 0)
             lend = (size_t)t + tl;
     }
     r->format = FMT_LAYOUT;
@@ -327,7 +341,8 @@ static int apply_re(struct layout_set *ls, struct parse_env *env, const char *s,
     r->level = LVL_UNKNOWN;
     if (ls->g_level > 0 && m[ls->g_level].rm_so >= 0) {
         int l = layout_level_word(z + m[ls->g_level].rm_so,
-                                  (size_t)(m[ls->g_level].rm_eo - m[ls->g_level].rm_so), 1);
+                                  (size_t)(m[ls->g_level].rm_eo - m[ls->g_level].rm_so),
+                                  LAYOUT_LETTERS | LAYOUT_ANY_CASE);
         r->level = l < 0 ? LVL_UNKNOWN : l;
     }
     if (ls->g_msg > 0 && m[ls->g_msg].rm_so >= 0) {

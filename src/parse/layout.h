@@ -47,8 +47,11 @@ void layout_name(const struct layout_set *ls, char *buf, size_t bufsz);
 /* Lines that started a record through a layout. */
 int64_t layout_fitted(const struct layout_set *ls);
 
-/* The level of one token ("INFO", "[error]", "<Warn>", "core:notice",
- * "WARN:"), letters: also the logcat letters. -1 if not a level. */
-int layout_level_word(const char *s, size_t n, int letters);
+/* The level of one token ("INFO", "[error]", "<Warn>", "[core:notice]",
+ * "WARN:"), or -1. A plain lower-case word counts only with ANY_CASE;
+ * LETTERS: also logcat's single letters (V D I W E F A, "D/Tag"). */
+#define LAYOUT_LETTERS 1
+#define LAYOUT_ANY_CASE 2
+int layout_level_word(const char *s, size_t n, int flags);
 
 #endif
