@@ -77,7 +77,8 @@ static void print_summary(const struct parser *p, const struct tally *t, FILE *o
         fprintf(out, "lines that fitted nothing: none\n");
         return;
     }
-    fprintf(out, "lines that fitted nothing (first %d):\n", m->nexamples);
+    fprintf(out, "lines that fitted nothing (first %d; joined to the record before them, or "
+            "stored alone):\n", m->nexamples);
     for (int i = 0; i < m->nexamples; i++) {
         fprintf(out, "  %lld: ", (long long)m->example_line[i]);
         for (const char *c = m->example[i]; *c; c++)   /* never raw control bytes */
@@ -141,10 +142,10 @@ void index_files_note(void *ctx, const char *path, const struct parser *p)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "path", path);
         cJSON_AddStringToObject(o, "format", name);
-        cJSON_AddNumberToObject(o, "lines", (double)m->lines);
-        cJSON_AddNumberToObject(o, "fitted", (double)fitted(m));
-        cJSON_AddNumberToObject(o, "joined", (double)m->joined);
-        cJSON_AddNumberToObject(o, "unparsed", (double)m->starts[FMT_RAW]);
+        cJSON_AddNumberToObject(o, "nonblank_lines", (double)m->lines);
+        cJSON_AddNumberToObject(o, "record_lines", (double)fitted(m));
+        cJSON_AddNumberToObject(o, "joined_lines", (double)m->joined);
+        cJSON_AddNumberToObject(o, "unparsed_lines", (double)m->starts[FMT_RAW]);
         cJSON_AddItemToArray(x->json, o);
         return;
     }
