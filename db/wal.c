@@ -4,6 +4,7 @@
  * database (PASSIVE: it never blocks the writer or readers) shortly after
  * each commit, so the WAL stays small and the writer never pays for it. */
 #include "db/store_int.h"
+#include "src/base/thread.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -95,7 +96,7 @@ int store_wal_start(struct store *s, struct err *e)
     sqlite3_exec(w->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
-    if (pthread_create(&w->thread, NULL, ckpt_main, w) != 0) {
+    if (thread_start(&w->thread, ckpt_main, w) != 0) {
         sqlite3_close(w->db);
         free(w);
         return err_set(e, "cannot start the checkpoint thread");

@@ -25,13 +25,6 @@
 #define TOTALS_US 1000000     /* totals and lag once a second */
 #define RECOUNT_US 2000000    /* a changing store is recounted every 2 s at most */
 
-static int64_t mono_us(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
 static void bottom_line(struct app *a, struct screen *s, int y)
 {
     screen_fill(s, y, 0, s->w, ROLE_DEFAULT);
@@ -193,7 +186,7 @@ static void refresh_totals(struct app *a)
         a->feed.errors = f.errors;
         snprintf(a->feed.last_error, sizeof a->feed.last_error, "%s", f.last_error);
     }
-    a->totals_at = mono_us();
+    a->totals_at = ts_mono_us();
 }
 
 static void show_new_data(struct app *a)
@@ -209,7 +202,7 @@ static void show_new_data(struct app *a)
     if (a->filter[0])
         a->count_stale = 1;
     a->data_pending = 0;
-    a->data_at = mono_us();
+    a->data_at = ts_mono_us();
 }
 
 static int take_results(struct app *a, int64_t *page_at)
@@ -219,7 +212,7 @@ static int take_results(struct app *a, int64_t *page_at)
     while (worker_poll(a->pager, &r)) {
         if (r.gen == a->page_gen && a->o->verbose && *page_at)
             fprintf(stderr, "tui: query results shown %.2f ms after the key (filter: %s)\n",
-                    (double)(mono_us() - *page_at) / 1000.0, a->filter);
+                    (double)(ts_mono_us() - *page_at) / 1000.0, a->filter);
         if (r.gen == a->page_gen)
             *page_at = 0;
         app_page_done(a, &r);
@@ -264,7 +257,7 @@ static int read_keys(struct app *a, int64_t *key_at, int *nkeys)
     int flags = 0, k;
     while ((k = term_key()) != K_NONE) {
         if (!*key_at)
-            *key_at = mono_us();
+            *key_at = ts_mono_us();
         (*nkeys)++;
         flags |= handle_key(a, k);
         if (flags & R_QUIT)
@@ -276,7 +269,7 @@ static int read_keys(struct app *a, int64_t *key_at, int *nkeys)
 
 static int periodic(struct app *a, int64_t *next_tick)
 {
-    int64_t now = mono_us();
+    int64_t now = ts_mono_us();
     int redraw = 0;
     if (now >= *next_tick) {
         *next_tick = now + TICK_US;
@@ -304,7 +297,7 @@ static int periodic(struct app *a, int64_t *next_tick)
 static void log_timing(struct app *a, const struct loop_io *io, int64_t key_at, int nkeys,
                        int *first)
 {
-    int64_t now = mono_us();
+    int64_t now = ts_mono_us();
     if (*first) {
         *first = 0;
         fprintf(stderr, "tui: first frame %.1f ms after start (realtime %lld us)\n",
@@ -321,7 +314,7 @@ void loop_run(struct app *a, const struct loop_io *io)
     int64_t next_tick = 0, key_at = 0, page_at = 0;
     int nkeys = 0;
     a->db_sig = store_sig(a->o->db_path);
-    a->data_at = mono_us();
+    a->data_at = ts_mono_us();
     refresh_totals(a);   /* the first frame already shows the counts */
     while (!a->quit && !*io->term_sig) {
         if (redraw) {
@@ -333,9 +326,9 @@ void loop_run(struct app *a, const struct loop_io *io)
         }
         struct pollfd p[4] = {{STDIN_FILENO, POLLIN, 0}, {io->sig_fd, POLLIN, 0},
                               {io->wake_fd, POLLIN, 0}, {io->feed_fd, POLLIN, 0}};
-        int64_t wait = next_tick - mono_us();
+        int64_t wait = next_tick - ts_mono_us();
         if (a->data_pending)
-            wait = DATA_MIN_US - (mono_us() - a->data_at);
+            wait = DATA_MIN_US - (ts_mono_us() - a->data_at);
         int ms = wait <= 0 ? 0 : (int)(wait / 1000) + 1;
         if (poll(p, 4, ms) < 0 && errno != EINTR)
             break;

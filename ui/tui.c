@@ -205,13 +205,6 @@ static void app_close(struct app *a)
     store_close(a->st);
 }
 
-static int64_t mono_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
 /* With the terminal open: first screen, then the loop. */
 static void run_ui(struct app *a, const struct tui_opts *o, int sig_r, int wake_r, int64_t t0)
 {
@@ -232,7 +225,7 @@ static void run_ui(struct app *a, const struct tui_opts *o, int sig_r, int wake_
 
 int tui_run(const struct tui_opts *o, struct err *e)
 {
-    int64_t t0 = mono_now();
+    int64_t t0 = ts_mono_us();
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
         return err_setc(e, 2, "the TUI needs a terminal (stdin and stdout are not both a "
                         "tty); use `logdeck query` for scripts");

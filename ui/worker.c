@@ -16,6 +16,7 @@
 #include "db/store.h"
 #include "src/query/query.h"
 #include "src/query/recout.h"
+#include "src/base/thread.h"
 #include "src/base/ts.h"
 #include "ui/logmodel.h"
 
@@ -224,12 +225,7 @@ struct worker *worker_new(const char *db_path, int wake_fd, struct err *e)
     w->wake_fd = wake_fd;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
-    /* Signals are for the UI thread: block them here. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&w->th, NULL, run, w);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = thread_start(&w->th, run, w);   /* signals are for the UI thread */
     if (rc != 0) {
         free(w->db_path);
         free(w);

@@ -444,3 +444,10 @@ int64_t ts_now(void)
     clock_gettime(CLOCK_REALTIME, &t);
     return (int64_t)t.tv_sec * US_PER_S + t.tv_nsec / 1000;
 }
+
+int64_t ts_mono_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * US_PER_S + t.tv_nsec / 1000;
+}

@@ -50,5 +50,7 @@ void ts_tz_reset(void);
 
 /* Current time, µs. */
 int64_t ts_now(void);
+/* Monotonic clock, µs (for intervals and rate limits; not a date). */
+int64_t ts_mono_us(void);
 
 #endif

@@ -22,6 +22,7 @@
 #include "db/wlock.h"
 #include "ui/tui.h"
 #include "ui/uiconfig.h"
+#include "src/base/thread.h"
 
 struct feeder {
     pthread_t th;
@@ -79,11 +80,7 @@ static int feeder_open(struct feeder *fd, const char *db, struct err *e)
                  pid ? (int)(strcspn(pid, ")") + 2) : 0, pid ? pid : "");
         return 1;
     }
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);   /* the store's own thread gets no signals */
-    fd->st = store_open(db, STORE_WRITE, e);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    fd->st = store_open(db, STORE_WRITE, e);   /* its thread starts with signals blocked */
     return fd->st ? 0 : -1;
 }
 
@@ -98,11 +95,7 @@ static int feeder_start(struct feeder *fd, const char *db, const struct config *
     struct follow_opts fo = {.batch_ms = 50, .status = stderr};
     if (!(fd->f = follow_new(fd->st, cfg, &fo, e)))
         return -1;
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    rc = pthread_create(&fd->th, NULL, feeder_run, fd);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    rc = thread_start(&fd->th, feeder_run, fd);
     if (rc != 0)
         return err_set(e, "cannot start the follower thread: %s", strerror(rc));
     fd->started = 1;

@@ -19,6 +19,7 @@
 #include "src/notify/notify.h"
 #include "src/alert/rules.h"
 #include "src/base/ts.h"
+#include "src/base/thread.h"
 
 #define TICK_US 200000      /* evaluate at least this often: records -> alert < 2 s */
 #define SINK_KEEP 64        /* payloads the sink keeps */
@@ -123,8 +124,8 @@ static void *run(void *arg)
     return NULL;
 }
 
-/* Everything but the thread; signals are blocked by the caller, so the
- * store's checkpointer and the delivery thread inherit that. */
+/* The sink, rules, store, engine, notifier and the engine's thread (every
+ * thread started through thread_start, with signals blocked). */
 static int open_all(struct demo_alerts *da, const char *dir, const char *db, struct err *e)
 {
     struct alert_opts ao = {0};
@@ -135,7 +136,7 @@ static int open_all(struct demo_alerts *da, const char *dir, const char *db, str
         !(da->en = alert_new(da->s, da->rs, &ao, ts_now(), e)) ||
         !(da->nt = notify_new(db, da->rs, &no, e)) || notify_start(da->nt, e) < 0)
         return -1;
-    int rc = pthread_create(&da->th, NULL, run, da);
+    int rc = thread_start(&da->th, run, da);
     if (rc != 0)
         return err_set(e, "cannot start the alert engine thread: %s", strerror(rc));
     da->started = 1;
@@ -151,11 +152,7 @@ struct demo_alerts *demo_alerts_start(const char *dir, const char *db_path, stru
     }
     pthread_mutex_init(&da->mu, NULL);
     pthread_cond_init(&da->cv, NULL);
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
     int rc = open_all(da, dir, db_path, e);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc < 0) {
         demo_alerts_free(da);
         return NULL;

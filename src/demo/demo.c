@@ -17,6 +17,7 @@
 
 #include "src/demo/demo_int.h"
 #include "src/base/ts.h"
+#include "src/base/thread.h"
 
 static const char *const file_names[F_N] = {
     "gateway.jsonl", "api.jsonl", "worker.log", "health.jsonl", "musicgen.jsonl",
@@ -241,11 +242,7 @@ static void *run(void *arg)
 
 int demo_start(struct demo *d, struct err *e)
 {
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&d->th, NULL, run, d);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = thread_start(&d->th, run, d);
     if (rc != 0)
         return err_set(e, "cannot start the demo thread: %s", strerror(rc));
     d->running = 1;

@@ -2,6 +2,8 @@
  * One thread polls the listening socket and a stop pipe; each connection
  * is read with a deadline so a stalled client cannot hold the thread. */
 #include "src/demo/sink.h"
+#include "src/base/thread.h"
+#include "src/base/ts.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,13 +33,6 @@ struct demo_sink {
     int64_t count;
 };
 
-static int64_t mono_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static void send_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
@@ -56,7 +51,7 @@ static size_t read_more(int fd, char *buf, size_t len, size_t want, int64_t dead
 {
     while (len < want && len < REQ_MAX) {
         struct pollfd p = {fd, POLLIN, 0};
-        int64_t left = deadline - mono_ms();
+        int64_t left = deadline - (ts_mono_us() / 1000);
         if (left <= 0 || poll(&p, 1, (int)left) <= 0)
             break;
         ssize_t k = recv(fd, buf + len, REQ_MAX - len, 0);
@@ -101,7 +96,7 @@ static void serve(struct demo_sink *s, int fd, char *buf)
                              "Content-Length: 2\r\nConnection: close\r\n\r\nok";
     static const char bad[] = "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n"
                               "Connection: close\r\n\r\n";
-    int64_t deadline = mono_ms() + CONN_MS;
+    int64_t deadline = (ts_mono_us() / 1000) + CONN_MS;
     buf[0] = 0;
     size_t len = read_more(fd, buf, 0, (size_t)-1, deadline);
     char *end = strstr(buf, "\r\n\r\n");
@@ -176,11 +171,7 @@ struct demo_sink *demo_sink_new(int keep, struct err *e)
         demo_sink_free(s);
         return NULL;
     }
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&s->th, NULL, run, s);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = thread_start(&s->th, run, s);
     if (rc != 0) {
         err_set(e, "demo webhook sink: cannot start a thread: %s", strerror(rc));
         close(s->stop_pipe[1]);

@@ -20,6 +20,7 @@
 
 #include "src/base/hmap.h"
 #include "src/base/ts.h"
+#include "src/base/thread.h"
 
 #define GRAB_MASK (IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR)
 #define KNOWN_MAX 8192          /* identities remembered (oldest forgotten first) */
@@ -413,11 +414,7 @@ struct grab *grab_new(int wake_fd, grab_sibling_fn sibling, struct err *e)
         grab_free(g);
         return NULL;
     }
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);   /* signals are the caller's */
-    int rc = pthread_create(&g->th, NULL, run, g);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = thread_start(&g->th, run, g);   /* signals are the caller's */
     if (rc != 0) {
         err_set(e, "cannot start the thread that holds new files: %s", strerror(rc));
         grab_free(g);

@@ -8,6 +8,7 @@
 #include "src/alert/redact.h"
 #include "src/base/curl_dl.h"
 #include "src/base/ts.h"
+#include "src/base/thread.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -342,7 +343,7 @@ static void *thread_main(void *arg)
 int notify_start(struct notify *n, struct err *e)
 {
     n->stop = 0;
-    if (pthread_create(&n->th, NULL, thread_main, n) != 0)
+    if (thread_start(&n->th, thread_main, n) != 0)
         return err_set(e, "cannot start the delivery thread");
     n->running = 1;
     return 0;

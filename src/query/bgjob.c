@@ -1,6 +1,7 @@
 /* bgjob: one background thread per user, its store connection, a
  * latest-wins job slot and a small queue of posted results (bgjob.h). */
 #include "src/query/bgjob.h"
+#include "src/base/thread.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -114,11 +115,7 @@ struct bgjob *bgjob_new(const char *db_path, bgjob_free_fn free_result, struct e
     j->free_result = free_result;
     pthread_mutex_init(&j->mu, NULL);
     pthread_cond_init(&j->cv, NULL);
-    sigset_t all, old;   /* signals are for the UI thread */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&j->th, NULL, run, j);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = thread_start(&j->th, run, j);   /* signals are for the UI thread */
     if (rc != 0) {
         pthread_mutex_destroy(&j->mu);
         pthread_cond_destroy(&j->cv);

@@ -12,13 +12,6 @@
 
 #define MINUTE_US 60000000LL
 
-static int64_t mono_us(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
 struct metrics_req *metrics_req_new(const char *query, int64_t now, int64_t since,
                                     int64_t until, int64_t bucket_us, int nspark)
 {
@@ -83,13 +76,13 @@ struct metrics_part *metrics_part_compute(struct store *s, const struct plan *p,
     if (!mp)
         return NULL;
     mp->kind = kind;
-    int64_t t0 = mono_us();
+    int64_t t0 = ts_mono_us();
     int rc;
     if (kind == MK_SERVICES || kind == MK_PATHS)
         rc = stats_part(s, p, rq, kind == MK_PATHS, &mp->st, &e);
     else
         rc = series_part(s, p, rq, kind == MK_SERIES_PATH, cancelled, cctx, &mp->se, &e);
-    mp->took_us = mono_us() - t0;
+    mp->took_us = ts_mono_us() - t0;
     if (rc < 0) {
         mp->failed = 1;
         snprintf(mp->msg, sizeof mp->msg, "%.500s", e.msg[0] ? e.msg : "metrics failed");

@@ -73,13 +73,6 @@ static struct {
     char target_rule[128], target_grp[256];
 } av = {.firing = -1, .sel = -1, .preset = 1};
 
-static int64_t mono_us(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
 static void target_text(const char *rule, const char *grp, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%s%s%s", rule, *grp ? "/" : "", strcmp(grp, "*") == 0 ? "*" : grp);
@@ -156,7 +149,7 @@ static void submit(struct app *a, const struct areq *q)
     *copy = *q;
     copy->db_path = a->o->db_path;
     bgjob_submit(av.job, run_job, copy, free, ++av.sent);
-    av.asked_at = mono_us();
+    av.asked_at = ts_mono_us();
 }
 
 /* --- selection ------------------------------------------------------------------ */
@@ -289,7 +282,7 @@ static void pump(struct app *a, int snapshot)
         memmove(av.queue, av.queue + 1, (size_t)--av.nqueue * sizeof *av.queue);
         q.snapshot = 1;
         submit(a, &q);
-    } else if (mono_us() - av.asked_at >= REFRESH_US) {
+    } else if (ts_mono_us() - av.asked_at >= REFRESH_US) {
         struct areq q = {.snapshot = snapshot};
         submit(a, &q);
     }

@@ -28,13 +28,6 @@ struct mview mv = {.live = 1, .widx = 2, .sort_col = {MCOL_COUNT, MCOL_COUNT},
 static const int64_t widths_min[] = {5, 15, 60, 180, 360, 720, 1440, 4320, 10080};
 #define NWIDTHS ((int)(sizeof widths_min / sizeof widths_min[0]))
 
-static int64_t mono_us(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
 static int64_t width_us(void)
 {
     return widths_min[mv.widx] * MINUTE_US;
@@ -101,7 +94,7 @@ static void request(struct app *a, int keep)
         drop_parts();
     mv.gen++;
     mv.pending = MK_COUNT;
-    mv.asked_at = mono_us();
+    mv.asked_at = ts_mono_us();
     mv.data_seen = a->data_at;
     bgjob_submit(mv.job, run_metrics, rq, metrics_req_free, mv.gen);
 }
@@ -134,7 +127,7 @@ static int take_parts(struct app *a)
             sort_part(mp->kind == MK_SERVICES ? SEC_SERVICES : SEC_PATHS);
         if (--mv.pending <= 0 || mp->failed) {
             mv.pending = 0;
-            mv.done_at = mono_us();
+            mv.done_at = ts_mono_us();
             mv.took_us = mv.done_at - mv.asked_at;
             if (a->o->verbose)
                 fprintf(stderr, "metrics: %lld records, computed in %.1f ms (services %.1f ms)\n",
@@ -143,7 +136,7 @@ static int take_parts(struct app *a)
                         mv.part[MK_SERVICES] ? (double)mv.part[MK_SERVICES]->took_us / 1000.0 : 0.0);
         } else if (mp->kind == MK_SERVICES && a->o->verbose) {
             fprintf(stderr, "metrics: first part shown %.1f ms after the request\n",
-                    (double)(mono_us() - mv.asked_at) / 1000.0);
+                    (double)(ts_mono_us() - mv.asked_at) / 1000.0);
         }
     }
     return changed;
@@ -155,7 +148,7 @@ static int refresh_due(struct app *a)
     if (!mv.live || mv.pending || a->data_at == mv.data_seen)
         return 0;
     int64_t gap = mv.took_us * 4 > REFRESH_MIN_US ? mv.took_us * 4 : REFRESH_MIN_US;
-    return mono_us() - mv.done_at >= gap;
+    return ts_mono_us() - mv.done_at >= gap;
 }
 
 static void metrics_draw(struct app *a, struct screen *s, int y0, int h)

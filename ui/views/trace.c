@@ -25,6 +25,7 @@
 #include "ui/app.h"
 #include "ui/keys.h"
 #include "ui/text.h"
+#include "src/base/ts.h"
 
 #define TRACE_MAX 20000        /* records; more is not a request (see logdeck trace) */
 #define RELOAD_US 250000       /* live reloads at most 4 a second */
@@ -45,13 +46,6 @@ static struct {
 struct tcols {
     int idx_x, off_x, off_w, gap_x, gap_w, lane_x, lane_w, lvl_x, dur_x, msg_x, msg_w, wf_x, wf_w;
 };
-
-static int64_t mono_us(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
 
 static struct tcols columns(int w)
 {
@@ -156,7 +150,7 @@ static int load(struct app *a, struct err *e)
     if (at_end || tv.sel >= (int)tv.t.n)
         tv.sel = tv.t.n ? (int)tv.t.n - 1 : 0;
     tv.data_seen = a->data_at;
-    tv.loaded_at = mono_us();
+    tv.loaded_at = ts_mono_us();
     tv.reload_due = 0;
     return 0;
 }
@@ -164,7 +158,7 @@ static int load(struct app *a, struct err *e)
 int view_trace_open(struct app *a, const char *cid)
 {
     struct err e = {0};
-    int64_t t0 = mono_us();
+    int64_t t0 = ts_mono_us();
     if (!cid || !*cid) {
         app_message(a, ROLE_STATUS_ERROR, "trace needs a correlation id: :trace CID");
         return R_REDRAW;
@@ -187,7 +181,7 @@ int view_trace_open(struct app *a, const char *cid)
     }
     if (a->o && a->o->verbose)
         fprintf(stderr, "trace: %s: %zu records loaded in %.2f ms\n", tv.cid, tv.t.n,
-                (double)(mono_us() - t0) / 1000.0);
+                (double)(ts_mono_us() - t0) / 1000.0);
     a->view = &view_trace;
     a->detail_open = 0;
     return R_REDRAW;
@@ -217,7 +211,7 @@ static void maybe_reload(struct app *a)
 {
     if (!tv.loaded || a->data_at == tv.data_seen)
         return;
-    if (mono_us() - tv.loaded_at < RELOAD_US) {
+    if (ts_mono_us() - tv.loaded_at < RELOAD_US) {
         a->totals_at = 0;   /* asks the loop for another redraw on its next tick */
         return;
     }
