@@ -8,10 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/exec.h"
-#include "src/query/query.h"
 #include "src/base/ts.h"
-#include "ui/worker.h"
+#include "src/query/query.h"
 
 #define MESSAGE_US 5000000   /* a status message stays 5 s */
 
@@ -73,7 +71,7 @@ void app_recount(struct app *a)
     a->counting = 1;
     a->count_stale = 0;
     a->count_at = ts_now();
-    worker_count(a->worker, a->filter, a->count_gen);
+    pager_count(a->pager, a->filter, a->count_gen);
 }
 
 /* Reloads the list for a new filter, keeping the selected record's place. */
@@ -105,15 +103,22 @@ int app_set_filter_async(struct app *a, const char *text, struct err *e)
     snprintf(a->filter, sizeof a->filter, "%s", text ? text : "");
     const struct lrow *r = logmodel_selected(&a->lm);
     int newest = a->follow || !r;
-    worker_page(a->pager, a->filter, newest, r ? r->ts : 0, r ? r->id : 0, a->lm.height,
-                a->page_gen);
+    pager_page(a->pager, a->filter, newest, r ? r->ts : 0, r ? r->id : 0, a->lm.height,
+               a->page_gen);
     return 0;
 }
 
-void app_page_done(struct app *a, struct worker_result *r)
+void app_refresh_newest(struct app *a)
 {
-    if (r->gen != a->page_gen || !a->pending_plan) {
-        logmodel_free(r->page);   /* superseded */
+    if (a->searching || !a->follow)
+        return;   /* a new filter's page is on its way, or the user looks elsewhere */
+    pager_page(a->pager, a->filter, 1, 0, 0, a->lm.height, ++a->page_gen);
+}
+
+void app_page_done(struct app *a, struct pager_result *r)
+{
+    if (r->gen != a->page_gen || (!a->pending_plan && !a->follow)) {
+        logmodel_free(r->page);   /* superseded, or the user scrolled away meanwhile */
         return;
     }
     a->searching = 0;
@@ -121,6 +126,10 @@ void app_page_done(struct app *a, struct worker_result *r)
         app_message(a, ROLE_STATUS_ERROR, "%s", r->msg);
         query_free(a->pending_plan);
         a->pending_plan = NULL;
+        return;
+    }
+    if (!a->pending_plan) {   /* the newest page after a commit */
+        logmodel_adopt(&a->lm, r->page);
         return;
     }
     query_free(a->filter_plan);
@@ -184,17 +193,14 @@ void app_set_follow(struct app *a, int on)
     }
 }
 
-/* Reads the selected record whole: the first row at or after (ts, id)
- * with no filter is the record itself (ids are unique). */
 struct one_row {
     struct detail *d;
-    int found, failed;
+    int failed;
 };
 
 static int detail_row(void *ctx, const struct store_row *row)
 {
     struct one_row *o = ctx;
-    o->found = 1;
     o->failed = detail_build(o->d, row) < 0;
     return 1;
 }
@@ -206,17 +212,14 @@ void app_open_detail(struct app *a)
         app_message(a, ROLE_STATUS_ERROR, "no record selected");
         return;
     }
-    static struct pnode all_node = {.kind = PK_TRUE};
-    static struct plan all = {.root = &all_node, .since = INT64_MIN, .until = INT64_MAX};
-    struct store_page pg = {.limit = 1, .oldest_first = 1, .has_cursor = 1,
-                            .cursor_ts = r->ts, .cursor_id = r->id - 1};
     struct one_row o = {.d = &a->detail};
     struct err e = {0};
-    if (store_query(a->st, &all, &pg, detail_row, &o, &e) < 0) {
+    int found = pager_record(a->pager, r->ts, r->id, detail_row, &o, &e);
+    if (found < 0) {
         app_error(a, &e);
         return;
     }
-    if (!o.found || o.failed) {
+    if (!found || o.failed) {
         app_message(a, ROLE_STATUS_ERROR, o.failed ? "out of memory" : "the record is gone");
         return;
     }

@@ -4,21 +4,21 @@
  * help overlay, the detail pane or the current view handles it and
  * returns reaction flags (R_*); the main loop (tui.c) redraws when asked.
  * Views draw into the in-memory screen only (screen.h) and read data only
- * through the model (logmodel.h, detail.h) and src/ + db/ APIs.
- *
- * Adding a view (trace, metrics, alerts) is one file, ui/view_NAME.c,
- * defining `const struct view view_NAME`; views.c picks it up. */
+ * through src/ APIs: the pager (src/query/pager.h: the log window, pages,
+ * counts, totals) and jobs (src/base/job.h) for their own slow reads;
+ * never db/. Adding a view is one file, ui/views/NAME.c, defining
+ * `const struct view view_NAME`, and its row in ui/views/views.c. */
 #ifndef LOGDECK_UI_APP_H
 #define LOGDECK_UI_APP_H
 
 #include <stdint.h>
 
-#include "db/store.h"
 #include "src/base/plan.h"
+#include "src/query/logmodel.h"
+#include "src/query/pager.h"
 #include "ui/views/detail_model.h"
 #include "ui/history.h"
 #include "ui/lineedit.h"
-#include "ui/logmodel.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
 #include "ui/tui.h"
@@ -55,22 +55,24 @@ struct view {
      * every key then goes to on_action with action A_NONE, before the
      * global keys (q m l t / : ?) could take it. */
     int (*modal)(struct app *a);
+    /* Optional: takes what the view's jobs posted (called when the wake
+     * pipe fires, whether or not the view is current); R_* flags. */
+    int (*poll)(struct app *a);
+    /* Optional: stops and joins the view's jobs, frees its state (exit). */
+    void (*close)(struct app *a);
 };
-
-struct worker;
 
 #define APP_TERMS_MAX 16
 
 struct app {
     const struct tui_opts *o;
-    struct store *st;                /* the UI's read connection */
+    struct pager *pager;             /* owned: store reads, the log window's connection, jobs */
+    int wake_fd;                     /* write end of the wake pipe, for views' job runners */
     struct theme theme;
     struct screen scr;
     struct logmodel lm;
     struct history hist;
     struct querybar bar;
-    struct worker *worker;           /* counts and :w writes */
-    struct worker *pager;            /* first pages of a new filter */
     const struct view *view;         /* the current main view */
 
     char filter[LINEEDIT_MAX + 1];   /* the active query text */
@@ -98,11 +100,10 @@ struct app {
     uint64_t count_gen;
     int64_t count_at;                /* when the last count was asked for */
     int count_stale;
-    struct store_totals totals;
-    int64_t totals_at;
+    struct pager_totals totals;      /* the last totals the pager read */
+    int64_t totals_at;               /* when they were asked for (monotonic µs) */
     int64_t records_at_pause;
     struct tui_feed_status feed;
-    int64_t db_sig;                  /* signature of the store files (changes) */
     int data_pending;                /* new data not yet shown */
     int theme_dirty;                 /* theme changed: the terminal re-applies it */
     int64_t data_at;
@@ -121,9 +122,11 @@ int app_set_filter(struct app *a, const char *text, struct err *e);
  * showing the previous result until it arrives (app_page_done). For
  * typing in the query bar, where one slow query must not freeze keys. */
 int app_set_filter_async(struct app *a, const char *text, struct err *e);
+/* Asks the pager for the newest page (new records were committed) when
+ * following; it replaces the window when it arrives (app_page_done). */
+void app_refresh_newest(struct app *a);
 /* A page read by the pager arrived: installs it if it is the latest. */
-struct worker_result;
-void app_page_done(struct app *a, struct worker_result *r);
+void app_page_done(struct app *a, struct pager_result *r);
 /* Same for the highlight (n N jump between its matches). */
 int app_set_highlight(struct app *a, const char *text, struct err *e);
 /* Compiles text for the UI (relative times anchored now). */
@@ -138,7 +141,7 @@ void app_set_follow(struct app *a, int on);
 /* Stops following (the user scrolled away), remembering the record count
  * so the status bar can show how many arrived since. */
 void app_pause(struct app *a);
-/* Asks the worker for a fresh match count. */
+/* Asks the pager for a fresh match count. */
 void app_recount(struct app *a);
 /* Opens the detail pane for the selected record. */
 void app_open_detail(struct app *a);
@@ -150,6 +153,10 @@ void app_layout(struct app *a, int *list_h, int *detail_y, int *detail_h);
 extern const struct view view_log;
 /* The view opened by action (A_LOGVIEW, A_TRACE ...), or NULL. */
 const struct view *views_for_action(int action);
+/* Every view's poll; R_* flags. */
+int views_poll(struct app *a);
+/* Every view's close (tui.c, on every exit path). */
+void views_close(struct app *a);
 /* view_trace.c: opens the trace view on cid (`:trace CID`); R_* flags.
  * On an unknown cid it stays in the log view with a message. */
 int view_trace_open(struct app *a, const char *cid);

@@ -9,7 +9,6 @@
 
 #include "src/base/ts.h"
 #include "ui/app.h"
-#include "ui/worker.h"
 
 /* "10:42", "10:42:30", "10:42:30.5": that time on the day of ref (local). */
 static int clock_time(const char *s, int64_t ref, int64_t *out)
@@ -94,7 +93,7 @@ static int cmd_write(struct app *a, const char *arg, int raw, int force)
         snprintf(path, sizeof path, "%s%s", getenv("HOME"), arg + 1);
     else
         snprintf(path, sizeof path, "%s", arg);
-    worker_write(a->worker, a->filter, path, raw, force);
+    pager_write(a->pager, a->filter, path, raw, force);
     app_message(a, ROLE_STATUS, "writing %s…", path);
     return R_REDRAW;
 }

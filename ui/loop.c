@@ -1,8 +1,10 @@
 /* loop: the event loop (see loop.h). Keys are read in batches: every
  * pending key is handled, then the query bar applies its text once, then
  * the screen is drawn once. New data is noticed by a cheap stat of the
- * store's files every 50 ms (or at once through the wake pipe) and
- * shown at most every 50 ms. */
+ * store's files every 50 ms (pager_changed, no query) or at once through
+ * the feeder's fd, and shown at most every 50 ms: the newest page and the
+ * totals are read by the pager's job thread, whose results (and the
+ * views' jobs' results) wake the loop through the wake pipe. */
 #include "ui/loop.h"
 
 #include <errno.h>
@@ -10,15 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "db/exec.h"
 #include "src/base/ts.h"
 #include "ui/keys.h"
 #include "ui/term.h"
-#include "ui/worker.h"
 
 #define TICK_US 50000         /* store change check */
 #define DATA_MIN_US 50000     /* at most 20 data refreshes a second */
@@ -136,47 +134,11 @@ static int handle_key(struct app *a, int key)
     return global_action(a, act, key);
 }
 
-/* A signature of the store files: changes whenever a commit lands. */
-static int64_t store_sig(const char *db)
-{
-    char wal[4200];
-    struct stat st;
-    uint64_t sig = 0;
-    snprintf(wal, sizeof wal, "%s-wal", db);
-    if (stat(db, &st) == 0)
-        sig = (uint64_t)st.st_size * 31u + (uint64_t)st.st_mtim.tv_sec * 1000000000u +
-              (uint64_t)st.st_mtim.tv_nsec;
-    if (stat(wal, &st) == 0)
-        sig = sig * 131u + (uint64_t)st.st_size * 17u + (uint64_t)st.st_mtim.tv_sec * 1000000000u +
-              (uint64_t)st.st_mtim.tv_nsec;
-    return (int64_t)(sig >> 1);
-}
-
-/* Bytes written to the files the store knows but not stored yet (when
- * another process indexes: `index --follow` on the same store). */
-static void attached_lag(struct app *a)
-{
-    struct store_file *f = NULL;
-    size_t n = 0;
-    int64_t behind = 0;
-    if (store_files(a->st, &f, &n, NULL) < 0)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        struct stat st;
-        if (f[i].state == FILE_ACTIVE && !f[i].gz && stat(f[i].path, &st) == 0 &&
-            (uint64_t)st.st_ino == f[i].ino && st.st_size > f[i].offset)
-            behind += st.st_size - f[i].offset;
-    }
-    free(f);
-    a->feed.lag_bytes = behind;
-}
-
+/* Asks the pager for the totals and lag; reads the feeder's status (a
+ * callback, no query). */
 static void refresh_totals(struct app *a)
 {
-    struct err e = {0};
-    if (store_totals(a->st, &a->totals, &e) < 0)
-        app_error(a, &e);
-    attached_lag(a);
+    pager_totals(a->pager);
     if (a->o->feed_status) {
         struct tui_feed_status f = {0};
         a->o->feed_status(a->o->feed_ctx, &f);
@@ -191,42 +153,55 @@ static void refresh_totals(struct app *a)
 
 static void show_new_data(struct app *a)
 {
-    struct err e = {0};
     refresh_totals(a);
-    if (a->follow) {
-        if (logmodel_newest(&a->lm, &e) < 0)
-            app_error(a, &e);
-    } else {
+    if (a->follow)
+        app_refresh_newest(a);
+    else
         logmodel_stale(&a->lm);
-    }
     if (a->filter[0])
         a->count_stale = 1;
     a->data_pending = 0;
     a->data_at = ts_mono_us();
 }
 
+static void take_page(struct app *a, struct pager_result *r, int64_t *page_at)
+{
+    if (r->gen == a->page_gen && a->o->verbose && *page_at)
+        fprintf(stderr, "tui: query results shown %.2f ms after the key (filter: %s)\n",
+                (double)(ts_mono_us() - *page_at) / 1000.0, a->filter);
+    if (r->gen == a->page_gen)
+        *page_at = 0;
+    app_page_done(a, r);
+}
+
+static void take_totals(struct app *a, const struct pager_result *r)
+{
+    if (r->failed) {
+        app_message(a, ROLE_STATUS_ERROR, "%s", r->msg);
+        return;
+    }
+    a->totals = r->totals;
+    a->feed.lag_bytes = r->totals.lag_bytes;
+}
+
+/* Takes what the pager's and the views' jobs posted; 1 to redraw. */
 static int take_results(struct app *a, int64_t *page_at)
 {
-    struct worker_result r;
-    int redraw = 0;
-    while (worker_poll(a->pager, &r)) {
-        if (r.gen == a->page_gen && a->o->verbose && *page_at)
-            fprintf(stderr, "tui: query results shown %.2f ms after the key (filter: %s)\n",
-                    (double)(ts_mono_us() - *page_at) / 1000.0, a->filter);
-        if (r.gen == a->page_gen)
-            *page_at = 0;
-        app_page_done(a, &r);
+    struct pager_result r;
+    int redraw = views_poll(a) & R_REDRAW;
+    while (pager_poll(a->pager, &r)) {
         redraw = 1;
-    }
-    while (worker_poll(a->worker, &r)) {
-        redraw = 1;
-        if (r.kind == 1 && r.gen == a->count_gen) {
+        if (r.kind == PAGER_PAGE) {
+            take_page(a, &r, page_at);
+        } else if (r.kind == PAGER_TOTALS) {
+            take_totals(a, &r);
+        } else if (r.kind == PAGER_COUNT && r.gen == a->count_gen) {
             a->counting = 0;
             if (r.failed)
                 app_message(a, ROLE_STATUS_ERROR, "count failed: %s", r.msg);
             else
                 a->count = r.n;
-        } else if (r.kind == 2) {
+        } else if (r.kind == PAGER_WRITE) {
             if (r.failed)
                 app_message(a, ROLE_STATUS_ERROR, "%s", r.msg);
             else
@@ -273,11 +248,8 @@ static int periodic(struct app *a, int64_t *next_tick)
     int redraw = 0;
     if (now >= *next_tick) {
         *next_tick = now + TICK_US;
-        int64_t sig = store_sig(a->o->db_path);
-        if (sig != a->db_sig) {
-            a->db_sig = sig;
+        if (pager_changed(a->pager))
             a->data_pending = 1;
-        }
         if (now - a->totals_at >= TOTALS_US) {
             refresh_totals(a);
             redraw = 1;
@@ -313,7 +285,6 @@ void loop_run(struct app *a, const struct loop_io *io)
     int redraw = 1, first = 1;
     int64_t next_tick = 0, key_at = 0, page_at = 0;
     int nkeys = 0;
-    a->db_sig = store_sig(a->o->db_path);
     a->data_at = ts_mono_us();
     refresh_totals(a);   /* the first frame already shows the counts */
     while (!a->quit && !*io->term_sig) {

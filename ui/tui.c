@@ -1,5 +1,6 @@
-/* tui: sets the TUI up and tears it down (see tui.h): the store's read
- * connection, theme, history, the worker thread, signals, the terminal;
+/* tui: sets the TUI up and tears it down (see tui.h): the pager (the
+ * store's connections and job thread), theme, history, signals, the
+ * terminal, the views (closed, their jobs stopped and joined, on exit);
  * then runs the event loop (loop.c). The terminal is restored on every
  * path: normal exit, SIGTERM/SIGINT/SIGHUP (handled in the loop), fatal
  * signals (restored from the handler, then the signal is re-raised), and
@@ -19,13 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "db/store.h"
-#include "src/query/query.h"
 #include "src/base/ts.h"
+#include "src/query/query.h"
 #include "ui/app.h"
 #include "ui/loop.h"
 #include "ui/term.h"
-#include "ui/worker.h"
 
 static volatile sig_atomic_t g_winch, g_term;
 static int g_sig_w = -1;
@@ -161,7 +160,7 @@ static void close_pipe(int fds[2])
             close(fds[i]);
 }
 
-/* Everything before the terminal: store, theme, history, worker. */
+/* Everything before the terminal: pager, theme, history. */
 static int app_open(struct app *a, const struct tui_opts *o, int wake_w, struct err *e)
 {
     memset(a, 0, sizeof *a);
@@ -169,10 +168,11 @@ static int app_open(struct app *a, const struct tui_opts *o, int wake_w, struct 
     a->view = &view_log;
     a->follow = 1;
     a->count = -1;
-    a->st = store_open(o->db_path, STORE_READ, e);
-    if (!a->st)
+    a->wake_fd = wake_w;
+    a->pager = pager_open(o->db_path, wake_w, e);
+    if (!a->pager)
         return -1;
-    logmodel_init(&a->lm, a->st);
+    pager_window_init(a->pager, &a->lm);
     struct err te = {0};
     if (o->theme && theme_load(&a->theme, o->theme, &te) < 0)
         app_message(a, ROLE_STATUS_ERROR, "%s; using the default theme", te.msg);
@@ -183,16 +183,13 @@ static int app_open(struct app *a, const struct tui_opts *o, int wake_w, struct 
     struct err he = {0};
     if (history_load(&a->hist, o->history_path, 500, &he) < 0)
         app_message(a, ROLE_STATUS_ERROR, "%s", he.msg);
-    a->worker = worker_new(o->db_path, wake_w, e);
-    if (a->worker)
-        a->pager = worker_new(o->db_path, wake_w, e);
-    return a->pager ? 0 : -1;
+    return 0;
 }
 
 static void app_close(struct app *a)
 {
-    worker_free(a->pager);
-    worker_free(a->worker);
+    views_close(a);     /* their jobs first: they may still read */
+    pager_close(a->pager);
     query_free(a->pending_plan);
     logmodel_fini(&a->lm);
     detail_fini(&a->detail);
@@ -202,7 +199,6 @@ static void app_close(struct app *a)
     for (int i = 0; i < a->nterms; i++)
         free(a->terms[i]);
     screen_fini(&a->scr);
-    store_close(a->st);
 }
 
 /* With the terminal open: first screen, then the loop. */

@@ -101,4 +101,37 @@ const char *alert_state_name(int st);
  * digits; "-" for NaN (no value yet). Returns buf. */
 char *alert_fmt_value(double v, const char *threshold, char buf[32]);
 
+/* --- the console's background job (the TUI's alerts view) ------------------ */
+
+enum { ALERT_CONSOLE_READ = 0, ALERT_CONSOLE_ACK, ALERT_CONSOLE_SILENCE };
+
+struct alert_console_req {
+    int action;                /* ALERT_CONSOLE_* */
+    char rule[128], grp[256];  /* ACK / SILENCE: the target */
+    int64_t until, dur;        /* SILENCE: µs */
+    int snapshot;              /* 1: the whole snapshot; 0: the firing count only */
+    int history;               /* history events in the snapshot */
+};
+
+struct alert_console_res {
+    int action, failed;
+    char msg[1200];            /* the action's outcome, or why the read failed */
+    int64_t firing;            /* -1: unknown (the read failed) */
+    int has_snap;
+    struct alert_snapshot snap;
+};
+
+/* A job (src/base/job.h) of a qjob runner (src/query/qjob.h): performs
+ * req's action (a struct alert_console_req, borrowed) through a
+ * short-lived STORE_WRITE connection (as `logdeck alerts ack` does; the
+ * writer lock only keeps out a second indexer and SQLite serialises the
+ * writers), then reads the snapshot or the firing count on the runner's
+ * connection, and posts one struct alert_console_res
+ * (alert_console_res_free). */
+struct job;
+void alert_console_job(struct job *j, void *req);
+void alert_console_res_free(void *res);
+/* "rule" or "rule/group" (group "*": all its groups) into buf. */
+void alert_console_target(const char *rule, const char *grp, char *buf, size_t cap);
+
 #endif

@@ -3,6 +3,7 @@
  * status, plus acknowledge and silence. See alert.h. */
 #include "src/alert/alert.h"
 #include "src/base/ts.h"
+#include "src/query/qjob.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,4 +137,66 @@ const char *alert_state_name(int st)
 {
     static const char *const n[] = {"ok", "pending", "firing", "resolved"};
     return st >= 0 && st < 4 ? n[st] : "?";
+}
+
+/* --- the console's background job -------------------------------------------- */
+
+void alert_console_target(const char *rule, const char *grp, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s%s%s", rule, *grp ? "/" : "", strcmp(grp, "*") == 0 ? "*" : grp);
+}
+
+void alert_console_res_free(void *p)
+{
+    struct alert_console_res *r = p;
+    if (r)
+        alert_snapshot_fini(&r->snap);
+    free(r);
+}
+
+/* Acknowledge or silence through a short-lived write connection. */
+static int act(const char *db_path, const struct alert_console_req *q, char *msg, size_t cap,
+               struct err *e)
+{
+    char target[400], d[32], t[32];
+    struct store *w = store_open(db_path, STORE_WRITE, e);
+    if (!w)
+        return -1;
+    int rc = q->action == ALERT_CONSOLE_ACK ? alert_ack(w, q->rule, q->grp, e)
+                                            : alert_silence(w, q->rule, q->grp, q->until, e);
+    store_close(w);
+    alert_console_target(q->rule, q->grp, target, sizeof target);
+    if (rc == 0 && q->action == ALERT_CONSOLE_ACK)
+        snprintf(msg, cap, "acknowledged %s (until it resolves)", target);
+    else if (rc == 0)
+        snprintf(msg, cap, "silenced %s for %s (until %.5s)", target,
+                 rules_fmt_duration(q->dur, d), ts_format_short(q->until, 0, t) + 11);
+    return rc;
+}
+
+void alert_console_job(struct job *j, void *req)
+{
+    const struct alert_console_req *q = req;
+    struct alert_console_res *res = calloc(1, sizeof *res);
+    struct err e = {0};
+    if (!res)
+        return;
+    res->action = q->action;
+    res->firing = -1;
+    if (q->action && act(qjob_db_path(j), q, res->msg, sizeof res->msg, &e) < 0) {
+        res->failed = 1;
+        snprintf(res->msg, sizeof res->msg, "%s failed: %s",
+                 q->action == ALERT_CONSOLE_ACK ? "acknowledge" : "silence", e.msg);
+    }
+    struct store *st = qjob_store(j, &e);
+    if (st && q->snapshot && alert_snapshot(st, q->history, &res->snap, &e) == 0) {
+        res->has_snap = 1;
+        res->firing = res->snap.firing;
+    } else if (st && !q->snapshot) {
+        res->firing = alert_firing_count(st);
+    } else if (!q->action) {
+        res->failed = 1;
+        snprintf(res->msg, sizeof res->msg, "alerts: %s", e.msg);
+    }
+    job_post(j, res, alert_console_res_free);
 }

@@ -7,8 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "src/query/query.h"
 #include "src/base/ts.h"
+#include "src/query/qjob.h"
+#include "src/query/query.h"
 
 #define MINUTE_US 60000000LL
 
@@ -272,4 +273,29 @@ int metrics_template_query(const char *tmpl, const char *filter, int64_t since, 
     if (k < 0 || (size_t)k >= cap - len)
         return -1;
     return phrases ? 0 : -1;
+}
+
+static int job_stop(void *ctx)
+{
+    return job_cancelled(ctx);
+}
+
+void metrics_job(struct job *j, void *req)
+{
+    const struct metrics_req *rq = req;
+    struct err e = {0};
+    struct store *st = qjob_store(j, &e);
+    struct plan *p = st ? query_compile(rq->query, rq->now, NULL, &e) : NULL;
+    if (!p) {
+        struct metrics_part *mp = metrics_part_failed(MK_SERVICES, e.msg);
+        if (mp)
+            job_post(j, mp, metrics_part_free);
+        return;
+    }
+    for (int k = 0; k < MK_COUNT && !job_cancelled(j); k++) {
+        struct metrics_part *mp = metrics_part_compute(st, p, rq, k, job_stop, j);
+        if (mp)
+            job_post(j, mp, metrics_part_free);
+    }
+    query_free(p);
 }

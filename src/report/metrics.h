@@ -53,6 +53,12 @@ struct metrics_part *metrics_part_compute(struct store *s, const struct plan *p,
 void metrics_part_free(void *part);
 /* A failed part of kind saying msg (NULL on no memory). */
 struct metrics_part *metrics_part_failed(int kind, const char *msg);
+/* A job (src/base/job.h) of a qjob runner (src/query/qjob.h): computes
+ * every part of req (a struct metrics_req, borrowed) on the runner's store
+ * connection and posts each as it is done (free with metrics_part_free),
+ * stopping early when a newer request waits. */
+struct job;
+void metrics_job(struct job *j, void *req);
 
 /* The field the path table groups by (the same as `stats --by path`). */
 #define METRICS_PATH_FIELD "path"

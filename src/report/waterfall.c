@@ -1,8 +1,12 @@
 /* waterfall: lanes and time-axis geometry of a trace (see waterfall.h). */
 #include "src/report/waterfall.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "db/exec.h"
+#include "src/query/qjob.h"
 
 int64_t wf_start(const struct record *r)
 {
@@ -131,4 +135,50 @@ struct wf_span wf_lane_span(const struct wf *w, size_t l, int width)
 {
     const struct wf_lane *ln = &w->lanes[l];
     return span_of(w, ln->start_ts, ln->end_ts, 1, width);
+}
+
+/* --- the load job ------------------------------------------------------------ */
+
+void wf_loaded_free(void *p)
+{
+    struct wf_loaded *l = p;
+    if (!l)
+        return;
+    wf_fini(&l->wf);
+    trace_fini(&l->t);
+    free(l);
+}
+
+static int load(struct store *st, const char *cid, struct wf_loaded *l, struct err *e)
+{
+    struct pnode n = {.kind = PK_CMP, .field = PF_CID, .op = POP_EQ, .vtype = PV_STR,
+                      .s = (char *)cid};
+    struct plan p = {.root = &n, .since = INT64_MIN, .until = INT64_MAX};
+    int64_t count = 0;
+    if (!st || store_count(st, &p, 0, 0, &count, e) < 0)
+        return -1;
+    if (count > WF_TRACE_MAX)
+        return err_set(e, "%s has %lld records, too many for the trace view "
+                       "(filter with cid:%s instead)", cid, (long long)count, cid);
+    if (trace_load(st, cid, &l->t, e) < 0)
+        return -1;
+    if (wf_build(&l->wf, &l->t) < 0)
+        return err_set(e, "out of memory drawing the trace");
+    return 0;
+}
+
+void wf_load_job(struct job *j, void *cid)
+{
+    struct wf_loaded *l = calloc(1, sizeof *l);
+    struct err e = {0};
+    if (!l)
+        return;
+    if (load(qjob_store(j, &e), cid, l, &e) < 0) {
+        wf_fini(&l->wf);
+        trace_fini(&l->t);
+        memset(l, 0, sizeof *l);
+        l->failed = 1;
+        snprintf(l->msg, sizeof l->msg, "%s", e.msg[0] ? e.msg : "out of memory");
+    }
+    job_post(j, l, wf_loaded_free);
 }

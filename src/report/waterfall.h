@@ -48,4 +48,23 @@ int wf_col(const struct wf *w, int64_t ts, int width);
 struct wf_span wf_step_span(const struct wf *w, const struct trace *t, size_t i, int width);
 struct wf_span wf_lane_span(const struct wf *w, size_t l, int width);
 
+/* --- loading a trace in the background (the TUI's trace view) ------------- */
+
+#define WF_TRACE_MAX 20000   /* records; more is not a request (see logdeck trace) */
+
+struct wf_loaded {
+    int failed;
+    char msg[1024];          /* why, when failed */
+    struct trace t;
+    struct wf wf;
+};
+
+/* A job (src/base/job.h) of a qjob runner (src/query/qjob.h): counts the
+ * records of cid (a NUL-terminated string, borrowed), refuses more than
+ * WF_TRACE_MAX, loads the trace and its waterfall on the runner's store
+ * connection and posts one struct wf_loaded (wf_loaded_free). */
+struct job;
+void wf_load_job(struct job *j, void *cid);
+void wf_loaded_free(void *p);
+
 #endif

@@ -19,7 +19,7 @@
 #include "db/exec.h"
 #include "src/query/query.h"
 #include "ui/views/detail_model.h"
-#include "ui/logmodel.h"
+#include "src/query/logmodel.h"
 
 #define N 1000
 #define T0 1714557600000000LL   /* 2024-05-01T10:00:00Z */

@@ -23,7 +23,7 @@
 #include <time.h>
 
 #include "src/alert/alert.h"
-#include "src/query/bgjob.h"
+#include "src/query/qjob.h"
 #include "src/base/ts.h"
 #include "ui/views/alerts_layout.h"
 #include "ui/app.h"
@@ -36,29 +36,11 @@
 
 extern const struct view view_alerts;
 
-enum { ACT_NONE = 0, ACT_ACK, ACT_SILENCE };
-
-struct areq {
-    int action;
-    const char *db_path;       /* borrowed: the TUI's options outlive the job */
-    char rule[128], grp[256];
-    int64_t until, dur;        /* ACT_SILENCE: µs */
-    int snapshot;              /* 1: the whole snapshot; 0: the firing count only */
-};
-
-struct ares {
-    int action, failed;
-    char msg[1200];
-    int64_t firing;            /* -1: unknown (the read failed) */
-    int has_snap;
-    struct alert_snapshot snap;
-};
-
 static struct {
-    struct bgjob *job;
+    struct jobq *job;
     uint64_t sent, done;                  /* job generations */
     int64_t asked_at;                     /* monotonic µs of the last request */
-    struct areq queue[ACTIONS_MAX];       /* actions waiting for the job */
+    struct alert_console_req queue[ACTIONS_MAX];       /* actions waiting for the job */
     int nqueue;
     int64_t firing;                       /* for every status bar; -1 unknown */
     struct alert_snapshot snap;
@@ -73,73 +55,13 @@ static struct {
     char target_rule[128], target_grp[256];
 } av = {.firing = -1, .sel = -1, .preset = 1};
 
-static void target_text(const char *rule, const char *grp, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "%s%s%s", rule, *grp ? "/" : "", strcmp(grp, "*") == 0 ? "*" : grp);
-}
+/* --- the background job (src/alert: alert_console_job) ------------------------ */
 
-/* --- the background job ------------------------------------------------------ */
-
-static void ares_free(void *p)
-{
-    struct ares *r = p;
-    if (r)
-        alert_snapshot_fini(&r->snap);
-    free(r);
-}
-
-/* Acknowledge or silence through a short-lived write connection. */
-static int act(const struct areq *q, char *msg, size_t cap, struct err *e)
-{
-    char target[400], d[32], t[32];
-    struct store *w = store_open(q->db_path, STORE_WRITE, e);
-    if (!w)
-        return -1;
-    int rc = q->action == ACT_ACK ? alert_ack(w, q->rule, q->grp, e)
-                                  : alert_silence(w, q->rule, q->grp, q->until, e);
-    store_close(w);
-    target_text(q->rule, q->grp, target, sizeof target);
-    if (rc == 0 && q->action == ACT_ACK)
-        snprintf(msg, cap, "acknowledged %s (until it resolves)", target);
-    else if (rc == 0)
-        snprintf(msg, cap, "silenced %s for %s (until %.5s)", target,
-                 rules_fmt_duration(q->dur, d),
-                 ts_format_short(q->until, 0, t) + 11);
-    return rc;
-}
-
-static void run_job(struct bgjob_run *r, void *arg)
-{
-    const struct areq *q = arg;
-    struct ares *res = calloc(1, sizeof *res);
-    struct err e = {0};
-    if (!res)
-        return;
-    res->action = q->action;
-    res->firing = -1;
-    if (q->action && act(q, res->msg, sizeof res->msg, &e) < 0) {
-        res->failed = 1;
-        snprintf(res->msg, sizeof res->msg, "%s failed: %s",
-                 q->action == ACT_ACK ? "acknowledge" : "silence", e.msg);
-    }
-    struct store *st = bgjob_store(r, &e);
-    if (st && q->snapshot && alert_snapshot(st, HISTORY_MAX, &res->snap, &e) == 0) {
-        res->has_snap = 1;
-        res->firing = res->snap.firing;
-    } else if (st && !q->snapshot) {
-        res->firing = alert_firing_count(st);
-    } else if (!q->action) {
-        res->failed = 1;
-        snprintf(res->msg, sizeof res->msg, "alerts: %s", e.msg);
-    }
-    bgjob_post(r, res);
-}
-
-static void submit(struct app *a, const struct areq *q)
+static void submit(struct app *a, const struct alert_console_req *q)
 {
     struct err e = {0};
-    struct areq *copy = malloc(sizeof *copy);
-    if (!av.job && !(av.job = bgjob_new(a->o->db_path, ares_free, &e))) {
+    struct alert_console_req *copy = malloc(sizeof *copy);
+    if (!av.job && !(av.job = qjob_new(a->o->db_path, a->wake_fd, &e))) {
         free(copy);
         app_error(a, &e);
         return;
@@ -147,8 +69,8 @@ static void submit(struct app *a, const struct areq *q)
     if (!copy)
         return;
     *copy = *q;
-    copy->db_path = a->o->db_path;
-    bgjob_submit(av.job, run_job, copy, free, ++av.sent);
+    copy->history = HISTORY_MAX;
+    jobq_submit(av.job, 0, alert_console_job, copy, free, ++av.sent);
     av.asked_at = ts_mono_us();
 }
 
@@ -231,7 +153,7 @@ static void scroll_to_sel(void)
 
 /* --- results ------------------------------------------------------------------- */
 
-static void take_snapshot(struct ares *r)
+static void take_snapshot(struct alert_console_res *r)
 {
     alert_snapshot_fini(&av.snap);
     av.snap = r->snap;
@@ -248,12 +170,13 @@ static void take_snapshot(struct ares *r)
     }
 }
 
-static void take_results(struct app *a)
+static int take_results(struct app *a)
 {
-    void *p;
-    uint64_t gen;
-    while (av.job && bgjob_take(av.job, &p, &gen)) {
-        struct ares *r = p;
+    int got = 0;
+    struct job_result jr;
+    while (av.job && jobq_take(av.job, &jr)) {
+        struct alert_console_res *r = jr.p;
+        uint64_t gen = jr.gen;
         if (gen > av.done)
             av.done = gen;
         if (r->firing >= 0)
@@ -266,8 +189,10 @@ static void take_results(struct app *a)
             app_message(a, ROLE_STATUS_ERROR, "%s", r->msg);
         if (!r->action)
             av.read_failed = r->failed;
-        ares_free(r);
+        alert_console_res_free(r);
+        got = 1;
     }
+    return got;
 }
 
 /* Takes what the job posted, then starts the next queued action, or a
@@ -278,12 +203,12 @@ static void pump(struct app *a, int snapshot)
     if (av.done != av.sent)
         return;
     if (av.nqueue > 0) {
-        struct areq q = av.queue[0];
+        struct alert_console_req q = av.queue[0];
         memmove(av.queue, av.queue + 1, (size_t)--av.nqueue * sizeof *av.queue);
         q.snapshot = 1;
         submit(a, &q);
     } else if (ts_mono_us() - av.asked_at >= REFRESH_US) {
-        struct areq q = {.snapshot = snapshot};
+        struct alert_console_req q = {.snapshot = snapshot};
         submit(a, &q);
     }
 }
@@ -303,7 +228,7 @@ static void queue_action(struct app *a, int action, const char *rule, const char
         app_message(a, ROLE_STATUS_ERROR, "too many actions waiting; try again in a moment");
         return;
     }
-    struct areq *q = &av.queue[av.nqueue++];
+    struct alert_console_req *q = &av.queue[av.nqueue++];
     memset(q, 0, sizeof *q);
     q->action = action;
     q->dur = dur;
@@ -348,7 +273,7 @@ static int do_ack(struct app *a)
     else if (st->acked)
         app_message(a, ROLE_STATUS, "%s is already acknowledged", t);
     else
-        queue_action(a, ACT_ACK, st->rule, st->grp, 0);
+        queue_action(a, ALERT_CONSOLE_ACK, st->rule, st->grp, 0);
     return R_REDRAW;
 }
 
@@ -376,7 +301,7 @@ static void apply_silence(struct app *a)
         return;
     }
     av.prompt = 0;
-    queue_action(a, ACT_SILENCE, av.target_rule, av.target_grp, d);
+    queue_action(a, ALERT_CONSOLE_SILENCE, av.target_rule, av.target_grp, d);
 }
 
 /* Keys while the silence prompt is open; it takes every key it gets. */
@@ -424,7 +349,7 @@ static int open_records(struct app *a)
     }
     if (!rule)
         return R_REDRAW;
-    target_text(rule, grp, t, sizeof t);
+    alert_console_target(rule, grp, t, sizeof t);
     if (!since && !until) {
         app_message(a, ROLE_STATUS_ERROR, "%s has no records behind it yet (it has not fired)", t);
         return R_REDRAW;
@@ -479,13 +404,28 @@ static void alerts_draw(struct app *a, struct screen *s, int y0, int h)
             screen_fill(s, y0 + 1 + i, 0, s->w, ROLE_DEFAULT);
     }
     if (av.prompt && h > 2) {
-        target_text(av.target_rule, av.target_grp, t, sizeof t);
+        alert_console_target(av.target_rule, av.target_grp, t, sizeof t);
         s->cursor_x = alerts_layout_prompt(s, y0 + h - 1, t, av.preset, av.typed);
         s->cursor_y = y0 + h - 1;
         s->cursor_on = 1;
     }
-    if (av.done != av.sent || av.nqueue)
-        a->totals_at = 0;   /* asks the loop to redraw on its next tick, to take the result */
+}
+
+/* Results arrived (the wake pipe fired): take them, start what waits. */
+static int alerts_poll(struct app *a)
+{
+    int got = take_results(a);
+    pump(a, a->view == &view_alerts);
+    return got ? R_REDRAW : R_NONE;
+}
+
+static void alerts_close(struct app *a)
+{
+    (void)a;
+    jobq_free(av.job);
+    av.job = NULL;
+    alert_snapshot_fini(&av.snap);
+    alerts_layout_fini(&av.lay);
 }
 
 static void alerts_enter(struct app *a)
@@ -508,4 +448,6 @@ const struct view view_alerts = {
     .draw = alerts_draw,
     .enter = alerts_enter,
     .modal = alerts_modal,
+    .poll = alerts_poll,
+    .close = alerts_close,
 };

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db/store.h"
+#include "src/query/pager.h"   /* struct store_row: the record rows pages hold */
 
 #define DETAIL_TEXT_MAX (64 * 1024)    /* bytes of message / raw text shown */
 #define DETAIL_JSON_MAX (256 * 1024)   /* larger records are not pretty-printed */

@@ -13,8 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "src/query/bgjob.h"
-#include "src/query/query.h"
+#include "src/query/qjob.h"
 #include "src/base/ts.h"
 #include "ui/keys.h"
 #include "ui/views/metrics.h"
@@ -41,39 +40,12 @@ static void drop_parts(void)
     }
 }
 
-/* --- the background computation ------------------------------------------- */
-
-static int job_cancelled(void *ctx)
-{
-    return bgjob_cancelled(ctx);
-}
-
-static void run_metrics(struct bgjob_run *r, void *arg)
-{
-    const struct metrics_req *rq = arg;
-    struct err e = {0};
-    struct store *st = bgjob_store(r, &e);
-    struct plan *p = st ? query_compile(rq->query, rq->now, NULL, &e) : NULL;
-    if (!p) {
-        struct metrics_part *mp = metrics_part_failed(MK_SERVICES, e.msg);
-        if (mp)
-            bgjob_post(r, mp);
-        return;
-    }
-    for (int k = 0; k < MK_COUNT && !bgjob_cancelled(r); k++) {
-        struct metrics_part *mp = metrics_part_compute(st, p, rq, k, job_cancelled, r);
-        if (mp)
-            bgjob_post(r, mp);
-    }
-    query_free(p);
-}
-
 /* Asks for the numbers of the current range; keep: show the old numbers
  * until the new ones arrive (a live refresh), else blank them. */
 static void request(struct app *a, int keep)
 {
     struct err e = {0};
-    if (!mv.job && !(mv.job = bgjob_new(a->o->db_path, metrics_part_free, &e))) {
+    if (!mv.job && !(mv.job = qjob_new(a->o->db_path, a->wake_fd, &e))) {
         app_error(a, &e);
         return;
     }
@@ -96,7 +68,7 @@ static void request(struct app *a, int keep)
     mv.pending = MK_COUNT;
     mv.asked_at = ts_mono_us();
     mv.data_seen = a->data_at;
-    bgjob_submit(mv.job, run_metrics, rq, metrics_req_free, mv.gen);
+    jobq_submit(mv.job, 0, metrics_job, rq, metrics_req_free, mv.gen);
 }
 
 static void sort_part(int sec)
@@ -109,11 +81,11 @@ static void sort_part(int sec)
 /* Takes the parts the job has posted; 1 if any changed the screen. */
 static int take_parts(struct app *a)
 {
-    void *res;
-    uint64_t gen;
+    struct job_result jr;
     int changed = 0;
-    while (mv.job && bgjob_take(mv.job, &res, &gen)) {
-        struct metrics_part *mp = res;
+    while (mv.job && jobq_take(mv.job, &jr)) {
+        struct metrics_part *mp = jr.p;
+        uint64_t gen = jr.gen;
         if (gen != mv.gen || mp->kind < 0 || mp->kind >= MK_COUNT) {
             metrics_part_free(mp);
             continue;
@@ -153,15 +125,26 @@ static int refresh_due(struct app *a)
 
 static void metrics_draw(struct app *a, struct screen *s, int y0, int h)
 {
-    take_parts(a);
     if (strcmp(mv.query, a->filter) != 0 || mview_hist_cols(s->w) != mv.hist_cols ||
         mview_spark_len(s->w) != mv.nspark)
         request(a, 0);
     else if (refresh_due(a))
         request(a, 1);
-    if (mv.pending)
-        a->totals_at = 0;   /* asks the loop to redraw on its next tick, to take parts */
     mview_draw(a, s, y0, h);
+}
+
+/* Parts arrived (the wake pipe fired). */
+static int metrics_poll(struct app *a)
+{
+    return take_parts(a) && a->view == &view_metrics ? R_REDRAW : R_NONE;
+}
+
+static void metrics_close(struct app *a)
+{
+    (void)a;
+    jobq_free(mv.job);   /* stops a computation still running */
+    mv.job = NULL;
+    drop_parts();
 }
 
 static void metrics_enter(struct app *a)
@@ -294,4 +277,6 @@ const struct view view_metrics = {
     .on_action = metrics_action,
     .draw = metrics_draw,
     .enter = metrics_enter,
+    .poll = metrics_poll,
+    .close = metrics_close,
 };

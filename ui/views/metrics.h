@@ -12,7 +12,7 @@
 enum msec { SEC_SERVICES = 0, SEC_PATHS, SEC_TEMPLATES, SEC_METRICS, SEC_N };
 
 struct mview {
-    struct bgjob *job;
+    struct jobq *job;
     uint64_t gen;                          /* of the request whose parts are kept */
     struct metrics_part *part[MK_COUNT];   /* owned; NULL until it arrives */
     int pending;                           /* parts of gen still to come */
@@ -33,6 +33,7 @@ struct mview {
 };
 
 extern struct mview mv;
+extern const struct view view_metrics;
 
 /* view_metrics_draw.c */
 void mview_draw(struct app *a, struct screen *s, int y0, int h);

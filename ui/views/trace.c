@@ -13,12 +13,13 @@
  * State lives in this file (one TUI per process): the app has no slot for
  * a view's own state. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#include "db/exec.h"
 #include "src/report/metrics.h"
+#include "src/query/qjob.h"
 #include "src/query/recout.h"
 #include "src/report/trace.h"
 #include "src/report/waterfall.h"
@@ -27,20 +28,23 @@
 #include "ui/text.h"
 #include "src/base/ts.h"
 
-#define TRACE_MAX 20000        /* records; more is not a request (see logdeck trace) */
 #define RELOAD_US 250000       /* live reloads at most 4 a second */
 
 extern const struct view view_trace;
 
 static struct {
+    struct jobq *job;          /* loads traces; owned, stopped by trace_close */
+    uint64_t gen;              /* of the last request */
+    int pending;               /* a request is out */
+    int opening;               /* switch to the view when it arrives */
+    int64_t want_id;           /* the record to select then, 0 none */
+    int64_t asked_at;          /* monotonic µs of the last request */
     char cid[512];
     struct trace t;
     struct wf wf;
     int loaded;
     int sel, top, rows;        /* selected step, first shown, step rows shown */
     int64_t data_seen;         /* a->data_at when last loaded */
-    int64_t loaded_at;         /* monotonic µs */
-    int reload_due;
 } tv;
 
 struct tcols {
@@ -111,7 +115,7 @@ static const char *msg_shown(const struct record *r, size_t *n)
     return m;
 }
 
-/* --- loading --------------------------------------------------------------- */
+/* --- loading (a job: src/report/waterfall.h, wf_load_job) -------------------- */
 
 static void unload(void)
 {
@@ -120,45 +124,84 @@ static void unload(void)
     tv.loaded = 0;
 }
 
-/* Loads tv.cid; keeps the old trace when the load fails. */
-static int load(struct app *a, struct err *e)
+/* Asks the job for tv.cid; the result arrives in trace_poll. */
+static int request(struct app *a, struct err *e)
 {
-    struct pnode n = {.kind = PK_CMP, .field = PF_CID, .op = POP_EQ, .vtype = PV_STR,
-                      .s = tv.cid};
-    struct plan p = {.root = &n, .since = INT64_MIN, .until = INT64_MAX};
-    int64_t count = 0;
-    struct trace nt;
-    struct wf nw;
-    if (store_count(a->st, &p, 0, 0, &count, e) < 0)
-        return -1;
-    if (count > TRACE_MAX)
-        return err_set(e, "%s has %lld records, too many for the trace view "
-                       "(filter with cid:%s instead)", tv.cid, (long long)count, tv.cid);
-    if (trace_load(a->st, tv.cid, &nt, e) < 0) {
-        trace_fini(&nt);
+    char *cid = strdup(tv.cid);
+    if (!tv.job && !(tv.job = qjob_new(a->o->db_path, a->wake_fd, e))) {
+        free(cid);
         return -1;
     }
-    if (wf_build(&nw, &nt) < 0) {
-        trace_fini(&nt);
-        return err_set(e, "out of memory drawing the trace");
-    }
-    int at_end = tv.loaded && tv.sel >= (int)tv.t.n - 1;
-    unload();
-    tv.t = nt;
-    tv.wf = nw;
-    tv.loaded = 1;
-    if (at_end || tv.sel >= (int)tv.t.n)
-        tv.sel = tv.t.n ? (int)tv.t.n - 1 : 0;
+    if (!cid)
+        return err_set(e, "out of memory");
+    jobq_submit(tv.job, 0, wf_load_job, cid, free, ++tv.gen);
+    tv.asked_at = ts_mono_us();
     tv.data_seen = a->data_at;
-    tv.loaded_at = ts_mono_us();
-    tv.reload_due = 0;
+    tv.pending = 1;
     return 0;
 }
 
-int view_trace_open(struct app *a, const char *cid)
+/* Installs a loaded trace; the first load of an open switches the view. */
+static void install(struct app *a, struct wf_loaded *l)
+{
+    int at_end = tv.loaded && tv.sel >= (int)tv.t.n - 1;
+    if (l->failed || l->t.n == 0) {
+        if (l->failed)
+            app_message(a, ROLE_STATUS_ERROR, "%s", l->msg);
+        else
+            app_message(a, ROLE_STATUS_ERROR, "no records with cid %s", tv.cid);
+        if (tv.opening)
+            a->view = &view_log;   /* as before the key: the log view */
+        tv.opening = 0;
+        return;
+    }
+    unload();
+    tv.t = l->t;
+    tv.wf = l->wf;
+    memset(l, 0, sizeof *l);
+    tv.loaded = 1;
+    if (at_end || tv.sel >= (int)tv.t.n)
+        tv.sel = tv.t.n ? (int)tv.t.n - 1 : 0;
+    if (a->o && a->o->verbose)
+        fprintf(stderr, "trace: %s: %zu records loaded in %.2f ms\n", tv.cid, tv.t.n,
+                (double)(ts_mono_us() - tv.asked_at) / 1000.0);
+    if (tv.opening) {
+        for (size_t i = 0; tv.want_id && i < tv.t.n; i++)
+            if (tv.t.steps[i].row.id == tv.want_id)
+                tv.sel = (int)i;
+        a->view = &view_trace;
+        a->detail_open = 0;
+        tv.opening = 0;
+    }
+}
+
+static int trace_poll(struct app *a)
+{
+    struct job_result jr;
+    int got = 0;
+    while (tv.job && jobq_take(tv.job, &jr)) {
+        if (jr.gen == tv.gen) {
+            tv.pending = 0;
+            install(a, jr.p);
+            got = 1;
+        }
+        job_result_free(&jr);
+    }
+    return got ? R_REDRAW : R_NONE;
+}
+
+static void trace_close(struct app *a)
+{
+    (void)a;
+    jobq_free(tv.job);
+    tv.job = NULL;
+    unload();
+}
+
+/* Opens cid, selecting the record want_id (0: the last one kept). */
+static int open_cid(struct app *a, const char *cid, int64_t want_id)
 {
     struct err e = {0};
-    int64_t t0 = ts_mono_us();
     if (!cid || !*cid) {
         app_message(a, ROLE_STATUS_ERROR, "trace needs a correlation id: :trace CID");
         return R_REDRAW;
@@ -168,58 +211,43 @@ int view_trace_open(struct app *a, const char *cid)
         snprintf(tv.cid, sizeof tv.cid, "%s", cid);
         tv.sel = tv.top = 0;
     }
-    if (load(a, &e) < 0) {
+    tv.want_id = want_id;
+    if (request(a, &e) < 0) {
         app_error(a, &e);
-        if (a->view != &view_log)
-            a->view = &view_log;
         return R_REDRAW;
     }
-    if (tv.t.n == 0) {
-        app_message(a, ROLE_STATUS_ERROR, "no records with cid %s", cid);
-        a->view = &view_log;
-        return R_REDRAW;
-    }
-    if (a->o && a->o->verbose)
-        fprintf(stderr, "trace: %s: %zu records loaded in %.2f ms\n", tv.cid, tv.t.n,
-                (double)(ts_mono_us() - t0) / 1000.0);
-    a->view = &view_trace;
-    a->detail_open = 0;
+    tv.opening = 1;   /* the view switches when the trace arrives (trace_poll) */
     return R_REDRAW;
+}
+
+int view_trace_open(struct app *a, const char *cid)
+{
+    return open_cid(a, cid, 0);
 }
 
 /* `t`: the trace of the log view's selected record. */
 static void trace_enter(struct app *a)
 {
     const struct lrow *r = logmodel_selected(&a->lm);
+    a->view = &view_log;   /* until the trace arrives */
     if (!r || !r->cid || !*r->cid) {
         app_message(a, ROLE_STATUS_ERROR, r ? "the selected record has no correlation id"
                                             : "no record selected");
-        a->view = &view_log;
         return;
     }
-    char cid[sizeof tv.cid];
-    int64_t id = r->id;
-    snprintf(cid, sizeof cid, "%s", r->cid);
-    view_trace_open(a, cid);
-    for (size_t i = 0; a->view == &view_trace && i < tv.t.n; i++)
-        if (tv.t.steps[i].row.id == id)
-            tv.sel = (int)i;
+    open_cid(a, r->cid, r->id);
 }
 
-/* A trace in progress grows: reload when new records were shown. */
+/* A trace in progress grows: reload when new records were shown, at most
+ * every RELOAD_US (the next data or totals wake-up retries). */
 static void maybe_reload(struct app *a)
 {
-    if (!tv.loaded || a->data_at == tv.data_seen)
-        return;
-    if (ts_mono_us() - tv.loaded_at < RELOAD_US) {
-        a->totals_at = 0;   /* asks the loop for another redraw on its next tick */
-        return;
-    }
     struct err e = {0};
-    if (load(a, &e) < 0) {
-        tv.data_seen = a->data_at;
+    if (!tv.loaded || tv.pending || a->data_at == tv.data_seen ||
+        ts_mono_us() - tv.asked_at < RELOAD_US)
+        return;
+    if (request(a, &e) < 0)
         app_error(a, &e);
-    }
 }
 
 /* --- drawing --------------------------------------------------------------- */
@@ -461,7 +489,7 @@ static int trace_action(struct app *a, int action, int key)
         return R_REDRAW;
     case A_DETAIL: open_detail(a); return R_REDRAW;
     case A_ESC: a->view = &view_log; return R_REDRAW;
-    case A_TRACE: return view_trace_open(a, tv.cid);
+    case A_TRACE: return open_cid(a, tv.cid, 0);
     default: return R_UNHANDLED;
     }
 }
@@ -472,4 +500,6 @@ const struct view view_trace = {
     .on_action = trace_action,
     .draw = trace_draw,
     .enter = trace_enter,
+    .poll = trace_poll,
+    .close = trace_close,
 };

@@ -25,3 +25,19 @@ const struct view *views_for_action(int action)
             return registry[i];
     return NULL;
 }
+
+int views_poll(struct app *a)
+{
+    int r = 0;
+    for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
+        if (registry[i]->poll)
+            r |= registry[i]->poll(a);
+    return r;
+}
+
+void views_close(struct app *a)
+{
+    for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
+        if (registry[i]->close)
+            registry[i]->close(a);
+}

@@ -2,7 +2,7 @@
  * fetched by keyset pagination from the selection's neighbours; the window
  * is trimmed on the side away from the selection so it never holds more
  * than a few screens of rows. */
-#include "ui/logmodel.h"
+#include "src/query/logmodel.h"
 
 #include <stdlib.h>
 #include <string.h>

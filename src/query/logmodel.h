@@ -7,8 +7,8 @@
  *
  * Every function that reads the store returns 0, or -1 with e filled; on
  * error the window is left as it was. */
-#ifndef LOGDECK_UI_LOGMODEL_H
-#define LOGDECK_UI_LOGMODEL_H
+#ifndef LOGDECK_QUERY_LOGMODEL_H
+#define LOGDECK_QUERY_LOGMODEL_H
 
 #include <stddef.h>
 #include <stdint.h>

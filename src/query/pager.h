@@ -1,0 +1,78 @@
+/* pager: what the TUI reads records through (views never include db/).
+ * It owns two store connections: the UI thread's, for moving the log
+ * view's window (src/query/logmodel.h: keyset pages of a few rows next to
+ * what is shown) and reading the one record the detail pane shows; and a
+ * job runner's (src/query/qjob.h) for everything slower: a new filter's
+ * first page, the newest page after a commit, match counts, `:w` writes,
+ * and the totals and lag of the status bar. Results come back through the
+ * wake fd given to pager_open; pager_poll hands them over in order. */
+#ifndef LOGDECK_QUERY_PAGER_H
+#define LOGDECK_QUERY_PAGER_H
+
+#include <stdint.h>
+
+#include "db/store.h"
+#include "src/base/err.h"
+#include "src/base/record.h"
+#include "src/query/logmodel.h"
+
+struct pager;
+
+/* The status bar's numbers (a copy of the store's totals, plus the bytes
+ * written to followed files but not yet stored). */
+struct pager_totals {
+    int64_t records;
+    int64_t by_level[LVL_COUNT];
+    int64_t files;
+    int64_t first_ts, last_ts;
+    int64_t lost_lines, truncated, lost_files;
+    int64_t db_bytes;
+    int64_t lag_bytes;
+};
+
+enum pager_kind { PAGER_COUNT = 1, PAGER_WRITE, PAGER_PAGE, PAGER_TOTALS };
+
+struct pager_result {
+    int kind;                    /* enum pager_kind */
+    uint64_t gen;                /* the count or page request's generation */
+    int64_t n;                   /* matches, or rows written */
+    int failed;                  /* 1: msg holds the error */
+    char msg[1024];              /* write: the path written */
+    struct logmodel *page;       /* PAGER_PAGE: the rows read (heap; the receiver owns
+                                    it: logmodel_adopt() it or logmodel_free() it) */
+    struct pager_totals totals;  /* PAGER_TOTALS */
+};
+
+/* Opens both connections and starts the job thread; db_path is copied.
+ * wake_fd (or -1) gets a byte per result. Returns NULL with e filled. */
+struct pager *pager_open(const char *db_path, int wake_fd, struct err *e);
+/* Stops and joins the job thread, closes both connections. NULL: no-op. */
+void pager_close(struct pager *p);
+
+/* Binds m (caller's storage) to the UI thread's connection (logmodel_init). */
+void pager_window_init(struct pager *p, struct logmodel *m);
+/* Reads the record (ts, id) whole and calls fn once with it. Returns 1
+ * found, 0 gone, -1 with e filled. */
+int pager_record(struct pager *p, int64_t ts, int64_t id, store_row_fn fn, void *ctx,
+                 struct err *e);
+/* 1 when the store's files changed since the last call (a commit landed):
+ * a stat of the database and its WAL, no query. */
+int pager_changed(struct pager *p);
+
+/* --- jobs (each "latest wins" within its kind) --------------------------------- */
+/* Counts the records matching query (text; "" = all). */
+void pager_count(struct pager *p, const char *query, uint64_t gen);
+/* Writes every record matching query, oldest first, to path: JSON lines,
+ * or the raw text when raw. Refuses an existing file unless force. */
+void pager_write(struct pager *p, const char *query, const char *path, int raw, int force);
+/* Reads the first page of records matching query for a list of height
+ * rows: the newest ones, or those around (ts, id) when newest is 0 (see
+ * logmodel_anchor). */
+void pager_page(struct pager *p, const char *query, int newest, int64_t ts, int64_t id,
+                int height, uint64_t gen);
+/* Reads the totals and the lag of the files the store follows. */
+void pager_totals(struct pager *p);
+/* 1 and *out if a result is ready, else 0. */
+int pager_poll(struct pager *p, struct pager_result *out);
+
+#endif
