@@ -58,9 +58,14 @@ struct view {
     /* Optional: takes what the view's jobs posted (called when the wake
      * pipe fires, whether or not the view is current); R_* flags. */
     int (*poll)(struct app *a);
+    /* Optional: allocates the view's own state at startup (view_state
+     * returns it); NULL on no memory. */
+    void *(*open)(struct app *a);
     /* Optional: stops and joins the view's jobs, frees its state (exit). */
-    void (*close)(struct app *a);
+    void (*close)(struct app *a, void *state);
 };
+
+#define VIEWS_MAX 8
 
 #define APP_TERMS_MAX 16
 
@@ -74,6 +79,7 @@ struct app {
     struct history hist;
     struct querybar bar;
     const struct view *view;         /* the current main view */
+    void *vstate[VIEWS_MAX];         /* each view's own state (views.c order) */
 
     char filter[LINEEDIT_MAX + 1];   /* the active query text */
     struct plan *filter_plan;        /* owned; NULL = everything */
@@ -155,21 +161,25 @@ extern const struct view view_log;
 const struct view *views_for_action(int action);
 /* Every view's poll; R_* flags. */
 int views_poll(struct app *a);
+/* Every view's open (tui.c, at startup): 0, or -1 with e filled. */
+int views_open(struct app *a, struct err *e);
 /* Every view's close (tui.c, on every exit path). */
 void views_close(struct app *a);
-/* view_trace.c: opens the trace view on cid (`:trace CID`); R_* flags.
+/* The state v's open returned (borrowed; valid until views_close). */
+void *view_state(struct app *a, const struct view *v);
+/* views/trace.c: opens the trace view on cid (`:trace CID`); R_* flags.
  * On an unknown cid it stays in the log view with a message. */
 int view_trace_open(struct app *a, const char *cid);
 
-/* view_alerts.c: alerts firing now, for every status bar: a cached value
+/* views/alerts.c: alerts firing now, for every status bar: a cached value
  * a background job refreshes about once a second (never a query here). */
 int64_t view_alerts_firing(struct app *a);
-/* view_log.c: the status bar and the bottom line. */
+/* views/log.c: the status bar and the bottom line. */
 void statusbar_draw(struct app *a, struct screen *s, int y);
-/* view_detail.c */
+/* views/detail.c */
 int detail_on_action(struct app *a, int action, int key);
 void detail_draw(struct app *a, struct screen *s, int y, int h);
-/* view_help.c */
+/* views/help.c */
 int help_on_action(struct app *a, int action, int key);
 void help_draw(struct app *a, struct screen *s);
 /* querybar.c */

@@ -10,7 +10,7 @@
 
 struct loop_io {
     int sig_fd;                       /* read end of the signal pipe */
-    int wake_fd;                      /* worker + feeder wake-ups, or -1 */
+    int wake_fd;                      /* job results (pager, views), or -1 */
     int feed_fd;                      /* the caller's wake fd, or -1 */
     volatile sig_atomic_t *winch;     /* set by SIGWINCH */
     volatile sig_atomic_t *term_sig;  /* set by SIGTERM/SIGINT/SIGHUP */

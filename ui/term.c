@@ -13,6 +13,9 @@
 
 #include "ui/keys.h"
 
+/* Process-wide by nature: there is one terminal, and the emergency restore
+ * (fatal signals, the sanitizer's death callback, atexit) reaches it from
+ * a signal handler, which can only see file-scope state. */
 static struct {
     int open;
     int no_color;

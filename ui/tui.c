@@ -26,6 +26,8 @@
 #include "ui/loop.h"
 #include "ui/term.h"
 
+/* Process-wide by nature: what the signal handlers set and the write end
+ * of the signal pipe they wake the loop through (handlers see no app). */
 static volatile sig_atomic_t g_winch, g_term;
 static int g_sig_w = -1;
 
@@ -183,7 +185,7 @@ static int app_open(struct app *a, const struct tui_opts *o, int wake_w, struct 
     struct err he = {0};
     if (history_load(&a->hist, o->history_path, 500, &he) < 0)
         app_message(a, ROLE_STATUS_ERROR, "%s", he.msg);
-    return 0;
+    return views_open(a, e);
 }
 
 static void app_close(struct app *a)

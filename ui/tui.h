@@ -1,5 +1,5 @@
 /* tui: the terminal UI's entry point (design.md, Keys). The caller
- * (src/cmd_tui.c) resolves the store and starts whatever feeds it; the
+ * (src/cli/cmd_tui.c) resolves the store and starts whatever feeds it; the
  * TUI opens its own read connection, and notices new data by itself (the
  * store's files change) or sooner through wake_fd. */
 #ifndef LOGDECK_UI_TUI_H

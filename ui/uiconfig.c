@@ -1,4 +1,4 @@
-/* uiconfig: the `ui:` section of the config file (src/config.c leaves it
+/* uiconfig: the `ui:` section of the config file (src/base/config.c leaves it
  * to this module):
  *
  *   ui:
@@ -54,7 +54,7 @@ int uiconfig_load(struct uiconfig *out, const char *path, struct err *e)
     yaml_parser_initialize(&ps);
     yaml_parser_set_input_file(&ps, f);
     if (!yaml_parser_load(&ps, &doc)) {
-        /* src/config.c reports syntax errors; here they only mean no ui: */
+        /* src/base/config.c reports syntax errors; here they only mean no ui: */
         yaml_parser_delete(&ps);
         fclose(f);
         return 0;

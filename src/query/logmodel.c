@@ -11,9 +11,6 @@
 
 #define WINDOW_MIN 300
 
-/* A plan that matches every record, used when no filter is set. */
-static struct pnode match_all_node = {.kind = PK_TRUE};
-static struct plan match_all = {.root = &match_all_node, .since = INT64_MIN, .until = INT64_MAX};
 
 struct fetch {
     struct lrow *v;
@@ -107,8 +104,10 @@ static int fetch(struct logmodel *m, int oldest_first, int has_cursor, int64_t c
 {
     struct store_page pg = {.limit = limit, .oldest_first = oldest_first,
                             .has_cursor = has_cursor, .cursor_ts = cts, .cursor_id = cid};
+    struct pnode all_node = {.kind = PK_TRUE};   /* no filter: every record */
+    struct plan all = {.root = &all_node, .since = INT64_MIN, .until = INT64_MAX};
     memset(f, 0, sizeof *f);
-    int rc = store_query(m->st, m->plan ? m->plan : &match_all, &pg, fetch_cb, f, e);
+    int rc = store_query(m->st, m->plan ? m->plan : &all, &pg, fetch_cb, f, e);
     if (rc < 0 || f->oom) {
         if (f->oom)
             err_set(e, "out of memory reading records");

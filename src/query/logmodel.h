@@ -1,4 +1,5 @@
-/* logmodel: what the log view shows (no curses): a window of the records
+/* logmodel: the log view's window (no curses; moved here from ui/ so the
+ * UI never reads the store itself): a window of the records
  * matching the current query, the selection within it, and the first
  * visible row. The window is a few screens of rows fetched through the
  * store's keyset-paginated query API (db/exec.h), never the whole result:
@@ -46,7 +47,7 @@ struct logmodel {
 
 void logmodel_init(struct logmodel *m, struct store *st);
 void logmodel_fini(struct logmodel *m);
-/* Heap versions, for pages read by another thread (ui/worker.c). */
+/* Heap versions, for pages read by the pager's job thread (pager.c). */
 struct logmodel *logmodel_new(struct store *st);
 void logmodel_free(struct logmodel *m);   /* NULL is a no-op */
 /* Forgets the store and plan (the rows stay), so the window can be handed

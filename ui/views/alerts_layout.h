@@ -1,4 +1,4 @@
-/* alerts_layout: what the alerts view (ui/view_alerts.c) shows, as lines
+/* alerts_layout: what the alerts view (ui/views/alerts.c) shows, as lines
  * drawn into the in-memory screen (no curses, no store: unit-testable).
  * The view is one list of lines built from an alert_snapshot:
  *

@@ -1,4 +1,4 @@
-/* view_detail: the detail pane (Enter): the selected record whole, from
+/* views/detail: the detail pane (Enter): the selected record whole, from
  * the detail model (detail.h): header fields, the message, every field by
  * its dotted path, pretty JSON, the raw text, file and offset. Scrolls on
  * its own; Esc, q or Enter close it. */

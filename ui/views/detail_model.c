@@ -1,4 +1,4 @@
-/* detail: the detail pane's content for one record, and its wrapping to
+/* views/detail_model: the detail pane's content for one record, and its wrapping to
  * a width (see detail.h). The JSON pretty-printer is in jsonpretty.c. */
 #include "ui/views/detail_model.h"
 

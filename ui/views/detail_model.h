@@ -1,4 +1,4 @@
-/* detail: what the detail pane shows for one record (no curses): a list
+/* views/detail_model: what the detail pane shows for one record (no curses): a list
  * of styled lines (the header fields, the whole message, every structured
  * field by its dotted path, the record's JSON pretty-printed with roles
  * for keys, strings, numbers and literals, the raw text, the file and

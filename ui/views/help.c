@@ -1,4 +1,4 @@
-/* view_help: the help overlay (`?`): every key from the key map's help
+/* views/help: the help overlay (`?`): every key from the key map's help
  * table (keys.c), in a centred box that scrolls. */
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* view_log: the log (tail) view: one record per row (time, level badge,
+/* views/log: the log (tail) view: one record per row (time, level badge,
  * service, message with the query's words highlighted), newest at the
  * bottom, following live until the user scrolls; and the status bar
  * under it (follow state, query, match count, store size, indexer lag,

@@ -1,6 +1,7 @@
-/* view_metrics.h: the metrics view's state, shared by its two files:
- * view_metrics.c (keys, ranges, the background computation) and
- * view_metrics_draw.c (drawing). Private to those two files. */
+/* views/metrics.h: the metrics view's state (struct mview, one per view
+ * instance: view_state), shared by its two files: ui/views/metrics.c
+ * (keys, ranges, the background computation) and ui/views/metrics_draw.c
+ * (drawing). Private to those two files. */
 #ifndef LOGDECK_UI_VIEW_METRICS_H
 #define LOGDECK_UI_VIEW_METRICS_H
 
@@ -32,15 +33,14 @@ struct mview {
     int sel_line;                          /* line of the selected row (drawing sets it) */
 };
 
-extern struct mview mv;
 extern const struct view view_metrics;
 
-/* view_metrics_draw.c */
+/* ui/views/metrics_draw.c */
 void mview_draw(struct app *a, struct screen *s, int y0, int h);
 /* Columns the histogram gets on a screen w wide, and sparkline length. */
 int mview_hist_cols(int w);
 int mview_spark_len(int w);
 /* Rows of a section (0 while its part has not arrived). */
-int mview_section_rows(int sec);
+int mview_section_rows(struct mview *mv, int sec);
 
 #endif

@@ -1,10 +1,10 @@
-/* view_metrics_draw: draws the metrics view (see view_metrics.c) into the
+/* views/metrics_draw: draws the metrics view (see ui/views/metrics.c) into the
  * in-memory screen: a title with the range and totals, the level
  * histogram (one column per bucket, stacked: errors on top in the error
  * role, warnings under them, the rest below), then the sections as one
  * scrolling list of lines: requests per service and per path, status
  * classes and slow-request tiers, top error templates, metric series.
- * Reads only the parts in `mv` (view_metrics.h). */
+ * Reads only the parts in the view's struct mview (ui/views/metrics.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +17,7 @@
 #define GUTTER 6   /* the histogram's count labels */
 
 struct cursor {        /* the sections area: which line goes where */
+    struct mview *mv;
     struct screen *s;
     int line, top, y0, rows, draw;
 };
@@ -31,21 +32,21 @@ int mview_spark_len(int w)
     return w >= 120 ? 20 : w >= 100 ? 16 : 10;
 }
 
-static const struct stats *stats_of(int kind)
+static const struct stats *stats_of(struct mview *mv, int kind)
 {
-    const struct metrics_part *mp = mv.part[kind];
+    const struct metrics_part *mp = mv->part[kind];
     return mp && !mp->failed ? &mp->st : NULL;
 }
 
-static const struct mseries *series_of(int kind)
+static const struct mseries *series_of(struct mview *mv, int kind)
 {
-    const struct metrics_part *mp = mv.part[kind];
+    const struct metrics_part *mp = mv->part[kind];
     return mp && !mp->failed ? &mp->se : NULL;
 }
 
-int mview_section_rows(int sec)
+int mview_section_rows(struct mview *mv, int sec)
 {
-    const struct stats *st = stats_of(sec == SEC_PATHS ? MK_PATHS : MK_SERVICES);
+    const struct stats *st = stats_of(mv, sec == SEC_PATHS ? MK_PATHS : MK_SERVICES);
     if (!st)
         return 0;
     switch (sec) {
@@ -69,25 +70,25 @@ static const char *clock_of(int64_t us, int with_day, char buf[32])
 
 /* --- title ------------------------------------------------------------------- */
 
-static void title(struct screen *s, int y)
+static void title(struct mview *mv, struct screen *s, int y)
 {
     char w[16], a[32], b[32], line[512];
-    const struct stats *st = stats_of(MK_SERVICES);
-    ts_format_short(mv.since, 0, a);
-    ts_format_short(mv.until, 0, b);
-    int same_day = strncmp(a, b, 10) == 0 || (mv.until - mv.since) <= 86400000000LL;
+    const struct stats *st = stats_of(mv, MK_SERVICES);
+    ts_format_short(mv->since, 0, a);
+    ts_format_short(mv->until, 0, b);
+    int same_day = strncmp(a, b, 10) == 0 || (mv->until - mv->since) <= 86400000000LL;
     int narrow = s->w < 100;
     int k = snprintf(line, sizeof line, narrow ? " Metrics · %s · %.*s→%.*s%s"
                                                : " Metrics · last %s · %.*s → %.*s%s",
-                     metrics_fmt_width(mv.until - mv.since, w), narrow ? 11 : 16,
+                     metrics_fmt_width(mv->until - mv->since, w), narrow ? 11 : 16,
                      narrow ? a + 5 : a,
-                     same_day ? 5 : 16, same_day ? b + 11 : b, mv.live ? " · live" : "");
+                     same_day ? 5 : 16, same_day ? b + 11 : b, mv->live ? " · live" : "");
     if (st && k > 0 && (size_t)k < sizeof line)
         snprintf(line + k, sizeof line - (size_t)k, " · %lld records · %lld errors (%.1f%%) ",
                  (long long)st->count, (long long)st->errors, st->error_rate * 100.0);
     screen_fill(s, y, 0, s->w, ROLE_TITLE);
     int x = screen_puts(s, y, 0, s->w, line, ROLE_TITLE);
-    if (mv.pending)
+    if (mv->pending)
         screen_puts(s, y, x + 1, s->w, "computing…", ROLE_TITLE);
 }
 
@@ -136,13 +137,13 @@ static void hist_column(struct screen *s, int y0, int hh, int x, int cw, const s
 
 /* Labels at round times: the smallest step of whole buckets from a
  * ladder of minutes that leaves room for a label between two. */
-static void hist_axis(struct screen *s, int y, int nb, int cw)
+static void hist_axis(struct mview *mv, struct screen *s, int y, int nb, int cw)
 {
     static const int64_t steps_min[] = {1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 360, 720,
                                         1440, 2880, 10080};
     char lab[32];
-    int with_day = mv.until - mv.since > 86400000000LL, need = with_day ? 13 : 7;
-    int64_t bmin = mv.bucket_us / 60000000LL, step = 0;
+    int with_day = mv->until - mv->since > 86400000000LL, need = with_day ? 13 : 7;
+    int64_t bmin = mv->bucket_us / 60000000LL, step = 0;
     screen_fill(s, y, 0, s->w, ROLE_DEFAULT);
     screen_puts(s, y, GUTTER - 1, s->w, "└", ROLE_BORDER);
     for (size_t k = 0; k < sizeof steps_min / sizeof steps_min[0] && !step; k++)
@@ -150,7 +151,7 @@ static void hist_axis(struct screen *s, int y, int nb, int cw)
             step = steps_min[k] * 60000000LL;
     int end = GUTTER;
     for (int i = 0; step && i < nb; i++) {
-        int64_t t = mv.since + i * mv.bucket_us;
+        int64_t t = mv->since + i * mv->bucket_us;
         int x = GUTTER + i * cw;
         if (t % step != 0)
             continue;
@@ -164,11 +165,11 @@ static void hist_axis(struct screen *s, int y, int nb, int cw)
         screen_puts(s, y, s->w - hw - 1, s->w, hint, ROLE_DIM);
 }
 
-static void histogram(struct screen *s, int y0, int hh)
+static void histogram(struct mview *mv, struct screen *s, int y0, int hh)
 {
     char lab[32];
-    const struct stats *st = stats_of(MK_SERVICES);
-    int nb = (int)((mv.until - mv.since) / mv.bucket_us);
+    const struct stats *st = stats_of(mv, MK_SERVICES);
+    int nb = (int)((mv->until - mv->since) / mv->bucket_us);
     int cw = nb > 0 ? mview_hist_cols(s->w) / nb : 1;
     if (cw < 1)
         cw = 1;
@@ -183,15 +184,15 @@ static void histogram(struct screen *s, int y0, int hh)
     screen_puts(s, y0, 0, GUTTER - 1, lab, ROLE_LABEL);
     screen_puts(s, y0 + hh - 1, 0, GUTTER - 1, "   0", ROLE_LABEL);
     for (size_t i = 0; st && i < st->nhist; i++) {
-        int64_t bi = (st->hist[i].start - mv.since) / mv.bucket_us;
+        int64_t bi = (st->hist[i].start - mv->since) / mv->bucket_us;
         if (bi < 0 || bi >= nb)
             continue;
         hist_column(s, y0, hh, GUTTER + (int)bi * cw, cw > 2 ? cw - 1 : cw, &st->hist[i], max);
     }
     if (!st)
         screen_puts(s, y0 + hh / 2, GUTTER + 2, s->w,
-                    mv.pending ? "computing…" : "no numbers", ROLE_DIM);
-    hist_axis(s, y0 + hh, nb, cw);
+                    mv->pending ? "computing…" : "no numbers", ROLE_DIM);
+    hist_axis(mv, s, y0 + hh, nb, cw);
 }
 
 /* --- sections ------------------------------------------------------------------ */
@@ -209,9 +210,10 @@ static int emit(struct cursor *c)
 
 static void section_title(struct cursor *c, int sec, const char *text)
 {
+    struct mview *mv = c->mv;
     int y = emit(c);
     if (y >= 0)
-        screen_puts(c->s, y, 0, c->s->w, text, mv.focus == sec ? ROLE_STATUS_KEY : ROLE_LABEL);
+        screen_puts(c->s, y, 0, c->s->w, text, mv->focus == sec ? ROLE_STATUS_KEY : ROLE_LABEL);
 }
 
 /* One note line ("computing…", "none"). */
@@ -238,10 +240,10 @@ struct gcols {
     int name_w, x_count, x_err, x_p50, x_p95, x_p99, x_spark;
 };
 
-static struct gcols group_cols(int w)
+static struct gcols group_cols(struct mview *mv, int w)
 {
     struct gcols g;
-    int fixed = 8 + 7 + 8 + 8 + 8 + 2 + mv.nspark;
+    int fixed = 8 + 7 + 8 + 8 + 8 + 2 + mv->nspark;
     g.name_w = w - 2 - fixed;
     if (g.name_w > 40)
         g.name_w = 40;
@@ -264,32 +266,34 @@ static void put_right(struct screen *s, int y, int x_end, const char *t, int rol
 
 static void group_header(struct cursor *c, int sec, const char *name)
 {
+    struct mview *mv = c->mv;
     static const char *const labels[MCOL_N] = {"", "count", "err%", "p50", "p95", "p99"};
     char b[32], w[16];
     int y = emit(c);
     if (y < 0)
         return;
-    struct gcols g = group_cols(c->s->w);
+    struct gcols g = group_cols(mv, c->s->w);
     int ends[MCOL_N] = {0, g.x_err - 1, g.x_p50 - 1, g.x_p95 - 1, g.x_p99 - 1, g.x_p99 + 7};
-    const char *arrow = mv.sort_desc[sec] ? "▼" : "▲";
-    snprintf(b, sizeof b, "%s%s", name, mv.sort_col[sec] == MCOL_NAME ? arrow : "");
+    const char *arrow = mv->sort_desc[sec] ? "▼" : "▲";
+    snprintf(b, sizeof b, "%s%s", name, mv->sort_col[sec] == MCOL_NAME ? arrow : "");
     screen_puts(c->s, y, 2, g.x_count, b, ROLE_LABEL);
     for (int k = 1; k < MCOL_N; k++) {
-        snprintf(b, sizeof b, "%s%s", labels[k], mv.sort_col[sec] == k ? arrow : "");
+        snprintf(b, sizeof b, "%s%s", labels[k], mv->sort_col[sec] == k ? arrow : "");
         put_right(c->s, y, ends[k], b, ROLE_LABEL);
     }
-    snprintf(b, sizeof b, "last %s", metrics_fmt_width(mv.nspark * mv.bucket_us, w));
+    snprintf(b, sizeof b, "last %s", metrics_fmt_width(mv->nspark * mv->bucket_us, w));
     screen_puts(c->s, y, g.x_spark, c->s->w, b, ROLE_LABEL);
 }
 
 static void group_row(struct cursor *c, int sec, const struct stats_group *gr,
                       const struct mseries *se, int sel)
 {
+    struct mview *mv = c->mv;
     char b[32];
     int y = emit(c);
     if (y < 0)
         return;
-    struct gcols g = group_cols(c->s->w);
+    struct gcols g = group_cols(mv, c->s->w);
     int base = sel ? ROLE_SELECTION : ROLE_DEFAULT;
     screen_fill(c->s, y, 0, g.x_spark - 1, base);
     screen_puts(c->s, y, 2, g.x_count - 1, gr->key, sel ? base : ROLE_SERVICE);
@@ -308,21 +312,22 @@ static void group_row(struct cursor *c, int sec, const struct stats_group *gr,
 
 static void groups(struct cursor *c, int sec)
 {
+    struct mview *mv = c->mv;
     int kind = sec == SEC_SERVICES ? MK_SERVICES : MK_PATHS;
-    const struct stats *st = stats_of(kind);
-    const struct mseries *se = series_of(sec == SEC_SERVICES ? MK_SERIES_SVC : MK_SERIES_PATH);
+    const struct stats *st = stats_of(mv, kind);
+    const struct mseries *se = series_of(mv, sec == SEC_SERVICES ? MK_SERIES_SVC : MK_SERIES_PATH);
     section_title(c, sec, sec == SEC_SERVICES ? "Requests per service" : "Requests per path");
     group_header(c, sec, sec == SEC_SERVICES ? "service" : "path");
     if (!st) {
-        note(c, mv.part[kind] ? mv.part[kind]->msg : "computing…");
+        note(c, mv->part[kind] ? mv->part[kind]->msg : "computing…");
         return;
     }
     if (!st->ngroups)
         note(c, "no records in this range");
     for (size_t i = 0; i < st->ngroups; i++) {
-        int sel = mv.focus == sec && (int)i == mv.sel[sec];
+        int sel = mv->focus == sec && (int)i == mv->sel[sec];
         if (sel)
-            mv.sel_line = c->line;
+            mv->sel_line = c->line;
         group_row(c, sec, &st->groups[i], se, sel);
     }
     if (st->ngroups_total > st->ngroups) {
@@ -334,9 +339,10 @@ static void groups(struct cursor *c, int sec)
 
 static void status_tiers(struct cursor *c)
 {
+    struct mview *mv = c->mv;
     char b[256];
-    const struct stats *st = stats_of(MK_SERVICES);
-    const struct mseries *se = series_of(MK_SERIES_SVC);
+    const struct stats *st = stats_of(mv, MK_SERVICES);
+    const struct mseries *se = series_of(mv, MK_SERIES_SVC);
     int y = emit(c);
     if (y >= 0 && st) {
         snprintf(b, sizeof b, "Status  2xx %lld  3xx %lld  4xx %lld  5xx %lld  other %lld",
@@ -371,8 +377,9 @@ static void status_tiers(struct cursor *c)
 
 static void templates(struct cursor *c)
 {
+    struct mview *mv = c->mv;
     char b[128], f[32], l[32];
-    const struct stats *st = stats_of(MK_SERVICES);
+    const struct stats *st = stats_of(mv, MK_SERVICES);
     section_title(c, SEC_TEMPLATES, "Top error templates (Enter: show them in the log)");
     int y = emit(c);
     if (y >= 0)
@@ -383,12 +390,12 @@ static void templates(struct cursor *c)
     }
     if (!st->ntemplates)
         note(c, "no errors in this range");
-    int with_day = mv.until - mv.since > 86400000000LL;
+    int with_day = mv->until - mv->since > 86400000000LL;
     for (size_t i = 0; i < st->ntemplates; i++) {
         const struct stats_template *t = &st->templates[i];
-        int sel = mv.focus == SEC_TEMPLATES && (int)i == mv.sel[SEC_TEMPLATES];
+        int sel = mv->focus == SEC_TEMPLATES && (int)i == mv->sel[SEC_TEMPLATES];
         if (sel)
-            mv.sel_line = c->line;
+            mv->sel_line = c->line;
         if ((y = emit(c)) < 0)
             continue;
         int base = sel ? ROLE_SELECTION : ROLE_DEFAULT;
@@ -408,12 +415,13 @@ static void templates(struct cursor *c)
 static void metric_row(struct cursor *c, const struct stats_metric *m, const struct mseries *se,
                        int sel)
 {
+    struct mview *mv = c->mv;
     char b[160];
     int y = emit(c);
     if (y < 0)
         return;
     int base = sel ? ROLE_SELECTION : ROLE_DEFAULT;
-    int nw = c->s->w - 2 - 4 * 11 - 2 - mv.nspark;
+    int nw = c->s->w - 2 - 4 * 11 - 2 - mv->nspark;
     nw = nw > 32 ? 32 : nw < 8 ? 8 : nw;
     screen_fill(c->s, y, 0, 2 + nw + 44, base);
     screen_puts(c->s, y, 2, 2 + nw, m->name, sel ? base : ROLE_SERVICE);
@@ -435,12 +443,13 @@ static void metric_row(struct cursor *c, const struct stats_metric *m, const str
 
 static void metrics_section(struct cursor *c)
 {
-    const struct stats *st = stats_of(MK_SERVICES);
-    const struct mseries *se = series_of(MK_SERIES_SVC);
+    struct mview *mv = c->mv;
+    const struct stats *st = stats_of(mv, MK_SERVICES);
+    const struct mseries *se = series_of(mv, MK_SERIES_SVC);
     section_title(c, SEC_METRICS, "Metrics (metric.name, metric.value)");
     int y = emit(c);
     if (y >= 0) {
-        int nw = c->s->w - 2 - 4 * 11 - 2 - mv.nspark;
+        int nw = c->s->w - 2 - 4 * 11 - 2 - mv->nspark;
         nw = nw > 32 ? 32 : nw < 8 ? 8 : nw;
         screen_puts(c->s, y, 2, c->s->w, "name", ROLE_LABEL);
         screen_puts(c->s, y, 2 + nw, c->s->w,
@@ -453,17 +462,18 @@ static void metrics_section(struct cursor *c)
     if (!st->nmetrics)
         note(c, "no metric records in this range");
     for (size_t i = 0; i < st->nmetrics; i++) {
-        int sel = mv.focus == SEC_METRICS && (int)i == mv.sel[SEC_METRICS];
+        int sel = mv->focus == SEC_METRICS && (int)i == mv->sel[SEC_METRICS];
         if (sel)
-            mv.sel_line = c->line;
+            mv->sel_line = c->line;
         metric_row(c, &st->metrics[i], se, sel);
     }
 }
 
 static void sections(struct cursor *c)
 {
+    struct mview *mv = c->mv;
     c->line = 0;
-    mv.sel_line = -1;
+    mv->sel_line = -1;
     groups(c, SEC_SERVICES);
     emit(c);
     groups(c, SEC_PATHS);
@@ -477,29 +487,30 @@ static void sections(struct cursor *c)
 
 void mview_draw(struct app *a, struct screen *s, int y0, int h)
 {
+    struct mview *mv = view_state(a, &view_metrics);
     (void)a;
     if (h <= 0)
         return;
-    title(s, y0);
+    title(mv, s, y0);
     int y = y0 + 1;
     int hh = h >= 34 ? 8 : h >= 24 ? 6 : h >= 14 ? 4 : 0;
     if (hh) {
-        histogram(s, y, hh);
+        histogram(mv, s, y, hh);
         y += hh + 1;
     }
-    struct cursor c = {.s = s, .y0 = y, .rows = y0 + h - y};
-    mv.rows = c.rows;
+    struct cursor c = {.mv = mv, .s = s, .y0 = y, .rows = y0 + h - y};
+    mv->rows = c.rows;
     if (c.rows <= 0)
         return;
     sections(&c);   /* a dry run: where the selected row is */
     int total = c.line;
-    if (mv.sel_line >= 0 && mv.sel_line < mv.scroll + 1)
-        mv.scroll = mv.sel_line > 0 ? mv.sel_line - 1 : 0;
-    if (mv.sel_line >= mv.scroll + c.rows)
-        mv.scroll = mv.sel_line - c.rows + 1;
-    if (mv.scroll > total - c.rows)
-        mv.scroll = total - c.rows > 0 ? total - c.rows : 0;
-    c.top = mv.scroll;
+    if (mv->sel_line >= 0 && mv->sel_line < mv->scroll + 1)
+        mv->scroll = mv->sel_line > 0 ? mv->sel_line - 1 : 0;
+    if (mv->sel_line >= mv->scroll + c.rows)
+        mv->scroll = mv->sel_line - c.rows + 1;
+    if (mv->scroll > total - c.rows)
+        mv->scroll = total - c.rows > 0 ? total - c.rows : 0;
+    c.top = mv->scroll;
     c.draw = 1;
     for (int i = 0; i < c.rows; i++)
         screen_fill(s, y + i, 0, s->w, ROLE_DEFAULT);

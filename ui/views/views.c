@@ -35,9 +35,27 @@ int views_poll(struct app *a)
     return r;
 }
 
-void views_close(struct app *a)
+int views_open(struct app *a, struct err *e)
 {
     for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
-        if (registry[i]->close)
-            registry[i]->close(a);
+        if (registry[i]->open && !(a->vstate[i] = registry[i]->open(a)))
+            return err_set(e, "out of memory opening the %s view", registry[i]->name);
+    return 0;
+}
+
+void views_close(struct app *a)
+{
+    for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++) {
+        if (registry[i]->close && a->vstate[i])
+            registry[i]->close(a, a->vstate[i]);
+        a->vstate[i] = NULL;
+    }
+}
+
+void *view_state(struct app *a, const struct view *v)
+{
+    for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
+        if (registry[i] == v)
+            return a->vstate[i];
+    return NULL;
 }
