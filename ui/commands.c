@@ -129,23 +129,29 @@ static int cmd_query(struct app *a, const char *arg, int highlight)
     return R_REDRAW;
 }
 
-int commands_run(struct app *a, const char *line)
+/* Splits a command line into its first word (cmd[32]) and the rest,
+ * trimmed (arg[LINEEDIT_MAX + 1]). */
+static void split_line(const char *line, char cmd[32], char *arg)
 {
-    char cmd[32];
     while (isspace((unsigned char)*line))
         line++;
     size_t n = 0;
-    while (line[n] && !isspace((unsigned char)line[n]) && n < sizeof cmd - 1)
+    while (line[n] && !isspace((unsigned char)line[n]) && n < 31)
         n++;
     memcpy(cmd, line, n);
     cmd[n] = 0;
-    const char *arg = line + n;
-    while (isspace((unsigned char)*arg))
-        arg++;
-    char argbuf[LINEEDIT_MAX + 1];
-    snprintf(argbuf, sizeof argbuf, "%s", arg);
-    for (size_t k = strlen(argbuf); k > 0 && isspace((unsigned char)argbuf[k - 1]); k--)
-        argbuf[k - 1] = 0;
+    const char *rest = line + n;
+    while (isspace((unsigned char)*rest))
+        rest++;
+    snprintf(arg, LINEEDIT_MAX + 1, "%s", rest);
+    for (size_t k = strlen(arg); k > 0 && isspace((unsigned char)arg[k - 1]); k--)
+        arg[k - 1] = 0;
+}
+
+int commands_run(struct app *a, const char *line)
+{
+    char cmd[32], argbuf[LINEEDIT_MAX + 1];
+    split_line(line, cmd, argbuf);
     if (!cmd[0])
         return R_REDRAW;
     if (!strcmp(cmd, "q") || !strcmp(cmd, "quit") || !strcmp(cmd, "q!"))

@@ -280,53 +280,77 @@ static void log_timing(struct app *a, const struct loop_io *io, int64_t key_at, 
     }
 }
 
+/* The loop's timing state between iterations. */
+struct tick {
+    int64_t next_tick;   /* next store-change check */
+    int64_t key_at;      /* first key of the batch not yet drawn, 0 none */
+    int64_t page_at;     /* key that asked for the page still being read, 0 none */
+    int nkeys;
+};
+
+/* How long poll() may sleep: until the next check, or the next data refresh. */
+static int wait_ms(const struct app *a, const struct tick *t)
+{
+    int64_t wait = t->next_tick - ts_mono_us();
+    if (a->data_pending)
+        wait = DATA_MIN_US - (ts_mono_us() - a->data_at);
+    return wait <= 0 ? 0 : (int)(wait / 1000) + 1;
+}
+
+/* Handles what poll() reported: R_REDRAW, or -1 when the terminal is gone. */
+static int on_events(struct app *a, const struct loop_io *io, const struct pollfd *p,
+                     struct tick *t)
+{
+    int redraw = 0;
+    drain(io->sig_fd);
+    if (*io->winch) {
+        *io->winch = 0;
+        resize(a);
+        redraw = 1;
+    }
+    if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+        return -1;   /* the terminal is gone (ssh dropped) */
+    if (p[0].revents & POLLIN) {
+        uint64_t gen = a->page_gen;
+        int f = read_keys(a, &t->key_at, &t->nkeys);
+        if (f & R_QUIT)
+            a->quit = 1;
+        redraw |= (f & R_REDRAW) != 0;
+        if (a->page_gen != gen && a->searching)
+            t->page_at = t->key_at;   /* this key asked for a new page */
+    }
+    if (p[3].revents & POLLIN) {
+        drain(io->feed_fd);
+        a->data_pending = 1;
+    }
+    if (p[2].revents & POLLIN)
+        drain(io->wake_fd);
+    redraw |= take_results(a, &t->page_at);
+    redraw |= periodic(a, &t->next_tick);
+    return redraw;
+}
+
 void loop_run(struct app *a, const struct loop_io *io)
 {
     int redraw = 1, first = 1;
-    int64_t next_tick = 0, key_at = 0, page_at = 0;
-    int nkeys = 0;
+    struct tick t = {0};
     a->data_at = ts_mono_us();
-    refresh_totals(a);   /* the first frame already shows the counts */
+    refresh_totals(a);   /* asked now: the counts follow the first frame within ms */
     while (!a->quit && !*io->term_sig) {
         if (redraw) {
             loop_draw(a);
-            log_timing(a, io, key_at, nkeys, &first);
+            log_timing(a, io, t.key_at, t.nkeys, &first);
             redraw = 0;
-            key_at = 0;
-            nkeys = 0;
+            t.key_at = 0;
+            t.nkeys = 0;
         }
         struct pollfd p[4] = {{STDIN_FILENO, POLLIN, 0}, {io->sig_fd, POLLIN, 0},
                               {io->wake_fd, POLLIN, 0}, {io->feed_fd, POLLIN, 0}};
-        int64_t wait = next_tick - ts_mono_us();
-        if (a->data_pending)
-            wait = DATA_MIN_US - (ts_mono_us() - a->data_at);
-        int ms = wait <= 0 ? 0 : (int)(wait / 1000) + 1;
-        if (poll(p, 4, ms) < 0 && errno != EINTR)
+        if (poll(p, 4, wait_ms(a, &t)) < 0 && errno != EINTR)
             break;
-        drain(io->sig_fd);
-        if (*io->winch) {
-            *io->winch = 0;
-            resize(a);
-            redraw = 1;
-        }
-        if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
-            break;   /* the terminal is gone (ssh dropped) */
-        if (p[0].revents & POLLIN) {
-            uint64_t gen = a->page_gen;
-            int f = read_keys(a, &key_at, &nkeys);
-            if (f & R_QUIT)
-                a->quit = 1;
-            redraw |= (f & R_REDRAW) != 0;
-            if (a->page_gen != gen && a->searching)
-                page_at = key_at;   /* this key asked for a new page */
-        }
-        if (p[3].revents & POLLIN) {
-            drain(io->feed_fd);
-            a->data_pending = 1;
-        }
-        if (p[2].revents & POLLIN)
-            drain(io->wake_fd);
-        redraw |= take_results(a, &page_at);
-        redraw |= periodic(a, &next_tick);
+        int r = on_events(a, io, p, &t);
+        if (r < 0)
+            break;
+        redraw |= r;
     }
 }
