@@ -96,7 +96,7 @@ static void *run(void *arg)
     struct jobq *q = arg;
     pthread_mutex_lock(&q->mu);
     for (;;) {
-        int i;
+        int i = -1;
         while (!q->stop && (i = first_waiting(q)) < 0)
             pthread_cond_wait(&q->cv, &q->mu);
         if (q->stop)
