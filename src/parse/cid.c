@@ -55,21 +55,19 @@ static int is_word(char ch)
     return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
 }
 
-/* "[8-4-4-4-12]" at s[i]. */
+/* "[8-4-4-4-12]" at s[i]: a table per position (1 hex digit, 2 '-'),
+ * checked without a branch per byte; this runs on every bracket. */
 static int bracket_uuid(const char *s, size_t n, size_t i)
 {
-    static const int groups[5] = {8, 4, 4, 4, 12};
-    if (i + 38 > n || s[i + 37] != ']')
+    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    if (i + 38 > n || s[i + 37] != ']' || s[i + 9] != '-' || s[i + 14] != '-')
         return 0;
-    size_t k = i + 1;
-    for (int g = 0; g < 5; g++) {
-        for (int j = 0; j < groups[g]; j++, k++)
-            if (!is_hex(s[k]))
-                return 0;
-        if (g < 4 && s[k++] != '-')
-            return 0;
+    unsigned bad = 0;
+    for (int k = 0; k < 36; k++) {
+        char c = s[i + 1 + (size_t)k];
+        bad |= shape[k] == '-' ? (unsigned)(c != '-') : (unsigned)!is_hex(c);
     }
-    return 1;
+    return !bad;
 }
 
 static int value_end(char ch)
@@ -117,24 +115,46 @@ static int keyword_at(const char *s, size_t n, size_t i, const char *kw, size_t 
     return i == 0 || !is_word(s[i - 1]);
 }
 
-static int default_find(const char *s, size_t n, size_t *off, size_t *len)
+/* The first "[<uuid>]", "request_id" or "correlation_id" of the line:
+ * found through memchr (vectorised in libc) for '[' and for the '_' both
+ * keys contain, rather than byte by byte, since this runs on every text
+ * line. */
+static int key_at_underscore(const char *s, size_t n, size_t u, size_t *at, size_t *off,
+                             size_t *len)
 {
-    for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-        if (ch == '[') {
-            if (bracket_uuid(s, n, i)) {
-                *off = i + 1, *len = 36;
-                return 1;
-            }
-        } else if (ch == 'r') {
-            if (keyword_at(s, n, i, "request_id", 10) && key_value(s, n, i + 10, off, len))
-                return 1;
-        } else if (ch == 'c') {
-            if (keyword_at(s, n, i, "correlation_id", 14) && key_value(s, n, i + 14, off, len))
-                return 1;
-        }
+    if (u + 3 > n || s[u + 1] != 'i' || s[u + 2] != 'd')
+        return 0;
+    if (u >= 7 && keyword_at(s, n, u - 7, "request_id", 10) &&
+        key_value(s, n, u + 3, off, len)) {
+        *at = u - 7;
+        return 1;
+    }
+    if (u >= 11 && keyword_at(s, n, u - 11, "correlation_id", 14) &&
+        key_value(s, n, u + 3, off, len)) {
+        *at = u - 11;
+        return 1;
     }
     return 0;
+}
+
+static int default_find(const char *s, size_t n, size_t *off, size_t *len)
+{
+    size_t at = n, o, l, a;
+    for (const char *p = memchr(s, '[', n); p; p = memchr(p + 1, '[', n - (size_t)(p + 1 - s))) {
+        if (bracket_uuid(s, n, (size_t)(p - s))) {
+            at = (size_t)(p - s), *off = at + 1, *len = 36;
+            break;
+        }
+        if (p + 1 >= s + n)
+            break;
+    }
+    for (const char *p = memchr(s, '_', n); p && (size_t)(p - s) < at + 11;
+         p = p + 1 < s + n ? memchr(p + 1, '_', n - (size_t)(p + 1 - s)) : NULL)
+        if (key_at_underscore(s, n, (size_t)(p - s), &a, &o, &l) && a < at) {
+            at = a, *off = o, *len = l;
+            break;
+        }
+    return at < n;
 }
 
 int cid_find(struct cid *c, const char *s, size_t n, size_t *off, size_t *len)

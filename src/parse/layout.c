@@ -208,35 +208,43 @@ int layout_level_word(const char *s, size_t n, int flags)
 
 /* --- learning ----------------------------------------------------------- */
 
-static const struct tsform *form_at(const struct layout_set *ls, int i)
+/* The forms to try: the user's ts_format, or every built-in one. */
+static int forms(const struct layout_set *ls, const struct tsform **out, int max)
 {
-    if (ls->has_form)
-        return i == 0 ? &ls->form : NULL;
-    return tsform_builtin(i);
+    if (ls->has_form) {
+        out[0] = &ls->form;
+        return 1;
+    }
+    int n = 0;
+    while (n < max && (out[n] = tsform_builtin(n)))
+        n++;
+    return n;
 }
 
 /* The leftmost time in the line's first fields, in any form. */
 static int learn(const struct layout_set *ls, const struct parse_env *env, const char *s,
                  size_t n, struct lay *out)
 {
+    const struct tsform *fs[32];
+    int nf = forms(ls, fs, 32);
     size_t i = 0;
     while (i < n && is_ws(s[i]))
         i++;
     for (int f = 0; f < MAX_FIELD && i < n && i < MAX_LEARN_BYTES; f++) {
-        for (int sk = SKIP_NONE; sk <= SKIP_PRI; sk++) {
+        int nsk = s[i] == '<' ? 3 : strchr("[(", s[i]) ? 2 : 1;
+        for (int sk = SKIP_NONE; sk < nsk; sk++) {
             long p = skip_prefix(s, n, i, sk);
             if (p < 0 || (size_t)p >= n || !is_alnum(s[p]))
                 continue;
-            const struct tsform *tf;
-            for (int k = 0; (tf = form_at(ls, k)); k++) {
+            for (int k = 0; k < nf; k++) {
                 struct tsform_val v;
                 int64_t t;
-                if (!tsform_match(tf, s + p, n - (size_t)p, &v) ||
-                    tsform_time(tf, &v, &env->tz, env->ref_us, &t) < 0)
+                if (!tsform_match(fs[k], s + p, n - (size_t)p, &v) ||
+                    tsform_time(fs[k], &v, &env->tz, env->ref_us, &t) < 0)
                     continue;
                 memset(out, 0, sizeof *out);
-                out->form = tf, out->field = f, out->skip = sk, out->lvl = LVL_NONE;
-                out->letters = strcmp(tf->text, "MM-dd HH:mm:ss[.SSS]") == 0;
+                out->form = fs[k], out->field = f, out->skip = sk, out->lvl = LVL_NONE;
+                out->letters = strcmp(fs[k]->text, "MM-dd HH:mm:ss[.SSS]") == 0;
                 return 1;
             }
         }
@@ -370,7 +378,7 @@ static int apply_re(struct layout_set *ls, struct parse_env *env, const char *s,
 /* --- the entry point ---------------------------------------------------- */
 
 int layout_parse(struct layout_set *ls, struct parse_env *env, const char *s, size_t n,
-                 struct record *r)
+                 struct record *r, int learn_ok)
 {
     if (ls->has_re)
         return apply_re(ls, env, s, n, r);
@@ -381,7 +389,7 @@ int layout_parse(struct layout_set *ls, struct parse_env *env, const char *s, si
             ls->cur = k;
             return 1;
         }
-    if (!ls->n && ls->misses >= GIVE_UP)
+    if (!learn_ok || (!ls->n && ls->misses >= GIVE_UP))
         return 0;
     struct lay L;
     if (!learn(ls, env, s, n, &L)) {

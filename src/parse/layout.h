@@ -34,9 +34,10 @@ void layout_free(struct layout_set *ls);   /* NULL is a no-op */
 
 /* Parses a line (ANSI colours removed) that no built-in format took.
  * Returns 1 and fills r (format FMT_LAYOUT, strings in env->arena) if the
- * line starts a record in a layout of the file, else 0 (r unchanged). */
+ * line starts a record in a layout of the file, else 0 (r unchanged).
+ * learn_ok 0: only layouts already learned are tried. */
 int layout_parse(struct layout_set *ls, struct parse_env *env, const char *s, size_t n,
-                 struct record *r);
+                 struct record *r, int learn_ok);
 
 /* Describes the layouts in use, most used first, one per line ("time at
  * field 1 as yyyy-MM-dd..., level 2 tokens after it; fitted N lines").

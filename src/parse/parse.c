@@ -210,7 +210,8 @@ static int try_format(int fmt, struct parse_env *env, const char *t, size_t tn,
 }
 
 /* A Python or loguru record waits for its continuation lines: a dated
- * line that is no Python header ("... - NOTALEVEL - x") continues it. */
+ * line that is no Python header ("... - NOTALEVEL - x") continues it
+ * rather than teach a new layout (layouts already learned still apply). */
 static int python_pending(const struct parser *p)
 {
     if (p->pend < 0)
@@ -243,10 +244,15 @@ static int parse_formats(struct parser *p, struct parse_env *env, const char *li
         t = p->plain.data, tn = p->plain.len;
     }
     if (p->user_layout) {
-        if (layout_parse(p->lay, env, t, tn, r))
+        if (layout_parse(p->lay, env, t, tn, r, 1))
             return FMT_LAYOUT;
         if (p->format == FMT_LAYOUT)
             goto raw;
+    } else if (p->seen && parse_format(p) == FMT_LAYOUT) {
+        /* a file in a learned layout: its layouts first, the rest after */
+        if (layout_parse(p->lay, env, t, tn, r, 0))
+            return FMT_LAYOUT;
+        parse_record_init(r, env);
     }
     if (p->format != FMT_AUTO && p->format != FMT_JSON) {
         env->loose = 1;
@@ -262,7 +268,7 @@ static int parse_formats(struct parser *p, struct parse_env *env, const char *li
     if (tn && (t[0] == '<' || (t[0] >= 'A' && t[0] <= 'S')) && parse_text_syslog(env, t, tn, r))
         return FMT_SYSLOG;
     parse_record_init(r, env);
-    if (!p->user_layout && !python_pending(p) && layout_parse(p->lay, env, t, tn, r))
+    if (!p->user_layout && layout_parse(p->lay, env, t, tn, r, !python_pending(p)))
         return FMT_LAYOUT;
     if (parse_logfmt(env, t, tn, r))
         return FMT_LOGFMT;
