@@ -75,15 +75,6 @@ void app_recount(struct app *a)
 }
 
 /* Reloads the list for a new filter, keeping the selected record's place. */
-static int reload(struct app *a, struct err *e)
-{
-    const struct lrow *r = logmodel_selected(&a->lm);
-    if (a->follow || !r)
-        return logmodel_newest(&a->lm, e);
-    int64_t ts = r->ts, id = r->id;
-    return logmodel_anchor(&a->lm, ts, id, e);
-}
-
 static void cancel_pending(struct app *a)
 {
     a->page_gen++;   /* a page still being read is dropped when it arrives */
@@ -92,7 +83,20 @@ static void cancel_pending(struct app *a)
     a->searching = 0;
 }
 
-int app_set_filter_async(struct app *a, const char *text, struct err *e)
+/* Asks the pager for a page of the filter (a->filter) at `at`; the
+ * window is replaced when it arrives (app_page_done). */
+static void request_page(struct app *a, int at, int64_t ts, int64_t id, int refresh)
+{
+    a->paging = 1;
+    a->page_refresh = refresh;
+    a->page_at = at;
+    if (pager_page(a->pager, a->filter, at, ts, id, a->lm.height, ++a->page_gen) < 0) {
+        a->paging = a->searching = 0;   /* no page will come: keys must not wait */
+        app_message(a, ROLE_STATUS_ERROR, "out of memory");
+    }
+}
+
+int app_set_filter(struct app *a, const char *text, struct err *e)
 {
     struct plan *p = app_compile(text, e);
     if (!p)
@@ -102,61 +106,55 @@ int app_set_filter_async(struct app *a, const char *text, struct err *e)
     a->searching = 1;
     snprintf(a->filter, sizeof a->filter, "%s", text ? text : "");
     const struct lrow *r = logmodel_selected(&a->lm);
-    int newest = a->follow || !r;
-    pager_page(a->pager, a->filter, newest, r ? r->ts : 0, r ? r->id : 0, a->lm.height,
-               a->page_gen);
+    if (a->follow || !r)
+        request_page(a, PAGE_NEWEST, 0, 0, 0);
+    else
+        request_page(a, PAGE_ANCHOR, r->ts, r->id, 0);
     return 0;
+}
+
+void app_show(struct app *a, int at, int64_t ts)
+{
+    request_page(a, at, ts, 0, 0);
 }
 
 void app_refresh_newest(struct app *a)
 {
-    if (a->searching || !a->follow)
-        return;   /* a new filter's page is on its way, or the user looks elsewhere */
-    pager_page(a->pager, a->filter, 1, 0, 0, a->lm.height, ++a->page_gen);
+    if (a->paging || !a->follow)
+        return;   /* a page is on its way already, or the user looks elsewhere */
+    request_page(a, PAGE_NEWEST, 0, 0, 1);
+}
+
+/* A page of the filter a->pending_plan was read for: it becomes the filter. */
+static void install_filter(struct app *a)
+{
+    query_free(a->filter_plan);
+    a->filter_plan = a->pending_plan;
+    a->pending_plan = NULL;
+    logmodel_set_plan(&a->lm, a->filter_plan);
+    refresh_terms(a);
+    a->count = -1;
+    app_recount(a);
 }
 
 void app_page_done(struct app *a, struct pager_result *r)
 {
-    if (r->gen != a->page_gen || (!a->pending_plan && !a->follow)) {
+    if (r->gen != a->page_gen || (a->page_refresh && !a->follow)) {
         logmodel_free(r->page);   /* superseded, or the user scrolled away meanwhile */
         return;
     }
-    a->searching = 0;
+    a->searching = a->paging = 0;
     if (r->failed) {
         app_message(a, ROLE_STATUS_ERROR, "%s", r->msg);
         query_free(a->pending_plan);
         a->pending_plan = NULL;
         return;
     }
-    if (!a->pending_plan) {   /* the newest page after a commit */
-        logmodel_adopt(&a->lm, r->page);
-        return;
-    }
-    query_free(a->filter_plan);
-    a->filter_plan = a->pending_plan;
-    a->pending_plan = NULL;
-    logmodel_set_plan(&a->lm, a->filter_plan);
+    if (a->pending_plan)
+        install_filter(a);
     logmodel_adopt(&a->lm, r->page);
-    refresh_terms(a);
-    a->count = -1;
-    app_recount(a);
-}
-
-int app_set_filter(struct app *a, const char *text, struct err *e)
-{
-    struct plan *p = app_compile(text, e);
-    if (!p)
-        return -1;
-    cancel_pending(a);
-    struct plan *old = a->filter_plan;
-    a->filter_plan = p;
-    snprintf(a->filter, sizeof a->filter, "%s", text ? text : "");
-    logmodel_set_plan(&a->lm, p);
-    query_free(old);
-    refresh_terms(a);
-    a->count = -1;
-    app_recount(a);
-    return reload(a, e);
+    if (a->page_at == PAGE_TIME && !logmodel_selected(&a->lm))
+        app_message(a, ROLE_STATUS_ERROR, "no records");
 }
 
 int app_set_highlight(struct app *a, const char *text, struct err *e)
@@ -180,17 +178,13 @@ void app_pause(struct app *a)
 
 void app_set_follow(struct app *a, int on)
 {
-    struct err e = {0};
     if (!on) {
         app_pause(a);
         return;
     }
     a->follow = 1;
-    {
-        a->hscroll = 0;
-        if (logmodel_newest(&a->lm, &e) < 0)
-            app_error(a, &e);
-    }
+    a->hscroll = 0;
+    app_show(a, PAGE_NEWEST, 0);
 }
 
 struct one_row {

@@ -86,6 +86,9 @@ struct app {
     struct plan *pending_plan;       /* owned: the filter being read (async) */
     uint64_t page_gen;               /* generation of the page request */
     int searching;                   /* 1: a new filter's first page is being read */
+    int paging;                      /* 1: a page request is out */
+    int page_refresh;                /* it is the newest page after a commit */
+    int page_at;                     /* its enum pager_at */
     char highlight[LINEEDIT_MAX + 1];
     struct plan *hl_plan;            /* owned; NULL = no highlight */
     char *terms[APP_TERMS_MAX];      /* words to highlight in messages */
@@ -118,16 +121,16 @@ struct app {
 
 /* --- app.c: state changes shared by the views ---------------------------- */
 
-/* Compiles text (NULL or "" = everything) as the filter; on success
- * reloads the list (keeping the selected record, or the newest when
- * following) and recounts. Returns 0, or -1 with e filled (a bad query:
- * the filter is unchanged). */
+/* Compiles text (NULL or "" = everything) as the filter: a bad query
+ * fails here (-1, e filled, the filter unchanged); else the first page is
+ * read by the pager's job thread (around the selected record, or the
+ * newest when following) and the list keeps showing the previous result
+ * until it arrives (app_page_done), then the matches are recounted. Keys
+ * never wait for a slow query. */
 int app_set_filter(struct app *a, const char *text, struct err *e);
-/* The same without waiting: the text is compiled now (a bad query fails
- * here) and the first page is read by the pager thread; the list keeps
- * showing the previous result until it arrives (app_page_done). For
- * typing in the query bar, where one slow query must not freeze keys. */
-int app_set_filter_async(struct app *a, const char *text, struct err *e);
+/* Shows the filter's records at `at` (PAGE_NEWEST, PAGE_OLDEST, PAGE_TIME
+ * with ts: the first record at or after it), read by the pager. */
+void app_show(struct app *a, int at, int64_t ts);
 /* Asks the pager for the newest page (new records were committed) when
  * following; it replaces the window when it arrives (app_page_done). */
 void app_refresh_newest(struct app *a);

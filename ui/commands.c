@@ -63,7 +63,6 @@ static int parse_goto(struct app *a, const char *arg, int64_t *out)
 
 static int cmd_goto(struct app *a, const char *arg)
 {
-    struct err e = {0};
     int64_t ts;
     if (!*arg) {
         app_message(a, ROLE_STATUS_ERROR, "goto needs a time: :goto 10:42");
@@ -75,10 +74,7 @@ static int cmd_goto(struct app *a, const char *arg)
         return R_REDRAW;
     }
     app_pause(a);
-    if (logmodel_goto_ts(&a->lm, ts, &e) < 0)
-        app_error(a, &e);
-    else if (!logmodel_selected(&a->lm))
-        app_message(a, ROLE_STATUS_ERROR, "no records");
+    app_show(a, PAGE_TIME, ts);   /* "no records" when the page arrives empty */
     return R_REDRAW;
 }
 

@@ -227,10 +227,19 @@ static void resize(struct app *a)
 }
 
 /* Handles every pending key; returns R_* flags. */
+/* 1 while a page the user asked for (g G F :goto) is being read: the
+ * keys typed after it wait for it (they mean the new position), as they
+ * would have had the read been instant. A new filter's page does not hold
+ * keys (typing stays live), nor does the newest page after a commit. */
+static int keys_held(const struct app *a)
+{
+    return a->paging && !a->page_refresh && !a->searching;
+}
+
 static int read_keys(struct app *a, int64_t *key_at, int *nkeys)
 {
     int flags = 0, k;
-    while ((k = term_key()) != K_NONE) {
+    while (!keys_held(a) && (k = term_key()) != K_NONE) {
         if (!*key_at)
             *key_at = ts_mono_us();
         (*nkeys)++;
@@ -286,6 +295,7 @@ struct tick {
     int64_t key_at;      /* first key of the batch not yet drawn, 0 none */
     int64_t page_at;     /* key that asked for the page still being read, 0 none */
     int nkeys;
+    int held;            /* keys may wait in curses' buffer (keys_held stopped us) */
 };
 
 /* How long poll() may sleep: until the next check, or the next data refresh. */
@@ -310,7 +320,10 @@ static int on_events(struct app *a, const struct loop_io *io, const struct pollf
     }
     if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
         return -1;   /* the terminal is gone (ssh dropped) */
-    if (p[0].revents & POLLIN) {
+    if (p[2].revents & POLLIN)
+        drain(io->wake_fd);
+    redraw |= take_results(a, &t->page_at);
+    if (((p[0].revents & POLLIN) || t->held) && !keys_held(a)) {
         uint64_t gen = a->page_gen;
         int f = read_keys(a, &t->key_at, &t->nkeys);
         if (f & R_QUIT)
@@ -318,14 +331,12 @@ static int on_events(struct app *a, const struct loop_io *io, const struct pollf
         redraw |= (f & R_REDRAW) != 0;
         if (a->page_gen != gen && a->searching)
             t->page_at = t->key_at;   /* this key asked for a new page */
+        t->held = keys_held(a);
     }
     if (p[3].revents & POLLIN) {
         drain(io->feed_fd);
         a->data_pending = 1;
     }
-    if (p[2].revents & POLLIN)
-        drain(io->wake_fd);
-    redraw |= take_results(a, &t->page_at);
     redraw |= periodic(a, &t->next_tick);
     return redraw;
 }
@@ -344,7 +355,9 @@ void loop_run(struct app *a, const struct loop_io *io)
             t.key_at = 0;
             t.nkeys = 0;
         }
-        struct pollfd p[4] = {{STDIN_FILENO, POLLIN, 0}, {io->sig_fd, POLLIN, 0},
+        /* Keys held for a page: stdin is not watched until it arrives. */
+        int in = keys_held(a) ? -1 : STDIN_FILENO;
+        struct pollfd p[4] = {{in, POLLIN, 0}, {io->sig_fd, POLLIN, 0},
                               {io->wake_fd, POLLIN, 0}, {io->feed_fd, POLLIN, 0}};
         if (poll(p, 4, wait_ms(a, &t)) < 0 && errno != EINTR)
             break;

@@ -41,7 +41,7 @@ static int error_column(const char *msg)
 static int apply_text(struct app *a, int mode, const char *text, struct err *e)
 {
     return mode == BAR_HIGHLIGHT ? app_set_highlight(a, text, e)
-                                 : app_set_filter_async(a, text, e);
+                                 : app_set_filter(a, text, e);
 }
 
 void querybar_apply(struct app *a)
@@ -74,7 +74,7 @@ static int cancel(struct app *a)
 {
     struct querybar *b = &a->bar;
     struct err e = {0};
-    if (strcmp(a->filter, b->saved) != 0 && app_set_filter_async(a, b->saved, &e) < 0)
+    if (strcmp(a->filter, b->saved) != 0 && app_set_filter(a, b->saved, &e) < 0)
         app_error(a, &e);
     if (strcmp(a->highlight, b->saved_hl) != 0)
         app_set_highlight(a, b->saved_hl, &e);
@@ -110,7 +110,7 @@ static int toggle_mode(struct app *a)
     struct querybar *b = &a->bar;
     struct err e = {0};
     if (b->mode == BAR_FILTER && strcmp(a->filter, b->saved) != 0)
-        app_set_filter_async(a, b->saved, &e);
+        app_set_filter(a, b->saved, &e);
     else if (b->mode == BAR_HIGHLIGHT && strcmp(a->highlight, b->saved_hl) != 0)
         app_set_highlight(a, b->saved_hl, &e);
     b->mode = b->mode == BAR_FILTER ? BAR_HIGHLIGHT : BAR_FILTER;

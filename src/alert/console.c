@@ -92,7 +92,8 @@ int alert_snapshot(struct store *s, int limit, struct alert_snapshot *snap, stru
         snap->firing += real && a->state == AST_FIRING;
         snap->pending += real && a->state == AST_PENDING;
     }
-    qsort(snap->states, snap->nstates, sizeof *snap->states, state_cmp);
+    if (snap->nstates)   /* qsort(NULL, 0) is undefined */
+        qsort(snap->states, snap->nstates, sizeof *snap->states, state_cmp);
     return 0;
 }
 

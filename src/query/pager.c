@@ -29,7 +29,7 @@ struct pager {
 struct preq {               /* one job's arguments */
     char *query, *path;
     int raw, force;
-    int newest, height;
+    int at, height;
     int64_t ts, id;
 };
 
@@ -158,7 +158,10 @@ static void do_page(struct job *j, void *arg)
         logmodel_set_plan(m, p);
         int rc = logmodel_set_height(m, q->height, &e);
         if (rc == 0)
-            rc = q->newest ? logmodel_newest(m, &e) : logmodel_anchor(m, q->ts, q->id, &e);
+            rc = q->at == PAGE_OLDEST   ? logmodel_oldest(m, &e)
+                 : q->at == PAGE_ANCHOR ? logmodel_anchor(m, q->ts, q->id, &e)
+                 : q->at == PAGE_TIME   ? logmodel_goto_ts(m, q->ts, &e)
+                                        : logmodel_newest(m, &e);
         logmodel_detach(m);   /* the rows stay; the plan and store do not */
         if (rc < 0) {
             logmodel_free(m);
@@ -218,13 +221,14 @@ static void do_totals(struct job *j, void *arg)
 
 /* --- the UI thread's side ---------------------------------------------------------- */
 
-static void submit(struct pager *p, int slot, job_fn fn, struct preq *q, uint64_t gen)
+static int submit(struct pager *p, int slot, job_fn fn, struct preq *q, uint64_t gen)
 {
     if (!q || (slot != SLOT_TOTALS && !q->query)) {
         preq_free(q);
-        return;
+        return -1;
     }
     jobq_submit(p->jobs, slot, fn, q, preq_free, gen);
+    return 0;
 }
 
 static struct preq *preq_new(const char *query)
@@ -254,17 +258,17 @@ void pager_write(struct pager *p, const char *query, const char *path, int raw, 
     submit(p, SLOT_WRITE, do_write, q, 0);
 }
 
-void pager_page(struct pager *p, const char *query, int newest, int64_t ts, int64_t id,
+int pager_page(struct pager *p, const char *query, int at, int64_t ts, int64_t id,
                 int height, uint64_t gen)
 {
     struct preq *q = preq_new(query ? query : "");
     if (q) {
-        q->newest = newest;
+        q->at = at;
         q->ts = ts;
         q->id = id;
         q->height = height;
     }
-    submit(p, SLOT_PAGE, do_page, q, gen);
+    return submit(p, SLOT_PAGE, do_page, q, gen);
 }
 
 void pager_totals(struct pager *p)

@@ -65,10 +65,17 @@ void pager_count(struct pager *p, const char *query, uint64_t gen);
 /* Writes every record matching query, oldest first, to path: JSON lines,
  * or the raw text when raw. Refuses an existing file unless force. */
 void pager_write(struct pager *p, const char *query, const char *path, int raw, int force);
-/* Reads the first page of records matching query for a list of height
- * rows: the newest ones, or those around (ts, id) when newest is 0 (see
- * logmodel_anchor). */
-void pager_page(struct pager *p, const char *query, int newest, int64_t ts, int64_t id,
+/* Where a page is read. */
+enum pager_at {
+    PAGE_NEWEST = 0,   /* the newest records, the newest selected */
+    PAGE_OLDEST,       /* the oldest, the oldest selected */
+    PAGE_ANCHOR,       /* around (ts, id), that record selected (logmodel_anchor) */
+    PAGE_TIME          /* the first record at or after ts (logmodel_goto_ts) */
+};
+/* Reads a page of the records matching query for a list of height rows,
+ * at `at` (enum pager_at). Returns 0, or -1 on no memory (no result
+ * will come). */
+int pager_page(struct pager *p, const char *query, int at, int64_t ts, int64_t id,
                 int height, uint64_t gen);
 /* Reads the totals and the lag of the files the store follows. */
 void pager_totals(struct pager *p);

@@ -166,7 +166,6 @@ static int move(struct app *a, int delta, int page)
 static int log_action(struct app *a, int action, int key)
 {
     int h = a->lm.height;
-    struct err e = {0};
     (void)key;
     switch (action) {
     case A_DOWN: return move(a, 1, 0);
@@ -177,8 +176,7 @@ static int log_action(struct app *a, int action, int key)
     case A_HALF_UP: return move(a, -(h / 2 > 0 ? h / 2 : 1), 1);
     case A_OLDEST:
         app_pause(a);
-        if (logmodel_oldest(&a->lm, &e) < 0)
-            app_error(a, &e);
+        app_show(a, PAGE_OLDEST, 0);
         return R_REDRAW;
     case A_NEWEST: app_set_follow(a, 1); return R_REDRAW;
     case A_FOLLOW: app_set_follow(a, !a->follow); return R_REDRAW;
