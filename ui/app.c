@@ -118,6 +118,11 @@ void app_show(struct app *a, int at, int64_t ts)
     request_page(a, at, ts, 0, 0);
 }
 
+void app_show_record(struct app *a, int64_t ts, int64_t id)
+{
+    request_page(a, PAGE_ANCHOR, ts, id, 0);
+}
+
 void app_refresh_newest(struct app *a)
 {
     if (a->paging || !a->follow)

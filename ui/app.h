@@ -19,11 +19,16 @@
 #include "ui/views/detail_model.h"
 #include "ui/history.h"
 #include "ui/lineedit.h"
+#include "ui/marks.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
 #include "ui/tui.h"
 
 enum reaction { R_NONE = 0, R_REDRAW = 1, R_QUIT = 2, R_UNHANDLED = 4 };
+
+/* The log view's time column (T cycles): the record's clock time, the
+ * time since the previous record, or since the nearest mark before it. */
+enum time_mode { TIME_CLOCK = 0, TIME_DELTA, TIME_SINCE_MARK, TIME_MODES };
 
 enum bar_mode { BAR_NONE = 0, BAR_FILTER, BAR_HIGHLIGHT, BAR_COMMAND };
 
@@ -94,6 +99,8 @@ struct app {
     char *terms[APP_TERMS_MAX];      /* words to highlight in messages */
     int nterms;
 
+    struct marks marks;              /* records marked with x (u U jump, :wm writes) */
+    int time_mode;                   /* enum time_mode: the log view's time column */
     int follow;                      /* newest record kept in view */
     int hscroll;                     /* columns the messages are scrolled by */
     int help_open, help_scroll;
@@ -131,6 +138,8 @@ int app_set_filter(struct app *a, const char *text, struct err *e);
 /* Shows the filter's records at `at` (PAGE_NEWEST, PAGE_OLDEST, PAGE_TIME
  * with ts: the first record at or after it), read by the pager. */
 void app_show(struct app *a, int at, int64_t ts);
+/* Reads the page around the record (ts, id) and selects it (u U to a mark). */
+void app_show_record(struct app *a, int64_t ts, int64_t id);
 /* Asks the pager for the newest page (new records were committed) when
  * following; it replaces the window when it arrives (app_page_done). */
 void app_refresh_newest(struct app *a);

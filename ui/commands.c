@@ -1,5 +1,6 @@
 /* commands: the `:` command line: goto TIME, w[!] FILE (JSON lines),
- * wr[!] FILE (raw lines), hl EXPR, filter EXPR, theme NAME, follow, help,
+ * wr[!] FILE (raw lines), wm[!]/wmr[!] FILE (the marked records), marks
+ * [clear], hl EXPR, filter EXPR, theme NAME, follow, help,
  * q. Errors go to the status line. */
 #include <ctype.h>
 #include <stdio.h>
@@ -94,6 +95,42 @@ static int cmd_write(struct app *a, const char *arg, int raw, int force)
     return R_REDRAW;
 }
 
+/* :wm FILE / :wmr FILE: only the marked records, oldest first. */
+static int cmd_write_marked(struct app *a, const char *arg, int raw, int force)
+{
+    if (!a->marks.n) {
+        app_message(a, ROLE_STATUS_ERROR, "no marked records: x marks the selected record");
+        return R_REDRAW;
+    }
+    if (!*arg) {
+        app_message(a, ROLE_STATUS_ERROR, "%s needs a file name", raw ? "wmr" : "wm");
+        return R_REDRAW;
+    }
+    char path[4096];
+    if (arg[0] == '~' && arg[1] == '/' && getenv("HOME"))
+        snprintf(path, sizeof path, "%s%s", getenv("HOME"), arg + 1);
+    else
+        snprintf(path, sizeof path, "%s", arg);
+    pager_write_keys(a->pager, a->marks.k, a->marks.n, path, raw, force);
+    app_message(a, ROLE_STATUS, "writing %zu marked records to %s…", a->marks.n, path);
+    return R_REDRAW;
+}
+
+static int cmd_marks(struct app *a, const char *arg)
+{
+    if (!strcmp(arg, "clear")) {
+        size_t n = a->marks.n;
+        marks_clear(&a->marks);
+        app_message(a, ROLE_STATUS, "%zu marks cleared", n);
+    } else if (!*arg) {
+        app_message(a, ROLE_STATUS, "%zu marked (x marks, u U jump, :wm FILE writes them, "
+                    ":marks clear)", a->marks.n);
+    } else {
+        app_message(a, ROLE_STATUS_ERROR, "marks: expected nothing or 'clear', not '%s'", arg);
+    }
+    return R_REDRAW;
+}
+
 static int cmd_theme(struct app *a, const char *arg)
 {
     struct err e = {0};
@@ -158,6 +195,12 @@ int commands_run(struct app *a, const char *line)
         return cmd_write(a, argbuf, 0, cmd[1] == '!');
     if (!strcmp(cmd, "wr") || !strcmp(cmd, "wr!"))
         return cmd_write(a, argbuf, 1, cmd[2] == '!');
+    if (!strcmp(cmd, "wm") || !strcmp(cmd, "wm!"))
+        return cmd_write_marked(a, argbuf, 0, cmd[2] == '!');
+    if (!strcmp(cmd, "wmr") || !strcmp(cmd, "wmr!"))
+        return cmd_write_marked(a, argbuf, 1, cmd[3] == '!');
+    if (!strcmp(cmd, "marks"))
+        return cmd_marks(a, argbuf);
     if (!strcmp(cmd, "hl") || !strcmp(cmd, "highlight"))
         return cmd_query(a, argbuf, 1);
     if (!strcmp(cmd, "filter") || !strcmp(cmd, "f"))
@@ -179,7 +222,7 @@ int commands_run(struct app *a, const char *line)
         a->help_open = 1;
         return R_REDRAW;
     }
-    app_message(a, ROLE_STATUS_ERROR, "unknown command '%s'; try goto, w, wr, hl, filter, "
-                "trace, theme, follow, help, q", cmd);
+    app_message(a, ROLE_STATUS_ERROR, "unknown command '%s'; try goto, w, wr, wm, marks, hl, "
+                "filter, trace, theme, follow, help, q", cmd);
     return R_REDRAW;
 }

@@ -19,6 +19,7 @@ static const struct binding {
     {'E', A_PREV_ERROR},  {K_LEFT, A_SCROLL_LEFT},      {'h', A_SCROLL_LEFT},         {K_RIGHT, A_SCROLL_RIGHT},
     {'0', A_LINE_START},  {'t', A_TRACE},        {'m', A_METRICS},      {'a', A_ALERTS},
     {'l', A_LOGVIEW},     {'A', A_ACK},          {'s', A_SILENCE},      {K_CTRL('l'), A_REDRAW},
+    {'x', A_MARK},        {'u', A_NEXT_MARK},    {'U', A_PREV_MARK},    {'T', A_TIME_MODE},
 };
 
 static const struct keyhelp help[] = {
@@ -31,6 +32,9 @@ static const struct keyhelp help[] = {
     {"e E", "next / previous error or worse"},
     {"n N", "next / previous match of the highlight"},
     {"Left Right h  0", "scroll messages sideways / back to the start"},
+    {"x", "mark / unmark the selected record (a * before its level)"},
+    {"u U", "next / previous marked record"},
+    {"T", "time column: clock, elapsed since the previous record, since the mark"},
     {NULL, "Query and commands"},
     {"/", "query bar: filter with the query language"},
     {"  Tab", "in the bar: switch between filter and highlight"},
@@ -40,6 +44,8 @@ static const struct keyhelp help[] = {
     {"  :goto TIME", "jump to a time: 10:42, -15m, 2024-01-01T10:42Z"},
     {"  :w FILE", "write the results as JSON lines (:w! overwrites)"},
     {"  :wr FILE", "write the results as raw lines"},
+    {"  :wm FILE", "write the marked records as JSON lines (:wmr raw)"},
+    {"  :marks [clear]", "how many records are marked / unmark them all"},
     {"  :hl EXPR", "highlight records matching EXPR (n N jump)"},
     {"  :theme NAME", "switch theme (dark, light, solarized-dark, ...)"},
     {"  :trace CID", "open the trace view on a correlation id"},

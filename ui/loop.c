@@ -119,6 +119,12 @@ static int handle_key(struct app *a, int key)
 {
     if (key == K_RESIZE)
         return R_REDRAW;
+    /* A message answers the last action: the next one clears it (a stale
+     * error after a later success would mislead). */
+    if (a->msg[0]) {
+        a->msg[0] = 0;
+        a->msg_until = 0;
+    }
     if (a->bar.mode != BAR_NONE)
         return querybar_key(a, key);
     if (a->view->modal && a->view->modal(a) && !a->help_open && !a->detail_open)

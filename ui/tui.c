@@ -194,6 +194,7 @@ static void app_close(struct app *a)
     pager_close(a->pager);
     query_free(a->pending_plan);
     logmodel_fini(&a->lm);
+    marks_fini(&a->marks);
     detail_fini(&a->detail);
     history_fini(&a->hist);
     query_free(a->filter_plan);

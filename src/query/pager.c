@@ -28,6 +28,8 @@ struct pager {
 
 struct preq {               /* one job's arguments */
     char *query, *path;
+    struct rec_key *keys;   /* pager_write_keys: these records, not the query's */
+    size_t nkeys;
     int raw, force;
     int at, height;
     int64_t ts, id;
@@ -39,6 +41,7 @@ static void preq_free(void *p)
     if (q) {
         free(q->query);
         free(q->path);
+        free(q->keys);
     }
     free(q);
 }
@@ -103,6 +106,34 @@ static int write_row(void *ctx, const struct store_row *row)
     return ferror(c->f) ? 1 : 0;
 }
 
+/* Passes on the row only when it is the record asked for (the cursor
+ * query returns the first row after (ts, id - 1), which after retention
+ * may be another one). */
+struct key_ctx {
+    struct write_ctx *w;
+    int64_t id;
+};
+
+static int key_row(void *ctx, const struct store_row *row)
+{
+    struct key_ctx *k = ctx;
+    return row->id == k->id ? write_row(k->w, row) : 0;
+}
+
+static int write_keys(struct store *st, const struct preq *q, struct write_ctx *c, struct err *e)
+{
+    struct pnode all_node = {.kind = PK_TRUE};
+    struct plan all = {.root = &all_node, .since = INT64_MIN, .until = INT64_MAX};
+    for (size_t i = 0; i < q->nkeys; i++) {
+        struct store_page pg = {.limit = 1, .oldest_first = 1, .has_cursor = 1,
+                                .cursor_ts = q->keys[i].ts, .cursor_id = q->keys[i].id - 1};
+        struct key_ctx k = {.w = c, .id = q->keys[i].id};
+        if (store_query(st, &all, &pg, key_row, &k, e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int write_file(struct store *st, const struct preq *q, int64_t *rows, struct err *e)
 {
     struct plan *p = NULL;
@@ -118,7 +149,7 @@ static int write_file(struct store *st, const struct preq *q, int64_t *rows, str
     }
     struct write_ctx c = {.f = fdopen(fd, "w"), .raw = q->raw};
     struct store_page pg = {.oldest_first = 1};
-    int rc = c.f ? store_query(st, p, &pg, write_row, &c, e) : -1;
+    int rc = !c.f ? -1 : q->keys ? write_keys(st, q, &c, e) : store_query(st, p, &pg, write_row, &c, e);
     int bad = !c.f || ferror(c.f);
     if ((c.f ? fclose(c.f) : close(fd)) != 0 || bad) {
         rc = -1;
@@ -252,6 +283,23 @@ void pager_write(struct pager *p, const char *query, const char *path, int raw, 
         return;
     }
     if (q) {
+        q->raw = raw;
+        q->force = force;
+    }
+    submit(p, SLOT_WRITE, do_write, q, 0);
+}
+
+void pager_write_keys(struct pager *p, const struct rec_key *keys, size_t n, const char *path,
+                      int raw, int force)
+{
+    struct preq *q = preq_new("");
+    if (q && (!(q->path = strdup(path)) || !(q->keys = malloc((n ? n : 1) * sizeof *keys)))) {
+        preq_free(q);
+        return;
+    }
+    if (q) {
+        memcpy(q->keys, keys, n * sizeof *keys);
+        q->nkeys = n;
         q->raw = raw;
         q->force = force;
     }

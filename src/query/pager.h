@@ -18,6 +18,11 @@
 
 struct pager;
 
+/* One record's place in the log's order (ts, then id). */
+struct rec_key {
+    int64_t ts, id;
+};
+
 /* The status bar's numbers (a copy of the store's totals, plus the bytes
  * written to followed files but not yet stored). */
 struct pager_totals {
@@ -65,6 +70,10 @@ void pager_count(struct pager *p, const char *query, uint64_t gen);
 /* Writes every record matching query, oldest first, to path: JSON lines,
  * or the raw text when raw. Refuses an existing file unless force. */
 void pager_write(struct pager *p, const char *query, const char *path, int raw, int force);
+/* The same for the records keys[0..n) (sorted, copied): the marked ones.
+ * A record gone since (retention) is skipped; n is what was written. */
+void pager_write_keys(struct pager *p, const struct rec_key *keys, size_t n, const char *path,
+                      int raw, int force);
 /* Where a page is read. */
 enum pager_at {
     PAGE_NEWEST = 0,   /* the newest records, the newest selected */

@@ -104,16 +104,18 @@ static void test_keys_of_the_design(void **state)
     /* design.md, Keys: every key there does something */
     static const int keys[] = {'?', 'q', K_ESC, '/', 'n', 'N', 'j', 'k', K_UP, K_DOWN, K_PGUP,
                                K_PGDN, 'g', 'G', 'F', K_ENTER, 'e', 'E', 't', 'm', 'a', 'l',
-                               'A', 's', ':'};
+                               'A', 's', ':', 'x', 'u', 'U', 'T'};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         assert_int_not_equal(keys_action(keys[i]), A_NONE);
-    assert_int_equal(keys_action('x'), A_NONE);
+    assert_int_equal(keys_action('z'), A_NONE);   /* an unbound key */
+    assert_int_equal(keys_action('x'), A_MARK);
+    assert_int_equal(keys_action('T'), A_TIME_MODE);
     /* and the help lists each of them */
     const struct keyhelp *h;
     int n = keys_help(&h);
     static const char *const names[] = {"?", "q", "Esc", "/", "n N", "j k", "Up", "Down",
                                         "PgUp", "PgDn", "g G", "F", "Enter", "e E", "t", "m",
-                                        "a", "l", "A s", ":"};
+                                        "a", "l", "A s", ":", "x", "u U", "T"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         int found = 0;
         for (int k = 0; k < n && !found; k++)

@@ -72,14 +72,53 @@ static int draw_message(struct app *a, struct screen *s, int y, int x, int xmax,
     return x;
 }
 
-static void draw_row(struct app *a, struct screen *s, int y, const struct lrow *r, int sel)
+/* "+1.234s", "-0.050s", "+12m03.5s", "+3h07m", "+2d04h": a signed
+ * elapsed time that fits the time column. */
+static void elapsed_text(int64_t us, char *out, size_t cap)
 {
+    char sign = us < 0 ? '-' : '+';
+    uint64_t u = (uint64_t)(us < 0 ? -us : us), sec = u / 1000000;
+    if (sec < 60)
+        snprintf(out, cap, "%c%.3fs", sign, (double)u / 1e6);
+    else if (sec < 3600)
+        snprintf(out, cap, "%c%um%04.1fs", sign, (unsigned)(sec / 60),
+                 (double)(u % 60000000) / 1e6);
+    else if (sec < 86400)
+        snprintf(out, cap, "%c%uh%02um", sign, (unsigned)(sec / 3600), (unsigned)(sec / 60 % 60));
+    else
+        snprintf(out, cap, "%c%ud%02uh", sign, (unsigned)(sec / 86400),
+                 (unsigned)(sec / 3600 % 24));
+}
+
+/* The time column's text for row idx in the chosen mode. The first row
+ * of the window has no previous record in memory: it shows its clock. */
+static void time_text(struct app *a, int idx, int date, char *out, size_t cap)
+{
+    const struct lrow *r = &a->lm.rows[idx];
+    const struct rec_key *mk = a->time_mode == TIME_SINCE_MARK ?
+                               marks_anchor(&a->marks, r->ts, r->id) : NULL;
+    if (mk) {
+        elapsed_text(r->ts - mk->ts, out, cap);
+    } else if (a->time_mode == TIME_DELTA && idx > 0) {
+        elapsed_text(r->ts - a->lm.rows[idx - 1].ts, out, cap);
+    } else {
+        char tb[32];
+        ts_format_short(r->ts, 0, tb);   /* "YYYY-MM-DD HH:MM:SS.mmm" */
+        snprintf(out, cap, "%s", date ? tb : tb + 11);
+    }
+}
+
+static void draw_row(struct app *a, struct screen *s, int y, int idx, int sel)
+{
+    const struct lrow *r = &a->lm.rows[idx];
     struct cols c = columns(s->w);
     char tb[32], more[32];
     int base = sel ? ROLE_SELECTION : ROLE_DEFAULT;
     screen_fill(s, y, 0, s->w, base);
-    ts_format_short(r->ts, 0, tb);   /* "YYYY-MM-DD HH:MM:SS.mmm" */
-    screen_puts(s, y, 0, c.time_w, c.date ? tb : tb + 11, sel ? base : ROLE_TIME);
+    time_text(a, idx, c.date, tb, sizeof tb);
+    screen_puts(s, y, 0, c.time_w, tb, sel ? base : ROLE_TIME);
+    if (marks_has(&a->marks, r->ts, r->id))
+        screen_puts(s, y, c.badge_x - 1, c.badge_x, "*", sel ? base : ROLE_MATCH);
     screen_puts(s, y, c.badge_x, c.badge_x + 5, badge(r->level),
                 sel ? base : role_for_level(r->level));
     if (r->service) {
@@ -115,7 +154,7 @@ static void log_draw(struct app *a, struct screen *s, int y0, int h)
     for (int i = 0; i < h; i++) {
         int idx = m->top + i;
         if (idx < m->n)
-            draw_row(a, s, y0 + i, &m->rows[idx], idx == m->sel);
+            draw_row(a, s, y0 + i, idx, idx == m->sel);
         else
             screen_fill(s, y0 + i, 0, s->w, ROLE_DEFAULT);
     }
@@ -163,6 +202,53 @@ static int move(struct app *a, int delta, int page)
     return R_REDRAW;
 }
 
+static int toggle_mark(struct app *a)
+{
+    const struct lrow *r = logmodel_selected(&a->lm);
+    if (!r) {
+        app_message(a, ROLE_STATUS_ERROR, "no record to mark");
+        return R_REDRAW;
+    }
+    int rc = marks_toggle(&a->marks, r->ts, r->id);
+    if (rc < 0)
+        app_message(a, ROLE_STATUS_ERROR, "out of memory marking the record");
+    else
+        app_message(a, ROLE_STATUS, "%s; %zu marked (u U jump, :wm FILE writes them)",
+                    rc ? "marked" : "unmarked", a->marks.n);
+    return R_REDRAW;
+}
+
+/* u / U: the next / previous mark after the selection. A mark the filter
+ * hides selects the nearest record of the filter instead (as :goto). */
+static int goto_mark(struct app *a, int dir)
+{
+    const struct lrow *r = logmodel_selected(&a->lm);
+    const struct rec_key *k = !a->marks.n ? NULL :
+                              r ? marks_next(&a->marks, r->ts, r->id, dir) :
+                              &a->marks.k[dir > 0 ? 0 : a->marks.n - 1];
+    if (!k) {
+        app_message(a, ROLE_STATUS_ERROR, a->marks.n ? "no mark %s" : "no marks: x marks the "
+                    "selected record", dir > 0 ? "below" : "above");
+        return R_REDRAW;
+    }
+    app_pause(a);
+    app_show_record(a, k->ts, k->id);   /* read by the pager; the window follows */
+    return R_REDRAW;
+}
+
+static int cycle_time(struct app *a)
+{
+    static const char *const what[] = {"clock time", "elapsed since the previous record",
+                                       "elapsed since the mark before each record"};
+    a->time_mode = (a->time_mode + 1) % TIME_MODES;
+    if (a->time_mode == TIME_SINCE_MARK && !a->marks.n)
+        app_message(a, ROLE_STATUS, "time column: %s (no marks yet: x marks a record)",
+                    what[a->time_mode]);
+    else
+        app_message(a, ROLE_STATUS, "time column: %s", what[a->time_mode]);
+    return R_REDRAW;
+}
+
 static int log_action(struct app *a, int action, int key)
 {
     int h = a->lm.height;
@@ -194,6 +280,10 @@ static int log_action(struct app *a, int action, int key)
         return R_REDRAW;
     case A_SCROLL_RIGHT: a->hscroll += HSCROLL_STEP; return R_REDRAW;
     case A_LINE_START: a->hscroll = 0; return R_REDRAW;
+    case A_MARK: return toggle_mark(a);
+    case A_NEXT_MARK: return goto_mark(a, 1);
+    case A_PREV_MARK: return goto_mark(a, -1);
+    case A_TIME_MODE: return cycle_time(a);
     default: return R_UNHANDLED;
     }
 }
