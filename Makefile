@@ -28,15 +28,26 @@ TOOL_BIN := $(TOOL_C:tests/%.c=$(BUILD)/tests/%)
 # The sanitizer build keeps its own binary so ./logdeck stays the normal one.
 BIN     := $(if $(filter build,$(BUILD)),logdeck,$(BUILD)/logdeck)
 
-.PHONY: all deps test asan bench fuzz demo clean install uninstall
-all: $(BIN)
+.PHONY: all deps test asan bench fuzz demo clean install uninstall check-layers
+all: $(LAYERS_OK) $(BIN)
+
+# The include rules of README.md's ARCHITECTURE (cli -> ui -> src/* -> db ->
+# src/base, no cycles between folders): checked before compiling, again only
+# when a source changed; `make check-layers` runs it unconditionally.
+LAYER_SRC := $(shell find src db ui -name '*.[ch]')
+LAYERS_OK := $(BUILD)/.layers-ok
+$(LAYERS_OK): $(LAYER_SRC) tests/tools/check_layers.sh
+	@mkdir -p $(dir $@)
+	@sh tests/tools/check_layers.sh && touch $@
+check-layers:
+	@sh tests/tools/check_layers.sh
 
 deps: $(DEPSTAMP)
 $(DEPSTAMP):
 	@sh tests/tools/deps.sh
 	@mkdir -p $(BUILD) && touch $@
 
-$(BUILD)/%.o: %.c | $(DEPSTAMP)
+$(BUILD)/%.o: %.c | $(DEPSTAMP) $(LAYERS_OK)
 	@mkdir -p $(dir $@)
 	@echo "CC $<"; $(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
@@ -55,7 +66,7 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/liblogdeck.a | $(DEPSTAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblogdeck.a $(PKG_LIBS)
 
-test: $(BIN) $(UNIT_BIN) $(TOOL_BIN)
+test: check-layers $(BIN) $(UNIT_BIN) $(TOOL_BIN)
 	@BUILD=$(BUILD) LOGDECK=$(abspath $(BIN)) sh tests/run.sh
 
 # Same suite, separate build tree, sanitizers on.

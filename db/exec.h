@@ -56,7 +56,7 @@ struct store_scan_spec {
     int group_field;        /* group key per row (text), e.g. PF_SERVICE; -1 none */
     const char *group_path;
     int group_source;       /* 1: a PF_SERVICE key falls back to the logger, then
-                               the file's name (as trace_source_name() does) */
+                               the file's name (as recout_source_name() does) */
     int msg_min_level;      /* msg is read for rows at or above this level */
     int64_t since, until;   /* extra inclusive ts bounds; 0 = unbounded */
 };

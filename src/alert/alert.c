@@ -3,7 +3,7 @@
  * transition together with its outbox messages. Windows live in
  * alert_win.c, texts in alert_text.c, the console API in alert_view.c. */
 #include "src/alert/alert_int.h"
-#include "src/notify/notify.h"
+#include "src/alert/notice.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,7 +142,7 @@ static int enqueue(struct alert_engine *en, const struct arule *ar, const struct
     };
     for (int i = 0; i < r->nnotify; i++) {
         const struct notifier_conf *nc = rules_notifier(en->rs, r->notify[i]);
-        char *body = nc ? notify_render(nc->type, &n) : NULL;
+        char *body = nc ? notice_render(nc->type, &n) : NULL;
         struct adb_outbox ob = {.history_id = ev->id, .created = ev->ts};
         snprintf(ob.notifier, sizeof ob.notifier, "%s", r->notify[i]);
         snprintf(ob.rule, sizeof ob.rule, "%s", r->name);

@@ -5,7 +5,7 @@
 #include "db/exec.h"
 #include "src/cli/cli.h"
 #include "src/query/query.h"
-#include "src/query/recout.h"
+#include "src/report/repout.h"
 #include "src/report/stats.h"
 
 #include <getopt.h>
@@ -57,9 +57,9 @@ static int run(const struct cli *c, const struct plan *p, const struct stats_opt
         store_exec_mmap(s, CMD_MMAP_BYTES);
     if (s && stats_compute(s, p, o, &st, &e) == 0) {
         if (json)
-            recout_stats_json(stdout, &st, by);
+            repout_stats_json(stdout, &st, by);
         else
-            recout_stats_text(stdout, &st, by);
+            repout_stats_text(stdout, &st, by);
         stats_fini(&st);
         rc = 0;
     } else {

@@ -4,7 +4,7 @@
  * is unknown. */
 #include "db/exec.h"
 #include "src/cli/cli.h"
-#include "src/query/recout.h"
+#include "src/report/repout.h"
 #include "src/report/trace.h"
 
 #include <getopt.h>
@@ -56,11 +56,11 @@ int cmd_trace(const struct cli *c, int argc, char **argv)
         cli_error("trace", "no records with correlation id '%s' in %s", cid, c->db_path);
     } else {
         if (json && summary)
-            recout_trace_summary_json(stdout, &t);
+            repout_trace_summary_json(stdout, &t);
         else if (json)
-            recout_trace_json(stdout, &t);
+            repout_trace_json(stdout, &t);
         else
-            recout_trace_text(stdout, &t, summary);
+            repout_trace_text(stdout, &t, summary);
         rc = 0;
     }
     trace_fini(&t);

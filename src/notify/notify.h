@@ -1,22 +1,15 @@
-/* notify: alert notifications out of the machine. Two halves:
- *
- * - rendering (no I/O): an alert_notice becomes the JSON body a notifier
- *   type expects (Slack incoming-webhook `text` + blocks, or logdeck's
- *   stable webhook document), with every string redacted (redact.h). The
- *   engine renders at the moment of the state change and stores the body
- *   in the outbox in the same transaction.
- *
- * - delivery (libcurl, dlopen()ed by notify_new: src/base/curl_dl.h): a thread
- *   with its own store connection that sends each notifier's outbox in
- *   order, at most one message per min_interval per notifier, honouring
- *   429 Retry-After, retrying 5xx/timeouts/connection errors with
- *   exponential backoff and jitter until max_age (then the message is
- *   marked failed), and marking the notifier broken on 400/401/403/404/410
- *   with the endpoint's error text (e.g. Slack's `channel_not_found`); a
- *   broken notifier is retried when its configuration changes. A message
- *   is marked sent after the endpoint accepted it: a crash in between sends
- *   it once more (at most one duplicate per crash). URLs are only ever
- *   shown masked (redact_url). */
+/* notify: delivery of alert notifications out of the machine (libcurl,
+ * dlopen()ed by notify_new: src/base/curl_dl.h). The bodies are rendered by the
+ * engine (src/alert/notice.h) and stored in the outbox; here a thread with
+ * its own store connection sends each notifier's outbox in order, at most
+ * one message per min_interval per notifier, honouring 429 Retry-After,
+ * retrying 5xx/timeouts/connection errors with exponential backoff and
+ * jitter until max_age (then the message is marked failed), and marking the
+ * notifier broken on 400/401/403/404/410 with the endpoint's error text
+ * (e.g. Slack's `channel_not_found`); a broken notifier is retried when its
+ * configuration changes. A message is marked sent after the endpoint
+ * accepted it: a crash in between sends it once more (at most one duplicate
+ * per crash). URLs are only ever shown masked (redact_url). */
 #ifndef LOGDECK_NOTIFY_H
 #define LOGDECK_NOTIFY_H
 
@@ -24,43 +17,6 @@
 
 #include "src/base/err.h"
 #include "src/alert/rules.h"
-
-struct alert_notice {
-    const char *rule, *grp;      /* grp: "" when the rule has no group_by */
-    const char *kind;            /* "firing", "repeat", "resolved" */
-    int severity;                /* enum severity */
-    int type;                    /* enum rule_type */
-    double value;
-    const char *value_text;      /* value as shown ("7.3%", "12", "350ms") */
-    const char *threshold;       /* "> 5%" */
-    int64_t window;              /* µs */
-    int64_t count;               /* records in the window */
-    int64_t ts, started;         /* µs: this event, the firing's start */
-    const char *summary;         /* rendered template (redacted again here) */
-    const char *description;     /* or NULL */
-    const char *sample;          /* a matching message, or NULL */
-    const char *query;           /* query text of the records (no time bounds) */
-    int64_t win_since, win_until;
-    const char *dedupe;          /* stable key: rule/group/episode/kind/seq */
-};
-
-/* Malloc'd JSON body for notifier type (enum notifier_type), or NULL when
- * out of memory.
- *   slack:   {"text": "🚨 CRITICAL: <summary>", "blocks": [section with
- *            severity, state and summary plus fields Rule, Group, Value
- *            (value and threshold), Window; the description; the sample;
- *            a context line with the `logdeck query` command]}
- *            (resolutions: "✅ RESOLVED CRITICAL: ...")
- *   webhook: {"version": 1, "source": "logdeck", "kind": firing|repeat|
- *            resolved, "status": firing|resolved, "rule", "group",
- *            "severity", "type", "value", "value_text", "threshold",
- *            "window", "window_seconds", "count", "summary", "description"
- *            (or null), "sample" (or null), "query", "started_at", "ts",
- *            "dedupe_key"}: fields are only ever added. */
-char *notify_render(int type, const struct alert_notice *n);
-
-/* The `logdeck query` line that reproduces the matching records. */
-char *notify_query_line(const char *query, int64_t since, int64_t until, char *buf, size_t cap);
 
 struct notify;
 

@@ -2,7 +2,6 @@
  * keeps terminals and JSON consumers safe (see recout.h). Traces and stats
  * are in recout_agg.c. */
 #include "src/query/recout.h"
-#include "src/report/trace.h"
 #include "src/base/record.h"
 #include "src/base/ts.h"
 
@@ -201,7 +200,7 @@ void recout_text(FILE *f, const struct store_row *row)
     lv[i] = '\0';
     fprintf(f, "%s %-8s ", ts_format_short(r->ts, 0, tb), lv);
     char nb[64];
-    const char *svc = trace_source_name(row, nb);
+    const char *svc = recout_source_name(row, nb);
     recout_escape_text(f, svc, strlen(svc));
     fputc(' ', f);
     recout_escape_text(f, r->msg ? r->msg : "", r->msg ? r->msg_len : 0);
@@ -215,5 +214,24 @@ const char *recout_offset(long long us, char buf[32])
         snprintf(buf, 32, "%s%.1f ms", us < 0 ? "-" : "+", (double)a / 1000.0);
     else
         snprintf(buf, 32, "%s%.3f s", us < 0 ? "-" : "+", (double)a / 1e6);
+    return buf;
+}
+
+const char *recout_source_name(const struct store_row *row, char buf[64])
+{
+    const struct record *r = &row->rec;
+    if (r->service && *r->service)
+        return r->service;
+    if (r->logger && *r->logger)
+        return r->logger;
+    const char *f = row->file ? strrchr(row->file, '/') : NULL;
+    f = f ? f + 1 : row->file;
+    size_t n = f ? strcspn(f, ".") : 0;
+    if (!n)
+        return "-";
+    if (n > 63)
+        n = 63;
+    memcpy(buf, f, n);
+    buf[n] = '\0';
     return buf;
 }

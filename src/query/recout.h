@@ -1,8 +1,9 @@
-/* recout: output of records, traces and stats as text lines (safe for a
- * terminal: control characters and invalid UTF-8 are escaped) and as JSON
- * (design.md "--json output": one object per line; invalid UTF-8 replaced
- * by U+FFFD, control characters escaped). Shared by the headless commands
- * and the TUI's `:w out.jsonl`. */
+/* recout: output of records as text lines (safe for a terminal: control
+ * characters and invalid UTF-8 are escaped) and as JSON (design.md "--json
+ * output": one object per line; invalid UTF-8 replaced by U+FFFD, control
+ * characters escaped), and the one rule naming a record's source. Shared by
+ * the headless commands, the TUI's `:w out.jsonl` and src/report/repout.c
+ * (traces and stats). */
 #ifndef LOGDECK_RECOUT_H
 #define LOGDECK_RECOUT_H
 
@@ -10,8 +11,6 @@
 #include <stdio.h>
 
 #include "db/store.h"
-#include "src/report/stats.h"
-#include "src/report/trace.h"
 
 /* "YYYY-MM-DD HH:MM:SS.mmm LEVEL    service msg\n" (local time; the
  * logger when there is no service, else "-"; the message on one line,
@@ -36,22 +35,10 @@ void recout_json_clean(FILE *f, const char *json);
 /* "+12.4 ms", "+1.532 s" into buf[32]. */
 const char *recout_offset(long long us, char buf[32]);
 
-/* A trace: a header, one line per record with its offset from the first
- * (left out when summary_only), then the per-service breakdown, the slowest
- * step and the first error. */
-void recout_trace_text(FILE *f, const struct trace *t, int summary_only);
-/* JSON lines: each record (recout_json) with offset_ms and gap_ms, and
- * nothing else, so that `| jq .msg` sees records only. */
-void recout_trace_json(FILE *f, const struct trace *t);
-/* The summary as one JSON object on one line: {"trace": {cid, count,
- * first, last, span_ms, errors, services: [...], slowest: {...}|null,
- * first_error: {...}|null}}. */
-void recout_trace_summary_json(FILE *f, const struct trace *t);
-
-/* Stats as a human summary, or as one JSON object (design of issue 4:
- * count, by_level, error_rate, latency, histogram, groups, status,
- * templates, metrics). by names the --by field or NULL. */
-void recout_stats_text(FILE *f, const struct stats *s, const char *by);
-void recout_stats_json(FILE *f, const struct stats *s, const char *by);
+/* The name a record goes under in lanes and listings: its service, else
+ * its logger, else its file's name without directories and extensions
+ * ("/var/log/gateway/api.jsonl.1" -> "api"), else "-". The result is
+ * row's own string or buf (64 bytes), valid as long as both are. */
+const char *recout_source_name(const struct store_row *row, char buf[64]);
 
 #endif

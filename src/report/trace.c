@@ -1,6 +1,7 @@
 /* trace: assembly of one correlation id's records (see trace.h). */
 #include "src/report/trace.h"
 #include "db/exec.h"
+#include "src/query/recout.h"
 #include "src/base/record.h"
 
 #include <stdlib.h>
@@ -84,29 +85,10 @@ static int on_row(void *ctx, const struct store_row *row)
     return 0;
 }
 
-const char *trace_source_name(const struct store_row *row, char buf[64])
-{
-    const struct record *r = &row->rec;
-    if (r->service && *r->service)
-        return r->service;
-    if (r->logger && *r->logger)
-        return r->logger;
-    const char *f = row->file ? strrchr(row->file, '/') : NULL;
-    f = f ? f + 1 : row->file;
-    size_t n = f ? strcspn(f, ".") : 0;
-    if (!n)
-        return "-";
-    if (n > 63)
-        n = 63;
-    memcpy(buf, f, n);
-    buf[n] = '\0';
-    return buf;
-}
-
 static struct trace_service *service_of(struct trace *t, const struct store_row *row)
 {
     char nb[64];
-    const char *name = trace_source_name(row, nb);
+    const char *name = recout_source_name(row, nb);
     for (size_t i = 0; i < t->nservices; i++)
         if (strcmp(t->services[i].name, name) == 0)
             return &t->services[i];

@@ -50,10 +50,4 @@ void trace_fini(struct trace *t);
 int trace_row_copy(struct store_row *dst, const struct store_row *src);
 void trace_row_free(struct store_row *r);
 
-/* The name a record goes under in lanes and listings: its service, else
- * its logger, else its file's name without directories and extensions
- * ("/var/log/gateway/api.jsonl.1" -> "api"), else "-". The result is
- * row's own string or buf (64 bytes), valid as long as both are. */
-const char *trace_source_name(const struct store_row *row, char buf[64]);
-
 #endif

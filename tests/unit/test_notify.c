@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "db/alerts_db.h"
+#include "src/alert/notice.h"
 #include "src/notify/notify.h"
 #include "src/base/ts.h"
 
@@ -30,7 +31,7 @@ static const struct alert_notice notice = {
 static void test_slack(void **st)
 {
     (void)st;
-    char *body = notify_render(NOTIFIER_SLACK, &notice);
+    char *body = notice_render(NOTIFIER_SLACK, &notice);
     assert_non_null(body);
     assert_null(strstr(body, "hunter2"));
     assert_null(strstr(body, "abc123secret"));
@@ -56,7 +57,7 @@ static void test_slack(void **st)
 static void test_webhook(void **st)
 {
     (void)st;
-    char *body = notify_render(NOTIFIER_WEBHOOK, &notice);
+    char *body = notice_render(NOTIFIER_WEBHOOK, &notice);
     cJSON *j = cJSON_Parse(body);
     assert_non_null(j);
     assert_int_equal(cJSON_GetObjectItem(j, "version")->valueint, 1);

@@ -1,4 +1,5 @@
-/* recout_agg: text and JSON output of traces and stats (see recout.h). */
+/* repout: text and JSON output of traces and stats (see repout.h). */
+#include "src/report/repout.h"
 #include "src/query/recout.h"
 #include "src/base/record.h"
 #include "src/base/ts.h"
@@ -35,7 +36,7 @@ static void step_line(FILE *f, const char *label, const struct trace *t, long i)
     const struct trace_step *st = &t->steps[i];
     const struct record *r = &st->row.rec;
     char nb[64];
-    const char *svc = trace_source_name(&st->row, nb);
+    const char *svc = recout_source_name(&st->row, nb);
     fprintf(f, "%s: #%ld %s ", label, i + 1, recout_offset(st->offset_us, ob));
     recout_escape_text(f, svc, strlen(svc));
     fputc(' ', f);
@@ -44,7 +45,7 @@ static void step_line(FILE *f, const char *label, const struct trace *t, long i)
     recout_escape_text(f, r->msg, nl ? (size_t)(nl - r->msg) : n);
 }
 
-void recout_trace_text(FILE *f, const struct trace *t, int summary_only)
+void repout_trace_text(FILE *f, const struct trace *t, int summary_only)
 {
     char ob[32], ob2[32];
     fprintf(f, "trace ");
@@ -90,7 +91,7 @@ static cJSON *step_json(const struct trace *t, long i)
     add_ts(o, "ts", r->ts, 1);
     cJSON_AddNumberToObject(o, "offset_ms", (double)st->offset_us / 1000.0);
     char nb[64];
-    cJSON_AddStringToObject(o, "service", trace_source_name(&st->row, nb));
+    cJSON_AddStringToObject(o, "service", recout_source_name(&st->row, nb));
     cJSON_AddStringToObject(o, "level", level_name(r->level));
     char *msg = strndup(r->msg, r->msg_len);
     cJSON_AddStringToObject(o, "msg", msg ? msg : "");
@@ -100,7 +101,7 @@ static cJSON *step_json(const struct trace *t, long i)
     return o;
 }
 
-void recout_trace_json(FILE *f, const struct trace *t)
+void repout_trace_json(FILE *f, const struct trace *t)
 {
     char extra[96];
     for (size_t i = 0; i < t->n; i++) {
@@ -110,7 +111,7 @@ void recout_trace_json(FILE *f, const struct trace *t)
     }
 }
 
-void recout_trace_summary_json(FILE *f, const struct trace *t)
+void repout_trace_summary_json(FILE *f, const struct trace *t)
 {
     cJSON *top = cJSON_CreateObject(), *o = cJSON_AddObjectToObject(top, "trace");
     cJSON_AddStringToObject(o, "cid", t->cid);
@@ -221,7 +222,7 @@ static cJSON *groups_json(const struct stats *s)
     return g;
 }
 
-void recout_stats_json(FILE *f, const struct stats *s, const char *by)
+void repout_stats_json(FILE *f, const struct stats *s, const char *by)
 {
     static const char *const classes[] = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
     cJSON *o = cJSON_CreateObject();
@@ -271,7 +272,7 @@ static void text_hist(FILE *f, const struct stats *s)
     }
 }
 
-void recout_stats_text(FILE *f, const struct stats *s, const char *by)
+void repout_stats_text(FILE *f, const struct stats *s, const char *by)
 {
     const struct stats_latency *l = &s->latency;
     fprintf(f, "records: %lld   errors: %lld   error rate: %.2f%%\n", (long long)s->count,

@@ -1,8 +1,9 @@
-/* notify_fmt: the bodies notifications carry (see notify.h): Slack's
+/* notice: the bodies notifications carry (see notice.h): Slack's
  * incoming-webhook JSON (`text` fallback plus blocks) and logdeck's stable
  * webhook document. Every user-derived string is redacted here, whatever
  * the caller already did. */
-#include "src/notify/notify.h"
+#include "src/alert/notice.h"
+#include "src/alert/rules.h"
 #include "src/alert/redact.h"
 #include "src/base/ts.h"
 
@@ -55,7 +56,7 @@ static char *mrkdwn(const char *s)
     return out;
 }
 
-char *notify_query_line(const char *query, int64_t since, int64_t until, char *buf, size_t cap)
+char *notice_query_line(const char *query, int64_t since, int64_t until, char *buf, size_t cap)
 {
     char a[32], b[32], q[900];
     size_t j = 0;
@@ -109,7 +110,7 @@ struct clean_notice {
 static int clean_all(const struct alert_notice *n, struct clean_notice *c)
 {
     char q[1200];
-    notify_query_line(n->query, n->win_since, n->win_until, q, sizeof q);
+    notice_query_line(n->query, n->win_since, n->win_until, q, sizeof q);
     c->grp = clean(n->grp, 200);
     c->summary = clean(n->summary, 1000);
     c->description = n->description ? clean(n->description, 2000) : NULL;
@@ -213,7 +214,7 @@ static cJSON *webhook_doc(const struct alert_notice *n, const struct clean_notic
     return o;
 }
 
-char *notify_render(int type, const struct alert_notice *n)
+char *notice_render(int type, const struct alert_notice *n)
 {
     struct clean_notice c = {0};
     char *out = NULL;
