@@ -327,6 +327,25 @@ static int sources(struct cctx *x, yaml_node_t *v)
     return 0;
 }
 
+static int ui_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node_t *v)
+{
+    const char *val = scalar(v);
+    if (strcmp(key, "theme") == 0 && val && *val)
+        return dup_into(x, &x->c->ui_theme, val);
+    return bad(x, k, strcmp(key, "theme") == 0 ? "ui: bad value for '%s' (expected theme: NAME)"
+                                               : "ui: unknown key '%s' (expected theme: NAME)",
+               key);
+}
+
+static int ui_section(struct cctx *x, yaml_node_t *v)
+{
+    if (v->type == YAML_SCALAR_NODE && !*scalar(v))
+        return 0;   /* `ui:` with nothing under it */
+    if (v->type != YAML_MAPPING_NODE)
+        return bad(x, v, "ui: expected a mapping (theme: NAME)", NULL);
+    return each_pair(x, v, "ui", ui_pair);
+}
+
 static int top_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     if (strcmp(key, "sources") == 0)
@@ -334,9 +353,10 @@ static int top_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node_t
     if (strcmp(key, "store") == 0)
         return v->type == YAML_SCALAR_NODE && !*scalar(v) ? 0
                                                           : each_pair(x, v, "store", store_pair);
-    if (!strcmp(key, "notifiers") || !strcmp(key, "rules") || !strcmp(key, "rule_files") ||
-        !strcmp(key, "ui"))
-        return 0;   /* read by the alerts and ui modules */
+    if (strcmp(key, "ui") == 0)
+        return ui_section(x, v);
+    if (!strcmp(key, "notifiers") || !strcmp(key, "rules") || !strcmp(key, "rule_files"))
+        return 0;   /* read by the rules module */
     return bad(x, k, "unknown key '%s' (expected sources, store, notifiers, rules, "
                "rule_files, ui)", key);
 }
@@ -424,7 +444,37 @@ void config_fini(struct config *c)
     free(c->sources);
     free(c->store_path);
     free(c->file);
+    free(c->ui_theme);
     memset(c, 0, sizeof *c);
+}
+
+static int dup_or_null(char **dst, const char *src)
+{
+    return !src || (*dst = strdup(src)) ? 0 : -1;
+}
+
+int config_copy(struct config *dst, const struct config *src, struct err *e)
+{
+    *dst = *src;
+    dst->sources = NULL;
+    dst->nsources = 0;
+    dst->file = dst->store_path = dst->ui_theme = NULL;
+    int bad = dup_or_null(&dst->file, src->file) < 0 ||
+              dup_or_null(&dst->store_path, src->store_path) < 0 ||
+              dup_or_null(&dst->ui_theme, src->ui_theme) < 0;
+    for (size_t i = 0; !bad && i < src->nsources; i++) {
+        const struct config_source *s = &src->sources[i];
+        struct config_source *d;
+        if (config_add_source(dst, s->path, s->format, s->service, e) < 0)
+            break;
+        d = &dst->sources[dst->nsources - 1];
+        bad = dup_or_null(&d->cid_regex, s->cid_regex) < 0;
+    }
+    if (bad || dst->nsources != src->nsources) {
+        config_fini(dst);
+        return err_set(e, "out of memory copying the config");
+    }
+    return 0;
 }
 
 int config_add_source(struct config *c, const char *path, int format, const char *service,

@@ -14,11 +14,13 @@
  *                 default: 90d}    # per level; absent: kept forever
  *     max_size: 2GB                # oldest (and least severe) dropped beyond
  *     max_line: 1MiB               # longer lines are cut, flagged, counted
- *   notifiers: / rules: / rule_files: / ui:   # read by their own modules
+ *   ui:
+ *     theme: solarized-dark        # a name from the theme directories, or a path
+ *   notifiers: / rules: / rule_files:   # read by the rules module (src/alert/rules.h)
  *
  * Every key is optional; unknown keys are errors naming FILE:LINE:COL. The
- * struct is filled by the caller-owned config_load() and passed around as
- * `const struct config *`; nothing here is global. */
+ * file is parsed once, by main (src/cli/main.c), into a caller-owned struct
+ * passed around as `const struct config *`; nothing here is global. */
 #ifndef LOGDECK_CONFIG_H
 #define LOGDECK_CONFIG_H
 
@@ -49,6 +51,7 @@ struct config {
     int64_t max_pages;                 /* store.max_pages: hard page limit (a
                                           full disk, for tests); 0: none */
     size_t max_line;                   /* 0: default (1 MiB) */
+    char *ui_theme;                    /* ui.theme, or NULL */
 };
 
 /* Reads path into c (zeroed first). A missing file is an empty config
@@ -58,6 +61,9 @@ int config_load(struct config *c, const char *path, int must_exist, struct err *
 int config_parse(struct config *c, const char *text, size_t len, const char *name,
                  struct err *e);
 void config_fini(struct config *c);
+/* dst (overwritten) becomes a deep copy of src, to add sources to. Returns
+ * 0, or -1 without memory (dst is then empty). */
+int config_copy(struct config *dst, const struct config *src, struct err *e);
 /* Appends a source given on the command line (format/service may be NULL). */
 int config_add_source(struct config *c, const char *path, int format, const char *service,
                       struct err *e);

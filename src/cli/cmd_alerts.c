@@ -1,7 +1,8 @@
-/* cmd_alerts: `logdeck alerts check|test|list|ack|silence ...` and the
- * shared loading of a rules file merged with the config file's notifiers
- * and rules. `alerts run` (the daemon) lives in cmd_alerts_run.c. */
-#include "src/cli/cmd_alerts.h"
+/* cmd_alerts: `logdeck alerts SUBCOMMAND`: the table of its subcommands
+ * and the short ones, check, test, ack and silence. `alerts run` (the
+ * daemon) and `alerts list` live in cmd_alerts_run.c; loading a rules
+ * file merged with the config's notifiers and rules in alerts_load.c. */
+#include "src/cli/alerts_load.h"
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -13,48 +14,13 @@
 #include "src/alert/alert.h"
 #include "src/base/ts.h"
 
-static const char usage[] =
-    "usage: logdeck alerts check FILE\n"
-    "       logdeck alerts test FILE [--since D] [--json]\n"
-    "       logdeck alerts run FILE [PATH|GLOB ...]\n"
-    "       logdeck alerts list [--json]\n"
-    "       logdeck alerts ack RULE [GROUP]\n"
-    "       logdeck alerts silence RULE [GROUP] --for D\n";
-
-struct ruleset *alerts_load(const struct cli *c, const char *file, struct err *e)
-{
-    struct ruleset *rs = rules_load(file, e);
-    if (!rs)
-        return NULL;
-    if (c->config_given || access(c->config_path, R_OK) == 0) {
-        struct ruleset *cfg = rules_load_config(c->config_path, e);
-        if (!cfg || rules_merge(rs, cfg, e) < 0) {
-            rules_free(rs);
-            return NULL;
-        }
-    }
-    if (rules_check_refs(rs, e) < 0) {
-        rules_free(rs);
-        return NULL;
-    }
-    return rs;
-}
-
-/* Prints a multi-line error (one FILE:LINE:COL message a line). */
-void alerts_print_err(const char *cmd, const struct err *e)
-{
-    const char *p = e->msg;
-    while (*p) {
-        size_t n = strcspn(p, "\n");
-        fprintf(stderr, "logdeck alerts %s: %.*s\n", cmd, (int)n, p);
-        p += n + (p[n] == '\n');
-    }
-}
+/* The rows of the short subcommands, defined at the end. */
+static const struct cmd_entry check_entry, test_entry, ack_entry, silence_entry;
 
 static int cmd_check(const struct cli *c, int argc, char **argv)
 {
     if (argc != 2) {
-        fputs(usage, stderr);
+        cli_usage(&check_entry, "alerts", 0, stderr);
         return 2;
     }
     struct err e = {0};
@@ -114,12 +80,13 @@ static int cmd_test(const struct cli *c, int argc, char **argv)
         if (ch == 'j')
             o.json = 1;
         else if (ch != 's' || ts_parse_duration(optarg, &back) < 0) {
-            fprintf(stderr, "logdeck alerts test: --since takes a duration like 2h\n%s", usage);
+            fprintf(stderr, "logdeck alerts test: --since takes a duration like 2h\n");
+            cli_usage(&test_entry, "alerts", 0, stderr);
             return 2;
         }
     }
     if (optind + 1 != argc) {
-        fputs(usage, stderr);
+        cli_usage(&test_entry, "alerts", 0, stderr);
         return 2;
     }
     struct err e = {0};
@@ -150,16 +117,17 @@ static int cmd_test(const struct cli *c, int argc, char **argv)
 
 static int ack_or_silence(const struct cli *c, int argc, char **argv, int silence)
 {
+    const struct cmd_entry *me = silence ? &silence_entry : &ack_entry;
     static const struct option opts[] = {{"for", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
     int64_t dur = -1;
     int ch;
     while ((ch = getopt_long(argc, argv, "f:", opts, NULL)) != -1)
         if (ch != 'f' || ts_parse_duration(optarg, &dur) < 0) {
-            fputs(usage, stderr);
+            cli_usage(me, "alerts", 0, stderr);
             return 2;
         }
     if (optind >= argc || argc - optind > 2 || (silence && dur <= 0)) {
-        fputs(usage, stderr);
+        cli_usage(me, "alerts", 0, stderr);
         return 2;
     }
     const char *grp = optind + 1 < argc ? argv[optind + 1] : silence ? "*" : "";
@@ -175,30 +143,53 @@ static int ack_or_silence(const struct cli *c, int argc, char **argv, int silenc
     return 0;
 }
 
-int cmd_alerts(const struct cli *c, int argc, char **argv)
+static int cmd_ack(const struct cli *c, int argc, char **argv)
 {
-    if (argc < 2) {
-        fputs(usage, stderr);
-        return 2;
-    }
-    const char *sub = argv[1];
-    argc--, argv++;
-    optind = 0;   /* GNU getopt: 0 re-initialises after main's parse */
-    if (strcmp(sub, "check") == 0)
-        return cmd_check(c, argc, argv);
-    if (strcmp(sub, "test") == 0)
-        return cmd_test(c, argc, argv);
-    if (strcmp(sub, "run") == 0)
-        return alerts_run(c, argc, argv);
-    if (strcmp(sub, "list") == 0)
-        return alerts_list(c, argc, argv);
-    if (strcmp(sub, "ack") == 0 || strcmp(sub, "silence") == 0)
-        return ack_or_silence(c, argc, argv, sub[0] == 's');
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
-        fputs(usage, stdout);
-        return 0;
-    }
-    cli_error("alerts", "unknown subcommand '%s'", sub);
-    fputs(usage, stderr);
-    return 2;
+    return ack_or_silence(c, argc, argv, 0);
 }
+
+static int cmd_silence(const struct cli *c, int argc, char **argv)
+{
+    return ack_or_silence(c, argc, argv, 1);
+}
+
+static const struct cmd_entry check_entry = {
+    .name = "check",
+    .usage = "FILE",
+    .help = "  Validates a rules file (with the config's notifiers and rules): FILE:LINE:COL\n"
+            "  errors and exit 2, else a one-line summary.\n",
+    .exec = cmd_check,
+};
+
+static const struct cmd_entry test_entry = {
+    .name = "test",
+    .usage = "FILE [--since D] [--json]",
+    .help = "  Dry-runs the rules over the stored history (default the last 24h before the\n"
+            "  newest record): when each would have fired and resolved. Sends nothing.\n",
+    .exec = cmd_test,
+};
+
+static const struct cmd_entry ack_entry = {
+    .name = "ack",
+    .usage = "RULE [GROUP]",
+    .help = "  Acknowledges a firing alert until it resolves.\n",
+    .exec = cmd_ack,
+};
+
+static const struct cmd_entry silence_entry = {
+    .name = "silence",
+    .usage = "RULE [GROUP] --for D",
+    .help = "  Silences a rule (every group without GROUP) for the duration D.\n",
+    .exec = cmd_silence,
+};
+
+static const struct cmd_entry *const alerts_subs[] = {
+    &check_entry, &test_entry, &cmd_alerts_run_entry, &cmd_alerts_list_entry,
+    &ack_entry, &silence_entry, NULL,
+};
+
+const struct cmd_entry cmd_alerts_entry = {
+    .name = "alerts",
+    .help = "  `logdeck alerts SUBCOMMAND --help` describes one.\n",
+    .subs = alerts_subs,
+};

@@ -3,7 +3,7 @@
  * reloads the rules), and `logdeck alerts list [--json]`. Following is
  * the follower's (src/follow.h: inotify, every rotation scheme), which
  * runs the engine in its hooks. */
-#include "src/cli/cmd_alerts.h"
+#include "src/cli/alerts_load.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -148,7 +148,7 @@ static int run(struct daemon *d, char **args, int nargs, struct err *e)
     struct follow_opts fo = {.status = stderr, .name = "logdeck alerts run",
                              .reload = on_reload, .reload_ctx = d, .on_commit = on_commit,
                              .on_tick = on_tick, .tick_ms = TICK_MS, .hook_ctx = d};
-    if (config_load(&d->cfg, d->c->config_path, d->c->config_given, e) < 0)
+    if (config_copy(&d->cfg, d->c->cfg, e) < 0)   /* parsed by main */
         return -1;
     for (int i = 0; i < nargs; i++)
         if (config_add_source(&d->cfg, args[i], FMT_AUTO, NULL, e) < 0)
@@ -168,10 +168,10 @@ static int run(struct daemon *d, char **args, int nargs, struct err *e)
     return d->failed ? -1 : 0;
 }
 
-int alerts_run(const struct cli *c, int argc, char **argv)
+static int alerts_run(const struct cli *c, int argc, char **argv)
 {
     if (argc < 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: logdeck alerts run FILE [PATH|GLOB ...]\n");
+        cli_usage(&cmd_alerts_run_entry, "alerts", 0, stderr);
         return 2;
     }
     struct daemon d = {.c = c, .file = argv[1], .lock = {-1}};
@@ -292,11 +292,11 @@ static void list_json(const struct alert_snapshot *sn)
     }
 }
 
-int alerts_list(const struct cli *c, int argc, char **argv)
+static int alerts_list(const struct cli *c, int argc, char **argv)
 {
     int json = argc == 2 && strcmp(argv[1], "--json") == 0;
     if (argc > 2 || (argc == 2 && !json)) {
-        fprintf(stderr, "usage: logdeck alerts list [--json]\n");
+        cli_usage(&cmd_alerts_list_entry, "alerts", 0, stderr);
         return 2;
     }
     struct err e = {0};
@@ -315,3 +315,20 @@ int alerts_list(const struct cli *c, int argc, char **argv)
     store_close(s);
     return 0;
 }
+
+const struct cmd_entry cmd_alerts_run_entry = {
+    .name = "run",
+    .usage = "FILE [PATH|GLOB ...]",
+    .help = "  Headless: follows the config's sources and the paths given, evaluates the\n"
+            "  rules and delivers notifications until SIGTERM/SIGINT; SIGHUP reloads the\n"
+            "  rules. Transitions are printed on stdout.\n",
+    .flags = CMD_CONFIG,
+    .exec = alerts_run,
+};
+
+const struct cmd_entry cmd_alerts_list_entry = {
+    .name = "list",
+    .usage = "[--json]",
+    .help = "  Rule states, firing alerts, notifiers and the outbox.\n",
+    .exec = alerts_list,
+};

@@ -21,10 +21,6 @@
 #include "src/demo/demo.h"
 #include "src/demo/alerts.h"
 
-static const char usage[] =
-    "usage: logdeck demo [--dir DIR] [--keep] [--rate REQ_PER_S] [--seed N] [--rotate BYTES]\n"
-    "       logdeck demo --generate-only SECONDS --dir DIR [...]\n";
-
 struct demo_args {
     const char *dir;
     int keep;
@@ -40,12 +36,12 @@ static int parse(int argc, char **argv, struct demo_args *a)
         {"dir", required_argument, NULL, 'd'},  {"keep", no_argument, NULL, 'k'},
         {"rate", required_argument, NULL, 'r'}, {"seed", required_argument, NULL, 's'},
         {"generate-only", required_argument, NULL, 'g'}, {"rotate", required_argument, NULL, 'R'},
-        {"help", no_argument, NULL, 'h'},
+       
         {NULL, 0, NULL, 0},
     };
     int ch;
     char *end;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
         case 'd': a->dir = optarg; break;
         case 'k': a->keep = 1; break;
@@ -61,8 +57,7 @@ static int parse(int argc, char **argv, struct demo_args *a)
         case 'R': a->rotate = strtoll(optarg, &end, 10);
             if (*end || a->rotate < 4096) goto bad;
             break;
-        case 'h': fputs(usage, stdout); return -1;
-        default: fputs(usage, stderr); return 2;
+        default: cli_usage(&cmd_demo_entry, "", 1, stderr); return 2;
         }
     }
     if (optind < argc || (a->gen_only > 0 && !a->dir))
@@ -73,7 +68,7 @@ bad:
               ch == 'r' ? "rate" : ch == 's' ? "seed" : ch == 'R' ? "rotate" : "generate-only");
     return 2;
 usage_err:
-    fputs(usage, stderr);
+    cli_usage(&cmd_demo_entry, "", 1, stderr);
     return 2;
 }
 
@@ -131,7 +126,7 @@ static int generate_only(struct demo *d, double secs)
     return 0;
 }
 
-int cmd_demo(const struct cli *c, int argc, char **argv)
+static int cmd_demo(const struct cli *c, int argc, char **argv)
 {
     struct demo_args a = {0};
     struct err e = {0};
@@ -169,7 +164,7 @@ int cmd_demo(const struct cli *c, int argc, char **argv)
     struct cli c2 = *c;
     c2.db_path = db;
     char *paths[2] = {logs, NULL};
-    rc = cmd_tui(&c2, 1, paths);
+    rc = cmd_tui_entry.exec(&c2, 1, paths);
     demo_alerts_free(al);
     demo_free(d);
     if (a.keep || a.dir) {
@@ -180,3 +175,22 @@ int cmd_demo(const struct cli *c, int argc, char **argv)
     }
     return rc;
 }
+
+const struct cmd_entry cmd_demo_entry = {
+    .name = "demo",
+    .usage =
+        "[--dir DIR] [--keep] [--rate REQ_PER_S] [--seed N] [--rotate BYTES]\n"
+        "--generate-only SECONDS --dir DIR [...]",
+    .help =
+        "  Generates rotating logs of five services (with ten minutes of history) into a\n"
+        "  temporary directory, with alert rules and a local webhook sink, and opens the\n"
+        "  TUI following them on a store of its own; removed on exit.\n"
+        "  --dir DIR        write there instead (kept)\n"
+        "  --keep           keep the temporary directory\n"
+        "  --rate N         requests per second (default 4)\n"
+        "  --seed N         the random seed\n"
+        "  --rotate BYTES   rotate the logs at this size (>= 4096)\n"
+        "  --generate-only SECONDS  write SECONDS of logs into --dir and exit (no TUI)\n",
+    .flags = CMD_CONFIG,   /* the TUI it opens reads the config */
+    .exec = cmd_demo,
+};

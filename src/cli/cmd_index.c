@@ -19,16 +19,6 @@
 #include "src/base/ts.h"
 #include "db/wlock.h"
 
-static const char usage[] =
-    "usage: logdeck index [--follow [--poll] [--status-interval SECS]] [--json]\n"
-    "                     [--format FMT] [--service NAME] [--max-line BYTES]\n"
-    "                     [PATH|GLOB|DIR...]\n"
-    "       logdeck index --explain-format FILE   what was learned of FILE's layout\n"
-    "  FMT: auto (default), json, python, loguru, logfmt, syslog, layout, raw\n"
-    "  Without paths, the sources: of the config file are indexed; paths add to them.\n"
-    "  --follow keeps reading as files grow and rotate (stop with Ctrl-C / SIGTERM;\n"
-    "  SIGHUP re-reads the config); a status line goes to stderr every SECS (10).\n";
-
 struct index_args {
     int json, follow, poll, status_s;
     const char *explain;
@@ -52,7 +42,7 @@ static int parse_args(int argc, char **argv, struct index_args *a)
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'},          {"follow", no_argument, NULL, 'f'},
         {"format", required_argument, NULL, 'F'},  {"service", required_argument, NULL, 's'},
-        {"max-line", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'},
+        {"max-line", required_argument, NULL, 'm'},
         {"poll", no_argument, NULL, 'p'},          {"status-interval", required_argument, NULL, 'i'},
         {"explain-format", required_argument, NULL, 'x'},
         {NULL, 0, NULL, 0},
@@ -60,7 +50,7 @@ static int parse_args(int argc, char **argv, struct index_args *a)
     int ch;
     long long v;
     a->status_s = 10;
-    while ((ch = getopt_long(argc, argv, "jfh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "jf", opts, NULL)) != -1) {
         switch (ch) {
         case 'j': a->json = 1; break;
         case 'f': a->follow = 1; break;
@@ -83,8 +73,7 @@ static int parse_args(int argc, char **argv, struct index_args *a)
                 return 2;
             a->status_s = (int)v;
             break;
-        case 'h': fputs(usage, stdout); return -1;
-        default: fputs(usage, stderr); return 2;
+        default: cli_usage(&cmd_index_entry, "", 1, stderr); return 2;
         }
     }
     return 0;
@@ -162,9 +151,11 @@ struct cfgs {
     struct config cur, prev;
 };
 
-static int load_config(struct cfgs *x, struct config *out, struct err *e)
+/* The config main parsed (reread: the file as it is now, for SIGHUP). */
+static int load_config(struct cfgs *x, struct config *out, int reread, struct err *e)
 {
-    if (config_load(out, x->c->config_path, x->c->config_given, e) < 0)
+    if (reread ? config_load(out, x->c->config_path, x->c->config_given, e)
+               : config_copy(out, x->c->cfg, e))
         return -1;
     for (int i = optind; i < x->argc; i++)
         if (config_add_source(out, x->argv[i], x->a->io.parse.format, x->a->io.parse.service,
@@ -181,7 +172,7 @@ static int reload(void *ctx, const struct config **out, struct err *e)
 {
     struct cfgs *x = ctx;
     struct config n;
-    if (load_config(x, &n, e) < 0)
+    if (load_config(x, &n, 1, e) < 0)
         return -1;
     config_fini(&x->prev);   /* two generations: the follower may still hold cur */
     x->prev = x->cur;
@@ -189,7 +180,6 @@ static int reload(void *ctx, const struct config **out, struct err *e)
     *out = &x->cur;
     return 0;
 }
-
 
 static int one_shot(struct store *s, const struct config *cfg, struct index_args *a)
 {
@@ -247,7 +237,7 @@ static int follow(struct store *s, struct cfgs *x)
     return rc;
 }
 
-int cmd_index(const struct cli *c, int argc, char **argv)
+static int cmd_index(const struct cli *c, int argc, char **argv)
 {
     struct index_args a = {0};
     struct err e = {0};
@@ -255,7 +245,7 @@ int cmd_index(const struct cli *c, int argc, char **argv)
     if (rc)
         return rc < 0 ? 0 : rc;
     struct cfgs x = {.c = c, .argc = argc, .argv = argv, .a = &a};
-    if (load_config(&x, &x.cur, &e) < 0) {
+    if (load_config(&x, &x.cur, 0, &e) < 0) {
         cli_error("index", "%s", e.msg);
         return e.code == 2 ? 2 : 1;
     }
@@ -265,7 +255,7 @@ int cmd_index(const struct cli *c, int argc, char **argv)
         return rc;
     }
     if (!x.cur.nsources) {
-        fputs(usage, stderr);
+        cli_usage(&cmd_index_entry, "", 1, stderr);
         config_fini(&x.cur);
         return 2;
     }
@@ -287,3 +277,19 @@ int cmd_index(const struct cli *c, int argc, char **argv)
     config_fini(&x.prev);
     return rc;
 }
+
+const struct cmd_entry cmd_index_entry = {
+    .name = "index",
+    .usage =
+        "[--follow [--poll] [--status-interval SECS]] [--json]\n"
+        " [--format FMT] [--service NAME] [--max-line BYTES]\n"
+        " [PATH|GLOB|DIR...]\n"
+        "--explain-format FILE   what was learned of FILE's layout",
+    .help =
+        "  FMT: auto (default), json, python, loguru, logfmt, syslog, layout, raw\n"
+        "  Without paths, the sources: of the config file are indexed; paths add to them.\n"
+        "  --follow keeps reading as files grow and rotate (stop with Ctrl-C / SIGTERM;\n"
+        "  SIGHUP re-reads the config); a status line goes to stderr every SECS (10).\n",
+    .flags = CMD_CONFIG,
+    .exec = cmd_index,
+};

@@ -19,19 +19,6 @@
 #define QUERY_DEFAULT_LIMIT 100
 #define QUERY_PAGE 1000
 
-static const char usage[] =
-    "usage: logdeck query [--json] [--count] [--limit N] [--reverse] [--explain] 'EXPR'\n"
-    "  Prints the records matching EXPR, newest first. EXPR: words and \"phrases\"\n"
-    "  (full text), field:value (* globs), field>N, level>=warning, since:15m,\n"
-    "  until:TIME, /regex/ (/regex/i), field~regex, OR, NOT or -, ( ); see\n"
-    "  `man logdeck`, QUERY LANGUAGE.\n"
-    "  --json       JSON lines (ts, level, cid, service, logger, file, offset, format,\n"
-    "               msg, fields)\n"
-    "  --count      print only the number of matching records\n"
-    "  --limit N    at most N records (default 100; 0: all)\n"
-    "  --reverse    oldest first\n"
-    "  --explain    print the compiled plan and the SQL plan instead of records\n";
-
 struct qout {
     int json, printed;
     int64_t last_ts, last_id;
@@ -48,25 +35,6 @@ static int print_row(void *ctx, const struct store_row *row)
     q->last_ts = row->rec.ts;
     q->last_id = row->id;
     return 0;
-}
-
-/* Joins argv[first..argc) with spaces (malloc'd). */
-char *cmd_join_args(int argc, char **argv, int first);
-char *cmd_join_args(int argc, char **argv, int first)
-{
-    size_t len = 1;
-    for (int i = first; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *s = malloc(len);
-    if (!s)
-        return NULL;
-    s[0] = '\0';
-    for (int i = first; i < argc; i++) {
-        if (i > first)
-            strcat(s, " ");
-        strcat(s, argv[i]);
-    }
-    return s;
 }
 
 static int run_pages(struct store *s, const struct plan *p, int limit, int reverse, int json,
@@ -103,17 +71,17 @@ static int explain(struct store *s, const struct plan *p, struct err *e)
     return 0;
 }
 
-int cmd_query(const struct cli *c, int argc, char **argv)
+static int cmd_query(const struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'},    {"count", no_argument, NULL, 'c'},
         {"limit", required_argument, NULL, 'n'}, {"reverse", no_argument, NULL, 'r'},
-        {"explain", no_argument, NULL, 'x'}, {"help", no_argument, NULL, 'h'},
+        {"explain", no_argument, NULL, 'x'},
         {NULL, 0, NULL, 0},
     };
     int json = 0, count = 0, reverse = 0, expl = 0, limit = QUERY_DEFAULT_LIMIT, ch;
     char *end;
-    while ((ch = getopt_long(argc, argv, "+jcn:rxh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "+jcn:rx", opts, NULL)) != -1) {
         switch (ch) {
         case 'j': json = 1; break;
         case 'c': count = 1; break;
@@ -123,15 +91,14 @@ int cmd_query(const struct cli *c, int argc, char **argv)
             limit = (int)strtol(optarg, &end, 10);
             if (*end || limit < 0) {
                 cli_error("query", "bad --limit '%s': expected a number >= 0", optarg);
-                fputs(usage, stderr);
+                cli_usage(&cmd_query_entry, "", 1, stderr);
                 return 2;
             }
             break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
+        default: cli_usage(&cmd_query_entry, "", 1, stderr); return 2;
         }
     }
-    char *text = cmd_join_args(argc, argv, optind);
+    char *text = cli_join_args(argc, argv, optind);
     struct err e = {0};
     struct plan *p = text ? query_compile(text, ts_now(), NULL, &e) : NULL;
     free(text);
@@ -157,3 +124,22 @@ int cmd_query(const struct cli *c, int argc, char **argv)
     query_free(p);
     return rc;
 }
+
+const struct cmd_entry cmd_query_entry = {
+    .name = "query",
+    .usage =
+        "[--json] [--count] [--limit N] [--reverse] [--explain] 'EXPR'",
+    .help =
+        "  Prints the records matching EXPR, newest first. EXPR: words and \"phrases\"\n"
+        "  (full text), field:value (* globs), field>N, level>=warning, since:15m,\n"
+        "  until:TIME, /regex/ (/regex/i), field~regex, OR, NOT or -, ( ); see\n"
+        "  `man logdeck`, QUERY LANGUAGE.\n"
+        "  --json       JSON lines (ts, level, cid, service, logger, file, offset, format,\n"
+        "               msg, fields)\n"
+        "  --count      print only the number of matching records\n"
+        "  --limit N    at most N records (default 100; 0: all)\n"
+        "  --reverse    oldest first\n"
+        "  --explain    print the compiled plan and the SQL plan instead of records\n",
+    .flags = 0,
+    .exec = cmd_query,
+};

@@ -17,17 +17,6 @@
 /* One-shot command: map the store file (store_exec_mmap). */
 #define CMD_MMAP_BYTES (INT64_C(1) << 36)
 
-static const char usage[] =
-    "usage: logdeck stats [--json] [--by FIELD] [--since D] [--field NAME] [--bucket D] ['EXPR']\n"
-    "  --by FIELD    group by a field (service, path, status, level, any dotted path)\n"
-    "  --since D     only records since D (90s, 15m, 2h, 7d, or a time)\n"
-    "  --field NAME  numeric field for the latency percentiles (default duration_ms)\n"
-    "  --bucket D    histogram bucket (default: 1 minute, wider for long spans)\n"
-    "  --json        one JSON object: count, by_level, error_rate, latency, histogram,\n"
-    "                status, templates, metrics (and groups with --by)\n";
-
-char *cmd_join_args(int argc, char **argv, int first);
-
 /* A duration ago, or an absolute time; -1 if neither. */
 static int parse_since(const char *v, int64_t now, int64_t *out)
 {
@@ -42,7 +31,7 @@ static int parse_since(const char *v, int64_t now, int64_t *out)
 static int bad(const char *fmt, const char *v)
 {
     cli_error("stats", fmt, v);
-    fputs(usage, stderr);
+    cli_usage(&cmd_stats_entry, "", 1, stderr);
     return 2;
 }
 
@@ -69,12 +58,12 @@ static int run(const struct cli *c, const struct plan *p, const struct stats_opt
     return rc;
 }
 
-int cmd_stats(const struct cli *c, int argc, char **argv)
+static int cmd_stats(const struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'},        {"by", required_argument, NULL, 'b'},
         {"since", required_argument, NULL, 's'}, {"field", required_argument, NULL, 'f'},
-        {"bucket", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'},
+        {"bucket", required_argument, NULL, 'k'},
         {NULL, 0, NULL, 0},
     };
     struct stats_opts o;
@@ -82,7 +71,7 @@ int cmd_stats(const struct cli *c, int argc, char **argv)
     int json = 0, ch;
     const char *by = NULL;
     int64_t now = ts_now();
-    while ((ch = getopt_long(argc, argv, "+jb:s:f:k:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "+jb:s:f:k:", opts, NULL)) != -1) {
         switch (ch) {
         case 'j': json = 1; break;
         case 'b':
@@ -102,11 +91,10 @@ int cmd_stats(const struct cli *c, int argc, char **argv)
             if (ts_parse_duration(optarg, &o.bucket_us) < 0 || o.bucket_us <= 0)
                 return bad("bad --bucket '%s': expected a duration (1m, 5m, 1h)", optarg);
             break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
+        default: cli_usage(&cmd_stats_entry, "", 1, stderr); return 2;
         }
     }
-    char *text = cmd_join_args(argc, argv, optind);
+    char *text = cli_join_args(argc, argv, optind);
     struct err e = {0};
     struct plan *p = text ? query_compile(text, now, NULL, &e) : NULL;
     free(text);
@@ -118,3 +106,18 @@ int cmd_stats(const struct cli *c, int argc, char **argv)
     query_free(p);
     return rc;
 }
+
+const struct cmd_entry cmd_stats_entry = {
+    .name = "stats",
+    .usage =
+        "[--json] [--by FIELD] [--since D] [--field NAME] [--bucket D] ['EXPR']",
+    .help =
+        "  --by FIELD    group by a field (service, path, status, level, any dotted path)\n"
+        "  --since D     only records since D (90s, 15m, 2h, 7d, or a time)\n"
+        "  --field NAME  numeric field for the latency percentiles (default duration_ms)\n"
+        "  --bucket D    histogram bucket (default: 1 minute, wider for long spans)\n"
+        "  --json        one JSON object: count, by_level, error_rate, latency, histogram,\n"
+        "                status, templates, metrics (and groups with --by)\n",
+    .flags = 0,
+    .exec = cmd_stats,
+};

@@ -7,14 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-int cmd_themes(const struct cli *c, int argc, char **argv)
+static int cmd_themes(const struct cli *c, int argc, char **argv)
 {
     (void)c;
     if (argc > 1) {
-        if (strcmp(argv[1], "--help") == 0) {
-            puts("usage: logdeck themes\n  The theme names --theme accepts, one per line.");
-            return 0;
-        }
         cli_error("themes", "unexpected argument '%s'", argv[1]);
         return 2;
     }
@@ -30,3 +26,10 @@ int cmd_themes(const struct cli *c, int argc, char **argv)
     }
     return 0;
 }
+
+const struct cmd_entry cmd_themes_entry = {
+    .name = "themes",
+    .usage = "",
+    .help = "  The theme names --theme accepts, one per line.\n",
+    .exec = cmd_themes,
+};

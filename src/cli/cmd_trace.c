@@ -14,33 +14,23 @@
 /* One-shot command: map the store file (store_exec_mmap). */
 #define CMD_MMAP_BYTES (INT64_C(1) << 36)
 
-static const char usage[] =
-    "usage: logdeck trace [--json] [--summary] CID\n"
-    "  Every record of correlation id CID (case-insensitive), oldest first, with\n"
-    "  the offset from the first record and the per-service breakdown.\n"
-    "  --json     JSON lines, records only: each with offset_ms and gap_ms\n"
-    "  --summary  the summary alone: with --json one object\n"
-    "             {\"trace\": {cid, count, first, last, span_ms, errors, services,\n"
-    "             slowest, first_error}}, else the header and per-service lines\n";
-
-int cmd_trace(const struct cli *c, int argc, char **argv)
+static int cmd_trace(const struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'}, {"summary", no_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {NULL, 0, NULL, 0},
     };
     int json = 0, summary = 0, ch;
-    while ((ch = getopt_long(argc, argv, "+jsh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "+js", opts, NULL)) != -1) {
         switch (ch) {
         case 'j': json = 1; break;
         case 's': summary = 1; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
+        default: cli_usage(&cmd_trace_entry, "", 1, stderr); return 2;
         }
     }
     if (optind != argc - 1 || !argv[optind][0]) {
         cli_error("trace", "expected exactly one correlation id");
-        fputs(usage, stderr);
+        cli_usage(&cmd_trace_entry, "", 1, stderr);
         return 2;
     }
     const char *cid = argv[optind];
@@ -67,3 +57,18 @@ int cmd_trace(const struct cli *c, int argc, char **argv)
     store_close(s);
     return rc;
 }
+
+const struct cmd_entry cmd_trace_entry = {
+    .name = "trace",
+    .usage =
+        "[--json] [--summary] CID",
+    .help =
+        "  Every record of correlation id CID (case-insensitive), oldest first, with\n"
+        "  the offset from the first record and the per-service breakdown.\n"
+        "  --json     JSON lines, records only: each with offset_ms and gap_ms\n"
+        "  --summary  the summary alone: with --json one object\n"
+        "             {\"trace\": {cid, count, first, last, span_ms, errors, services,\n"
+        "             slowest, first_error}}, else the header and per-service lines\n",
+    .flags = 0,
+    .exec = cmd_trace,
+};

@@ -21,7 +21,6 @@
 #include "src/base/paths.h"
 #include "db/wlock.h"
 #include "ui/tui.h"
-#include "ui/uiconfig.h"
 #include "src/base/thread.h"
 
 struct feeder {
@@ -120,14 +119,16 @@ static void feeder_stop(struct feeder *fd)
 }
 
 
-/* Config sources plus the arguments; every argument must name something
- * now (a glob may match later). Returns 0, or an exit code. */
+/* Config sources (main parsed the file) plus the arguments; every argument
+ * must name something now (a glob may match later). Returns 0, or an exit
+ * code. */
 static int load_sources(const struct cli *c, int argc, char **argv, struct config *cfg)
 {
     struct err e = {0};
-    if (config_load(cfg, c->config_path, c->config_given, &e) < 0) {
+    static const struct config none;
+    if (config_copy(cfg, c->cfg ? c->cfg : &none, &e) < 0) {
         cli_error("tui", "%s", e.msg);
-        return e.code == 2 ? 2 : 1;
+        return 1;
     }
     for (int i = 0; i < argc; i++) {
         struct pathlist pl = {0};
@@ -147,13 +148,8 @@ static int run(const struct cli *c, const char *db, const struct config *cfg)
     struct err e = {0};
     char hist[4096], logp[4096];
     struct feeder fd = {0};
-    struct uiconfig uc;
-    if (uiconfig_load(&uc, c->config_path, &e) < 0) {
-        cli_error("tui", "%s", e.msg);
-        return 2;
-    }
     tui_default_paths(hist, logp, sizeof hist);
-    struct tui_opts o = {.db_path = db, .theme = c->theme ? c->theme : uc.theme[0] ? uc.theme : NULL,
+    struct tui_opts o = {.db_path = db, .theme = c->theme ? c->theme : cfg->ui_theme,
                          .history_path = hist, .log_path = logp, .verbose = c->verbose,
                          .wake_fd = -1};
     int rc = 0;
@@ -182,7 +178,7 @@ static int run(const struct cli *c, const char *db, const struct config *cfg)
     return rc;
 }
 
-int cmd_tui(const struct cli *c, int argc, char **argv)
+static int cmd_tui(const struct cli *c, int argc, char **argv)
 {
     struct config cfg;
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -200,3 +196,12 @@ int cmd_tui(const struct cli *c, int argc, char **argv)
     config_fini(&cfg);
     return rc;
 }
+
+const struct cmd_entry cmd_tui_entry = {
+    .name = NULL,
+    .usage = "[PATH|GLOB|DIR ...]",
+    .help = "  Opens the terminal UI on the store; the config's sources and the paths given\n"
+            "  are indexed and followed meanwhile. `?` in the UI lists the keys.\n",
+    .flags = CMD_CONFIG,
+    .exec = cmd_tui,
+};

@@ -1,41 +1,40 @@
 /* main: parses the global options, resolves the store and config paths,
- * and dispatches to a subcommand (cli.h). The only place that exits. */
+ * parses the config file once, and runs a row of the command table
+ * (cli.h). The only place that exits. */
 #include "src/cli/cli.h"
 #include "src/base/config.h"
 #include "src/base/xdg.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define LOGDECK_VERSION "0.1.0"
 
-static const char usage[] =
-    "usage: logdeck [--db PATH] [--config PATH] [--theme NAME] [-v] [PATH|GLOB ...]\n"
-    "       logdeck index [--follow] [--json] PATH...\n"
-    "       logdeck query [--json] [--count] [--limit N] [--reverse] 'EXPR'\n"
-    "       logdeck trace [--json] CID\n"
-    "       logdeck stats [--json] [--by FIELD] [--since D] ['EXPR']\n"
-    "       logdeck alerts check|test|run|list ...\n"
-    "       logdeck demo\n"
+/* The table: `logdeck NAME` runs the row named NAME, anything else the
+ * TUI (cmd_tui_entry). */
+static const struct cmd_entry *const commands[] = {
+    &cmd_index_entry, &cmd_query_entry, &cmd_trace_entry, &cmd_stats_entry,
+    &cmd_alerts_entry, &cmd_demo_entry, &cmd_themes_entry, NULL,
+};
+
+static const char options[] =
     "\n"
     "Options:\n"
     "  --db PATH       store (default $LOGDECK_DB, else $XDG_STATE_HOME/logdeck/logdeck.db)\n"
     "  --config PATH   config file (default ~/.config/logdeck/config.yaml)\n"
     "  --theme NAME    TUI theme (dark, light, solarized-dark, high-contrast, monochrome)\n"
     "  -v              more diagnostics in the log file\n"
-    "  --help, --version\n";
+    "  --help, --version\n"
+    "`logdeck COMMAND --help` describes one command.\n";
 
-void cli_error(const char *cmd, const char *fmt, ...)
+static void usage(FILE *f)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "logdeck %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
+    fputs("usage: logdeck [--db PATH] [--config PATH] [--theme NAME] [-v] [PATH|GLOB ...]\n", f);
+    for (const struct cmd_entry *const *e = commands; *e; e++)
+        cli_synopsis(*e, f);
+    fputs(options, f);
 }
 
 static char *default_db(void)
@@ -55,38 +54,47 @@ static char *default_config(void)
     return xdg_path(XDG_CONFIG, "config.yaml", buf, sizeof buf);
 }
 
-/* The store when neither --db nor $LOGDECK_DB names one: the config file's
- * store.path, else the XDG default already in c->db_path. Every command
- * then sees one path. Returns 0, or the exit code of a bad config. */
-static int resolve_store(struct cli *c)
+/* The flags of the row argv selects (looking one level into subcommands). */
+static int row_flags(const struct cmd_entry *e, int argc, char **argv)
+{
+    if (e->subs && argc > 1)
+        for (const struct cmd_entry *const *s = e->subs; *s; s++)
+            if (strcmp(argv[1], (*s)->name) == 0)
+                return (*s)->flags;
+    return e->flags;
+}
+
+/* Parses the config file into cfg when the command reads it or when the
+ * store is to come from its store.path (neither --db nor $LOGDECK_DB):
+ * once, for both. Returns 0, or the exit code of a bad config. */
+static int load_config(struct cli *c, int need, struct config *cfg)
 {
     static char buf[4096];
     const char *env = getenv("LOGDECK_DB");
-    if (c->db_given || (env && *env))
+    int for_store = !c->db_given && !(env && *env);
+    if (!need && !for_store)
         return 0;
-    struct config cfg;
     struct err e = {0};
-    if (config_load(&cfg, c->config_path, c->config_given, &e) < 0) {
+    if (config_load(cfg, c->config_path, c->config_given, &e) < 0) {
         fprintf(stderr, "logdeck: %s\n", e.msg);
-        config_fini(&cfg);
         return e.code ? e.code : 2;
     }
-    if (cfg.store_path) {
-        snprintf(buf, sizeof buf, "%s", cfg.store_path);
+    if (for_store && cfg->store_path) {
+        snprintf(buf, sizeof buf, "%s", cfg->store_path);
         c->db_path = buf;
     }
-    config_fini(&cfg);
+    if (need)
+        c->cfg = cfg;
     return 0;
 }
 
-static const struct {
-    const char *name;
-    int (*fn)(const struct cli *, int, char **);
-} commands[] = {
-    {"index", cmd_index}, {"query", cmd_query}, {"trace", cmd_trace},
-    {"stats", cmd_stats}, {"alerts", cmd_alerts}, {"demo", cmd_demo},
-    {"themes", cmd_themes},
-};
+static const struct cmd_entry *find(const char *name)
+{
+    for (const struct cmd_entry *const *e = commands; *e; e++)
+        if (strcmp(name, (*e)->name) == 0)
+            return *e;
+    return NULL;
+}
 
 int main(int argc, char **argv)
 {
@@ -104,26 +112,23 @@ int main(int argc, char **argv)
         case 'c': c.config_path = optarg; c.config_given = 1; break;
         case 't': c.theme = optarg; break;
         case 'v': c.verbose++; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'h': usage(stdout); return 0;
         case 'V': puts("logdeck " LOGDECK_VERSION); return 0;
-        default: fputs(usage, stderr); return 2;
+        default: usage(stderr); return 2;
         }
     }
     if (!c.db_path)
         c.db_path = default_db();
     if (!c.config_path)
         c.config_path = default_config();
-    int rc = resolve_store(&c);
-    if (rc)
-        return rc;
     argc -= optind;
     argv += optind;
-    if (argc > 0)
-        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-            if (strcmp(argv[0], commands[i].name) == 0) {
-                optind = 1;   /* commands run their own getopt from argv[1] */
-                return commands[i].fn(&c, argc, argv);
-            }
-    optind = 1;
-    return cmd_tui(&c, argc, argv);
+    const struct cmd_entry *e = argc > 0 ? find(argv[0]) : NULL;
+    struct config cfg = {0};
+    int rc = load_config(&c, e ? row_flags(e, argc, argv) & CMD_CONFIG
+                               : cmd_tui_entry.flags & CMD_CONFIG, &cfg);
+    if (rc == 0)
+        rc = e ? cli_run(e, "", &c, argc, argv) : cmd_tui_entry.exec(&c, argc, argv);
+    config_fini(&cfg);
+    return rc;
 }

@@ -32,7 +32,49 @@ static void full(void **state)
     assert_true(c.retention_us[LVL_DEBUG] == 7LL * 86400 * 1000000);
     assert_true(c.max_size == 2LL << 30);
     assert_int_equal(c.max_line, 65536);
+    assert_string_equal(c.ui_theme, "dark");
     config_fini(&c);
+}
+
+/* ui: is read here too (the file is parsed once), with the errors the TUI
+ * used to give. */
+static void ui_section(void **state)
+{
+    (void)state;
+    struct config c;
+    struct err e = {0};
+    assert_int_equal(parse(&c, "ui:\n  colour: red\n", &e), -1);
+    assert_int_equal(e.code, 2);
+    assert_string_equal(e.msg, "t.yaml:2:3: ui: unknown key 'colour' (expected theme: NAME)");
+    struct err e2 = {0};
+    assert_int_equal(parse(&c, "ui: [dark]\n", &e2), -1);
+    assert_string_equal(e2.msg, "t.yaml:1:5: ui: expected a mapping (theme: NAME)");
+    struct err e3 = {0};
+    assert_int_equal(parse(&c, "ui:\n", &e3), 0);
+    assert_null(c.ui_theme);
+    config_fini(&c);
+}
+
+/* A copy owns its strings: the original can go first. */
+static void copy_is_deep(void **state)
+{
+    (void)state;
+    struct config c, d;
+    struct err e = {0};
+    assert_int_equal(parse(&c, "sources:\n  - {path: a.log, service: api, cid_regex: 'r=(x)'}\n"
+                              "store: {path: /s.db, max_line: 4KiB}\nui: {theme: light}\n", &e), 0);
+    assert_int_equal(config_copy(&d, &c, &e), 0);
+    config_fini(&c);
+    assert_int_equal(d.nsources, 1);
+    assert_string_equal(d.sources[0].path, "a.log");
+    assert_string_equal(d.sources[0].service, "api");
+    assert_string_equal(d.sources[0].cid_regex, "r=(x)");
+    assert_string_equal(d.store_path, "/s.db");
+    assert_string_equal(d.ui_theme, "light");
+    assert_int_equal(d.max_line, 4096);
+    assert_int_equal(config_add_source(&d, "b.log", 0, NULL, &e), 0);
+    assert_int_equal(d.nsources, 2);
+    config_fini(&d);
 }
 
 static void errors_name_line_col(void **state)
@@ -71,6 +113,8 @@ int main(void)
         cmocka_unit_test(full),
         cmocka_unit_test(errors_name_line_col),
         cmocka_unit_test(empty_is_fine),
+        cmocka_unit_test(ui_section),
+        cmocka_unit_test(copy_is_deep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
-/* cmd_alerts: pieces shared by the `logdeck alerts` subcommands
- * (cmd_alerts.c: check, test, ack, silence; cmd_alerts_run.c: run, list). */
-#ifndef LOGDECK_CMD_ALERTS_H
-#define LOGDECK_CMD_ALERTS_H
+/* alerts_load: loading a rules file for the `logdeck alerts` subcommands
+ * (cmd_alerts.c, cmd_alerts_run.c). */
+#ifndef LOGDECK_CLI_ALERTS_LOAD_H
+#define LOGDECK_CLI_ALERTS_LOAD_H
 
 #include "src/cli/cli.h"
 #include "src/base/err.h"
@@ -13,8 +13,5 @@
 struct ruleset *alerts_load(const struct cli *c, const char *file, struct err *e);
 /* Prints each line of e as "logdeck alerts CMD: line". */
 void alerts_print_err(const char *cmd, const struct err *e);
-
-int alerts_run(const struct cli *c, int argc, char **argv);
-int alerts_list(const struct cli *c, int argc, char **argv);
 
 #endif
