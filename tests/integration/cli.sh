@@ -34,7 +34,8 @@ check_rc "bad option exit 2" 2 "$LOGDECK" trace --bogus x
 
 # The config file is read once, whatever reads it (store path, sources, ui:).
 mkdir -p "$HOME/.config/logdeck"
-printf 'sources:\n  - %s/app.log\nui:\n  theme: monochrome\n' "$T" > "$HOME/.config/logdeck/config.yaml"
+printf 'sources:\n  - %s/app.log\nstore:\n  path: %s/cfg.db\nui:\n  theme: monochrome\n' "$T" "$T" \
+  > "$HOME/.config/logdeck/config.yaml"
 echo '{"timestamp":"2026-01-01T10:00:00Z","level":"info","event":"hi"}' > "$T/app.log"
 opens() { grep -c 'config\.yaml' "$1" 2>/dev/null; }
 if ! strace -f -qq -e trace=open,openat -o "$T/st0" true 2>/dev/null; then
