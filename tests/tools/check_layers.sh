@@ -7,13 +7,14 @@
 # - Every `#include "..."` of ours is repo-relative (src/, db/, ui/).
 # - A file may include files of its own layer and of the layers below it
 #   in the order below; never one above it, never a sibling of equal rank.
-#   That keeps the folders free of cycles by construction.
-# - No include cycle between files of different folders (checked as well,
-#   so that an allowed exception can never hide a cycle).
+#   That keeps the folders free of cycles by construction. ui never
+#   includes db/ (it reads through src/query's pager), although db is below.
+# - No include cycle between files of different folders (checked as well:
+#   it names the cycle, where the rank rule names one edge of it).
 #
 # Usage: tests/tools/check_layers.sh [ROOT]   (default: the repository)
 # Prints each violation as "FILE:LINE: includes X (A -> B: why)" on stderr
-# and exits 1; prints "check-layers: ok (N files, M includes)" otherwise.
+# and exits 1; prints "check-layers: ok (N includes checked)" otherwise.
 set -u
 ROOT=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$ROOT" || exit 2
@@ -40,22 +41,6 @@ FORBID='
 ui db
 '
 
-# Known exceptions, "FILE INCLUDED" per line, reported but not failing.
-# Issue 10: the ui/ half (a src/query pager between the views and db/) is
-# landing; this list only shrinks, and is empty when every rule is on.
-ALLOW='
-ui/app.c db/exec.h
-ui/app.h db/store.h
-ui/logmodel.c db/exec.h
-ui/logmodel.h db/store.h
-ui/loop.c db/exec.h
-ui/tui.c db/store.h
-ui/views/detail_model.h db/store.h
-ui/views/trace.c db/exec.h
-ui/worker.c db/exec.h
-ui/worker.c db/store.h
-'
-
 files=$(find src db ui -name '*.[ch]' 2>/dev/null | LC_ALL=C sort)
 [ -n "$files" ] || { echo "check-layers: no sources under $ROOT" >&2; exit 2; }
 
@@ -63,7 +48,7 @@ files=$(find src db ui -name '*.[ch]' 2>/dev/null | LC_ALL=C sort)
 # shellcheck disable=SC2086
 grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' $files /dev/null |
   sed -E 's/^([^:]+):([0-9]+):.*"([^"]*)".*/\1 \2 \3/' |
-  awk -v ranks="$RANKS" -v allow="$ALLOW" -v forbid="$FORBID" '
+  awk -v ranks="$RANKS" -v forbid="$FORBID" '
 function layer(f,   p) {
     n = split(f, p, "/")
     if (p[1] == "ui") return "ui"
@@ -99,8 +84,6 @@ BEGIN {
         else byrank[rank[l]] = l
     }
     for (i = 20; i >= 0; i--) if (i in byrank) order = order (order == "" ? "" : " > ") byrank[i]
-    m = split(allow, al, /\n/)
-    for (i = 1; i <= m; i++) { split(al[i], x, " "); if (x[1] != "") allowed[x[1] " " x[2]] = 1 }
 }
 {
     f = $1; line = $2; inc = $3; total++
@@ -116,18 +99,12 @@ BEGIN {
     out[f, ++nout[f]] = inc
     edge_line[f, inc] = line
     if (la != lb && (rank[lb] >= rank[la] || (la " " lb) in forbidden)) {
-        if ((f " " inc) in allowed) {
-            printf "check-layers: allowed for now: %s:%s: includes %s (%s -> %s)\n", f, line, inc, la, lb
-            used[f " " inc] = 1; nallow++
-        } else {
-            printf "%s:%s: includes %s (%s -> %s: %s)\n", f, line, inc, la, lb, why(la, lb) > "/dev/stderr"
-            bad++
-        }
+        printf "%s:%s: includes %s (%s -> %s: %s)\n", f, line, inc, la, lb, why(la, lb) > "/dev/stderr"
+        bad++
     }
     if (dir(f) != dir(inc)) cross[++ncross] = f SUBSEP inc
 }
 END {
-    for (k in allowed) if (!(k in used)) printf "check-layers: allow entry no longer needed: %s\n", k
     for (i = 1; i <= ncross; i++) {
         split(cross[i], e, SUBSEP)
         delete seen; delete path
@@ -152,5 +129,5 @@ END {
         printf "check-layers: see README.md, ARCHITECTURE\n" > "/dev/stderr"
         exit 1
     }
-    printf "check-layers: ok (%d includes checked%s)\n", total, nallow ? ", " nallow " allowed for now" : ""
+    printf "check-layers: ok (%d includes checked)\n", total
 }'
