@@ -3,51 +3,17 @@
  * db/alerts_outbox.c. */
 #include "db/alerts_db.h"
 #include "db/alerts_db_int.h"
+#include "db/schema.h"
 
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const alerts_schema =
-    "CREATE TABLE IF NOT EXISTS alert_state("
-    " rule TEXT NOT NULL, grp TEXT NOT NULL DEFAULT '', state INTEGER NOT NULL,"
-    " severity INTEGER NOT NULL DEFAULT 1, since INTEGER NOT NULL,"
-    " pending_since INTEGER, fired_at INTEGER, clear_since INTEGER,"
-    " last_notified INTEGER, last_eval INTEGER, value REAL, count INTEGER,"
-    " acked INTEGER NOT NULL DEFAULT 0, threshold TEXT, episode INTEGER,"
-    " summary TEXT, query TEXT, win_since INTEGER, win_until INTEGER,"
-    " PRIMARY KEY(rule, grp)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS alert_history("
-    " id INTEGER PRIMARY KEY, rule TEXT NOT NULL, grp TEXT NOT NULL DEFAULT '',"
-    " event TEXT NOT NULL, ts INTEGER NOT NULL, value REAL, threshold TEXT,"
-    " severity INTEGER, count INTEGER, summary TEXT, query TEXT,"
-    " win_since INTEGER, win_until INTEGER);"
-    "CREATE TABLE IF NOT EXISTS outbox("
-    " id INTEGER PRIMARY KEY, notifier TEXT NOT NULL, history_id INTEGER,"
-    " rule TEXT, grp TEXT, kind TEXT, payload TEXT NOT NULL,"
-    " created INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
-    " next_at INTEGER NOT NULL, status INTEGER NOT NULL DEFAULT 0,"
-    " last_error TEXT, sent_at INTEGER);"
-    "CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(notifier, id) WHERE status IN (0, 3);"
-    "CREATE TABLE IF NOT EXISTS notifiers("
-    " name TEXT PRIMARY KEY, type TEXT, url_masked TEXT, config_hash TEXT,"
-    " state INTEGER NOT NULL DEFAULT 0, reason TEXT, next_at INTEGER,"
-    " last_ok INTEGER, last_error_at INTEGER, sent INTEGER NOT NULL DEFAULT 0,"
-    " failed INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE IF NOT EXISTS silences("
-    " id INTEGER PRIMARY KEY, rule TEXT NOT NULL DEFAULT '*', grp TEXT NOT NULL DEFAULT '*',"
-    " until INTEGER NOT NULL, created INTEGER NOT NULL, comment TEXT);";
-
-const char *alerts_db_schema_sql(void)
-{
-    return alerts_schema;
-}
-
 int alerts_db_init(struct store *s, struct err *e)
 {
     char *msg = NULL;
-    if (sqlite3_exec(s->db, alerts_schema, NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(s->db, schema_alerts, NULL, NULL, &msg) != SQLITE_OK) {
         err_set(e, "%s: creating the alert tables: %s", s->path, msg ? msg : "?");
         sqlite3_free(msg);
         return -1;

@@ -68,8 +68,6 @@ struct adb_notifier {
 };
 
 int alerts_db_init(struct store *s, struct err *e);
-/* The alert tables' DDL (idempotent): schema version 2 of the store. */
-const char *alerts_db_schema_sql(void);
 /* 1 if the alert tables exist in s. */
 int alerts_db_present(struct store *s);
 /* A write transaction (joins an open ingest batch: see store_begin). */

@@ -1,9 +1,11 @@
-/* store: opening, schema and migrations, batched ingest and totals of the
- * SQLite store (see store.h). File checkpoints live in db/files.c, query
- * execution in db/exec.c. */
+/* store: opening, migrations, batched ingest and totals of the SQLite
+ * store (see store.h). The tables' DDL is db/schema.c, the helpers every
+ * db/ file shares db/store_int.c, file checkpoints db/files.c, query
+ * execution db/exec.c (set up here at open, one way: exec never calls
+ * back into this file). */
 #include "db/store.h"
 #include "db/store_int.h"
-#include "db/alerts_db.h"
+#include "db/schema.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,30 +18,6 @@
 
 #define STORE_APP_ID 0x4c474443   /* 'LGDC' in PRAGMA application_id */
 
-static const char *const schema_v1 =
-    "CREATE TABLE files("
-    " id INTEGER PRIMARY KEY, path TEXT NOT NULL, dev INTEGER, ino INTEGER,"
-    " head_hash INTEGER, head_len INTEGER, offset INTEGER NOT NULL DEFAULT 0,"
-    " tail_hash INTEGER, size INTEGER, mtime INTEGER,"
-    " records INTEGER NOT NULL DEFAULT 0, lost_lines INTEGER NOT NULL DEFAULT 0,"
-    " lost_bytes INTEGER NOT NULL DEFAULT 0, truncated INTEGER NOT NULL DEFAULT 0,"
-    " unparsed INTEGER NOT NULL DEFAULT 0, gz INTEGER NOT NULL DEFAULT 0,"
-    " state INTEGER NOT NULL DEFAULT 0, first_seen INTEGER, last_seen INTEGER);"
-    "CREATE INDEX files_inode ON files(dev, ino);"
-    "CREATE INDEX files_head ON files(head_hash, head_len);"
-    "CREATE TABLE records("
-    " id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, level INTEGER NOT NULL,"
-    " fmt INTEGER NOT NULL, file_id INTEGER NOT NULL, off INTEGER NOT NULL,"
-    " service TEXT, logger TEXT, cid TEXT, msg TEXT, duration REAL,"
-    " status INTEGER, metric TEXT, mvalue REAL, fields TEXT, raw BLOB,"
-    " flags INTEGER NOT NULL DEFAULT 0);"
-    "CREATE INDEX rec_ts ON records(ts);"
-    "CREATE INDEX rec_warn ON records(ts) WHERE level >= 5;"
-    "CREATE VIRTUAL TABLE rec_fts USING fts5(body, content='', detail=none,"
-    " columnsize=0);"
-    "CREATE TABLE counts(level INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
-    "CREATE TABLE meta(key TEXT PRIMARY KEY, value);";
-
 static int exec(struct store *s, const char *sql, struct err *e)
 {
     char *msg = NULL;
@@ -49,41 +27,6 @@ static int exec(struct store *s, const char *sql, struct err *e)
         return -1;
     }
     return 0;
-}
-
-int store_sqlerr(struct store *s, struct err *e, const char *what)
-{
-    int rc = sqlite3_extended_errcode(s->db);
-    if (rc == SQLITE_FULL || (rc & 0xff) == SQLITE_FULL)
-        return err_set(e, "%s: %s: the store is full (disk or size limit); "
-                       "nothing past the last commit was stored", s->path, what);
-    if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
-        return err_set(e, "%s: %s: the store is corrupt (%s); it was not modified; "
-                       "move it aside to start a new one", s->path, what,
-                       sqlite3_errmsg(s->db));
-    return err_set(e, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
-}
-
-int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *e)
-{
-    if (*st) {
-        sqlite3_reset(*st);
-        sqlite3_clear_bindings(*st);
-        return 0;
-    }
-    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
-        return store_sqlerr(s, e, "preparing a statement");
-    return 0;
-}
-
-int64_t store_pragma_int(struct store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
 }
 
 /* mkdir -p of path's parent directory, mode 0700 for what it creates. */
@@ -170,8 +113,8 @@ static int migrate(struct store *s, int64_t ver, struct err *e)
     char tail[128];
     snprintf(tail, sizeof tail, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
              STORE_APP_ID, STORE_SCHEMA_VERSION);
-    if (exec(s, "BEGIN", e) < 0 || (ver < 1 && exec(s, schema_v1, e) < 0) ||
-        (ver < 2 && exec(s, alerts_db_schema_sql(), e) < 0) || exec(s, tail, e) < 0 ||
+    if (exec(s, "BEGIN", e) < 0 || (ver < 1 && exec(s, schema_records, e) < 0) ||
+        (ver < 2 && exec(s, schema_alerts, e) < 0) || exec(s, tail, e) < 0 ||
         exec(s, "COMMIT", e) < 0) {
         exec(s, "ROLLBACK", NULL);
         return err_prefix(e, "upgrading the schema from version %lld", (long long)ver);
@@ -317,21 +260,6 @@ static const char *fts_body(struct store *s, const struct record *r, size_t *len
     }
     *len = (size_t)(p - s->ftsbuf);
     return s->ftsbuf;
-}
-
-size_t store_cid_token(const char *cid, char *out)
-{
-    char *p = out;
-    *p++ = ' ';
-    *p++ = 'c';
-    *p++ = 'i';
-    *p++ = 'd';
-    for (const char *c = cid; *c; c++)
-        if ((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z'))
-            *p++ = *c;
-        else if (*c >= 'A' && *c <= 'Z')
-            *p++ = (char)(*c - 'A' + 'a');
-    return (size_t)(p - out);
 }
 
 static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)

@@ -432,14 +432,18 @@ int config_load(struct config *c, const char *path, int must_exist, struct err *
     return rc;
 }
 
+/* The strings a source owns: freed by config_fini, duplicated by
+ * config_copy. A new string field of struct config_source goes here. */
+#define SOURCE_STRS(s) {&(s)->path, &(s)->service, &(s)->cid_regex, &(s)->layout_regex, \
+                        &(s)->layout_ts}
+enum { SOURCE_NSTRS = 5 };
+
 void config_fini(struct config *c)
 {
     for (size_t i = 0; i < c->nsources; i++) {
-        free(c->sources[i].path);
-        free(c->sources[i].service);
-        free(c->sources[i].cid_regex);
-        free(c->sources[i].layout_regex);
-        free(c->sources[i].layout_ts);
+        char **v[SOURCE_NSTRS] = SOURCE_STRS(&c->sources[i]);
+        for (int k = 0; k < SOURCE_NSTRS; k++)
+            free(*v[k]);
     }
     free(c->sources);
     free(c->store_path);
@@ -455,22 +459,23 @@ static int dup_or_null(char **dst, const char *src)
 
 int config_copy(struct config *dst, const struct config *src, struct err *e)
 {
-    *dst = *src;
-    dst->sources = NULL;
-    dst->nsources = 0;
+    *dst = *src;   /* the numbers; every string and the sources are duplicated */
     dst->file = dst->store_path = dst->ui_theme = NULL;
-    int bad = dup_or_null(&dst->file, src->file) < 0 ||
+    dst->sources = src->nsources ? calloc(src->nsources, sizeof *dst->sources) : NULL;
+    dst->nsources = 0;
+    int bad = (src->nsources && !dst->sources) || dup_or_null(&dst->file, src->file) < 0 ||
               dup_or_null(&dst->store_path, src->store_path) < 0 ||
               dup_or_null(&dst->ui_theme, src->ui_theme) < 0;
     for (size_t i = 0; !bad && i < src->nsources; i++) {
-        const struct config_source *s = &src->sources[i];
-        struct config_source *d;
-        if (config_add_source(dst, s->path, s->format, s->service, e) < 0)
-            break;
-        d = &dst->sources[dst->nsources - 1];
-        bad = dup_or_null(&d->cid_regex, s->cid_regex) < 0;
+        struct config_source *d = &dst->sources[dst->nsources++];
+        *d = src->sources[i];
+        char **dv[SOURCE_NSTRS] = SOURCE_STRS(d);
+        for (int k = 0; k < SOURCE_NSTRS; k++)
+            if (dup_or_null(dv[k], *dv[k]) < 0)
+                for (bad = 1; k < SOURCE_NSTRS; k++)   /* not ours to free */
+                    *dv[k] = NULL;
     }
-    if (bad || dst->nsources != src->nsources) {
+    if (bad) {
         config_fini(dst);
         return err_set(e, "out of memory copying the config");
     }

@@ -30,7 +30,7 @@
 #include "src/base/err.h"
 #include "src/base/record.h"
 
-struct config_source {
+struct config_source {   /* strings owned (SOURCE_STRS in config.c) */
     char *path;            /* ~ expanded */
     int format;            /* enum fmt; FMT_AUTO unless given */
     char *service;         /* or NULL */

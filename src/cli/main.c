@@ -54,30 +54,44 @@ static char *default_config(void)
     return xdg_path(XDG_CONFIG, "config.yaml", buf, sizeof buf);
 }
 
-/* The flags of the row argv selects (looking one level into subcommands). */
-static int row_flags(const struct cmd_entry *e, int argc, char **argv)
+/* The row argv selects (one level into subcommands) and its name for
+ * messages ("index", "alerts run", "tui" for the default row). */
+static const struct cmd_entry *row_of(const struct cmd_entry *e, int argc, char **argv,
+                                      char *name, size_t cap)
 {
+    if (!e) {
+        snprintf(name, cap, "tui");
+        return &cmd_tui_entry;
+    }
+    snprintf(name, cap, "%s", e->name);
     if (e->subs && argc > 1)
         for (const struct cmd_entry *const *s = e->subs; *s; s++)
-            if (strcmp(argv[1], (*s)->name) == 0)
-                return (*s)->flags;
-    return e->flags;
+            if (strcmp(argv[1], (*s)->name) == 0) {
+                snprintf(name, cap, "%s %s", e->name, (*s)->name);
+                return *s;
+            }
+    return e;
 }
 
-/* Parses the config file into cfg when the command reads it or when the
- * store is to come from its store.path (neither --db nor $LOGDECK_DB):
- * once, for both. Returns 0, or the exit code of a bad config. */
-static int load_config(struct cli *c, int need, struct config *cfg)
+/* Parses the config file into cfg when the row reads it (CMD_CONFIG) or
+ * when the store is to come from its store.path (neither --db nor
+ * $LOGDECK_DB): once, for both. Returns 0, or the exit code of a bad
+ * config, named as the command's error when the command reads it. */
+static int load_config(struct cli *c, const struct cmd_entry *row, const char *name,
+                       struct config *cfg)
 {
     static char buf[4096];
     const char *env = getenv("LOGDECK_DB");
-    int for_store = !c->db_given && !(env && *env);
+    int need = row->flags & CMD_CONFIG, for_store = !c->db_given && !(env && *env);
     if (!need && !for_store)
         return 0;
     struct err e = {0};
     if (config_load(cfg, c->config_path, c->config_given, &e) < 0) {
-        fprintf(stderr, "logdeck: %s\n", e.msg);
-        return e.code ? e.code : 2;
+        if (need)
+            cli_error(name, "%s", e.msg);
+        else
+            fprintf(stderr, "logdeck: %s\n", e.msg);
+        return e.code ? e.code : need ? 1 : 2;
     }
     if (for_store && cfg->store_path) {
         snprintf(buf, sizeof buf, "%s", cfg->store_path);
@@ -125,8 +139,8 @@ int main(int argc, char **argv)
     argv += optind;
     const struct cmd_entry *e = argc > 0 ? find(argv[0]) : NULL;
     struct config cfg = {0};
-    int rc = load_config(&c, e ? row_flags(e, argc, argv) & CMD_CONFIG
-                               : cmd_tui_entry.flags & CMD_CONFIG, &cfg);
+    char name[64];
+    int rc = load_config(&c, row_of(e, argc, argv, name, sizeof name), name, &cfg);
     if (rc == 0)
         rc = e ? cli_run(e, "", &c, argc, argv) : cmd_tui_entry.exec(&c, argc, argv);
     config_fini(&cfg);

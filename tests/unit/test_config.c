@@ -61,7 +61,8 @@ static void copy_is_deep(void **state)
     (void)state;
     struct config c, d;
     struct err e = {0};
-    assert_int_equal(parse(&c, "sources:\n  - {path: a.log, service: api, cid_regex: 'r=(x)'}\n"
+    assert_int_equal(parse(&c, "sources:\n  - {path: a.log, service: api, cid_regex: 'r=(x)',"
+                              " layout: {regex: '(?<ts>\\S+) (?<msg>.*)'}, timezone: '+02:00'}\n"
                               "store: {path: /s.db, max_line: 4KiB}\nui: {theme: light}\n", &e), 0);
     assert_int_equal(config_copy(&d, &c, &e), 0);
     config_fini(&c);
@@ -69,6 +70,9 @@ static void copy_is_deep(void **state)
     assert_string_equal(d.sources[0].path, "a.log");
     assert_string_equal(d.sources[0].service, "api");
     assert_string_equal(d.sources[0].cid_regex, "r=(x)");
+    assert_string_equal(d.sources[0].layout_regex, "(?<ts>\\S+) (?<msg>.*)");
+    assert_int_equal(d.sources[0].tz_fixed, 1);
+    assert_int_equal(d.sources[0].tz_offset_s, 7200);
     assert_string_equal(d.store_path, "/s.db");
     assert_string_equal(d.ui_theme, "light");
     assert_int_equal(d.max_line, 4096);

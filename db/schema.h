@@ -1,0 +1,11 @@
+/* schema: the store's tables as SQL (db/schema.c). Internal to db/. */
+#ifndef LOGDECK_DB_SCHEMA_H
+#define LOGDECK_DB_SCHEMA_H
+
+/* Version 1: files, records, the full-text index, counts, meta. */
+extern const char schema_records[];
+/* Version 2: alert_state, alert_history, outbox, notifiers, silences
+ * (idempotent: CREATE ... IF NOT EXISTS). */
+extern const char schema_alerts[];
+
+#endif
