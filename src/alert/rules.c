@@ -1,7 +1,8 @@
 /* rules: the YAML reader for alert rules and notifiers (see rules.h).
  * libyaml loads the document; this file walks it, validates every key and
- * compiles every query, reporting FILE:LINE:COL from the node marks. Value
- * helpers (durations, thresholds, names) live in rules_val.c. */
+ * compiles every query, reporting FILE:LINE:COL from the node marks. The
+ * walking helpers and value readers (durations, thresholds, names) live in
+ * rules_val.c, which calls nothing here. */
 #include "src/alert/rules.h"
 #include "src/alert/rules_int.h"
 
@@ -13,36 +14,6 @@
 
 #define RULES_MAX_DEPTH 4        /* rule_files including rule_files */
 #define RULES_MAX_FILE (4 << 20)
-
-void rc_diag(struct rctx *c, const yaml_node_t *n, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    c->nerr++;
-    if (!c->e)
-        return;
-    size_t used = c->nerr == 1 ? 0 : strlen(c->e->msg);
-    if (used + 1 >= sizeof c->e->msg)
-        return;
-    snprintf(c->e->msg + used, sizeof c->e->msg - used, "%s%s:%zu:%zu: %s",
-             used ? "\n" : "", c->name, n ? n->start_mark.line + 1 : 1,
-             n ? n->start_mark.column + 1 : 1, msg);
-    c->e->code = 2;
-}
-
-yaml_node_t *rc_node(struct rctx *c, int id)
-{
-    return yaml_document_get_node(c->doc, id);
-}
-
-static int key_is(struct rctx *c, yaml_node_pair_t *p, const char *k)
-{
-    yaml_node_t *n = rc_node(c, p->key);
-    return n && n->type == YAML_SCALAR_NODE && strcmp((char *)n->data.scalar.value, k) == 0;
-}
 
 static const char *const rule_keys[] = {
     "name", "type", "query", "match", "threshold", "window", "min_count", "for", "group_by",
@@ -77,18 +48,6 @@ static int check_keys(struct rctx *c, yaml_node_t *n, const char *const *keys, c
 }
 
 /* The value node of key k in mapping n, or NULL (also for YAML null). */
-yaml_node_t *rc_get(struct rctx *c, yaml_node_t *n, const char *k)
-{
-    if (!n || n->type != YAML_MAPPING_NODE)
-        return NULL;
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++)
-        if (key_is(c, p, k)) {
-            yaml_node_t *v = rc_node(c, p->value);
-            return rc_is_null(v) ? NULL : v;
-        }
-    return NULL;
-}
-
 static int compile_query(struct rctx *c, yaml_node_t *n, const char *text, struct plan **out)
 {
     struct err qe = {0};

@@ -1,6 +1,7 @@
-/* rules_val: scalar values of the rules YAML (durations, counts, booleans,
- * thresholds, names, templates), the notifiers section, and the ruleset
- * helpers (merge, lookup, free, names, comparison). */
+/* rules_val: walking the rules YAML (diagnostics with FILE:LINE:COL, nodes,
+ * keys), its scalar values (durations, counts, booleans, thresholds, names,
+ * templates), the notifiers section, and the ruleset helpers (merge,
+ * lookup, free, names, comparison). Used by rules.c; never calls it. */
 #include "src/alert/rules_int.h"
 
 #include <ctype.h>
@@ -9,6 +10,49 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdarg.h>
+
+void rc_diag(struct rctx *c, const yaml_node_t *n, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    c->nerr++;
+    if (!c->e)
+        return;
+    size_t used = c->nerr == 1 ? 0 : strlen(c->e->msg);
+    if (used + 1 >= sizeof c->e->msg)
+        return;
+    snprintf(c->e->msg + used, sizeof c->e->msg - used, "%s%s:%zu:%zu: %s",
+             used ? "\n" : "", c->name, n ? n->start_mark.line + 1 : 1,
+             n ? n->start_mark.column + 1 : 1, msg);
+    c->e->code = 2;
+}
+
+yaml_node_t *rc_node(struct rctx *c, int id)
+{
+    return yaml_document_get_node(c->doc, id);
+}
+
+static int key_is(struct rctx *c, yaml_node_pair_t *p, const char *k)
+{
+    yaml_node_t *n = rc_node(c, p->key);
+    return n && n->type == YAML_SCALAR_NODE && strcmp((char *)n->data.scalar.value, k) == 0;
+}
+
+yaml_node_t *rc_get(struct rctx *c, yaml_node_t *n, const char *k)
+{
+    if (!n || n->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++)
+        if (key_is(c, p, k)) {
+            yaml_node_t *v = rc_node(c, p->value);
+            return rc_is_null(v) ? NULL : v;
+        }
+    return NULL;
+}
 
 int rc_is_null(const yaml_node_t *n)
 {

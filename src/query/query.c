@@ -2,7 +2,8 @@
  * from text straight to plan nodes (the AST is the plan tree), followed by
  * a normalisation pass (flatten nested AND/OR, drop double NOT) and the
  * lifting of top-level time bounds into plan->since/until. Term syntax
- * (field:value, comparisons, values, times) lives in query_term.c.
+ * (field:value, comparisons, values, times) lives in term.c, the parser's
+ * cursor, nodes and errors in qparser.c.
  *
  *   query   := or EOF
  *   or      := and ( "OR" and )*
@@ -22,27 +23,6 @@
 
 static struct pnode *parse_or(struct qparser *p);
 
-void qp_skip_ws(struct qparser *p)
-{
-    while (p->pos < p->n && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' ||
-                             p->s[p->pos] == '\n' || p->s[p->pos] == '\r'))
-        p->pos++;
-}
-
-int qp_col(const struct qparser *p, size_t pos)
-{
-    int col = 1;
-    for (size_t i = 0; i < pos && i < p->n; i++)
-        if (((unsigned char)p->s[i] & 0xC0) != 0x80)
-            col++;
-    return col;
-}
-
-int qp_is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 /* 1 if the keyword kw stands at the cursor as a whole word. */
 static int at_keyword(const struct qparser *p, const char *kw)
 {
@@ -60,76 +40,16 @@ static int at_end_of_group(const struct qparser *p)
     return p->pos >= p->n || p->s[p->pos] == ')';
 }
 
-struct pnode *qp_node(struct qparser *p, int kind, size_t pos)
-{
-    struct pnode *n = calloc(1, sizeof *n);
-    if (!n) {
-        qp_fail(p, pos, "out of memory compiling the query");
-        return NULL;
-    }
-    n->kind = kind;
-    n->col = qp_col(p, pos);
-    return n;
-}
-
 static int add_kid(struct qparser *p, struct pnode *parent, struct pnode *kid)
 {
     struct pnode **k = realloc(parent->kids, (size_t)(parent->nkids + 1) * sizeof *k);
     if (!k) {
-        query_node_free(kid);
+        qp_node_free(kid);
         return qp_fail(p, 0, "out of memory compiling the query");
     }
     parent->kids = k;
     parent->kids[parent->nkids++] = kid;
     return 0;
-}
-
-static void node_free(struct pnode *n)
-{
-    if (!n)
-        return;
-    for (int i = 0; i < n->nkids; i++)
-        node_free(n->kids[i]);
-    free(n->kids);
-    free(n->text);
-    free(n->path);
-    free(n->s);
-    free(n);
-}
-
-void query_node_free(struct pnode *n)
-{
-    node_free(n);
-}
-
-/* Writes the error once (the first failure wins) and returns -1. */
-int qp_fail(struct qparser *p, size_t pos, const char *fmt, ...)
-{
-    if (p->failed)
-        return -1;
-    p->failed = 1;
-    char msg[900];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    (void)pos;
-    err_setc(p->e, 2, "%s", msg);
-    return -1;
-}
-
-/* Copies at most 40 bytes of s[0..n) for a message, control bytes as '?'. */
-const char *qp_quote(char buf[64], const char *s, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n && k < 40; i++)
-        buf[k++] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-    if (n > 40) {
-        memcpy(buf + k, "...", 3);
-        k += 3;
-    }
-    buf[k] = '\0';
-    return buf;
 }
 
 static struct pnode *wrap_not(struct qparser *p, size_t pos, struct pnode *kid)
@@ -139,8 +59,8 @@ static struct pnode *wrap_not(struct qparser *p, size_t pos, struct pnode *kid)
     struct pnode *n = qp_node(p, PK_NOT, pos);
     if (!n || add_kid(p, n, kid) < 0) {
         if (!n)
-            node_free(kid);
-        node_free(n);
+            qp_node_free(kid);
+        qp_node_free(n);
         return NULL;
     }
     return n;
@@ -169,7 +89,7 @@ static struct pnode *parse_group(struct qparser *p)
     if (p->pos >= p->n || p->s[p->pos] != ')') {
         qp_fail(p, open, "unbalanced parenthesis: '(' at col %d is never closed; "
                 "expected ')'", qp_col(p, open));
-        node_free(n);
+        qp_node_free(n);
         return NULL;
     }
     p->pos++;
@@ -262,7 +182,7 @@ static struct pnode *parse_chain(struct qparser *p, int kind)
         if (!n) {
             n = qp_node(p, kind, start);
             if (!n || add_kid(p, n, first) < 0) {
-                node_free(next);
+                qp_node_free(next);
                 goto fail;
             }
         }
@@ -272,9 +192,9 @@ static struct pnode *parse_chain(struct qparser *p, int kind)
     return n ? n : first;
 fail:
     if (n)
-        node_free(n);
+        qp_node_free(n);
     else
-        node_free(first);
+        qp_node_free(first);
     return NULL;
 }
 
@@ -291,7 +211,7 @@ static struct pnode *normalise(struct pnode *n)
     if (n->kind == PK_NOT && n->kids[0]->kind == PK_NOT) {
         struct pnode *inner = n->kids[0]->kids[0];
         n->kids[0]->nkids = 0;
-        node_free(n);
+        qp_node_free(n);
         return inner;
     }
     if (n->kind != PK_AND && n->kind != PK_OR)
@@ -314,7 +234,7 @@ static struct pnode *normalise(struct pnode *n)
         for (int m = 0; m < c->nkids; m++)
             k[j++] = c->kids[m];
         c->nkids = 0;
-        node_free(c);
+        qp_node_free(c);
     }
     free(n->kids);
     n->kids = k;
@@ -369,7 +289,7 @@ struct plan *query_compile(const char *text, int64_t now_us, const struct tzspec
         qp_skip_ws(&p);
         if (pl->root && p.pos < p.n) {
             qp_fail(&p, p.pos, "unexpected ')' at col %d; no '(' to close", qp_col(&p, p.pos));
-            node_free(pl->root);
+            qp_node_free(pl->root);
             pl->root = NULL;
         }
     }
@@ -389,7 +309,7 @@ void query_free(struct plan *p)
 {
     if (!p)
         return;
-    node_free(p->root);
+    qp_node_free(p->root);
     free(p->text);
     free(p);
 }

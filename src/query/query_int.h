@@ -1,5 +1,5 @@
-/* query_int: the parser state shared by query.c (expressions) and
- * query_term.c (terms, values, field names, describe). Not a public API. */
+/* query_int: the parser state (qparser.c) shared by query.c (expressions)
+ * and term.c (terms, values, field names, describe). Not a public API. */
 #ifndef LOGDECK_QUERY_INT_H
 #define LOGDECK_QUERY_INT_H
 
@@ -28,7 +28,7 @@ int qp_fail(struct qparser *p, size_t pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *qp_quote(char buf[64], const char *s, size_t n);
 struct pnode *qp_node(struct qparser *p, int kind, size_t pos);
-void query_node_free(struct pnode *n);
+void qp_node_free(struct pnode *n);
 
 /* At a '"': a quoted phrase (full-text). */
 struct pnode *qp_phrase(struct qparser *p);

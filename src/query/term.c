@@ -328,7 +328,7 @@ static struct pnode *regex_term(struct qparser *p)
     n->icase = icase;
     size_t k = 0;
     if (!(n->s = malloc(i - start))) {
-        query_node_free(n);
+        qp_node_free(n);
         qp_fail(p, start, "out of memory compiling the query");
         return NULL;
     }
@@ -340,7 +340,7 @@ static struct pnode *regex_term(struct qparser *p)
     n->s[k] = '\0';
     p->pos = after;
     if (check_regex(p, n, start) < 0) {
-        query_node_free(n);
+        qp_node_free(n);
         return NULL;
     }
     return n;
@@ -363,7 +363,7 @@ static struct pnode *field_regex(struct qparser *p, size_t start, const char *fn
     n->op = POP_EQ;
     return n;
 fail:
-    query_node_free(n);
+    qp_node_free(n);
     return NULL;
 }
 
@@ -406,7 +406,7 @@ static struct pnode *field_term(struct qparser *p, size_t start, size_t nlen)
         goto fail;
     return n;
 fail:
-    query_node_free(n);
+    qp_node_free(n);
     return NULL;
 }
 
