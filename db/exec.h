@@ -1,5 +1,5 @@
 /* exec: the read API of the store. Executes a compiled query plan
- * (src/plan.h) as SQL with every value bound as a parameter, and offers
+ * (src/base/plan.h) as SQL with every value bound as a parameter, and offers
  * the primitives the trace and stats modules (and through them the TUI and
  * the alert engine) are built on: keyset-paginated pages of rows, counts,
  * one correlation id's rows, and a single-pass scan of the aggregation

@@ -1,4 +1,4 @@
-/* exec_sql: turns a plan (src/plan.h) into SQL text over `records r` with
+/* exec_sql: turns a plan (src/base/plan.h) into SQL text over `records r` with
  * every user value bound as a parameter (struct sqlb), and builds the FTS5
  * query strings for words, phrases and correlation ids.
  *

@@ -2,7 +2,7 @@
  * file rows by id, the heads index source, per-file status, the size
  * limits (store.h, "follower support"), the last record id (follow_db.h).
  * A files row with size -1 is a file lost unread, its size unknown
- * (src/follow_grab.c): status views list it with the losses. */
+ * (src/follow/grabwatch.c): status views list it with the losses. */
 #include "db/follow_db.h"
 #include "db/store_int.h"
 

@@ -149,7 +149,7 @@ int64_t store_retention_step(struct store *s, const int64_t keep_us[LVL_COUNT], 
  * oldest records (below warning first). Returns rows deleted or -1. */
 int64_t store_size_step(struct store *s, int64_t max_bytes, int max_rows, struct err *e);
 
-/* --- dump (db/dump.c) --------------------------------------------------------- */
+/* --- dump (db/exec.c) --------------------------------------------------------- */
 
 /* Every record with id > after_id in id order, with its file's path
  * (rec strings borrowed during the callback). Returns rows or -1. */

@@ -1,7 +1,7 @@
 /* alert: the engine (see alert.h): feeding each rule's windows from the
  * store, the per group state machine, and the transaction that records a
  * transition together with its outbox messages. Windows live in
- * alert_win.c, texts in alert_text.c, the console API in alert_view.c. */
+ * win.c, texts in text.c, the console API in console.c. */
 #include "src/alert/alert_int.h"
 #include "src/alert/notice.h"
 

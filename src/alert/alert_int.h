@@ -1,5 +1,5 @@
 /* alert_int: the engine's internals shared by alert.c (engine, state
- * machine), alert_win.c (time-bucketed windows per group) and alert_text.c
+ * machine), win.c (time-bucketed windows per group) and text.c
  * (values, templates, notices). Not a public API. */
 #ifndef LOGDECK_ALERT_INT_H
 #define LOGDECK_ALERT_INT_H
@@ -51,7 +51,7 @@ struct arule {
     int64_t summary_at;           /* µs: the grp "*" row was last saved */
 };
 
-/* --- alert_win.c ---------------------------------------------------------- */
+/* --- win.c ---------------------------------------------------------- */
 int aw_init(struct arule *ar, const struct rule *r);
 void aw_fini(struct arule *ar);
 /* The group of key (n bytes; NULL = no group field value -> ""), created
@@ -65,7 +65,7 @@ struct awin_value aw_value(const struct arule *ar, const struct agroup *g, int64
 int aw_empty(const struct arule *ar, const struct agroup *g, int64_t now);
 void aw_group_drop(struct arule *ar, int i);
 
-/* --- alert_text.c --------------------------------------------------------- */
+/* --- text.c --------------------------------------------------------- */
 /* "7.3%" for ratios, "%.4g" otherwise. */
 char *at_value_text(const struct rule *r, double v, char buf[32]);
 /* Expands summary/description for g at now; the sample (redacted message of

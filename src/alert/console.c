@@ -1,4 +1,4 @@
-/* alert_view: the read side of alerts for the console (TUI `a` view,
+/* console: the read side of alerts for the console (TUI `a` view,
  * `alerts list`): one snapshot of states, history, outbox and notifier
  * status, plus acknowledge and silence. See alert.h. */
 #include "src/alert/alert.h"

@@ -1,4 +1,4 @@
-/* alert_text: what an alert says: its value as text, the summary and
+/* text: what an alert says: its value as text, the summary and
  * description templates ({{group}} {{value}} {{threshold}} {{window}}
  * {{count}} {{sample}} {{rule}} {{severity}} and any field of the sample
  * record, e.g. {{service}} {{path}} {{process.id}}), and the sample itself:

@@ -1,4 +1,4 @@
-/* alert_win: a rule's sliding windows, one per group: a ring of time
+/* win: a rule's sliding windows, one per group: a ring of time
  * buckets (about 30 per window) holding counts, sum/min/max and, for
  * percentile rules, a log histogram (5 % bins). Adding a record is O(1);
  * reading a window is O(buckets). Groups are found through a small

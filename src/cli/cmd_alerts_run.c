@@ -1,7 +1,7 @@
 /* cmd_alerts_run: `logdeck alerts run FILE [PATH|GLOB ...]`, the headless
  * daemon (follow, evaluate, deliver; SIGTERM/SIGINT stop cleanly, SIGHUP
  * reloads the rules), and `logdeck alerts list [--json]`. Following is
- * the follower's (src/follow.h: inotify, every rotation scheme), which
+ * the follower's (src/follow/follow.h: inotify, every rotation scheme), which
  * runs the engine in its hooks. */
 #include "src/cli/alerts_load.h"
 
@@ -23,7 +23,7 @@
 
 #define TICK_MS 100               /* the engine's timer (absence, for, resolution) */
 
-/* The daemon: the follower (src/follow.h) reads the sources and owns the
+/* The daemon: the follower (src/follow/follow.h) reads the sources and owns the
  * loop and the signals; the engine runs in its hooks, after every commit
  * and on a timer, once the follower has caught up with the files. */
 struct daemon {

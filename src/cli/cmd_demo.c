@@ -1,5 +1,5 @@
 /* cmd_demo: `logdeck demo` — the one-command tour: generates realistic,
- * rotating logs of five services (src/demo.h) into a temporary directory,
+ * rotating logs of five services (src/demo/demo.h) into a temporary directory,
  * with ten minutes of history, and opens the TUI following them, on a
  * store of its own in the same directory (the user's store is not
  * touched). Everything is removed on exit unless --keep or --dir.

@@ -1,7 +1,7 @@
 /* cmd_tui: `logdeck [PATH|GLOB|DIR ...]` opens the terminal UI on the
  * store. The sources are the config file's plus the command line's; when
  * there are any, they are indexed and followed in this process (the
- * follower of src/follow.h in a thread, with its own write connection and
+ * follower of src/follow/follow.h in a thread, with its own write connection and
  * the store's writer lock) while the UI shows what is committed. When
  * another process already writes the store (`logdeck index --follow`),
  * or there are no sources, the UI attaches: it shows the store and picks

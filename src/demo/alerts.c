@@ -1,6 +1,6 @@
-/* demo_alerts: the demo's rules, webhook sink and alert engine thread
- * (see demo_alerts.h). The rules follow what the generator does during an
- * error burst (src/demo_flows.c, about once a minute): requests fail, the
+/* alerts: the demo's rules, webhook sink and alert engine thread
+ * (see alerts.h). The rules follow what the generator does during an
+ * error burst (src/demo/flows.c, about once a minute): requests fail, the
  * retry queue backs up, tokens are refused, and the health checker hangs
  * on the timed-out upstream for half a minute. */
 #include "src/demo/alerts.h"

@@ -1,9 +1,9 @@
-/* demo_alerts: the alerting half of `logdeck demo`. Writes a rules file
+/* alerts: the alerting half of `logdeck demo`. Writes a rules file
  * into the demo directory (alerts.yaml: an API error rate, the gateway's
  * queue_length metric, an auth-failure count and an absence rule on the
  * health checker, with windows short enough that they fire and resolve
  * within the demo's first minutes, following its error bursts), starts
- * the in-process webhook sink (demo_sink.h) as their notifier, and runs
+ * the in-process webhook sink (sink.h) as their notifier, and runs
  * the alert engine (alert.h) in a thread on its own write connection to
  * the demo store, evaluating as the TUI's follower commits records, with
  * the notifier's delivery thread (notify.h): the engine and delivery of

@@ -1,5 +1,6 @@
 /* demo_int: the demo generator's internals, shared by demo.c (time,
- * queue, files, rotation) and demo_flows.c (what each service writes). */
+ * files, rotation), flows.c (what each service writes) and gen.c (random
+ * numbers, timestamps, the line queue; below both). */
 #ifndef LOGDECK_DEMO_INT_H
 #define LOGDECK_DEMO_INT_H
 
@@ -39,7 +40,7 @@ struct demo {
     pthread_mutex_t mu;
 };
 
-/* Random numbers (xorshift64), uniform in [0, 1), a coin, a pick. */
+/* gen.c. Random numbers (xorshift64), uniform in [0, 1), a coin, a pick. */
 uint64_t demo_rnd(struct demo *d);
 double demo_unif(struct demo *d);
 int demo_chance(struct demo *d, double p);
@@ -58,7 +59,7 @@ int demo_schedule(struct demo *d, int64_t ts, int file, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 int demo_in_burst(const struct demo *d, int64_t t);
 
-/* demo_flows.c: one request through the services; a round of health
+/* flows.c: one request through the services; a round of health
  * checks; the gateway's metric records. */
 void demo_flow_request(struct demo *d, int64_t t);
 void demo_flow_health(struct demo *d, int64_t t);

@@ -1,4 +1,4 @@
-/* demo_flows: what each demo service writes, in the formats of the seeds:
+/* flows: what each demo service writes, in the formats of the seeds:
  * a request through the gateway (nested JSON), the API (structlog), the
  * TTS worker (Python text, tracebacks) or musicgen (ECS); the health
  * checker's rounds (loguru JSON); the gateway's metric records. During a

@@ -1,4 +1,4 @@
-/* demo_sink: the demo's in-process webhook receiver (see demo_sink.h).
+/* sink: the demo's in-process webhook receiver (see sink.h).
  * One thread polls the listening socket and a stop pipe; each connection
  * is read with a deadline so a stalled client cannot hold the thread. */
 #include "src/demo/sink.h"

@@ -1,4 +1,4 @@
-/* demo_sink: a tiny HTTP server on 127.0.0.1 for `logdeck demo`, so that
+/* sink: a tiny HTTP server on 127.0.0.1 for `logdeck demo`, so that
  * the demo's webhook notifier delivers its alerts somewhere real without
  * any network, account or test tool. One request per connection: a POST
  * with a Content-Length body (after "100 Continue" when asked) is

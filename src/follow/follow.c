@@ -1,9 +1,9 @@
 /* follow: the follower (follow.h): its life, the set of open files,
  * reading the files that changed (rotated files first, oldest first),
  * commits (and the on_commit hook), letting rotated files go once
- * drained. The loop, signals and timers are in follow_loop.c; sources,
- * scans and rotations in follow_scan.c and follow_rot.c; files held from
- * their creation in follow_grab.c. */
+ * drained. The loop, signals and timers are in loop.c; sources,
+ * scans and rotations in scan.c and rot.c; files held from
+ * their creation in grabwatch.c. */
 #include "src/follow/follow_int.h"
 
 #include <errno.h>

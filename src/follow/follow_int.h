@@ -1,7 +1,7 @@
 /* follow_int: the follower's state shared by follow.c (open files,
- * reading, commits), follow_loop.c (the loop, signals, timers, hooks,
- * status), follow_scan.c and follow_rot.c (sources, directories, inotify
- * watches, scans, rotation and recovery) and follow_grab.c (files held
+ * reading, commits), loop.c (the loop, signals, timers, hooks,
+ * status), scan.c and rot.c (sources, directories, inotify
+ * watches, scans, rotation and recovery) and grabwatch.c (files held
  * open from their creation, files lost unread). Internal. */
 #ifndef LOGDECK_FOLLOW_INT_H
 #define LOGDECK_FOLLOW_INT_H
@@ -69,7 +69,7 @@ struct follower {
     int64_t st_records0;
 };
 
-/* follow_scan.c */
+/* scan.c */
 int fscan_set_sources(struct follower *f, const struct config *cfg, struct err *e);
 void fscan_fini(struct follower *f);
 int fscan_watch_all(struct follower *f);
@@ -89,7 +89,7 @@ int fscan_is_sibling(const char *name, const char *base);
 /* The source path matches (or, unless direct, is a rotated sibling of): index or -1. */
 int fscan_source_of(struct follower *f, const char *path, int direct);
 
-/* follow_grab.c: files held open by the grabber (grab.h), files lost unread */
+/* grabwatch.c: files held open by the grabber (grab.h), files lost unread */
 int fgrab_start(struct follower *f, struct err *e);
 void fgrab_stop(struct follower *f);
 void fgrab_rules(struct follower *f);

@@ -1,4 +1,4 @@
-/* follow_grab: the follower's side of the grabber (grab.h). Gives it the
+/* grabwatch: the follower's side of the grabber (grab.h). Gives it the
  * sources as rules and the directories to watch; takes the files it holds
  * open and opens each as soon as it has data (a file renamed or deleted
  * meanwhile is read through that descriptor: it was held from its

@@ -1,4 +1,4 @@
-/* follow_loop: follow_run()'s loop (follow.h): waiting on inotify, the
+/* loop: follow_run()'s loop (follow.h): waiting on inotify, the
  * grabber's wakeups and signals; timers (stat sweeps, full scans, status
  * lines, retention steps, the on_tick hook); SIGHUP reloads; follow_stop
  * is in follow.c. Reading and commits are follow.c's. */

@@ -1,4 +1,4 @@
-/* follow_rot: the rotations that are more than a rename (follow_int.h):
+/* rot: the rotations that are more than a rename (follow_int.h):
  * a file truncated in place (copytruncate: read the copy's unread tail,
  * count what the race lost, start the file over), rotated siblings that
  * appeared while the follower lagged, and the recovery at start of files

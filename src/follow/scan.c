@@ -1,4 +1,4 @@
-/* follow_scan: what the follower follows (follow_int.h): sources split into
+/* scan: what the follower follows (follow_int.h): sources split into
  * directories and name patterns, inotify watches (or polling on network
  * file systems), directory scans that open new files and notice files
  * rotated away, copytruncate handling, and the recovery at start of files

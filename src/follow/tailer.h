@@ -70,7 +70,7 @@ struct tailer {
     uint64_t seen_gen;          /* last scan that found it at a source path */
     int drain;                  /* renamed: at its end, its last record is complete */
     int credited;               /* new data met since the start, not known as created
-                                   then: may be a file the grabber missed (follow_grab.c) */
+                                   then: may be a file the grabber missed (grabwatch.c) */
 };
 
 /* Opens path (following symlinks), reads its head. Returns the tailer, or

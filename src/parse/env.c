@@ -1,5 +1,5 @@
-/* parse_env: buffers, arena, JSON writer and the well-known-key rules
- * shared by the parser family (see parse_env.h). */
+/* env: buffers, arena, JSON writer and the well-known-key rules
+ * shared by the parser family (see env.h). */
 #include "src/parse/env.h"
 
 #include <math.h>

@@ -1,5 +1,5 @@
-/* parse_env: plumbing shared by the parse_* modules (parse.c, parse_json.c,
- * parse_text.c, parse_logfmt.c): growable buffers, a string arena whose
+/* env: plumbing shared by the parse_* modules (parse.c, json.c,
+ * text.c, logfmt.c): growable buffers, a string arena whose
  * pointers never move, a JSON-text writer for record.fields, the table of
  * well-known keys (request_id, level, duration_ms, ...) and the rules that
  * turn their values into record fields. Internal to the parser family:

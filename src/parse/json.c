@@ -1,4 +1,4 @@
-/* parse_json: JSON log objects -> records (see parse_json.h). One pass
+/* json: JSON log objects -> records (see json.h). One pass
  * over the top-level members: each key is looked up once in the table of
  * well-known keys (parse_key_role), and the few nested objects that carry
  * record fields (log, trace, service, http, performance, metric, loguru's

@@ -1,4 +1,4 @@
-/* parse_json: one JSON-object log line -> record fields (structlog,
+/* json: one JSON-object log line -> record fields (structlog,
  * python-json-logger, loguru serialize=True and custom, the gateway's
  * nested objects, ECS dotted or nested keys). Internal to the parser. */
 #ifndef LOGDECK_PARSE_JSON_H

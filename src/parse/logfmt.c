@@ -1,4 +1,4 @@
-/* parse_logfmt: logfmt lines (see parse_logfmt.h). One pass: each pair is
+/* logfmt: logfmt lines (see logfmt.h). One pass: each pair is
  * unescaped into the arena, offered to the well-known-key rules and
  * appended to the fields object. */
 #include "src/parse/logfmt.h"

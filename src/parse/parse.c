@@ -1,6 +1,6 @@
 /* parse: the per-file parser (see parse.h): format detection, per-line
- * fallback and multi-line grouping. The format modules (parse_json.c,
- * parse_text.c, parse_logfmt.c) turn one line into a record; this file
+ * fallback and multi-line grouping. The format modules (json.c,
+ * text.c, logfmt.c) turn one line into a record; this file
  * decides which one to try and whether a line starts a record or
  * continues the pending one.
  *

@@ -1,5 +1,5 @@
-/* parse_text: Python logging, loguru and syslog text lines (see
- * parse_text.h). Every string a record keeps is copied into the arena,
+/* text: Python logging, loguru and syslog text lines (see
+ * text.h). Every string a record keeps is copied into the arena,
  * because text records may wait for continuation lines after the caller's
  * line buffer is gone. */
 #include "src/parse/text.h"

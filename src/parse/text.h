@@ -1,4 +1,4 @@
-/* parse_text: the text formats that start with a time or a syslog header:
+/* text: the text formats that start with a time or a syslog header:
  * Python logging (%(asctime)s - %(name)s - %(levelname)s - %(message)s),
  * loguru's default and the health checker's console format, and syslog
  * (RFC 3164 with or without <PRI>, RFC 5424, rsyslog's RFC 3339 files).

@@ -1,4 +1,4 @@
-/* query_desc: the canonical S-expression form of a plan (query_describe),
+/* desc: the canonical S-expression form of a plan (query_describe),
  * used by tests, the fuzz target and `logdeck query --explain`:
  *   (and (>= level warning) (= service "api") (phrase "connection reset"))
  * Times are printed as µs integers, levels and formats by name. */

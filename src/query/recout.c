@@ -1,6 +1,6 @@
 /* recout: records as text lines and JSON lines, and the escaping that
  * keeps terminals and JSON consumers safe (see recout.h). Traces and stats
- * are in recout_agg.c. */
+ * are in src/report/repout.c. */
 #include "src/query/recout.h"
 #include "src/base/record.h"
 #include "src/base/ts.h"

@@ -1,4 +1,4 @@
-/* query_term: the terms of the query language (see query.c for the
+/* term: the terms of the query language (see query.c for the
  * expression grammar): words, "phrases", field:value, field OP value,
  * since:/until:, the typing of values per field (levels, formats, times,
  * numbers, globs), the field-name aliases (query_field) and the canonical

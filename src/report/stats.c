@@ -2,7 +2,7 @@
  * store_scan() hands each row to on_row(), which updates per-minute
  * buckets, groups, templates and metrics kept in small hash maps; finish()
  * then sorts values for nearest-rank percentiles and picks the histogram's
- * bucket width. Message templating lives in stats_tmpl.c. */
+ * bucket width. Message templating lives in tmpl.c. */
 #include "src/report/stats.h"
 #include "db/exec.h"
 

@@ -1,4 +1,4 @@
-/* stats_tmpl: message templates for grouping error messages (stats.h):
+/* tmpl: message templates for grouping error messages (stats.h):
  * the variable parts of a message become placeholders, so that
  * "user 42 not found" and "user 7 not found" are one line in the top list. */
 #include "src/report/stats.h"
