@@ -23,7 +23,9 @@
 #include "src/base/ts.h"
 #include "src/query/query.h"
 #include "ui/app.h"
+#include "ui/keys.h"
 #include "ui/loop.h"
+#include "ui/session.h"
 #include "ui/term.h"
 
 /* Process-wide by nature: what the signal handlers set and the write end
@@ -204,6 +206,60 @@ static void app_close(struct app *a)
     screen_fini(&a->scr);
 }
 
+/* Reopens where the user left off on this store (o->restore): the
+ * filter (unless one was given), the marks, the time column, the record
+ * selected when not following, and the metrics or alerts view. */
+static void restore_session(struct app *a, const struct tui_opts *o)
+{
+    struct session ss;
+    struct err e = {0};
+    char path[4096];
+    session_path(o->db_path, path, sizeof path);
+    int rc = session_load(path, &ss, &e);
+    if (rc < 0)
+        app_message(a, ROLE_STATUS_ERROR, "%s; starting fresh", e.msg);
+    if (rc <= 0) {
+        if (app_set_filter(a, o->query, &e) < 0)
+            app_set_filter(a, "", &e);
+        return;
+    }
+    a->marks = ss.marks;   /* taken over */
+    a->time_mode = ss.time_mode >= 0 && ss.time_mode < TIME_MODES ? ss.time_mode : 0;
+    if (app_set_filter(a, o->query ? o->query : ss.filter, &e) < 0) {
+        app_error(a, &e);
+        app_set_filter(a, "", &e);
+    }
+    if (!ss.follow && ss.sel_id) {
+        app_pause(a);
+        app_show_record(a, ss.sel_ts, ss.sel_id);
+    }
+    int act = !strcmp(ss.view, "metrics") ? A_METRICS : !strcmp(ss.view, "alerts") ? A_ALERTS : 0;
+    const struct view *v = act ? views_for_action(act) : NULL;
+    if (v) {
+        a->view = v;
+        if (v->enter)
+            v->enter(a);
+    }
+    app_message(a, ROLE_STATUS, "reopened where you left off%s%s%s (:marks clear, / to change)",
+                a->filter[0] ? ": " : "", a->filter, ss.follow ? "" : ", at the record you had");
+}
+
+/* Saves where the user is for restore_session (o->restore). */
+static void save_session(struct app *a, const struct tui_opts *o)
+{
+    struct session ss = {.follow = a->follow, .time_mode = a->time_mode, .marks = a->marks};
+    struct err e = {0};
+    char path[4096];
+    snprintf(ss.filter, sizeof ss.filter, "%s", a->filter);
+    snprintf(ss.view, sizeof ss.view, "%s", a->view == &view_log ? "log" : a->view->name);
+    const struct lrow *r = logmodel_selected(&a->lm);
+    if (r && !a->follow)
+        ss.sel_ts = r->ts, ss.sel_id = r->id;
+    session_path(o->db_path, path, sizeof path);
+    if (session_save(path, &ss, &e) < 0)
+        fprintf(stderr, "logdeck: %s\n", e.msg);   /* the log file: curses is still up */
+}
+
 /* With the terminal open: first screen, then the loop. */
 static void run_ui(struct app *a, const struct tui_opts *o, int sig_r, int wake_r, int64_t t0)
 {
@@ -213,13 +269,17 @@ static void run_ui(struct app *a, const struct tui_opts *o, int sig_r, int wake_
     term_size(&w, &h);
     screen_resize(&a->scr, w, h);
     logmodel_set_height(&a->lm, h > 2 ? h - 2 : 1, &e);
-    if (app_set_filter(a, o->query, &e) < 0) {
+    if (o->restore) {
+        restore_session(a, o);
+    } else if (app_set_filter(a, o->query, &e) < 0) {
         app_error(a, &e);
         app_set_filter(a, "", &e);
     }
     struct loop_io io = {.sig_fd = sig_r, .wake_fd = wake_r, .feed_fd = o->wake_fd,
                          .winch = &g_winch, .term_sig = &g_term, .start_us = t0};
     loop_run(a, &io);
+    if (o->restore)
+        save_session(a, o);
 }
 
 int tui_run(const struct tui_opts *o, struct err *e)

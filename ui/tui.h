@@ -33,6 +33,8 @@ struct tui_opts {
     void (*feed_status)(void *ctx, struct tui_feed_status *out);
     void *feed_ctx;
     int wake_fd;                /* readable when new data was committed; -1 none */
+    int restore;                /* 1: reopen where the user left off on this store
+                                   (ui/session.h), and save it at exit */
 };
 
 /* Runs the UI until the user quits. Returns 0, 128 + signal number after
