@@ -217,7 +217,7 @@ static void restore_session(struct app *a, const struct tui_opts *o)
     session_path(o->db_path, path, sizeof path);
     int rc = session_load(path, &ss, &e);
     if (rc < 0)
-        app_message(a, ROLE_STATUS_ERROR, "%s; starting fresh", e.msg);
+        app_message(a, ROLE_STATUS_ERROR, "last session not reopened: %s", e.msg);
     if (rc <= 0) {
         if (app_set_filter(a, o->query, &e) < 0)
             app_set_filter(a, "", &e);

@@ -26,6 +26,7 @@ struct cli {
     int config_given;          /* 1 if --config was on the command line */
     int verbose;               /* -v count */
     const char *theme;         /* --theme NAME, or NULL */
+    int fresh;                 /* --fresh: the TUI does not reopen the last session */
     const char *argv0;
     /* The config file, parsed once by main for every command whose row has
      * CMD_CONFIG (an empty config when the file does not exist); NULL for

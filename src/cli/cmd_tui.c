@@ -151,7 +151,7 @@ static int run(const struct cli *c, const char *db, const struct config *cfg)
     tui_default_paths(hist, logp, sizeof hist);
     struct tui_opts o = {.db_path = db, .theme = c->theme ? c->theme : cfg->ui_theme,
                          .history_path = hist, .log_path = logp, .verbose = c->verbose,
-                         .wake_fd = -1, .restore = 1};
+                         .wake_fd = -1, .restore = !c->fresh};
     int rc = 0;
     if (cfg->nsources > 0 && (rc = feeder_start(&fd, db, cfg, &e)) < 0) {
         cli_error("tui", "%s", e.msg);

@@ -3,12 +3,14 @@
  * (cli.h). The only place that exits. */
 #include "src/cli/cli.h"
 #include "src/base/config.h"
+#include "src/base/suggest.h"
 #include "src/base/xdg.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define LOGDECK_VERSION "0.1.0"
 
@@ -25,13 +27,15 @@ static const char options[] =
     "  --db PATH       store (default $LOGDECK_DB, else $XDG_STATE_HOME/logdeck/logdeck.db)\n"
     "  --config PATH   config file (default ~/.config/logdeck/config.yaml)\n"
     "  --theme NAME    TUI theme (dark, light, solarized-dark, high-contrast, monochrome)\n"
+    "  --fresh         TUI: do not reopen where you left off on this store\n"
     "  -v              more diagnostics in the log file\n"
     "  --help, --version\n"
     "`logdeck COMMAND --help` describes one command.\n";
 
 static void usage(FILE *f)
 {
-    fputs("usage: logdeck [--db PATH] [--config PATH] [--theme NAME] [-v] [PATH|GLOB ...]\n", f);
+    fputs("usage: logdeck [--db PATH] [--config PATH] [--theme NAME] [--fresh] [-v] "
+          "[PATH|GLOB ...]\n", f);
     for (const struct cmd_entry *const *e = commands; *e; e++)
         cli_synopsis(*e, f);
     fputs(options, f);
@@ -102,6 +106,27 @@ static int load_config(struct cli *c, const struct cmd_entry *row, const char *n
     return 0;
 }
 
+/* A first word that is neither a command nor an existing path but is close
+ * to a command's name is a typo, not a file to open: "unknown command
+ * 'qurey'; did you mean 'query'?". Returns 1 when it said so. */
+static int typo(const char *word)
+{
+    const char *names[32], *near[3];
+    size_t n = 0;
+    if (strchr(word, '/') || access(word, F_OK) == 0)
+        return 0;
+    for (const struct cmd_entry *const *e = commands; *e && n < 32; e++)
+        names[n++] = (*e)->name;
+    size_t k = suggest_nearest(word, names, n, near, 3);
+    if (!k)
+        return 0;
+    fprintf(stderr, "logdeck: unknown command '%s'; did you mean '%s'", word, near[0]);
+    for (size_t i = 1; i < k; i++)
+        fprintf(stderr, "%s'%s'", i + 1 == k ? " or " : ", ", near[i]);
+    fputs("? (`logdeck --help` lists them; a file of that name does not exist)\n", stderr);
+    return 1;
+}
+
 static const struct cmd_entry *find(const char *name)
 {
     for (const struct cmd_entry *const *e = commands; *e; e++)
@@ -116,7 +141,8 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},   {"config", required_argument, NULL, 'c'},
         {"theme", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},     {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, 'V'},     {"fresh", no_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0},
     };
     int ch;
     /* '+': stop at the first non-option, which is the subcommand or a path. */
@@ -125,6 +151,7 @@ int main(int argc, char **argv)
         case 'd': c.db_path = optarg; c.db_given = 1; break;
         case 'c': c.config_path = optarg; c.config_given = 1; break;
         case 't': c.theme = optarg; break;
+        case 'f': c.fresh = 1; break;
         case 'v': c.verbose++; break;
         case 'h': usage(stdout); return 0;
         case 'V': puts("logdeck " LOGDECK_VERSION); return 0;
@@ -138,6 +165,8 @@ int main(int argc, char **argv)
     argc -= optind;
     argv += optind;
     const struct cmd_entry *e = argc > 0 ? find(argv[0]) : NULL;
+    if (!e && argc > 0 && typo(argv[0]))
+        return 2;
     struct config cfg = {0};
     char name[64];
     int rc = load_config(&c, row_of(e, argc, argv, name, sizeof name), name, &cfg);
