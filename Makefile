@@ -1,5 +1,6 @@
 # logdeck build. `make` builds ./logdeck; `make test` runs every test;
-# `make asan` runs the same suite under ASan+UBSan; `make bench` benchmarks.
+# `make asan` runs the same suite under ASan+UBSan; `make test-load` runs it
+# with every core busy; `make bench` benchmarks.
 # Missing Debian -dev packages are installed first (tests/tools/deps.sh).
 
 CC      ?= cc
@@ -28,7 +29,7 @@ TOOL_BIN := $(TOOL_C:tests/%.c=$(BUILD)/tests/%)
 # The sanitizer build keeps its own binary so ./logdeck stays the normal one.
 BIN     := $(if $(filter build,$(BUILD)),logdeck,$(BUILD)/logdeck)
 
-.PHONY: all deps test asan bench fuzz demo clean install uninstall check-layers
+.PHONY: all deps test test-load asan bench fuzz demo clean install uninstall check-layers
 all: $(LAYERS_OK) $(BIN)
 
 # The include rules of README.md's ARCHITECTURE (cli -> ui -> src/* -> db ->
@@ -69,6 +70,11 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/liblogdeck.a | $(DEPSTAMP)
 test: check-layers $(BIN) $(UNIT_BIN) $(TOOL_BIN)
 	@BUILD=$(BUILD) LOGDECK=$(abspath $(BIN)) sh tests/run.sh
 
+# Same suite with every core kept busy by a spinning loop (tests/tools/load.sh):
+# tests wait on conditions, never on timings.
+test-load: check-layers $(BIN) $(UNIT_BIN) $(TOOL_BIN)
+	@BUILD=$(BUILD) LOGDECK=$(abspath $(BIN)) sh tests/tools/load.sh sh tests/run.sh
+
 # Same suite, separate build tree, sanitizers on.
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
@@ -79,7 +85,7 @@ bench: $(BIN) $(TOOL_BIN)
 
 # libFuzzer builds of the fuzz targets (clang); `make test` replays their corpora.
 fuzz: | $(DEPSTAMP)
-	@sh tests/fuzz/build.sh
+	@sh tests/tools/deps.sh fuzz && sh tests/fuzz/build.sh
 
 demo: $(BIN)
 	./logdeck demo

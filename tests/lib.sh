@@ -23,3 +23,10 @@ check_rc() {
   if [ "$got" = "$want" ]; then pass "$n"; else
     fail "$n" "exit $got, wanted $want: $(head -c 300 "$T/.err")"; fi
 }
+# need CMD PACKAGE [WHAT]: 0 if CMD is installed; else prints
+# `SKIP: WHAT: CMD is not installed (apt-get install PACKAGE)` and returns 1.
+need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "SKIP: ${3:-$(basename "$0" .sh)}: $1 is not installed (apt-get install $2)"
+  return 1
+}

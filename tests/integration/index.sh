@@ -69,8 +69,11 @@ grep -q "missing.log: No such file or directory" "$T/err" && pass "missing file 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   mkdir -p "$T/nob" && cp "$T/bad/utf8.log" "$T/nob/secret.log" && chmod 600 "$T/nob/secret.log"
   printf 'ok line\n' > "$T/nob/open.log"; chmod 644 "$T/nob/open.log"; chmod 777 "$T/nob"; chmod 755 "$T"
+  # nobody runs a copy of the binary: the clone may sit where nobody cannot
+  # reach (/root is 0700), and where the user cloned must not matter.
+  cp "$LOGDECK" "$T/nob/logdeck" && chmod 755 "$T/nob/logdeck"
   setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/tmp \
-    $LOGDECK --db "$T/nob/db" index --json "$T/nob/secret.log" "$T/nob/open.log" >"$T/out" 2>"$T/err"; rc=$?
+    "$T/nob/logdeck" --db "$T/nob/db" index --json "$T/nob/secret.log" "$T/nob/open.log" >"$T/out" 2>"$T/err"; rc=$?
 else
   printf 'x\n' > "$T/secret.log"; chmod 000 "$T/secret.log"; printf 'ok line\n' > "$T/open.log"
   $LOGDECK --db "$T/db2" index --json "$T/secret.log" "$T/open.log" >"$T/out" 2>"$T/err"; rc=$?

@@ -74,7 +74,7 @@ check_line "history: and the one before" 29 "/token"
 tui_keys Escape
 
 # SIGTERM: the terminal is restored and the exit status says so.
-pid=$(pgrep -P "$(tmux -L "$TS" display -p '#{pane_pid}')" -x logdeck)
+pid=$(tui_pid)
 if [ -n "$pid" ]; then
   kill -TERM "$pid"
   check_screen "SIGTERM: exit 143" "EXIT=143"
@@ -87,7 +87,7 @@ fi
 # dies of the signal.
 tui_start 100 30 "$T/api.jsonl"
 check_line "started again" 28 "10:10:09.000 ERROR api          connection reset by peer" 5
-pid=$(pgrep -P "$(tmux -L "$TS" display -p '#{pane_pid}')" -x logdeck)
+pid=$(tui_pid)
 if [ -n "$pid" ]; then
   kill -SEGV "$pid"
   check_screen "SIGSEGV: dies of the signal (139)" "EXIT=139"
