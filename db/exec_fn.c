@@ -15,6 +15,7 @@
  *       plus the cid token) holds every token of expr, an FTS5 query as
  *       exec_fts_expr() writes it ("a" "b"*), tokenized like rec_fts. */
 #include "db/exec_int.h"
+#include "src/base/jsonraw.h"
 #include "src/base/record.h"
 
 #include <cjson/cJSON.h>
@@ -60,7 +61,7 @@ static const cJSON *cache_parse(struct json_cache *c, const char *txt, size_t n)
     memcpy(c->buf, txt, n);
     c->buf[n] = '\0';
     c->len = n;
-    c->root = cJSON_ParseWithLength(txt, n);
+    c->root = jsonraw_parse(txt, n, NULL);
     c->valid = 1;
     return c->root;
 }

@@ -240,6 +240,26 @@ int store_in_batch(const struct store *s)
     return s->in_batch;
 }
 
+/* Copies msg with each terminal escape sequence (CSI "ESC [ ... final",
+ * else ESC and the next byte) as one space: the message keeps and shows
+ * them escaped, full text finds the words they colour. Returns the end. */
+static char *fts_words(char *p, const char *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (m[i] != 0x1b) {
+            *p++ = m[i];
+            continue;
+        }
+        if (i + 1 < n && m[i + 1] == '[')
+            for (i += 2; i < n && !((unsigned char)m[i] >= 0x40 && (unsigned char)m[i] <= 0x7e); i++)
+                ;
+        else
+            i++;
+        *p++ = ' ';
+    }
+    return p;
+}
+
 /* The FTS body: the message, then one token standing for the cid. */
 static const char *fts_body(struct store *s, const struct record *r, size_t *len)
 {
@@ -252,9 +272,10 @@ static const char *fts_body(struct store *s, const struct record *r, size_t *len
         s->ftsbuf_cap = need;
     }
     char *p = s->ftsbuf;
-    if (r->msg_len)
-        memcpy(p, r->msg, r->msg_len);
-    p += r->msg_len;
+    if (r->msg_len && memchr(r->msg, 0x1b, r->msg_len))
+        p = fts_words(p, r->msg, r->msg_len);
+    else if (r->msg_len)
+        memcpy(p, r->msg, r->msg_len), p += r->msg_len;
     if (cl) {
         p += store_cid_token(r->cid, p);
     }

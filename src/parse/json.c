@@ -5,6 +5,7 @@
  * record) are descended into by name. */
 #include "src/parse/json.h"
 #include "src/base/jarena.h"
+#include "src/base/jsonraw.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -200,18 +201,63 @@ static int only_space(const char *s, const char *end)
     return 1;
 }
 
+/* A raw NUL byte inside a JSON string would end cJSON's C string there
+ * (the message and the field cut short). It is handed to cJSON as U+2400
+ * SYMBOL FOR NULL, which the fields keep (a visible mark; cJSON strings
+ * cannot hold a NUL) and the message turns back into the NUL byte, shown
+ * as every format's control bytes are (\x00). */
+#define NUL_MARK JSONRAW_NUL_MARK
+
+static void copy_nul(struct parse_buf *b, const char *line, size_t len)
+{
+    parse_buf_set(b, "", 0);
+    for (size_t i = 0; i < len;) {
+        const char *z = memchr(line + i, 0, len - i);
+        size_t run = z ? (size_t)(z - line) - i : len - i;
+        parse_buf_add(b, line + i, run);
+        i += run;
+        if (z) {
+            parse_buf_add(b, NUL_MARK, 3);
+            i++;
+        }
+    }
+}
+
+static void msg_nul(struct parse_env *env, struct record *r)
+{
+    char *m = parse_arena_dup(env->arena, r->msg, r->msg_len);
+    if (!m)
+        return;
+    size_t o = 0;
+    for (size_t i = 0; i < r->msg_len; i++) {
+        if (i + 3 <= r->msg_len && memcmp(r->msg + i, NUL_MARK, 3) == 0) {
+            m[o++] = '\0';
+            i += 2;
+        } else {
+            m[o++] = r->msg[i];
+        }
+    }
+    r->msg = m;
+    r->msg_len = o;
+}
+
 int parse_json(struct parse_env *env, const char *line, size_t len, struct record *r,
                cJSON **tree)
 {
     /* cJSON gets its own NUL-terminated copy: the caller's line is not. */
-    parse_buf_set(env->scratch, line, len);
+    int nul = memchr(line, 0, len) != NULL;
+    if (nul)
+        copy_nul(env->scratch, line, len);
+    else
+        parse_buf_set(env->scratch, line, len);
     const char *buf = env->scratch->data, *end = NULL;
+    size_t blen = env->scratch->len;
     jarena_begin();
-    cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+    cJSON *root = cJSON_ParseWithLengthOpts(buf, blen, &end, 0);
     jarena_end();
     if (!root)
         return 0;
-    if (!cJSON_IsObject(root) || !end || !only_space(end, buf + len)) {
+    if (!cJSON_IsObject(root) || !end || !only_space(end, buf + blen)) {
         cJSON_Delete(root);
         return 0;
     }
@@ -225,6 +271,8 @@ int parse_json(struct parse_env *env, const char *line, size_t len, struct recor
     /* No message key: a metric reads as one; anything else shows the object. */
     if (!r->msg && !metric_message(env, r, root))
         r->msg = line, r->msg_len = len;
+    else if (nul && r->msg)
+        msg_nul(env, r);
     *tree = root;
     return 1;
 }

@@ -158,9 +158,29 @@ static int fast_continuation(const struct slot *s, const char *line, size_t len)
            starts(line, len, "The above exception was the direct cause");
 }
 
+/* The end of the escape sequence that starts at s[i] (ESC): CSI "ESC [
+ * ... final", OSC "ESC ] ... BEL|ESC \", or a two-byte escape. */
+static size_t ansi_skip(const char *s, size_t n, size_t i)
+{
+    i++;
+    if (i < n && s[i] == '[') {
+        for (i++; i < n && !((unsigned char)s[i] >= 0x40 && (unsigned char)s[i] <= 0x7e); i++)
+            ;
+        i++;
+    } else if (i < n && s[i] == ']') {
+        for (i++; i < n && s[i] != 7 && !(s[i] == 0x1b && i + 1 < n && s[i + 1] == '\\'); i++)
+            ;
+        i += (i < n && s[i] == 0x1b) ? 2 : 1;
+    } else if (i < n) {
+        i++;
+    }
+    return i < n ? i : n;
+}
+
 /* Copies line without terminal escape sequences (loguru colourises even
- * into files): CSI "ESC [ ... final", OSC "ESC ] ... BEL|ESC \", and
- * two-byte escapes. raw keeps the original bytes. */
+ * into files), for finding the time, level and logger; the message is
+ * then taken from the line itself (ansi_pos), escapes and all, and shown
+ * escaped as a JSON record's are: one rule for every format. */
 static void strip_ansi(struct parse_buf *b, const char *s, size_t n)
 {
     parse_buf_set(b, "", 0);
@@ -171,21 +191,45 @@ static void strip_ansi(struct parse_buf *b, const char *s, size_t n)
         size_t run = esc ? (size_t)(esc - s) - i : n - i;
         parse_buf_add(b, s + i, run);
         i += run;
-        if (i >= n)
-            break;
-        i++;
-        if (i < n && s[i] == '[') {
-            for (i++; i < n && !((unsigned char)s[i] >= 0x40 && (unsigned char)s[i] <= 0x7e); i++)
-                ;
-            i++;
-        } else if (i < n && s[i] == ']') {
-            for (i++; i < n && s[i] != 7 && !(s[i] == 0x1b && i + 1 < n && s[i + 1] == '\\'); i++)
-                ;
-            i += (i < n && s[i] == 0x1b) ? 2 : 1;
-        } else if (i < n) {
-            i++;
-        }
+        if (i < n)
+            i = ansi_skip(s, n, i);
     }
+}
+
+/* Where in s the k-th byte strip_ansi() kept starts, escape sequences
+ * just before it included (k = bytes kept: n). */
+static size_t ansi_pos(const char *s, size_t n, size_t k)
+{
+    size_t i = 0, out = 0;
+    while (i < n && out < k) {
+        if (s[i] == 0x1b)
+            i = ansi_skip(s, n, i);
+        else
+            i++, out++;
+    }
+    return out < k ? n : i;
+}
+
+/* r's message was taken from plain, line without its escape sequences:
+ * take the same text from line instead, escape sequences included (the
+ * last place plain holds it: the message ends a text line). */
+static void unstrip_msg(struct parse_env *env, struct record *r, const struct parse_buf *plain,
+                        const char *line, size_t len)
+{
+    if (!r->msg || !r->msg_len || r->msg_len > plain->len)
+        return;
+    const char *hit = NULL, *from = plain->data;
+    for (const char *h; (h = memmem(from, plain->len - (size_t)(from - plain->data), r->msg,
+                                    r->msg_len)); from = h + 1)
+        hit = h;
+    if (!hit)
+        return;
+    size_t a = (size_t)(hit - plain->data), z = a + r->msg_len;
+    size_t oa = ansi_pos(line, len, a);
+    size_t oz = z >= plain->len ? len : ansi_pos(line, len, z);
+    char *m = oz > oa ? parse_arena_dup(env->arena, line + oa, oz - oa) : NULL;
+    if (m)
+        r->msg = m, r->msg_len = oz - oa;
 }
 
 static int is_digit(char c)
@@ -220,34 +264,16 @@ static int python_pending(const struct parser *p)
     return f == FMT_PYTHON || f == FMT_LOGURU;
 }
 
-/* Tries the formats a line can be in; fills r (parse_record_init'ed).
- * Returns the format found, FMT_RAW if none. */
-static int parse_formats(struct parser *p, struct parse_env *env, const char *line, size_t len,
-                         struct record *r, cJSON **tree)
+/* The text formats, on a line without escape sequences: the format found
+ * (r filled) or FMT_RAW (r reset). */
+static int text_formats(struct parser *p, struct parse_env *env, const char *t, size_t tn,
+                        struct record *r)
 {
-    size_t i = 0;
-    const char *t = line;
-    size_t tn = len;
-    if (p->format == FMT_RAW)
-        return FMT_RAW;
-    if (tn >= 3 && memcmp(t, "\xef\xbb\xbf", 3) == 0)
-        t += 3, tn -= 3;   /* a UTF-8 BOM (first line of some files) */
-    while (i < tn && (t[i] == ' ' || t[i] == '\t'))
-        i++;
-    if (i < tn && t[i] == '{') {
-        if (parse_json(env, t, tn, r, tree))
-            return FMT_JSON;
-        parse_record_init(r, env);
-    }
-    if (memchr(t, 0x1b, tn)) {
-        strip_ansi(&p->plain, t, tn);
-        t = p->plain.data, tn = p->plain.len;
-    }
     if (p->user_layout) {
         if (layout_parse(p->lay, env, t, tn, r, 1))
             return FMT_LAYOUT;
         if (p->format == FMT_LAYOUT)
-            goto raw;
+            return FMT_RAW;
     } else if (p->seen && parse_format(p) == FMT_LAYOUT) {
         /* a file in a learned layout: its layouts first, the rest after */
         if (layout_parse(p->lay, env, t, tn, r, 0))
@@ -272,7 +298,42 @@ static int parse_formats(struct parser *p, struct parse_env *env, const char *li
         return FMT_LAYOUT;
     if (parse_logfmt(env, t, tn, r))
         return FMT_LOGFMT;
-raw:
+    return FMT_RAW;
+}
+
+/* Tries the formats a line can be in; fills r (parse_record_init'ed).
+ * Returns the format found, FMT_RAW if none. Escape sequences: the text
+ * formats read a copy without them, the message keeps them. */
+static int parse_formats(struct parser *p, struct parse_env *env, const char *line, size_t len,
+                         struct record *r, cJSON **tree)
+{
+    size_t i = 0;
+    const char *t = line;
+    size_t tn = len;
+    if (p->format == FMT_RAW)
+        return FMT_RAW;
+    if (tn >= 3 && memcmp(t, "\xef\xbb\xbf", 3) == 0)
+        t += 3, tn -= 3;   /* a UTF-8 BOM (first line of some files) */
+    while (i < tn && (t[i] == ' ' || t[i] == '\t'))
+        i++;
+    if (i < tn && t[i] == '{') {
+        if (parse_json(env, t, tn, r, tree))
+            return FMT_JSON;
+        parse_record_init(r, env);
+    }
+    const char *orig = t;
+    size_t on = tn;
+    int esc = memchr(t, 0x1b, tn) != NULL;
+    if (esc) {
+        strip_ansi(&p->plain, t, tn);
+        t = p->plain.data, tn = p->plain.len;
+    }
+    int fmt = text_formats(p, env, t, tn, r);
+    if (fmt != FMT_RAW) {
+        if (esc)
+            unstrip_msg(env, r, &p->plain, orig, on);
+        return fmt;
+    }
     parse_record_init(r, env);
     r->msg = line, r->msg_len = len;
     parse_text_cid(env, r, t, tn);

@@ -2,6 +2,7 @@
  * keeps terminals and JSON consumers safe (see recout.h). Traces and stats
  * are in src/report/repout.c. */
 #include "src/query/recout.h"
+#include "src/base/jsonraw.h"
 #include "src/base/record.h"
 #include "src/base/ts.h"
 
@@ -145,7 +146,7 @@ static void json_fields(FILE *f, const struct record *r)
     const char *end = NULL;
     fputs(",\"fields\":", f);
     if (r->format == FMT_JSON && r->raw && r->raw_len) {
-        o = cJSON_ParseWithLengthOpts(r->raw, r->raw_len, &end, 0);
+        o = jsonraw_parse(r->raw, r->raw_len, &end);
         size_t b = 0, e = r->raw_len;
         while (b < e && (r->raw[b] == ' ' || r->raw[b] == '\t' || r->raw[b] == '\r' || r->raw[b] == '\n'))
             b++;

@@ -262,10 +262,11 @@ static const struct exp exp_health_console_log[] = {
      "Health checker started",
      0, 0, 0, 0, NULL, 0, 0, 1, "{\"component\":\"health_checker\",\"operation\":\"startup\"}"},
     {87, FMT_LOGURU, LVL_DEBUG, 1704110410125000LL, 0, NULL, NULL, NULL,
-     "Starting check_database for postgres",
+     /* escape sequences stay in the message (shown escaped), as in JSON */
+     "\x1b[34m\x1b[1mStarting check_database for postgres\x1b[0m",
      0, 0, 0, 0, NULL, 0, 0, 1, "{\"component\":\"health_checker\",\"operation\":\"check_database\"}"},
     {248, FMT_LOGURU, LVL_DEBUG, 1704110410137000LL, 0, NULL, NULL, NULL,
-     "Completed check_database for postgres in 12.50ms",
+     "\x1b[34m\x1b[1mCompleted check_database for postgres in 12.50ms\x1b[0m",
      0, 0, 0, 0, NULL, 0, 0, 1, "{\"component\":\"health_checker\",\"operation\":\"check_database\"}"},
     {421, FMT_LOGURU, LVL_INFO, 1704110411000000LL, 0, NULL, NULL, NULL,
      "Redis healthy",

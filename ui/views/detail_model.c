@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/base/jsonraw.h"
 #include "src/base/record.h"
 #include "src/base/ts.h"
 #include "ui/text.h"
@@ -235,7 +236,7 @@ static void leaf_fn(void *ctx, const char *path, const cJSON *v)
 
 static void fields(struct detail *d, const char *json, size_t n)
 {
-    cJSON *root = cJSON_ParseWithLength(json, n);
+    cJSON *root = jsonraw_parse(json, n, NULL);
     if (!root || !cJSON_IsObject(root) || !root->child) {
         cJSON_Delete(root);
         return;
