@@ -177,6 +177,12 @@ static int store_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node
             return err_set(x->e, "out of memory");
         return 0;
     }
+    if (strcmp(key, "partial_line_after") == 0) {
+        if (ts_parse_duration(val, &n) < 0 || n <= 0)
+            return bad(x, v, "'%s' is not a duration (e.g. 10s, 2m)", val);
+        x->c->partial_after_us = n;
+        return 0;
+    }
     if (strcmp(key, "max_size") == 0 || strcmp(key, "max_line") == 0 ||
         strcmp(key, "max_pages") == 0) {
         if (parse_size(val, &n) < 0)
@@ -192,7 +198,7 @@ static int store_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node
         return 0;
     }
     return bad(x, k, "unknown key '%s' in store (expected path, retention, max_size, "
-               "max_line)", key);
+               "max_line, partial_line_after)", key);
 }
 
 static struct config_source *new_source(struct cctx *x)

@@ -52,7 +52,12 @@ struct config {
                                           full disk, for tests); 0: none */
     size_t max_line;                   /* 0: default (1 MiB) */
     char *ui_theme;                    /* ui.theme, or NULL */
+    int64_t partial_after_us;          /* store.partial_line_after: a last line with
+                                          no newline is stored once its file is
+                                          unchanged this long; 0: default (10 s) */
 };
+
+#define CONFIG_PARTIAL_AFTER_US (10 * 1000000LL)
 
 /* Reads path into c (zeroed first). A missing file is an empty config
  * unless must_exist. Errors (e->code 2) name path:line:column. */

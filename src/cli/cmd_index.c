@@ -94,7 +94,9 @@ static void print_text(const struct ingest_stats *st, double secs, const struct 
             printf(" %s %lld", level_name(l), (long long)st->by_level[l]);
     printf("\n  unparsed %lld, truncated %lld", (long long)st->unparsed, (long long)st->truncated);
     if (st->partial_held)
-        printf(", %lld partial last line(s) held until their newline", (long long)st->partial_held);
+        printf(", %lld unterminated last line%s held (stored once the file gets its newline, "
+               "is rotated, or is unchanged for store.partial_line_after)",
+               (long long)st->partial_held, st->partial_held == 1 ? "" : "s");
     if (st->copies)
         printf(", %lld copies of files already indexed skipped", (long long)st->copies);
     if (st->records)
@@ -192,6 +194,8 @@ static int one_shot(struct store *s, const struct config *cfg, struct index_args
     a->io.max_line = cfg->max_line;
     a->io.on_file = index_files_note;
     a->io.on_file_ctx = &fl;
+    a->io.partial_after_us = cfg->partial_after_us ? cfg->partial_after_us
+                                                   : CONFIG_PARTIAL_AFTER_US;
     struct ingest *in = ingest_new(s, &a->io, &e);
     int64_t t0 = ts_now();
     for (size_t i = 0; in && i < cfg->nsources; i++) {

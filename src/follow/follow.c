@@ -307,6 +307,34 @@ static void release(struct follower *f, struct tailer *t)
     f->full_scan = 1;
 }
 
+/* A live file whose last line has had no newline for store.partial_line_after
+ * (no byte arrived, mtime that old too): the line is stored as it is; what
+ * the writer may append to it later reads as a line of its own. 1 if it
+ * was stored, -1 on error. */
+static int quiet_partial(struct follower *f, struct tailer *t, int64_t *next)
+{
+    struct err e = {0};
+    struct stat st;
+    int64_t after = f->cfg && f->cfg->partial_after_us ? f->cfg->partial_after_us
+                                                       : CONFIG_PARTIAL_AFTER_US;
+    if (!t->line_total || t->gz || t->fd < 0 || fstat(t->fd, &st) < 0)
+        return 0;
+    int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000 + st.st_mtim.tv_nsec / 1000;
+    int64_t last = t->last_data_us > mt ? t->last_data_us : mt;
+    if (f->now - last < after) {
+        if (last + after < *next)
+            *next = last + after;
+        return 0;
+    }
+    if (ingest_flush(f->in, t, 1, &e) < 0) {
+        follow_failed(f, &e);
+        return -1;
+    }
+    if (!f->batch_start)
+        f->batch_start = f->now;
+    return 1;
+}
+
 void follow_quiet_files(struct follower *f, int64_t *next)
 {
     struct err e = {0};
@@ -316,6 +344,8 @@ void follow_quiet_files(struct follower *f, int64_t *next)
     for (size_t i = f->nt; i-- > 0 && f->now >= f->stall_until;) {
         struct tailer *t = f->t[i];
         int64_t quiet = f->now - (t->last_data_us > t->away_us ? t->last_data_us : t->away_us);
+        if (!t->away && quiet_partial(f, t, next) < 0)
+            return;
         if (tailer_pending(t) >= 0) {
             if (f->now - t->last_data_us >= FLUSH_US) {
                 if (ingest_flush(f->in, t, 0, &e) < 0) {

@@ -401,8 +401,12 @@ static int read_all(struct ingest *in, struct tailer *t, struct err *e)
         if (in->batch_n >= in->o.batch_records && ingest_commit(in, e) < 0)
             return -1;
     }
-    if ((t->gz && t->gz_done) || in->o.final)
-        if (ingest_flush(in, t, t->gz && t->gz_done, e) < 0)
+    struct stat st;
+    int quiet = !t->gz && t->line_total && in->o.partial_after_us > 0 && fstat(t->fd, &st) == 0 &&
+                ts_now() - ((int64_t)st.st_mtim.tv_sec * 1000000 + st.st_mtim.tv_nsec / 1000) >=
+                    in->o.partial_after_us;
+    if ((t->gz && t->gz_done) || in->o.final || quiet)
+        if (ingest_flush(in, t, (t->gz && t->gz_done) || quiet, e) < 0)
             return -1;
     if (t->line_total && !t->gz)
         in->st.partial_held++;

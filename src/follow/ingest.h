@@ -33,6 +33,8 @@ struct ingest_opts {
      * file's parser (borrowed for the call): the per-file lines of `index`. */
     void (*on_file)(void *ctx, const char *path, const struct parser *p);
     void *on_file_ctx;
+    int64_t partial_after_us;      /* one-shot: a last line with no newline in a
+                                      file unchanged this long is stored; 0: never */
 };
 
 /* What one run added (also per file in ingest_file_stats). */
@@ -43,7 +45,8 @@ struct ingest_stats {
     int64_t truncated;             /* lines cut at max_line */
     int64_t bytes;                 /* bytes consumed */
     int64_t lines;
-    int64_t partial_held;          /* files ending in a line with no newline yet */
+    int64_t partial_held;          /* files ending in a line with no newline yet,
+                                      held (stored once the file is rotated or quiet) */
     int64_t files;                 /* files that were read */
     int64_t first_ts, last_ts;     /* of the records added; 0 if none */
     int64_t copies;                /* files skipped: a copy of a file being read */

@@ -18,3 +18,45 @@ for m in loguru loguruzip; do
   verdict "rename-then-compress ($m), 60 rotations 50 ms apart: every line once" \
     --no-loss "$LOGDECK_DB" "$T/$m.rec"
 done
+
+# 6. A last line with no newline: `index` says it holds it, and stores it
+#    once the file is rotated away or has been unchanged for
+#    store.partial_line_after; never twice.
+fresh partial
+printf '{"event":"P 1"}\n{"event":"P 2"}' >"$D/new.log"
+"$LOGDECK" index "$D/new.log" >"$T/p.out" 2>&1
+check "index: summary says 1 unterminated last line held" 1 \
+  "$(grep -c '1 unterminated last line held' "$T/p.out")"
+check "index: the unterminated line is not stored yet" "P 1" "$("$CK" --dump "$LOGDECK_DB" | cut -f3 | tr '\n' '|' | sed 's/|$//')"
+printf '{"event":"P 3"}' >"$D/old.log"
+touch -d '-1 min' "$D/old.log"
+"$LOGDECK" index "$D/new.log" "$D/old.log" >"$T/p2.out" 2>&1
+check "index: a file unchanged for 10 s: its last line stored" "P 1|P 3" \
+  "$("$CK" --dump "$LOGDECK_DB" | cut -f3 | tr '\n' '|' | sed 's/|$//')"
+printf '\n' >>"$D/new.log"
+"$LOGDECK" index "$D/new.log" >/dev/null 2>&1
+check "index: the held line stored once its newline came" "P 1|P 3|P 2" \
+  "$("$CK" --dump "$LOGDECK_DB" | cut -f3 | tr '\n' '|' | sed 's/|$//')"
+# follow: quiet for store.partial_line_after (1 s here), and rotated away.
+fresh partialf
+printf 'store:\n  partial_line_after: 1s\n' >"$T/pf.yaml"
+printf '{"event":"F 1"}\n{"event":"F 2"}' >"$D/app.log"
+"$LOGDECK" --config "$T/pf.yaml" index --follow --status-interval 0 "$D/app.log" 2>>"$T/idx.err" &
+IDX=$!
+dump() { "$CK" --dump "$LOGDECK_DB" 2>/dev/null | cut -f3 | tr '\n' '|' | sed 's/|$//'; }
+i=0; until [ "$(dump)" = "F 1|F 2" ] || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
+check "follow: an unterminated line stored after partial_line_after" "F 1|F 2" "$(dump)"
+stop_idx
+# rotated away (partial_line_after 1h: only the rotation can store it)
+fresh partialr
+printf 'store:\n  partial_line_after: 1h\n' >"$T/pr.yaml"
+printf '{"event":"F 3"}\n{"event":"F 4"}' >"$D/app.log"
+"$LOGDECK" --config "$T/pr.yaml" index --follow --status-interval 0 "$D/app.log" 2>>"$T/idx.err" &
+IDX=$!
+i=0; until [ "$(dump)" = "F 3" ] || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
+check "follow: unterminated line held while the file is live" "F 3" "$(dump)"
+mv "$D/app.log" "$D/app.log.1"; printf '' >"$D/app.log"
+i=0; until [ "$(dump)" = "F 3|F 4" ] || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
+check "follow: an unterminated line stored once its file is rotated" "F 3|F 4" "$(dump)"
+stop_idx
+check "follow: clean exits" "" "$(cat "$T/problems" 2>/dev/null)"
