@@ -1,9 +1,10 @@
-/* follow: the follower (follow.h): its life, the set of open files,
+/* follow: the follower's core (follow_int.h): the set of open files,
  * reading the files that changed (rotated files first, oldest first),
  * commits (and the on_commit hook), letting rotated files go once
- * drained. The loop, signals and timers are in loop.c; sources,
- * scans and rotations in scan.c and rot.c; files held from
- * their creation in grabwatch.c. */
+ * drained. The bottom of src/follow's files: it calls none of them (a
+ * truncation goes up to rot.c through f->up). Its life, the loop, signals
+ * and timers are in loop.c; sources and scans in scan.c, rotations in
+ * rot.c, files held from their creation in grabwatch.c. */
 #include "src/follow/follow_int.h"
 
 #include <errno.h>
@@ -35,80 +36,12 @@ void follow_warn(struct follower *f, const char *fmt, ...)
     va_end(ap);
 }
 
-static void raise_fd_limit(void)
-{
-    struct rlimit r;
-    if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
-        r.rlim_cur = r.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &r);
-    }
-}
-
 static size_t fd_budget(void)
 {
     struct rlimit r;
     if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur == RLIM_INFINITY)
         return 60000;
     return r.rlim_cur > 512 ? (size_t)r.rlim_cur - 256 : 256;
-}
-
-struct follower *follow_new(struct store *s, const struct config *cfg,
-                            const struct follow_opts *o, struct err *e)
-{
-    struct follower *f = calloc(1, sizeof *f);
-    if (!f) {
-        err_set(e, "out of memory");
-        return NULL;
-    }
-    f->s = s;
-    f->o = *o;
-    f->o.batch_records = o->batch_records > 0 ? o->batch_records : 20000;
-    f->o.batch_ms = o->batch_ms > 0 ? o->batch_ms : 100;
-    f->ifd = f->sfd = -1;
-    f->wfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    hmap_init(&f->by_ino);
-    hmap_init(&f->by_path);
-    hmap_init(&f->skip);
-    struct ingest_opts io = {.max_line = cfg->max_line, .batch_records = INT64_MAX,
-                             .parse = o->parse};
-    if (f->wfd < 0) {
-        err_set(e, "cannot create an eventfd: %s", strerror(errno));
-        follow_free(f);
-        return NULL;
-    }
-    if (!(f->in = ingest_new(s, &io, e)) || fscan_set_sources(f, cfg, e) < 0 ||
-        (cfg->max_pages && store_set_max_pages(s, cfg->max_pages, e) < 0)) {
-        follow_free(f);
-        return NULL;
-    }
-    f->cfg = cfg;
-    if (!o->poll && (f->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
-        follow_warn(f, "inotify unavailable (%s): polling instead", strerror(errno));
-    raise_fd_limit();
-    return f;
-}
-
-void follow_free(struct follower *f)
-{
-    if (!f)
-        return;
-    fgrab_stop(f);
-    ingest_rollback(f->in);
-    while (f->nt)
-        follow_forget(f, f->t[f->nt - 1]);
-    free(f->t);
-    ingest_free(f->in);
-    fscan_fini(f);
-    hmap_fini(&f->by_ino);
-    hmap_fini(&f->by_path);
-    hmap_fini(&f->skip);
-    if (f->ifd >= 0)
-        close(f->ifd);
-    if (f->sfd >= 0)
-        close(f->sfd);
-    if (f->wfd >= 0)
-        close(f->wfd);
-    free(f);
 }
 
 void follow_stop(struct follower *f)
@@ -241,7 +174,7 @@ static int read_one(struct follower *f, struct tailer *t)
         }
     }
     if (!t->gz && tailer_truncated(t)) {
-        fscan_truncated(f, t);
+        f->up.truncated(f, t);
         return 0;
     }
     for (;;) {

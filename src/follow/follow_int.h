@@ -1,8 +1,11 @@
-/* follow_int: the follower's state shared by follow.c (open files,
- * reading, commits), loop.c (the loop, signals, timers, hooks,
- * status), scan.c and rot.c (sources, directories, inotify
- * watches, scans, rotation and recovery) and grabwatch.c (files held
- * open from their creation, files lost unread). Internal. */
+/* follow_int: the follower's state, split into the part each file owns:
+ * follow.c the open files, reading and commits (struct follower's own
+ * fields), scan.c the sources, directories, watches and scans
+ * (fscan_state; rot.c adds rotation and recovery), grabwatch.c the files
+ * held open from their creation and the files lost unread (fgrab_state),
+ * loop.c the life, loop, signals, timers and status (floop_state). They
+ * call each other one way: follow.c < scan.c < rot.c < grabwatch.c <
+ * loop.c, and back up only through struct follow_up. Internal. */
 #ifndef LOGDECK_FOLLOW_INT_H
 #define LOGDECK_FOLLOW_INT_H
 
@@ -33,23 +36,20 @@ struct fdir {
     int scan;             /* rescan requested */
 };
 
-struct follower {
-    struct store *s;
-    struct ingest *in;
-    struct follow_opts o;
-    const struct config *cfg;
+/* What scan.c owns (rot.c and grabwatch.c read the sources): the sources,
+ * their directories and the scans over them. */
+struct fscan_state {
     struct fsrc **src;
     size_t nsrc;
     struct fdir *dirs;
     size_t ndirs, capdirs;
-    int ifd, sfd;
-    struct tailer **t;            /* open files, ordered by order_ns */
-    size_t nt, capt;
-    struct hmap by_ino, by_path;
-    struct hmap skip;             /* (dev,ino) -> size+1 of files not to open again */
-    int full_scan, any_remote, idle, caught_up;
-    atomic_int stop;              /* follow_stop(): any thread, or a signal handler */
-    int wfd;                      /* eventfd: wakes the loop (grabbed files, follow_stop) */
+    int any_remote;               /* a directory on a network file system: polled */
+    uint64_t gen;                 /* scan generation */
+    int64_t open_warn_us, open_warn_n;   /* open errors: last warning, since then */
+};
+
+/* What grabwatch.c owns: the grabber and the files it reported. */
+struct fgrab_state {
     struct grab *grab;            /* holds new files open (NULL: no inotify) */
     struct grab_item *held;       /* grabbed files not opened yet (empty so far) */
     size_t nheld, capheld;
@@ -59,14 +59,51 @@ struct follower {
     int64_t credits, credit_us;   /* new files not known as created: pay misses back */
     char **unread;                /* files lost unread, not saved yet */
     size_t nunread, capunread;
+};
+
+/* What loop.c owns: the signals, the timers and the progress it reports. */
+struct floop_state {
+    int sfd;                      /* signalfd, -1 none */
+    int idle, caught_up;
+    int64_t next_tick;
+    int64_t next_sweep, next_full, next_status, next_retention;
+    int64_t st_records0;
+};
+
+/* The calls back up from follow.c and scan.c to the rotation and grab
+ * handling, set by follow_new: the only way up, so that the files call
+ * each other one way, follow.c < scan.c < rot.c < grabwatch.c < loop.c. */
+struct follow_up {
+    void (*truncated)(struct follower *f, struct tailer *t);      /* fscan_truncated */
+    void (*siblings)(struct follower *f, int si);                  /* fscan_siblings */
+    void (*watch_dir)(struct follower *f, const char *dir);        /* fgrab_watch */
+    void (*known)(struct follower *f, const struct tailer *t);     /* fgrab_known */
+};
+
+/* The follower. The open files, their reading and the commits are
+ * follow.c's (the fields at the top); each other file owns its part. */
+struct follower {
+    struct store *s;
+    struct ingest *in;
+    struct follow_opts o;
+    const struct config *cfg;
+    int ifd;                      /* inotify, -1: polling */
+    struct tailer **t;            /* open files, ordered by order_ns */
+    size_t nt, capt;
+    struct hmap by_ino, by_path;
+    struct hmap skip;             /* (dev,ino) -> size+1 of files not to open again */
+    int full_scan;                /* a full scan is due (any file may have changed) */
+    atomic_int stop;              /* follow_stop(): any thread, or a signal handler */
+    int wfd;                      /* eventfd: wakes the loop (grabbed files, follow_stop) */
     int counting;                 /* recovery done: new files pay misses back */
-    int64_t next_tick, start_us;
-    int64_t open_warn_us, open_warn_n;   /* open errors: last warning, since then */
-    uint64_t gen;                 /* scan generation */
-    int64_t now, batch_start, next_sweep, next_full, next_status, next_retention;
+    int64_t start_us;
+    int64_t now, batch_start;
     int64_t stall_until, last_err_us;
     struct follow_status st;
-    int64_t st_records0;
+    struct fscan_state sc;        /* scan.c */
+    struct fgrab_state gw;        /* grabwatch.c */
+    struct floop_state lp;        /* loop.c */
+    struct follow_up up;
 };
 
 /* scan.c */

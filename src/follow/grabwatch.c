@@ -25,10 +25,10 @@
 int fgrab_start(struct follower *f, struct err *e)
 {
     (void)e;
-    if (f->ifd < 0 || f->grab)
+    if (f->ifd < 0 || f->gw.grab)
         return 0;
     struct err ge = {0};
-    if (!(f->grab = grab_new(f->wfd, fscan_is_sibling, &ge))) {
+    if (!(f->gw.grab = grab_new(f->wfd, fscan_is_sibling, &ge))) {
         follow_warn(f, "%s: files rotated and deleted faster than logdeck reads may be lost",
                     ge.msg);
         return 0;
@@ -39,39 +39,39 @@ int fgrab_start(struct follower *f, struct err *e)
 
 void fgrab_stop(struct follower *f)
 {
-    grab_free(f->grab);
-    f->grab = NULL;
-    for (size_t i = 0; i < f->nheld; i++) {
-        close(f->held[i].fd);
-        free(f->held[i].path);
+    grab_free(f->gw.grab);
+    f->gw.grab = NULL;
+    for (size_t i = 0; i < f->gw.nheld; i++) {
+        close(f->gw.held[i].fd);
+        free(f->gw.held[i].path);
     }
-    free(f->held);
-    f->held = NULL;
-    f->nheld = f->capheld = 0;
-    for (size_t i = 0; i < f->nunread; i++)
-        free(f->unread[i]);
-    free(f->unread);
-    for (size_t i = 0; i < f->nsuspect; i++)
-        free(f->suspect[i]);
-    free(f->suspect);
-    free(f->suspect_us);
-    f->suspect = NULL;
-    f->suspect_us = NULL;
-    f->nsuspect = f->capsuspect = 0;
-    f->unread = NULL;
-    f->nunread = f->capunread = 0;
+    free(f->gw.held);
+    f->gw.held = NULL;
+    f->gw.nheld = f->gw.capheld = 0;
+    for (size_t i = 0; i < f->gw.nunread; i++)
+        free(f->gw.unread[i]);
+    free(f->gw.unread);
+    for (size_t i = 0; i < f->gw.nsuspect; i++)
+        free(f->gw.suspect[i]);
+    free(f->gw.suspect);
+    free(f->gw.suspect_us);
+    f->gw.suspect = NULL;
+    f->gw.suspect_us = NULL;
+    f->gw.nsuspect = f->gw.capsuspect = 0;
+    f->gw.unread = NULL;
+    f->gw.nunread = f->gw.capunread = 0;
 }
 
 void fgrab_rules(struct follower *f)
 {
-    if (!f->grab)
+    if (!f->gw.grab)
         return;
-    struct grab_rule *r = calloc(f->nsrc ? f->nsrc : 1, sizeof *r);
+    struct grab_rule *r = calloc(f->sc.nsrc ? f->sc.nsrc : 1, sizeof *r);
     size_t n = 0;
-    for (size_t i = 0; r && i < f->nsrc; i++)
-        if (!f->src[i]->retired)
-            r[n++] = (struct grab_rule){f->src[i]->dir, f->src[i]->pat, f->src[i]->exact};
-    if (!r || grab_set_rules(f->grab, r, n) < 0)
+    for (size_t i = 0; r && i < f->sc.nsrc; i++)
+        if (!f->sc.src[i]->retired)
+            r[n++] = (struct grab_rule){f->sc.src[i]->dir, f->sc.src[i]->pat, f->sc.src[i]->exact};
+    if (!r || grab_set_rules(f->gw.grab, r, n) < 0)
         follow_warn(f, "out of memory giving the sources to the file grabber");
     free(r);
 }
@@ -79,15 +79,15 @@ void fgrab_rules(struct follower *f)
 void fgrab_watch(struct follower *f, const char *dir)
 {
     struct err e = {0};
-    if (f->grab && grab_watch(f->grab, dir, &e) < 0)
+    if (f->gw.grab && grab_watch(f->gw.grab, dir, &e) < 0)
         follow_warn(f, "%s: files rotated and deleted there faster than logdeck reads may be "
                     "lost", e.msg);
 }
 
 void fgrab_known(struct follower *f, const struct tailer *t)
 {
-    if (f->grab && t->fd >= 0)
-        grab_known(f->grab, grab_key(t->fd));
+    if (f->gw.grab && t->fd >= 0)
+        grab_known(f->gw.grab, grab_key(t->fd));
 }
 
 /* --- files held --------------------------------------------------------------------- */
@@ -118,8 +118,8 @@ static void created(struct follower *f, struct tailer *t)
     if (!t->credited)
         return;
     t->credited = 0;
-    if (f->credits > 0)
-        f->credits--;
+    if (f->gw.credits > 0)
+        f->gw.credits--;
     else if ((p = strdup(t->path)))
         suspect(f, p);   /* the credit paid a miss already: that miss stands */
 }
@@ -152,7 +152,7 @@ static int held_one(struct follower *f, struct grab_item *h)
     if (t && h->created)
         created(f, t);
     if (t) {
-        t->seen_gen = f->gen;
+        t->seen_gen = f->sc.gen;
         fscan_dir_changed(f, path);   /* what it replaced: rotated away, read first */
         if (away)   /* rotated before the loop got to it: older ones may be unheld */
             fscan_siblings(f, si);
@@ -167,34 +167,34 @@ drop:
 
 static void hold(struct follower *f, struct grab_item *it)
 {
-    if (f->nheld == f->capheld) {
-        size_t cap = f->capheld ? f->capheld * 2 : 32;
-        struct grab_item *nh = realloc(f->held, cap * sizeof *nh);
+    if (f->gw.nheld == f->gw.capheld) {
+        size_t cap = f->gw.capheld ? f->gw.capheld * 2 : 32;
+        struct grab_item *nh = realloc(f->gw.held, cap * sizeof *nh);
         if (!nh) {
             close(it->fd);
             free(it->path);
             return;
         }
-        f->held = nh;
-        f->capheld = cap;
+        f->gw.held = nh;
+        f->gw.capheld = cap;
     }
-    f->held[f->nheld++] = *it;
+    f->gw.held[f->gw.nheld++] = *it;
 }
 
 /* Takes path. */
 static void add_unread(struct follower *f, char *path)
 {
-    if (f->nunread == f->capunread) {
-        size_t cap = f->capunread ? f->capunread * 2 : 8;
-        char **nu = realloc(f->unread, cap * sizeof *nu);
+    if (f->gw.nunread == f->gw.capunread) {
+        size_t cap = f->gw.capunread ? f->gw.capunread * 2 : 8;
+        char **nu = realloc(f->gw.unread, cap * sizeof *nu);
         if (!nu) {
             free(path);
             return;
         }
-        f->unread = nu;
-        f->capunread = cap;
+        f->gw.unread = nu;
+        f->gw.capunread = cap;
     }
-    f->unread[f->nunread++] = path;
+    f->gw.unread[f->gw.nunread++] = path;
     f->st.lost_files++;
     follow_warn(f, "%s: a file created under this name was rotated away and deleted before "
                 "logdeck could open it: its lines are lost (how many is unknown)", path);
@@ -206,51 +206,51 @@ static void add_unread(struct follower *f, char *path)
  * copy of one: loguru compresses at once), pays one miss back. */
 static void suspect(struct follower *f, char *path)
 {
-    if (f->nsuspect == f->capsuspect) {
-        size_t cap = f->capsuspect ? f->capsuspect * 2 : 8;
-        char **np = realloc(f->suspect, cap * sizeof *np);
-        int64_t *nt = np ? realloc(f->suspect_us, cap * sizeof *nt) : NULL;
+    if (f->gw.nsuspect == f->gw.capsuspect) {
+        size_t cap = f->gw.capsuspect ? f->gw.capsuspect * 2 : 8;
+        char **np = realloc(f->gw.suspect, cap * sizeof *np);
+        int64_t *nt = np ? realloc(f->gw.suspect_us, cap * sizeof *nt) : NULL;
         if (np)
-            f->suspect = np;
+            f->gw.suspect = np;
         if (!nt) {
             add_unread(f, path);
             return;
         }
-        f->suspect_us = nt;
-        f->capsuspect = cap;
+        f->gw.suspect_us = nt;
+        f->gw.capsuspect = cap;
     }
-    f->suspect[f->nsuspect] = path;
-    f->suspect_us[f->nsuspect++] = f->now;
+    f->gw.suspect[f->gw.nsuspect] = path;
+    f->gw.suspect_us[f->gw.nsuspect++] = f->now;
 }
 
 static void settle_suspects(struct follower *f, int final)
 {
     size_t k = 0;
-    for (size_t i = 0; i < f->nsuspect; i++) {
-        if (f->credits > 0) {
-            f->credits--;
-            free(f->suspect[i]);
-        } else if (final || f->now - f->suspect_us[i] >= SUSPECT_US) {
-            add_unread(f, f->suspect[i]);
+    for (size_t i = 0; i < f->gw.nsuspect; i++) {
+        if (f->gw.credits > 0) {
+            f->gw.credits--;
+            free(f->gw.suspect[i]);
+        } else if (final || f->now - f->gw.suspect_us[i] >= SUSPECT_US) {
+            add_unread(f, f->gw.suspect[i]);
         } else {
-            f->suspect_us[k] = f->suspect_us[i];
-            f->suspect[k++] = f->suspect[i];
+            f->gw.suspect_us[k] = f->gw.suspect_us[i];
+            f->gw.suspect[k++] = f->gw.suspect[i];
         }
     }
-    f->nsuspect = k;
-    if (!k && f->now - f->credit_us >= CREDIT_US)
-        f->credits = 0;   /* new files come in by other ways too: not payments */
-    if (f->credits <= 0)
-        f->credit_us = f->now;
+    f->gw.nsuspect = k;
+    if (!k && f->now - f->gw.credit_us >= CREDIT_US)
+        f->gw.credits = 0;   /* new files come in by other ways too: not payments */
+    if (f->gw.credits <= 0)
+        f->gw.credit_us = f->now;
 }
 
 void fgrab_collect(struct follower *f)
 {
     struct grab_item *it = NULL;
     int64_t overflows = 0;
-    if (!f->grab)
+    if (!f->gw.grab)
         return;
-    size_t n = grab_take(f->grab, &it, &overflows);
+    size_t n = grab_take(f->gw.grab, &it, &overflows);
     if (overflows) {
         f->full_scan = 1;
         follow_warn(f, "inotify queue overflow: files created and deleted meanwhile, if any, "
@@ -264,14 +264,14 @@ void fgrab_collect(struct follower *f)
     }
     free(it);
     size_t k = 0;
-    for (size_t i = 0; i < f->nheld; i++)
-        if (!held_one(f, &f->held[i]))
-            f->held[k++] = f->held[i];
-    f->nheld = k;
-    while (f->nheld > HELD_EMPTY_MAX) {   /* the scans still find these by name */
-        close(f->held[0].fd);
-        free(f->held[0].path);
-        memmove(f->held, f->held + 1, --f->nheld * sizeof *f->held);
+    for (size_t i = 0; i < f->gw.nheld; i++)
+        if (!held_one(f, &f->gw.held[i]))
+            f->gw.held[k++] = f->gw.held[i];
+    f->gw.nheld = k;
+    while (f->gw.nheld > HELD_EMPTY_MAX) {   /* the scans still find these by name */
+        close(f->gw.held[0].fd);
+        free(f->gw.held[0].path);
+        memmove(f->gw.held, f->gw.held + 1, --f->gw.nheld * sizeof *f->gw.held);
     }
     settle_suspects(f, 0);
     fgrab_save_unread(f);
@@ -282,13 +282,13 @@ void fgrab_collect(struct follower *f)
 void fgrab_save_unread(struct follower *f)
 {
     struct err e = {0};
-    if (!f->nunread || f->now < f->stall_until)
+    if (!f->gw.nunread || f->now < f->stall_until)
         return;
     struct store_file *row = calloc(1, sizeof *row);
     int rc = row ? store_begin(f->s, &e) : -1;
-    for (size_t i = 0; rc == 0 && i < f->nunread; i++) {
+    for (size_t i = 0; rc == 0 && i < f->gw.nunread; i++) {
         memset(row, 0, sizeof *row);
-        snprintf(row->path, sizeof row->path, "%s", f->unread[i]);
+        snprintf(row->path, sizeof row->path, "%s", f->gw.unread[i]);
         row->size = -1;
         row->state = FILE_GONE;
         row->first_seen = row->last_seen = f->now;
@@ -302,9 +302,9 @@ void fgrab_save_unread(struct follower *f)
     }
     if (follow_commit(f) < 0)
         return;   /* rolled back: saved at the next try */
-    for (size_t i = 0; i < f->nunread; i++)
-        free(f->unread[i]);
-    f->nunread = 0;
+    for (size_t i = 0; i < f->gw.nunread; i++)
+        free(f->gw.unread[i]);
+    f->gw.nunread = 0;
 }
 
 /* --- stopping ------------------------------------------------------------------------- */
@@ -384,8 +384,8 @@ static void drain_deleted(struct follower *f)
 
 void fgrab_finish(struct follower *f)
 {
-    if (f->grab) {
-        grab_stop(f->grab);
+    if (f->gw.grab) {
+        grab_stop(f->gw.grab);
         fgrab_collect(f);
         fscan_run(f);   /* last sibling sweeps: what the misses may have become */
         settle_suspects(f, 1);

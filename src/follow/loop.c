@@ -1,7 +1,9 @@
-/* loop: follow_run()'s loop (follow.h): waiting on inotify, the
- * grabber's wakeups and signals; timers (stat sweeps, full scans, status
- * lines, retention steps, the on_tick hook); SIGHUP reloads; follow_stop
- * is in follow.c. Reading and commits are follow.c's. */
+/* loop: the follower's life and loop (follow.h): follow_new/follow_free,
+ * follow_run() waiting on inotify, the grabber's wakeups and signals;
+ * timers (stat sweeps, full scans, status lines, retention steps, the
+ * on_tick hook); SIGHUP reloads. The top of src/follow's files: it calls
+ * them all, none calls it. follow_stop, reading and commits are
+ * follow.c's. */
 #include "src/follow/follow_int.h"
 
 #include <errno.h>
@@ -10,6 +12,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -19,6 +25,78 @@
 #define SWEEP_US (2000 * MS)       /* stat every open file (backs inotify up) */
 #define FULL_US (10000 * MS)       /* rescan every source */
 #define POLL_US (250 * MS)         /* --poll and network file systems */
+
+/* --- life ---------------------------------------------------------------------------------- */
+
+static void raise_fd_limit(void)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+        r.rlim_cur = r.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &r);
+    }
+}
+
+struct follower *follow_new(struct store *s, const struct config *cfg,
+                            const struct follow_opts *o, struct err *e)
+{
+    struct follower *f = calloc(1, sizeof *f);
+    if (!f) {
+        err_set(e, "out of memory");
+        return NULL;
+    }
+    f->s = s;
+    f->o = *o;
+    f->up = (struct follow_up){.truncated = fscan_truncated, .siblings = fscan_siblings,
+                               .watch_dir = fgrab_watch, .known = fgrab_known};
+    f->o.batch_records = o->batch_records > 0 ? o->batch_records : 20000;
+    f->o.batch_ms = o->batch_ms > 0 ? o->batch_ms : 100;
+    f->ifd = f->lp.sfd = -1;
+    f->wfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    hmap_init(&f->by_ino);
+    hmap_init(&f->by_path);
+    hmap_init(&f->skip);
+    struct ingest_opts io = {.max_line = cfg->max_line, .batch_records = INT64_MAX,
+                             .parse = o->parse};
+    if (f->wfd < 0) {
+        err_set(e, "cannot create an eventfd: %s", strerror(errno));
+        follow_free(f);
+        return NULL;
+    }
+    if (!(f->in = ingest_new(s, &io, e)) || fscan_set_sources(f, cfg, e) < 0 ||
+        (cfg->max_pages && store_set_max_pages(s, cfg->max_pages, e) < 0)) {
+        follow_free(f);
+        return NULL;
+    }
+    f->cfg = cfg;
+    if (!o->poll && (f->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
+        follow_warn(f, "inotify unavailable (%s): polling instead", strerror(errno));
+    raise_fd_limit();
+    return f;
+}
+
+void follow_free(struct follower *f)
+{
+    if (!f)
+        return;
+    fgrab_stop(f);
+    ingest_rollback(f->in);
+    while (f->nt)
+        follow_forget(f, f->t[f->nt - 1]);
+    free(f->t);
+    ingest_free(f->in);
+    fscan_fini(f);
+    hmap_fini(&f->by_ino);
+    hmap_fini(&f->by_path);
+    hmap_fini(&f->skip);
+    if (f->ifd >= 0)
+        close(f->ifd);
+    if (f->lp.sfd >= 0)
+        close(f->lp.sfd);
+    if (f->wfd >= 0)
+        close(f->wfd);
+    free(f);
+}
 
 /* --- status -------------------------------------------------------------------------------- */
 
@@ -52,19 +130,19 @@ static void print_status(struct follower *f)
             " draining), lag %lld bytes, lost %lld lines / %lld bytes / %lld files unread,"
             " truncated %lld%s\n",
             f->o.name ? f->o.name : "logdeck index",
-            (double)(st.records - f->st_records0) / secs, (long long)st.records,
+            (double)(st.records - f->lp.st_records0) / secs, (long long)st.records,
             (long long)st.files, (long long)st.away, (long long)st.lag_bytes,
             (long long)st.lost_lines, (long long)st.lost_bytes, (long long)st.lost_files,
             (long long)st.truncated, f->now < f->stall_until ? ", STORE FULL (waiting)" : "");
     fflush(f->o.status);
-    f->st_records0 = st.records;
+    f->lp.st_records0 = st.records;
 }
 
 static void retention(struct follower *f)
 {
     struct err e = {0};
     int64_t n = 0, m = 0;
-    f->next_retention = f->now + 10000 * MS;
+    f->lp.next_retention = f->now + 10000 * MS;
     if (!config_has_retention(f->cfg) || ingest_pending(f->in))
         return;
     n = store_retention_step(f->s, f->cfg->retention_us, f->now, 2000, &e);
@@ -73,7 +151,7 @@ static void retention(struct follower *f)
     if (n < 0 || m < 0)
         follow_warn(f, "retention: %s", e.msg);
     else if (n + m >= 2000)
-        f->next_retention = f->now + 50 * MS;   /* more to do, in small steps */
+        f->lp.next_retention = f->now + 50 * MS;   /* more to do, in small steps */
 }
 
 /* --- signals ---------------------------------------------------------------------------------- */
@@ -96,7 +174,7 @@ static int signals_open(struct follower *f, sigset_t *old, struct err *e)
     sigaddset(&m, SIGINT);
     sigaddset(&m, SIGHUP);
     if (sigprocmask(SIG_BLOCK, &m, old) < 0 ||
-        (f->sfd = signalfd(-1, &m, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+        (f->lp.sfd = signalfd(-1, &m, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
         return err_set(e, "cannot set up signal handling: %s", strerror(errno));
     return 0;
 }
@@ -124,7 +202,7 @@ static void reload(struct follower *f)
 static void read_signals(struct follower *f)
 {
     struct signalfd_siginfo si;
-    while (read(f->sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+    while (read(f->lp.sfd, &si, sizeof si) == (ssize_t)sizeof si) {
         if (si.ssi_signo == SIGHUP)
             reload(f);
         else
@@ -136,15 +214,15 @@ static void read_signals(struct follower *f)
 
 static int64_t next_wakeup(struct follower *f, int64_t next, int busy)
 {
-    int64_t t = f->next_sweep;
-    if (f->next_full < t)
-        t = f->next_full;
-    if (f->o.status_interval_s > 0 && f->next_status < t)
-        t = f->next_status;
-    if (f->next_retention < t)
-        t = f->next_retention;
-    if (f->caught_up && f->o.on_tick && f->next_tick < t)
-        t = f->next_tick;
+    int64_t t = f->lp.next_sweep;
+    if (f->lp.next_full < t)
+        t = f->lp.next_full;
+    if (f->o.status_interval_s > 0 && f->lp.next_status < t)
+        t = f->lp.next_status;
+    if (f->lp.next_retention < t)
+        t = f->lp.next_retention;
+    if (f->lp.caught_up && f->o.on_tick && f->lp.next_tick < t)
+        t = f->lp.next_tick;
     if (next < t)
         t = next;
     if (f->stall_until > f->now && f->stall_until < t)
@@ -163,24 +241,24 @@ static int64_t next_wakeup(struct follower *f, int64_t next, int busy)
 
 static void periodic(struct follower *f)
 {
-    int fast = f->ifd < 0 || f->any_remote;
-    if (f->now >= f->next_sweep) {
+    int fast = f->ifd < 0 || f->sc.any_remote;
+    if (f->now >= f->lp.next_sweep) {
         for (size_t i = 0; i < f->nt; i++)
             f->t[i]->want = 1;
-        f->next_sweep = f->now + (fast ? POLL_US : SWEEP_US);
+        f->lp.next_sweep = f->now + (fast ? POLL_US : SWEEP_US);
     }
-    if (f->now >= f->next_full) {
+    if (f->now >= f->lp.next_full) {
         f->full_scan = 1;
-        f->next_full = f->now + (fast ? 4 * POLL_US : FULL_US);
+        f->lp.next_full = f->now + (fast ? 4 * POLL_US : FULL_US);
     }
-    if (f->o.status_interval_s > 0 && f->now >= f->next_status) {
+    if (f->o.status_interval_s > 0 && f->now >= f->lp.next_status) {
         print_status(f);
-        f->next_status = f->now + f->o.status_interval_s * 1000 * MS;
+        f->lp.next_status = f->now + f->o.status_interval_s * 1000 * MS;
     }
-    if (f->now >= f->next_retention)
+    if (f->now >= f->lp.next_retention)
         retention(f);
-    if (f->caught_up && f->o.on_tick && f->now >= f->next_tick) {
-        f->next_tick = f->now + (f->o.tick_ms > 0 ? f->o.tick_ms : 1000) * MS;
+    if (f->lp.caught_up && f->o.on_tick && f->now >= f->lp.next_tick) {
+        f->lp.next_tick = f->now + (f->o.tick_ms > 0 ? f->o.tick_ms : 1000) * MS;
         if (follow_commit(f) == 0)   /* no open batch: the hook may write */
             f->o.on_tick(f->o.hook_ctx, f->now);
     }
@@ -199,20 +277,20 @@ static int any_want(const struct follower *f)
 /* Every file found at the start read to its end: the hooks' "caught up". */
 static void check_caught_up(struct follower *f, int got)
 {
-    if (f->caught_up || got || any_want(f) || ingest_pending(f->in))
+    if (f->lp.caught_up || got || any_want(f) || ingest_pending(f->in))
         return;
-    f->caught_up = 1;
-    f->next_tick = f->now;
+    f->lp.caught_up = 1;
+    f->lp.next_tick = f->now;
 }
 
 static void wait_events(struct follower *f, int64_t next)
 {
     int64_t wake = next_wakeup(f, next, any_want(f));
     int ms = wake <= f->now ? 0 : (int)((wake - f->now + 999) / 1000);
-    struct pollfd pf[3] = {{f->sfd, POLLIN, 0}, {f->wfd, POLLIN, 0}, {f->ifd, POLLIN, 0}};
+    struct pollfd pf[3] = {{f->lp.sfd, POLLIN, 0}, {f->wfd, POLLIN, 0}, {f->ifd, POLLIN, 0}};
     int r = atomic_load(&f->stop) ? 0 : poll(pf, f->ifd >= 0 ? 3 : 2, ms);
     f->now = ts_now();
-    f->idle = r == 0;
+    f->lp.idle = r == 0;
     if (r > 0 && (pf[0].revents & POLLIN))
         read_signals(f);
     if (r > 0 && (pf[1].revents & POLLIN)) {
@@ -235,7 +313,7 @@ static void iterate(struct follower *f)
     follow_quiet_files(f, &next);
     if (got)
         usleep(3000);   /* let writes gather: one pass per few ms, not per line */
-    if (f->batch_start && (follow_commit_due(f) || (f->idle && !got)))
+    if (f->batch_start && (follow_commit_due(f) || (f->lp.idle && !got)))
         follow_commit(f);
     check_caught_up(f, got);
     periodic(f);
@@ -248,16 +326,16 @@ int follow_run(struct follower *f, struct err *e)
     if (signals_open(f, &old, e) < 0)
         return -1;
     f->now = f->start_us = ts_now();
-    f->next_sweep = f->now + SWEEP_US;
-    f->next_full = f->now + FULL_US;
-    f->next_status = f->now + f->o.status_interval_s * 1000 * MS;
-    f->next_retention = f->now + 1000 * MS;
+    f->lp.next_sweep = f->now + SWEEP_US;
+    f->lp.next_full = f->now + FULL_US;
+    f->lp.next_status = f->now + f->o.status_interval_s * 1000 * MS;
+    f->lp.next_retention = f->now + 1000 * MS;
     fgrab_start(f, e);
     fscan_watch_all(f);
     int rc = fscan_recover(f, e);   /* ends with a full scan */
     f->counting = 1;
     if (rc == 0 && f->o.status_interval_s > 0 && f->o.status)
-        follow_warn(f, "following %zu files in %zu directories", f->nt, f->ndirs);
+        follow_warn(f, "following %zu files in %zu directories", f->nt, f->sc.ndirs);
     while (rc == 0 && !atomic_load(&f->stop))
         iterate(f);
     if (rc == 0)

@@ -121,7 +121,7 @@ static void sweep(struct follower *f, const char *dir, const char *base, int si,
  * they appeared while it was stopped). */
 void fscan_siblings(struct follower *f, int si)
 {
-    const struct fsrc *s = f->src[si];
+    const struct fsrc *s = f->sc.src[si];
     if (s->exact)
         sweep(f, s->dir, s->pat, si, f->start_us - 1000000, 1);
 }
@@ -238,8 +238,8 @@ static void recover_moved(struct follower *f, const struct store_file *k)
     char dir[PATH_MAX], base[NAME_MAX + 1];
     int si = fscan_source_of(f, k->path, 0);
     split(k->path, dir, base);
-    if (si >= 0 && f->src[si]->exact)
-        snprintf(base, sizeof base, "%s", f->src[si]->pat);
+    if (si >= 0 && f->sc.src[si]->exact)
+        snprintf(base, sizeof base, "%s", f->sc.src[si]->pat);
     sweep(f, dir, base, si, k->last_seen - 1000000, 0);
 }
 

@@ -55,22 +55,22 @@ static void watch_dir(struct follower *f, struct fdir *d)
         return;
     if (is_remote_fs(d->path)) {
         d->remote = 1;
-        f->any_remote = 1;
+        f->sc.any_remote = 1;
         follow_warn(f, "%s is on a network file system: polling it", d->path);
         return;
     }
     if (f->ifd >= 0 && (d->wd = inotify_add_watch(f->ifd, d->path, WATCH_MASK)) < 0)
         follow_warn(f, "cannot watch %s (%s): it is polled", d->path, strerror(errno));
     if (d->wd >= 0 && d->is_src)
-        fgrab_watch(f, d->path);
+        f->up.watch_dir(f, d->path);
     d->scan = 1;
 }
 
 static struct fdir *find_dir(struct follower *f, const char *path)
 {
-    for (size_t i = 0; i < f->ndirs; i++)
-        if (strcmp(f->dirs[i].path, path) == 0)
-            return &f->dirs[i];
+    for (size_t i = 0; i < f->sc.ndirs; i++)
+        if (strcmp(f->sc.dirs[i].path, path) == 0)
+            return &f->sc.dirs[i];
     return NULL;
 }
 
@@ -81,21 +81,21 @@ static struct fdir *add_dir(struct follower *f, const char *path, int is_src)
         d->is_src |= is_src;
         return d;
     }
-    if (f->ndirs == f->capdirs) {
-        size_t cap = f->capdirs ? f->capdirs * 2 : 16;
-        struct fdir *nd = realloc(f->dirs, cap * sizeof *nd);
+    if (f->sc.ndirs == f->sc.capdirs) {
+        size_t cap = f->sc.capdirs ? f->sc.capdirs * 2 : 16;
+        struct fdir *nd = realloc(f->sc.dirs, cap * sizeof *nd);
         if (!nd)
             return NULL;
-        f->dirs = nd;
-        f->capdirs = cap;
+        f->sc.dirs = nd;
+        f->sc.capdirs = cap;
     }
-    d = &f->dirs[f->ndirs];
+    d = &f->sc.dirs[f->sc.ndirs];
     memset(d, 0, sizeof *d);
     d->wd = -1;
     d->is_src = is_src;
     if (!(d->path = strdup(path)))
         return NULL;
-    f->ndirs++;
+    f->sc.ndirs++;
     watch_dir(f, d);
     d->scan = 1;
     return d;
@@ -103,8 +103,8 @@ static struct fdir *add_dir(struct follower *f, const char *path, int is_src)
 
 int fscan_watch_all(struct follower *f)
 {
-    for (size_t i = 0; i < f->ndirs; i++)
-        watch_dir(f, &f->dirs[i]);
+    for (size_t i = 0; i < f->sc.ndirs; i++)
+        watch_dir(f, &f->sc.dirs[i]);
     return 0;
 }
 
@@ -159,17 +159,17 @@ int fscan_set_sources(struct follower *f, const struct config *cfg, struct err *
 {
     if (!cfg->nsources)
         return err_setc(e, 2, "nothing to follow: give paths, or sources: in the config file");
-    struct fsrc **ns = realloc(f->src, (f->nsrc + cfg->nsources) * sizeof *ns);
+    struct fsrc **ns = realloc(f->sc.src, (f->sc.nsrc + cfg->nsources) * sizeof *ns);
     if (!ns)
         return err_set(e, "out of memory");
-    f->src = ns;
-    for (size_t i = 0; i < f->nsrc; i++)
-        f->src[i]->retired = 1;
+    f->sc.src = ns;
+    for (size_t i = 0; i < f->sc.nsrc; i++)
+        f->sc.src[i]->retired = 1;
     for (size_t i = 0; i < cfg->nsources; i++) {
         struct fsrc *s = make_source(f, &cfg->sources[i]);
         if (!s)
             return err_set(e, "out of memory");
-        f->src[f->nsrc++] = s;
+        f->sc.src[f->sc.nsrc++] = s;
         if (!s->dirglob && !add_dir(f, s->dir, 1))
             return err_set(e, "out of memory");
     }
@@ -178,19 +178,19 @@ int fscan_set_sources(struct follower *f, const struct config *cfg, struct err *
 
 void fscan_fini(struct follower *f)
 {
-    for (size_t i = 0; i < f->nsrc; i++) {
-        free(f->src[i]->dir);
-        free(f->src[i]->pat);
-        free(f->src[i]->service);
-        free(f->src[i]->cid_regex);
-        free(f->src[i]->layout_regex);
-        free(f->src[i]->layout_ts);
-        free(f->src[i]);
+    for (size_t i = 0; i < f->sc.nsrc; i++) {
+        free(f->sc.src[i]->dir);
+        free(f->sc.src[i]->pat);
+        free(f->sc.src[i]->service);
+        free(f->sc.src[i]->cid_regex);
+        free(f->sc.src[i]->layout_regex);
+        free(f->sc.src[i]->layout_ts);
+        free(f->sc.src[i]);
     }
-    free(f->src);
-    for (size_t i = 0; i < f->ndirs; i++)
-        free(f->dirs[i].path);
-    free(f->dirs);
+    free(f->sc.src);
+    for (size_t i = 0; i < f->sc.ndirs; i++)
+        free(f->sc.dirs[i].path);
+    free(f->sc.dirs);
 }
 
 /* --- matching ------------------------------------------------------------------------ */
@@ -271,16 +271,16 @@ static void watch_target(struct follower *f, const char *path)
  * few seconds (out of descriptors, thousands of files would say it). */
 static void warn_open(struct follower *f, const char *msg)
 {
-    if (f->open_warn_us && f->now - f->open_warn_us < 5000 * MS) {
-        f->open_warn_n++;
+    if (f->sc.open_warn_us && f->now - f->sc.open_warn_us < 5000 * MS) {
+        f->sc.open_warn_n++;
         return;
     }
-    if (f->open_warn_n)
-        follow_warn(f, "%s (and %lld more such errors)", msg, (long long)f->open_warn_n);
+    if (f->sc.open_warn_n)
+        follow_warn(f, "%s (and %lld more such errors)", msg, (long long)f->sc.open_warn_n);
     else
         follow_warn(f, "%s", msg);
-    f->open_warn_us = f->now;
-    f->open_warn_n = 0;
+    f->sc.open_warn_us = f->now;
+    f->sc.open_warn_n = 0;
 }
 
 /* Opens path (through fd when >= 0, which is taken) if it is a file not
@@ -299,7 +299,7 @@ struct tailer *fscan_adopt(struct follower *f, int fd, const char *path, const s
             close(fd);
         return NULL;
     }
-    int r = ingest_adopt(f->in, fd, path, &f->src[si]->po, &t, &copy_of, &e);
+    int r = ingest_adopt(f->in, fd, path, &f->sc.src[si]->po, &t, &copy_of, &e);
     if (r == INGEST_OPENED) {
         hmap_del(&f->skip, k);
         t->order_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
@@ -307,10 +307,10 @@ struct tailer *fscan_adopt(struct follower *f, int fd, const char *path, const s
             follow_forget(f, t);
             return NULL;
         }
-        fgrab_known(f, t);
+        f->up.known(f, t);
         if (f->counting && !t->ck.id) {   /* new data: a file the grabber missed? */
             t->credited = 1;
-            f->credits++;
+            f->gw.credits++;
         }
         return t;
     }
@@ -335,10 +335,10 @@ static void candidate(struct follower *f, const char *path, int si)
     struct tailer *t = fscan_tracked(f, &st);
     if (!t) {
         if ((t = fscan_open(f, path, &st, si, 0)))
-            t->seen_gen = f->gen;
+            t->seen_gen = f->sc.gen;
         return;
     }
-    t->seen_gen = f->gen;
+    t->seen_gen = f->sc.gen;
     t->want = 1;   /* its directory changed: it may have been renamed after a write */
     if (strcmp(t->path, path) != 0) {
         struct stat cur;
@@ -370,8 +370,8 @@ static void scan_dir(struct follower *f, struct fdir *d)
     struct dirent *de;
     char path[PATH_MAX];
     while ((de = readdir(dh))) {
-        for (size_t i = 0; i < f->nsrc; i++)
-            if (src_has_dir(f->src[i], d->path) && src_matches(f->src[i], de->d_name)) {
+        for (size_t i = 0; i < f->sc.nsrc; i++)
+            if (src_has_dir(f->sc.src[i], d->path) && src_matches(f->sc.src[i], de->d_name)) {
                 join(path, sizeof path, d->path, de->d_name);
                 candidate(f, path, (int)i);
                 break;
@@ -385,22 +385,22 @@ static void mark_away(struct follower *f, const char *dir)
 {
     for (size_t i = 0; i < f->nt; i++) {
         struct tailer *t = f->t[i];
-        if (t->away || t->seen_gen == f->gen || (dir && !in_dir(t->path, dir)))
+        if (t->away || t->seen_gen == f->sc.gen || (dir && !in_dir(t->path, dir)))
             continue;
         t->away = 1;
         t->away_us = f->now;
         t->want = 1;
-        fscan_siblings(f, t->src);
+        f->up.siblings(f, t->src);
     }
 }
 
 static void expand_dirglobs(struct follower *f)
 {
-    for (size_t i = 0; i < f->nsrc; i++) {
-        if (f->src[i]->retired || !f->src[i]->dirglob)
+    for (size_t i = 0; i < f->sc.nsrc; i++) {
+        if (f->sc.src[i]->retired || !f->sc.src[i]->dirglob)
             continue;
         glob_t g;
-        if (glob(f->src[i]->dir, GLOB_ONLYDIR, NULL, &g) != 0)
+        if (glob(f->sc.src[i]->dir, GLOB_ONLYDIR, NULL, &g) != 0)
             continue;
         for (size_t j = 0; j < g.gl_pathc; j++)
             add_dir(f, g.gl_pathv[j], 1);
@@ -411,13 +411,13 @@ static void expand_dirglobs(struct follower *f)
 void fscan_run(struct follower *f)
 {
     int full = f->full_scan;
-    f->gen++;
+    f->sc.gen++;
     if (full) {
         expand_dirglobs(f);
         fscan_watch_all(f);
     }
-    for (size_t i = 0; i < f->ndirs; i++) {
-        struct fdir *d = &f->dirs[i];
+    for (size_t i = 0; i < f->sc.ndirs; i++) {
+        struct fdir *d = &f->sc.dirs[i];
         if (full || d->scan || (d->remote && full))
             d->scan = 1;
         if (!d->scan)
@@ -435,16 +435,16 @@ void fscan_run(struct follower *f)
 
 static struct fdir *dir_of_wd(struct follower *f, int wd)
 {
-    for (size_t i = 0; i < f->ndirs; i++)
-        if (f->dirs[i].wd == wd)
-            return &f->dirs[i];
+    for (size_t i = 0; i < f->sc.ndirs; i++)
+        if (f->sc.dirs[i].wd == wd)
+            return &f->sc.dirs[i];
     return NULL;
 }
 
 static int name_matches(struct follower *f, const struct fdir *d, const char *name)
 {
-    for (size_t i = 0; i < f->nsrc; i++)
-        if (src_has_dir(f->src[i], d->path) && src_matches(f->src[i], name))
+    for (size_t i = 0; i < f->sc.nsrc; i++)
+        if (src_has_dir(f->sc.src[i], d->path) && src_matches(f->sc.src[i], name))
             return 1;
     return 0;
 }
@@ -507,13 +507,13 @@ int fscan_source_of(struct follower *f, const char *path, int direct)
     snprintf(d, sizeof d, "%s", path);
     snprintf(b, sizeof b, "%s", path);
     const char *dir = dirname(d), *base = basename(b);
-    for (size_t i = 0; i < f->nsrc; i++)
-        if (src_has_dir(f->src[i], dir) && src_matches(f->src[i], base))
+    for (size_t i = 0; i < f->sc.nsrc; i++)
+        if (src_has_dir(f->sc.src[i], dir) && src_matches(f->sc.src[i], base))
             return (int)i;
     if (direct)
         return -1;
-    for (size_t i = 0; i < f->nsrc; i++)   /* a rotated sibling of an exact path */
-        if (f->src[i]->exact && src_has_dir(f->src[i], dir) && fscan_is_sibling(base, f->src[i]->pat))
+    for (size_t i = 0; i < f->sc.nsrc; i++)   /* a rotated sibling of an exact path */
+        if (f->sc.src[i]->exact && src_has_dir(f->sc.src[i], dir) && fscan_is_sibling(base, f->sc.src[i]->pat))
             return (int)i;
     return -1;
 }
