@@ -21,7 +21,8 @@ static const struct { const char *name; size_t len; int level; } aliases[] = {
     ALIAS("severe", LVL_ERROR), ALIAS("critical", LVL_CRITICAL),
     ALIAS("crit", LVL_CRITICAL), ALIAS("fatal", LVL_CRITICAL), ALIAS("alert", LVL_CRITICAL),
     ALIAS("emerg", LVL_CRITICAL), ALIAS("emergency", LVL_CRITICAL),
-    ALIAS("panic", LVL_CRITICAL), ALIAS("failure", LVL_CRITICAL),
+    ALIAS("panic", LVL_CRITICAL), ALIAS("failure", LVL_CRITICAL), ALIAS("ftl", LVL_CRITICAL),
+    ALIAS("vrb", LVL_TRACE),
 };
 
 const char *level_name(int level)

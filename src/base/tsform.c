@@ -187,6 +187,11 @@ static int zone(const char *s, size_t n, size_t *i, struct tsform_val *v)
         *i = j + 1, v->has_zone = 1, v->off_s = 0;
         return 0;
     }
+    if (j + 4 <= n && s[j] == ' ' && (!memcmp(s + j + 1, "UTC", 3) || !memcmp(s + j + 1, "GMT", 3)) &&
+        (j + 4 == n || !is_letter(s[j + 4]))) {
+        *i = j + 4, v->has_zone = 1, v->off_s = 0;   /* PostgreSQL's "%m": "... UTC" */
+        return 0;
+    }
     if (j + 1 < n && s[j] == ' ' && (s[j + 1] == '+' || s[j + 1] == '-'))
         j++;   /* "... 10:00:00 +0200" (access logs) */
     if (j >= n || (s[j] != '+' && s[j] != '-'))

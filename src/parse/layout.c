@@ -15,6 +15,8 @@
 #define MAX_FIELD 16       /* fields searched for a time when learning */
 #define MAX_LEARN_BYTES 512
 #define LVL_SCAN 8         /* tokens after the time searched for a level */
+#define LVL_BEFORE 4       /* and fields before it ("[INFO] 2024-01-05 ...") */
+#define LVL_POS (LVL_SCAN + LVL_BEFORE)   /* level positions: after, then before */
 #define VOTE_LINES 20      /* lines whose level position is voted on */
 #define LVL_NONE (-1)
 #define GIVE_UP 1000       /* lines without a time before learning stops */
@@ -24,9 +26,10 @@ enum { SKIP_NONE, SKIP_OPEN, SKIP_PRI };
 struct lay {
     const struct tsform *form;
     int field, skip;
-    int lvl;                     /* level token index after the time, or LVL_NONE */
+    int lvl;                     /* level position (< LVL_SCAN: token after the time,
+                                    else field lvl - LVL_SCAN of the line), or LVL_NONE */
     int letters;                 /* logcat letters count as levels */
-    int votes[LVL_SCAN + 1];     /* [LVL_SCAN]: lines with no level word */
+    int votes[LVL_POS + 1];      /* [LVL_POS]: lines with no level word */
     int voted;
     int64_t fit;
 };
@@ -172,7 +175,7 @@ static int letter_level(char c)
 int layout_level_word(const char *s, size_t n, int flags)
 {
     const char *s0 = s, *end = s + n;
-    while (s < end && strchr("[(<{])", *s))
+    while (s < end && strchr("[(<{])|", *s))
         s++;
     /* The word: up to the first byte that is not part of a level name
      * ("ERROR" in "][ERROR][o.e.Node]", "core:error" in "[core:error]"). */
@@ -183,7 +186,7 @@ int layout_level_word(const char *s, size_t n, int flags)
         w--;   /* "INFO:" */
     if (w < end && !strchr("])>}:,;|./", *w))
         return -1;
-    int bracketed = (s != s0 && strchr("[(<{", s[-1])) || (w < end && strchr("])>}", *w));
+    int bracketed = (s != s0 && strchr("[(<{|", s[-1])) || (w < end && strchr("])>}|", *w));
     n = (size_t)(w - s);
     if ((flags & LAYOUT_LETTERS) && n && (n == 1 || s[1] == '/'))
         return letter_level(s[0]);
@@ -194,6 +197,8 @@ int layout_level_word(const char *s, size_t n, int flags)
     }
     if (n == 6 && strncasecmp(s, "trace", 5) == 0 && s[5] >= '1' && s[5] <= '8')
         return LVL_TRACE;   /* Apache's trace1..trace8 */
+    if (n == 3 && memcmp(s, "LOG", 3) == 0)
+        return LVL_INFO;    /* PostgreSQL */
     if (n < 3 || n > 13)
         return -1;
     for (size_t i = 0; i < n; i++)
@@ -256,26 +261,41 @@ static int learn(const struct layout_set *ls, const struct parse_env *env, const
     return 0;
 }
 
-/* While voting: the first level word after the time; its position gets a
- * vote and the most voted position becomes the layout's. */
+/* The level at position pos (see struct lay), or -1; *lend: the end of
+ * its token when it follows the time (the message starts there). */
+static int level_at(const struct lay *L, const char *s, size_t n, size_t after, int pos,
+                    size_t *lend)
+{
+    size_t tl;
+    long t;
+    int flags = L->letters ? LAYOUT_LETTERS : 0, level;
+    if (pos < LVL_SCAN) {
+        if ((t = token(s, n, after, pos, &tl)) < 0 ||
+            (level = layout_level_word(s + t, tl, flags)) < 0)
+            return -1;
+        *lend = (size_t)t + tl;
+        return level;
+    }
+    if ((t = field_start(s, n, pos - LVL_SCAN)) < 0 || (size_t)t >= after)
+        return -1;
+    for (tl = 0; (size_t)t + tl < after && !is_ws(s[t + (long)tl]); tl++)
+        ;
+    return layout_level_word(s + t, tl, flags);
+}
+
+/* While voting: the first level word after the time (else before it); its
+ * position gets a vote and the most voted position becomes the layout's. */
 static int vote(struct lay *L, const char *s, size_t n, size_t after, size_t *lend)
 {
-    int idx = LVL_SCAN, level = -1;
-    for (int k = 0; k < LVL_SCAN; k++) {
-        size_t tl;
-        long t = token(s, n, after, k, &tl);
-        if (t < 0)
-            break;
-        if ((level = layout_level_word(s + t, tl, L->letters ? LAYOUT_LETTERS : 0)) >= 0) {
-            idx = k;
-            *lend = (size_t)t + tl;
-            break;
-        }
-    }
+    int idx = LVL_POS, level = -1;
+    for (int k = 0; k < LVL_POS && level < 0; k++)
+        if (k < LVL_SCAN || k - LVL_SCAN < L->field)
+            if ((level = level_at(L, s, n, after, k, lend)) >= 0)
+                idx = k;
     L->votes[idx]++;
     L->voted++;
     int best = 0;
-    for (int k = 1; k < LVL_SCAN; k++)
+    for (int k = 1; k < LVL_POS; k++)
         if (L->votes[k] > L->votes[best])
             best = k;
     /* A position that holds a level on a third of the lines or more: a
@@ -304,15 +324,12 @@ static int apply(struct lay *L, struct parse_env *env, const char *s, size_t n, 
     int64_t ts;
     if (!used || tsform_time(L->form, &v, &env->tz, env->ref_us, &ts) < 0)
         return 0;
-    size_t after = (size_t)i + used, lend = after, tl;
+    size_t after = (size_t)i + used, lend = after;
     int level = -1;
-    if (L->voted < VOTE_LINES) {
+    if (L->voted < VOTE_LINES)
         level = vote(L, s, n, after, &lend);
-    } else if (L->lvl != LVL_NONE) {
-        long t = token(s, n, after, L->lvl, &tl);
-        if (t >= 0 && (level = layout_level_word(s + t, tl, L->letters ? LAYOUT_LETTERS : 0)) >= 0)
-            lend = (size_t)t + tl;
-    }
+    else if (L->lvl != LVL_NONE)
+        level = level_at(L, s, n, after, L->lvl, &lend);
     r->format = FMT_LAYOUT;
     r->ts = ts, r->ts_guessed = 0;
     r->level = level < 0 ? LVL_UNKNOWN : level;
@@ -419,6 +436,8 @@ static void describe_one(const struct lay *L, char *buf, size_t bufsz)
     char lv[64];
     if (L->lvl == LVL_NONE)
         snprintf(lv, sizeof lv, "no level");
+    else if (L->lvl >= LVL_SCAN)
+        snprintf(lv, sizeof lv, "level word at field %d", L->lvl - LVL_SCAN + 1);
     else
         snprintf(lv, sizeof lv, "level %s at token %d after the time",
                  L->letters ? "letter or word" : "word", L->lvl + 1);

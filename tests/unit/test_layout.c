@@ -336,12 +336,18 @@ static void t_level_words(void **state)
     struct parse_opts o = {.tz_fixed = 1};
     struct got g = {0};
     const char *lines[] = {"2024-01-02 03:04:05 http: TLS handshake error from x", "2024-01-02 03:04:06 [warn] x",
-                           "2024-01-02 03:04:07 SEVERE x", "2024-01-02 03:04:08 FAILURE x"};
-    int want[] = {LVL_UNKNOWN, LVL_WARNING, LVL_ERROR, LVL_CRITICAL};
-    for (int i = 0; i < 4; i++) {
+                           "2024-01-02 03:04:07 SEVERE x", "2024-01-02 03:04:08 FAILURE x",
+                           "[INFO] 2024-01-02 03:04:09 level before the time",
+                           "2024-01-02 03:04:10.123 UTC [1234] LOG:  statement: SELECT 1",
+                           "2024-01-02T03:04:11Z|WARN|pipe separated", "2024-01-02 03:04:12 FTL serilog",
+                           "2024-01-02 03:04:13,5 Info log files are prose: this is info"};
+    int want[] = {LVL_UNKNOWN, LVL_WARNING, LVL_ERROR, LVL_CRITICAL, LVL_INFO, LVL_INFO, LVL_WARNING,
+                  LVL_CRITICAL, LVL_INFO};
+    for (int i = 0; i < 9; i++) {
         parse_line(&o, lines[i], strlen(lines[i]), 0, one, &g);
         assert_int_equal(g.format, FMT_LAYOUT);
         assert_int_equal(g.level, want[i]);
+        assert_int_equal(g.sec / 1000000, 1704164645 + i);
     }
 }
 
