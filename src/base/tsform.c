@@ -214,27 +214,38 @@ static int zone(const char *s, size_t n, size_t *i, struct tsform_val *v)
     return 0;
 }
 
-/* An epoch number of exactly `want` digits (0: any, 9 to 19) starting with
+/* An epoch number of exactly `want` digits (0: any, 9 to 18) starting with
  * '1' for the built-in forms; `ms`: the unit is milliseconds, else by
- * magnitude (as ts_parse). */
+ * magnitude (as ts_parse: s < 1e11 <= ms < 1e14 <= µs < 1e17 <= ns). */
 static int epoch(const char *s, size_t n, size_t *i, int want, int ms, struct tsform_val *v)
 {
     size_t j = *i;
     int64_t ip = 0;
-    while (j < n && digit(s[j]) && j - *i < 19)
+    while (j < n && digit(s[j]) && j - *i < 18)
         ip = ip * 10 + (s[j++] - '0');
     size_t nd = j - *i;
     if (want ? (nd != (size_t)want || s[*i] != '1') : nd < 9)
         return -1;
+    if (j < n && digit(s[j]))
+        return -1;   /* more than 18 digits: no time */
     int64_t f = 0;
     if (j + 1 < n && s[j] == '.' && digit(s[j + 1])) {
         j++;
         f = frac(s, n, &j);
     }
-    if (ms || (!want && ip >= 100000000000LL))
+    if (ms) {
+        if (ip > 9000000000000000LL)
+            return -1;
         v->epoch_us = ip * 1000 + f / 1000;
-    else
-        v->epoch_us = ip * 1000000 + f;
+    } else if (want || ip < 100000000000LL) {
+        v->epoch_us = ip < 100000000000LL ? ip * 1000000 + f : ip * 1000 + f / 1000;
+    } else if (ip < 100000000000000LL) {
+        v->epoch_us = ip * 1000 + f / 1000;
+    } else if (ip < 100000000000000000LL) {
+        v->epoch_us = ip;
+    } else {
+        v->epoch_us = ip / 1000;
+    }
     *i = j;
     return 0;
 }
