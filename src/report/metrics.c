@@ -173,6 +173,10 @@ static int cmp_groups(const void *x, const void *y, void *ctx)
     const struct stats_group *a = x, *b = y;
     const int *cd = ctx;   /* column, desc */
     int r = 0;
+    /* "-" (records without the field) is a remainder, not a group: last. */
+    int ra = strcmp(a->key, "-") == 0, rb = strcmp(b->key, "-") == 0;
+    if (ra != rb)
+        return ra - rb;
     if (cd[0] == MCOL_NAME) {
         r = strcmp(a->key, b->key);
     } else {

@@ -80,7 +80,7 @@ const char *metrics_fmt_width(int64_t width_us, char buf[16]);
 /* --- tables ------------------------------------------------------------------ */
 enum metrics_col { MCOL_NAME = 0, MCOL_COUNT, MCOL_ERR, MCOL_P50, MCOL_P95, MCOL_P99, MCOL_N };
 /* Sorts groups by a column (desc: largest first; names A..Z when !desc);
- * ties by count desc, then name. */
+ * ties by count desc, then name. The "-" group (no such field) is always last. */
 void metrics_sort_groups(struct stats_group *g, size_t n, int col, int desc);
 /* "0.42ms", "8.5ms", "812ms", "1.23s", "12.3s", "75s"; "-" when n == 0. */
 const char *metrics_fmt_ms(double ms, int64_t n, char buf[16]);

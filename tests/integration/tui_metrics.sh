@@ -26,7 +26,8 @@ hm() { awk -v v="$1" 'BEGIN { printf "%02d:%02d", int(v / 3600000), int(v % 3600
 rate=$(awk -v e="$nerr" -v n="$n" 'BEGIN { printf "%.1f", e * 100 / n }')
 title=" Metrics · last 1h · 2024-05-01 $(hm $since) → $(hm $until) · live · $n records · $nerr errors ($rate%)"
 
-# group_rows COLUMN NAMEW: "  key count err% p50 p95 p99" sorted by count, then key.
+# group_rows COLUMN NAMEW: "  key count err% p50 p95 p99" sorted by count, then
+# key; the "-" group (records without the field) last.
 group_rows() {
   col=$1; w=$2
   cut -f"$col" "$T/win.tsv" | sort -u | while IFS= read -r k; do
@@ -39,8 +40,8 @@ group_rows() {
       p99=$(fx_fmt_ms "$(fx_pct 99 <"$T/d")")
     else p50=-; p95=-; p99=-; fi
     err=$(awk -v e="$e" -v n="$cnt" 'BEGIN { printf "%.1f%%", e * 100 / n }')
-    printf '%s\t%d\t%s\n' "$k" "$cnt" "$(printf "  %-${w}s%7s %6s %7s %7s %7s" "$k" "$cnt" "$err" "$p50" "$p95" "$p99")"
-  done | sort -t"$TAB" -k2,2nr -k1,1 | cut -f3
+    printf '%d\t%s\t%d\t%s\n' "$([ "$k" = - ] && echo 1 || echo 0)" "$k" "$cnt" "$(printf "  %-${w}s%7s %6s %7s %7s %7s" "$k" "$cnt" "$err" "$p50" "$p95" "$p99")"
+  done | sort -t"$TAB" -k1,1n -k3,3nr -k2,2 | cut -f4
 }
 # services as logdeck groups them: service, else logger, else the file's stem
 group_rows 3 40 >"$T/svc120"

@@ -28,6 +28,23 @@ struct ncols {
     int name_w, type_x, type_w, state_x, state_w, q_x, s_x, s_w, r_x, r_w, f_x, url_x;
 };
 
+/* Lays the right-hand columns out from the right edge; a column of width
+ * 0 is left out (cell() draws nothing for it). */
+static void place_right(struct scols *c, int w)
+{
+    c->note_x = w - c->note_w;
+    c->eval_x = c->note_x - c->eval_w - (c->eval_w > 0);
+    c->age_x = c->eval_x - c->age_w - (c->age_w > 0);
+    c->thr_x = c->age_x - c->thr_w - (c->thr_w > 0);
+    c->value_x = c->thr_x - c->value_w - 1;
+    c->rule_w = c->value_x - 1 - c->rule_x;
+}
+
+/* Columns of the state rows. The rule name matters most after the state:
+ * on a narrow screen the least useful columns go first (last evaluation,
+ * the ack/silence note, the age, the threshold) until the name has
+ * RULE_MIN columns; a longer name is still ellipsized. */
+#define RULE_MIN 18
 static struct scols state_cols(int w)
 {
     struct scols c = {.narrow = w < 100, .state_x = 1, .sev_x = 10};
@@ -38,12 +55,12 @@ static struct scols state_cols(int w)
     c.age_w = c.narrow ? 5 : 7;
     c.thr_w = c.narrow ? 8 : 10;
     c.value_w = c.narrow ? 8 : 10;
-    c.note_x = w - c.note_w;
-    c.eval_x = c.note_x - c.eval_w - 1;
-    c.age_x = c.eval_x - c.age_w - 1;
-    c.thr_x = c.age_x - c.thr_w - 1;
-    c.value_x = c.thr_x - c.value_w - 1;
-    c.rule_w = c.value_x - 1 - c.rule_x;
+    place_right(&c, w);
+    int *drop[] = {&c.eval_w, &c.note_w, &c.age_w, &c.thr_w};
+    for (size_t i = 0; i < sizeof drop / sizeof drop[0] && c.rule_w < RULE_MIN; i++) {
+        *drop[i] = 0;
+        place_right(&c, w);
+    }
     c.hrule_w = c.narrow ? 22 : 32;
     c.hvalue_x = 19 + c.hrule_w + 1;
     c.sum_x = c.hvalue_x + c.value_w + 1;
@@ -236,7 +253,8 @@ static void draw_state(struct screen *s, int y, const struct adb_state *st, int6
          R(severity_role(st->severity)));
     cell(s, y, c.rule_x, c.rule_w, alerts_fmt_target(st, target, sizeof target), R(line));
     rcell(s, y, c.value_x, c.value_w, alert_fmt_value(st->value, st->threshold, v), R(line));
-    cell(s, y, c.thr_x + 1, c.thr_w - 1, st->threshold, R(ROLE_DEFAULT));
+    if (c.thr_w)
+        cell(s, y, c.thr_x + 1, c.thr_w - 1, st->threshold, R(ROLE_DEFAULT));
     if (st->since > 0)
         rcell(s, y, c.age_x, c.age_w, alerts_fmt_age(now - st->since, age),
               R(active ? line : ROLE_DIM));
@@ -252,7 +270,8 @@ static void draw_state(struct screen *s, int y, const struct adb_state *st, int6
                  st->acked ? (c.narrow && st->silenced ? "ack" : "acked") : "",
                  st->acked && st->silenced ? (c.narrow ? "," : " ") : "",
                  st->silenced ? (c.narrow && st->acked ? "sil" : "silenced") : "");
-    cell(s, y, c.note_x + 1, c.note_w - 1, note, R(ROLE_LABEL));
+    if (c.note_w)
+        cell(s, y, c.note_x + 1, c.note_w - 1, note, R(ROLE_LABEL));
 #undef R
 }
 
@@ -314,10 +333,12 @@ static void draw_heads(struct screen *s, int y, int kind)
         cell(s, y, c.sev_x, c.sev_w, c.narrow ? "SEV" : "SEVERITY", ROLE_LABEL);
         cell(s, y, c.rule_x, c.rule_w, "RULE", ROLE_LABEL);
         rcell(s, y, c.value_x, c.value_w, "VALUE", ROLE_LABEL);
-        cell(s, y, c.thr_x + 1, c.thr_w - 1, c.narrow ? "THRESH" : "THRESHOLD", ROLE_LABEL);
+        if (c.thr_w)
+            cell(s, y, c.thr_x + 1, c.thr_w - 1, c.narrow ? "THRESH" : "THRESHOLD", ROLE_LABEL);
         rcell(s, y, c.age_x, c.age_w, "AGE", ROLE_LABEL);
         rcell(s, y, c.eval_x, c.eval_w, c.narrow ? "EVAL" : "LAST EVAL", ROLE_LABEL);
-        cell(s, y, c.note_x + 1, c.note_w - 1, "NOTE", ROLE_LABEL);
+        if (c.note_w)
+            cell(s, y, c.note_x + 1, c.note_w - 1, "NOTE", ROLE_LABEL);
     } else if (kind == AL_HEAD_NOTIFIERS) {
         cell(s, y, 1, n.name_w, "NOTIFIER", ROLE_LABEL);
         cell(s, y, n.type_x, n.type_w, "TYPE", ROLE_LABEL);

@@ -197,11 +197,40 @@ static void move_range(struct app *a, int dir)
     request(a, 0);
 }
 
+/* Moves the selection; past the end of a section it goes on into the
+ * next one that has rows (past the start, the previous one), so that j/k
+ * reach every table as one list. */
 static void move_sel(struct mview *mv, int delta)
 {
     int n = mview_section_rows(mv, mv->focus);
     int v = mv->sel[mv->focus] + delta;
+    for (int sec = mv->focus + (v >= n ? 1 : -1); delta && (v >= n || v < 0) &&
+                                                 sec >= 0 && sec < SEC_N;
+         sec += v >= n ? 1 : -1) {
+        int m = mview_section_rows(mv, sec);
+        if (m > 0) {
+            mv->focus = sec;
+            mv->sel[sec] = v >= n ? 0 : m - 1;
+            return;
+        }
+    }
     mv->sel[mv->focus] = v >= n ? n - 1 : v < 0 ? 0 : v;
+}
+
+/* g / G: the first row of the first table, the last row of the last. */
+static void select_end(struct mview *mv, int last)
+{
+    for (int i = 0; i < SEC_N; i++) {
+        int sec = last ? SEC_N - 1 - i : i, m = mview_section_rows(mv, sec);
+        if (m > 0) {
+            mv->focus = sec;
+            mv->sel[sec] = last ? m - 1 : 0;
+            break;
+        }
+    }
+    if (!last)
+        mv->scroll = 0;
+    mv->to_end = last;
 }
 
 static void cycle_focus(struct mview *mv, int dir)
@@ -275,7 +304,8 @@ static int metrics_action(struct app *a, int action, int key)
         return R_REDRAW;
     case A_SCROLL_LEFT: move_range(a, -1); return R_REDRAW;
     case A_SCROLL_RIGHT: move_range(a, 1); return R_REDRAW;
-    case A_NEWEST: mv->live = 1; request(a, 0); return R_REDRAW;
+    case A_OLDEST: select_end(mv, 0); return R_REDRAW;
+    case A_NEWEST: mv->live = 1; select_end(mv, 1); request(a, 0); return R_REDRAW;
     case A_FOLLOW:
         mv->live = !mv->live;
         mv->end = mv->until - 1;

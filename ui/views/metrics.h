@@ -29,6 +29,7 @@ struct mview {
     int sel[SEC_N];
     int sort_col[2], sort_desc[2];         /* services, paths */
     int scroll;                            /* first line of the sections area */
+    int to_end;                  /* G: show the end of the list once drawn */
     int rows;                              /* lines of the sections area shown */
     int sel_line;                          /* line of the selected row (drawing sets it) */
 };

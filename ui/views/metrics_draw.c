@@ -70,22 +70,36 @@ static const char *clock_of(int64_t us, int with_day, char buf[32])
 
 /* --- title ------------------------------------------------------------------- */
 
+/* The title: range, live, totals. What does not fit is left out whole,
+ * least useful first (the clock range, then "live", then the error
+ * count), so that no number is ever cut in the middle. */
 static void title(struct mview *mv, struct screen *s, int y)
 {
-    char w[16], a[32], b[32], line[512];
+    char w[16], a[32], b[32], range[64], counts[96] = "", line[512];
     const struct stats *st = stats_of(mv, MK_SERVICES);
     ts_format_short(mv->since, 0, a);
     ts_format_short(mv->until, 0, b);
     int same_day = strncmp(a, b, 10) == 0 || (mv->until - mv->since) <= 86400000000LL;
     int narrow = s->w < 100;
-    int k = snprintf(line, sizeof line, narrow ? " Metrics · %s · %.*s→%.*s%s"
-                                               : " Metrics · last %s · %.*s → %.*s%s",
-                     metrics_fmt_width(mv->until - mv->since, w), narrow ? 11 : 16,
-                     narrow ? a + 5 : a,
-                     same_day ? 5 : 16, same_day ? b + 11 : b, mv->live ? " · live" : "");
-    if (st && k > 0 && (size_t)k < sizeof line)
-        snprintf(line + k, sizeof line - (size_t)k, " · %lld records · %lld errors (%.1f%%) ",
-                 (long long)st->count, (long long)st->errors, st->error_rate * 100.0);
+    snprintf(range, sizeof range, narrow ? " · %.*s→%.*s" : " · %.*s → %.*s", narrow ? 11 : 16,
+             narrow ? a + 5 : a, same_day ? 5 : 16, same_day ? b + 11 : b);
+    const char *live = mv->live ? " · live" : "";
+    char errs[64] = "";
+    if (st) {
+        snprintf(errs, sizeof errs, " · %lld errors (%.1f%%)", (long long)st->errors,
+                 st->error_rate * 100.0);
+        snprintf(counts, sizeof counts, " · %lld records", (long long)st->count);
+    }
+    /* keep: bit 0 range, bit 1 live, bit 2 errors; fall back in that order */
+    static const int tries[] = {7, 6, 4, 0};
+    for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+        int k = tries[i];
+        snprintf(line, sizeof line, " Metrics · %s%s%s%s%s%s ", narrow ? "" : "last ",
+                 metrics_fmt_width(mv->until - mv->since, w), k & 1 ? range : "",
+                 k & 2 ? live : "", counts, k & 4 ? errs : "");
+        if (text_width(line, strlen(line)) <= s->w)
+            break;
+    }
     screen_fill(s, y, 0, s->w, ROLE_TITLE);
     int x = screen_puts(s, y, 0, s->w, line, ROLE_TITLE);
     if (mv->pending)
@@ -236,26 +250,54 @@ static void spark_cells(struct screen *s, int y, int x, const int64_t *count, co
     }
 }
 
+/* Columns of the per-service and per-path tables, as right edges (0: the
+ * column is left out) and the sparkline's start (0: none). The name
+ * matters most: on a narrow screen the sparkline goes first, then p50,
+ * p99 and p95, until the name has NAME_MIN columns; a longer name is
+ * ellipsized, never cut silently. */
 struct gcols {
-    int name_w, x_count, x_err, x_p50, x_p95, x_p99, x_spark;
+    int name_w, x_count, e_count, e_err, e_p50, e_p95, e_p99, x_spark;
 };
+
+#define NAME_MIN 16
 
 static struct gcols group_cols(struct mview *mv, int w)
 {
+    int want[4] = {8, 8, 8, mv->nspark + 2};   /* p50 p95 p99 spark */
+    static const int drop[] = {3, 0, 2, 1};
     struct gcols g;
-    int fixed = 8 + 7 + 8 + 8 + 8 + 2 + mv->nspark;
-    g.name_w = w - 2 - fixed;
+    for (int k = 0;; k++) {
+        int fixed = 8 + 7 + want[0] + want[1] + want[2] + want[3];
+        g.name_w = w - 2 - fixed;
+        if (g.name_w >= NAME_MIN || k == 4)
+            break;
+        want[drop[k]] = 0;
+    }
     if (g.name_w > 40)
         g.name_w = 40;
     if (g.name_w < 8)
         g.name_w = 8;
     g.x_count = 2 + g.name_w;
-    g.x_err = g.x_count + 8;
-    g.x_p50 = g.x_err + 7;
-    g.x_p95 = g.x_p50 + 8;
-    g.x_p99 = g.x_p95 + 8;
-    g.x_spark = g.x_p99 + 10;
+    g.e_count = g.x_count + 7;
+    g.e_err = g.e_count + 7;
+    int x = g.e_err;
+    g.e_p50 = want[0] ? (x += 8) : 0;
+    g.e_p95 = want[1] ? (x += 8) : 0;
+    g.e_p99 = want[2] ? (x += 8) : 0;
+    g.x_spark = want[3] ? x + 3 : 0;
     return g;
+}
+
+/* text in [x, x + w), ending in "…" when it does not fit. */
+static void put_cut(struct screen *s, int y, int x, int w, const char *t, int role)
+{
+    size_t n = strlen(t);
+    if (text_width(t, n) <= w) {
+        screen_puts(s, y, x, x + w, t, role);
+        return;
+    }
+    int end = screen_put(s, y, x, x + w - 1, t, n, role, -1, x);
+    screen_puts(s, y, end, x + w, "…", role);
 }
 
 static void put_right(struct screen *s, int y, int x_end, const char *t, int role)
@@ -273,16 +315,20 @@ static void group_header(struct cursor *c, int sec, const char *name)
     if (y < 0)
         return;
     struct gcols g = group_cols(mv, c->s->w);
-    int ends[MCOL_N] = {0, g.x_err - 1, g.x_p50 - 1, g.x_p95 - 1, g.x_p99 - 1, g.x_p99 + 7};
+    int ends[MCOL_N] = {0, g.e_count, g.e_err, g.e_p50, g.e_p95, g.e_p99};
     const char *arrow = mv->sort_desc[sec] ? "▼" : "▲";
     snprintf(b, sizeof b, "%s%s", name, mv->sort_col[sec] == MCOL_NAME ? arrow : "");
     screen_puts(c->s, y, 2, g.x_count, b, ROLE_LABEL);
     for (int k = 1; k < MCOL_N; k++) {
+        if (!ends[k])
+            continue;
         snprintf(b, sizeof b, "%s%s", labels[k], mv->sort_col[sec] == k ? arrow : "");
         put_right(c->s, y, ends[k], b, ROLE_LABEL);
     }
-    snprintf(b, sizeof b, "last %s", metrics_fmt_width(mv->nspark * mv->bucket_us, w));
-    screen_puts(c->s, y, g.x_spark, c->s->w, b, ROLE_LABEL);
+    if (g.x_spark) {
+        snprintf(b, sizeof b, "last %s", metrics_fmt_width(mv->nspark * mv->bucket_us, w));
+        screen_puts(c->s, y, g.x_spark, c->s->w, b, ROLE_LABEL);
+    }
 }
 
 static void group_row(struct cursor *c, int sec, const struct stats_group *gr,
@@ -295,16 +341,19 @@ static void group_row(struct cursor *c, int sec, const struct stats_group *gr,
         return;
     struct gcols g = group_cols(mv, c->s->w);
     int base = sel ? ROLE_SELECTION : ROLE_DEFAULT;
-    screen_fill(c->s, y, 0, g.x_spark - 1, base);
-    screen_puts(c->s, y, 2, g.x_count - 1, gr->key, sel ? base : ROLE_SERVICE);
+    screen_fill(c->s, y, 0, g.x_spark ? g.x_spark - 1 : c->s->w, base);
+    put_cut(c->s, y, 2, g.name_w - 1, gr->key, sel ? base : ROLE_SERVICE);
     snprintf(b, sizeof b, "%lld", (long long)gr->count);
-    put_right(c->s, y, g.x_err - 1, b, base);
+    put_right(c->s, y, g.e_count, b, base);
     snprintf(b, sizeof b, "%.1f%%", gr->error_rate * 100.0);
-    put_right(c->s, y, g.x_p50 - 1, b, sel ? base : gr->errors ? ROLE_LVL_ERROR : base);
-    put_right(c->s, y, g.x_p95 - 1, metrics_fmt_ms(gr->lat.p50, gr->lat.n, b), base);
-    put_right(c->s, y, g.x_p99 - 1, metrics_fmt_ms(gr->lat.p95, gr->lat.n, b), base);
-    put_right(c->s, y, g.x_p99 + 7, metrics_fmt_ms(gr->lat.p99, gr->lat.n, b), base);
-    const struct ms_group *sg = se ? mseries_group(se, gr->key) : NULL;
+    put_right(c->s, y, g.e_err, b, sel ? base : gr->errors ? ROLE_LVL_ERROR : base);
+    if (g.e_p50)
+        put_right(c->s, y, g.e_p50, metrics_fmt_ms(gr->lat.p50, gr->lat.n, b), base);
+    if (g.e_p95)
+        put_right(c->s, y, g.e_p95, metrics_fmt_ms(gr->lat.p95, gr->lat.n, b), base);
+    if (g.e_p99)
+        put_right(c->s, y, g.e_p99, metrics_fmt_ms(gr->lat.p99, gr->lat.n, b), base);
+    const struct ms_group *sg = se && g.x_spark ? mseries_group(se, gr->key) : NULL;
     if (sg)
         spark_cells(c->s, y, g.x_spark, sg->count, sg->errors, se->nb);
     (void)sec;
@@ -508,6 +557,12 @@ void mview_draw(struct app *a, struct screen *s, int y0, int h)
         mv->scroll = mv->sel_line > 0 ? mv->sel_line - 1 : 0;
     if (mv->sel_line >= mv->scroll + c.rows)
         mv->scroll = mv->sel_line - c.rows + 1;
+    if (mv->to_end) {   /* G: the list's last line on the last row */
+        mv->scroll = total - c.rows;
+        if (mv->sel_line >= 0 && mv->sel_line < mv->scroll)
+            mv->scroll = mv->sel_line;
+        mv->to_end = mv->pending != 0;   /* again once every part has come */
+    }
     if (mv->scroll > total - c.rows)
         mv->scroll = total - c.rows > 0 ? total - c.rows : 0;
     c.top = mv->scroll;
