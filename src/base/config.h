@@ -41,7 +41,7 @@ struct config_source {   /* strings owned (SOURCE_STRS in config.c) */
     int tz_offset_s;       /*   (else the machine's local zone) */
 };
 
-struct config {
+struct config {   /* strings owned: config_fini frees, config_copy duplicates */
     char *file;                        /* where it was read from, or NULL */
     struct config_source *sources;
     size_t nsources;

@@ -69,6 +69,36 @@ static void print_event(void *ctx, const struct adb_event *ev, int notified)
     cJSON_Delete(j);
 }
 
+/* Replays file's rules over the last `back` µs of history, printing what
+ * would have fired; the exit code. */
+static int replay(const struct cli *c, const char *file, int64_t back, struct test_out *o)
+{
+    struct err e = {0};
+    struct ruleset *rs = alerts_load(c, file, &e);
+    if (!rs) {
+        alerts_print_err("test", &e);
+        return e.code == 2 ? 2 : 1;
+    }
+    struct store *s = store_open(c->db_path, STORE_READ, &e);
+    struct store_totals t;
+    int rc = 1;
+    if (s && store_totals(s, &t, &e) == 0) {
+        int64_t until = t.last_ts ? t.last_ts : ts_now(), since = until - back;
+        struct alert_opts ao = {.on_event = print_event, .ctx = o};
+        if (alert_replay(s, rs, since, until, &ao, &e) >= 0) {
+            if (!o->json)
+                printf("%d firing, %d resolved over %s of history; nothing was sent\n", o->fired,
+                       o->resolved, rules_fmt_duration(until - since, (char[32]){0}));
+            rc = 0;
+        }
+    }
+    if (rc)
+        cli_error("alerts test", "%s", e.msg);
+    store_close(s);
+    rules_free(rs);
+    return rc;
+}
+
 static int cmd_test(const struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -89,30 +119,7 @@ static int cmd_test(const struct cli *c, int argc, char **argv)
         cli_usage(&test_entry, "alerts", 0, stderr);
         return 2;
     }
-    struct err e = {0};
-    struct ruleset *rs = alerts_load(c, argv[optind], &e);
-    if (!rs) {
-        alerts_print_err("test", &e);
-        return e.code == 2 ? 2 : 1;
-    }
-    struct store *s = store_open(c->db_path, STORE_READ, &e);
-    struct store_totals t;
-    int rc = 1;
-    if (s && store_totals(s, &t, &e) == 0) {
-        int64_t until = t.last_ts ? t.last_ts : ts_now(), since = until - back;
-        struct alert_opts ao = {.on_event = print_event, .ctx = &o};
-        if (alert_replay(s, rs, since, until, &ao, &e) >= 0) {
-            if (!o.json)
-                printf("%d firing, %d resolved over %s of history; nothing was sent\n", o.fired,
-                       o.resolved, rules_fmt_duration(until - since, (char[32]){0}));
-            rc = 0;
-        }
-    }
-    if (rc)
-        cli_error("alerts test", "%s", e.msg);
-    store_close(s);
-    rules_free(rs);
-    return rc;
+    return replay(c, argv[optind], back, &o);
 }
 
 static int ack_or_silence(const struct cli *c, int argc, char **argv, int silence)

@@ -243,7 +243,7 @@ static void emit_json(cJSON *o)
     cJSON_Delete(o);
 }
 
-static void list_json(const struct alert_snapshot *sn)
+static void list_json_states(const struct alert_snapshot *sn)
 {
     char a[32];
     for (size_t i = 0; i < sn->nstates; i++) {
@@ -263,6 +263,10 @@ static void list_json(const struct alert_snapshot *sn)
         cJSON_AddStringToObject(o, "summary", s->summary);
         emit_json(o);
     }
+}
+
+static void list_json_notifiers(const struct alert_snapshot *sn)
+{
     for (size_t i = 0; i < sn->nnotifiers; i++) {
         const struct alert_notifier_status *n = &sn->notifiers[i];
         static const char *const st[] = {"ok", "retrying", "broken"};
@@ -278,6 +282,11 @@ static void list_json(const struct alert_snapshot *sn)
             cJSON_AddNumberToObject(o, ob[k], (double)n->outbox[k]);
         emit_json(o);
     }
+}
+
+static void list_json_history(const struct alert_snapshot *sn)
+{
+    char a[32];
     for (size_t i = 0; i < sn->nhistory; i++) {
         const struct adb_event *ev = &sn->history[i];
         cJSON *o = cJSON_CreateObject();
@@ -290,6 +299,14 @@ static void list_json(const struct alert_snapshot *sn)
         cJSON_AddStringToObject(o, "summary", ev->summary);
         emit_json(o);
     }
+}
+
+/* JSON lines: every rule state, then every notifier, then the history. */
+static void list_json(const struct alert_snapshot *sn)
+{
+    list_json_states(sn);
+    list_json_notifiers(sn);
+    list_json_history(sn);
 }
 
 static int alerts_list(const struct cli *c, int argc, char **argv)

@@ -126,6 +126,29 @@ static int generate_only(struct demo *d, double secs)
     return 0;
 }
 
+/* Starts d and its alerts, runs the TUI on them (store db) and frees d;
+ * the exit code. */
+static int run_tui(const struct cli *c, struct demo *d, const char *dir, char *logs,
+                   const char *db)
+{
+    struct err e = {0};
+    if (demo_start(d, &e) < 0) {
+        cli_error("demo", "%s", e.msg);
+        demo_free(d);
+        return 1;
+    }
+    struct demo_alerts *al = demo_alerts_start(dir, db, &e);   /* the demo goes on without */
+    if (!al)
+        fprintf(stderr, "logdeck demo: alerts are off: %s\n", e.msg);
+    struct cli c2 = *c;
+    c2.db_path = db;
+    char *paths[2] = {logs, NULL};
+    int rc = cmd_tui_entry.exec(&c2, 1, paths);
+    demo_alerts_free(al);
+    demo_free(d);
+    return rc;
+}
+
 static int cmd_demo(const struct cli *c, int argc, char **argv)
 {
     struct demo_args a = {0};
@@ -153,20 +176,7 @@ static int cmd_demo(const struct cli *c, int argc, char **argv)
     }
     if (a.gen_only)
         return generate_only(d, a.gen_only);
-    if (demo_start(d, &e) < 0) {
-        cli_error("demo", "%s", e.msg);
-        demo_free(d);
-        return 1;
-    }
-    struct demo_alerts *al = demo_alerts_start(dir, db, &e);   /* the demo goes on without */
-    if (!al)
-        fprintf(stderr, "logdeck demo: alerts are off: %s\n", e.msg);
-    struct cli c2 = *c;
-    c2.db_path = db;
-    char *paths[2] = {logs, NULL};
-    rc = cmd_tui_entry.exec(&c2, 1, paths);
-    demo_alerts_free(al);
-    demo_free(d);
+    rc = run_tui(c, d, dir, logs, db);
     if (a.keep || a.dir) {
         fprintf(stderr, "logdeck demo: logs in %s, store %s (kept)\n", logs, db);
     } else {

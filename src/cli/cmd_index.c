@@ -183,6 +183,28 @@ static int reload(void *ctx, const struct config **out, struct err *e)
     return 0;
 }
 
+/* Indexes every file of one source; the number of errors (printed). */
+static int index_source(struct ingest *in, const struct config_source *cs,
+                        const struct parse_opts *base)
+{
+    struct err e = {0};
+    struct parse_opts po = *base;
+    struct pathlist pl = {0};
+    int nerr = 0;
+    index_source_opts(&po, cs);
+    if (paths_expand(&pl, cs->path, &e) < 0) {
+        cli_error("index", "%s", e.msg);
+        nerr++;
+    }
+    for (size_t j = 0; j < pl.n; j++)
+        if (ingest_path_with(in, pl.v[j], &po, &e) < 0) {
+            cli_error("index", "%s", e.msg);
+            nerr++;
+        }
+    paths_fini(&pl);
+    return nerr;
+}
+
 static int one_shot(struct store *s, const struct config *cfg, struct index_args *a)
 {
     struct err e = {0};
@@ -198,22 +220,8 @@ static int one_shot(struct store *s, const struct config *cfg, struct index_args
                                                    : CONFIG_PARTIAL_AFTER_US;
     struct ingest *in = ingest_new(s, &a->io, &e);
     int64_t t0 = ts_now();
-    for (size_t i = 0; in && i < cfg->nsources; i++) {
-        const struct config_source *cs = &cfg->sources[i];
-        struct parse_opts po = a->io.parse;
-        index_source_opts(&po, cs);
-        struct pathlist pl = {0};
-        if (paths_expand(&pl, cs->path, &e) < 0) {
-            cli_error("index", "%s", e.msg);
-            nerr++;
-        }
-        for (size_t j = 0; j < pl.n; j++)
-            if (ingest_path_with(in, pl.v[j], &po, &e) < 0) {
-                cli_error("index", "%s", e.msg);
-                nerr++;
-            }
-        paths_fini(&pl);
-    }
+    for (size_t i = 0; in && i < cfg->nsources; i++)
+        nerr += index_source(in, &cfg->sources[i], &a->io.parse);
     double secs = (double)(ts_now() - t0) / 1e6;
     if (in && a->json)
         print_json(ingest_stats(in), secs, nerr, &fl);

@@ -71,7 +71,12 @@ static int explain(struct store *s, const struct plan *p, struct err *e)
     return 0;
 }
 
-static int cmd_query(const struct cli *c, int argc, char **argv)
+struct query_args {
+    int json, count, reverse, expl, limit;
+};
+
+/* Options into a; 0, or the exit code of bad usage. */
+static int parse_args(int argc, char **argv, struct query_args *a)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'},    {"count", no_argument, NULL, 'c'},
@@ -79,17 +84,18 @@ static int cmd_query(const struct cli *c, int argc, char **argv)
         {"explain", no_argument, NULL, 'x'},
         {NULL, 0, NULL, 0},
     };
-    int json = 0, count = 0, reverse = 0, expl = 0, limit = QUERY_DEFAULT_LIMIT, ch;
+    int ch;
     char *end;
+    *a = (struct query_args){.limit = QUERY_DEFAULT_LIMIT};
     while ((ch = getopt_long(argc, argv, "+jcn:rx", opts, NULL)) != -1) {
         switch (ch) {
-        case 'j': json = 1; break;
-        case 'c': count = 1; break;
-        case 'r': reverse = 1; break;
-        case 'x': expl = 1; break;
+        case 'j': a->json = 1; break;
+        case 'c': a->count = 1; break;
+        case 'r': a->reverse = 1; break;
+        case 'x': a->expl = 1; break;
         case 'n':
-            limit = (int)strtol(optarg, &end, 10);
-            if (*end || limit < 0) {
+            a->limit = (int)strtol(optarg, &end, 10);
+            if (*end || a->limit < 0) {
                 cli_error("query", "bad --limit '%s': expected a number >= 0", optarg);
                 cli_usage(&cmd_query_entry, "", 1, stderr);
                 return 2;
@@ -98,6 +104,15 @@ static int cmd_query(const struct cli *c, int argc, char **argv)
         default: cli_usage(&cmd_query_entry, "", 1, stderr); return 2;
         }
     }
+    return 0;
+}
+
+static int cmd_query(const struct cli *c, int argc, char **argv)
+{
+    struct query_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc;
     char *text = cli_join_args(argc, argv, optind);
     struct err e = {0};
     struct plan *p = text ? query_compile(text, ts_now(), NULL, &e) : NULL;
@@ -107,16 +122,16 @@ static int cmd_query(const struct cli *c, int argc, char **argv)
         return 2;
     }
     struct store *s = store_open(c->db_path, STORE_READ, &e);
-    int rc = 1;
+    rc = 1;
     if (s) {
         store_exec_mmap(s, CMD_MMAP_BYTES);
         int64_t n = 0;
-        if (expl)
+        if (a.expl)
             rc = explain(s, p, &e) < 0 ? 1 : 0;
-        else if (count)
+        else if (a.count)
             rc = store_count(s, p, 0, 0, &n, &e) < 0 ? 1 : (printf("%lld\n", (long long)n), 0);
         else
-            rc = run_pages(s, p, limit, reverse, json, &e) < 0 ? 1 : 0;
+            rc = run_pages(s, p, a.limit, a.reverse, a.json, &e) < 0 ? 1 : 0;
     }
     if (rc)
         cli_error("query", "%s", e.msg);

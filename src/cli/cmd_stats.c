@@ -58,7 +58,9 @@ static int run(const struct cli *c, const struct plan *p, const struct stats_opt
     return rc;
 }
 
-static int cmd_stats(const struct cli *c, int argc, char **argv)
+/* Options into o, *json and *by; 0, or the exit code of bad usage. */
+static int parse_args(int argc, char **argv, int64_t now, struct stats_opts *o, int *json,
+                      const char **by)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'},        {"by", required_argument, NULL, 'b'},
@@ -66,34 +68,43 @@ static int cmd_stats(const struct cli *c, int argc, char **argv)
         {"bucket", required_argument, NULL, 'k'},
         {NULL, 0, NULL, 0},
     };
-    struct stats_opts o;
-    stats_opts_init(&o);
-    int json = 0, ch;
-    const char *by = NULL;
-    int64_t now = ts_now();
+    int ch;
     while ((ch = getopt_long(argc, argv, "+jb:s:f:k:", opts, NULL)) != -1) {
         switch (ch) {
-        case 'j': json = 1; break;
+        case 'j': *json = 1; break;
         case 'b':
-            by = optarg;
-            o.by_field = query_field(optarg);
-            o.by_path = optarg;
+            *by = optarg;
+            o->by_field = query_field(optarg);
+            o->by_path = optarg;
             break;
         case 's':
-            if (parse_since(optarg, now, &o.since) < 0)
+            if (parse_since(optarg, now, &o->since) < 0)
                 return bad("bad --since '%s': expected a duration (15m, 2h, 7d) or a time", optarg);
             break;
         case 'f':
-            o.value_field = query_field(optarg);
-            o.value_path = optarg;
+            o->value_field = query_field(optarg);
+            o->value_path = optarg;
             break;
         case 'k':
-            if (ts_parse_duration(optarg, &o.bucket_us) < 0 || o.bucket_us <= 0)
+            if (ts_parse_duration(optarg, &o->bucket_us) < 0 || o->bucket_us <= 0)
                 return bad("bad --bucket '%s': expected a duration (1m, 5m, 1h)", optarg);
             break;
         default: cli_usage(&cmd_stats_entry, "", 1, stderr); return 2;
         }
     }
+    return 0;
+}
+
+static int cmd_stats(const struct cli *c, int argc, char **argv)
+{
+    struct stats_opts o;
+    stats_opts_init(&o);
+    int json = 0;
+    const char *by = NULL;
+    int64_t now = ts_now();
+    int rc = parse_args(argc, argv, now, &o, &json, &by);
+    if (rc)
+        return rc;
     char *text = cli_join_args(argc, argv, optind);
     struct err e = {0};
     struct plan *p = text ? query_compile(text, now, NULL, &e) : NULL;
@@ -102,7 +113,7 @@ static int cmd_stats(const struct cli *c, int argc, char **argv)
         cli_error("stats", "%s", e.msg[0] ? e.msg : "out of memory");
         return 2;
     }
-    int rc = run(c, p, &o, json, by);
+    rc = run(c, p, &o, json, by);
     query_free(p);
     return rc;
 }

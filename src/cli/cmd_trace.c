@@ -14,26 +14,9 @@
 /* One-shot command: map the store file (store_exec_mmap). */
 #define CMD_MMAP_BYTES (INT64_C(1) << 36)
 
-static int cmd_trace(const struct cli *c, int argc, char **argv)
+/* Loads and prints the trace of cid; the exit code. */
+static int show(const struct cli *c, const char *cid, int json, int summary)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"summary", no_argument, NULL, 's'},
-        {NULL, 0, NULL, 0},
-    };
-    int json = 0, summary = 0, ch;
-    while ((ch = getopt_long(argc, argv, "+js", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'j': json = 1; break;
-        case 's': summary = 1; break;
-        default: cli_usage(&cmd_trace_entry, "", 1, stderr); return 2;
-        }
-    }
-    if (optind != argc - 1 || !argv[optind][0]) {
-        cli_error("trace", "expected exactly one correlation id");
-        cli_usage(&cmd_trace_entry, "", 1, stderr);
-        return 2;
-    }
-    const char *cid = argv[optind];
     struct err e = {0};
     struct trace t = {0};
     struct store *s = store_open(c->db_path, STORE_READ, &e);
@@ -56,6 +39,28 @@ static int cmd_trace(const struct cli *c, int argc, char **argv)
     trace_fini(&t);
     store_close(s);
     return rc;
+}
+
+static int cmd_trace(const struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'}, {"summary", no_argument, NULL, 's'},
+        {NULL, 0, NULL, 0},
+    };
+    int json = 0, summary = 0, ch;
+    while ((ch = getopt_long(argc, argv, "+js", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'j': json = 1; break;
+        case 's': summary = 1; break;
+        default: cli_usage(&cmd_trace_entry, "", 1, stderr); return 2;
+        }
+    }
+    if (optind != argc - 1 || !argv[optind][0]) {
+        cli_error("trace", "expected exactly one correlation id");
+        cli_usage(&cmd_trace_entry, "", 1, stderr);
+        return 2;
+    }
+    return show(c, argv[optind], json, summary);
 }
 
 const struct cmd_entry cmd_trace_entry = {
