@@ -10,10 +10,12 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${1:-$ROOT/build}
 objs=$(cd "$B" && find src db ui -name '*.o' 2>/dev/null | LC_ALL=C sort)
 [ -n "$objs" ] || { echo "symcycles: no objects under $B (run make)" >&2; exit 2; }
-for o in $objs; do
-  nm "$B/$o" | awk -v f="${o%.o}" 'NF == 2 && $1 == "U" { print "U", f, $2 }
-    NF == 3 && $2 ~ /^[TDBRC]$/ { print "D", f, $3 }'
-done | awk '
+# One nm for every object: "OBJ:VALUE TYPE NAME", or "OBJ:   U NAME".
+# shellcheck disable=SC2086
+(cd "$B" && nm -A $objs) | awk '{ i = index($0, ".o:"); f = substr($0, 1, i - 1)
+    n = split(substr($0, i + 3), w, " ")
+    if (n == 2 && w[1] == "U") print "U", f, w[2]
+    else if (n == 3 && w[2] ~ /^[TDBRC]$/) print "D", f, w[3] }' | awk '
 $1 == "D" { def[$3] = $2; next }
 { use[++nu] = $2 SUBSEP $3 }
 function strong(v,   i, w, s) {
