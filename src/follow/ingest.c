@@ -27,6 +27,7 @@ struct ingest {
     struct hmap tracked;         /* row id -> tailer */
     struct tailer **dirty;       /* files changed in the open batch */
     size_t ndirty, capdirty;
+    struct hmap retired;         /* row ids retire()d: inode reused, other content */
     struct tailer **fresh;       /* new files open without a row yet (not in idx) */
     size_t nfresh, capfresh;
     int64_t batch_n;
@@ -48,6 +49,7 @@ struct ingest *ingest_new(struct store *s, const struct ingest_opts *o, struct e
     if (!in->o.batch_records)
         in->o.batch_records = 100000;
     hmap_init(&in->tracked);
+    hmap_init(&in->retired);
     return in;
 }
 
@@ -58,6 +60,7 @@ void ingest_free(struct ingest *in)
     ingest_rollback(in);
     fileid_index_free(in->idx);
     hmap_fini(&in->tracked);
+    hmap_fini(&in->retired);
     free(in->dirty);
     free(in->fresh);
     free(in->buf);
@@ -72,6 +75,11 @@ const struct ingest_stats *ingest_stats(const struct ingest *in)
 struct ingest_stats *ingest_stats_mut(struct ingest *in)
 {
     return &in->st;
+}
+
+int ingest_retired(const struct ingest *in, int64_t id)
+{
+    return id && hmap_get(&in->retired, (uint64_t)id) != NULL;
 }
 
 int64_t ingest_pending(const struct ingest *in)
@@ -237,6 +245,8 @@ static int retire(struct ingest *in, int64_t id, struct err *e)
 {
     if (!id || ingest_tracked(in, id) || store_file_by_id(in->s, id, &in->f, e) <= 0)
         return 0;
+    if (in->f.state == FILE_ACTIVE && hmap_put(&in->retired, (uint64_t)id, in) < 0)
+        return err_set(e, "out of memory");
     in->f.state = FILE_ROTATED;
     return store_begin(in->s, e) < 0 ? -1 : store_file_put(in->s, &in->f, e);
 }

@@ -56,6 +56,10 @@ struct ingest_stats {
 struct ingest;
 struct tailer;
 
+/* 1 if row id was being read and has been superseded in this run: its
+ * inode now holds other content (the file was deleted, the inode reused). */
+int ingest_retired(const struct ingest *in, int64_t id);
+
 /* s is borrowed and must outlive the ingest. */
 struct ingest *ingest_new(struct store *s, const struct ingest_opts *o, struct err *e);
 void ingest_free(struct ingest *in);    /* NULL is a no-op; commits nothing */

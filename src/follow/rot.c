@@ -193,13 +193,19 @@ void fscan_truncated(struct follower *f, struct tailer *t)
     t->want = 1;
     if (tb && csize < 0)
         csize = lastsize;   /* a compressed copy: assume it holds what was seen */
+    /* Lost: what the file held past both the copy and what was read. Bytes
+     * written after logdeck last saw the file's size are unknown: when lines
+     * were read past the copy's end, the writer wrote during the race and
+     * may have written more before the truncation: at least one line is
+     * counted then (an estimate, and it may be one too many). */
     int64_t covered = done > csize ? done : csize, end = lastsize > pos ? lastsize : pos;
     int64_t lost_b = end > covered ? end - covered : 0;
     if (lost_b > 0 || (csize >= 0 && pos > csize)) {
         int64_t avg = krec > 0 && k_off > 0 ? k_off / krec : 100;
         int64_t lines = lost_b ? (lost_b + avg - 1) / (avg ? avg : 1) : 1;
         count_loss(f, t, lost_b, lines, tb ? "copytruncate race (lines written between "
-                   "the copy and the truncation)" : "truncated in place before it was read");
+                   "the copy and the truncation; at least, estimated)" :
+                   "truncated in place before it was read (at least, estimated)");
     }
 }
 
@@ -243,20 +249,85 @@ static void recover_moved(struct follower *f, const struct store_file *k)
     sweep(f, dir, base, si, k->last_seen - 1000000, 0);
 }
 
-/* Row k's file was found nowhere: what it held past its checkpoint is lost. */
+/* The size of a rotated sibling as written: a plain file's size, a .gz's
+ * uncompressed size from its trailer (ISIZE; one member), else -1. */
+static int64_t written_size(const char *path)
+{
+    struct stat st;
+    size_t n = strlen(path);
+    if (stat(path, &st) < 0)
+        return -1;
+    if (n < 3 || strcmp(path + n - 3, ".gz") != 0)
+        return n > 4 && strcmp(path + n - 4, ".zip") == 0 ? -1 : (int64_t)st.st_size;
+    unsigned char b[4];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t r = fd >= 0 && st.st_size >= 18 ? pread(fd, b, 4, st.st_size - 4) : -1;
+    if (fd >= 0)
+        close(fd);
+    return r == 4 ? (int64_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                              (uint32_t)b[3] << 24) : -1;
+}
+
+static int by_size(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* How big row k's file most likely grew before it was rotated away and
+ * deleted while logdeck was down: when its source rotates by size (at
+ * least 2 rotated siblings, all within 5% of their median size), that
+ * median; else its size at the last checkpoint (nothing to go by). */
+static int64_t estimated_size(struct follower *f, const struct store_file *k)
+{
+    char dir[PATH_MAX], base[NAME_MAX + 1];
+    struct cands c = {0};
+    int si = fscan_source_of(f, k->path, 0);
+    split(k->path, dir, base);
+    if (si >= 0 && f->sc.src[si]->exact)
+        snprintf(base, sizeof base, "%s", f->sc.src[si]->pat);
+    list_siblings(dir, base, 0, &c);
+    int64_t *sz = c.n ? malloc(c.n * sizeof *sz) : NULL, est = k->size;
+    size_t n = 0;
+    for (size_t i = 0; sz && i < c.n; i++)
+        if ((sz[n] = written_size(c.v[i].path)) > 0)
+            n++;
+    if (n >= 2) {
+        qsort(sz, n, sizeof *sz, by_size);
+        int64_t med = sz[n / 2];
+        int even = sz[0] * 20 >= med * 19 && sz[n - 1] * 20 <= med * 21;
+        if (even && med > est)
+            est = med;
+    }
+    free(sz);
+    free(c.v);
+    return est;
+}
+
+/* Row k's file was found nowhere: what it held past its checkpoint is
+ * lost; and what was appended to it after logdeck stopped, estimated from
+ * the sizes its rotated siblings reached (said so). */
 static int recover_gone(struct follower *f, struct store_file *k, struct err *e)
 {
-    int64_t lost_b = k->size > k->offset ? k->size - k->offset : 0;
+    int64_t size = estimated_size(f, k);
+    int64_t lost_b = size > k->offset ? size - k->offset : 0;
     int64_t avg = k->records > 0 && k->offset > 0 ? k->offset / k->records : 100;
+    int64_t lines = lost_b ? (lost_b + avg - 1) / (avg ? avg : 1) : 0;
     k->lost_bytes += lost_b;
-    k->lost_lines += lost_b ? (lost_b + avg - 1) / (avg ? avg : 1) : 0;
+    k->lost_lines += lines;
     k->state = FILE_GONE;
     if (lost_b) {
         struct ingest_stats *st = ingest_stats_mut(f->in);
         st->lost_bytes += lost_b;
-        st->lost_lines += (lost_b + avg - 1) / (avg ? avg : 1);
+        st->lost_lines += lines;
         follow_warn(f, "%s: rotated away while logdeck was down and not found: %lld unread "
-                    "bytes lost", k->path, (long long)lost_b);
+                    "bytes (about %lld lines%s) lost", k->path, (long long)lost_b,
+                    (long long)lines, size > k->size ? ", estimated from the sizes its rotated "
+                    "siblings reached" : "");
+    } else {
+        follow_warn(f, "%s: rotated away while logdeck was down and not found: lines "
+                    "appended to it after logdeck stopped, if any, are lost (how many is "
+                    "unknown)", k->path);
     }
     return store_begin(f->s, e) < 0 ? -1 : store_file_put(f->s, k, e);
 }
@@ -296,8 +367,8 @@ int fscan_recover(struct follower *f, struct err *e)
         int r = store_file_by_id(f->s, x.v[i], k, e);
         if (r < 0)
             rc = -1;
-        else if (r == 1 && k->state == FILE_ACTIVE && !ingest_tracked(f->in, k->id) &&
-                 !fileid_live(k))
+        else if (r == 1 && (k->state == FILE_ACTIVE || ingest_retired(f->in, k->id)) &&
+                 !ingest_tracked(f->in, k->id) && !fileid_live(k))
             rc = recover_gone(f, k, e);
     }
     free(k);

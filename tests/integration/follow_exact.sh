@@ -60,3 +60,20 @@ i=0; until [ "$(dump)" = "F 3|F 4" ] || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1
 check "follow: an unterminated line stored once its file is rotated" "F 3|F 4" "$(dump)"
 stop_idx
 check "follow: clean exits" "" "$(cat "$T/problems" 2>/dev/null)"
+
+# 4. Lines appended to a known file that is then rotated and deleted while
+#    no indexer runs are counted lost (estimated from the sizes its rotated
+#    siblings reached: the source rotates by size), never silently missing.
+fresh gone
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s D1 -c 100 -L 200 -o "$T/gone.rec"
+caught_up 30 "$LOGDECK_DB" "$T/gone.rec"
+stop_idx
+"$WR" -d "$D" -n app.log -s D1 -S 100 -c 700 -m rename -b 40000 -k 2 -L 200 -o "$T/gone.rec"
+start_idx "$D/app.log"
+caught_up 30 --allow-loss "$LOGDECK_DB" "$T/gone.rec"
+stop_idx
+verdict "rotated and deleted while down: the 100 lines appended meanwhile counted lost" \
+  --exact-loss "$LOGDECK_DB" "$T/gone.rec"
+check "its warning says how many, estimated" 1 \
+  "$(grep -c 'about 100 lines, estimated from the sizes its rotated siblings reached' "$T/idx.err")"
