@@ -44,6 +44,8 @@ row() {
   local wr mi du oo ll lf
   wr=$(sed -n 's/.*: \([0-9]*\) written.*/\1/p' <<<"$line")
   mi=$(sed -n 's/.* \([0-9]*\) missing.*/\1/p' <<<"$line")
+  # checkseq --allow-loss reports the missing lines as "lost in race windows"
+  mi=$(( ${mi:-0} + $(sed -n 's/.* \([0-9]*\) lost in race windows.*/\1/p' <<<"$line") ))
   du=$(sed -n 's/.* \([0-9]*\) duplicated.*/\1/p' <<<"$line")
   oo=$(sed -n 's/.* \([0-9]*\) out of order.*/\1/p' <<<"$line")
   ll=$(sed -n 's/.*store counts \([0-9]*\) lines.*/\1/p' <<<"$line")
@@ -114,7 +116,7 @@ for k in 9 2; do
   "$WR" -d "$D/log" -n app.log -s S1 -S 3000 -c 6000 -m rename -b 100000 -k "$k" -L 200 -o "$D/rec"
   start "$D/log/app.log"
   catchup; stop
-  [ "$k" = 2 ] && NOTE="rotated files deleted while stopped: lines lost, must be counted" || NOTE="nothing deleted"
+  [ "$k" = 2 ] && NOTE="9 whole files created and deleted while stopped: no trace left to count" || NOTE="nothing deleted"
   row
 done
 
