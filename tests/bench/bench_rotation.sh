@@ -45,7 +45,8 @@ row() {
   wr=$(sed -n 's/.*: \([0-9]*\) written.*/\1/p' <<<"$line")
   mi=$(sed -n 's/.* \([0-9]*\) missing.*/\1/p' <<<"$line")
   # checkseq --allow-loss reports the missing lines as "lost in race windows"
-  mi=$(( ${mi:-0} + $(sed -n 's/.* \([0-9]*\) lost in race windows.*/\1/p' <<<"$line") ))
+  local lr; lr=$(sed -n 's/.* \([0-9]*\) lost in race windows.*/\1/p' <<<"$line")
+  mi=$(( ${mi:-0} + ${lr:-0} ))
   du=$(sed -n 's/.* \([0-9]*\) duplicated.*/\1/p' <<<"$line")
   oo=$(sed -n 's/.* \([0-9]*\) out of order.*/\1/p' <<<"$line")
   ll=$(sed -n 's/.*store counts \([0-9]*\) lines.*/\1/p' <<<"$line")
