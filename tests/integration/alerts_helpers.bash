@@ -18,7 +18,7 @@ start_sink() {
   : > "$SINK_LOG"; echo "${1:-ok}" > "$SINK_CTL"; rm -f "$T/sink.port"
   "$SINK_BIN" -l "$SINK_LOG" -c "$SINK_CTL" -t 170 -P "$T/sink.port" >/dev/null &
   SINK_PID=$!
-  wait_for 5 test -s "$T/sink.port" || { fail sink "httpsink did not start"; exit 1; }
+  wait_for 30 test -s "$T/sink.port" || { fail sink "httpsink did not start"; exit 1; }
   SINK_PORT=$(cat "$T/sink.port")
 }
 
@@ -26,7 +26,7 @@ start_sink() {
 start_run() {
   "$LOGDECK" alerts run "$@" >>"$T/run.out" 2>>"$T/run.err" &
   RUN_PID=$!
-  wait_for 5 grep -q "following" "$T/run.err"
+  wait_for 30 grep -q "following" "$T/run.err"
 }
 stop_run() { # -> RUN_RC
   kill -TERM "$RUN_PID" 2>/dev/null; wait "$RUN_PID"; RUN_RC=$?; RUN_PID=

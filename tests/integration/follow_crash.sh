@@ -17,9 +17,26 @@ for i in $(seq 1 100); do
 done
 start_idx "$D/app.log"
 wait "$WPID"
-caught_up 30 "$LOGDECK_DB" "$T/crash.rec"
+# Precondition: the last indexer caught up (else the verdict says why).
+caught_up 120 "$LOGDECK_DB" "$T/crash.rec" || fail "crash loop: caught up within 120 s" \
+  "$("$CK" "$LOGDECK_DB" "$T/crash.rec" 2>&1 | tail -1)"
 stop_idx
 verdict "crash loop: kill -9 x100 during rotations, exactly once" --no-loss "$LOGDECK_DB" "$T/crash.rec"
+
+# 10b. Rotated files deleted while no indexer runs: their lines are lost,
+#      and must be counted as lost (estimated from the size the rotated
+#      files reach), not missing silently.
+fresh crashdel
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s K2 -c 300 -L 200 -o "$T/cd.rec"
+caught_up 60 "$LOGDECK_DB" "$T/cd.rec" || fail "deleted while down: precondition" "not caught up"
+kill9_idx
+"$WR" -d "$D" -n app.log -s K2 -S 300 -c 1300 -m rename -b 100000 -k 2 -L 200 -o "$T/cd.rec"
+start_idx "$D/app.log"
+caught_up 60 --allow-loss "$LOGDECK_DB" "$T/cd.rec" || fail "deleted while down: caught up" "not within 60 s"
+stop_idx
+verdict "kill -9, rotations delete the file being read: its unread lines counted lost" \
+  --exact-loss "$LOGDECK_DB" "$T/cd.rec"
 
 # 11. The store fills up (max_pages): nothing past the stored lines is
 #     checkpointed; after space returns (SIGHUP) every line exactly once.
@@ -27,10 +44,15 @@ fresh full
 printf 'store:\n  max_pages: 90\n' >"$T/full.yaml"
 "$LOGDECK" --config "$T/full.yaml" index --follow --status-interval 1 "$D/app.log" 2>>"$T/idx.err" &
 IDX=$!
-sleep 0.3
+for _ in $(seq 300); do grep -q following "$T/idx.err" && break; sleep 0.1; done
 "$WR" -d "$D" -n app.log -s F1 -c 20000 -m rename -b 300000 -k 9 -r 20000 -o "$T/full.rec"
-sleep 2
-n1=$("$CK" --dump "$LOGDECK_DB" | wc -l)
+# wait for the store to fill: reported, and the stored count stops moving
+n1=-1
+for _ in $(seq 120); do
+  n0=$n1; n1=$("$CK" --dump "$LOGDECK_DB" 2>/dev/null | wc -l)
+  grep -q "full" "$T/idx.err" && [ "$n1" = "$n0" ] && break
+  sleep 0.5
+done
 if grep -q "full" "$T/idx.err" && [ "$n1" -gt 0 ] && [ "$n1" -lt 20000 ]; then
   verdict "store full: stored lines are a gap-free prefix ($n1)" --prefix "$LOGDECK_DB" "$T/full.rec"
 else
@@ -62,7 +84,11 @@ new=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 printf 'store:\n  retention: {error: 365d, warning: 180d, info: 30d, debug: 7d}\n' >"$T/ret.yaml"
 "$LOGDECK" --config "$T/ret.yaml" index --follow --status-interval 0 "$D/r.log" 2>>"$T/idx.err" &
 IDX=$!
-sleep 2
+want="old error 1|old error 2|new info 1|new info 2"
+for _ in $(seq 300); do
+  [ "$("$CK" --dump "$LOGDECK_DB" 2>/dev/null | cut -f3 | tr '\n' '|' | sed 's/|$//')" = "$want" ] && break
+  sleep 0.1
+done
 stop_idx
 check "retention: info older than 30d deleted, errors kept" \
   "old error 1|old error 2|new info 1|new info 2" \
