@@ -123,6 +123,21 @@ void app_show_record(struct app *a, int64_t ts, int64_t id)
     request_page(a, PAGE_ANCHOR, ts, id, 0);
 }
 
+void app_find(struct app *a, const char *find, int dir, const char *what)
+{
+    const struct lrow *r = logmodel_selected(&a->lm);
+    a->paging = 1;
+    a->page_refresh = 0;
+    a->page_at = PAGE_FIND;
+    a->find_dir = dir;
+    snprintf(a->find_what, sizeof a->find_what, "%s", what);
+    if (pager_find(a->pager, a->filter, find, dir, r ? r->ts : 0, r ? r->id : 0, a->lm.height,
+                   ++a->page_gen) < 0) {
+        a->paging = 0;
+        app_message(a, ROLE_STATUS_ERROR, "out of memory");
+    }
+}
+
 void app_refresh_newest(struct app *a)
 {
     if (a->paging || !a->follow)
@@ -154,6 +169,11 @@ void app_page_done(struct app *a, struct pager_result *r)
         query_free(a->pending_plan);
         a->pending_plan = NULL;
         return;
+    }
+    if (a->page_at == PAGE_FIND && !r->n) {
+        app_message(a, ROLE_STATUS_ERROR, "no %s %s", a->find_what,
+                    a->find_dir > 0 ? "below" : "above");
+        return;   /* the window stays */
     }
     if (a->pending_plan)
         install_filter(a);

@@ -94,6 +94,8 @@ struct app {
     int paging;                      /* 1: a page request is out */
     int page_refresh;                /* it is the newest page after a commit */
     int page_at;                     /* its enum pager_at */
+    int find_dir;                    /* PAGE_FIND: direction and what it looks for */
+    char find_what[16];
     char highlight[LINEEDIT_MAX + 1];
     struct plan *hl_plan;            /* owned; NULL = no highlight */
     char *terms[APP_TERMS_MAX];      /* words to highlight in messages */
@@ -140,6 +142,11 @@ int app_set_filter(struct app *a, const char *text, struct err *e);
 void app_show(struct app *a, int at, int64_t ts);
 /* Reads the page around the record (ts, id) and selects it (u U to a mark). */
 void app_show_record(struct app *a, int64_t ts, int64_t id);
+/* Moves to the next (dir > 0) or previous record after the selection
+ * matching find (text that includes the filter), read by the pager; when
+ * there is none the window stays and the status line says "no WHAT
+ * below/above". */
+void app_find(struct app *a, const char *find, int dir, const char *what);
 /* Asks the pager for the newest page (new records were committed) when
  * following; it replaces the window when it arrives (app_page_done). */
 void app_refresh_newest(struct app *a);

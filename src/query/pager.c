@@ -30,6 +30,8 @@ struct preq {               /* one job's arguments */
     char *query, *path;
     struct rec_key *keys;   /* pager_write_keys: these records, not the query's */
     size_t nkeys;
+    char *find;             /* PAGE_FIND: the text to look for */
+    int dir;
     int raw, force;
     int at, height;
     int64_t ts, id;
@@ -42,6 +44,7 @@ static void preq_free(void *p)
         free(q->query);
         free(q->path);
         free(q->keys);
+        free(q->find);
     }
     free(q);
 }
@@ -174,6 +177,38 @@ static void do_write(struct job *j, void *arg)
     post(j, r, &e);
 }
 
+/* PAGE_FIND: anchors m at (ts, id), then moves to the next match. Returns
+ * 1 found, 0 none, -1 error. */
+static int find_in(struct logmodel *m, const struct preq *q, struct err *e)
+{
+    struct plan *f = query_compile(q->find, ts_now(), NULL, e);
+    if (!f)
+        return -1;
+    int rc = logmodel_anchor(m, q->ts, q->id, e);
+    if (rc == 0)
+        rc = logmodel_find(m, f, q->dir, e);
+    query_free(f);
+    return rc;
+}
+
+/* Reads q's page into m (bound to a store and plan). Returns 0, 1 when
+ * a PAGE_FIND found nothing (m is left unused), -1 with e filled. */
+static int read_page(struct logmodel *m, const struct preq *q, struct err *e)
+{
+    int rc = logmodel_set_height(m, q->height, e);
+    if (rc < 0)
+        return -1;
+    switch (q->at) {
+    case PAGE_FIND:
+        rc = find_in(m, q, e);
+        return rc < 0 ? -1 : rc == 0;
+    case PAGE_OLDEST: return logmodel_oldest(m, e);
+    case PAGE_ANCHOR: return logmodel_anchor(m, q->ts, q->id, e);
+    case PAGE_TIME: return logmodel_goto_ts(m, q->ts, e);
+    default: return logmodel_newest(m, e);
+    }
+}
+
 static void do_page(struct job *j, void *arg)
 {
     const struct preq *q = arg;
@@ -182,24 +217,21 @@ static void do_page(struct job *j, void *arg)
     struct store *st = qjob_store(j, &e);
     struct plan *p = st ? query_compile(q->query, ts_now(), NULL, &e) : NULL;
     struct logmodel *m = p && r ? logmodel_new(st) : NULL;
+    int rc = -1;
     if (!r)
         goto out;
     r->kind = PAGER_PAGE;
     if (m) {
         logmodel_set_plan(m, p);
-        int rc = logmodel_set_height(m, q->height, &e);
-        if (rc == 0)
-            rc = q->at == PAGE_OLDEST   ? logmodel_oldest(m, &e)
-                 : q->at == PAGE_ANCHOR ? logmodel_anchor(m, q->ts, q->id, &e)
-                 : q->at == PAGE_TIME   ? logmodel_goto_ts(m, q->ts, &e)
-                                        : logmodel_newest(m, &e);
+        rc = read_page(m, q, &e);
         logmodel_detach(m);   /* the rows stay; the plan and store do not */
-        if (rc < 0) {
+        if (rc != 0) {
             logmodel_free(m);
             m = NULL;
         }
     }
-    r->failed = !m;
+    r->failed = rc < 0;
+    r->n = q->at == PAGE_FIND && rc == 0;   /* found */
     r->page = m;
     post(j, r, &e);
 out:
@@ -315,6 +347,21 @@ int pager_page(struct pager *p, const char *query, int at, int64_t ts, int64_t i
         q->ts = ts;
         q->id = id;
         q->height = height;
+    }
+    return submit(p, SLOT_PAGE, do_page, q, gen);
+}
+
+int pager_find(struct pager *p, const char *query, const char *find, int dir, int64_t ts,
+               int64_t id, int height, uint64_t gen)
+{
+    struct preq *q = preq_new(query ? query : "");
+    if (q && !(q->find = strdup(find))) {
+        preq_free(q);
+        return -1;
+    }
+    if (q) {
+        *q = (struct preq){.query = q->query, .find = q->find, .at = PAGE_FIND, .dir = dir,
+                           .ts = ts, .id = id, .height = height};
     }
     return submit(p, SLOT_PAGE, do_page, q, gen);
 }

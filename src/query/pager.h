@@ -40,7 +40,7 @@ enum pager_kind { PAGER_COUNT = 1, PAGER_WRITE, PAGER_PAGE, PAGER_TOTALS };
 struct pager_result {
     int kind;                    /* enum pager_kind */
     uint64_t gen;                /* the count or page request's generation */
-    int64_t n;                   /* matches, or rows written */
+    int64_t n;                   /* matches, rows written, or PAGE_FIND: 1 found */
     int failed;                  /* 1: msg holds the error */
     char msg[1024];              /* write: the path written */
     struct logmodel *page;       /* PAGER_PAGE: the rows read (heap; the receiver owns
@@ -79,13 +79,20 @@ enum pager_at {
     PAGE_NEWEST = 0,   /* the newest records, the newest selected */
     PAGE_OLDEST,       /* the oldest, the oldest selected */
     PAGE_ANCHOR,       /* around (ts, id), that record selected (logmodel_anchor) */
-    PAGE_TIME          /* the first record at or after ts (logmodel_goto_ts) */
+    PAGE_TIME,         /* the first record at or after ts (logmodel_goto_ts) */
+    PAGE_FIND          /* the next match after (ts, id): pager_find */
 };
 /* Reads a page of the records matching query for a list of height rows,
  * at `at` (enum pager_at). Returns 0, or -1 on no memory (no result
  * will come). */
 int pager_page(struct pager *p, const char *query, int at, int64_t ts, int64_t id,
                 int height, uint64_t gen);
+/* Finds the next (dir > 0) or previous record after (ts, id) that matches
+ * both query and find (texts), and reads the page around it; the result's
+ * n is 1 when found, 0 when there is none (page then NULL). Returns 0, or
+ * -1 on no memory (no result will come). */
+int pager_find(struct pager *p, const char *query, const char *find, int dir, int64_t ts,
+               int64_t id, int height, uint64_t gen);
 /* Reads the totals and the lag of the files the store follows. */
 void pager_totals(struct pager *p);
 /* 1 and *out if a result is ready, else 0. */

@@ -1,5 +1,6 @@
 /* test_pager: the TUI's reads through src/query/pager.c on a real store:
- * pages at the newest, the oldest, a time and around a record come back
+ * pages at the newest, the oldest, a time, around a record and at the
+ * next or previous match (n N e E) come back
  * from the job thread through the wake fd; counts, totals and `:w`
  * writes are exact; a commit is noticed by pager_changed (a stat, no
  * query); the detail record is read whole. Waits are bounded (5 s). */
@@ -150,6 +151,21 @@ static void test_pages(void **state)
     r = next(&f, PAGER_PAGE);
     assert_int_equal(sel_id(r.page), 77);
     logmodel_free(r.page);
+
+    assert_int_equal(pager_find(f.p, "", "level>=error", 1, T0 + 41 * 1000000LL, 41, 10, 6), 0);
+    r = next(&f, PAGER_PAGE);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(sel_id(r.page), 50);   /* the next error after 41 */
+    logmodel_free(r.page);
+    pager_find(f.p, "", "level>=error", -1, T0 + 41 * 1000000LL, 41, 10, 7);
+    r = next(&f, PAGER_PAGE);
+    assert_int_equal(sel_id(r.page), 40);   /* the previous one */
+    logmodel_free(r.page);
+    pager_find(f.p, "", "level>=error", 1, T0 + (int64_t)N * 1000000, N, 10, 8);
+    r = next(&f, PAGER_PAGE);
+    assert_int_equal(r.n, 0);   /* none below the last record: no page, no error */
+    assert_int_equal(r.failed, 0);
+    assert_null(r.page);
 
     pager_page(f.p, "level>=", PAGE_NEWEST, 0, 0, 10, 5);
     r = next(&f, PAGER_PAGE);

@@ -174,18 +174,14 @@ static int find(struct app *a, const char *extra, int dir, const char *what)
         snprintf(text, sizeof text, "(%s) (%s)", a->filter, extra);
     else
         snprintf(text, sizeof text, "%s", extra);
-    struct plan *p = app_compile(text, &e);
+    struct plan *p = app_compile(text, &e);   /* a bad highlight fails here, at once */
     if (!p) {
         app_error(a, &e);
         return R_REDRAW;
     }
-    app_pause(a);
-    int rc = logmodel_find(&a->lm, p, dir, &e);
     query_free(p);
-    if (rc < 0)
-        app_error(a, &e);
-    else if (rc == 0)
-        app_message(a, ROLE_STATUS_ERROR, "no %s %s", what, dir > 0 ? "below" : "above");
+    app_pause(a);
+    app_find(a, text, dir, what);   /* read by the pager; keys wait for it */
     return R_REDRAW;
 }
 
