@@ -212,16 +212,23 @@ void app_set_follow(struct app *a, int on)
     app_show(a, PAGE_NEWEST, 0);
 }
 
-struct one_row {
-    struct detail *d;
-    int failed;
-};
-
-static int detail_row(void *ctx, const struct store_row *row)
+/* Runs on the pager's job thread: a new detail for the row (no app state). */
+static void *detail_new(const struct store_row *row)
 {
-    struct one_row *o = ctx;
-    o->failed = detail_build(o->d, row) < 0;
-    return 1;
+    struct detail *d = calloc(1, sizeof *d);
+    if (d && detail_build(d, row) < 0) {
+        detail_fini(d);
+        free(d);
+        d = NULL;
+    }
+    return d;
+}
+
+static void detail_free(void *p)
+{
+    if (p)
+        detail_fini(p);
+    free(p);
 }
 
 void app_open_detail(struct app *a)
@@ -231,17 +238,29 @@ void app_open_detail(struct app *a)
         app_message(a, ROLE_STATUS_ERROR, "no record selected");
         return;
     }
-    struct one_row o = {.d = &a->detail};
-    struct err e = {0};
-    int found = pager_record(a->pager, r->ts, r->id, detail_row, &o, &e);
-    if (found < 0) {
-        app_error(a, &e);
+    a->detail_pending = 1;   /* keys wait for it (the pane opens on arrival) */
+    if (pager_record(a->pager, r->ts, r->id, detail_new, detail_free, ++a->detail_gen) < 0) {
+        a->detail_pending = 0;
+        app_message(a, ROLE_STATUS_ERROR, "out of memory");
+    }
+}
+
+void app_detail_done(struct app *a, struct pager_result *r)
+{
+    if (r->gen != a->detail_gen) {
+        detail_free(r->obj);
         return;
     }
-    if (!found || o.failed) {
-        app_message(a, ROLE_STATUS_ERROR, o.failed ? "out of memory" : "the record is gone");
+    a->detail_pending = 0;
+    if (r->failed || !r->n) {
+        app_message(a, ROLE_STATUS_ERROR, "%s", !r->n && !r->failed ? "the record is gone"
+                                                 : r->msg[0] ? r->msg : "out of memory");
+        detail_free(r->obj);
         return;
     }
+    detail_fini(&a->detail);
+    a->detail = *(struct detail *)r->obj;
+    free(r->obj);
     a->detail_open = 1;
     a->detail_scroll = 0;
 }

@@ -107,6 +107,8 @@ struct app {
     int hscroll;                     /* columns the messages are scrolled by */
     int help_open, help_scroll;
     int detail_open, detail_scroll, detail_failed;
+    int detail_pending;              /* the selected record is being read */
+    uint64_t detail_gen;
     struct detail detail;
     int body_h;                      /* rows of the log list */
 
@@ -168,8 +170,10 @@ void app_set_follow(struct app *a, int on);
 void app_pause(struct app *a);
 /* Asks the pager for a fresh match count. */
 void app_recount(struct app *a);
-/* Opens the detail pane for the selected record. */
+/* Opens the detail pane for the selected record: it is read by the
+ * pager's job thread and the pane opens when it arrives (app_detail_done). */
 void app_open_detail(struct app *a);
+void app_detail_done(struct app *a, struct pager_result *r);
 /* Layout: rows the log list gets, given the screen and open panes. */
 void app_layout(struct app *a, int *list_h, int *detail_y, int *detail_h);
 

@@ -199,6 +199,8 @@ static int take_results(struct app *a, int64_t *page_at)
         redraw = 1;
         if (r.kind == PAGER_PAGE) {
             take_page(a, &r, page_at);
+        } else if (r.kind == PAGER_RECORD) {
+            app_detail_done(a, &r);
         } else if (r.kind == PAGER_TOTALS) {
             take_totals(a, &r);
         } else if (r.kind == PAGER_COUNT && r.gen == a->count_gen) {
@@ -233,13 +235,14 @@ static void resize(struct app *a)
 }
 
 /* Handles every pending key; returns R_* flags. */
-/* 1 while a page the user asked for (g G F :goto) is being read: the
+/* 1 while a page the user asked for (g G F :goto n N) or the record for
+ * the detail pane (Enter) is being read: the
  * keys typed after it wait for it (they mean the new position), as they
  * would have had the read been instant. A new filter's page does not hold
  * keys (typing stays live), nor does the newest page after a commit. */
 static int keys_held(const struct app *a)
 {
-    return a->paging && !a->page_refresh && !a->searching;
+    return (a->paging && !a->page_refresh && !a->searching) || a->detail_pending;
 }
 
 static int read_keys(struct app *a, int64_t *key_at, int *nkeys)

@@ -19,7 +19,7 @@
 
 #include "src/base/err.h"
 
-#define JOBQ_SLOTS 4
+#define JOBQ_SLOTS 6
 
 struct jobq;
 struct job;

@@ -1,6 +1,7 @@
 /* pager: the TUI's store connections and its background reads (see
- * pager.h). Job slots: a new filter's page first, then `:w`, counts and
- * totals; within a slot the latest request wins. */
+ * pager.h). Job slots: pages first (a new filter's, g G F :goto n N, the
+ * newest after a commit), then the detail record, `:w`, counts and totals;
+ * within a slot the latest request wins. */
 #include "src/query/pager.h"
 
 #include <errno.h>
@@ -17,7 +18,7 @@
 #include "src/query/query.h"
 #include "src/query/recout.h"
 
-enum { SLOT_PAGE = 0, SLOT_WRITE, SLOT_COUNT, SLOT_TOTALS };
+enum { SLOT_PAGE = 0, SLOT_RECORD, SLOT_WRITE, SLOT_COUNT, SLOT_TOTALS };
 
 struct pager {
     char *db_path;
@@ -32,6 +33,8 @@ struct preq {               /* one job's arguments */
     size_t nkeys;
     char *find;             /* PAGE_FIND: the text to look for */
     int dir;
+    void *(*build)(const struct store_row *row);   /* PAGER_RECORD */
+    void (*obj_free)(void *);
     int raw, force;
     int at, height;
     int64_t ts, id;
@@ -52,8 +55,11 @@ static void preq_free(void *p)
 static void result_free(void *p)
 {
     struct pager_result *r = p;
-    if (r)
+    if (r) {
         logmodel_free(r->page);
+        if (r->obj && r->obj_free)
+            r->obj_free(r->obj);
+    }
     free(r);
 }
 
@@ -439,33 +445,52 @@ void pager_window_init(struct pager *p, struct logmodel *m)
     logmodel_init(m, p->st);
 }
 
-/* The first row at or after (ts, id - 1) with no filter is the record
- * itself (ids are unique). */
+/* PAGER_RECORD: the first row at or after (ts, id - 1) with no filter is
+ * the record itself (ids are unique). */
 struct one_row {
-    store_row_fn fn;
-    void *ctx;
-    int64_t id;
-    int found;
+    const struct preq *q;
+    struct pager_result *r;
 };
 
 static int one_row(void *ctx, const struct store_row *row)
 {
     struct one_row *o = ctx;
-    o->found = row->id == o->id;
-    if (o->found)
-        o->fn(o->ctx, row);
+    if (row->id != o->q->id)
+        return 1;   /* the record is gone */
+    o->r->n = 1;
+    o->r->obj = o->q->build(row);
+    o->r->failed = !o->r->obj;
     return 1;
 }
 
-int pager_record(struct pager *p, int64_t ts, int64_t id, store_row_fn fn, void *ctx,
-                 struct err *e)
+static void do_record(struct job *j, void *arg)
 {
+    const struct preq *q = arg;
+    struct pager_result *r = calloc(1, sizeof *r);
+    struct err e = {0};
+    struct store *st = qjob_store(j, &e);
     struct pnode all_node = {.kind = PK_TRUE};
     struct plan all = {.root = &all_node, .since = INT64_MIN, .until = INT64_MAX};
     struct store_page pg = {.limit = 1, .oldest_first = 1, .has_cursor = 1,
-                            .cursor_ts = ts, .cursor_id = id - 1};
-    struct one_row o = {.fn = fn, .ctx = ctx, .id = id};
-    if (store_query(p->st, &all, &pg, one_row, &o, e) < 0)
+                            .cursor_ts = q->ts, .cursor_id = q->id - 1};
+    if (!r)
+        return;
+    r->kind = PAGER_RECORD;
+    r->obj_free = q->obj_free;
+    struct one_row o = {.q = q, .r = r};
+    if (!st || store_query(st, &all, &pg, one_row, &o, &e) < 0)
+        r->failed = 1;
+    post(j, r, &e);
+}
+
+int pager_record(struct pager *p, int64_t ts, int64_t id,
+                 void *(*build)(const struct store_row *row), void (*obj_free)(void *),
+                 uint64_t gen)
+{
+    struct preq *q = calloc(1, sizeof *q);
+    if (!q)
         return -1;
-    return o.found;
+    *q = (struct preq){.ts = ts, .id = id, .build = build, .obj_free = obj_free};
+    jobq_submit(p->jobs, SLOT_RECORD, do_record, q, preq_free, gen);
+    return 0;
 }

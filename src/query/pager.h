@@ -35,7 +35,7 @@ struct pager_totals {
     int64_t lag_bytes;
 };
 
-enum pager_kind { PAGER_COUNT = 1, PAGER_WRITE, PAGER_PAGE, PAGER_TOTALS };
+enum pager_kind { PAGER_COUNT = 1, PAGER_WRITE, PAGER_PAGE, PAGER_TOTALS, PAGER_RECORD };
 
 struct pager_result {
     int kind;                    /* enum pager_kind */
@@ -46,6 +46,9 @@ struct pager_result {
     struct logmodel *page;       /* PAGER_PAGE: the rows read (heap; the receiver owns
                                     it: logmodel_adopt() it or logmodel_free() it) */
     struct pager_totals totals;  /* PAGER_TOTALS */
+    void *obj;                   /* PAGER_RECORD: what build made of the record (the
+                                    receiver owns it: obj_free(obj)), NULL if n is 0 */
+    void (*obj_free)(void *);
 };
 
 /* Opens both connections and starts the job thread; db_path is copied.
@@ -56,10 +59,6 @@ void pager_close(struct pager *p);
 
 /* Binds m (caller's storage) to the UI thread's connection (logmodel_init). */
 void pager_window_init(struct pager *p, struct logmodel *m);
-/* Reads the record (ts, id) whole and calls fn once with it. Returns 1
- * found, 0 gone, -1 with e filled. */
-int pager_record(struct pager *p, int64_t ts, int64_t id, store_row_fn fn, void *ctx,
-                 struct err *e);
 /* 1 when the store's files changed since the last call (a commit landed):
  * a stat of the database and its WAL, no query. */
 int pager_changed(struct pager *p);
@@ -93,6 +92,13 @@ int pager_page(struct pager *p, const char *query, int at, int64_t ts, int64_t i
  * -1 on no memory (no result will come). */
 int pager_find(struct pager *p, const char *query, const char *find, int dir, int64_t ts,
                int64_t id, int height, uint64_t gen);
+/* Reads the record (ts, id) whole on the job thread and calls build with
+ * it there (build must not touch the caller's state: it returns a new heap
+ * object, NULL on no memory); posts PAGER_RECORD with n = 1 found, 0 gone,
+ * and obj. Returns 0, or -1 on no memory (no result will come). */
+int pager_record(struct pager *p, int64_t ts, int64_t id,
+                 void *(*build)(const struct store_row *row), void (*obj_free)(void *),
+                 uint64_t gen);
 /* Reads the totals and the lag of the files the store follows. */
 void pager_totals(struct pager *p);
 /* 1 and *out if a result is ready, else 0. */
