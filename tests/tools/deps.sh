@@ -24,8 +24,10 @@ else
     command -v "${t%%:*}" >/dev/null 2>&1 || add "${t#*:}"
   done
   # test tools: tmux (TUI tests), gzip/zip (rotated files), pgrep (procps),
-  # setpriv (util-linux), readelf (binutils)
-  for t in tmux:tmux gzip:gzip zip:zip pgrep:procps setpriv:util-linux readelf:binutils; do
+  # setpriv (util-linux), readelf and nm (binutils), strace (cli.sh:
+  # the config file is read once)
+  for t in tmux:tmux gzip:gzip zip:zip pgrep:procps setpriv:util-linux readelf:binutils \
+           nm:binutils strace:strace; do
     command -v "${t%%:*}" >/dev/null 2>&1 || opt="$opt ${t#*:}"
   done
 fi
