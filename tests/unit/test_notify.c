@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <cjson/cJSON.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,11 +138,92 @@ static void test_backoff_then_fail(void **st)
     assert_int_equal(system(cmd), 0);
 }
 
+static void queue_for(const char *db, const char *notifier)
+{
+    struct err e = {0};
+    struct store *s = store_open(db, STORE_WRITE, &e);
+    assert_non_null(s);
+    assert_int_equal(alerts_db_init(s, &e), 0);
+    struct adb_outbox ob = {.created = ts_now()};
+    strcpy(ob.notifier, notifier);
+    strcpy(ob.kind, "firing");
+    assert_true(alerts_db_outbox_add(s, &ob, "{}", &e) > 0);
+    store_close(s);
+}
+
+/* Attempts made on notifier's oldest queued message (-1: none queued). */
+static int attempts_of(const char *db, const char *notifier)
+{
+    struct err e = {0};
+    struct store *s = store_open(db, STORE_READ, &e);
+    struct adb_outbox ob;
+    int a = alerts_db_outbox_head(s, notifier, &ob, &e) == 1 ? ob.attempts : -1;
+    if (a >= 0)
+        free(ob.payload);
+    store_close(s);
+    return a;
+}
+
+static void exec_sql(const char *db, const char *sql)
+{
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+}
+
+/* A reload that fails (here: the store refuses the new rows) changes
+ * nothing: the old notifiers keep delivering, the new ones do not exist. */
+static void test_reload_all_or_nothing(void **st)
+{
+    (void)st;
+    char dir[] = "/tmp/test_notify.XXXXXX", db[128], cmd[160];
+    assert_non_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/s.db", dir);
+    const char *y1 = "notifiers:\n  a: {type: webhook, url: 'http://127.0.0.1:1/a'}\n";
+    const char *y2 = "notifiers:\n  b: {type: webhook, url: 'http://127.0.0.1:1/b'}\n"
+                     "  c: {type: webhook, url: 'http://127.0.0.1:1/c'}\n";
+    struct err e = {0};
+    struct ruleset *rs1 = rules_parse(y1, strlen(y1), "1.yaml", &e);
+    struct ruleset *rs2 = rules_parse(y2, strlen(y2), "2.yaml", &e);
+    assert_non_null(rs1);
+    assert_non_null(rs2);
+    queue_for(db, "a");
+    struct notify *n = notify_new(db, rs1, NULL, &e);
+    assert_non_null(n);
+    exec_sql(db, "DROP TABLE notifiers");
+    assert_int_equal(notify_reload(n, rs2, &e), -1);
+    assert_non_null(strstr(e.msg, "notifier"));
+    exec_sql(db, "CREATE TABLE notifiers(name TEXT PRIMARY KEY, type TEXT, url_masked TEXT,"
+                 " config_hash TEXT, state INTEGER NOT NULL DEFAULT 0, reason TEXT, next_at INTEGER,"
+                 " last_ok INTEGER, last_error_at INTEGER, sent INTEGER NOT NULL DEFAULT 0,"
+                 " failed INTEGER NOT NULL DEFAULT 0);"
+                 "INSERT INTO notifiers(name, state) VALUES('a', 0), ('b', 0), ('c', 0)");
+    queue_for(db, "b");
+    queue_for(db, "c");
+    assert_int_equal(notify_pass(n, ts_now(), &e), 1);
+    assert_int_equal(attempts_of(db, "a"), 1);   /* the old set delivers */
+    assert_int_equal(attempts_of(db, "b"), 0);   /* nothing of the new one */
+    assert_int_equal(attempts_of(db, "c"), 0);
+    /* The same reload, once the store accepts it, takes effect whole. */
+    e.msg[0] = '\0';
+    assert_int_equal(notify_reload(n, rs2, &e), 0);
+    assert_int_equal(notify_pass(n, ts_now(), &e), 2);
+    assert_int_equal(attempts_of(db, "a"), 1);
+    assert_int_equal(attempts_of(db, "b"), 1);
+    assert_int_equal(attempts_of(db, "c"), 1);
+    notify_free(n);
+    rules_free(rs1);
+    rules_free(rs2);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slack), cmocka_unit_test(test_webhook),
-        cmocka_unit_test(test_backoff_then_fail),
+        cmocka_unit_test(test_backoff_then_fail), cmocka_unit_test(test_reload_all_or_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
