@@ -3,6 +3,7 @@
  * control character or an invisible formatting character; those are
  * spelled out as visible escapes instead. */
 #include "ui/text.h"
+#include "src/base/uchar.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -65,21 +66,11 @@ int text_utf8_put(uint32_t cp, char *out)
     return 4;
 }
 
-/* Invisible characters that can reorder or hide text (bidi overrides,
- * zero-width spaces, BOM, tags): shown as escapes, never passed through. */
-static int is_invisible(uint32_t cp)
-{
-    return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-           (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff || cp == 0x061c ||
-           cp == 0x180e || cp == 0x00ad || (cp >= 0xfff9 && cp <= 0xfffb) ||
-           (cp >= 0xe0000 && cp <= 0xe007f) || cp == 0x034f;
-}
-
 /* Columns cp takes when drawn as itself, or -1 when it must be escaped;
  * 0 for a combining mark. */
 static int cp_width(uint32_t cp)
 {
-    if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || is_invisible(cp))
+    if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || uchar_invisible(cp))
         return -1;
     if (cp < 0x7f)
         return 1;

@@ -3,11 +3,13 @@
  * webhook document. Every user-derived string is redacted here, whatever
  * the caller already did. */
 #include "src/alert/notice.h"
+#include "src/alert/mrkdwn.h"
 #include "src/alert/rules.h"
 #include "src/alert/redact.h"
 #include "src/base/ts.h"
 
 #include <cjson/cJSON.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +30,7 @@ static char *clean(const char *s, size_t max)
     size_t n = strlen(s);
     char *r = redact_text(s, n);
     if (r && strlen(r) > max) {
-        size_t cut = max;
+        size_t cut = max > 3 ? max - 3 : 0;   /* room for the 3-byte ellipsis and NUL */
         while (cut > 0 && ((unsigned char)r[cut] & 0xC0) == 0x80)
             cut--;
         memcpy(r + cut, "\xe2\x80\xa6", 4);
@@ -36,24 +38,10 @@ static char *clean(const char *s, size_t max)
     return r;
 }
 
-/* Slack mrkdwn needs &, < and > escaped. Malloc'd. */
+/* Slack mrkdwn: & < > escaped (mrkdwn.h). Malloc'd. */
 static char *mrkdwn(const char *s)
 {
-    size_t n = 0;
-    for (const char *p = s; *p; p++)
-        n += *p == '&' ? 5 : (*p == '<' || *p == '>') ? 4 : 1;
-    char *out = malloc(n + 1), *o = out;
-    if (!out)
-        return NULL;
-    for (const char *p = s; *p; p++) {
-        const char *rep = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : NULL;
-        if (rep)
-            o += sprintf(o, "%s", rep);
-        else
-            *o++ = *p;
-    }
-    *o = '\0';
-    return out;
+    return mrkdwn_escape(s, strlen(s));
 }
 
 char *notice_query_line(const char *query, int64_t since, int64_t until, char *buf, size_t cap)
@@ -81,89 +69,106 @@ static const char *headline_icon(const struct alert_notice *n)
     return "\xf0\x9f\x9a\xa8";  /* 🚨 */
 }
 
-static void add_field(cJSON *fields, const char *label, const char *value)
+/* Malloc'd printf; NULL when out of memory. */
+__attribute__((format(printf, 1, 2))) static char *fmt(const char *f, ...)
 {
-    char buf[700];
-    char *v = mrkdwn(value);
-    snprintf(buf, sizeof buf, "*%s*\n%s", label, v ? v : "");
-    free(v);
-    cJSON *f = cJSON_CreateObject();
-    cJSON_AddStringToObject(f, "type", "mrkdwn");
-    cJSON_AddStringToObject(f, "text", buf);
-    cJSON_AddItemToArray(fields, f);
+    va_list ap;
+    char *out = NULL;
+    va_start(ap, f);
+    int rc = vasprintf(&out, f, ap);
+    va_end(ap);
+    return rc < 0 ? NULL : out;
 }
 
-static cJSON *section(const char *mrk)
+/* {"type": "mrkdwn", "text": printf(f, escaped raw)}; f holds only our
+ * own markup. */
+static cJSON *mrk_text(const char *f, const char *raw)
 {
-    cJSON *s = cJSON_CreateObject(), *t = cJSON_CreateObject();
-    cJSON_AddStringToObject(s, "type", "section");
+    char *esc = mrkdwn(raw ? raw : ""), *mrk = esc ? fmt(f, esc) : NULL;
+    cJSON *t = cJSON_CreateObject();
     cJSON_AddStringToObject(t, "type", "mrkdwn");
-    cJSON_AddStringToObject(t, "text", mrk);
-    cJSON_AddItemToObject(s, "text", t);
+    cJSON_AddStringToObject(t, "text", mrk ? mrk : "");
+    free(esc);
+    free(mrk);
+    return t;
+}
+
+static void add_field(cJSON *fields, const char *label, const char *value)
+{
+    char f[64];
+    snprintf(f, sizeof f, "*%s*\n%%s", label);
+    cJSON_AddItemToArray(fields, mrk_text(f, value));
+}
+
+static cJSON *section(const char *f, const char *raw)
+{
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddStringToObject(s, "type", "section");
+    cJSON_AddItemToObject(s, "text", mrk_text(f, raw));
     return s;
 }
 
+/* Every string of the notice, redacted: the one redaction pass. Nothing
+ * else but our own constants and numbers goes into a body. */
 struct clean_notice {
-    char *grp, *summary, *description, *sample, *query;
+    char *rule, *grp, *kind, *value_text, *threshold, *summary, *description, *sample, *query,
+        *dedupe;
 };
 
 static int clean_all(const struct alert_notice *n, struct clean_notice *c)
 {
     char q[1200];
     notice_query_line(n->query, n->win_since, n->win_until, q, sizeof q);
+    c->rule = clean(n->rule, 200);
     c->grp = clean(n->grp, 200);
+    c->kind = clean(n->kind, 16);
+    c->value_text = clean(n->value_text, 64);
+    c->threshold = clean(n->threshold, 64);
     c->summary = clean(n->summary, 1000);
     c->description = n->description ? clean(n->description, 2000) : NULL;
     c->sample = n->sample ? clean(n->sample, SAMPLE_MAX) : NULL;
     c->query = clean(q, 1200);
-    return c->grp && c->summary && c->query && (!n->description || c->description) &&
+    c->dedupe = clean(n->dedupe, 700);
+    return c->rule && c->grp && c->kind && c->value_text && c->threshold && c->summary &&
+           c->query && c->dedupe && (!n->description || c->description) &&
            (!n->sample || c->sample) ? 0 : -1;
 }
 
 static void clean_fini(struct clean_notice *c)
 {
-    free(c->grp);
-    free(c->summary);
-    free(c->description);
-    free(c->sample);
-    free(c->query);
+    char **all[] = {&c->rule, &c->grp, &c->kind, &c->value_text, &c->threshold, &c->summary,
+                    &c->description, &c->sample, &c->query, &c->dedupe};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        free(*all[i]);
+}
+
+static const char *state_word(const char *kind)
+{
+    return strcmp(kind, "resolved") == 0 ? "resolved" :
+           strcmp(kind, "repeat") == 0 ? "still firing" : "firing";
 }
 
 static void slack_blocks(cJSON *blocks, const struct alert_notice *n, const struct clean_notice *c)
 {
-    char buf[1400], win[32];
-    char *sum = mrkdwn(c->summary);
-    snprintf(buf, sizeof buf, "%s *%s* %s: %s", headline_icon(n), upper_sev(n->severity),
-             strcmp(n->kind, "resolved") == 0 ? "resolved" :
-             strcmp(n->kind, "repeat") == 0 ? "still firing" : "firing", sum ? sum : "");
-    free(sum);
-    cJSON *head = section(buf), *fields = cJSON_CreateArray();
-    add_field(fields, "Rule", n->rule);
+    char win[32], head_f[96];
+    snprintf(head_f, sizeof head_f, "%s *%s* %s: %%s", headline_icon(n), upper_sev(n->severity),
+             state_word(n->kind));
+    cJSON *head = section(head_f, c->summary), *fields = cJSON_CreateArray();
+    add_field(fields, "Rule", c->rule);
     add_field(fields, "Group", *c->grp ? c->grp : "(all)");
-    snprintf(buf, sizeof buf, "%s (threshold %s)", n->value_text, n->threshold);
-    add_field(fields, "Value", buf);
+    char *v = fmt("%s (threshold %s)", c->value_text, c->threshold);
+    add_field(fields, "Value", v ? v : "");
+    free(v);
     add_field(fields, "Window", rules_fmt_duration(n->window, win));
     cJSON_AddItemToObject(head, "fields", fields);
     cJSON_AddItemToArray(blocks, head);
-    if (c->description) {
-        char *d = mrkdwn(c->description);
-        cJSON_AddItemToArray(blocks, section(d ? d : ""));
-        free(d);
-    }
-    if (c->sample) {
-        char *s = mrkdwn(c->sample);
-        snprintf(buf, sizeof buf, "*Sample*\n```%s```", s ? s : "");
-        free(s);
-        cJSON_AddItemToArray(blocks, section(buf));
-    }
-    cJSON *ctx = cJSON_CreateObject(), *els = cJSON_CreateArray(), *el = cJSON_CreateObject();
+    if (c->description)
+        cJSON_AddItemToArray(blocks, section("%s", c->description));
+    if (c->sample)
+        cJSON_AddItemToArray(blocks, section("*Sample*\n```%s```", c->sample));
+    cJSON *ctx = cJSON_CreateObject(), *els = cJSON_CreateArray();
     cJSON_AddStringToObject(ctx, "type", "context");
-    cJSON_AddStringToObject(el, "type", "mrkdwn");
-    char *q = mrkdwn(c->query);
-    snprintf(buf, sizeof buf, "`%s`", q ? q : "");
-    free(q);
-    cJSON_AddStringToObject(el, "text", buf);
-    cJSON_AddItemToArray(els, el);
+    cJSON_AddItemToArray(els, mrk_text("`%s`", c->query));
     cJSON_AddItemToObject(ctx, "elements", els);
     cJSON_AddItemToArray(blocks, ctx);
 }
@@ -171,11 +176,13 @@ static void slack_blocks(cJSON *blocks, const struct alert_notice *n, const stru
 static cJSON *slack_doc(const struct alert_notice *n, const struct clean_notice *c)
 {
     cJSON *o = cJSON_CreateObject();
-    char text[1400];
-    snprintf(text, sizeof text, "%s %s%s: %s", headline_icon(n),
-             strcmp(n->kind, "resolved") == 0 ? "RESOLVED " : "", upper_sev(n->severity),
-             c->summary);
-    cJSON_AddStringToObject(o, "text", text);
+    char *sum = mrkdwn(c->summary);   /* Slack reads `text` as mrkdwn too */
+    char *text = sum ? fmt("%s %s%s: %s", headline_icon(n),
+                           strcmp(n->kind, "resolved") == 0 ? "RESOLVED " : "",
+                           upper_sev(n->severity), sum) : NULL;
+    cJSON_AddStringToObject(o, "text", text ? text : "");
+    free(sum);
+    free(text);
     slack_blocks(cJSON_AddArrayToObject(o, "blocks"), n, c);
     return o;
 }
@@ -186,15 +193,15 @@ static cJSON *webhook_doc(const struct alert_notice *n, const struct clean_notic
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "version", 1);
     cJSON_AddStringToObject(o, "source", "logdeck");
-    cJSON_AddStringToObject(o, "kind", n->kind);
+    cJSON_AddStringToObject(o, "kind", c->kind);
     cJSON_AddStringToObject(o, "status", strcmp(n->kind, "resolved") == 0 ? "resolved" : "firing");
-    cJSON_AddStringToObject(o, "rule", n->rule);
+    cJSON_AddStringToObject(o, "rule", c->rule);
     cJSON_AddStringToObject(o, "group", c->grp);
     cJSON_AddStringToObject(o, "severity", rules_severity_name(n->severity));
     cJSON_AddStringToObject(o, "type", rules_type_name(n->type));
     cJSON_AddNumberToObject(o, "value", n->value);
-    cJSON_AddStringToObject(o, "value_text", n->value_text);
-    cJSON_AddStringToObject(o, "threshold", n->threshold);
+    cJSON_AddStringToObject(o, "value_text", c->value_text);
+    cJSON_AddStringToObject(o, "threshold", c->threshold);
     cJSON_AddStringToObject(o, "window", rules_fmt_duration(n->window, win));
     cJSON_AddNumberToObject(o, "window_seconds", (double)n->window / 1e6);
     cJSON_AddNumberToObject(o, "count", (double)n->count);
@@ -210,7 +217,7 @@ static cJSON *webhook_doc(const struct alert_notice *n, const struct clean_notic
     cJSON_AddStringToObject(o, "query", c->query);
     cJSON_AddStringToObject(o, "started_at", ts_format(n->started, a));
     cJSON_AddStringToObject(o, "ts", ts_format(n->ts, a));
-    cJSON_AddStringToObject(o, "dedupe_key", n->dedupe ? n->dedupe : "");
+    cJSON_AddStringToObject(o, "dedupe_key", c->dedupe);
     return o;
 }
 

@@ -26,7 +26,7 @@ struct alert_notice {
     const char *sample;          /* a matching message, or NULL */
     const char *query;           /* query text of the records (no time bounds) */
     int64_t win_since, win_until;
-    const char *dedupe;          /* stable key: rule/group/episode/kind/seq */
+    const char *dedupe;          /* stable key: rule/hash of group/episode/kind/ts */
 };
 
 /* Malloc'd JSON body for notifier type (enum notifier_type), or NULL when

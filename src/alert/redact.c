@@ -1,7 +1,8 @@
 /* redact: secret removal for everything sent out (see redact.h). A single
  * left-to-right scan: at each token start it tries, in order, a secret-named
- * key with its value, a bearer/basic credential, a JWT, a prefixed API key
- * and a card number; anything else is copied. */
+ * URL's password, an AWS secret key (when the text holds an AWS key id), a
+ * secret-named key with its value, a bearer/basic credential, a JWT, a
+ * prefixed API key and a card number; anything else is copied. */
 #include "src/alert/redact.h"
 
 #include <cjson/cJSON.h>
@@ -75,10 +76,26 @@ int redact_is_secret_key(const char *key, size_t n)
     for (size_t i = 0; i < n; i++)
         low[i] = (char)tolower((unsigned char)key[i]);
     low[n] = '\0';
-    for (size_t i = 0; i < sizeof secret_words / sizeof secret_words[0]; i++)
-        if (strstr(low, secret_words[i]))
-            return 1;
+    for (size_t i = 0; i < sizeof secret_words / sizeof secret_words[0]; i++) {
+        const char *w = secret_words[i], *at = low;
+        size_t wl = strlen(w);
+        while ((at = strstr(at, w))) {
+            /* "auth" is a word of its own: author, authority are not secrets */
+            if (strcmp(w, "auth") != 0 || !isalpha((unsigned char)at[wl]))
+                return 1;
+            at += wl;
+        }
+    }
     return 0;
+}
+
+/* 1 if s starts another key=value / key: value pair (a word, then = or :). */
+static int next_is_pair(const char *s, size_t n)
+{
+    size_t k = 0;
+    while (k < n && (is_word((unsigned char)s[k]) || s[k] == '.'))
+        k++;
+    return k > 0 && k < n && (s[k] == '=' || (s[k] == ':' && (k + 1 == n || s[k + 1] == ' ')));
 }
 
 /* key ["]? (=|:) spaces ["]? value: the offset of the value and its
@@ -98,8 +115,11 @@ static size_t secret_kv(const char *s, size_t n, size_t *vstart, size_t *vlen)
     if (i >= n || (s[i] != '=' && s[i] != ':'))
         return 0;
     i++;
+    size_t sp = i;
     while (i < n && s[i] == ' ')
         i++;
+    if (i > sp && next_is_pair(s + i, n - i))
+        return 0;   /* "auth= nested=y": auth is empty, nested is not its value */
     char q = 0;
     if (i < n && (s[i] == '"' || s[i] == '\''))
         q = s[i++];
@@ -193,10 +213,73 @@ static size_t card(const char *s, size_t n)
     return sum % 10 == 0 ? end : 0;
 }
 
+/* scheme://user:password@host: the offset of the password and its length
+ * (the last '@' before the host ends the user info), or 0. */
+static size_t url_cred(const char *s, size_t n, size_t *vstart, size_t *vlen)
+{
+    size_t i = 0;
+    while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '.' || s[i] == '-'))
+        i++;
+    if (i == 0 || !isalpha((unsigned char)s[0]) || n - i < 3 || memcmp(s + i, "://", 3) != 0)
+        return 0;
+    size_t u = i + 3, at = 0, colon = 0;
+    for (size_t j = u; j < n && !isspace((unsigned char)s[j]) && !strchr("/?#\"'<>`", s[j]); j++) {
+        if (s[j] == '@')
+            at = j;
+        else if (s[j] == ':' && !colon && !at)
+            colon = j;
+    }
+    if (!at || !colon || colon > at)
+        return 0;
+    *vstart = colon + 1;
+    *vlen = at - colon - 1;
+    return at;
+}
+
+static int is_b64(unsigned char c)
+{
+    return isalnum(c) || c == '/' || c == '+';
+}
+
+/* An AWS access key id (AKIA/ASIA + 16 upper-case letters or digits) in s:
+ * then a 40-character base64 word in the same text is its secret key. */
+static int has_aws_id(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 20 <= n; i++) {
+        if ((s[i] != 'A' || s[i + 1] != 'K') && (s[i] != 'A' || s[i + 1] != 'S'))
+            continue;
+        if (memcmp(s + i, "AKIA", 4) != 0 && memcmp(s + i, "ASIA", 4) != 0)
+            continue;
+        size_t k = 4;
+        while (i + k < n && (isupper((unsigned char)s[i + k]) || isdigit((unsigned char)s[i + k])))
+            k++;
+        if (k >= 20)
+            return 1;
+    }
+    return 0;
+}
+
+static size_t aws_secret(const char *s, size_t n)
+{
+    size_t k = 0;
+    while (k < n && is_b64((unsigned char)s[k]))
+        k++;
+    return k == 40 && (k == n || (!is_word((unsigned char)s[k]) && s[k] != '=')) ? k : 0;
+}
+
 /* Tries every rule at s (a token start). Returns bytes consumed (0: none). */
-static size_t try_rules(struct out *o, const char *s, size_t n)
+static size_t try_rules(struct out *o, const char *s, size_t n, int aws)
 {
     size_t vs, vl, m, skip;
+    if ((m = url_cred(s, n, &vs, &vl))) {
+        put(o, s, vs);
+        put(o, REDACT_MARK, strlen(REDACT_MARK));
+        return vs + vl;
+    }
+    if (aws && (m = aws_secret(s, n))) {
+        put(o, REDACT_MARK, strlen(REDACT_MARK));
+        return m;
+    }
     if ((m = secret_kv(s, n, &vs, &vl))) {
         put(o, s, vs);
         put(o, REDACT_MARK, strlen(REDACT_MARK));
@@ -219,9 +302,10 @@ char *redact_text(const char *s, size_t n)
     struct out o = {0};
     put(&o, "", 0);
     size_t i = 0;
+    int aws = has_aws_id(s, n);
     while (i < n && !o.oom) {
         int start = i == 0 || !is_word((unsigned char)s[i - 1]);
-        size_t m = start ? try_rules(&o, s + i, n - i) : 0;
+        size_t m = start ? try_rules(&o, s + i, n - i, aws) : 0;
         if (m) {
             i += m;
             continue;

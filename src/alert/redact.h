@@ -9,6 +9,9 @@
  *                                 secret, passwd, pwd, credential, private_key,
  *                                 access_key, authorization, cookie, session
  *   - card numbers: 13-19 digits (spaces/dashes allowed) passing Luhn.
+ *   - URL passwords:              postgres://user:pw@host -> postgres://user:[REDACTED]@host
+ *   - AWS secret keys: a 40-character base64 word in a text that holds an
+ *     AWS access key id (AKIA.../ASIA...).
  * Over-redaction is preferred to a leak. */
 #ifndef LOGDECK_REDACT_H
 #define LOGDECK_REDACT_H
@@ -23,8 +26,8 @@ char *redact_text(const char *s, size_t n);
 
 /* 1 if a field of this name holds a secret (case-insensitive substring
  * match: password, passwd, pwd, secret, token, api_key, apikey, api-key,
- * access_key, private_key, credential, authorization, auth, cookie,
- * session, signature). */
+ * access_key, private_key, credential, authorization, auth (not as part
+ * of a longer word: author is not a secret), cookie, session, signature). */
 int redact_is_secret_key(const char *key, size_t n);
 
 /* Masks a URL for display: scheme://host, the first path segment, the

@@ -63,8 +63,12 @@ static void group_query(const struct arule *ar, const struct agroup *g, char *bu
 {
     const struct rule *r = ar->r;
     size_t n = (size_t)snprintf(buf, cap, "%s", r->eval_text ? r->eval_text : "");
-    if (!r->group_by || !*g->key || strcmp(g->key, "(other)") == 0 || n >= cap)
+    if (!r->group_by || strcmp(g->key, "(other)") == 0 || n >= cap)
         return;
+    if (!*g->key) {   /* the records without the field: not another group's */
+        snprintf(buf + n, cap - n, "%s-%s:*", n ? " " : "", r->group_by);
+        return;
+    }
     n += (size_t)snprintf(buf + n, cap - n, "%s%s:\"", n ? " " : "", r->group_by);
     for (const char *p = g->key; *p && n + 3 < cap; p++) {
         if (*p == '"' || *p == '\\')
@@ -107,7 +111,9 @@ static void var_value(const struct arule *ar, const struct agroup *g, const stru
     const struct rule *r = ar->r;
     char b[32];
     out[0] = '\0';
-    if (!strcmp(name, "group"))
+    if (!strcmp(name, "group") && r->group_by && !*g->key)
+        snprintf(out, cap, "(no %s)", r->group_by);
+    else if (!strcmp(name, "group"))
         snprintf(out, cap, "%s", *g->key ? g->key : r->name);
     else if (!strcmp(name, "value"))
         snprintf(out, cap, "%s", at_value_text(r, g->st.value, b));
@@ -134,6 +140,8 @@ static void var_value(const struct arule *ar, const struct agroup *g, const stru
         snprintf(out, cap, "%s", cJSON_IsString(v) ? v->valuestring : t ? t : "");
         free(t);
     }
+    if (!out[0])   /* never an empty placeholder ("on : ") */
+        snprintf(out, cap, "-");
 }
 
 static char *expand(const struct arule *ar, const struct agroup *g, const struct sample *sm,
@@ -179,6 +187,10 @@ int at_render(struct store *s, const struct arule *ar, const struct agroup *g, i
     group_query(ar, g, out->query, sizeof out->query);
     if (s && r->type != RULE_ABSENCE)
         fetch_sample(s, out->query, now - r->window, now, &sm);
+    /* Nothing left in the window (a resolution): the sample and its fields
+     * come from the records that made it fire. */
+    if (s && r->type != RULE_ABSENCE && !sm.msg && g->st.win_until)
+        fetch_sample(s, out->query, g->st.win_since, g->st.win_until, &sm);
     static const char *const dflt[] = {
         "{{group}}: {{value}} (threshold {{threshold}}) over {{window}}",
         "{{group}}: {{value}} records over {{window}} (threshold {{threshold}})",

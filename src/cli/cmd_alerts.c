@@ -13,6 +13,7 @@
 
 #include "src/alert/alert.h"
 #include "src/base/ts.h"
+#include "src/query/recout.h"
 
 /* The rows of the short subcommands, defined at the end. */
 static const struct cmd_entry check_entry, test_entry, ack_entry, silence_entry;
@@ -48,8 +49,11 @@ static void print_event(void *ctx, const struct adb_event *ev, int notified)
     o->fired += strcmp(ev->event, "firing") == 0;
     o->resolved += strcmp(ev->event, "resolved") == 0;
     if (!o->json) {
-        printf("%s  %-8s %s%s%s  %s  (%s)\n", ts_format(ev->ts, ts), ev->event, ev->rule,
-               *ev->grp ? "/" : "", ev->grp, ev->summary, ev->threshold);
+        char r[400], g[800], sum[1600];
+        printf("%s  %-8s %s%s%s  %s  (%s)\n", ts_format(ev->ts, ts), ev->event,
+               recout_escape_buf(ev->rule, r, sizeof r), *ev->grp ? "/" : "",
+               recout_escape_buf(ev->grp, g, sizeof g),
+               recout_escape_buf(ev->summary, sum, sizeof sum), ev->threshold);
         return;
     }
     cJSON *j = cJSON_CreateObject();
@@ -64,7 +68,8 @@ static void print_event(void *ctx, const struct adb_event *ev, int notified)
     cJSON_AddStringToObject(j, "query", alert_records_query(ev->query, ev->win_since,
                                                             ev->win_until, q, sizeof q));
     char *s = cJSON_PrintUnformatted(j);
-    puts(s ? s : "{}");
+    recout_json_clean(stdout, s ? s : "{}");   /* no DEL or C1 control raw */
+    putchar('\n');
     free(s);
     cJSON_Delete(j);
 }

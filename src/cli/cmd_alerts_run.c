@@ -20,6 +20,7 @@
 #include "db/wlock.h"
 #include "src/notify/notify.h"
 #include "src/base/ts.h"
+#include "src/query/recout.h"
 
 #define TICK_MS 100               /* the engine's timer (absence, for, resolution) */
 
@@ -41,11 +42,12 @@ struct daemon {
 
 static void on_transition(void *ctx, const struct adb_event *ev, int notified)
 {
-    char ts[32], v[32];
+    char ts[32], v[32], r[400], g[800], sum[1600];
     (void)ctx;
-    printf("%s %s %s%s%s value=%s %s%s\n", ts_format(ev->ts, ts), ev->event, ev->rule,
-           *ev->grp ? "/" : "", ev->grp, alert_fmt_value(ev->value, ev->threshold, v), ev->summary,
-           notified ? " [queued]" : "");
+    printf("%s %s %s%s%s value=%s %s%s\n", ts_format(ev->ts, ts), ev->event,
+           recout_escape_buf(ev->rule, r, sizeof r), *ev->grp ? "/" : "",
+           recout_escape_buf(ev->grp, g, sizeof g), alert_fmt_value(ev->value, ev->threshold, v),
+           recout_escape_buf(ev->summary, sum, sizeof sum), notified ? " [queued]" : "");
     fflush(stdout);
 }
 
@@ -203,42 +205,49 @@ static int alerts_run(const struct cli *c, int argc, char **argv)
 
 /* --- list ------------------------------------------------------------------ */
 
+/* Text for the terminal: every string that can come from a log line or
+ * an endpoint goes through the same escaping as `query` (recout.h). */
 static void list_text(const struct alert_snapshot *sn)
 {
-    char a[32], b[32], v[32];
+    char a[32], b[32], v[32], x[400], y[800], z[1600];
     printf("%-32s %-9s %-9s %-12s %-12s %s\n", "RULE/GROUP", "STATE", "SEVERITY", "VALUE",
            "THRESHOLD", "SINCE");
     for (size_t i = 0; i < sn->nstates; i++) {
         const struct adb_state *s = &sn->states[i];
-        char name[400];
-        snprintf(name, sizeof name, "%s%s%s", s->rule, *s->grp ? "/" : "", s->grp);
+        char name[1200];
+        snprintf(name, sizeof name, "%s%s%s", recout_escape_buf(s->rule, x, sizeof x),
+                 *s->grp ? "/" : "", recout_escape_buf(s->grp, y, sizeof y));
         printf("%-32s %-9s %-9s %-12s %-12s %s%s%s\n", name, alert_state_name(s->state),
                rules_severity_name(s->severity), alert_fmt_value(s->value, s->threshold, v),
-               s->threshold,
-               ts_format(s->since, a), s->acked ? " acked" : "", s->silenced ? " silenced" : "");
+               recout_escape_buf(s->threshold, z, sizeof z), ts_format(s->since, a),
+               s->acked ? " acked" : "", s->silenced ? " silenced" : "");
     }
     printf("\n%-16s %-8s %-9s %6s %6s %6s %6s  %s\n", "NOTIFIER", "TYPE", "STATE", "QUEUED",
            "SENT", "RETRY", "FAILED", "URL / REASON");
     for (size_t i = 0; i < sn->nnotifiers; i++) {
         const struct alert_notifier_status *n = &sn->notifiers[i];
         static const char *const st[] = {"ok", "retrying", "broken"};
-        printf("%-16s %-8s %-9s %6lld %6lld %6lld %6lld  %s%s%s\n", n->n.name, n->n.type,
-               st[n->n.state % 3], (long long)n->outbox[OB_QUEUED], (long long)n->outbox[OB_SENT],
+        printf("%-16s %-8s %-9s %6lld %6lld %6lld %6lld  %s%s%s\n",
+               recout_escape_buf(n->n.name, x, sizeof x), n->n.type, st[n->n.state % 3],
+               (long long)n->outbox[OB_QUEUED], (long long)n->outbox[OB_SENT],
                (long long)n->outbox[OB_RETRYING], (long long)n->outbox[OB_FAILED],
-               n->n.url_masked, *n->n.reason ? "  " : "", n->n.reason);
+               recout_escape_buf(n->n.url_masked, y, sizeof y), *n->n.reason ? "  " : "",
+               recout_escape_buf(n->n.reason, z, sizeof z));
     }
     printf("\nHISTORY\n");
     for (size_t i = 0; i < sn->nhistory; i++) {
         const struct adb_event *ev = &sn->history[i];
-        printf("%s %-8s %s%s%s  %s\n", ts_format(ev->ts, b), ev->event, ev->rule,
-               *ev->grp ? "/" : "", ev->grp, ev->summary);
+        printf("%s %-8s %s%s%s  %s\n", ts_format(ev->ts, b), ev->event,
+               recout_escape_buf(ev->rule, x, sizeof x), *ev->grp ? "/" : "",
+               recout_escape_buf(ev->grp, y, sizeof y), recout_escape_buf(ev->summary, z, sizeof z));
     }
 }
 
 static void emit_json(cJSON *o)
 {
     char *s = cJSON_PrintUnformatted(o);
-    puts(s ? s : "{}");
+    recout_json_clean(stdout, s ? s : "{}");   /* no DEL or C1 control raw */
+    putchar('\n');
     free(s);
     cJSON_Delete(o);
 }

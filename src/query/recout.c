@@ -5,6 +5,7 @@
 #include "src/base/jsonraw.h"
 #include "src/base/record.h"
 #include "src/base/ts.h"
+#include "src/base/uchar.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ void recout_escape_text(FILE *f, const char *s, size_t n)
         } else if (k == 1 && (cp == '\n' || cp == '\t' || cp == '\r' || cp == '\\')) {
             fputc('\\', f);
             fputc(cp == '\n' ? 'n' : cp == '\t' ? 't' : cp == '\r' ? 'r' : '\\', f);
-        } else if (k > 1 && !(cp >= 0x80 && cp <= 0x9F)) {
+        } else if (k > 1 && !(cp >= 0x80 && cp <= 0x9F) && !uchar_invisible(cp)) {
             fwrite(u + i, 1, k, f);
         } else if (k > 1) {
             fprintf(f, "\\u%04x", cp);
@@ -63,6 +64,37 @@ void recout_escape_text(FILE *f, const char *s, size_t n)
         }
         i += k;
     }
+}
+
+/* cp as a JSON \\u escape (a surrogate pair above U+FFFF): the same
+ * string for a parser, nothing a terminal acts on. */
+static void json_u(FILE *f, unsigned cp)
+{
+    if (cp > 0xFFFF)
+        fprintf(f, "\\u%04x\\u%04x", 0xD800 + ((cp - 0x10000) >> 10), 0xDC00 + ((cp - 0x10000) & 0x3FF));
+    else
+        fprintf(f, "\\u%04x", cp);
+}
+
+char *recout_escape_buf(const char *s, char *buf, size_t cap)
+{
+    char *m = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&m, &len);
+    buf[0] = '\0';
+    if (!f)
+        return buf;
+    recout_escape_text(f, s ? s : "", s ? strlen(s) : 0);
+    fclose(f);
+    if (m && cap) {
+        size_t k = len < cap ? len : cap - 1;
+        while (k > 0 && k < len && ((unsigned char)m[k] & 0xC0) == 0x80)
+            k--;   /* never half a character */
+        memcpy(buf, m, k);
+        buf[k] = '\0';
+    }
+    free(m);
+    return buf;
 }
 
 void recout_json_string(FILE *f, const char *s, size_t n)
@@ -85,8 +117,8 @@ void recout_json_string(FILE *f, const char *s, size_t n)
             fputs("\\t", f);
         else if (cp == '\r')
             fputs("\\r", f);
-        else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9F))
-            fprintf(f, "\\u%04x", cp);
+        else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9F) || uchar_invisible(cp))
+            json_u(f, cp);
         else
             fwrite(u + i, 1, k, f);
         i += k;
@@ -111,8 +143,9 @@ static void json_clean_n(FILE *f, const char *json, size_t n)
         }
         if (!in_str && cp < 0x20)
             fputc(' ', f);
-        else if (in_str && (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9F)))
-            fprintf(f, "\\u%04x", cp);
+        else if (in_str && (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9F) ||
+                            uchar_invisible(cp)))
+            json_u(f, cp);
         else
             fwrite(u + i, 1, k, f);
         if (in_str && !esc && cp == '"')

@@ -24,8 +24,14 @@ void recout_text(FILE *f, const struct store_row *r);
  * ("\"offset_ms\":1.5"). */
 void recout_json(FILE *f, const struct store_row *r, const char *extra);
 
-/* s[0..n) for a terminal: printable UTF-8 as is, the rest as \n, \t, \xNN. */
+/* s[0..n) for a terminal: printable UTF-8 as is, the rest as \n, \t, \\,
+ * \xNN (invalid bytes and C0 controls such as ESC) and \uNNNN (C1 controls,
+ * bidi controls and zero-width characters: uchar_invisible), as the TUI
+ * shows them. Every text output of every command goes through it. */
 void recout_escape_text(FILE *f, const char *s, size_t n);
+/* The same for a NUL-terminated s (NULL: ""), into buf (cut at a
+ * character boundary to fit cap); returns buf, for printf. */
+char *recout_escape_buf(const char *s, char *buf, size_t cap);
 /* s[0..n) as a JSON string literal, quotes included. */
 void recout_json_string(FILE *f, const char *s, size_t n);
 /* Copies JSON text (e.g. from cJSON_Print*) fixing invalid UTF-8 and

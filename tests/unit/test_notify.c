@@ -40,7 +40,7 @@ static void test_slack(void **st)
     cJSON *j = cJSON_Parse(body);
     assert_non_null(j);
     assert_string_equal(cJSON_GetObjectItem(j, "text")->valuestring,
-                        "\xf0\x9f\x9a\xa8 CRITICAL: /login: 7.3% errors <b> & token=[REDACTED]");
+                        "\xf0\x9f\x9a\xa8 CRITICAL: /login: 7.3% errors &lt;b&gt; &amp; token=[REDACTED]");
     cJSON *blocks = cJSON_GetObjectItem(j, "blocks");
     assert_int_equal(cJSON_GetArraySize(blocks), 3);
     cJSON *fields = cJSON_GetObjectItem(cJSON_GetArrayItem(blocks, 0), "fields");
@@ -72,6 +72,60 @@ static void test_webhook(void **st)
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "description")));
     cJSON_Delete(j);
     free(body);
+}
+
+/* Issue 11, item 11: no mention, no link from a log line, in any mrkdwn
+ * string of a Slack body (text, fields, sections, sample, context). */
+static void test_slack_mentions(void **st)
+{
+    (void)st;
+    static const char *const evil[] = {"<!channel>", "<!everyone>", "<!here>", "<@U123>",
+                                       "<https://evil.example|click>", "<#C42>"};
+    struct alert_notice n = notice;
+    char sum[300], sample[400], grp[100], desc[100], q[200];
+    snprintf(sum, sizeof sum, "s %s %s %s %s %s %s", evil[0], evil[1], evil[2], evil[3], evil[4],
+             evil[5]);
+    snprintf(sample, sizeof sample, "sample %s", sum);
+    snprintf(grp, sizeof grp, "/x%s", evil[2]);
+    snprintf(desc, sizeof desc, "d %s", evil[4]);
+    snprintf(q, sizeof q, "path:\"%s\"", evil[0]);
+    n.summary = sum, n.sample = sample, n.grp = grp, n.description = desc, n.query = q;
+    n.rule = "r<!here>", n.value_text = "1<@U1>", n.threshold = "> 0 <!channel>";
+    char *body = notice_render(NOTIFIER_SLACK, &n);
+    assert_non_null(body);
+    cJSON *j = cJSON_Parse(body);
+    assert_non_null(j);
+    char *flat = cJSON_PrintUnformatted(j);
+    assert_null(strchr(flat, '<'));   /* not one '<' or '>' anywhere in the body */
+    assert_null(strchr(flat, '>'));
+    assert_non_null(strstr(cJSON_GetObjectItem(j, "text")->valuestring,
+                           "s &lt;!channel&gt; &lt;!everyone&gt; &lt;!here&gt; &lt;@U123&gt; "
+                           "&lt;https://evil.example|click&gt; &lt;#C42&gt;"));
+    free(flat);
+    cJSON_Delete(j);
+    free(body);
+}
+
+/* Issue 11, item 12: one redaction pass over every string that goes out,
+ * ids and keys included (the dedupe key, the rule, the group...). */
+static void test_every_string_redacted(void **st)
+{
+    (void)st;
+    const char *dsn = "postgres://app:hunter2@db/prod";
+    struct alert_notice n = notice;
+    n.rule = "rule password=hunter2", n.grp = dsn, n.summary = dsn, n.description = dsn;
+    n.sample = "AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    n.query = "path:\"postgres://app:hunter2@db/prod\"", n.value_text = "token=hunter2";
+    n.threshold = "> 1 secret=hunter2", n.dedupe = "r/token=hunter2/1/firing/2";
+    for (int type = 0; type < 2; type++) {
+        char *body = notice_render(type == 0 ? NOTIFIER_SLACK : NOTIFIER_WEBHOOK, &n);
+        assert_non_null(body);
+        assert_null(strstr(body, "hunter2"));
+        assert_null(strstr(body, "wJalrXUtnFEMI"));
+        assert_null(strstr(body, "AKIAIOSFODNN7"));
+        assert_non_null(strstr(body, "postgres://app:[REDACTED]@db/prod"));
+        free(body);
+    }
 }
 
 static void queue_one(const char *db, int64_t created)
@@ -223,6 +277,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slack), cmocka_unit_test(test_webhook),
+        cmocka_unit_test(test_slack_mentions), cmocka_unit_test(test_every_string_redacted),
         cmocka_unit_test(test_backoff_then_fail), cmocka_unit_test(test_reload_all_or_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

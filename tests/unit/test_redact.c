@@ -49,6 +49,42 @@ static void test_cards_and_lookalikes(void **st)
     expect_redacted("", "");
 }
 
+/* Issue 11, item 12: passwords in URLs, AWS secret keys in free text. */
+static void test_url_passwords_and_aws(void **st)
+{
+    (void)st;
+    expect_redacted("connect postgres://user:pass@host/db failed",
+                    "connect postgres://user:[REDACTED]@host/db failed");
+    expect_redacted("2026-01-01 10:00:00,001 - db - ERROR - cannot reach "
+                    "postgresql+psycopg2://app:s3cr%40t:x@db.internal:5432/prod (timeout)",
+                    "2026-01-01 10:00:00,001 - db - ERROR - cannot reach "
+                    "postgresql+psycopg2://app:[REDACTED]@db.internal:5432/prod (timeout)");
+    expect_redacted("{\"dsn\": \"mysql://root:toor@127.0.0.1/x\"}",
+                    "{\"dsn\": \"mysql://root:[REDACTED]@127.0.0.1/x\"}");
+    expect_redacted("redis://:pw@cache:6379", "redis://:[REDACTED]@cache:6379");
+    /* no password, or no user info: nothing to hide */
+    expect_redacted("https://bob@example.com/a@b mailto:x@y http://h/p?q=a:b@c",
+                    "https://bob@example.com/a@b mailto:x@y http://h/p?q=a:b@c");
+    expect_redacted("using AKIAIOSFODNN7EXAMPLE with wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY now",
+                    "using [REDACTED] with [REDACTED] now");
+    expect_redacted("creds ASIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                    "creds [REDACTED]:[REDACTED]");
+    /* 40 characters without an access key id nearby: a commit, not a key */
+    expect_redacted("deployed 9fceb02d0ae598e95dc970b74767f19372d61af8",
+                    "deployed 9fceb02d0ae598e95dc970b74767f19372d61af8");
+}
+
+/* Issue 11, item 13: no over-redaction of the pairs next to a secret. */
+static void test_no_over_redaction(void **st)
+{
+    (void)st;
+    expect_redacted("auth=x nested=y", "auth=[REDACTED] nested=y");
+    expect_redacted("auth= nested=y", "auth= nested=y");
+    expect_redacted("token= user=bob password = hunter2", "token= user=bob password = [REDACTED]");
+    expect_redacted("author=bob authority=ca", "author=bob authority=ca");
+    expect_redacted("x_auth=1 basic_auth: abc", "x_auth=[REDACTED] basic_auth: [REDACTED]");
+}
+
 static void test_nul_bytes(void **st)
 {
     (void)st;
@@ -99,6 +135,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_credentials), cmocka_unit_test(test_cards_and_lookalikes),
         cmocka_unit_test(test_nul_bytes),   cmocka_unit_test(test_secret_keys),
+        cmocka_unit_test(test_url_passwords_and_aws), cmocka_unit_test(test_no_over_redaction),
         cmocka_unit_test(test_json),        cmocka_unit_test(test_url),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
