@@ -459,6 +459,23 @@ static void file_cond(struct sqlb *b, const struct pnode *n)
     sqlb_add(b, ")");
 }
 
+/* The left side of a comparison: the column, or the field's value typed
+ * for the operator (text for globs and string equality, a number for
+ * numeric values). */
+static void cmp_lhs(struct sqlb *b, const struct pnode *n)
+{
+    int f = n->field;
+    int numeric_col = f == PF_DURATION || f == PF_STATUS || f == PF_MVALUE;
+    if ((n->op == POP_GLOB && (numeric_col || f == PF_JSON)) ||
+        (f == PF_JSON && n->op != POP_EXISTS && n->op != POP_GLOB && n->vtype != PV_NUM)) {
+        sqlb_add(b, "CAST(");
+        sqlb_field(b, f, n->path, 0);
+        sqlb_add(b, " AS TEXT)");
+    } else {
+        sqlb_field(b, f, n->path, f == PF_JSON && n->vtype == PV_NUM);
+    }
+}
+
 static void cmp_cond(struct sqlb *b, const struct pnode *n)
 {
     int f = n->field;
@@ -468,21 +485,38 @@ static void cmp_cond(struct sqlb *b, const struct pnode *n)
         return cid_cond(b, n);
     if (f == PF_FILE)
         return file_cond(b, n);
-    int numeric_col = f == PF_DURATION || f == PF_STATUS || f == PF_MVALUE;
     sqlb_add(b, "(");
-    if (n->op == POP_GLOB && (numeric_col || f == PF_JSON)) {
-        sqlb_add(b, "CAST(");
-        sqlb_field(b, f, n->path, 0);
-        sqlb_add(b, " AS TEXT)");
-    } else if (f == PF_JSON && n->op != POP_EXISTS && n->vtype != PV_NUM) {
-        sqlb_add(b, "CAST(");
-        sqlb_field(b, f, n->path, 0);
-        sqlb_add(b, " AS TEXT)");
-    } else {
-        sqlb_field(b, f, n->path, f == PF_JSON && n->vtype == PV_NUM);
-    }
+    cmp_lhs(b, n);
     op_value(b, n);
     sqlb_add(b, ")");
+}
+
+/* kids[i] and the later kids of its set (plan_eq_same_set) as one
+ * "lhs IN (?, ?, ...)": one evaluation of the field per row instead of one
+ * per value (900 values on a JSON field: one parse, not 900). Marks them
+ * done; returns how many it took (1: no set, the caller writes kids[i]). */
+static int eq_set_cond(struct sqlb *b, const struct pnode *n, int i, char *done)
+{
+    const struct pnode *a = n->kids[i];
+    int k = 1;
+    if (!plan_eq_settable(a))
+        return 1;
+    for (int j = i + 1; j < n->nkids; j++)
+        k += plan_eq_settable(n->kids[j]) && plan_eq_same_set(a, n->kids[j]);
+    if (k < 2)
+        return 1;
+    sqlb_add(b, "(");
+    cmp_lhs(b, a);
+    sqlb_add(b, " IN (");
+    for (int j = i, m = 0; j < n->nkids; j++) {
+        if (j > i && (!plan_eq_settable(n->kids[j]) || !plan_eq_same_set(a, n->kids[j])))
+            continue;
+        sqlb_add(b, m++ ? ", " : "");
+        bind_value(b, n->kids[j]);
+        done[j] = 1;
+    }
+    sqlb_add(b, "))");
+    return k;
 }
 
 /* A regex term: ld_regexp(pattern, flags, text), on the record's whole
@@ -503,21 +537,25 @@ static void regex_cond(struct sqlb *b, const struct pnode *n)
 
 static int and_or_cond(struct sqlb *b, const struct pnode *n)
 {
+    char *done = n->kind == PK_OR ? calloc((size_t)n->nkids, 1) : NULL;
+    if (n->kind == PK_OR && !done)
+        return err_set(b->e, "out of memory building a query");
     sqlb_add(b, "(");
-    int k = 0;
+    int k = 0, rc = 0;
     /* Two passes for AND: regex terms last, after what an index answers. */
-    for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < n->nkids; i++) {
+    for (int pass = 0; pass < 2 && rc == 0; pass++)
+        for (int i = 0; i < n->nkids && rc == 0; i++) {
             int re = n->kids[i]->kind == PK_REGEX;
-            if (n->kind == PK_AND ? re != pass : pass)
+            if ((n->kind == PK_AND ? re != pass : pass) || (done && done[i]))
                 continue;
             if (k++)
                 sqlb_add(b, n->kind == PK_AND ? " AND " : " OR ");
-            if (sqlb_cond(b, n->kids[i]) < 0)
-                return -1;
+            if (!done || eq_set_cond(b, n, i, done) == 1)
+                rc = sqlb_cond(b, n->kids[i]);
         }
     sqlb_add(b, ")");
-    return 0;
+    free(done);
+    return rc;
 }
 
 int sqlb_cond(struct sqlb *b, const struct pnode *n)

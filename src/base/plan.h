@@ -6,6 +6,7 @@
 #define LOGDECK_PLAN_H
 
 #include <stdint.h>
+#include <string.h>
 
 enum pkind {
     PK_TRUE = 0,   /* matches everything (empty query) */
@@ -73,5 +74,23 @@ struct plan {
     int64_t until;
     char *text;            /* the query text it was compiled from */
 };
+
+/* OR-ed equalities on one field are one set lookup (field IN (...)): the
+ * store's SQL builds it and the query compiler counts it as one term.
+ * 1 if n can join such a set (not level, cid or file, which have their own
+ * indexes). */
+static inline int plan_eq_settable(const struct pnode *n)
+{
+    return n->kind == PK_CMP && n->op == POP_EQ && n->field != PF_LEVEL && n->field != PF_CID &&
+           n->field != PF_FILE;
+}
+
+/* 1 if a and b go into the same set: same field and path, both numbers or
+ * both strings. */
+static inline int plan_eq_same_set(const struct pnode *a, const struct pnode *b)
+{
+    return a->field == b->field && (a->vtype == PV_NUM) == (b->vtype == PV_NUM) &&
+           strcmp(a->path ? a->path : "", b->path ? b->path : "") == 0;
+}
 
 #endif

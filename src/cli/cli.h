@@ -76,6 +76,14 @@ void cli_usage(const struct cmd_entry *e, const char *prefix, int help, FILE *f)
 /* e's synopsis lines, each "       logdeck NAME ..." (for `logdeck --help`). */
 void cli_synopsis(const struct cmd_entry *e, FILE *f);
 
+/* The index of the first argument that is not one of the command's
+ * options (shorts: getopt's optstring; longs: its table) nor an option's
+ * value: the query starts there even when it begins with '-', as in
+ * `logdeck query '-path:/health'` (an unknown --long option stays an
+ * option, for getopt to refuse). Give it to getopt_long as argc. */
+struct option;
+int cli_opts_end(int argc, char **argv, const char *shorts, const struct option *longs);
+
 /* Prints "logdeck CMD: msg" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

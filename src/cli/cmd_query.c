@@ -7,7 +7,10 @@
 #include "src/query/query.h"
 #include "src/query/recout.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,17 +88,21 @@ static int parse_args(int argc, char **argv, struct query_args *a)
         {NULL, 0, NULL, 0},
     };
     int ch;
+    long lim;
     char *end;
     *a = (struct query_args){.limit = QUERY_DEFAULT_LIMIT};
-    while ((ch = getopt_long(argc, argv, "+jcn:rx", opts, NULL)) != -1) {
+    int nopt = cli_opts_end(argc, argv, "jcn:rx", opts);   /* '-path:/x' is a query */
+    while ((ch = getopt_long(nopt, argv, "+jcn:rx", opts, NULL)) != -1) {
         switch (ch) {
         case 'j': a->json = 1; break;
         case 'c': a->count = 1; break;
         case 'r': a->reverse = 1; break;
         case 'x': a->expl = 1; break;
         case 'n':
-            a->limit = (int)strtol(optarg, &end, 10);
-            if (*end || a->limit < 0) {
+            errno = 0;
+            lim = strtol(optarg, &end, 10);
+            a->limit = (int)lim;
+            if (!isdigit((unsigned char)optarg[0]) || *end || errno || lim > INT_MAX) {
                 cli_error("query", "bad --limit '%s': expected a number >= 0", optarg);
                 cli_usage(&cmd_query_entry, "", 1, stderr);
                 return 2;

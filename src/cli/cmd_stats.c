@@ -69,7 +69,8 @@ static int parse_args(int argc, char **argv, int64_t now, struct stats_opts *o, 
         {NULL, 0, NULL, 0},
     };
     int ch;
-    while ((ch = getopt_long(argc, argv, "+jb:s:f:k:", opts, NULL)) != -1) {
+    int nopt = cli_opts_end(argc, argv, "jb:s:f:k:", opts);   /* '-path:/x' is a query */
+    while ((ch = getopt_long(nopt, argv, "+jb:s:f:k:", opts, NULL)) != -1) {
         switch (ch) {
         case 'j': *json = 1; break;
         case 'b':

@@ -149,7 +149,7 @@ static int write_file(struct store *st, const struct preq *q, int64_t *rows, str
     if (!st || !(p = query_compile(q->query, ts_now(), NULL, e)))
         return -1;
     int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (q->force ? O_TRUNC : O_EXCL);
-    int fd = open(q->path, flags, 0644);
+    int fd = open(q->path, flags, 0600);   /* like the store: logs can hold secrets */
     if (fd < 0) {
         query_free(p);
         if (errno == EEXIST)

@@ -36,6 +36,12 @@ struct pnode *qp_node(struct qparser *p, int kind, size_t pos)
     }
     n->kind = kind;
     n->col = qp_col(p, pos);
+    if ((kind == PK_TEXT || kind == PK_CMP || kind == PK_REGEX) && ++p->leaves > QP_MAX_LEAVES) {
+        free(n);
+        qp_fail(p, pos, "too many terms at col %d: at most %d in a query", qp_col(p, pos),
+                QP_MAX_LEAVES);
+        return NULL;
+    }
     return n;
 }
 

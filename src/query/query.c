@@ -269,11 +269,33 @@ static void lift_bounds(struct plan *pl)
         lift_one(pl, pl->root);
 }
 
+/* Terms of the plan, an OR-ed list of equalities on one field counting once. */
+static int count_terms(const struct pnode *n)
+{
+    if (n->kind != PK_AND && n->kind != PK_OR && n->kind != PK_NOT)
+        return n->kind == PK_TRUE ? 0 : 1;
+    int c = 0;
+    for (int i = 0; i < n->nkids; i++) {
+        const struct pnode *k = n->kids[i];
+        int counted = 0;
+        for (int j = 0; n->kind == PK_OR && plan_eq_settable(k) && j < i && !counted; j++)
+            counted = plan_eq_settable(n->kids[j]) && plan_eq_same_set(k, n->kids[j]);
+        if (!counted)
+            c += count_terms(k);
+    }
+    return c;
+}
+
 struct plan *query_compile(const char *text, int64_t now_us, const struct tzspec *tz,
                            struct err *e)
 {
     if (!text)
         text = "";
+    size_t len = strlen(text);
+    if (len > QUERY_MAX_BYTES) {
+        err_setc(e, 2, "the query is %zu bytes; at most %d are accepted", len, QUERY_MAX_BYTES);
+        return NULL;
+    }
     struct qparser p = {.s = text, .n = strlen(text), .now = now_us, .tz = tz, .e = e};
     struct plan *pl = calloc(1, sizeof *pl);
     if (!pl || !(pl->text = strdup(text))) {
@@ -301,6 +323,13 @@ struct plan *query_compile(const char *text, int64_t now_us, const struct tzspec
         return NULL;
     }
     pl->root = normalise(pl->root);
+    int terms = count_terms(pl->root);
+    if (terms > QUERY_MAX_TERMS) {
+        err_setc(e, 2, "the query has %d terms; at most %d are accepted (field:a OR "
+                 "field:b OR ... on one field counts as one)", terms, QUERY_MAX_TERMS);
+        query_free(pl);
+        return NULL;
+    }
     lift_bounds(pl);
     return pl;
 }

@@ -14,6 +14,13 @@
 #include "src/base/plan.h"
 #include "src/base/ts.h"
 
+/* Limits: the text at most QUERY_MAX_BYTES, at most QUERY_MAX_TERMS terms
+ * where an OR-ed list of equalities on one field (seq:1 OR seq:2 ...)
+ * counts as one term (it is one set lookup), and at most 4096 terms
+ * parsed in all; beyond, an error with e->code 2. */
+#define QUERY_MAX_BYTES 65536
+#define QUERY_MAX_TERMS 256
+
 /* Compiles text. now_us anchors relative times (since:15m); tz is used for
  * zone-less absolute times (NULL: local zone). Returns NULL on a bad query
  * and fills e with the 1-based column and what was expected, e.g.

@@ -11,11 +11,14 @@
 #include "src/base/plan.h"
 #include "src/base/ts.h"
 
+#define QP_MAX_LEAVES 4096       /* terms parsed, before grouping (fails early) */
+
 struct qparser {
     const char *s;
     size_t n, pos;
     int depth;
     int failed;
+    int leaves;                  /* terms created so far (at most QP_MAX_LEAVES) */
     int64_t now;
     const struct tzspec *tz;
     struct err *e;

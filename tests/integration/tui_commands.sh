@@ -55,6 +55,8 @@ check_screen ":w refuses to overwrite" "exists (use :w! to overwrite)"
 tui_keys : "wr $T/out.log" Enter
 check_screen ":wr reports" "wrote 13 records to $T/out.log"
 check ":wr: the raw lines" "$(grep -E '"level": "(warning|error)"' "$T/api.jsonl")" "$(cat "$T/out.log")"
+check ":w and :wr create files 0600, like the store" "600 600" \
+  "$(stat -c %a "$T/out.jsonl") $(stat -c %a "$T/out.log")"
 
 # :theme switches; a bad name says what exists.
 tui_keys : 'theme light' Enter
