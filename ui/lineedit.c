@@ -50,8 +50,17 @@ void lineedit_set(struct lineedit *l, const char *text)
         n = LINEEDIT_MAX;
     memcpy(l->buf, text ? text : "", n);
     l->len = n;
-    while (l->len > 0 && is_cont(l->buf[l->len - 1]) && l->len == LINEEDIT_MAX)
-        l->len--;
+    if (n == LINEEDIT_MAX) {   /* cut: never keep part of the last character */
+        size_t end = n;
+        while (end > 0 && is_cont(l->buf[end - 1]))
+            end--;
+        unsigned char c = end ? (unsigned char)l->buf[end - 1] : 0;
+        size_t need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        if (c >= 0xc0 && end - 1 + need > n)
+            l->len = end - 1;          /* its lead byte and what came of it */
+        else if (c < 0xc0 && end < n)
+            l->len = end;              /* continuation bytes without a lead */
+    }
     l->buf[l->len] = 0;
     l->cur = l->len;
 }

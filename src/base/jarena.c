@@ -43,17 +43,33 @@ static void ja_free(void *p)
     free(p);
 }
 
+static int installed;
+
 static void install_once(void)
 {
     pthread_key_create(&ja_key, arena_drop);
     cJSON_Hooks h = {.malloc_fn = ja_malloc, .free_fn = ja_free};
     cJSON_InitHooks(&h);
+    installed = 1;
 }
 
 void jarena_install(void)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, install_once);
+}
+
+/* cJSON_InitHooks writes cJSON's process-wide hooks without a lock: done
+ * at load time, before main() and so before any thread, no parser thread
+ * ever writes them while another thread uses cJSON. */
+__attribute__((constructor)) static void install_at_start(void)
+{
+    jarena_install();
+}
+
+int jarena_installed(void)
+{
+    return installed;
 }
 
 void jarena_begin(void)

@@ -11,8 +11,12 @@
 #ifndef LOGDECK_JARENA_H
 #define LOGDECK_JARENA_H
 
-/* Installs the cJSON hooks (once per process; safe to call repeatedly). */
+/* Installs the cJSON hooks (once per process; safe to call repeatedly).
+ * Done at program start (a constructor, before main and any thread) in
+ * every program linking this module. */
 void jarena_install(void);
+/* 1 once the hooks are installed. */
+int jarena_installed(void);
 /* Allocations by cJSON on this thread come from the arena until end. */
 void jarena_begin(void);
 void jarena_end(void);

@@ -1,8 +1,9 @@
 /* cmd_demo: `logdeck demo` — the one-command tour: generates realistic,
  * rotating logs of five services (src/demo/demo.h) into a temporary directory,
  * with ten minutes of history, and opens the TUI following them, on a
- * store of its own in the same directory (the user's store is not
- * touched). Everything is removed on exit unless --keep or --dir.
+ * store of its own in the same directory. It is sealed there: the user's
+ * store, config (sources, rules), query history and UI log are neither
+ * read nor written. Everything is removed on exit unless --keep or --dir.
  *
  *   logdeck demo [--dir DIR] [--keep] [--rate N] [--seed N] [--rotate BYTES]
  *   logdeck demo --generate-only SECONDS --dir DIR     (no TUI; tests, benchmarks)
@@ -74,9 +75,12 @@ usage_err:
 
 /* Removes what the demo wrote in dir (logs, rotated logs, the store),
  * then the directories if they are empty. */
+static void remove_sealed(const char *dir);
+
 static void remove_demo(const char *dir)
 {
     char sub[4200], p[4600];
+    remove_sealed(dir);
     snprintf(sub, sizeof sub, "%s/logs", dir);
     const char *dirs[2] = {sub, dir};
     for (int i = 0; i < 2; i++) {
@@ -126,6 +130,40 @@ static int generate_only(struct demo *d, double secs)
     return 0;
 }
 
+/* Removes the files of the demo's own state and config directories
+ * (history, UI log: see seal), then the directories. */
+static void remove_sealed(const char *dir)
+{
+    static const char *const subs[] = {"state/logdeck", "state", "config/logdeck", "config"};
+    char d[4300], p[4600];
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        snprintf(d, sizeof d, "%s/%s", dir, subs[i]);
+        DIR *dd = opendir(d);
+        struct dirent *de;
+        while (dd && (de = readdir(dd))) {
+            snprintf(p, sizeof p, "%s/%s", d, de->d_name);
+            if (de->d_type == DT_REG)
+                unlink(p);
+        }
+        if (dd)
+            closedir(dd);
+        rmdir(d);
+    }
+}
+
+/* The demo lives in dir alone: the user's config (its sources would be
+ * indexed into the demo store), query history and UI log stay untouched.
+ * The XDG variables point into dir for everything the TUI looks up. */
+static void seal(const char *dir, char *cfg, size_t cap)
+{
+    char state[4300], conf[4300];
+    snprintf(state, sizeof state, "%s/state", dir);
+    snprintf(conf, sizeof conf, "%s/config", dir);
+    setenv("XDG_STATE_HOME", state, 1);
+    setenv("XDG_CONFIG_HOME", conf, 1);
+    snprintf(cfg, cap, "%.4096s/config/logdeck/config.yaml", dir);
+}
+
 /* Starts d and its alerts, runs the TUI on them (store db) and frees d;
  * the exit code. */
 static int run_tui(const struct cli *c, struct demo *d, const char *dir, char *logs,
@@ -141,7 +179,12 @@ static int run_tui(const struct cli *c, struct demo *d, const char *dir, char *l
     if (!al)
         fprintf(stderr, "logdeck demo: alerts are off: %s\n", e.msg);
     struct cli c2 = *c;
+    char cfg[4400];
+    seal(dir, cfg, sizeof cfg);
     c2.db_path = db;
+    c2.config_path = cfg;     /* absent: no user sources, notifiers or rules */
+    c2.config_given = 0;
+    c2.cfg = NULL;            /* not the user's config main parsed: an empty one */
     char *paths[2] = {logs, NULL};
     int rc = cmd_tui_entry.exec(&c2, 1, paths);
     demo_alerts_free(al);

@@ -202,20 +202,23 @@ int grab_watch(struct grab *g, const char *dir, struct err *e)
     while (i < g->ndirs && g->dirs[i].wd != wd)
         i++;
     struct gdir *nd = i < g->ndirs ? g->dirs : realloc(g->dirs, (g->ndirs + 1) * sizeof *nd);
-    if (p && nd) {
-        g->dirs = nd;
+    if (nd)
+        g->dirs = nd;   /* the array may have moved: keep it even if strdup failed */
+    int ok = p && nd, fresh = i == g->ndirs;
+    if (ok) {
         if (i == g->ndirs)
             g->ndirs++;
         else
             free(nd[i].path);
         nd[i].wd = wd;
         nd[i].path = p;
-        p = NULL;
     }
     pthread_mutex_unlock(&g->mu);
-    if (p || !nd) {
+    if (!ok) {
         free(p);
-        return err_set(e, "out of memory");
+        if (fresh)   /* a watch it cannot name would report nothing usable */
+            inotify_rm_watch(g->ifd, wd);
+        return err_set(e, "out of memory watching %s", dir);
     }
     return 0;
 }

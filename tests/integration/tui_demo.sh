@@ -49,3 +49,25 @@ tui_keys q
 check_screen "demo: q exits 0" "EXIT=0"
 check_screen "demo: says it cleaned up" "logdeck demo: removed $T/tmp/logdeck-demo."
 check "demo: temporary directory removed" "" "$(ls "$T/tmp")"
+
+# The demo is sealed in its directory: the user's configured sources are
+# not indexed into the demo store, and the user's query history and UI
+# log are neither read nor written.
+mkdir -p "$HOME/.config/logdeck" "$HOME/.local/state/logdeck" "$T/user"
+printf '{"timestamp": "2026-01-01T00:00:00Z", "level": "error", "event": "USERMARKER private"}\n' > "$T/user/app.log"
+printf 'sources:\n  - %s\n' "$T/user/app.log" > "$HOME/.config/logdeck/config.yaml"
+printf 'previous-user-query\n' > "$HOME/.local/state/logdeck/history"
+cp "$HOME/.local/state/logdeck/history" "$T/history.before"
+tui_start 120 40 demo --dir "$T/sealed"
+check_screen "sealed demo opens" " FOLLOW " 5
+tui_keys / "USERMARKER" Enter
+check_screen "sealed demo: the user's source is not in the demo" "│ 0 of " 5
+tui_keys Escape q
+check_screen "sealed demo: q exits 0" "EXIT=0"
+check "sealed demo: no user record in the demo store" 0 \
+  "$("$LOGDECK" --db "$T/sealed/demo.db" query --count USERMARKER)"
+check "sealed demo: no user file in the demo store" 0 \
+  "$("$LOGDECK" --db "$T/sealed/demo.db" query --count "file:$T/user/app.log")"
+check "sealed demo: the user's history untouched" "" "$(cmp "$T/history.before" "$HOME/.local/state/logdeck/history" 2>&1)"
+check "sealed demo: no UI log written for the user" "history" "$(ls "$HOME/.local/state/logdeck")"
+check "sealed demo: its own history holds the query" 1 "$(grep -c USERMARKER "$T/sealed/state/logdeck/history")"

@@ -30,6 +30,33 @@ static void type(struct lineedit *l, const char *s)
         lineedit_insert(l, *p < 0x80 ? *p : 0xfffd);
 }
 
+/* Issue 11, item 18: a text cut at LINEEDIT_MAX keeps no partial
+ * character: neither a lead byte alone nor a lead with part of its tail. */
+static void test_lineedit_cut_utf8(void **state)
+{
+    (void)state;
+    static const char *const tails[] = {"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x9a\xa8"};
+    static struct lineedit l;
+    char text[LINEEDIT_MAX + 8];
+    for (int t = 0; t < 3; t++)
+        for (size_t pad = LINEEDIT_MAX - 4; pad <= LINEEDIT_MAX; pad++) {
+            memset(text, 'a', pad);
+            snprintf(text + pad, sizeof text - pad, "%s", tails[t]);
+            lineedit_set(&l, text);
+            size_t whole = pad + strlen(tails[t]);
+            size_t want = whole <= LINEEDIT_MAX ? whole : pad < LINEEDIT_MAX ? pad : LINEEDIT_MAX;
+            assert_int_equal(l.len, want);
+            assert_int_equal(strlen(l.buf), want);
+            assert_int_equal(l.cur, want);
+            if (want > pad)
+                assert_memory_equal(l.buf + pad, tails[t], strlen(tails[t]));
+        }
+    memset(text, 'a', LINEEDIT_MAX - 1);   /* a stray continuation byte at the cut */
+    memcpy(text + LINEEDIT_MAX - 1, "\x80\x80", 3);
+    lineedit_set(&l, text);
+    assert_int_equal(l.len, LINEEDIT_MAX - 1);
+}
+
 static void test_lineedit(void **state)
 {
     (void)state;
@@ -131,7 +158,7 @@ static void test_keys_of_the_design(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lineedit),
+        cmocka_unit_test(test_lineedit), cmocka_unit_test(test_lineedit_cut_utf8),
         cmocka_unit_test(test_history_persists),
         cmocka_unit_test(test_keys_of_the_design),
     };
