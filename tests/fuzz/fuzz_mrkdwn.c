@@ -10,6 +10,7 @@
 
 #include "src/alert/mrkdwn.h"
 #include "src/alert/notice.h"
+#include "src/alert/rules.h"
 
 static void check_escape(const char *s, size_t n)
 {
