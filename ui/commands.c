@@ -181,6 +181,25 @@ static void split_line(const char *line, char cmd[32], char *arg)
         arg[k - 1] = 0;
 }
 
+static int cmd_trace(struct app *a, const char *cid)
+{
+    if (!cid[0]) {
+        app_message(a, ROLE_STATUS_ERROR, ":trace needs a correlation id (:trace CID)");
+        return R_REDRAW;
+    }
+    return view_trace_open(a, cid);
+}
+
+/* :follow and :help, as F and ? do. */
+static int cmd_pane(struct app *a, const char *cmd)
+{
+    if (!strcmp(cmd, "follow"))
+        app_set_follow(a, 1);
+    else
+        a->help_open = 1;
+    return R_REDRAW;
+}
+
 int commands_run(struct app *a, const char *line)
 {
     char cmd[32], argbuf[LINEEDIT_MAX + 1];
@@ -207,21 +226,10 @@ int commands_run(struct app *a, const char *line)
         return cmd_query(a, argbuf, 0);
     if (!strcmp(cmd, "theme"))
         return cmd_theme(a, argbuf);
-    if (!strcmp(cmd, "trace")) {
-        if (!argbuf[0]) {
-            app_message(a, ROLE_STATUS_ERROR, ":trace needs a correlation id (:trace CID)");
-            return R_REDRAW;
-        }
-        return view_trace_open(a, argbuf);
-    }
-    if (!strcmp(cmd, "follow")) {
-        app_set_follow(a, 1);
-        return R_REDRAW;
-    }
-    if (!strcmp(cmd, "help")) {
-        a->help_open = 1;
-        return R_REDRAW;
-    }
+    if (!strcmp(cmd, "trace"))
+        return cmd_trace(a, argbuf);
+    if (!strcmp(cmd, "follow") || !strcmp(cmd, "help"))
+        return cmd_pane(a, cmd);
     app_message(a, ROLE_STATUS_ERROR, "unknown command '%s'; try goto, w, wr, wm, marks, hl, "
                 "filter, trace, theme, follow, help, q", cmd);
     return R_REDRAW;
