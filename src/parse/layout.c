@@ -30,6 +30,7 @@ struct lay {
                                     else field lvl - LVL_SCAN of the line), or LVL_NONE */
     int letters;                 /* logcat letters count as levels */
     int votes[LVL_POS + 1];      /* [LVL_POS]: lines with no level word */
+    int letter_votes[LVL_POS];   /* of which single letters (MongoDB's "I  NETWORK") */
     int voted;
     int64_t fit;
 };
@@ -292,6 +293,13 @@ static int vote(struct lay *L, const char *s, size_t n, size_t after, size_t *le
         if (k < LVL_SCAN || k - LVL_SCAN < L->field)
             if ((level = level_at(L, s, n, after, k, lend)) >= 0)
                 idx = k;
+    for (int k = 0; k < 3 && level < 0 && !L->letters; k++) {
+        /* a single capital D I W E F V right after the time: a severity letter */
+        size_t tl;
+        long t = token(s, n, after, k, &tl);
+        if (t >= 0 && tl == 1 && strchr("DIWEFV", s[t]) && s[t])
+            level = letter_level(s[t]), idx = k, L->letter_votes[k]++, *lend = (size_t)t + 1;
+    }
     L->votes[idx]++;
     L->voted++;
     int best = 0;
@@ -301,6 +309,8 @@ static int vote(struct lay *L, const char *s, size_t n, size_t after, size_t *le
     /* A position that holds a level on a third of the lines or more: a
      * level word here and there in level-less lines is message text. */
     L->lvl = L->votes[best] && L->votes[best] * 3 >= L->voted ? best : LVL_NONE;
+    if (L->voted == VOTE_LINES && L->lvl != LVL_NONE && L->letter_votes[L->lvl] * 2 > L->votes[L->lvl])
+        L->letters = 1;
     return level;
 }
 

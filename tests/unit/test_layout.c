@@ -351,6 +351,50 @@ static void t_level_words(void **state)
     }
 }
 
+struct levels {
+    int n, level[64];
+};
+
+static int collect(void *ctx, const struct record *r)
+{
+    struct levels *l = ctx;
+    if (l->n < 64)
+        l->level[l->n++] = r->level;
+    return 0;
+}
+
+/* Severity letters outside logcat (MongoDB before 4.4): only where the
+ * vote over the first lines finds them at one position. */
+static void t_letters(void **state)
+{
+    (void)state;
+    struct parse_opts o = {.tz_fixed = 1};
+    struct parser *p = parse_new(&o, NULL);
+    struct levels l = {0};
+    char line[200];
+    for (int i = 1; i <= 25; i++) {
+        int n = snprintf(line, sizeof line, "2024-01-05T10:00:%02d.123+0000 %s  NETWORK  [conn%d] end "
+                         "connection", i, i % 5 == 0 ? "W" : i == 7 ? "E" : "I", i);
+        parse_push(p, line, (size_t)n, i * 100, 0, 0, collect, &l);
+    }
+    parse_flush(p, collect, &l);
+    parse_free(p);
+    assert_int_equal(l.n, 25);
+    for (int i = 1; i <= 25; i++)
+        assert_int_equal(l.level[i - 1], i % 5 == 0 ? LVL_WARNING : i == 7 ? LVL_ERROR : LVL_INFO);
+    /* in level-less prose a lone capital is a word */
+    p = parse_new(&o, NULL);
+    l.n = 0;
+    const char *prose[] = {"2024/01/05 10:00:00 A user logged in", "2024/01/05 10:00:01 cache warm",
+                           "2024/01/05 10:00:02 job done"};
+    for (int i = 0; i < 3; i++)
+        parse_push(p, prose[i], strlen(prose[i]), i * 100, 0, 0, collect, &l);
+    parse_flush(p, collect, &l);
+    parse_free(p);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.level[0], LVL_UNKNOWN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +403,7 @@ int main(void)
         cmocka_unit_test(t_logcat),  cmocka_unit_test(t_mmdd_dot), cmocka_unit_test(t_apache),
         cmocka_unit_test(t_syslog),  cmocka_unit_test(t_epoch),    cmocka_unit_test(t_tsform),
         cmocka_unit_test(t_user_layout), cmocka_unit_test(t_level_words),
+        cmocka_unit_test(t_letters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
