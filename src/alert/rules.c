@@ -5,6 +5,7 @@
  * rules_val.c, which calls nothing here. */
 #include "src/alert/rules.h"
 #include "src/alert/rules_int.h"
+#include "src/base/config.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -376,4 +377,27 @@ struct ruleset *rules_load(const char *path, struct err *e)
 struct ruleset *rules_load_config(const char *path, struct err *e)
 {
     return rc_load_file(path, 0, 1, e);
+}
+
+struct ruleset *rules_from_config(const struct config *cfg, struct err *e)
+{
+    const char *name = cfg->file ? cfg->file : "config";
+    struct rctx c = {.name = name, .e = e, .lenient = 1};
+    err_clear(e);
+    const char *slash = strrchr(name, '/');
+    snprintf(c.dir, sizeof c.dir, "%.*s", slash ? (int)(slash - name + 1) : 0, name);
+    struct ruleset *rs = calloc(1, sizeof *rs);
+    if (!rs) {
+        err_set(e, "out of memory reading %s", name);
+        return NULL;
+    }
+    if (!cfg->doc)
+        return rs;
+    c.doc = cfg->doc;   /* only read: libyaml's getters take no const */
+    parse_root(&c, yaml_document_get_root_node(cfg->doc), rs);
+    if (c.nerr) {
+        rules_free(rs);
+        return NULL;
+    }
+    return rs;
 }

@@ -41,6 +41,8 @@
 #include "src/base/err.h"
 #include "src/base/plan.h"
 
+struct config;
+
 enum rule_type { RULE_ANY = 0, RULE_COUNT, RULE_RATIO, RULE_METRIC, RULE_ABSENCE };
 enum rule_agg { AGG_AVG = 0, AGG_MIN, AGG_MAX, AGG_SUM, AGG_P50, AGG_P95, AGG_P99 };
 enum rule_op { OP_GT = 0, OP_GE, OP_LT, OP_LE, OP_EQ, OP_NE };
@@ -104,6 +106,9 @@ struct ruleset *rules_load(const char *path, struct err *e);
 /* The config file: like rules_load, but top-level keys other than
  * notifiers/rules/rule_files belong to others and are skipped. */
 struct ruleset *rules_load_config(const char *path, struct err *e);
+/* The same from the config main parsed once (its kept document): an empty
+ * ruleset when there is no config file. */
+struct ruleset *rules_from_config(const struct config *cfg, struct err *e);
 /* The same from text; name is used in messages (and rule_files are
  * resolved relative to its directory). */
 struct ruleset *rules_parse(const char *text, size_t n, const char *name, struct err *e);

@@ -379,25 +379,28 @@ int config_parse(struct config *c, const char *text, size_t len, const char *nam
                  struct err *e)
 {
     yaml_parser_t p;
-    yaml_document_t doc;
     memset(c, 0, sizeof *c);
-    if (!yaml_parser_initialize(&p))
+    yaml_document_t *doc = malloc(sizeof *doc);
+    if (!doc || !yaml_parser_initialize(&p)) {
+        free(doc);
         return err_set(e, "out of memory reading %s", name);
+    }
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&p, &doc)) {
+    if (!yaml_parser_load(&p, doc)) {
         err_setc(e, 2, "%s:%zu:%zu: %s%s%s", name, p.problem_mark.line + 1,
                  p.problem_mark.column + 1, p.problem ? p.problem : "invalid YAML",
                  p.context ? " " : "", p.context ? p.context : "");
         yaml_parser_delete(&p);
+        free(doc);
         return -1;
     }
-    struct cctx x = {&doc, name, c, e};
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    c->doc = doc;   /* kept: the rules module reads its sections from it */
+    struct cctx x = {doc, name, c, e};
+    yaml_node_t *root = yaml_document_get_root_node(doc);
     int rc = 0;
     if (root && !(root->type == YAML_SCALAR_NODE && !*scalar(root)))
         rc = each_pair(&x, root, "the config file", top_pair);
     finish_retention(c);
-    yaml_document_delete(&doc);
     yaml_parser_delete(&p);
     if (rc < 0)
         config_fini(c);
@@ -455,6 +458,10 @@ void config_fini(struct config *c)
     free(c->store_path);
     free(c->file);
     free(c->ui_theme);
+    if (c->doc) {
+        yaml_document_delete(c->doc);
+        free(c->doc);
+    }
     memset(c, 0, sizeof *c);
 }
 
@@ -467,6 +474,7 @@ int config_copy(struct config *dst, const struct config *src, struct err *e)
 {
     *dst = *src;   /* the numbers; every string and the sources are duplicated */
     dst->file = dst->store_path = dst->ui_theme = NULL;
+    dst->doc = NULL;
     dst->sources = src->nsources ? calloc(src->nsources, sizeof *dst->sources) : NULL;
     dst->nsources = 0;
     int bad = (src->nsources && !dst->sources) || dup_or_null(&dst->file, src->file) < 0 ||

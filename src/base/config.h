@@ -16,7 +16,8 @@
  *     max_line: 1MiB               # longer lines are cut, flagged, counted
  *   ui:
  *     theme: solarized-dark        # a name from the theme directories, or a path
- *   notifiers: / rules: / rule_files:   # read by the rules module (src/alert/rules.h)
+ *   notifiers: / rules: / rule_files:   # read by the rules module from c->doc
+ *                                       # (src/alert/rules.h: rules_from_config)
  *
  * Every key is optional; unknown keys are errors naming FILE:LINE:COL. The
  * file is parsed once, by main (src/cli/main.c), into a caller-owned struct
@@ -52,6 +53,11 @@ struct config {   /* strings owned: config_fini frees, config_copy duplicates */
                                           full disk, for tests); 0: none */
     size_t max_line;                   /* 0: default (1 MiB) */
     char *ui_theme;                    /* ui.theme, or NULL */
+    /* The parsed YAML document (libyaml's yaml_document_t), kept for the
+     * sections other modules read from the same parse (notifiers:, rules:,
+     * rule_files: by src/alert/rules.h); NULL without a file. Not copied
+     * by config_copy. */
+    struct yaml_document_s *doc;
     int64_t partial_after_us;          /* store.partial_line_after: a last line with
                                           no newline is stored once its file is
                                           unchanged this long; 0: default (10 s) */

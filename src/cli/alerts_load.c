@@ -5,16 +5,17 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-struct ruleset *alerts_load(const struct cli *c, const char *file, struct err *e)
+#include "src/base/config.h"
+
+struct ruleset *alerts_load(const struct config *cfg, const char *file, struct err *e)
 {
     struct ruleset *rs = rules_load(file, e);
     if (!rs)
         return NULL;
-    if (c->config_given || access(c->config_path, R_OK) == 0) {
-        struct ruleset *cfg = rules_load_config(c->config_path, e);
-        if (!cfg || rules_merge(rs, cfg, e) < 0) {
+    if (cfg && cfg->doc) {
+        struct ruleset *crs = rules_from_config(cfg, e);
+        if (!crs || rules_merge(rs, crs, e) < 0) {
             rules_free(rs);
             return NULL;
         }

@@ -7,10 +7,12 @@
 #include "src/base/err.h"
 #include "src/alert/rules.h"
 
-/* The rules file merged with the config file's notifiers/rules (when the
- * config exists), every notify: reference checked. NULL with e filled
- * (e->code 2: bad content). */
-struct ruleset *alerts_load(const struct cli *c, const char *file, struct err *e);
+struct config;
+
+/* The rules file merged with the config file's notifiers/rules (cfg as
+ * main parsed it, or NULL), every notify: reference checked. NULL with e
+ * filled (e->code 2: bad content). */
+struct ruleset *alerts_load(const struct config *cfg, const char *file, struct err *e);
 /* Prints each line of e as "logdeck alerts CMD: line". */
 void alerts_print_err(const char *cmd, const struct err *e);
 

@@ -25,7 +25,7 @@ static int cmd_check(const struct cli *c, int argc, char **argv)
         return 2;
     }
     struct err e = {0};
-    struct ruleset *rs = alerts_load(c, argv[1], &e);
+    struct ruleset *rs = alerts_load(c->cfg, argv[1], &e);
     if (!rs) {
         alerts_print_err("check", &e);
         return e.code == 2 ? 2 : 1;
@@ -79,7 +79,7 @@ static void print_event(void *ctx, const struct adb_event *ev, int notified)
 static int replay(const struct cli *c, const char *file, int64_t back, struct test_out *o)
 {
     struct err e = {0};
-    struct ruleset *rs = alerts_load(c, file, &e);
+    struct ruleset *rs = alerts_load(c->cfg, file, &e);
     if (!rs) {
         alerts_print_err("test", &e);
         return e.code == 2 ? 2 : 1;
@@ -168,6 +168,7 @@ static int cmd_silence(const struct cli *c, int argc, char **argv)
 static const struct cmd_entry check_entry = {
     .name = "check",
     .usage = "FILE",
+    .flags = CMD_CONFIG,
     .help = "  Validates a rules file (with the config's notifiers and rules): FILE:LINE:COL\n"
             "  errors and exit 2, else a one-line summary.\n",
     .exec = cmd_check,
@@ -176,6 +177,7 @@ static const struct cmd_entry check_entry = {
 static const struct cmd_entry test_entry = {
     .name = "test",
     .usage = "FILE [--since D] [--json]",
+    .flags = CMD_CONFIG,
     .help = "  Dry-runs the rules over the stored history (default the last 24h before the\n"
             "  newest record): when each would have fired and resolved. Sends nothing.\n",
     .exec = cmd_test,

@@ -95,10 +95,22 @@ static void on_tick(void *ctx, int64_t now_us)
     tick(ctx, now_us);
 }
 
+/* The rules file and the config file as they are now (SIGHUP): the one
+ * time the config is parsed again. NULL with e filled. */
+static struct ruleset *load_again(struct daemon *d, struct err *e)
+{
+    struct config now;
+    if (config_load(&now, d->c->config_path, d->c->config_given, e) < 0)
+        return NULL;
+    struct ruleset *rs = alerts_load(&now, d->file, e);
+    config_fini(&now);
+    return rs;
+}
+
 static void reload(struct daemon *d)
 {
     struct err e = {0};
-    struct ruleset *nrs = alerts_load(d->c, d->file, &e);
+    struct ruleset *nrs = load_again(d, &e);
     if (!nrs) {
         alerts_print_err("run", &e);
         fprintf(stderr, "logdeck alerts run: reload failed; the previous rules stay in force\n");
@@ -178,7 +190,7 @@ static int alerts_run(const struct cli *c, int argc, char **argv)
     }
     struct daemon d = {.c = c, .file = argv[1], .lock = {-1}};
     struct err e = {0};
-    if (!(d.rs = alerts_load(c, d.file, &e))) {
+    if (!(d.rs = alerts_load(c->cfg, d.file, &e))) {
         alerts_print_err("run", &e);
         return e.code == 2 ? 2 : 1;
     }

@@ -1,8 +1,8 @@
 # The command table (src/cli/cli.h): `--help` of every command and
 # subcommand comes from its row (exit 0, on stdout), `logdeck --help` lists
 # every row, an unknown subcommand is exit 2; and the config file is parsed
-# once per run (counted with strace where it can trace: the TUI, index and
-# query once read it three, two and one times).
+# once per run (counted with strace where it can trace: the TUI, index,
+# query and alerts check read it three, two, one and two times before).
 . tests/lib.sh
 
 first_line() { "$LOGDECK" "$@" 2>&1 | head -1; }
@@ -53,3 +53,19 @@ else
   check_screen "tui: quit" "EXIT=0"
   check "tui reads the config once" 1 "$(opens "$T/st3")"
 fi
+
+# alerts check: the config's notifiers come from the same parse as the rest.
+printf 'notifiers:\n  hook: {type: webhook, url: "http://127.0.0.1:9/x"}\n' \
+  > "$HOME/.config/logdeck/config.yaml"
+printf 'rules:\n  - name: r\n    type: any\n    match: "level>=error"\n    notify: [hook]\n' > "$T/rules.yaml"
+check_rc "alerts check with the config's notifier" 0 "$LOGDECK" alerts check "$T/rules.yaml"
+check "... counted" "$T/rules.yaml: 1 rule, 1 notifier: ok" "$(cat "$T/.out")"
+if strace -f -qq -e trace=open,openat -o "$T/st0" true 2>/dev/null; then
+  ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=open,openat -o "$T/st4" \
+    "$LOGDECK" alerts check "$T/rules.yaml" >/dev/null 2>&1
+  check "alerts check reads the config once" 1 "$(opens "$T/st4")"
+fi
+printf 'notifiers:\n  hook: {type: pager}\n' > "$HOME/.config/logdeck/config.yaml"
+check_rc "a bad notifier in the config is exit 2" 2 "$LOGDECK" alerts check "$T/rules.yaml"
+check "... named with its place" "logdeck alerts check: $HOME/.config/logdeck/config.yaml:2:16: type: unknown value 'pager' (expected one of: slack, webhook)" \
+  "$(head -1 "$T/.err")"
