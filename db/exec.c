@@ -4,6 +4,7 @@
  * SQL functions (exec_fn.c) and FTS5's tokenizer used to split query words
  * exactly as rec_fts does. */
 #include "db/exec_int.h"
+#include "db/chstore.h"
 #include "src/base/record.h"
 
 #include <stdio.h>
@@ -55,6 +56,8 @@ void store_exec_fini(struct store *s)
 
 void store_exec_mmap(struct store *s, int64_t bytes)
 {
+    if (s->ch)
+        return;
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA mmap_size=%lld", (long long)bytes);
     sqlite3_exec(s->db, sql, NULL, NULL, NULL);
@@ -215,6 +218,8 @@ static int build_page(struct sqlb *b, const struct plan *p, const struct store_p
 int store_query(struct store *s, const struct plan *p, const struct store_page *pg,
                 store_row_fn cb, void *ctx, struct err *e)
 {
+    if (s->ch)
+        return chstore_query(s->ch, p, pg, cb, ctx, e);
     struct store_page none = {0};
     struct sqlb b;
     sqlite3_stmt *st = NULL;
@@ -275,6 +280,8 @@ static int count_fast(struct sqlb *b, const struct pnode *n)
 int store_count(struct store *s, const struct plan *p, int64_t since, int64_t until,
                 int64_t *out, struct err *e)
 {
+    if (s->ch)
+        return chstore_count(s->ch, p, since, until, out, e);
     struct sqlb b;
     *out = 0;
     sqlb_init(&b, s, FTS_IN, e);
@@ -295,6 +302,8 @@ out:
 
 int store_trace(struct store *s, const char *cid, store_row_fn cb, void *ctx, struct err *e)
 {
+    if (s->ch)
+        return chstore_trace(s->ch, cid, cb, ctx, e);
     struct pnode n = {.kind = PK_CMP, .field = PF_CID, .op = POP_EQ, .vtype = PV_STR,
                       .s = (char *)cid};
     struct sqlb b;
@@ -356,6 +365,8 @@ static void read_scan_row(sqlite3_stmt *st, struct store_scan_row *r)
 int64_t store_scan(struct store *s, const struct plan *p, const struct store_scan_spec *spec,
                    store_scan_fn cb, void *ctx, struct err *e)
 {
+    if (s->ch)
+        return chstore_scan(s->ch, p, spec, cb, ctx, e);
     struct store_scan_spec none = {.value_field = -1, .group_field = -1,
                                    .msg_min_level = LVL_COUNT};
     struct sqlb b;
@@ -383,6 +394,8 @@ int64_t store_scan(struct store *s, const struct plan *p, const struct store_sca
 int store_explain(struct store *s, const struct plan *p, const struct store_page *pg,
                   char *buf, size_t cap, struct err *e)
 {
+    if (s->ch)
+        return chstore_explain(s->ch, p, pg, buf, cap, e);
     struct store_page none = {0};
     struct sqlb b;
     sqlite3_stmt *st = NULL;

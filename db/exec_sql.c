@@ -390,6 +390,8 @@ void sqlb_field(struct sqlb *b, int f, const char *path, int numeric)
         sqlb_add(b, ")");
     } else if (f == PF_FILE) {
         sqlb_add(b, "(SELECT path FROM files WHERE files.id = r.file_id)");
+    } else if (f == PF_HOST) {
+        sqlb_text(b, (char *)store_host(), 0);   /* every local record is ours */
     } else if (f >= 0 && f < PF_JSON) {
         sqlb_add(b, "%s", cols[f]);
     } else {

@@ -32,6 +32,11 @@ void store_row_to_file(sqlite3_stmt *st, struct store_file *f)
 
 int store_files(struct store *s, struct store_file **out, size_t *n, struct err *e)
 {
+    if (s->ch) {
+        *out = NULL;
+        *n = 0;
+        return 0;
+    }
     *out = NULL;
     *n = 0;
     if (store_prepare(s, &s->st[ST_FILE_ALL], "SELECT " STORE_FILE_COLS " FROM files ORDER BY id", e) < 0)

@@ -47,6 +47,8 @@ int store_file_heads(struct store *s, store_head_fn fn, void *ctx, struct err *e
 int store_file_status(struct store *s, int active_only, store_status_fn fn, void *ctx,
                       struct err *e)
 {
+    if (s->ch)
+        return 0;
     sqlite3_stmt *st = NULL;
     const char *sql = active_only
         ? "SELECT id, path, state, gz, records, lost_lines, lost_bytes, truncated, unparsed,"

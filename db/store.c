@@ -6,6 +6,7 @@
 #include "db/store.h"
 #include "db/store_int.h"
 #include "db/schema.h"
+#include "db/chstore.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -152,6 +153,8 @@ struct store *store_open(const char *path, int mode, struct err *e)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, sqlite_setup);
+    if (chstore_is_url(path))
+        return store_open_ch(path, mode, e);
     int fresh = check_magic(path, e);
     if (fresh < 0)
         return NULL;
@@ -195,6 +198,11 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
+    if (s->ch) {
+        chstore_close(s->ch);
+        free(s);
+        return;
+    }
     if (s->in_batch)
         store_rollback(s);
     store_wal_stop(s);
@@ -217,6 +225,9 @@ const char *store_path(const struct store *s)
 
 int store_begin(struct store *s, struct err *e)
 {
+    if (s->ch)
+        return err_set(e, "%s: records reach ClickHouse through the shipper "
+                       "(logdeck index --follow --ship URL)", s->path);
     if (s->in_batch)
         return 0;
     store_wal_before_batch(s);
@@ -363,6 +374,8 @@ fail:
 
 int store_totals(struct store *s, struct store_totals *out, struct err *e)
 {
+    if (s->ch)
+        return chstore_totals(s->ch, out, e);
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = NULL;
     const char *sql =

@@ -106,6 +106,14 @@ struct store_totals {
 };
 int store_totals(struct store *s, struct store_totals *out, struct err *e);
 
+/* The name records of a local store carry as their host: $LOGDECK_HOST,
+ * else the machine's hostname. Static storage, valid for the process. */
+const char *store_host(void);
+
+/* The store's random id for shipping (db/ship_db.c): read from the meta
+ * table, created there on a STORE_WRITE store the first time. */
+int store_ship_id(struct store *s, char *out, size_t cap, struct err *e);
+
 
 /* --- follower support (db/follow_db.c) ------------------------------------ */
 

@@ -14,9 +14,11 @@ enum store_stmt {
 };
 
 struct exec_state;   /* owned by db/exec.c */
+struct chstore;      /* db/chstore.h: set when the store is a clickhouse:// URL */
 
 struct store {
     sqlite3 *db;
+    struct chstore *ch;              /* the ClickHouse backend (then db is NULL) */
     int mode;
     int in_batch;
     char path[4096];
@@ -61,6 +63,8 @@ void store_wal_stop(struct store *s);
 int store_check(struct store *s, struct err *e);
 void store_check_stamp(const char *db);
 void store_check_forget(const char *db);
+/* db/store_ch.c: a store backed by ClickHouse (path is a clickhouse:// URL). */
+struct store *store_open_ch(const char *url, int mode, struct err *e);
 
 /* db/exec.c: set up / tear down query execution state (SQL functions). */
 int store_exec_init(struct store *s, struct err *e);

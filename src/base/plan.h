@@ -32,7 +32,9 @@ enum pfield {
     PF_STATUS,       /* status_code column (also `status`) */
     PF_METRIC,       /* metric name column */
     PF_MVALUE,       /* metric value column */
-    PF_JSON          /* any structured field by dotted path: see path */
+    PF_JSON,         /* any structured field by dotted path: see path */
+    PF_HOST          /* the host that read the record (shared backend; on a
+                        local store every record is this host's) */
 };
 
 enum pop {

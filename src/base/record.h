@@ -50,6 +50,7 @@ struct record {
     /* Structured fields as a JSON object text, NUL-terminated, or NULL.
      * For FMT_JSON records this is NULL: raw is the object itself. */
     const char *fields;
+    const char *host;      /* the host that read it (shared backends), or NULL */
     double duration_ms;    /* valid when has_duration */
     int has_duration;
     int64_t status;        /* HTTP status code, valid when has_status */

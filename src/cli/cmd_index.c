@@ -18,10 +18,16 @@
 #include "src/base/paths.h"
 #include "src/base/ts.h"
 #include "db/wlock.h"
+#include "db/follow_db.h"
+#include "db/chstore.h"
+#include "src/base/xdg.h"
+#include "src/follow/ship.h"
 
 struct index_args {
     int json, follow, poll, status_s;
     const char *explain;
+    const char *ship, *host, *journal;
+    int ship_batch;
     struct ingest_opts io;
 };
 
@@ -45,6 +51,8 @@ static int parse_args(int argc, char **argv, struct index_args *a)
         {"max-line", required_argument, NULL, 'm'},
         {"poll", no_argument, NULL, 'p'},          {"status-interval", required_argument, NULL, 'i'},
         {"explain-format", required_argument, NULL, 'x'},
+        {"ship", required_argument, NULL, 'S'},    {"host", required_argument, NULL, 'H'},
+        {"journal", required_argument, NULL, 'J'}, {"ship-batch", required_argument, NULL, 'B'},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -56,6 +64,14 @@ static int parse_args(int argc, char **argv, struct index_args *a)
         case 'f': a->follow = 1; break;
         case 'p': a->poll = 1; break;
         case 'x': a->explain = optarg; break;
+        case 'S': a->ship = optarg; break;
+        case 'H': a->host = optarg; break;
+        case 'J': a->journal = optarg; break;
+        case 'B':
+            if (parse_num("--ship-batch", optarg, 1, &v))
+                return 2;
+            a->ship_batch = (int)v;
+            break;
         case 's': a->io.parse.service = optarg; break;
         case 'F':
             if ((a->io.parse.format = fmt_parse(optarg)) < 0) {
@@ -249,6 +265,56 @@ static int follow(struct store *s, struct cfgs *x)
     return rc;
 }
 
+/* Checks the ClickHouse URL (schema present, right version) and starts
+ * shipping the journal at db. Returns 0 or an exit code. */
+static int start_ship(struct store *s, const char *db, const struct index_args *a,
+                      struct shipper **out)
+{
+    struct err e = {0};
+    struct store *probe = store_open(a->ship, STORE_READ, &e);
+    store_close(probe);
+    if (!probe && a->follow && e.code == CHSTORE_ETEMP) {   /* unreachable now: the journal waits */
+        cli_error("index", "%s; shipping starts when it answers", e.msg);
+        probe = s;
+    }
+    char sid[64];
+    if (!probe || store_ship_id(s, sid, sizeof sid, &e) < 0) {
+        cli_error("index", "%s", e.msg);
+        return e.code == 2 ? 2 : 1;
+    }
+    struct ship_opts so = {.url = a->ship, .host = a->host ? a->host : store_host(),
+                           .store_id = sid, .batch_max = a->ship_batch};
+    if (!(*out = ship_start(db, &so, &e))) {
+        cli_error("index", "%s", e.msg);
+        return 1;
+    }
+    return 0;
+}
+
+/* Ships what is left (at most 60 s; following: 5 s, the journal keeps the
+ * rest for the next start). 1 with a message when a one-shot index could
+ * not ship everything. */
+static int stop_ship(struct shipper *sh, struct store *s, int quiet, int following)
+{
+    struct ship_stats st;
+    ship_stop(sh, 1, following ? 5000 : 60000, &st);
+    int64_t last = store_last_record_id(s);
+    if (st.last_rid < last && following) {
+        cli_error("index", "shipped up to record %lld of %lld; the rest ships at the next start",
+                  (long long)st.last_rid, (long long)last);
+        return 0;
+    }
+    if (st.last_rid < last) {
+        cli_error("index", "shipped up to record %lld of %lld: %s", (long long)st.last_rid,
+                  (long long)last, st.last_error[0] ? st.last_error : "stopped");
+        return 1;
+    }
+    if (!quiet)
+        printf("shipped %lld records in %lld batches (%lld resyncs)\n", (long long)st.shipped,
+               (long long)st.batches, (long long)st.resyncs);
+    return 0;
+}
+
 static int cmd_index(const struct cli *c, int argc, char **argv)
 {
     struct index_args a = {0};
@@ -276,12 +342,20 @@ static int cmd_index(const struct cli *c, int argc, char **argv)
         follow_block_signals(&oldmask);   /* before the store starts its thread */
     struct wlock lk = {-1};
     const char *db = c->db_path;   /* main resolved --db, $LOGDECK_DB, store.path */
+    char jbuf[4096];
+    if (chstore_is_url(db)) {   /* index into ClickHouse: a local journal ships there */
+        a.ship = db;
+        db = a.journal ? a.journal : xdg_path(XDG_STATE, "journal.db", jbuf, sizeof jbuf);
+    }
+    struct shipper *sh = NULL;
     struct store *s = NULL;   /* locked first: a second writer touches nothing */
     if (wlock_acquire(&lk, db, &e) < 0 || !(s = store_open(db, STORE_WRITE, &e))) {
         cli_error("index", "%s", e.msg);
         rc = 1;
-    } else {
+    } else if (!a.ship || !(rc = start_ship(s, db, &a, &sh))) {
         rc = a.follow ? follow(s, &x) : one_shot(s, &x.cur, &a);
+        if (sh && stop_ship(sh, s, a.json, a.follow) && !rc)
+            rc = 1;
     }
     store_close(s);
     wlock_release(&lk);
@@ -295,13 +369,19 @@ const struct cmd_entry cmd_index_entry = {
     .usage =
         "[--follow [--poll] [--status-interval SECS]] [--json]\n"
         " [--format FMT] [--service NAME] [--max-line BYTES]\n"
+        " [--ship clickhouse://HOST:PORT/DB [--host NAME] [--ship-batch N]]\n"
         " [PATH|GLOB|DIR...]\n"
         "--explain-format FILE   what was learned of FILE's layout",
     .help =
         "  FMT: auto (default), json, python, loguru, logfmt, syslog, layout, raw\n"
         "  Without paths, the sources: of the config file are indexed; paths add to them.\n"
         "  --follow keeps reading as files grow and rotate (stop with Ctrl-C / SIGTERM;\n"
-        "  SIGHUP re-reads the config); a status line goes to stderr every SECS (10).\n",
+        "  SIGHUP re-reads the config); a status line goes to stderr every SECS (10).\n"
+        "  --ship URL: the local store is the journal; every record is also shipped,\n"
+        "  exactly once, to ClickHouse as host NAME (default: $LOGDECK_HOST, else the\n"
+        "  hostname), in INSERTs of at most N rows (100000) or 1 s. With --db\n"
+        "  clickhouse://... the journal is --journal PATH (default\n"
+        "  ~/.local/state/logdeck/journal.db).\n",
     .flags = CMD_CONFIG,
     .exec = cmd_index,
 };

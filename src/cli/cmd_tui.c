@@ -163,7 +163,7 @@ static int run(const struct cli *c, const char *db, const struct config *cfg)
         o.feed_ctx = &fd;
         o.notice = fd.attached[0] ? fd.attached : NULL;
     }
-    if (cfg->nsources == 0 && access(db, F_OK) != 0) {
+    if (cfg->nsources == 0 && strncmp(db, "clickhouse://", 13) != 0 && access(db, F_OK) != 0) {
         cli_error("tui", "no store at %s: give log files to open (logdeck FILE...) or run "
                   "`logdeck index FILE...` first", db);
         return 1;

@@ -46,9 +46,9 @@ static const char *field_label(int f)
 {
     static const char *const names[] = {
         "ts", "level", "cid", "service", "logger", "msg", "file", "format",
-        "duration_ms", "status", "metric", "metric.value", "json",
+        "duration_ms", "status", "metric", "metric.value", "json", "host",
     };
-    return (f >= 0 && f <= PF_JSON) ? names[f] : "?";
+    return (f >= 0 && f <= PF_HOST) ? names[f] : "?";
 }
 
 static const char *op_label(int op)

@@ -213,6 +213,7 @@ void recout_json(FILE *f, const struct store_row *row, const char *extra)
     json_opt(f, "cid", r->cid);
     json_opt(f, "service", r->service);
     json_opt(f, "logger", r->logger);
+    json_opt(f, "host", r->host ? r->host : store_host());
     json_opt(f, "file", row->file ? row->file : "");
     fprintf(f, ",\"offset\":%lld,\"format\":\"%s\",\"msg\":", (long long)r->offset,
             fmt_name(r->format));

@@ -28,6 +28,7 @@ static const struct { const char *name; int field; } field_names[] = {
     {"duration", PF_DURATION}, {"duration_ms", PF_DURATION}, {"status", PF_STATUS},
     {"status_code", PF_STATUS}, {"metric", PF_METRIC},   {"metric.name", PF_METRIC},
     {"metric_name", PF_METRIC}, {"metric.value", PF_MVALUE}, {"metric_value", PF_MVALUE},
+    {"host", PF_HOST},
 };
 
 int query_field(const char *name)

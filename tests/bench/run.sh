@@ -146,10 +146,10 @@ cat "$TABLE"
 [ "$GNU_TIME" = 1 ] || echo "(peak RSS sampled from /proc every 50 ms: GNU time not installed)"
 
 # --- the other benchmarks (each prints its own figures) -----------------------
-for b in bench_layout bench_query bench_follow bench_tui bench_views bench_alerts; do
+for b in bench_layout bench_query bench_follow bench_tui bench_views bench_alerts bench_ch; do
   if [ -f "tests/bench/$b.sh" ] && [ -z "${BENCH_ONLY_INGEST:-}" ]; then
     echo; echo "=== $b"
-    sh "tests/bench/$b.sh" || echo "bench: $b exited $?"
+    bash "tests/bench/$b.sh" || echo "bench: $b exited $?"
   fi
 done
 exit 0

@@ -5,6 +5,9 @@
 #                  setpriv); a missing test tool is not fatal: the tests
 #                  that need it report themselves skipped, with the reason
 #   deps.sh fuzz   clang, for `make fuzz` (libFuzzer)
+#   deps.sh clickhouse   clickhouse-server and clickhouse-client, for the
+#                  ClickHouse tests (tests/tools/chserver.bash); exit status 1
+#                  when they are still missing (those tests then SKIP)
 # As root, what is missing is installed with apt-get; otherwise the exact
 # apt-get line is printed (and, for the build, the exit status is 1).
 set -u
@@ -12,6 +15,8 @@ need="" opt=""
 add() { need="$need $1"; }
 if [ "${1:-}" = fuzz ]; then
   command -v clang >/dev/null 2>&1 || add clang
+elif [ "${1:-}" = clickhouse ]; then
+  [ -x /usr/sbin/clickhouse-server ] || add "clickhouse-server clickhouse-client"
 else
   command -v pkg-config >/dev/null 2>&1 || add pkg-config
   pkgs="sqlite3:libsqlite3-dev libcjson:libcjson-dev libcurl:libcurl4-openssl-dev yaml-0.1:libyaml-dev zlib:zlib1g-dev ncursesw:libncurses-dev cmocka:libcmocka-dev"

@@ -1,0 +1,74 @@
+/* chstore: the ClickHouse backend, spoken to over its HTTP interface.
+ * store_open() hands a clickhouse:// URL here, and the read API of
+ * db/exec.h (query pages, counts, traces, scans, totals) is answered from
+ * the logs table; commands and views do not know which backend they use.
+ * Writes come only from the shipper (chstore_ship_*): each record carries
+ * (host, store id, record id) so that a batch with an unknown outcome is
+ * resent from the highest record id the server holds, exactly once.
+ *
+ * URL: clickhouse://[USER@]HOST:PORT/DB[?password_env=VAR&cluster=NAME&timeout=S]
+ * The password is read from the environment variable named by password_env
+ * (or $LOGDECK_CH_PASSWORD_ENV's name); it is never printed. */
+#ifndef LOGDECK_CHSTORE_H
+#define LOGDECK_CHSTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/exec.h"
+#include "db/store.h"
+#include "src/base/err.h"
+
+#define CHSTORE_SCHEMA_VERSION 1
+#define CHSTORE_ETEMP 75      /* err code: no answer (EX_TEMPFAIL); exit status stays 1 */
+
+struct chstore;
+
+/* 1 when path is a clickhouse:// URL. */
+int chstore_is_url(const char *path);
+
+/* Connects and checks the schema: a server without the schema, or with
+ * another version, is a clear error naming `logdeck store init`. A server
+ * that cannot be reached sets e->code to CHSTORE_ETEMP. */
+struct chstore *chstore_open(const char *url, struct err *e);
+void chstore_close(struct chstore *c);
+/* The URL without credentials, for messages. */
+const char *chstore_name(const struct chstore *c);
+
+/* Creates or migrates the schema (store init). cluster: the cluster name
+ * from the URL, when the server is one shard of remote_servers: the
+ * Distributed tables for reads are created too. *what gets a sentence. */
+int chstore_init(const char *url, char *what, size_t cap, struct err *e);
+
+/* Read API (same contracts as db/exec.h and store_totals()). */
+int chstore_query(struct chstore *c, const struct plan *p, const struct store_page *pg,
+                  store_row_fn cb, void *ctx, struct err *e);
+int chstore_count(struct chstore *c, const struct plan *p, int64_t since, int64_t until,
+                  int64_t *out, struct err *e);
+int chstore_trace(struct chstore *c, const char *cid, store_row_fn cb, void *ctx,
+                  struct err *e);
+int64_t chstore_scan(struct chstore *c, const struct plan *p, const struct store_scan_spec *sp,
+                     store_scan_fn cb, void *ctx, struct err *e);
+int chstore_totals(struct chstore *c, struct store_totals *out, struct err *e);
+int chstore_explain(struct chstore *c, const struct plan *p, const struct store_page *pg,
+                    char *buf, size_t cap, struct err *e);
+
+/* --- shipping ---------------------------------------------------------------- */
+
+/* Highest record id the server holds for (host, store_id); 0 when none.
+ * Waits first until no INSERT of this journal is running on the server
+ * (every INSERT carries the query id logdeck-ship-HOST-STOREID, so the
+ * server also refuses two at once). Call it before the first flush. */
+int chstore_max_rid(struct chstore *c, const char *host, const char *store_id, int64_t *out,
+                    struct err *e);
+/* Adds one stored row to the pending batch (copied). */
+int chstore_ship_add(struct chstore *c, const char *host, const char *store_id,
+                     const struct store_row *row, struct err *e);
+size_t chstore_ship_pending(const struct chstore *c);
+/* Sends the pending batch as one INSERT. On error the batch is kept and
+ * *unknown is 1 when the server may have stored it (timeout, 5xx, reset):
+ * the caller asks chstore_max_rid() and starts again from there. */
+int chstore_ship_flush(struct chstore *c, int *unknown, struct err *e);
+void chstore_ship_discard(struct chstore *c);
+
+#endif
