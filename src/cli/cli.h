@@ -61,6 +61,7 @@ extern const struct cmd_entry cmd_alerts_list_entry;   /* `logdeck alerts list` 
 extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_themes_entry;
 extern const struct cmd_entry cmd_store_entry;
+extern const struct cmd_entry cmd_store_init_entry;   /* `logdeck store init` (ClickHouse) */
 extern const struct cmd_entry cmd_tui_entry;    /* `logdeck [PATH|GLOB ...]` */
 
 /* Runs e (or, with subcommands, the row of e->subs named by argv[1]) on
