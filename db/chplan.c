@@ -15,7 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CH_TOKENS "extractAll(lower(msg), '[a-z0-9\\\\x80-\\\\xff]+')"
+/* The message's tokens. Terminal escape sequences (CSI "ESC [ ... final",
+ * else ESC and the next byte) count as spaces, as in the SQLite store's
+ * FTS body (db/store.c fts_words): full text finds the words they colour. */
+#define CH_TOKENS "extractAll(lower(replaceRegexpAll(msg, '\\x1b(\\\\[[^@-~]*[@-~]?|(?s:.)?)', ' ')), " \
+                  "'[a-z0-9\\\\x80-\\\\xff]+')"
 
 static void put_num(struct chbuf *b, double d)
 {
