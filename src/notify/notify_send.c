@@ -160,7 +160,7 @@ static void settle(struct worker *w, const struct notifier_conf *c, struct adb_o
         row->state = NS_RETRYING;
         w->not_before = ob->next_at;
     }
-    row->next_at = w->not_before;
+    row->next_at = now + scaled(w, c->min_interval);   /* the pace, for a restart */
 }
 
 /* The head of w's queue when one is due: 1 (ob->payload malloc'd), 0 not
@@ -173,10 +173,13 @@ static int due_head(struct worker *w, const struct job *j, int64_t now, struct a
     int rc;
     pthread_mutex_lock(&n->dbmu);
     rc = alerts_db_notifier_get(n->s, w->name, &row, e);
-    if (rc >= 0 && !w->paced) {
+    if (rc >= 0 && !w->paced) {   /* the pace of the last attempt, even before a kill -9 */
         int64_t last = row.last_ok > row.last_error_at ? row.last_ok : row.last_error_at;
-        if (last && last + scaled(w, j->c.min_interval) > w->not_before)
-            w->not_before = last + scaled(w, j->c.min_interval);
+        int64_t nb = last ? last + scaled(w, j->c.min_interval) : 0;
+        if (row.next_at > nb && row.next_at <= now + scaled(w, j->c.min_interval))
+            nb = row.next_at;
+        if (nb > w->not_before)
+            w->not_before = nb;
         w->paced = 1;
     }
     if (rc > 0 && row.state != NS_BROKEN && now >= w->not_before)
@@ -189,6 +192,29 @@ static int due_head(struct worker *w, const struct job *j, int64_t now, struct a
         free(ob->payload);
         rc = 0;
     }
+    return rc;
+}
+
+/* Before a request: its pace goes into the store first (the row's
+ * next_at), so that a restart after a kill -9 in mid-request, before the
+ * outcome is written, still waits min_interval. */
+static int mark_attempt(struct worker *w, const struct job *j, int64_t now, struct err *e)
+{
+    struct notify *n = w->n;
+    struct adb_notifier row = {0};
+    pthread_mutex_lock(&n->dbmu);
+    int rc = -1;
+    if (alerts_db_begin(n->s, e) == 0) {
+        int have = alerts_db_notifier_get(n->s, w->name, &row, e);
+        row.next_at = now + scaled(w, j->c.min_interval);
+        if (have > 0 && alerts_db_notifier_put(n->s, &row, e) == 0 && alerts_db_commit(n->s, e) == 0)
+            rc = 0;
+        else
+            alerts_db_rollback(n->s);
+        if (have == 0)
+            rc = 0;   /* no row (cannot happen after a load): nothing to pace */
+    }
+    pthread_mutex_unlock(&n->dbmu);
     return rc;
 }
 
@@ -242,6 +268,11 @@ int notify_deliver(struct worker *w, int64_t now, struct err *e)
     }
     struct http_result r;
     int64_t t0 = ts_now();
+    if (mark_attempt(w, &j, t0, e) < 0) {
+        free(ob.payload);
+        free(j.c.url);
+        return -1;
+    }
     post(w, &j, ob.payload, &r);
     free(ob.payload);
     if (w->stop || w->gen != j.gen) {   /* aborted, or an answer to old settings */
