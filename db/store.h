@@ -84,15 +84,10 @@ int store_in_batch(const struct store *s);
 
 /* --- reading ------------------------------------------------------------- */
 
-/* A stored record as handed to a row callback: rec's strings and file are
- * borrowed, valid only during the callback. */
-struct store_row {
-    int64_t id;
-    int64_t file_id;
-    const char *file;       /* source path */
-    struct record rec;
-};
-typedef int (*store_row_fn)(void *ctx, const struct store_row *row);
+/* struct store_row (a stored record as handed to a row callback: rec's
+ * strings and file are borrowed, valid only during the callback) and
+ * store_row_fn live in src/base/record.h: a leaf type the views and
+ * reports hold without including db/. */
 
 struct store_totals {
     int64_t records;

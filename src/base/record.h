@@ -75,4 +75,17 @@ int level_from_syslog(int sev);
 const char *fmt_name(int fmt);
 int fmt_parse(const char *s);
 
+/* One stored record as a read returns it (db/exec.h): its id, its file,
+ * and the record. Here, not in db/, so the views and reports that hold
+ * rows need no db/ header. Handed to a row callback, rec's strings and
+ * file are borrowed, valid only during the callback (a trace deep-copies
+ * them). */
+struct store_row {
+    int64_t id;
+    int64_t file_id;
+    const char *file;       /* source path */
+    struct record rec;
+};
+typedef int (*store_row_fn)(void *ctx, const struct store_row *row);
+
 #endif

@@ -1,10 +1,10 @@
 /* pager: what the TUI reads records through (views never include db/).
- * It owns two store connections: the UI thread's, for moving the log
- * view's window (src/query/logmodel.h: keyset pages of a few rows next to
- * what is shown) and reading the one record the detail pane shows; and a
- * job runner's (src/query/qjob.h) for everything slower: a new filter's
- * first page, the newest page after a commit, match counts, `:w` writes,
- * and the totals and lag of the status bar. Results come back through the
+ * It owns two store connections: the UI thread's, only for growing the
+ * log view's window while scrolling (src/query/logmodel.h: keyset pages of
+ * a few rows next to what is shown); and a job runner's (src/query/qjob.h)
+ * for every other read: a new filter's first page, g G F :goto n N pages,
+ * the newest page after a commit, the detail pane's record, match counts,
+ * `:w` writes, and the totals and lag of the status bar. Results come back through the
  * wake fd given to pager_open; pager_poll hands them over in order. */
 #ifndef LOGDECK_QUERY_PAGER_H
 #define LOGDECK_QUERY_PAGER_H

@@ -1,5 +1,5 @@
-/* views/detail_model: the detail pane's content for one record, and its wrapping to
- * a width (see detail.h). The JSON pretty-printer is in jsonpretty.c. */
+/* views/detail_model: the detail pane's content for one record, and its
+ * wrapping to a width (see detail_model.h). The JSON pretty-printer is in jsonpretty.c. */
 #include "ui/views/detail_model.h"
 
 #include <cjson/cJSON.h>

@@ -1,5 +1,5 @@
-/* views/detail_model: what the detail pane shows for one record (no curses): a list
- * of styled lines (the header fields, the whole message, every structured
+/* views/detail_model: what the detail pane shows for one record (no
+ * curses): a list of styled lines (the header fields, the whole message, every structured
  * field by its dotted path, the record's JSON pretty-printed with roles
  * for keys, strings, numbers and literals, the raw text, the file and
  * offset), and their layout wrapped to a width. Multi-line records
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/query/pager.h"   /* struct store_row: the record rows pages hold */
+#include "src/base/record.h"
 
 #define DETAIL_TEXT_MAX (64 * 1024)    /* bytes of message / raw text shown */
 #define DETAIL_JSON_MAX (256 * 1024)   /* larger records are not pretty-printed */
