@@ -30,28 +30,6 @@ static int exec(struct store *s, const char *sql, struct err *e)
     return 0;
 }
 
-/* mkdir -p of path's parent directory, mode 0700 for what it creates. */
-static int make_parent(const char *path, struct err *e)
-{
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir)
-        return 0;
-    *slash = '\0';
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-            return err_set(e, "cannot create directory %s: %s", dir, strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-        return err_set(e, "cannot create directory %s: %s", dir, strerror(errno));
-    return 0;
-}
-
 /* A non-empty file must start with SQLite's magic; anything else is not
  * ours and must not be touched. Returns 1 if the file is empty/missing. */
 static int check_magic(const char *path, struct err *e)
@@ -72,7 +50,7 @@ static int check_magic(const char *path, struct err *e)
 
 static int create_file(const char *path, struct err *e)
 {
-    if (make_parent(path, e) < 0)
+    if (store_make_parent(path, e) < 0)
         return -1;
     int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)

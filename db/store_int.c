@@ -1,10 +1,14 @@
-/* store_int: the connection helpers every db/ file shares (store_int.h):
- * errors with a sentence for a full disk or a corrupt file, cached
- * statements, single-value reads, the cid token of the full-text index.
+/* store_int: the helpers every db/ file shares (store_int.h): errors with
+ * a sentence for a full disk or a corrupt file, cached statements,
+ * single-value reads, the cid token of the full-text index, the store's
+ * parent directories.
  * The bottom of db/: it calls nothing else of db/. */
 #include "db/store_int.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 int store_sqlerr(struct store *s, struct err *e, const char *what)
 {
@@ -54,4 +58,25 @@ size_t store_cid_token(const char *cid, char *out)
         else if (*c >= 'A' && *c <= 'Z')
             *p++ = (char)(*c - 'A' + 'a');
     return (size_t)(p - out);
+}
+
+int store_make_parent(const char *path, struct err *e)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+            return err_set(e, "cannot create directory %s: %s", dir, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return err_set(e, "cannot create directory %s: %s", dir, strerror(errno));
+    return 0;
 }

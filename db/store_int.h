@@ -50,6 +50,10 @@ void store_row_to_file(sqlite3_stmt *st, struct store_file *f);
  * must hold strlen(cid) + 5 bytes); returns the bytes written. */
 size_t store_cid_token(const char *cid, char *out);
 
+/* mkdir -p of path's parent directory, mode 0700 for what it creates (the
+ * XDG state directory on a fresh machine). 0, or -1 with e. */
+int store_make_parent(const char *path, struct err *e);
+
 /* db/wal.c: the background WAL checkpointer of a writer store. */
 int store_wal_start(struct store *s, struct err *e);
 void store_wal_kick(struct store *s);   /* after a commit */

@@ -1,5 +1,6 @@
 /* wlock: the store writer lock (wlock.h). */
 #include "db/wlock.h"
+#include "db/store_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,6 +71,8 @@ int wlock_acquire(struct wlock *l, const char *db_path, struct err *e)
 {
     struct stat st;
     l->fd = open(db_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (l->fd < 0 && errno == ENOENT && store_make_parent(db_path, e) == 0)
+        l->fd = open(db_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);   /* a fresh machine */
     if (l->fd < 0)
         return err_set(e, "cannot open the store %s: %s", db_path, strerror(errno));
     if (flock(l->fd, LOCK_EX | LOCK_NB) < 0) {

@@ -69,3 +69,9 @@ printf 'notifiers:\n  hook: {type: pager}\n' > "$HOME/.config/logdeck/config.yam
 check_rc "a bad notifier in the config is exit 2" 2 "$LOGDECK" alerts check "$T/rules.yaml"
 check "... named with its place" "logdeck alerts check: $HOME/.config/logdeck/config.yaml:2:16: type: unknown value 'pager' (expected one of: slack, webhook)" \
   "$(head -1 "$T/.err")"
+
+# A fresh machine: no state directory yet; index creates it for the store.
+mkdir -p "$T/fresh"
+HOME="$T/fresh" env -u LOGDECK_DB "$LOGDECK" index "$T/app.log" >"$T/out" 2>&1
+check "index on a fresh HOME" "0 yes" \
+  "$? $([ -f "$T/fresh/.local/state/logdeck/logdeck.db" ] && echo yes || echo no)"
