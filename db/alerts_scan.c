@@ -39,7 +39,10 @@ struct adb_scanner *alerts_db_scanner_new(struct store *s, const struct adb_scan
                                          " AND r.id <= "};
     /* The new rows are a rowid range: no index can do better, and a partial
      * index (level >= warning) would walk the whole history. */
-    static const char *const id_sql[] = {" FROM records r NOT INDEXED WHERE r.id > ",
+    /* Records stored by the backfill (flags & 4: history, tail-first
+     * indexing) are older than what the engine has seen: never new. */
+    static const char *const id_sql[] = {" FROM records r NOT INDEXED WHERE (r.flags & 4) = 0"
+                                         " AND r.id > ",
                                          " AND r.id <= ", " AND 1 = "};
     for (int i = 0; i < 3; i++) {
         sqlb_add(&sc->b, "%s", sp->by_ts ? ts_sql[i] : id_sql[i]);

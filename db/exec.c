@@ -102,6 +102,7 @@ static void read_row(sqlite3_stmt *st, struct store_row *row)
     int flags = sqlite3_column_int(st, 17);
     r->ts_guessed = flags & 1;
     r->truncated = (flags >> 1) & 1;
+    r->history = (flags >> 2) & 1;
     r->nlines = flags >> 8;
     if (r->nlines < 1)
         r->nlines = 1;

@@ -56,3 +56,8 @@ const char schema_alerts[] =
     "CREATE TABLE IF NOT EXISTS silences("
     " id INTEGER PRIMARY KEY, rule TEXT NOT NULL DEFAULT '*', grp TEXT NOT NULL DEFAULT '*',"
     " until INTEGER NOT NULL, created INTEGER NOT NULL, comment TEXT);";
+
+const char schema_ranges[] =
+    "CREATE TABLE IF NOT EXISTS file_ranges(file_id INTEGER NOT NULL, lo INTEGER NOT NULL,"
+    " hi INTEGER NOT NULL, lo_ts INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(file_id, lo))"
+    " WITHOUT ROWID;";

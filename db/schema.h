@@ -7,5 +7,8 @@ extern const char schema_records[];
 /* Version 2: alert_state, alert_history, outbox, notifiers, silences
  * (idempotent: CREATE ... IF NOT EXISTS). */
 extern const char schema_alerts[];
+/* Version 3: file_ranges, the covered byte ranges of files indexed
+ * tail-first (db/ranges.c; idempotent). */
+extern const char schema_ranges[];
 
 #endif

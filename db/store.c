@@ -93,7 +93,8 @@ static int migrate(struct store *s, int64_t ver, struct err *e)
     snprintf(tail, sizeof tail, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
              STORE_APP_ID, STORE_SCHEMA_VERSION);
     if (exec(s, "BEGIN", e) < 0 || (ver < 1 && exec(s, schema_records, e) < 0) ||
-        (ver < 2 && exec(s, schema_alerts, e) < 0) || exec(s, tail, e) < 0 ||
+        (ver < 2 && exec(s, schema_alerts, e) < 0) ||
+        (ver < 3 && exec(s, schema_ranges, e) < 0) || exec(s, tail, e) < 0 ||
         exec(s, "COMMIT", e) < 0) {
         exec(s, "ROLLBACK", NULL);
         return err_prefix(e, "upgrading the schema from version %lld", (long long)ver);
@@ -304,7 +305,8 @@ int store_add(struct store *s, int64_t file_id, const struct record *r, struct e
         sqlite3_bind_double(st, 13, r->metric_value);
     bind_opt_text(st, 14, r->fields);
     sqlite3_bind_blob(st, 15, r->raw ? r->raw : "", (int)r->raw_len, SQLITE_STATIC);
-    sqlite3_bind_int(st, 16, (r->ts_guessed ? 1 : 0) | (r->truncated ? 2 : 0) | (r->nlines << 8));
+    sqlite3_bind_int(st, 16, (r->ts_guessed ? 1 : 0) | (r->truncated ? 2 : 0) |
+                     (r->history ? 4 : 0) | (r->nlines << 8));
     if (sqlite3_step(st) != SQLITE_DONE)
         return store_sqlerr(s, e, "storing a record");
     int64_t id = sqlite3_last_insert_rowid(s->db);
@@ -389,5 +391,5 @@ int store_totals(struct store *s, struct store_totals *out, struct err *e)
             return store_sqlerr(s, e, "reading totals");
     }
     out->db_bytes = store_pragma_int(s, "PRAGMA page_count") * store_pragma_int(s, "PRAGMA page_size");
-    return 0;
+    return store_coverage(s, &out->cov, e);
 }

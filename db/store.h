@@ -14,6 +14,12 @@
  *   rec_fts: contentless FTS5 (detail=none) over msg plus one token per
  *     record for the cid ("cid" + the cid's letters and digits), rowid = id.
  *     Phrases and cids are therefore matched by FTS5 then checked exactly.
+ *   file_ranges(file_id, lo, hi, lo_ts)  (version 3, db/ranges.c): the byte
+ *     ranges of a file stored so far when that is not simply [0, offset)
+ *     (tail-first indexing: the newest end first, older content backfilled
+ *     newest to oldest). A file without rows is covered [0, offset).
+ *   records.flags: 1 time guessed, 2 line cut, 4 history (stored by the
+ *     backfill: never fed to the alert engine as new), nlines << 8.
  */
 #ifndef LOGDECK_STORE_H
 #define LOGDECK_STORE_H
@@ -25,7 +31,7 @@
 #include "src/base/plan.h"
 #include "src/base/record.h"
 
-#define STORE_SCHEMA_VERSION 2   /* 2: alert tables (db/alerts_db.c) */
+#define STORE_SCHEMA_VERSION 3   /* 2: alert tables (db/alerts_db.c); 3: file_ranges */
 
 enum store_mode {
     STORE_READ = 0,     /* existing store, read-only queries */
@@ -45,6 +51,13 @@ const char *store_path(const struct store *s);
 
 enum file_state { FILE_ACTIVE = 0, FILE_ROTATED = 1, FILE_GONE = 2 };
 
+/* One covered byte range [lo, hi) of a file; lo_ts: the earliest record
+ * time stored from it (0: none yet). */
+struct store_range {
+    int64_t lo, hi, lo_ts;
+};
+#define STORE_MAX_RANGES 8
+
 struct store_file {
     int64_t id;             /* 0 until added */
     char path[4096];
@@ -58,6 +71,11 @@ struct store_file {
     int gz;                 /* 1: a gzip file; offset counts uncompressed bytes */
     int state;              /* enum file_state */
     int64_t first_seen, last_seen;   /* µs */
+    /* The covered set when it is not [0, offset): ranges in ascending
+     * order, the last one ending at offset (0 ranges: [0, offset)). Saved
+     * by store_file_ranges_put, not by store_file_put. */
+    int nranges;
+    struct store_range ranges[STORE_MAX_RANGES];
 };
 
 /* Loads every known file (caller frees *out with free()). */
@@ -71,6 +89,22 @@ int store_file_by_head(struct store *s, uint64_t head_hash, int64_t head_len,
 /* Inserts f (f->id is set) or, when f->id != 0, updates every column.
  * Inside a batch it joins the batch's transaction. */
 int store_file_put(struct store *s, struct store_file *f, struct err *e);
+
+/* The covered ranges of file id into f->ranges/nranges (db/ranges.c):
+ * 0, or -1 with e filled. */
+int store_file_ranges_get(struct store *s, int64_t id, struct store_file *f, struct err *e);
+/* Replaces file id's ranges by f's (none: the file is covered [0, offset)),
+ * inside the open batch. */
+int store_file_ranges_put(struct store *s, const struct store_file *f, struct err *e);
+
+/* What the store covers of the files it knows (tail-first indexing). */
+struct store_coverage {
+    int64_t files_partial;  /* files with bytes not stored yet below what is stored */
+    int64_t bytes_total;    /* sizes of the files known */
+    int64_t bytes_left;     /* history not stored yet */
+    int64_t covered_since;  /* µs: every record from then on is stored (0: all) */
+};
+int store_coverage(struct store *s, struct store_coverage *out, struct err *e);
 
 /* --- ingest -------------------------------------------------------------- */
 
@@ -98,6 +132,7 @@ struct store_totals {
     int64_t lost_lines, truncated;
     int64_t lost_files;     /* files gone before any of their bytes were read */
     int64_t db_bytes;
+    struct store_coverage cov;
 };
 int store_totals(struct store *s, struct store_totals *out, struct err *e);
 

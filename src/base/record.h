@@ -61,6 +61,8 @@ struct record {
     int64_t offset;        /* byte offset of the first line in its file */
     int nlines;            /* lines joined into this record (>= 1) */
     int truncated;         /* 1: a line was cut at the length limit */
+    int history;           /* 1: older content stored by the backfill
+                              (tail-first indexing), not a new record */
 };
 
 /* Level names: "trace", "debug", ..., "critical"; "unknown" for 0. */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "db/follow_db.h"
+#include "src/follow/backfill.h"
 #include "src/base/ts.h"
 
 #define SLICE (8LL << 20)          /* bytes read from a live file before the next file */
@@ -75,6 +76,12 @@ int follow_add(struct follower *f, struct tailer *t, int src, int away)
     t->away_us = away ? f->now : 0;
     t->want = 1;
     t->path_key = hmap_key_str(t->path);
+    /* history not stored yet: the newest end first (a rotated one: all of
+     * it later), committed at once so that the store says what is missing */
+    struct err e = {0};
+    if (!t->ck.id && backfill_start(t, away ? 0 : BACKFILL_TAIL_BYTES) &&
+        ingest_touch(f->in, t, &e) < 0)
+        follow_failed(f, &e);
     if (hmap_put(&f->by_ino, hmap_key2(t->ck.dev, t->ck.ino), t) < 0)
         return -1;
     /* a rotated file known by a name another file has now leaves that name to it */
@@ -204,6 +211,8 @@ int follow_read_pass(struct follower *f)
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < f->nt && f->now >= f->stall_until; i++) {
             struct tailer *t = f->t[i];
+            if (t->want && backfill_deferred(t))
+                t->want = 0;   /* history: read by follow_backfill */
             if (t->want && t->away == !pass) {
                 int r = read_one(f, t);
                 if (r < 0)
@@ -214,6 +223,51 @@ int follow_read_pass(struct follower *f)
             }
         }
     return got;
+}
+
+/* --- history (tail-first indexing) -------------------------------------------------------- */
+
+#define BACKFILL_SLICE (2LL << 20)   /* history read per loop turn: live files stay prompt */
+
+/* The file whose history is read next: one being backfilled, else live
+ * files before rotated ones before compressed ones, newest first. */
+static struct tailer *next_backfill(struct follower *f)
+{
+    struct tailer *best = NULL;
+    int bc = 3;
+    for (size_t i = f->nt; i-- > 0;) {
+        struct tailer *t = f->t[i];
+        if (t->fd < 0 || t->bf_retry_us > f->now || !backfill_pending(t))
+            continue;
+        if (t->bf)
+            return t;
+        int c = (t->gz || backfill_deferred(t)) ? 2 : t->away ? 1 : 0;
+        if (c < bc) {
+            best = t;
+            bc = c;
+        }
+    }
+    return best;
+}
+
+int follow_backfill(struct follower *f)
+{
+    struct err e = {0};
+    if (f->now < f->stall_until)
+        return 0;
+    struct tailer *t = next_backfill(f);
+    if (!t)
+        return 0;
+    int64_t n = ingest_backfill(f->in, t, BACKFILL_SLICE, &e);
+    if (n < 0) {
+        follow_failed(f, &e);
+        return 0;
+    }
+    if (n == 0)
+        t->bf_retry_us = f->now + 1000 * MS;
+    else if (!f->batch_start)
+        f->batch_start = f->now;
+    return 1;
 }
 
 /* --- quiet files ------------------------------------------------------------------------ */
@@ -291,14 +345,14 @@ void follow_quiet_files(struct follower *f, int64_t *next)
                 *next = t->last_data_us + FLUSH_US;
             }
         }
-        if (t->away && !t->want) {
+        if (t->away && !t->want && !backfill_pending(t)) {
             if (quiet >= GRACE_US)
                 release(f, t);
             else if (f->now + 200 * MS < *next)
                 *next = f->now + 200 * MS;
         } else if (!t->away && !t->want && open_fds > budget && t->fd >= 0 &&
                    f->now - t->last_data_us >= IDLE_CLOSE_US && tailer_pending(t) < 0 &&
-                   !t->in_batch) {
+                   !t->in_batch && !backfill_pending(t)) {
             tailer_close_fd(t);
             open_fds--;
         }

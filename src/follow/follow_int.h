@@ -145,6 +145,8 @@ int follow_commit(struct follower *f);   /* -1: rolled back, stalled a while */
 void follow_committed(struct follower *f);   /* after any commit: counts, on_commit hook */
 void follow_failed(struct follower *f, struct err *e);   /* rolls back, stalls a while */
 int follow_commit_due(const struct follower *f);
+/* Reads a slice of history (backfill.h) into the batch; 1 if there was some to read. */
+int follow_backfill(struct follower *f);
 int follow_read_pass(struct follower *f);   /* 1 if anything was read */
 void follow_quiet_files(struct follower *f, int64_t *next);   /* flushes, lets go; *next: when again */
 void follow_warn(struct follower *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

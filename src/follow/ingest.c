@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "src/follow/backfill.h"
 #include "src/follow/fileid.h"
 #include "src/base/hmap.h"
 #include "src/follow/tailer.h"
@@ -207,7 +208,8 @@ int ingest_commit(struct ingest *in, struct err *e)
         int64_t hl = t->ck.head_len;
         tailer_checkpoint(t, now);
         tailer_ck_to_file(t, &in->f);
-        if (store_file_put(in->s, &in->f, e) < 0)
+        if (store_file_put(in->s, &in->f, e) < 0 ||
+            ((t->ck.nranges || t->saved.nranges) && store_file_ranges_put(in->s, &in->f, e) < 0))
             goto fail;
         if (t->ck.head_len != hl &&
             fileid_index_add(in->idx, t->ck.id, t->ck.head_hash, t->ck.head_len) < 0)
@@ -256,6 +258,8 @@ static int place(struct ingest *in, struct tailer *t, int verdict, struct err *e
     struct tailer_ck ck;
     memset(&ck, 0, sizeof ck);
     if (verdict == FID_RESUME) {
+        if (store_file_ranges_get(in->s, in->f.id, &in->f, e) < 0)
+            return -1;
         tailer_ck_from_file(&ck, &in->f);
     } else {
         ck.first_seen = ts_now();
@@ -344,6 +348,16 @@ int64_t ingest_read(struct ingest *in, struct tailer *t, int64_t max, struct err
     return tailer_read(t, &k, in->buf, READ_CHUNK, max, e);
 }
 
+int64_t ingest_backfill(struct ingest *in, struct tailer *t, int64_t max, struct err *e)
+{
+    if (!backfill_pending(t) || t->fd < 0)
+        return 0;
+    if (ingest_touch(in, t, e) < 0)
+        return -1;
+    struct tailer_sink k = {in->s, &in->st, &in->batch_n};
+    return backfill_step(t, &k, in->buf, READ_CHUNK, max, e);
+}
+
 int ingest_flush(struct ingest *in, struct tailer *t, int final, struct err *e)
 {
     if (tailer_pending(t) < 0 && !(final && t->line_total))
@@ -420,6 +434,16 @@ static int read_all(struct ingest *in, struct tailer *t, struct err *e)
             return -1;
     if (t->line_total && !t->gz)
         in->st.partial_held++;
+    /* history below what a tail-first reader stored, newest first */
+    while (backfill_pending(t)) {
+        int64_t n = ingest_backfill(in, t, ONE_SHOT_SLICE, e);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break;
+        if (in->batch_n >= in->o.batch_records && ingest_commit(in, e) < 0)
+            return -1;
+    }
     return ingest_commit(in, e);
 }
 

@@ -99,6 +99,10 @@ int ingest_adopt(struct ingest *in, int fd, const char *path, const struct parse
 /* Reads at most max bytes of t's new data into the open batch. Returns
  * bytes read, or -1 with e filled (call ingest_rollback()). */
 int64_t ingest_read(struct ingest *in, struct tailer *t, int64_t max, struct err *e);
+/* Reads at most max bytes of t's history below what it stored (tail-first
+ * indexing, backfill.h) into the open batch. Returns bytes read (0: none
+ * to read now), or -1 with e filled (call ingest_rollback()). */
+int64_t ingest_backfill(struct ingest *in, struct tailer *t, int64_t max, struct err *e);
 /* Completes t's pending record (quiet file) or, final, its partial line too. */
 int ingest_flush(struct ingest *in, struct tailer *t, int final, struct err *e);
 /* Marks t changed in the open batch (counters, state) so the next commit saves it. */

@@ -310,6 +310,8 @@ static void iterate(struct follower *f)
     if (store_in_batch(f->s) && !f->batch_start)
         f->batch_start = f->now;
     int got = follow_read_pass(f);
+    if (!got && !any_want(f) && follow_backfill(f))
+        next = f->now;   /* more history: come back at once */
     follow_quiet_files(f, &next);
     if (got)
         usleep(3000);   /* let writes gather: one pass per few ms, not per line */

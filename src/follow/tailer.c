@@ -13,6 +13,7 @@
 #include "src/follow/fileid.h"
 #include "src/base/ts.h"
 #include "src/follow/zipread.h"
+#include "src/follow/backfill.h"
 
 struct emit_ctx {
     struct tailer *t;
@@ -113,6 +114,7 @@ void tailer_free(struct tailer *t)
 {
     if (!t)
         return;
+    tailer_free(t->bf);
     if (t->zip)
         zipread_close(t->gz);
     else if (t->gz)
@@ -150,11 +152,21 @@ int tailer_place(struct tailer *t, const struct tailer_ck *ck, struct err *e)
 
 /* --- records and lines ------------------------------------------------------ */
 
-static int emit(void *ctx, const struct record *r)
+static int emit(void *ctx, const struct record *rec)
 {
     struct emit_ctx *c = ctx;
-    struct tailer *t = c->t;
+    struct tailer *t = c->t->owner ? c->t->owner : c->t;   /* a backfill reader's file */
     struct ingest_stats *st = c->k->st;
+    struct record hr;
+    const struct record *r = rec;
+    if (backfill_history(c->t)) {
+        hr = *rec;
+        hr.history = 1;
+        r = &hr;
+        backfill_note_ts(c->t, r->ts);
+    } else if (t->ck.nranges) {
+        backfill_note_ts(t, r->ts);
+    }
     if (store_add(c->k->s, t->ck.id, r, c->e) < 0)
         return -1;
     st->records++;
@@ -188,7 +200,7 @@ static int push_line(struct emit_ctx *c, const char *l, size_t n, int64_t off, s
     if (cut) {
         n = t->max_line;
         c->k->st->truncated++;
-        t->ck.truncated++;
+        (t->owner ? t->owner : t)->ck.truncated++;
     }
     c->k->st->lines++;
     t->done = end;
@@ -408,6 +420,7 @@ void tailer_checkpoint(struct tailer *t, int64_t now_us)
     t->ck.mtime = t->mtime_ns / 1000000000;
     t->ck.last_seen = now_us;
     grow_head(t);
+    backfill_checkpoint(t);
 }
 
 void tailer_committed(struct tailer *t)
@@ -418,6 +431,8 @@ void tailer_committed(struct tailer *t)
 
 int tailer_rewind(struct tailer *t, struct err *e)
 {
+    tailer_free(t->bf);   /* the ranges come back with saved: the gap is read again */
+    t->bf = NULL;
     t->ck = t->saved;
     t->in_batch = 0;
     parse_free(t->p);
@@ -483,6 +498,8 @@ void tailer_ck_to_file(const struct tailer *t, struct store_file *f)
     f->state = c->state;
     f->first_seen = c->first_seen;
     f->last_seen = c->last_seen;
+    f->nranges = c->nranges;
+    memcpy(f->ranges, c->ranges, sizeof f->ranges);
 }
 
 void tailer_ck_from_file(struct tailer_ck *c, const struct store_file *f)
@@ -505,4 +522,6 @@ void tailer_ck_from_file(struct tailer_ck *c, const struct store_file *f)
     c->state = f->state;
     c->first_seen = f->first_seen;
     c->last_seen = f->last_seen;
+    c->nranges = f->nranges;
+    memcpy(c->ranges, f->ranges, sizeof c->ranges);
 }

@@ -30,6 +30,8 @@ struct tailer_ck {
     int64_t records, lost_lines, lost_bytes, truncated, unparsed;
     int gz, state;
     int64_t first_seen, last_seen;
+    int nranges;                /* covered ranges (store.h); 0: [0, offset) */
+    struct store_range ranges[STORE_MAX_RANGES];
 };
 
 /* Where emitted records go: the store's open batch and run totals. */
@@ -71,6 +73,11 @@ struct tailer {
     int drain;                  /* renamed: at its end, its last record is complete */
     int credited;               /* new data met since the start, not known as created
                                    then: may be a file the grabber missed (grabwatch.c) */
+    /* --- tail-first indexing (backfill.c) --------------------------------- */
+    struct tailer *bf;          /* reader of the gap being backfilled (owned), or NULL */
+    struct tailer *owner;       /* of a backfill reader: the file's tailer */
+    int64_t bf_lo, bf_end;      /* a backfill reader's start and where it stops */
+    int64_t bf_retry_us;        /* history could not be read: not before then */
 };
 
 /* Opens path (following symlinks), reads its head. Returns the tailer, or
