@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct doomed {
     sqlite3_stmt *fts, *del, *cnt;
@@ -142,6 +143,24 @@ int64_t store_retention_step(struct store *s, const int64_t keep_us[LVL_COUNT], 
     return finish(s, &d, n, e);
 }
 
+/* The records the size cap dropped, and when: meta rows the status bar
+ * and `store info` show ("cap_dropped", "cap_dropped_at"). */
+static int count_dropped(struct store *s, int64_t n, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    int ok = sqlite3_prepare_v2(s->db, "INSERT INTO meta(key, value) VALUES('cap_dropped', ?1),"
+                                " ('cap_dropped_at', ?2) ON CONFLICT(key) DO UPDATE SET value ="
+                                " CASE key WHEN 'cap_dropped' THEN value + ?1 ELSE ?2 END",
+                                -1, &st, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_int64(st, 1, n);
+        sqlite3_bind_int64(st, 2, (int64_t)time(NULL) * 1000000);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    return ok ? 0 : store_sqlerr(s, e, "counting records dropped by the size cap");
+}
+
 int64_t store_size_step(struct store *s, int64_t max_bytes, int max_rows, struct err *e)
 {
     if (max_bytes <= 0 || store_in_batch(s) || store_used_bytes(s) <= max_bytes)
@@ -164,5 +183,7 @@ int64_t store_size_step(struct store *s, int64_t max_bytes, int max_rows, struct
         n = delete_selected(s, &d, sel, e);
     }
     sqlite3_finalize(sel);
+    if (n > 0 && count_dropped(s, n, e) < 0)
+        n = -1;
     return finish(s, &d, n, e);
 }

@@ -149,6 +149,7 @@ struct store *store_open(const char *path, int mode, struct err *e)
         return NULL;
     }
     s->mode = mode;
+    s->created = fresh;
     snprintf(s->path, sizeof s->path, "%s", path);
     int flags = mode == STORE_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
     if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -200,6 +201,11 @@ void store_close(struct store *s)
 const char *store_path(const struct store *s)
 {
     return s->path;
+}
+
+int store_created(const struct store *s)
+{
+    return s->created;
 }
 
 int store_begin(struct store *s, struct err *e)
@@ -391,5 +397,16 @@ int store_totals(struct store *s, struct store_totals *out, struct err *e)
             return store_sqlerr(s, e, "reading totals");
     }
     out->db_bytes = store_pragma_int(s, "PRAGMA page_count") * store_pragma_int(s, "PRAGMA page_size");
+    out->cap_dropped = store_pragma_int(s, "SELECT coalesce((SELECT value FROM meta"
+                                           " WHERE key = 'cap_dropped'), 0)");
+    out->cap_dropped_at = store_pragma_int(s, "SELECT coalesce((SELECT value FROM meta"
+                                              " WHERE key = 'cap_dropped_at'), 0)");
     return store_coverage(s, &out->cov, e);
+}
+
+int store_vacuum(struct store *s, struct err *e)
+{
+    if (s->in_batch)
+        return err_set(e, "%s: cannot vacuum inside a batch", s->path);
+    return exec(s, "VACUUM", e);
 }

@@ -46,6 +46,8 @@ struct store;
 struct store *store_open(const char *path, int mode, struct err *e);
 void store_close(struct store *s);   /* NULL is a no-op; rolls back an open batch */
 const char *store_path(const struct store *s);
+/* 1 if store_open created the file (a new, empty store). */
+int store_created(const struct store *s);
 
 /* --- files and checkpoints --------------------------------------------- */
 
@@ -132,6 +134,7 @@ struct store_totals {
     int64_t lost_lines, truncated;
     int64_t lost_files;     /* files gone before any of their bytes were read */
     int64_t db_bytes;
+    int64_t cap_dropped, cap_dropped_at;   /* records the size cap dropped; when (µs) */
     struct store_coverage cov;
 };
 int store_totals(struct store *s, struct store_totals *out, struct err *e);
@@ -173,6 +176,8 @@ int store_file_status(struct store *s, int active_only, store_status_fn fn, void
 /* Hard limit on the store's size in pages (PRAGMA max_page_count), to
  * simulate a full disk; 0 lifts it. */
 int store_set_max_pages(struct store *s, int64_t pages, struct err *e);
+/* VACUUM: gives the pages of deleted records back to the file system. */
+int store_vacuum(struct store *s, struct err *e);
 /* Bytes of the store in use (pages in use * page size). */
 int64_t store_used_bytes(struct store *s);
 

@@ -21,6 +21,7 @@ struct store {
     struct chstore *ch;              /* the ClickHouse backend (then db is NULL) */
     int mode;
     int in_batch;
+    int created;                     /* this open created the file */
     char path[4096];
     sqlite3_stmt *st[ST_COUNT_];     /* prepared lazily, finalized on close */
     int64_t batch_levels[LVL_COUNT];

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/statvfs.h>
 #include <yaml.h>
 
 #include "src/base/namedre.h"
@@ -187,8 +188,10 @@ static int store_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node
         strcmp(key, "max_pages") == 0) {
         if (parse_size(val, &n) < 0)
             return bad(x, v, "'%s' is not a size (e.g. 2GB, 500MB, 1MiB, 4096)", val);
-        if (key[4] == 's')
+        if (key[4] == 's') {
             x->c->max_size = n;
+            x->c->max_size_given = 1;
+        }
         else if (key[4] == 'p')
             x->c->max_pages = n;
         else if (n < 64)
@@ -507,6 +510,40 @@ int config_add_source(struct config *c, const char *path, int format, const char
     if (!(s->path = strdup(path)) || (service && !(s->service = strdup(service))))
         return err_set(e, "out of memory");
     return 0;
+}
+
+int64_t config_default_cap(const char *db_path, int64_t *free_bytes)
+{
+    char dir[4096];
+    struct statvfs vs;
+    snprintf(dir, sizeof dir, "%s", db_path);
+    int64_t cap = CONFIG_CAP_MAX, fr = -1;
+    for (;;) {   /* the store's directory, or the nearest one that exists */
+        char *sl = strrchr(dir, '/');
+        if (sl == dir)
+            sl[1] = '\0';
+        else if (sl)
+            *sl = '\0';
+        else
+            snprintf(dir, sizeof dir, ".");
+        if (statvfs(dir, &vs) == 0) {
+            fr = (int64_t)vs.f_bavail * (int64_t)vs.f_frsize;
+            break;
+        }
+        if (!sl || sl == dir)
+            break;
+    }
+    if (fr >= 0 && fr / 10 < cap)
+        cap = fr / 10;
+    if (free_bytes)
+        *free_bytes = fr;
+    return cap;
+}
+
+void config_apply_cap(struct config *c, const char *db_path)
+{
+    if (!c->max_size_given)
+        c->max_size = config_default_cap(db_path, NULL);
 }
 
 int config_has_retention(const struct config *c)

@@ -49,6 +49,7 @@ struct config {   /* strings owned: config_fini frees, config_copy duplicates */
     char *store_path;                  /* or NULL */
     int64_t retention_us[LVL_COUNT];   /* per level; 0 keeps forever */
     int64_t max_size;                  /* bytes; 0: no cap */
+    int max_size_given;                /* store.max_size was in the file (0 there: no cap) */
     int64_t max_pages;                 /* store.max_pages: hard page limit (a
                                           full disk, for tests); 0: none */
     size_t max_line;                   /* 0: default (1 MiB) */
@@ -78,6 +79,12 @@ int config_copy(struct config *dst, const struct config *src, struct err *e);
 /* Appends a source given on the command line (format/service may be NULL). */
 int config_add_source(struct config *c, const char *path, int format, const char *service,
                       struct err *e);
+/* The default store size cap: the smaller of CONFIG_CAP_MAX and 10% of the
+ * space free on the file system of db_path (*free_bytes, -1 if unknown). */
+#define CONFIG_CAP_MAX (INT64_C(2) << 30)
+int64_t config_default_cap(const char *db_path, int64_t *free_bytes);
+/* Without store.max_size in the file, c->max_size = the default cap. */
+void config_apply_cap(struct config *c, const char *db_path);
 /* 1 if any level has a retention or a size cap is set. */
 int config_has_retention(const struct config *c);
 

@@ -15,6 +15,8 @@
 #ifndef LOGDECK_CLI_H
 #define LOGDECK_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct config;
@@ -91,5 +93,11 @@ void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(prin
 
 /* argv[first..argc) joined with spaces (malloc'd), or NULL without memory. */
 char *cli_join_args(int argc, char **argv, int first);
+
+/* "new store at PATH; size cap ...": what a command says when it created
+ * the store (cmd_store.c). */
+void cli_store_note(const char *db, const struct config *cfg, char *out, size_t cap);
+/* "1.2 MB", "3.40 GB" (units of 1024), "unknown" for a negative count. */
+void cli_human_bytes(int64_t b, char *out, size_t cap);
 
 #endif

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "db/store.h"
 #include "src/cli/cli.h"
@@ -183,6 +185,7 @@ static int load_config(struct cfgs *x, struct config *out, int reread, struct er
         }
     if (x->a->io.max_line)
         out->max_line = x->a->io.max_line;
+    config_apply_cap(out, x->c->db_path);
     return 0;
 }
 
@@ -221,6 +224,52 @@ static int index_source(struct ingest *in, const struct config_source *cs,
     return nerr;
 }
 
+/* The progress line of a one-shot index on a terminal: rewritten in place
+ * at most 4 times a second, erased before the summary. */
+struct progress {
+    int64_t t0, last_us, total;
+    int shown;
+};
+
+static void progress_line(void *ctx, const struct ingest_stats *st)
+{
+    struct progress *p = ctx;
+    int64_t now = ts_now();
+    if (now - p->last_us < 250000)
+        return;
+    p->last_us = now;
+    double secs = (double)(now - p->t0) / 1e6;
+    double bps = secs > 0 ? (double)st->bytes / secs : 0;
+    char done[32], tot[32], eta[32] = "";
+    cli_human_bytes(st->bytes, done, sizeof done);
+    cli_human_bytes(p->total, tot, sizeof tot);
+    if (bps > 0 && p->total > st->bytes)
+        snprintf(eta, sizeof eta, ", ETA %.0f s", (double)(p->total - st->bytes) / bps);
+    printf("\r\033[Kindexing: %s of %s (%.0f%%), %.0f records/s%s", done, tot,
+           p->total > 0 ? 100.0 * (double)st->bytes / (double)p->total : 0.0,
+           secs > 0 ? (double)st->records / secs : 0.0, eta);
+    fflush(stdout);
+    p->shown = 1;
+}
+
+/* Bytes of the files the sources name now (compressed ones as they are). */
+static int64_t sources_bytes(const struct config *cfg)
+{
+    int64_t n = 0;
+    struct err e = {0};
+    for (size_t i = 0; i < cfg->nsources; i++) {
+        struct pathlist pl = {0};
+        paths_expand(&pl, cfg->sources[i].path, &e);
+        for (size_t j = 0; j < pl.n; j++) {
+            struct stat st;
+            if (stat(pl.v[j], &st) == 0)
+                n += st.st_size;
+        }
+        paths_fini(&pl);
+    }
+    return n;
+}
+
 static int one_shot(struct store *s, const struct config *cfg, struct index_args *a)
 {
     struct err e = {0};
@@ -234,11 +283,21 @@ static int one_shot(struct store *s, const struct config *cfg, struct index_args
     a->io.on_file_ctx = &fl;
     a->io.partial_after_us = cfg->partial_after_us ? cfg->partial_after_us
                                                    : CONFIG_PARTIAL_AFTER_US;
+    struct progress pr = {.t0 = ts_now()};
+    if (!a->json && isatty(STDOUT_FILENO)) {
+        pr.total = sources_bytes(cfg);
+        a->io.progress = progress_line;
+        a->io.progress_ctx = &pr;
+    }
     struct ingest *in = ingest_new(s, &a->io, &e);
     int64_t t0 = ts_now();
     for (size_t i = 0; in && i < cfg->nsources; i++)
         nerr += index_source(in, &cfg->sources[i], &a->io.parse);
     double secs = (double)(ts_now() - t0) / 1e6;
+    if (pr.shown) {
+        printf("\r\033[K");
+        fflush(stdout);
+    }
     if (in && a->json)
         print_json(ingest_stats(in), secs, nerr, &fl);
     else if (in)
@@ -353,6 +412,11 @@ static int cmd_index(const struct cli *c, int argc, char **argv)
         cli_error("index", "%s", e.msg);
         rc = 1;
     } else if (!a.ship || !(rc = start_ship(s, db, &a, &sh))) {
+        if (store_created(s)) {   /* the footprint, said up front */
+            char note[1024];
+            cli_store_note(db, &x.cur, note, sizeof note);
+            fprintf(stderr, "logdeck index: %s\n", note);
+        }
         rc = a.follow ? follow(s, &x) : one_shot(s, &x.cur, &a);
         if (sh && stop_ship(sh, s, a.json, a.follow) && !rc)
             rc = 1;

@@ -1,13 +1,277 @@
-/* cmd_store: `logdeck store SUBCOMMAND`, a table of rows; `store init`
- * (ClickHouse) is cmd_store_init.c. */
-#include <stddef.h>
+/* cmd_store: `logdeck store SUBCOMMAND`: the store itself: where it is
+ * (path), how big and how complete it is (info), dropping what retention
+ * and the size cap say (prune), giving freed pages back (vacuum); the
+ * rows of one table, `store init` (ClickHouse) is cmd_store_init.c. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "db/store.h"
+#include "db/wlock.h"
+#include "src/base/config.h"
+#include "src/base/ts.h"
 #include "src/cli/cli.h"
 
-static const struct cmd_entry *const store_subs[] = {&cmd_store_init_entry, NULL};
+static const struct cmd_entry path_entry, info_entry, prune_entry, vacuum_entry;
+
+void cli_human_bytes(int64_t b, char *out, size_t cap)
+{
+    if (b < 0)
+        snprintf(out, cap, "unknown");
+    else if (b < 1024 * 1024)
+        snprintf(out, cap, "%.1f KB", (double)b / 1024);
+    else if (b < INT64_C(1024) * 1024 * 1024)
+        snprintf(out, cap, "%.1f MB", (double)b / (1024 * 1024));
+    else
+        snprintf(out, cap, "%.2f GB", (double)b / (1024.0 * 1024 * 1024));
+}
+
+/* The size cap that applies to db, described: "2.00 GB (the default: ...)". */
+static void cap_text(const struct config *cfg, const char *db, char *out, size_t cap)
+{
+    char b[32], fr[32];
+    int64_t free_b = -1;
+    int64_t def = config_default_cap(db, &free_b);
+    if (cfg->max_size_given && cfg->max_size <= 0) {
+        snprintf(out, cap, "none (store.max_size: 0)");
+        return;
+    }
+    cli_human_bytes(cfg->max_size_given ? cfg->max_size : def, b, sizeof b);
+    cli_human_bytes(free_b, fr, sizeof fr);
+    if (cfg->max_size_given)
+        snprintf(out, cap, "%s (store.max_size)", b);
+    else
+        snprintf(out, cap, "%s (default: the smaller of 2 GB and 10%% of the %s free)", b, fr);
+}
+
+void cli_store_note(const char *db, const struct config *cfg, char *out, size_t cap)
+{
+    char c[160];
+    cap_text(cfg, db, c, sizeof c);
+    int keep = 0;
+    for (int l = 0; l < LVL_COUNT; l++)
+        keep |= cfg->retention_us[l] > 0;
+    snprintf(out, cap, "new store at %s; size cap %s, the oldest records dropped beyond it%s "
+             "(logdeck store info)", db, c, keep ? "; retention per level from the config" : "");
+}
+
+static int64_t file_bytes(const char *db)
+{
+    char wal[4200];
+    struct stat st;
+    int64_t n = stat(db, &st) == 0 ? st.st_size : 0;
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    if (stat(wal, &st) == 0)
+        n += st.st_size;
+    return n;
+}
+
+static int sub_path(const struct cli *c, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    puts(c->db_path);
+    return 0;
+}
+
+static void info_json(const char *db, const struct store_totals *t, const char *cap)
+{
+    char a[40];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "path", db);
+    cJSON_AddNumberToObject(o, "file_bytes", (double)file_bytes(db));
+    cJSON_AddNumberToObject(o, "records", (double)t->records);
+    cJSON_AddNumberToObject(o, "files", (double)t->files);
+    if (t->records) {
+        cJSON_AddStringToObject(o, "first_ts", ts_format(t->first_ts, a));
+        cJSON_AddStringToObject(o, "last_ts", ts_format(t->last_ts, a));
+    }
+    cJSON_AddStringToObject(o, "size_cap", cap);
+    cJSON_AddNumberToObject(o, "cap_dropped", (double)t->cap_dropped);
+    cJSON_AddBoolToObject(o, "partial", t->cov.files_partial > 0);
+    cJSON_AddNumberToObject(o, "files_partial", (double)t->cov.files_partial);
+    cJSON_AddNumberToObject(o, "history_bytes_left", (double)t->cov.bytes_left);
+    cJSON_AddNumberToObject(o, "log_bytes", (double)t->cov.bytes_total);
+    if (t->cov.covered_since)
+        cJSON_AddStringToObject(o, "covered_since", ts_format(t->cov.covered_since, a));
+    else
+        cJSON_AddNullToObject(o, "covered_since");
+    char *s = cJSON_PrintUnformatted(o);
+    puts(s);
+    free(s);
+    cJSON_Delete(o);
+}
+
+static void info_text(const char *db, const struct store_totals *t, const char *cap)
+{
+    char b[32], l[32], a[40], z[40];
+    cli_human_bytes(file_bytes(db), b, sizeof b);
+    printf("store      %s\nsize       %s\nrecords    %lld from %lld files\n", db, b,
+           (long long)t->records, (long long)t->files);
+    if (t->records)
+        printf("time range %s .. %s\n", ts_format(t->first_ts, a), ts_format(t->last_ts, z));
+    printf("size cap   %s\n", cap);
+    if (t->cap_dropped)
+        printf("dropped    %lld records by the size cap (last at %s)\n",
+               (long long)t->cap_dropped, ts_format(t->cap_dropped_at, a));
+    if (t->cov.files_partial) {
+        cli_human_bytes(t->cov.bytes_left, l, sizeof l);
+        printf("history    partial: %s of %lld files not indexed yet; complete since %s\n", l,
+               (long long)t->cov.files_partial, ts_format(t->cov.covered_since, a));
+    } else {
+        printf("history    complete\n");
+    }
+}
+
+static int sub_info(const struct cli *c, int argc, char **argv)
+{
+    int json = argc > 1 && strcmp(argv[1], "--json") == 0, rc = 0;
+    if (argc > 1 + json) {
+        cli_usage(&info_entry, "store", 0, stderr);
+        return 2;
+    }
+    const struct config *cfg = c->cfg;
+    struct err e = {0};
+    struct store_totals t;
+    struct store *s = store_open(c->db_path, STORE_READ, &e);
+    char cap[200];
+    cap_text(cfg, c->db_path, cap, sizeof cap);
+    if (s && store_totals(s, &t, &e) == 0) {
+        if (json)
+            info_json(c->db_path, &t, cap);
+        else
+            info_text(c->db_path, &t, cap);
+    } else {
+        cli_error("store", "%s", e.msg);
+        rc = 1;
+    }
+    store_close(s);
+    return rc;
+}
+
+/* Opens the store for writing with its writer lock (one writer per store). */
+static struct store *open_writer(const struct cli *c, struct wlock *lk, struct err *e)
+{
+    struct store *s = store_open(c->db_path, STORE_READ, e);   /* never creates one */
+    store_close(s);
+    if (!s || wlock_acquire(lk, c->db_path, e) < 0)
+        return NULL;
+    return store_open(c->db_path, STORE_WRITE, e);
+}
+
+static int sub_prune(const struct cli *c, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    const struct config *cfg = c->cfg;
+    int64_t cap = cfg->max_size_given ? cfg->max_size : config_default_cap(c->db_path, NULL);
+    int rc = 0;
+    struct err e = {0};
+    struct wlock lk = {-1};
+    struct store *s = open_writer(c, &lk, &e);
+    int64_t n = 0, m = 0, k;
+    while (s && (k = store_retention_step(s, cfg->retention_us, ts_now(), 5000, &e)) > 0)
+        n += k;
+    while (s && (k = store_size_step(s, cap, 5000, &e)) > 0)
+        m += k;
+    if (!s || k < 0) {
+        cli_error("store", "%s", e.msg);
+        rc = 1;
+    } else {
+        printf("pruned %lld records by retention and %lld by the size cap\n", (long long)n,
+               (long long)m);
+    }
+    store_close(s);
+    wlock_release(&lk);
+    return rc;
+}
+
+static int sub_vacuum(const struct cli *c, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    struct err e = {0};
+    struct wlock lk = {-1};
+    int64_t before = file_bytes(c->db_path);
+    struct store *s = open_writer(c, &lk, &e);
+    int rc = !s || store_vacuum(s, &e) < 0;
+    store_close(s);
+    wlock_release(&lk);
+    if (rc) {
+        cli_error("store", "%s", e.msg);
+        return 1;
+    }
+    char a[32], b[32];
+    cli_human_bytes(before, a, sizeof a);
+    cli_human_bytes(file_bytes(c->db_path), b, sizeof b);
+    printf("vacuumed %s: %s -> %s\n", c->db_path, a, b);
+    return 0;
+}
+
+static int no_args(const struct cmd_entry *me, int argc)
+{
+    if (argc > 1) {
+        cli_usage(me, "store", 0, stderr);
+        return 2;
+    }
+    return 0;
+}
+
+static int exec_path(const struct cli *c, int argc, char **argv)
+{
+    return no_args(&path_entry, argc) ? 2 : sub_path(c, argc, argv);
+}
+
+static int exec_prune(const struct cli *c, int argc, char **argv)
+{
+    return no_args(&prune_entry, argc) ? 2 : sub_prune(c, argc, argv);
+}
+
+static int exec_vacuum(const struct cli *c, int argc, char **argv)
+{
+    return no_args(&vacuum_entry, argc) ? 2 : sub_vacuum(c, argc, argv);
+}
+
+static const struct cmd_entry path_entry = {
+    .name = "path",
+    .usage = "",
+    .help = "  Prints the store's path (--db, $LOGDECK_DB, the config's store.path, or\n"
+            "  ~/.local/state/logdeck/logdeck.db).\n",
+    .exec = exec_path,
+};
+
+static const struct cmd_entry info_entry = {
+    .name = "info",
+    .usage = "[--json]",
+    .help = "  Where the store is, its size, records, time range, the size cap that applies\n"
+            "  (store.max_size, else the smaller of 2 GB and 10% of the free space), records\n"
+            "  the cap dropped, and how much history is not indexed yet (tail-first).\n",
+    .flags = CMD_CONFIG,
+    .exec = sub_info,
+};
+
+static const struct cmd_entry prune_entry = {
+    .name = "prune",
+    .usage = "",
+    .help = "  Applies the retention and the size cap now (the indexer does it as it runs).\n",
+    .flags = CMD_CONFIG,
+    .exec = exec_prune,
+};
+
+static const struct cmd_entry vacuum_entry = {
+    .name = "vacuum",
+    .usage = "",
+    .help = "  Gives the space of dropped records back to the file system (VACUUM).\n",
+    .exec = exec_vacuum,
+};
+
+static const struct cmd_entry *const store_subs[] = {
+    &path_entry, &info_entry, &prune_entry, &vacuum_entry, &cmd_store_init_entry, NULL,
+};
 
 const struct cmd_entry cmd_store_entry = {
     .name = "store",
-    .help = "  `logdeck store SUBCOMMAND --help` describes one.\n",
+    .help = "  The store: where it is, how big and how complete, pruning and vacuuming.\n"
+            "  `logdeck store SUBCOMMAND --help` describes one.\n",
     .subs = store_subs,
 };

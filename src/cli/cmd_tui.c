@@ -130,6 +130,7 @@ static int load_sources(const struct cli *c, int argc, char **argv, struct confi
         cli_error("tui", "%s", e.msg);
         return 1;
     }
+    config_apply_cap(cfg, c->db_path);
     for (int i = 0; i < argc; i++) {
         struct pathlist pl = {0};
         int rc = paths_expand(&pl, argv[i], &e);

@@ -255,6 +255,17 @@ int follow_backfill(struct follower *f)
     struct err e = {0};
     if (f->now < f->stall_until)
         return 0;
+    if (f->cfg->max_size > 0 && f->now >= f->cap_check_us) {   /* history would only be dropped */
+        f->cap_check_us = f->now + 1000 * MS;
+        int capped = store_used_bytes(f->s) >= f->cfg->max_size / 10 * 9;
+        if (capped && !f->bf_capped)
+            follow_warn(f, "the store is near its size cap (%lld MB): older history is not "
+                        "indexed (raise store.max_size to keep more)",
+                        (long long)(f->cfg->max_size >> 20));
+        f->bf_capped = capped;
+    }
+    if (f->bf_capped)
+        return 0;
     struct tailer *t = next_backfill(f);
     if (!t)
         return 0;

@@ -99,6 +99,8 @@ struct follower {
     int64_t start_us;
     int64_t now, batch_start;
     int64_t stall_until, last_err_us;
+    int64_t cap_check_us, cap_warn_us;   /* size cap: last check of the store's size, warning */
+    int bf_capped;                /* the store is near its size cap: no more history */
     struct follow_status st;
     struct fscan_state sc;        /* scan.c */
     struct fgrab_state gw;        /* grabwatch.c */

@@ -414,14 +414,21 @@ int ingest_restart(struct ingest *in, struct tailer *t, struct err *e)
 
 /* --- one pass (logdeck index) ------------------------------------------------------ */
 
+static void progress(struct ingest *in)
+{
+    if (in->o.progress)
+        in->o.progress(in->o.progress_ctx, &in->st);
+}
+
 static int read_all(struct ingest *in, struct tailer *t, struct err *e)
 {
     for (;;) {
-        int64_t n = ingest_read(in, t, ONE_SHOT_SLICE, e);
+        int64_t n = ingest_read(in, t, ONE_SHOT_SLICE / 16, e);
         if (n < 0)
             return -1;
         if (n == 0)
             break;
+        progress(in);
         if (in->batch_n >= in->o.batch_records && ingest_commit(in, e) < 0)
             return -1;
     }
@@ -436,9 +443,10 @@ static int read_all(struct ingest *in, struct tailer *t, struct err *e)
         in->st.partial_held++;
     /* history below what a tail-first reader stored, newest first */
     while (backfill_pending(t)) {
-        int64_t n = ingest_backfill(in, t, ONE_SHOT_SLICE, e);
+        int64_t n = ingest_backfill(in, t, ONE_SHOT_SLICE / 16, e);
         if (n < 0)
             return -1;
+        progress(in);
         if (n == 0)
             break;
         if (in->batch_n >= in->o.batch_records && ingest_commit(in, e) < 0)

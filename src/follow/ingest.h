@@ -23,6 +23,8 @@
 #define INGEST_HEAD_BYTES 1024     /* bytes hashed to identify a file */
 #define INGEST_TAIL_BYTES 64       /* bytes before the offset, re-checked on resume */
 
+struct ingest_stats;
+
 struct ingest_opts {
     size_t max_line;               /* longer lines are cut (marker, counted); 0: 1 MiB */
     int64_t batch_records;         /* commit after this many records; 0: 100000 */
@@ -35,6 +37,10 @@ struct ingest_opts {
     void *on_file_ctx;
     int64_t partial_after_us;      /* one-shot: a last line with no newline in a
                                       file unchanged this long is stored; 0: never */
+    /* Called after every slice read and every commit (one-shot index), with
+     * the totals so far; NULL: none. */
+    void (*progress)(void *ctx, const struct ingest_stats *st);
+    void *progress_ctx;
 };
 
 /* What one run added (also per file in ingest_file_stats). */

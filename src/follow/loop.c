@@ -148,6 +148,12 @@ static void retention(struct follower *f)
     n = store_retention_step(f->s, f->cfg->retention_us, f->now, 2000, &e);
     if (n >= 0)
         m = store_size_step(f->s, f->cfg->max_size, 2000, &e);
+    if (m > 0 && f->now - f->cap_warn_us >= 60000 * MS) {
+        f->cap_warn_us = f->now;
+        follow_warn(f, "the store reached its size cap (%lld MB): dropping the oldest records "
+                    "(%lld so far in this step)", (long long)(f->cfg->max_size >> 20),
+                    (long long)m);
+    }
     if (n < 0 || m < 0)
         follow_warn(f, "retention: %s", e.msg);
     else if (n + m >= 2000)
