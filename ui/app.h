@@ -122,6 +122,9 @@ struct app {
     int count_stale;
     struct pager_totals totals;      /* the last totals the pager read */
     int64_t totals_at;               /* when they were asked for (monotonic µs) */
+    /* history indexed per second (tail-first indexing), for the ETA */
+    int64_t hist_left0, hist_at0;
+    double hist_rate;
     int64_t records_at_pause;
     struct tui_feed_status feed;
     int data_pending;                /* new data not yet shown */

@@ -140,6 +140,25 @@ static int handle_key(struct app *a, int key)
     return global_action(a, act, key);
 }
 
+/* How fast the history left shrinks, smoothed over the refreshes. */
+static void history_rate(struct app *a)
+{
+    int64_t now = ts_mono_us(), left = a->totals.cov.bytes_left;
+    if (!a->totals.cov.files_partial) {
+        a->hist_at0 = 0;
+        a->hist_rate = 0;
+        return;
+    }
+    if (a->hist_at0 && now - a->hist_at0 >= 900000 && left <= a->hist_left0) {
+        double r = (double)(a->hist_left0 - left) * 1e6 / (double)(now - a->hist_at0);
+        a->hist_rate = a->hist_rate > 0 ? 0.5 * a->hist_rate + 0.5 * r : r;
+    }
+    if (!a->hist_at0 || now - a->hist_at0 >= 900000) {
+        a->hist_at0 = now;
+        a->hist_left0 = left;
+    }
+}
+
 /* Asks the pager for the totals and lag; reads the feeder's status (a
  * callback, no query). */
 static void refresh_totals(struct app *a)
@@ -188,6 +207,7 @@ static void take_totals(struct app *a, const struct pager_result *r)
     }
     a->totals = r->totals;
     a->feed.lag_bytes = r->totals.lag_bytes;
+    history_rate(a);
 }
 
 /* Takes what the pager's and the views' jobs posted; 1 to redraw. */

@@ -41,7 +41,7 @@ static int print_row(void *ctx, const struct store_row *row)
 }
 
 static int run_pages(struct store *s, const struct plan *p, int limit, int reverse, int json,
-                     struct err *e)
+                     int64_t *printed, struct err *e)
 {
     struct qout q = {.json = json};
     struct store_page pg = {.oldest_first = reverse};
@@ -59,7 +59,37 @@ static int run_pages(struct store *s, const struct plan *p, int limit, int rever
         pg.cursor_ts = q.last_ts;
         pg.cursor_id = q.last_id;
     }
+    *printed = q.printed;
     return 0;
+}
+
+/* The result's completeness: the note on stderr, the --summary/--count
+ * JSON fields. */
+struct partial {
+    int partial;
+    struct store_coverage cov;
+};
+
+static void partial_note(const struct partial *pt)
+{
+    char a[32];
+    if (!pt->partial)
+        return;
+    fprintf(stderr, "logdeck query: partial result: history is still being indexed "
+            "(%lld MB in %lld files left); complete only since %s\n",
+            (long long)(pt->cov.bytes_left >> 20), (long long)pt->cov.files_partial,
+            ts_format(pt->cov.covered_since, a));
+}
+
+static void summary_json(const char *key, int64_t n, const struct partial *pt)
+{
+    char a[32];
+    printf("{\"%s\":%lld,\"partial\":%s,\"covered_since\":", key, (long long)n,
+           pt->partial ? "true" : "false");
+    if (pt->cov.covered_since)
+        printf("\"%s\"}\n", ts_format(pt->cov.covered_since, a));
+    else
+        printf("null}\n");
 }
 
 static int explain(struct store *s, const struct plan *p, struct err *e)
@@ -75,7 +105,7 @@ static int explain(struct store *s, const struct plan *p, struct err *e)
 }
 
 struct query_args {
-    int json, count, reverse, expl, limit;
+    int json, count, reverse, expl, summary, limit;
 };
 
 /* Options into a; 0, or the exit code of bad usage. */
@@ -84,20 +114,21 @@ static int parse_args(int argc, char **argv, struct query_args *a)
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'},    {"count", no_argument, NULL, 'c'},
         {"limit", required_argument, NULL, 'n'}, {"reverse", no_argument, NULL, 'r'},
-        {"explain", no_argument, NULL, 'x'},
+        {"explain", no_argument, NULL, 'x'}, {"summary", no_argument, NULL, 's'},
         {NULL, 0, NULL, 0},
     };
     int ch;
     long lim;
     char *end;
     *a = (struct query_args){.limit = QUERY_DEFAULT_LIMIT};
-    int nopt = cli_opts_end(argc, argv, "jcn:rx", opts);   /* '-path:/x' is a query */
-    while ((ch = getopt_long(nopt, argv, "+jcn:rx", opts, NULL)) != -1) {
+    int nopt = cli_opts_end(argc, argv, "jcn:rxs", opts);   /* '-path:/x' is a query */
+    while ((ch = getopt_long(nopt, argv, "+jcn:rxs", opts, NULL)) != -1) {
         switch (ch) {
         case 'j': a->json = 1; break;
         case 'c': a->count = 1; break;
         case 'r': a->reverse = 1; break;
         case 'x': a->expl = 1; break;
+        case 's': a->summary = 1; break;
         case 'n':
             errno = 0;
             lim = strtol(optarg, &end, 10);
@@ -133,12 +164,24 @@ static int cmd_query(const struct cli *c, int argc, char **argv)
     if (s) {
         store_exec_mmap(s, CMD_MMAP_BYTES);
         int64_t n = 0;
-        if (a.expl)
+        struct partial pt = {0};
+        if (store_coverage(s, &pt.cov, &e) == 0)
+            pt.partial = query_partial(p, pt.cov.files_partial, pt.cov.covered_since);
+        if (a.expl) {
             rc = explain(s, p, &e) < 0 ? 1 : 0;
-        else if (a.count)
-            rc = store_count(s, p, 0, 0, &n, &e) < 0 ? 1 : (printf("%lld\n", (long long)n), 0);
-        else
-            rc = run_pages(s, p, a.limit, a.reverse, a.json, &e) < 0 ? 1 : 0;
+        } else if (a.count) {
+            rc = store_count(s, p, 0, 0, &n, &e) < 0 ? 1 : 0;
+            if (!rc && a.json)
+                summary_json("count", n, &pt);
+            else if (!rc)
+                printf("%s%lld\n", pt.partial ? ">= " : "", (long long)n);
+        } else {
+            rc = run_pages(s, p, a.limit, a.reverse, a.json, &n, &e) < 0 ? 1 : 0;
+            if (!rc && a.summary)
+                summary_json("records", n, &pt);
+        }
+        if (!rc && !a.expl)
+            partial_note(&pt);
     }
     if (rc)
         cli_error("query", "%s", e.msg);
@@ -150,7 +193,7 @@ static int cmd_query(const struct cli *c, int argc, char **argv)
 const struct cmd_entry cmd_query_entry = {
     .name = "query",
     .usage =
-        "[--json] [--count] [--limit N] [--reverse] [--explain] 'EXPR'",
+        "[--json] [--count] [--limit N] [--reverse] [--explain] [--summary] 'EXPR'",
     .help =
         "  Prints the records matching EXPR, newest first. EXPR: words and \"phrases\"\n"
         "  (full text), field:value (* globs), field>N, level>=warning, since:15m,\n"
@@ -161,7 +204,10 @@ const struct cmd_entry cmd_query_entry = {
         "  --count      print only the number of matching records\n"
         "  --limit N    at most N records (default 100; 0: all)\n"
         "  --reverse    oldest first\n"
-        "  --explain    print the compiled plan and the SQL plan instead of records\n",
+        "  --explain    print the compiled plan and the SQL plan instead of records\n"
+        "  --summary    after the records, one JSON object: records printed, partial\n"
+        "  A result over history not indexed yet (tail-first indexing) is partial: counts\n"
+        "  print as '>= N' (--count --json: \"partial\": true), a note goes to stderr.\n",
     .flags = 0,
     .exec = cmd_query,
 };

@@ -29,11 +29,13 @@ struct feeder {
     struct store *st;            /* the write connection (follower thread) */
     struct follower *f;
     struct wlock lock;
+    const struct config *cfg;    /* borrowed */
     pthread_mutex_t mu;
     int stopping;                /* 1: we asked the follower to stop */
     int failed;
     char error[256];
     char attached[256];          /* why we attach instead of following, or "" */
+    char created[1024];          /* "new store at ...": the footprint, or "" */
 };
 
 /* The follower reads SIGTERM/SIGINT from a signalfd, which can take a
@@ -72,6 +74,8 @@ static void feeder_status(void *ctx, struct tui_feed_status *out)
 static int feeder_open(struct feeder *fd, const char *db, struct err *e)
 {
     struct err le = {0};
+    if (store_created(fd->st))
+        cli_store_note(db, fd->cfg, fd->created, sizeof fd->created);
     if (wlock_acquire(&fd->lock, db, &le) < 0) {
         const char *pid = strstr(le.msg, "(pid ");
         snprintf(fd->attached, sizeof fd->attached, "attached: another logdeck indexer %.*s"
@@ -88,6 +92,7 @@ static int feeder_start(struct feeder *fd, const char *db, const struct config *
 {
     pthread_mutex_init(&fd->mu, NULL);
     fd->lock.fd = -1;
+    fd->cfg = cfg;
     int rc = feeder_open(fd, db, e);
     if (rc != 0)
         return rc;
@@ -162,7 +167,7 @@ static int run(const struct cli *c, const char *db, const struct config *cfg)
     if (cfg->nsources > 0) {
         o.feed_status = feeder_status;
         o.feed_ctx = &fd;
-        o.notice = fd.attached[0] ? fd.attached : NULL;
+        o.notice = fd.attached[0] ? fd.attached : fd.created[0] ? fd.created : NULL;
     }
     if (cfg->nsources == 0 && strncmp(db, "clickhouse://", 13) != 0 && access(db, F_OK) != 0) {
         cli_error("tui", "no store at %s: give log files to open (logdeck FILE...) or run "

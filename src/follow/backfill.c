@@ -149,7 +149,8 @@ void backfill_note_ts(struct tailer *t, int64_t ts)
 
 int backfill_start(struct tailer *t, int64_t tail_bytes)
 {
-    if (t->ck.id || t->ck.nranges || t->pos)
+    /* small history is read at once, in order: it costs a few ms */
+    if (t->ck.id || t->ck.nranges || t->pos || t->seen_size <= BACKFILL_SMALL)
         return 0;
     if (t->gz) {
         t->ck.nranges = 1;

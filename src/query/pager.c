@@ -286,6 +286,8 @@ static void do_totals(struct job *j, void *arg)
     o->truncated = t.truncated;
     o->lost_files = t.lost_files;
     o->db_bytes = t.db_bytes;
+    o->cap_dropped = t.cap_dropped;
+    o->cov = t.cov;
     o->lag_bytes = st ? files_lag(st) : 0;
     post(j, r, &e);
 }

@@ -33,6 +33,8 @@ struct pager_totals {
     int64_t lost_lines, truncated, lost_files;
     int64_t db_bytes;
     int64_t lag_bytes;
+    int64_t cap_dropped;         /* records the size cap dropped */
+    struct store_coverage cov;   /* history not indexed yet (tail-first indexing) */
 };
 
 enum pager_kind { PAGER_COUNT = 1, PAGER_WRITE, PAGER_PAGE, PAGER_TOTALS, PAGER_RECORD };

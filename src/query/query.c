@@ -342,3 +342,8 @@ void query_free(struct plan *p)
     free(p->text);
     free(p);
 }
+
+int query_partial(const struct plan *p, int64_t files_partial, int64_t covered_since)
+{
+    return files_partial > 0 && (!p || p->since < covered_since);
+}

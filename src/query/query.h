@@ -35,6 +35,11 @@ void query_free(struct plan *p);    /* NULL is a no-op */
  * logger/name, time/ts, metric/metric.name, ... */
 int query_field(const char *name);
 
+/* 1 if p's result may be incomplete: the store still misses history of
+ * files_partial files (tail-first indexing), everything stored from
+ * covered_since (µs) on, and p asks for records before that. */
+int query_partial(const struct plan *p, int64_t files_partial, int64_t covered_since);
+
 /* Writes a canonical text form of the plan (for tests and `--explain`). */
 int query_describe(const struct plan *p, char *buf, int cap);
 

@@ -5,6 +5,7 @@
  * loss counters). Reads only through the log model. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "src/query/query.h"
 #include "src/base/record.h"
@@ -321,9 +322,32 @@ static void group_digits(int64_t v, char *out, size_t cap)
     out[o] = 0;
 }
 
+/* "history 34% 1.2GB left ~40s, since 09:12 │": what the store does not
+ * cover yet (tail-first indexing); "" once it covers everything. */
+static void history_part(struct app *a, char *out, size_t cap)
+{
+    const struct store_coverage *c = &a->totals.cov;
+    out[0] = 0;
+    if (!c->files_partial)
+        return;
+    char left[24], eta[24] = "", since[32];
+    human_bytes(c->bytes_left, left, sizeof left);
+    int pct = c->bytes_total > 0 ? (int)(100 * (c->bytes_total - c->bytes_left) / c->bytes_total) : 0;
+    if (a->hist_rate > 0)
+        snprintf(eta, sizeof eta, " ~%.0fs", (double)c->bytes_left / a->hist_rate);
+    time_t t = (time_t)(c->covered_since / 1000000), now = time(NULL);
+    struct tm tm, tn;
+    localtime_r(&t, &tm);
+    localtime_r(&now, &tn);
+    strftime(since, sizeof since, tm.tm_yday == tn.tm_yday && tm.tm_year == tn.tm_year
+             ? "%H:%M" : "%b %d %H:%M", &tm);
+    snprintf(out, cap, " history %d%% %s left%s, covered since %s │", pct < 0 ? 0 : pct, left,
+             eta, since);
+}
+
 static void right_part(struct app *a, char *buf, size_t cap)
 {
-    char size[24], lag[32], lost[48];
+    char size[24], lag[32], lost[64], hist[160];
     human_bytes(a->totals.db_bytes, size, sizeof size);
     const struct tui_feed_status *f = &a->feed;
     if (f->lag_bytes > 0) {
@@ -342,29 +366,37 @@ static void right_part(struct app *a, char *buf, size_t cap)
         snprintf(lost + strlen(lost), sizeof lost - strlen(lost), " cut %lld", (long long)t);
     if (f->errors)
         snprintf(lost + strlen(lost), sizeof lost - strlen(lost), " STOPPED");
-    snprintf(buf, cap, " %s  %s  %s ", size, lag, lost);
+    if (a->totals.cap_dropped)
+        snprintf(lost + strlen(lost), sizeof lost - strlen(lost), " capped -%lld",
+                 (long long)a->totals.cap_dropped);
+    history_part(a, hist, sizeof hist);
+    snprintf(buf, cap, "%s %s  %s  %s ", hist, size, lag, lost);
 }
 
 /* The match count: "48 records", or "12 of 48" with a filter. */
 static void count_text(struct app *a, char *out, size_t cap)
 {
     char tot[32], n[32];
+    const struct store_coverage *c = &a->totals.cov;
+    const char *ge = c->files_partial ? ">=" : "";
     group_digits(a->totals.records, tot, sizeof tot);
     if (a->searching) {
         snprintf(out, cap, " searching… ");
     } else if (!a->filter[0]) {
-        snprintf(out, cap, " %s records ", tot);
+        snprintf(out, cap, " %s%s records ", ge, tot);
     } else if (a->count < 0) {
         snprintf(out, cap, " counting… ");
     } else {
         group_digits(a->count, n, sizeof n);
-        snprintf(out, cap, " %s of %s ", n, tot);
+        snprintf(out, cap, " %s%s of %s%s ",
+                 query_partial(a->filter_plan, c->files_partial, c->covered_since) ? ">=" : "",
+                 n, ge, tot);
     }
 }
 
 void statusbar_draw(struct app *a, struct screen *s, int y)
 {
-    char right[128], count[80], badge_s[48];
+    char right[256], count[96], badge_s[48];
     screen_fill(s, y, 0, s->w, ROLE_STATUS);
     int x;
     if (a->follow) {
