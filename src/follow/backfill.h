@@ -20,6 +20,7 @@
 #define BACKFILL_TAIL_BYTES (2LL << 20)   /* read first at the end of a live file */
 #define BACKFILL_CHUNK (8LL << 20)        /* a backfill reader's span */
 #define BACKFILL_SMALL (256LL << 10)      /* files up to this size are read at once */
+#define BACKFILL_LIVE_US (3600LL * 1000000) /* a file written to since is live: its tail first */
 
 /* Places t, a file with no stored row yet, tail-first: a plain file at the
  * first record start of its last tail_bytes (0: at its end), a compressed

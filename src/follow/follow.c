@@ -79,7 +79,8 @@ int follow_add(struct follower *f, struct tailer *t, int src, int away)
     /* history not stored yet: the newest end first (a rotated one: all of
      * it later), committed at once so that the store says what is missing */
     struct err e = {0};
-    if (!t->ck.id && backfill_start(t, away ? 0 : BACKFILL_TAIL_BYTES) &&
+    int live = !away && t->mtime_ns / 1000 >= f->now - BACKFILL_LIVE_US;
+    if (!t->ck.id && backfill_start(t, live ? BACKFILL_TAIL_BYTES : 0) &&
         ingest_touch(f->in, t, &e) < 0)
         follow_failed(f, &e);
     if (hmap_put(&f->by_ino, hmap_key2(t->ck.dev, t->ck.ino), t) < 0)

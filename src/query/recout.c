@@ -219,6 +219,8 @@ void recout_json(FILE *f, const struct store_row *row, const char *extra)
             fmt_name(r->format));
     recout_json_string(f, r->msg ? r->msg : "", r->msg ? r->msg_len : 0);
     json_fields(f, r);
+    if (r->history)   /* stored by the backfill (tail-first indexing) */
+        fputs(",\"history\":true", f);
     if (extra && *extra)
         fprintf(f, ",%s", extra);
     fputs("}\n", f);
