@@ -1,0 +1,110 @@
+#!/bin/bash
+# bench_first: the first minute on a box (issue 13). A corpus of N lines in
+# the seed formats (tests/bench/gen, ~250 B a line) plus one newest line
+# appended to the live file; a FRESH store; tmux 120x40. Measured, side by
+# side in the same run:
+#   logdeck DIR   launch -> the newest line on screen; then '?' -> the help
+#                 drawn (the UI answers keys while it indexes);
+#                 launch -> every byte indexed (store info: history complete)
+#   lnav FILES    launch -> the newest line on screen
+#   index         plain `logdeck index DIR` on the same files into another
+#                 fresh store (wall time), against the TUI's total above
+# at 1M lines and (BENCH_5M=0 skips it) 5M lines: the time to the newest
+# line must not grow with history. Targets: newest line < 1 s.
+# Env: BUILD (default build), LOGDECK, SIZES (default "1000000 5000000"),
+# KEEP=1.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) GEN="$BUILD/tests/bench/gen" ;; *) GEN="$ROOT/$BUILD/tests/bench/gen" ;; esac
+LOGDECK=${LOGDECK:-$ROOT/logdeck}
+SIZES=${SIZES:-1000000 5000000}
+[ "${BENCH_5M:-1}" = 0 ] && SIZES=1000000
+W=$(mktemp -d "${TMPDIR:-/tmp}/logdeck-first.XXXXXX")
+S=ldfirst$$
+export TMUX_TMPDIR="$W" TZ=UTC HOME="$W/home" LANG=C.UTF-8
+mkdir -p "$HOME"
+cleanup() {
+  tmux -L "$S" kill-server 2>/dev/null
+  [ -n "${KEEP:-}" ] && echo "kept $W" || rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+command -v tmux >/dev/null || { echo "bench_first: tmux is needed"; exit 1; }
+[ -x "$GEN" ] || { echo "bench_first: $GEN missing (make $BUILD/tests/bench/gen)"; exit 1; }
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# launch CMD: a new tmux server and session running CMD, 120x40
+launch() {
+  tmux -L "$S" kill-server 2>/dev/null
+  tmux -L "$S" -f /dev/null new-session -d -s b -x 120 -y 40 "$1; sleep 600"
+}
+# wait_screen TEXT SECS: polls the pane every 10 ms; prints ms since T0, or "timeout"
+wait_screen() {
+  local end=$(( $(now_ms) + $2 * 1000 ))
+  while [ "$(now_ms)" -lt "$end" ]; do
+    if tmux -L "$S" capture-pane -p -t b 2>/dev/null | grep -qF -- "$1"; then
+      echo $(( $(now_ms) - T0 )); return 0
+    fi
+    sleep 0.01
+  done
+  echo timeout
+}
+complete() { "$LOGDECK" --db "$1" store info --json 2>/dev/null | grep -q '"partial":false'; }
+
+run_size() {
+  local n=$1 dir="$W/logs-$n" mark="NEWEST-LINE-$$-$n"
+  rm -rf "$dir"
+  "$GEN" --lines "$n" --out "$dir" >/dev/null || exit 1
+  printf '{"timestamp":"%s","level":"info","logger":"api","event":"%s"}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)" "$mark" >>"$dir/api.jsonl"
+  local bytes=$(du -cb "$dir"/* | tail -1 | cut -f1)
+  sync
+  echo "bench_first: $n lines, $((bytes / 1000000)) MB in 5 files"
+
+  # logdeck on a fresh store
+  local db="$W/tui-$n.db"
+  rm -f "$db"*
+  T0=$(now_ms)
+  launch "env XDG_STATE_HOME='$W/st' TERM=screen-256color '$LOGDECK' --db '$db' '$dir'"
+  local ld_new=$(wait_screen "$mark" 60)
+  T0=$(now_ms)
+  tmux -L "$S" send-keys -t b '?'
+  local ld_key=$(wait_screen "logdeck keys" 10)
+  tmux -L "$S" send-keys -t b q
+  local t_all=timeout end=$(( $(now_ms) + 600000 ))
+  while [ "$(now_ms)" -lt "$end" ]; do
+    if complete "$db"; then t_all=$(( $(now_ms) - T0 + ld_new )); break; fi
+    sleep 0.2
+  done
+  # a second start on the store: the first frame with the newest line
+  tmux -L "$S" kill-server 2>/dev/null
+  T0=$(now_ms)
+  launch "env XDG_STATE_HOME='$W/st' TERM=screen-256color '$LOGDECK' --db '$db' '$dir'"
+  local ld_again=$(wait_screen "$mark" 30)
+  tmux -L "$S" kill-server 2>/dev/null
+
+  # lnav on the same files
+  local ln_new="not installed"
+  if command -v lnav >/dev/null; then
+    T0=$(now_ms)
+    launch "TERM=screen-256color lnav '$dir'/*"
+    ln_new=$(wait_screen "$mark" 120)
+    tmux -L "$S" kill-server 2>/dev/null
+  fi
+
+  # plain index into another fresh store
+  rm -f "$W/idx-$n.db"*
+  T0=$(now_ms)
+  "$LOGDECK" --db "$W/idx-$n.db" index "$dir" >/dev/null 2>&1
+  local t_idx=$(( $(now_ms) - T0 ))
+
+  printf '  %-44s %10s ms   (lnav: %s ms)\n' "newest line on screen, fresh store" "$ld_new" "$ln_new"
+  printf '  %-44s %10s ms\n' "then '?' -> help drawn (UI answers keys)" "$ld_key"
+  printf '  %-44s %10s ms   (logdeck index alone: %s ms)\n' "launch -> all history indexed" "$t_all" "$t_idx"
+  printf '  %-44s %10s ms\n' "second start: newest line on screen" "$ld_again"
+  rm -rf "$dir" "$W/tui-$n.db"* "$W/idx-$n.db"*
+}
+
+for n in $SIZES; do run_size "$n"; done
