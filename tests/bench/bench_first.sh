@@ -57,8 +57,10 @@ run_size() {
   local n=$1 dir="$W/logs-$n" mark="NEWEST-LINE-$$-$n"
   rm -rf "$dir"
   "$GEN" --lines "$n" --out "$dir" >/dev/null || exit 1
-  printf '{"timestamp":"%s","level":"info","logger":"api","event":"%s"}\n' \
-    "$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)" "$mark" >>"$dir/api.jsonl"
+  # the newest line, in the Python text file: lnav shows that one in its log
+  # view at start (the JSON files it opens as plain text)
+  printf '%s,000 - bench.first - INFO - %s\n' "$(date -u '+%Y-%m-%d %H:%M:%S')" "$mark" \
+    >>"$dir/worker.log"
   local bytes=$(du -cb "$dir"/* | tail -1 | cut -f1)
   sync
   echo "bench_first: $n lines, $((bytes / 1000000)) MB in 5 files"
