@@ -124,16 +124,22 @@ void follow_get_status(const struct follower *f, struct follow_status *st)
 static void print_status(struct follower *f)
 {
     struct follow_status st;
+    struct store_coverage cov = {0};
     follow_get_status(f, &st);
+    store_coverage(f->s, &cov, NULL);
+    char hist[64] = "";
+    if (cov.files_partial)
+        snprintf(hist, sizeof hist, ", history %lld MB left in %lld files",
+                 (long long)(cov.bytes_left >> 20), (long long)cov.files_partial);
     double secs = f->o.status_interval_s > 0 ? f->o.status_interval_s : 1;
     fprintf(f->o.status, "%s: %.0f records/s, %lld records, %lld files (%lld rotated"
             " draining), lag %lld bytes, lost %lld lines / %lld bytes / %lld files unread,"
-            " truncated %lld%s\n",
+            " truncated %lld%s%s\n",
             f->o.name ? f->o.name : "logdeck index",
             (double)(st.records - f->lp.st_records0) / secs, (long long)st.records,
             (long long)st.files, (long long)st.away, (long long)st.lag_bytes,
             (long long)st.lost_lines, (long long)st.lost_bytes, (long long)st.lost_files,
-            (long long)st.truncated, f->now < f->stall_until ? ", STORE FULL (waiting)" : "");
+            (long long)st.truncated, hist, f->now < f->stall_until ? ", STORE FULL (waiting)" : "");
     fflush(f->o.status);
     f->lp.st_records0 = st.records;
 }

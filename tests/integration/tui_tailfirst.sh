@@ -1,0 +1,30 @@
+# TUI, first start on big logs (issue 13): the new store announced with its
+# cap, the newest line on screen at once, the status bar showing what the
+# store covers and counts as lower bounds until the history is indexed,
+# then neither; a second start on the store shows the same at once.
+. tests/lib.sh
+. tests/fixtures/tui/tuilib.sh
+WR=$BUILD_DIR/tests/tools/writer
+mkdir -p "$T/logs"
+"$WR" -d "$T/logs" -n app.log -s TT -c 300000 -L 200 -o "$T/w.rec" 2>/dev/null
+tui_start 120 40 "$T/logs"
+check_screen "first start: the new store and its cap announced" "new store at $T/db; size cap" 5
+check_screen "newest line on screen while history is indexed" "TT 299999 " 5
+if tui_wait 10 has_text " history " && has_text ">=" ; then
+  pass "status bar: history coverage and partial counts"
+else
+  fail "status bar: history coverage and partial counts" "[$(tui_screen | tail -2 | tr "\n" " ")]"
+fi
+if tui_wait 60 has_text " 300,000 records "; then
+  pass "history complete: exact count"
+else
+  fail "history complete: exact count" "[$(tui_screen | tail -2 | tr "\n" " ")]"
+fi
+check "history complete: no coverage shown" "" "$(tui_screen | grep -o ' history [0-9]*%')"
+tui_keys q
+check_screen "q exits 0" "EXIT=0"
+tui_start 120 40 "$T/logs"
+check_screen "second start: newest line at once" "TT 299999 " 3
+check "second start: no new-store notice" "" "$(tui_screen | grep -o 'new store at')"
+tui_keys q
+check_screen "q exits 0 again" "EXIT=0"
