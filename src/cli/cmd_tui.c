@@ -74,8 +74,6 @@ static void feeder_status(void *ctx, struct tui_feed_status *out)
 static int feeder_open(struct feeder *fd, const char *db, struct err *e)
 {
     struct err le = {0};
-    if (store_created(fd->st))
-        cli_store_note(db, fd->cfg, fd->created, sizeof fd->created);
     if (wlock_acquire(&fd->lock, db, &le) < 0) {
         const char *pid = strstr(le.msg, "(pid ");
         snprintf(fd->attached, sizeof fd->attached, "attached: another logdeck indexer %.*s"
@@ -84,6 +82,8 @@ static int feeder_open(struct feeder *fd, const char *db, struct err *e)
         return 1;
     }
     fd->st = store_open(db, STORE_WRITE, e);   /* its thread starts with signals blocked */
+    if (fd->st && store_created(fd->st))
+        cli_store_note(db, fd->cfg, fd->created, sizeof fd->created);
     return fd->st ? 0 : -1;
 }
 

@@ -390,7 +390,9 @@ int ingest_restart(struct ingest *in, struct tailer *t, struct err *e)
         in->f.state = FILE_ROTATED;
         in->f.offset = t->saved.offset;
         in->f.tail_hash = t->saved.tail_hash;
-        if (store_begin(in->s, e) < 0 || store_file_put(in->s, &in->f, e) < 0)
+        in->f.nranges = 0;   /* its history is gone with its content */
+        if (store_begin(in->s, e) < 0 || store_file_put(in->s, &in->f, e) < 0 ||
+            store_file_ranges_put(in->s, &in->f, e) < 0)
             return -1;
         if (hmap_get(&in->tracked, (uint64_t)t->ck.id) == t)
             hmap_del(&in->tracked, (uint64_t)t->ck.id);
@@ -406,6 +408,8 @@ int ingest_restart(struct ingest *in, struct tailer *t, struct err *e)
     ck.head_hash = ingest_hash(t->head, t->head_n, INGEST_HASH_SEED);
     parse_free(t->p);
     t->p = NULL;
+    tailer_free(t->bf);
+    t->bf = NULL;
     t->seen_size = 0;
     if (tailer_place(t, &ck, e) < 0)
         return -1;
