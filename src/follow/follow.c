@@ -253,6 +253,18 @@ static struct tailer *next_backfill(struct follower *f)
     return best;
 }
 
+void follow_history_rows(struct follower *f)
+{
+    struct err e = {0};
+    for (size_t i = 0; i < f->nt; i++) {
+        struct tailer *t = f->t[i];
+        if (!t->ck.id && backfill_pending(t) && ingest_touch(f->in, t, &e) < 0) {
+            follow_failed(f, &e);
+            return;
+        }
+    }
+}
+
 int follow_backfill(struct follower *f)
 {
     struct err e = {0};

@@ -147,6 +147,10 @@ int follow_commit(struct follower *f);   /* -1: rolled back, stalled a while */
 void follow_committed(struct follower *f);   /* after any commit: counts, on_commit hook */
 void follow_failed(struct follower *f, struct err *e);   /* rolls back, stalls a while */
 int follow_commit_due(const struct follower *f);
+/* Files with history to backfill and no row yet (a rotated file the sibling
+ * sweep kept): their row and ranges go into the batch, so that a restart
+ * finds them. */
+void follow_history_rows(struct follower *f);
 /* Reads a slice of history (backfill.h) into the batch; 1 if there was some to read. */
 int follow_backfill(struct follower *f);
 int follow_read_pass(struct follower *f);   /* 1 if anything was read */

@@ -319,6 +319,7 @@ static void iterate(struct follower *f)
     int64_t next = INT64_MAX;
     fgrab_collect(f);
     fscan_run(f);
+    follow_history_rows(f);
     if (store_in_batch(f->s) && !f->batch_start)
         f->batch_start = f->now;
     int got = follow_read_pass(f);

@@ -373,6 +373,8 @@ int fscan_recover(struct follower *f, struct err *e)
     }
     free(k);
     free(x.v);
+    if (rc == 0)
+        follow_history_rows(f);
     if (rc == 0 && follow_commit(f) < 0)
         return err_set(e, "cannot save the recovered checkpoints (see above)");
     return rc;

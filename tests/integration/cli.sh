@@ -6,7 +6,7 @@
 . tests/lib.sh
 
 first_line() { "$LOGDECK" "$@" 2>&1 | head -1; }
-check "query --help" "usage: logdeck query [--json] [--count] [--limit N] [--reverse] [--explain] 'EXPR'" \
+check "query --help" "usage: logdeck query [--json] [--count] [--limit N] [--reverse] [--explain] [--summary] 'EXPR'" \
   "$(first_line query --help)"
 check_rc "query --help exit 0" 0 "$LOGDECK" query --help
 check "query --help: options follow" 1 "$(grep -c '^  --limit N    at most N records' "$T/.out")"
@@ -20,7 +20,7 @@ check "themes --help" "usage: logdeck themes|  The theme names --theme accepts, 
 check "index --help continuation" "                     [PATH|GLOB|DIR...]" \
   "$("$LOGDECK" index --help | sed -n 4p)"
 check_rc "--help exit 0" 0 "$LOGDECK" --help
-check "--help: one line per form" "index index query trace stats alerts alerts alerts alerts alerts alerts demo demo themes store " \
+check "--help: one line per form" "index index query trace stats alerts alerts alerts alerts alerts alerts demo demo themes store store store store store " \
   "$(sed -n 's/^       logdeck \([a-z]*\).*/\1/p' "$T/.out" | tr '\n' ' ')"
 check_rc "unknown alerts subcommand exit 2" 2 "$LOGDECK" alerts bogus
 check "unknown alerts subcommand message" "logdeck alerts: unknown subcommand 'bogus'" "$(head -1 "$T/.err")"
