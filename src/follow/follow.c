@@ -76,13 +76,12 @@ int follow_add(struct follower *f, struct tailer *t, int src, int away)
     t->away_us = away ? f->now : 0;
     t->want = 1;
     t->path_key = hmap_key_str(t->path);
-    /* history not stored yet: the newest end first (a rotated one: all of
-     * it later); a source's row is committed at once so that the store says
-     * what is missing (a rotated file gets its row when it is read: the
-     * sibling sweep may still let it go) */
+    /* history not stored yet: the newest end first; a source not written
+     * to for a while: all of it later. A rotated file (away) is the
+     * continuation of a stream the store follows: read at once, in order. */
     struct err e = {0};
-    int live = !away && t->mtime_ns / 1000 >= f->now - BACKFILL_LIVE_US;
-    if (!t->ck.id && backfill_start(t, live ? BACKFILL_TAIL_BYTES : 0) && !away &&
+    int live = t->mtime_ns / 1000 >= f->now - BACKFILL_LIVE_US;
+    if (!away && backfill_start(t, live ? BACKFILL_TAIL_BYTES : 0) &&
         ingest_touch(f->in, t, &e) < 0)
         follow_failed(f, &e);
     if (hmap_put(&f->by_ino, hmap_key2(t->ck.dev, t->ck.ino), t) < 0)

@@ -309,9 +309,19 @@ static int64_t estimated_size(struct follower *f, const struct store_file *k)
  * the sizes its rotated siblings reached (said so). */
 static int recover_gone(struct follower *f, struct store_file *k, struct err *e)
 {
-    int64_t size = estimated_size(f, k);
-    int64_t lost_b = size > k->offset ? size - k->offset : 0;
-    int64_t avg = k->records > 0 && k->offset > 0 ? k->offset / k->records : 100;
+    int64_t size = estimated_size(f, k), covered = k->offset;
+    if (store_file_ranges_get(f->s, k->id, k, e) < 0)
+        return -1;
+    if (k->nranges) {   /* history it never got to (tail-first indexing) is lost too */
+        covered = 0;
+        for (int i = 0; i < k->nranges; i++)
+            covered += k->ranges[i].hi - k->ranges[i].lo;
+        k->nranges = 0;
+        if (store_begin(f->s, e) < 0 || store_file_ranges_put(f->s, k, e) < 0)
+            return -1;
+    }
+    int64_t lost_b = size > covered ? size - covered : 0;
+    int64_t avg = k->records > 0 && covered > 0 ? covered / k->records : 100;
     int64_t lines = lost_b ? (lost_b + avg - 1) / (avg ? avg : 1) : 0;
     k->lost_bytes += lost_b;
     k->lost_lines += lines;
