@@ -324,6 +324,64 @@ static void set_msg(struct parse_env *env, struct record *r, const char *s, size
     r->msg_len = n - m;
 }
 
+/* A "[...]" group at s[i] (brackets may nest, spaces inside): its end, or 0. */
+static size_t bracket_end(const char *s, size_t n, size_t i)
+{
+    int depth = 0;
+    for (size_t k = i; k < n && k < i + 200; k++) {
+        depth += (s[k] == '[') - (s[k] == ']');
+        if (depth == 0)
+            return k + 1;
+    }
+    return 0;
+}
+
+static int logger_char(char c)
+{
+    return is_alnum(c) || c == '.' || c == '_' || c == '$' || c == '-';
+}
+
+/* log4j's "LEVEL [thread] logger.Class: message" / "... logger - message"
+ * after the level (at m): the logger goes to r->logger, the thread to the
+ * fields, the message starts after them. Conservative: a dotted name right
+ * after at most one bracket group, ended by ':' or " - "; else nothing
+ * changes and the message keeps them. Returns where the message starts. */
+static size_t logger_after_level(struct parse_env *env, struct record *r, const char *s,
+                                 size_t n, size_t m)
+{
+    size_t i = m, th = 0, the = 0;
+    while (i < n && is_ws(s[i]))
+        i++;
+    if (i < n && s[i] == '[') {
+        if (!(the = bracket_end(s, n, i)))
+            return m;
+        th = i + 1;
+        for (i = the; i < n && is_ws(s[i]); i++)
+            ;
+    }
+    size_t lg = i, dots = 0;
+    while (i < n && logger_char(s[i]))
+        dots += s[i] == '.' || s[i] == '$', i++;
+    size_t le = i;
+    if (!dots || le == lg || !(s[lg] >= 'A' && s[lg] <= 'Z') == !(s[lg] >= 'a' && s[lg] <= 'z'))
+        return m;
+    if (i < n && s[i] == ':' && (i + 1 == n || is_ws(s[i + 1])))
+        i++;
+    else if (i + 3 <= n && memcmp(s + i, " - ", 3) == 0)
+        i += 3;
+    else
+        return m;
+    r->logger = parse_arena_dup(env->arena, s + lg, le - lg);
+    if (th) {
+        struct parse_jw w;
+        parse_jw_begin(&w, env->scratch);
+        parse_jw_str(&w, "thread", 6, s + th, the - 1 - th);
+        parse_jw_end(&w);
+        r->fields = parse_arena_dup(env->arena, w.b->data, w.b->len);
+    }
+    return i;
+}
+
 static int apply(struct lay *L, struct parse_env *env, const char *s, size_t n, struct record *r)
 {
     long i = field_start(s, n, L->field);
@@ -343,6 +401,8 @@ static int apply(struct lay *L, struct parse_env *env, const char *s, size_t n, 
     r->format = FMT_LAYOUT;
     r->ts = ts, r->ts_guessed = 0;
     r->level = level < 0 ? LVL_UNKNOWN : level;
+    if (level >= 0 && L->lvl < LVL_SCAN && lend > after)
+        lend = logger_after_level(env, r, s, n, lend);
     set_msg(env, r, s, n, lend);
     parse_text_cid(env, r, s, n);
     L->fit++;

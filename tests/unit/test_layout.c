@@ -395,6 +395,42 @@ static void t_letters(void **state)
     assert_int_equal(l.level[0], LVL_UNKNOWN);
 }
 
+struct texts {
+    char logger[128], msg[256], fields[256];
+};
+
+static int texts(void *ctx, const struct record *r)
+{
+    struct texts *t = ctx;
+    snprintf(t->logger, sizeof t->logger, "%s", r->logger ? r->logger : "-");
+    snprintf(t->msg, sizeof t->msg, "%.*s", (int)r->msg_len, r->msg);
+    snprintf(t->fields, sizeof t->fields, "%s", r->fields ? r->fields : "-");
+    return 0;
+}
+
+/* log4j's "[thread] logger: message" after the level: logger and thread
+ * out of the message; anything less regular stays in it. */
+static void t_logger(void **state)
+{
+    (void)state;
+    struct parse_opts o = {.tz_fixed = 1};
+    struct texts t;
+    const char *l = "2015-10-18 18:01:47,978 INFO [RMCommunicator Allocator] org.apache.hadoop.ipc.Client: "
+                    "Retrying connect to server";
+    parse_line(&o, l, strlen(l), 0, texts, &t);
+    assert_string_equal(t.logger, "org.apache.hadoop.ipc.Client");
+    assert_string_equal(t.msg, "Retrying connect to server");
+    assert_string_equal(t.fields, "{\"thread\":\"RMCommunicator Allocator\"}");
+    l = "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating";
+    parse_line(&o, l, strlen(l), 0, texts, &t);
+    assert_string_equal(t.logger, "dfs.DataNode$PacketResponder");
+    assert_string_equal(t.msg, "PacketResponder 1 terminating");
+    l = "2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-1] GET /v2 status: 200";
+    parse_line(&o, l, strlen(l), 0, texts, &t);
+    assert_string_equal(t.logger, "-");
+    assert_string_equal(t.msg, "nova.osapi_compute.wsgi.server [req-1] GET /v2 status: 200");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,7 +439,7 @@ int main(void)
         cmocka_unit_test(t_logcat),  cmocka_unit_test(t_mmdd_dot), cmocka_unit_test(t_apache),
         cmocka_unit_test(t_syslog),  cmocka_unit_test(t_epoch),    cmocka_unit_test(t_tsform),
         cmocka_unit_test(t_user_layout), cmocka_unit_test(t_level_words),
-        cmocka_unit_test(t_letters),
+        cmocka_unit_test(t_letters),      cmocka_unit_test(t_logger),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
