@@ -5,15 +5,16 @@
 # and the Python text format of the same lines for reference. Two text
 # variants: plain, and with each line's request id as "[<uuid>]" in the
 # text (the store then full-text indexes the id's pieces too). Measures:
-# parse only (tests/bench/parsebench, best of 3) and `logdeck index` end
-# to end into a fresh store (user CPU seconds, best of 3: wall time on a
-# shared machine measures the neighbours). Figures, not a pass/fail test.
-# Env: BUILD (default build), LAYOUT_MB (default 50).
+# parse only (tests/bench/parsebench, user CPU seconds, best of 5) and
+# `logdeck index` end to end into a fresh store (user CPU seconds, best of
+# 3): wall time on a shared machine measures the neighbours. Figures, not
+# a pass/fail test.
+# Env: BUILD (default build), LAYOUT_MB (default 100).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=$ROOT/${BUILD:-build}/tests/bench
 LD=${LOGDECK:-$ROOT/logdeck}
-MB=${LAYOUT_MB:-50}
+MB=${LAYOUT_MB:-100}
 T=$(mktemp -d "${TMPDIR:-/tmp}/logdeck-bench-layout.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export TZ=UTC HOME="$T" LOGDECK_DB="$T/db"
@@ -28,7 +29,11 @@ for v in layout layout_ids; do
 done
 
 best() { sort -g | head -1; }
-parse_s() { for i in 1 2 3; do "$B/parsebench" "$1" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p'; done | best; }
+parse_s() {
+  for i in 1 2 3 4 5; do
+    /usr/bin/time -f "%U" -o "$T/u" "$B/parsebench" "$1" >/dev/null && cat "$T/u"
+  done | best
+}
 index_s() {
   for i in 1 2 3; do
     rm -f "$T"/db*
@@ -37,12 +42,12 @@ index_s() {
 }
 mbs() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0 ? b / 1e6 / s : 0) }'; }
 
-printf "%-18s %8s %9s %12s %13s\n" file MB records "parse MB/s" "index MB/cpu-s"
+printf "%-18s %8s %9s %14s %14s\n" file MB records "parse MB/cpu-s" "index MB/cpu-s"
 for f in app.jsonl layout.log python.log layout_ids.log python_ids.log; do
   bytes=$(wc -c <"$T/$f")
   ps=$(parse_s "$T/$f"); is=$(index_s "$T/$f")
   rec=$(sed 's/^{"records":\([0-9]*\).*/\1/' "$T/out")
-  printf "%-18s %8.1f %9s %12s %13s\n" "$f" "$(mbs "$bytes" 1)" "$rec" "$(mbs "$bytes" "$ps")" "$(mbs "$bytes" "$is")"
+  printf "%-18s %8.1f %9s %14s %14s\n" "$f" "$(mbs "$bytes" 1)" "$rec" "$(mbs "$bytes" "$ps")" "$(mbs "$bytes" "$is")"
   echo "$f $(mbs "$bytes" "$ps") $(mbs "$bytes" "$is")" >>"$T/r"
 done
 awk '{ p[$1] = $2; x[$1] = $3 } END {
