@@ -3,6 +3,7 @@
 
 #include "db/chstore.h"
 #include "db/store.h"
+#include "src/base/thread.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -198,7 +199,7 @@ struct shipper *ship_start(const char *journal_path, const struct ship_opts *o, 
     s->cursor = -1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
-    if (pthread_create(&s->thread, NULL, ship_main, s) != 0) {
+    if (thread_start(&s->thread, ship_main, s) != 0) {   /* signals stay the caller's */
         err_set(e, "cannot start the shipper thread");
         free(s->journal), free(s->url), free(s->host), free(s->store_id), free(s);
         return NULL;
