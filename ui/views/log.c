@@ -396,7 +396,7 @@ static void count_text(struct app *a, char *out, size_t cap)
 
 void statusbar_draw(struct app *a, struct screen *s, int y)
 {
-    char right[256], count[96], badge_s[48];
+    char right[320], count[96], badge_s[48];   /* right_part writes up to 283 bytes */
     screen_fill(s, y, 0, s->w, ROLE_STATUS);
     int x;
     if (a->follow) {
