@@ -1,12 +1,15 @@
 /* check: a writer never writes into a store that fails SQLite's
  * integrity check (store_int.h). PRAGMA quick_check reads every page
- * (measured ~1.2 s for a 500 MB store, warm cache), so a writer that
- * closes a store cleanly leaves a stamp beside it, "<db>-checked": the
- * file's inode, size, mtime and ctime as it left it. The next writer
- * skips the check when the file still matches the stamp and has no WAL
- * left over: nobody wrote to it since (ctime cannot be set back from user
- * space). Anything else (a crash, another program, a restored backup)
- * means a full check before the first write. */
+ * (measured ~1.6 s for a 500 MB store), so a writer leaves a stamp beside
+ * the store, "<db>-checked": the database file's inode, size, mtime and
+ * ctime as it left them, after each checkpoint (db/wal.c: only
+ * checkpoints write the database file in WAL mode) and at a clean close.
+ * The next writer skips the check when the file still matches the stamp:
+ * nobody else wrote to it since (ctime cannot be set back from user
+ * space), and a crash (kill -9) leaves the file as the last checkpoint
+ * did, the WAL after it being SQLite's own checksummed journal. Anything
+ * else (another program, a restored backup, a crash mid-checkpoint) means
+ * a full check before the first write. */
 #include "db/store_int.h"
 
 #include <errno.h>
@@ -36,10 +39,8 @@ static int stamp_of(const char *db, char *out, size_t n)
 
 static int stamp_matches(const char *db)
 {
-    char path[4200], want[160], got[160] = "", wal[4200];
-    struct stat ws;
-    snprintf(wal, sizeof wal, "%s-wal", db);
-    if ((stat(wal, &ws) == 0 && ws.st_size > 0) || stamp_of(db, want, sizeof want) < 0)
+    char path[4200], want[160], got[160] = "";
+    if (stamp_of(db, want, sizeof want) < 0)
         return 0;
     stamp_path(db, path, sizeof path);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -50,21 +51,10 @@ static int stamp_matches(const char *db)
     return strcmp(want, got) == 0;
 }
 
-void store_check_forget(const char *db)
-{
-    char path[4200];
-    stamp_path(db, path, sizeof path);
-    if (unlink(path) < 0 && errno != ENOENT) {
-        /* a stale stamp cannot match the file once it is written to */
-    }
-}
-
 int store_check(struct store *s, struct err *e)
 {
-    if (stamp_matches(s->path)) {
-        store_check_forget(s->path);   /* this writer will change the file */
+    if (stamp_matches(s->path))
         return 0;
-    }
     sqlite3_stmt *st = NULL;
     char first[200] = "";
     int n = 0, rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(5)", -1, &st, NULL);
@@ -81,7 +71,7 @@ int store_check(struct store *s, struct err *e)
             *c = ' ';
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE && n == 1 && strcmp(first, "ok") == 0) {
-        store_check_forget(s->path);
+        store_check_stamp(s->path);
         return 0;
     }
     return err_set(e, "%s is corrupt (SQLite's integrity check: %s); logdeck will not write "
@@ -92,10 +82,8 @@ int store_check(struct store *s, struct err *e)
 void store_check_stamp(const char *db)
 {
     char path[4200], tmp[4300], line[160];
-    struct stat ws;
-    snprintf(tmp, sizeof tmp, "%s-wal", db);
-    if ((stat(tmp, &ws) == 0 && ws.st_size > 0) || stamp_of(db, line, sizeof line) < 0)
-        return;   /* still a WAL (a reader holds it open): check next time */
+    if (stamp_of(db, line, sizeof line) < 0)
+        return;
     stamp_path(db, path, sizeof path);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

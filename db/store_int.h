@@ -62,12 +62,11 @@ void store_wal_before_batch(struct store *s);
 void store_wal_stop(struct store *s);
 
 /* db/check.c: a writer's integrity check at open (0, or -1 with e saying
- * the store is corrupt; nothing was written), skipped when the file is as
- * a clean close left it; the stamp a clean close leaves (path: the store
- * file, after its last connection closed); forgetting the stamp. */
+ * the store is corrupt; nothing was written), skipped when the database
+ * file is as a writer left it; the stamp a writer leaves after each
+ * checkpoint and at close (db: the store file's path). */
 int store_check(struct store *s, struct err *e);
 void store_check_stamp(const char *db);
-void store_check_forget(const char *db);
 /* db/store_ch.c: a store backed by ClickHouse (path is a clickhouse:// URL). */
 struct store *store_open_ch(const char *url, int mode, struct err *e);
 

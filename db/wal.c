@@ -17,6 +17,7 @@ struct wal_ckpt {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     sqlite3 *db;
+    const char *path;             /* the store's (borrowed from struct store) */
     int stop, kicked, busy;
     int64_t runs;
 };
@@ -40,7 +41,9 @@ static void *ckpt_main(void *arg)
         w->kicked = 0;
         w->busy = 1;
         pthread_mutex_unlock(&w->mu);
-        sqlite3_wal_checkpoint_v2(w->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        if (sqlite3_wal_checkpoint_v2(w->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) ==
+            SQLITE_OK)
+            store_check_stamp(w->path);   /* the file as this writer left it */
         pthread_mutex_lock(&w->mu);
         w->busy = 0;
         w->runs++;
@@ -74,7 +77,8 @@ void store_wal_before_batch(struct store *s)
     pthread_mutex_lock(&w->mu);
     while (w->busy)    /* a concurrent checkpoint would make ours a no-op */
         pthread_cond_wait(&w->cv, &w->mu);
-    sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) == SQLITE_OK)
+        store_check_stamp(s->path);
     w->kicked = 0;
     pthread_mutex_unlock(&w->mu);
     s->wal_frames = 0;
@@ -92,6 +96,7 @@ int store_wal_start(struct store *s, struct err *e)
         return -1;
     }
     sqlite3_busy_timeout(w->db, 1000);
+    w->path = s->path;
     /* A connection only learns the file is in WAL mode once it reads it. */
     sqlite3_exec(w->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
     pthread_mutex_init(&w->mu, NULL);

@@ -20,6 +20,8 @@ Y
 start_run "$T/rules.yaml" "$T/app.log"
 for p in /a /b /c; do logline error $p boom; logline error $p boom; done >> "$T/app.log"
 wait_for 60 grep -q -- '-> hang$' "$SINK_LOG" || fail "in flight" "no request reached the sink"
+firing() { "$LOGDECK" alerts list --json | grep '"kind":"state"' | grep -v '"group":"\*"' | grep -c '"state":"firing"'; }
+wait_for 60 ge firing 3   # the three groups' states are committed (the first delivery hangs)
 kill -9 "$RUN_PID"; wait "$RUN_PID" 2>/dev/null; RUN_PID=
 check "firing states survive kill -9" 3 \
   "$("$LOGDECK" alerts list --json | grep '"kind":"state"' | grep -v '"group":"\*"' | grep -c '"state":"firing"')"

@@ -12,6 +12,8 @@
  *                             other missing lines add up to the lost_lines
  *                             counted (writer files start at its 'n' marks)
  *   checkseq --any-order ...  a stream written to many files: order not checked
+ *   checkseq --file-order ... order checked within each stored file only (the
+ *                             contract: in order per file), not across files
  *   checkseq --prefix ...     seqs may be missing only after the last stored one
  *   checkseq --dump DB        prints "file<TAB>truncated<TAB>msg" per record
  *   checkseq --files DB       prints the files' status rows
@@ -39,6 +41,9 @@ struct ck {
     int n;
     long long lost_lines, lost_bytes, records, unread;
     int any_order;   /* a stream spread over many files: no order across them */
+    int file_order;  /* order within each file row only */
+    struct { int64_t id; long long last; } fl[4096];   /* per file row: last seq */
+    size_t nfl;
     int prefix;      /* only the first seqs are stored yet: missing only at the end */
 };
 
@@ -109,7 +114,19 @@ static int on_row(void *ctx, const struct store_row *r)
         long long seq = strtoll(m + 1, NULL, 10);
         grow(s, seq);
         s->stored[seq]++;
-        if (!c->any_order && seq <= s->last && s->out_of_order++ < 5)
+        if (c->file_order) {
+            size_t k = 0;
+            while (k < c->nfl && c->fl[k].id != r->file_id)
+                k++;
+            if (k == c->nfl && c->nfl < sizeof c->fl / sizeof c->fl[0])
+                c->fl[c->nfl].id = r->file_id, c->fl[c->nfl++].last = -1;
+            if (k < c->nfl) {
+                if (seq <= c->fl[k].last && s->out_of_order++ < 5)
+                    printf("  %s: seq %lld stored after %lld in the same file (record %lld, %s)\n",
+                           s->name, seq, c->fl[k].last, (long long)r->id, r->file);
+                c->fl[k].last = seq;
+            }
+        } else if (!c->any_order && seq <= s->last && s->out_of_order++ < 5)
             printf("  %s: seq %lld stored after %lld (record %lld, %s)\n", s->name, seq,
                    s->last, (long long)r->id, r->file);
         s->last = seq;
@@ -207,12 +224,14 @@ int main(int argc, char **argv)
     static struct ck c;
     struct err e = {0};
     int i = 1, no_loss = 0, dump = 0, files = 0, allow = 0, any_order = 0, prefix = 0, exact = 0;
+    int file_order = 0;
     for (; i < argc && argv[i][0] == '-'; i++) {
         no_loss |= !strcmp(argv[i], "--no-loss");
         dump |= !strcmp(argv[i], "--dump");
         files |= !strcmp(argv[i], "--files");
         allow |= !strcmp(argv[i], "--allow-loss");
         any_order |= !strcmp(argv[i], "--any-order");
+        file_order |= !strcmp(argv[i], "--file-order");
         prefix |= !strcmp(argv[i], "--prefix");
         exact |= !strcmp(argv[i], "--exact-loss");
     }
@@ -228,6 +247,7 @@ int main(int argc, char **argv)
     int rc = 0;
     if (any_order)
         c.any_order = 1;
+    c.file_order = file_order;
     c.prefix = prefix;
     if (dump) {
         rc = store_dump(s, 0, dump_row, NULL, &e) < 0;
