@@ -246,7 +246,10 @@ static void recover_moved(struct follower *f, const struct store_file *k)
     split(k->path, dir, base);
     if (si >= 0 && f->sc.src[si]->exact)
         snprintf(base, sizeof base, "%s", f->sc.src[si]->pat);
-    sweep(f, dir, base, si, k->last_seen - 1000000, 0);
+    /* Siblings older than k itself predate what logdeck followed; any newer
+     * one may have been rotated while logdeck was down (or killed before
+     * it opened it): from k's first sighting, not its last checkpoint. */
+    sweep(f, dir, base, si, (k->first_seen > 0 ? k->first_seen : k->last_seen) - 1000000, 0);
 }
 
 /* The size of a rotated sibling as written: a plain file's size, a .gz's
