@@ -147,10 +147,34 @@ void backfill_note_ts(struct tailer *t, int64_t ts)
         r->lo_ts = ts;
 }
 
+/* A file stored up to its checkpoint with much appended since (the
+ * follower was down): the newest end first again, the gap above the
+ * checkpoint becomes history. */
+static int catch_up(struct tailer *t, int64_t tail_bytes)
+{
+    struct tailer_ck ck = t->ck;
+    if (t->gz || ck.nranges >= STORE_MAX_RANGES - 1 || t->pos != ck.offset ||
+        t->seen_size - ck.offset <= (tail_bytes > BACKFILL_SMALL ? tail_bytes : BACKFILL_SMALL))
+        return 0;
+    int64_t s = backfill_align(t, t->seen_size - tail_bytes);
+    if (s <= ck.offset)
+        return 0;
+    if (ck.nranges == 0) {
+        ck.ranges[0] = (struct store_range){0, ck.offset, 0};
+        ck.nranges = 1;
+    }
+    ck.ranges[ck.nranges++] = (struct store_range){s, s, 0};
+    ck.offset = s;
+    ck.tail_hash = 0;   /* checked again from the next commit on */
+    return tailer_place(t, &ck, NULL) < 0 ? 0 : 1;
+}
+
 int backfill_start(struct tailer *t, int64_t tail_bytes)
 {
+    if (t->ck.id)
+        return catch_up(t, tail_bytes);
     /* small history is read at once, in order: it costs a few ms */
-    if (t->ck.id || t->ck.nranges || t->pos || t->seen_size <= BACKFILL_SMALL)
+    if (t->ck.nranges || t->pos || t->seen_size <= BACKFILL_SMALL)
         return 0;
     if (t->gz) {
         t->ck.nranges = 1;

@@ -24,7 +24,9 @@
 
 /* Places t, a file with no stored row yet, tail-first: a plain file at the
  * first record start of its last tail_bytes (0: at its end), a compressed
- * one as history to read later. Returns 1 if so, 0 if t reads from 0. */
+ * one as history to read later; a plain file with a row and much appended
+ * past its checkpoint likewise (the gap becomes history). Returns 1 if so,
+ * 0 if t reads on from its checkpoint (or 0). */
 int backfill_start(struct tailer *t, int64_t tail_bytes);
 /* 1 while t has history below what it stored (or is deferred history). */
 int backfill_pending(const struct tailer *t);

@@ -33,6 +33,10 @@ trap 'exit 130' INT TERM
 command -v tmux >/dev/null || { echo "bench_first: tmux is needed"; exit 1; }
 [ -x "$GEN" ] || { echo "bench_first: $GEN missing (make $BUILD/tests/bench/gen)"; exit 1; }
 
+# no size cap: every byte is indexed, as the plain index does
+printf 'store:\n  max_size: 0\n' >"$W/nocap.yaml"
+LD="'$LOGDECK' --config '$W/nocap.yaml'"
+
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # launch CMD: a new tmux server and session running CMD, 120x40
@@ -49,9 +53,9 @@ wait_screen() {
     fi
     sleep 0.01
   done
-  echo timeout
+  echo "timeout (screen: $(tmux -L "$S" capture-pane -p -t b 2>/dev/null | grep -v '^ *$' | tail -3 | cut -c1-60 | tr '\n' '|'))"
 }
-complete() { "$LOGDECK" --db "$1" store info --json 2>/dev/null | grep -q '"partial":false'; }
+complete() { "$LOGDECK" --config "$W/nocap.yaml" --db "$1" store info --json 2>/dev/null | grep -q '"partial":false'; }
 
 run_size() {
   local n=$1 dir="$W/logs-$n" mark="NEWEST-LINE-$$-$n"
@@ -69,7 +73,7 @@ run_size() {
   local db="$W/tui-$n.db"
   rm -f "$db"*
   T0=$(now_ms)
-  launch "env XDG_STATE_HOME='$W/st' TERM=screen-256color '$LOGDECK' --db '$db' '$dir'"
+  launch "env XDG_STATE_HOME='$W/st' TERM=screen-256color $LD --db '$db' '$dir'"
   local ld_new=$(wait_screen "$mark" 60)
   T0=$(now_ms)
   tmux -L "$S" send-keys -t b '?'
@@ -83,7 +87,7 @@ run_size() {
   # a second start on the store: the first frame with the newest line
   tmux -L "$S" kill-server 2>/dev/null
   T0=$(now_ms)
-  launch "env XDG_STATE_HOME='$W/st' TERM=screen-256color '$LOGDECK' --db '$db' '$dir'"
+  launch "env XDG_STATE_HOME='$W/st' TERM=screen-256color $LD --db '$db' '$dir'"
   local ld_again=$(wait_screen "$mark" 30)
   tmux -L "$S" kill-server 2>/dev/null
 
@@ -99,7 +103,7 @@ run_size() {
   # plain index into another fresh store
   rm -f "$W/idx-$n.db"*
   T0=$(now_ms)
-  "$LOGDECK" --db "$W/idx-$n.db" index "$dir" >/dev/null 2>&1
+  "$LOGDECK" --config "$W/nocap.yaml" --db "$W/idx-$n.db" index "$dir" >/dev/null 2>&1
   local t_idx=$(( $(now_ms) - T0 ))
 
   printf '  %-44s %10s ms   (lnav: %s ms)\n' "newest line on screen, fresh store" "$ld_new" "$ln_new"

@@ -122,3 +122,23 @@ verdict "gzip history backfilled: every line exactly once" --any-order --no-loss
 "$CK" --dump "$LOGDECK_DB" | cut -f1 | uniq | sed 's,.*/,,' | tr '\n' ' ' >"$T/gz.order"
 case "$(cat "$T/gz.order")" in "app.log app.log.1.gz ") pass "gzip history read after the live file";;
   *) fail "gzip history read after the live file" "$(cat "$T/gz.order")";; esac
+
+# 5. Catching up after a restart: 20 MB appended while down are read
+#    tail-first too (the newest appended line stored before the oldest).
+fresh catch; S=TC
+"$WR" -d "$D" -n app.log -s $S -c 20000 -L 200 -o "$T/catch.rec" 2>/dev/null
+start_idx "$D/app.log"
+caught_up 30 "$LOGDECK_DB" "$T/catch.rec"
+stop_idx
+"$WR" -d "$D" -n app.log -s $S -S 20000 -c 100000 -L 200 -o "$T/catch.rec" 2>/dev/null
+start_idx "$D/app.log"
+wait_for 60 complete
+stop_idx
+verdict "catch-up after a restart: every line exactly once" --any-order --no-loss "$LOGDECK_DB" "$T/catch.rec"
+"$CK" --dump "$LOGDECK_DB" | cut -f3 | awk '{print $2}' >"$T/catch.ids"
+pos_new=$(grep -nx 119999 "$T/catch.ids" | cut -d: -f1); pos_old=$(grep -nx 20000 "$T/catch.ids" | cut -d: -f1)
+if [ "${pos_new:-0}" -gt 20000 ] && [ "$pos_new" -lt "${pos_old:-0}" ]; then
+  pass "catch-up after a restart: newest appended line stored first ($pos_new before $pos_old)"
+else
+  fail "catch-up after a restart: newest appended line stored first" "newest at $pos_new, oldest appended at $pos_old"
+fi
