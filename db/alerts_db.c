@@ -1,6 +1,7 @@
 /* alerts_db: the alert tables (see alerts_db.h): schema, rule states,
  * history events and silences. The outbox and notifier rows live in
  * db/alerts_outbox.c. */
+#include "db/chstore.h"
 #include "db/alerts_db.h"
 #include "db/alerts_db_int.h"
 #include "db/schema.h"
@@ -49,6 +50,8 @@ void alerts_db_rollback(struct store *s)
 
 int64_t alerts_db_last_id(struct store *s)
 {
+    if (s->ch)
+        return chalert_cursor();   /* on ClickHouse the cursor is a time */
     sqlite3_stmt *st = NULL;
     int64_t v = 0;
     if (sqlite3_prepare_v2(s->db, "SELECT max(id) FROM records", -1, &st, NULL) == SQLITE_OK &&

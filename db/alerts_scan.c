@@ -6,6 +6,7 @@
  * one twice), or a time range (warm-up and dry runs). */
 #include "db/alerts_db.h"
 #include "db/exec_int.h"
+#include "db/chstore.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@ struct adb_scanner {
     struct err berr;     /* the builder's error sink (it keeps the pointer) */
     int by_ts;
     int param[3];        /* indexes of the bounds' parameters */
+    struct chscan *ch;   /* on ClickHouse: db/chalert.c does the work */
 };
 
 struct adb_scanner *alerts_db_scanner_new(struct store *s, const struct adb_scan_spec *sp,
@@ -27,6 +29,15 @@ struct adb_scanner *alerts_db_scanner_new(struct store *s, const struct adb_scan
         return NULL;
     }
     sc->by_ts = sp->by_ts;
+    if (s->ch) {
+        sc->ch = chalert_scanner_new(s->ch, sp->plan, sp->value_field, sp->value_path,
+                                     sp->group_field, sp->group_path, sp->by_ts, e);
+        if (!sc->ch) {
+            free(sc);
+            return NULL;
+        }
+        return sc;
+    }
     /* The statement is prepared once and re-run: FTS matches must be found
      * at run time. New rows (a rowid range) are few: check each one; a time
      * range (warm-up, dry run) asks rec_fts at every run. */
@@ -63,6 +74,7 @@ void alerts_db_scanner_free(struct adb_scanner *sc)
 {
     if (!sc)
         return;
+    chalert_scanner_free(sc->ch);
     sqlite3_finalize(sc->st);
     sqlb_fini(&sc->b);
     free(sc);
@@ -72,6 +84,8 @@ int64_t alerts_db_scanner_run(struct adb_scanner *sc, int64_t lo, int64_t hi, in
                               int (*cb)(void *, const struct adb_scan_row *), void *ctx,
                               struct err *e)
 {
+    if (sc->ch)
+        return chalert_scanner_run(sc->ch, lo, hi, cb, ctx, e);
     sqlite3_stmt *st = sc->st;
     sqlite3_reset(st);
     sqlite3_bind_int64(st, sc->param[0], lo);

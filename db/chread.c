@@ -155,20 +155,19 @@ int chstore_trace(struct chstore *c, const char *cid, store_row_fn cb, void *ctx
 }
 
 /* The group key expression: NULL when the row has no such field. */
-static void group_expr(struct chbuf *b, const struct store_scan_spec *sp)
+void ch_group_expr(struct chbuf *b, int f, const char *path, int source)
 {
-    int f = sp->group_field;
     if (f < 0) {
         chb_add(b, "NULL");
-    } else if (f == PF_SERVICE && sp->group_source) {
+    } else if (f == PF_SERVICE && source) {
         chb_add(b, "multiIf(service != '', service, logger != '', logger, "
                    "extract(file, '([^/.]+)[^/]*$') != '', extract(file, '([^/.]+)[^/]*$'), NULL)");
     } else if (f == PF_JSON) {
         chb_add(b, "if(has(attr.key, ");
-        chsql_lit(b, CHSQL_STR, sp->group_path ? sp->group_path : "",
-                  strlen(sp->group_path ? sp->group_path : ""));
+        chsql_lit(b, CHSQL_STR, path ? path : "",
+                  strlen(path ? path : ""));
         chb_add(b, "), ");
-        chplan_field(b, f, sp->group_path, 0);
+        chplan_field(b, f, path, 0);
         chb_add(b, ", NULL)");
     } else if (f == PF_CID || f == PF_SERVICE || f == PF_LOGGER || f == PF_METRIC) {
         chb_add(b, "nullIf(");
@@ -176,7 +175,7 @@ static void group_expr(struct chbuf *b, const struct store_scan_spec *sp)
         chb_add(b, ", '')");
     } else {
         chb_add(b, "toString(");
-        chplan_field(b, f, sp->group_path, 0);
+        chplan_field(b, f, path, 0);
         chb_add(b, ")");
     }
 }
@@ -196,7 +195,7 @@ int64_t chstore_scan(struct chstore *c, const struct plan *p, const struct store
     chb_add(&c->sql, "SELECT ts, level, ");
     value_expr(&c->sql, sp);
     chb_add(&c->sql, ", status, ");
-    group_expr(&c->sql, sp);
+    ch_group_expr(&c->sql, sp->group_field, sp->group_path, sp->group_source);
     chb_add(&c->sql, ", nullIf(metric, ''), mvalue, if(level >= %d, msg, NULL) FROM %s",
             sp->msg_min_level, c->logs);
     if (where(c, p, sp->since, sp->until, e) < 0)

@@ -53,6 +53,23 @@ int chstore_totals(struct chstore *c, struct store_totals *out, struct err *e);
 int chstore_explain(struct chstore *c, const struct plan *p, const struct store_page *pg,
                     char *buf, size_t cap, struct err *e);
 
+/* --- the alert engine's scanner (db/chalert.c) --------------------------------- */
+
+/* How far behind now a running alert engine reads: records are seen once
+ * their time is this old, so that shipping lag does not cut windows short. */
+#define CHALERT_LAG_US 3000000
+struct chscan;
+struct adb_scan_row;
+int64_t chalert_cursor(void);
+struct chscan *chalert_scanner_new(struct chstore *c, const struct plan *p, int value_field,
+                                   const char *value_path, int group_field,
+                                   const char *group_path, int by_ts, struct err *e);
+void chalert_scanner_free(struct chscan *sc);
+/* Rows with ts in (lo, hi] ([lo, hi] when by_ts), in time order. */
+int64_t chalert_scanner_run(struct chscan *sc, int64_t lo, int64_t hi,
+                            int (*cb)(void *, const struct adb_scan_row *), void *ctx,
+                            struct err *e);
+
 /* --- shipping ---------------------------------------------------------------- */
 
 /* Highest record id the server holds for (host, store_id); 0 when none.

@@ -5,6 +5,7 @@
 #include "db/chsql.h"
 #include "db/chstore.h"
 #include "src/base/plan.h"
+#include "db/alerts_db.h"
 
 struct chstore {
     char host[256];
@@ -40,6 +41,9 @@ int ch_parse_url(struct chstore *c, const char *url, struct err *e);
 /* chplan.c */
 int chplan_cond(struct chbuf *b, const struct pnode *n, struct err *e);
 void chplan_field(struct chbuf *b, int f, const char *path, int numeric);
+
+/* chread.c: the group key of a scan (NULL when the row has none). */
+void ch_group_expr(struct chbuf *b, int f, const char *path, int source);
 
 /* TSV: splits the next line of c->resp at *pos into at most max fields,
  * unescaped in place; NULL fields (\N) get NULL. Returns the field count,

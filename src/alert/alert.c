@@ -12,7 +12,8 @@
 #define EVAL_MIN 200000           /* µs between two evaluations of a rule */
 
 struct alert_engine {
-    struct store *s;
+    struct store *s;              /* state, history, outbox */
+    struct store *rec;            /* records (o.records, else s) */
     const struct ruleset *rs;
     struct arule *ar;
     int nar;
@@ -69,9 +70,9 @@ static int feed_rule(struct store *s, struct arule *ar, struct adb_scanner *m,
 static int warm_up(struct alert_engine *en, struct arule *ar, int64_t now, struct err *e)
 {
     const struct rule *r = ar->r;
-    struct adb_scanner *m = scanner(en->s, r, r->pm, 1, e), *q = NULL;
+    struct adb_scanner *m = scanner(en->rec, r, r->pm, 1, e), *q = NULL;
     int rc = -1;
-    if (m && (r->type != RULE_RATIO || (q = scanner(en->s, r, r->pq, 1, e))))
+    if (m && (r->type != RULE_RATIO || (q = scanner(en->rec, r, r->pq, 1, e))))
         rc = feed_rule(en->s, ar, m, q, now - r->window, now, en->last_id, now, e);
     alerts_db_scanner_free(m);
     alerts_db_scanner_free(q);
@@ -85,8 +86,8 @@ static int rule_open(struct alert_engine *en, struct arule *ar, const struct rul
     if (aw_init(ar, r) < 0)
         return err_set(e, "out of memory loading rule %s", r->name);
     ar->started = now;
-    ar->scm = scanner(en->s, r, r->pm, 0, e);
-    if (!ar->scm || (r->type == RULE_RATIO && !(ar->scq = scanner(en->s, r, r->pq, 0, e))))
+    ar->scm = scanner(en->rec, r, r->pm, 0, e);
+    if (!ar->scm || (r->type == RULE_RATIO && !(ar->scq = scanner(en->rec, r, r->pq, 0, e))))
         return err_prefix(e, "rule %s", r->name);
     if (!r->group_by && !aw_group(ar, NULL, 0))
         return err_set(e, "out of memory");
@@ -166,7 +167,7 @@ static int emit(struct alert_engine *en, struct arule *ar, struct agroup *g, con
                 int notify, int64_t now, struct err *e)
 {
     struct at_text t;
-    if (at_render(en->s, ar, g, now, &t) < 0)
+    if (at_render(en->rec, ar, g, now, &t) < 0)
         return err_set(e, "out of memory rendering alert %s", ar->r->name);
     /* A resolution points at the records that made it fire. */
     int res = strcmp(kind, "resolved") == 0 && g->st.win_until;
@@ -386,7 +387,7 @@ static int finish(struct alert_engine *en, int rc, struct err *e)
 
 static int start(struct alert_engine *en, int64_t now, struct err *e)
 {
-    en->last_id = alerts_db_last_id(en->s);
+    en->last_id = alerts_db_last_id(en->rec);
     if (open_rules(en, now, e) < 0)
         return -1;
     if (en->o.dry_run)
@@ -408,6 +409,7 @@ struct alert_engine *alert_new(struct store *s, const struct ruleset *rs,
     en->rs = rs;
     if (o)
         en->o = *o;
+    en->rec = en->o.records ? en->o.records : s;
     if ((!en->o.dry_run && alerts_db_init(s, e) < 0) || start(en, now_us, e) < 0) {
         alert_free(en);
         return NULL;
@@ -424,7 +426,7 @@ int alert_reload(struct alert_engine *en, const struct ruleset *rs, int64_t now_
 
 int alert_tick(struct alert_engine *en, int64_t now, struct err *e)
 {
-    int64_t last = alerts_db_last_id(en->s);
+    int64_t last = alerts_db_last_id(en->rec);
     int rc = 0;
     en->transitions = 0;
     for (int i = 0; i < en->nar && rc == 0; i++) {
@@ -467,8 +469,8 @@ static int replay_rule(struct alert_engine *en, struct arule *ar, int64_t since,
                        struct err *e)
 {
     const struct rule *r = ar->r;
-    struct adb_scanner *m = scanner(en->s, r, r->pm, 1, e), *q = NULL;
-    int rc = m && (r->type != RULE_RATIO || (q = scanner(en->s, r, r->pq, 1, e))) ? 0 : -1;
+    struct adb_scanner *m = scanner(en->rec, r, r->pm, 1, e), *q = NULL;
+    int rc = m && (r->type != RULE_RATIO || (q = scanner(en->rec, r, r->pq, 1, e))) ? 0 : -1;
     int64_t step = ar->width, prev = since - r->window;
     if ((until - since) / step > 200000)
         step = (until - since) / 200000;
@@ -491,7 +493,8 @@ int alert_replay(struct store *s, const struct ruleset *rs, int64_t since, int64
     if (o)
         en.o = *o;
     en.o.dry_run = 1;
-    en.last_id = alerts_db_last_id(s);
+    en.rec = en.o.records ? en.o.records : s;
+    en.last_id = alerts_db_last_id(en.rec);
     en.ar = calloc((size_t)rs->nrules + 1, sizeof *en.ar);
     if (!en.ar)
         return err_set(e, "out of memory");

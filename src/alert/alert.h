@@ -34,6 +34,10 @@ struct alert_opts {
      * with the event as it is (or would be) recorded. */
     void (*on_event)(void *ctx, const struct adb_event *ev, int notified);
     void *ctx;
+    /* Where the records are read from, when not the state store (alerts
+     * on ClickHouse: records there, state and outbox in a local store).
+     * Borrowed; NULL: the state store. */
+    struct store *records;
 };
 
 /* rs is borrowed and must outlive the engine (or the next alert_reload).

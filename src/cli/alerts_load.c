@@ -2,8 +2,11 @@
  * the config file's notifiers: and rules: (when the config exists), every
  * notify: reference checked; and how its errors are printed. */
 #include "src/cli/alerts_load.h"
+#include "db/chstore.h"
+#include "src/base/xdg.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "src/base/config.h"
@@ -36,4 +39,16 @@ void alerts_print_err(const char *cmd, const struct err *e)
         fprintf(stderr, "logdeck alerts %s: %.*s\n", cmd, (int)n, p);
         p += n + (p[n] == '\n');
     }
+}
+
+const char *alerts_state_path(const struct cli *c, char *buf, size_t cap)
+{
+    if (!chstore_is_url(c->db_path))
+        return c->db_path;
+    const char *env = getenv("LOGDECK_ALERTS_DB");
+    if (env && *env) {
+        snprintf(buf, cap, "%s", env);
+        return buf;
+    }
+    return xdg_path(XDG_STATE, "alerts.db", buf, cap);
 }

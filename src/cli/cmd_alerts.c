@@ -144,7 +144,8 @@ static int ack_or_silence(const struct cli *c, int argc, char **argv, int silenc
     }
     const char *grp = optind + 1 < argc ? argv[optind + 1] : silence ? "*" : "";
     struct err e = {0};
-    struct store *s = store_open(c->db_path, STORE_WRITE, &e);
+    char sbuf[4096];
+    struct store *s = store_open(alerts_state_path(c, sbuf, sizeof sbuf), STORE_WRITE, &e);
     int rc = !s ? -1 : silence ? alert_silence(s, argv[optind], grp, ts_now() + dur, &e) :
                                   alert_ack(s, argv[optind], grp, &e);
     store_close(s);

@@ -31,7 +31,10 @@ struct daemon {
     const struct cli *c;
     const char *file;
     struct config cfg;            /* config sources + command-line paths */
-    struct store *s;
+    struct store *s;              /* state, history, outbox */
+    struct store *rec;            /* records, when not s (ClickHouse) */
+    const char *state;            /* path of s */
+    char state_buf[4096];
     struct follower *fw;          /* NULL when there is nothing to follow */
     struct ruleset *rs;
     struct alert_engine *en;      /* NULL until caught up */
@@ -55,11 +58,11 @@ static void on_transition(void *ctx, const struct adb_event *ev, int notified)
  * warms its windows up instead of firing as new. */
 static int engine_start(struct daemon *d, int64_t now, struct err *e)
 {
-    struct alert_opts ao = {.on_event = on_transition};
+    struct alert_opts ao = {.on_event = on_transition, .records = d->rec};
     struct notify_opts no = {.verbose = d->c->verbose};
     struct follow_status st = {0};
     if (!(d->en = alert_new(d->s, d->rs, &ao, now, e)) ||
-        !(d->nt = notify_new(d->c->db_path, d->rs, &no, e)) || notify_start(d->nt, e) < 0)
+        !(d->nt = notify_new(d->state, d->rs, &no, e)) || notify_start(d->nt, e) < 0)
         return -1;
     if (d->fw)
         follow_get_status(d->fw, &st);
@@ -169,9 +172,17 @@ static int run(struct daemon *d, char **args, int nargs, struct err *e)
             return -1;
     /* Following sources makes this process the store's indexer: one at a
      * time, or two followers would store every line twice. */
-    if (d->cfg.nsources && wlock_acquire(&d->lock, d->c->db_path, e) < 0)
+    d->state = alerts_state_path(d->c, d->state_buf, sizeof d->state_buf);
+    if (d->state != d->c->db_path) {   /* records on ClickHouse, shipped by the hosts */
+        if (d->cfg.nsources)
+            return err_setc(e, 2, "with --db clickhouse://... alerts run reads what the hosts "
+                            "ship (logdeck index --follow --ship URL): give it no paths");
+        if (!(d->rec = store_open(d->c->db_path, STORE_READ, e)))
+            return -1;
+    }
+    if (d->cfg.nsources && wlock_acquire(&d->lock, d->state, e) < 0)
         return -1;
-    if (!(d->s = store_open(d->c->db_path, STORE_WRITE, e)))
+    if (!(d->s = store_open(d->state, STORE_WRITE, e)))
         return -1;
     if (!d->cfg.nsources) {
         run_unfollowed(d);
@@ -209,6 +220,7 @@ static int alerts_run(const struct cli *c, int argc, char **argv)
     notify_free(d.nt);
     alert_free(d.en);
     store_close(d.s);
+    store_close(d.rec);
     wlock_release(&d.lock);
     config_fini(&d.cfg);
     rules_free(d.rs);
@@ -338,7 +350,8 @@ static int alerts_list(const struct cli *c, int argc, char **argv)
         return 2;
     }
     struct err e = {0};
-    struct store *s = store_open(c->db_path, STORE_READ, &e);
+    char sbuf[4096];
+    struct store *s = store_open(alerts_state_path(c, sbuf, sizeof sbuf), STORE_READ, &e);
     struct alert_snapshot sn;
     if (!s || alert_snapshot(s, 50, &sn, &e) < 0) {
         cli_error("alerts list", "%s", e.msg);
