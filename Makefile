@@ -6,7 +6,7 @@
 CC      ?= cc
 # libcurl: headers only; the senders dlopen() it (src/base/curl_dl.c), so the
 # commands that never send do not load its ~30 shared libraries.
-PKGS    := sqlite3 libcjson yaml-0.1 zlib ncursesw
+PKGS    := sqlite3 libcjson yaml-0.1 zlib ncursesw libzstd
 HDR_PKGS := $(PKGS) libcurl
 BUILD   ?= build
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \

@@ -13,7 +13,7 @@
 
 #define ROW_COLS "r.id, r.file_id, f.path, r.ts, r.level, r.fmt, r.off, r.service, " \
                  "r.logger, r.cid, r.msg, r.duration, r.status, r.metric, r.mvalue, "  \
-                 "r.fields, r.raw, r.flags"
+                 "r.fields, r.raw, r.flags, r.path"
 #define ROW_FROM " FROM records r LEFT JOIN files f ON f.id = r.file_id"
 
 static fts5_api *fts5_api_of(sqlite3 *db)
@@ -34,6 +34,7 @@ int store_exec_init(struct store *s, struct err *e)
     if (!x)
         return err_set(e, "out of memory opening %s", s->path);
     s->exec = x;
+    x->s = s;
     /* Without FTS5's tokenizer words are split on ASCII punctuation, which
      * matches unicode61 for ASCII text. */
     x->fts = fts5_api_of(s->db);
@@ -50,6 +51,8 @@ void store_exec_fini(struct store *s)
         return;
     if (s->exec->tokinst)
         s->exec->tok.xDelete(s->exec->tokinst);
+    free(s->exec->rowbuf.s);
+    free(s->exec->fnbuf.s);
     free(s->exec);
     s->exec = NULL;
 }
@@ -69,7 +72,7 @@ static const char *col_text(sqlite3_stmt *st, int i)
 }
 
 /* Reads one ROW_COLS row; strings are borrowed from st. */
-static void read_row(sqlite3_stmt *st, struct store_row *row)
+static void read_row(struct store *s, sqlite3_stmt *st, struct store_row *row)
 {
     memset(row, 0, sizeof *row);
     struct record *r = &row->rec;
@@ -95,11 +98,14 @@ static void read_row(sqlite3_stmt *st, struct store_row *row)
     if ((r->has_metric = sqlite3_column_type(st, 14) != SQLITE_NULL))
         r->metric_value = sqlite3_column_double(st, 14);
     r->fields = col_text(st, 15);
-    r->raw = sqlite3_column_blob(st, 16);
-    r->raw_len = (size_t)sqlite3_column_bytes(st, 16);
-    if (!r->raw)
-        r->raw = "";
     int flags = sqlite3_column_int(st, 17);
+    r->raw = exec_raw(s->exec, sqlite3_column_blob(st, 16), (size_t)sqlite3_column_bytes(st, 16),
+                      flags, &s->exec->rowbuf, &r->raw_len);
+    if (!r->raw) {
+        r->raw = "[logdeck: this record's text cannot be decoded]";
+        r->raw_len = strlen(r->raw);
+    }
+    r->path = col_text(st, 18);
     r->ts_guessed = flags & 1;
     r->truncated = (flags >> 1) & 1;
     r->history = (flags >> 2) & 1;
@@ -115,7 +121,7 @@ static int run_rows(struct store *s, sqlite3_stmt *st, store_row_fn cb, void *ct
     int n = 0, rc;
     struct store_row row;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        read_row(st, &row);
+        read_row(s, st, &row);
         n++;
         if (cb && cb(ctx, &row))
             return n;
@@ -251,7 +257,8 @@ static int count_sql(struct store *s, struct sqlb *b, int64_t *out, struct err *
 }
 
 /* The cheap forms: everything or one level comparison from the per-level
- * counts table; a plain word straight from the FTS index. 1 if handled. */
+ * counts table; a plain word straight from the FTS index; a field equality
+ * whose token is exact straight from rec_fv. 1 if handled. */
 static int count_fast(struct sqlb *b, const struct pnode *n)
 {
     if (n->kind == PK_TRUE) {
@@ -263,6 +270,17 @@ static int count_fast(struct sqlb *b, const struct pnode *n)
         static const char *const ops[] = {"=", "", "<", "<=", ">", ">="};
         sqlb_add(b, "SELECT coalesce(sum(n), 0) FROM counts WHERE level %s ", ops[n->op]);
         sqlb_int(b, n->i);
+        return 1;
+    }
+    char *fx;
+    int exact;
+    if (exec_fv_plan(n, &fx, &exact) == 1) {
+        if (exact) {
+            free(fx);
+            return 0;
+        }
+        sqlb_add(b, "SELECT count(*) FROM rec_fv WHERE rec_fv MATCH ");
+        sqlb_text(b, fx, 1);
         return 1;
     }
     if (n->kind == PK_TEXT && !n->phrase) {
@@ -326,12 +344,7 @@ static int build_scan(struct sqlb *b, const struct plan *p, const struct store_s
     sqlb_add(b, "SELECT r.ts, r.level, ");
     sqlb_field(b, sp->value_field, sp->value_path, 1);
     sqlb_add(b, ", r.status, ");
-    if (sp->group_source && sp->group_field == PF_SERVICE)   /* coalesce is lazy: the
-        file is looked up only for rows with neither service nor logger */
-        sqlb_add(b, "coalesce(r.service, r.logger, "
-                    "ld_stem((SELECT path FROM files WHERE files.id = r.file_id)))");
-    else
-        sqlb_field(b, sp->group_field, sp->group_path, 0);
+    sqlb_field(b, sp->group_field, sp->group_path, 0);   /* service: the naming rule */
     sqlb_add(b, ", r.metric, r.mvalue, CASE WHEN r.level >= ");
     sqlb_int(b, sp->msg_min_level);
     sqlb_add(b, " THEN r.msg END FROM records r WHERE ");

@@ -1,20 +1,27 @@
 /* exec_fn: SQL functions registered on every store connection, used by the
  * SQL that db/exec_sql.c generates. All are tolerant: malformed JSON or odd
  * types yield NULL, never an SQL error.
- *   ld_field(fmt, raw, fields, path)     structured field by dotted path:
+ *   ld_field(fmt, raw, fields, path, flags)  structured field by dotted path:
  *       TEXT (strings, 'true'/'false', objects/arrays as JSON), INTEGER or
  *       REAL (numbers), NULL (absent or null). FMT_JSON records are read from
  *       raw, the others from the fields column. Resolves nested objects
  *       {"process":{"id":1}} and dotted literal keys {"log.level":..}.
- *   ld_fieldnum(fmt, raw, fields, path)  the same as a REAL, numeric strings
+ *   ld_fieldnum(fmt, raw, fields, path, flags)  the same as a REAL, numeric strings
  *       converted; NULL when not a number.
  *   ld_contains(text, needle)            1 if needle occurs in text, ASCII
  *       case-insensitively (the exact check behind phrases).
  *   ld_basename(path)                    the part after the last '/'.
- *   ld_words(msg, cid, expr)             1 if the FTS body of the row (msg
- *       plus the cid token) holds every token of expr, an FTS5 query as
- *       exec_fts_expr() writes it ("a" "b"*), tokenized like rec_fts. */
+ *   ld_words(fmt, raw, flags, cid, expr) 1 if the FTS body of the row (the
+ *       record's words and the cid token, see fv.c) holds every token of
+ *       expr, an FTS5 query as exec_fts_expr() writes it ("a" "b"*),
+ *       tokenized like rec_fts.
+ *   ld_text(raw, flags)                  the raw text, decoded (zraw.h).
+ * raw is stored compressed when flags say so (zraw.h); the functions
+ * decode it. */
 #include "db/exec_int.h"
+#include "db/fv.h"
+#include "src/base/plan.h"
+#include "src/base/flat.h"
 #include "src/base/jsonraw.h"
 #include "src/base/record.h"
 
@@ -25,9 +32,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *exec_raw(struct exec_state *x, const void *blob, size_t len, int flags,
+                     struct zbuf *slot, size_t *outlen)
+{
+    *outlen = len;
+    if (!ZRAW_ID(flags))
+        return blob ? blob : "";
+    return x ? zraw_unpack(x->s, ZRAW_ID(flags), blob, len, slot, outlen) : NULL;
+}
+
 /* The last parsed document, so that several ld_field calls on one row
  * (a filter and a group key, say) parse it once. */
 struct json_cache {
+    struct exec_state *x;
     char *buf;
     size_t len, cap;
     cJSON *root;
@@ -102,10 +119,12 @@ static const cJSON *field_of(sqlite3_context *ctx, sqlite3_value **argv)
     if (sqlite3_value_type(src) == SQLITE_NULL || !path)
         return NULL;
     const char *txt = sqlite3_value_blob(src);
-    int n = sqlite3_value_bytes(src);
-    if (!txt || n <= 0)
+    size_t n = (size_t)sqlite3_value_bytes(src);
+    if (fmt == FMT_JSON)
+        txt = exec_raw(c->x, txt, n, sqlite3_value_int(argv[4]), &c->x->fnbuf, &n);
+    if (!txt || n == 0)
         return NULL;
-    const cJSON *root = cache_parse(c, txt, (size_t)n);
+    const cJSON *root = cache_parse(c, txt, n);
     return root ? resolve(root, path, strlen(path), 0) : NULL;
 }
 
@@ -187,6 +206,20 @@ static void fn_contains(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         }
     }
     sqlite3_result_int(ctx, 0);
+}
+
+/* ld_text(raw, flags): the record's raw text, decoded. */
+static void fn_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    struct exec_state *x = sqlite3_user_data(ctx);
+    size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+    const char *t = exec_raw(x, sqlite3_value_blob(argv[0]), n, sqlite3_value_int(argv[1]),
+                             &x->fnbuf, &n);
+    if (t)
+        sqlite3_result_text(ctx, t, (int)n, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_null(ctx);
 }
 
 static void fn_basename(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -308,32 +341,70 @@ static void ascii_tokens(struct words *w, const char *s, int n)
     }
 }
 
+struct wordsrc {
+    struct exec_state *x;
+    struct words *w;
+};
+
+static void tokenize(struct exec_state *x, struct words *w, const char *t, size_t n)
+{
+    char *clean = NULL;
+    if (memchr(t, 0x1b, n) && (clean = malloc(n + 1))) {   /* as fv.c indexed them */
+        n = fv_words_text(clean, t, n);
+        t = clean;
+    }
+    if (x && x->tokinst)
+        x->tok.xTokenize(x->tokinst, w, FTS5_TOKENIZE_DOCUMENT, t, (int)n, word_seen);
+    else
+        ascii_tokens(w, t, (int)n);
+    free(clean);
+}
+
+static int value_words(void *ctx, const char *path, size_t plen, int kind, const char *val,
+                       size_t vlen)
+{
+    struct wordsrc *ws = ctx;
+    (void)plen, (void)kind;
+    if (fv_words_of(plan_field(path)))
+        tokenize(ws->x, ws->w, val, vlen);
+    return ws->w->left == 0;
+}
+
+/* ld_words(fmt, raw, flags, cid, expr): the words rec_fts holds for the
+ * row (fv.c, fv_record): a JSON record's field values, any other record's
+ * whole text, and the cid token. */
 static void fn_words(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     struct exec_state *x = sqlite3_user_data(ctx);
-    struct words *w = sqlite3_get_auxdata(ctx, 2);
+    struct words *w = sqlite3_get_auxdata(ctx, 4);
     if (!w) {
-        const char *expr = (const char *)sqlite3_value_text(argv[2]);
+        const char *expr = (const char *)sqlite3_value_text(argv[4]);
         if (!expr || !(w = words_parse(expr))) {
             sqlite3_result_null(ctx);
             return;
         }
-        sqlite3_set_auxdata(ctx, 2, w, words_free);
-        if (!(w = sqlite3_get_auxdata(ctx, 2))) {   /* SQLite may drop it at once */
+        sqlite3_set_auxdata(ctx, 4, w, words_free);
+        if (!(w = sqlite3_get_auxdata(ctx, 4))) {   /* SQLite may drop it at once */
             sqlite3_result_null(ctx);
             return;
         }
     }
     memset(w->found, 0, (size_t)w->n);
     w->left = w->n;
-    const char *msg = (const char *)sqlite3_value_text(argv[0]);
-    int n = sqlite3_value_bytes(argv[0]);
-    if (msg && x && x->tokinst)
-        x->tok.xTokenize(x->tokinst, w, FTS5_TOKENIZE_DOCUMENT, msg, n, word_seen);
-    else if (msg)
-        ascii_tokens(w, msg, n);
-    const char *cid = (const char *)sqlite3_value_text(argv[1]);
+    size_t n = (size_t)sqlite3_value_bytes(argv[1]);
+    const char *raw = exec_raw(x, sqlite3_value_blob(argv[1]), n, sqlite3_value_int(argv[2]),
+                               &x->fnbuf, &n);
+    cJSON *root = raw && sqlite3_value_int(argv[0]) == FMT_JSON ? jsonraw_parse(raw, n, NULL)
+                                                                 : NULL;
+    if (cJSON_IsObject(root)) {
+        struct wordsrc ws = {x, w};
+        flat_walk(root, value_words, &ws);
+    } else if (raw) {
+        tokenize(x, w, raw, n);
+    }
+    cJSON_Delete(root);
+    const char *cid = (const char *)sqlite3_value_text(argv[3]);
     if (w->left && cid) {
         char *tok = malloc(strlen(cid) + 5);
         size_t tl = tok ? store_cid_token(cid, tok) : 0;
@@ -380,21 +451,23 @@ static void fn_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 static int add_json_fn(sqlite3 *db, const char *name,
-                       void (*fn)(sqlite3_context *, int, sqlite3_value **))
+                       void (*fn)(sqlite3_context *, int, sqlite3_value **), struct exec_state *x)
 {
     struct json_cache *c = calloc(1, sizeof *c);
     if (!c)
         return SQLITE_NOMEM;
+    c->x = x;
     /* On failure SQLite calls the destructor itself. */
-    return sqlite3_create_function_v2(db, name, 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c, fn,
+    return sqlite3_create_function_v2(db, name, 5, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c, fn,
                                       NULL, NULL, cache_free);
 }
 
 int exec_fn_register(sqlite3 *db, struct exec_state *x, struct err *e)
 {
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-    if (add_json_fn(db, "ld_field", fn_field) != SQLITE_OK ||
-        add_json_fn(db, "ld_fieldnum", fn_fieldnum) != SQLITE_OK ||
+    if (add_json_fn(db, "ld_field", fn_field, x) != SQLITE_OK ||
+        add_json_fn(db, "ld_fieldnum", fn_fieldnum, x) != SQLITE_OK ||
+        sqlite3_create_function(db, "ld_text", 2, flags, x, fn_text, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "ld_contains", 2, flags, NULL, fn_contains, NULL, NULL) !=
             SQLITE_OK ||
         sqlite3_create_function(db, "ld_basename", 1, flags, NULL, fn_basename, NULL, NULL) !=
@@ -402,7 +475,7 @@ int exec_fn_register(sqlite3 *db, struct exec_state *x, struct err *e)
         sqlite3_create_function(db, "ld_stem", 1, flags, NULL, fn_stem, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "ld_regexp", 3, flags, NULL, fn_regexp, NULL, NULL) !=
             SQLITE_OK ||
-        sqlite3_create_function(db, "ld_words", 3, flags, x, fn_words, NULL, NULL) != SQLITE_OK)
+        sqlite3_create_function(db, "ld_words", 5, flags, x, fn_words, NULL, NULL) != SQLITE_OK)
         return err_set(e, "registering SQL functions: %s", sqlite3_errmsg(db));
     return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "db/exec.h"
 #include "db/store_int.h"
+#include "db/zraw.h"
 
 /* Per-connection execution state (store->exec), owned by exec.c. */
 struct exec_state {
@@ -21,7 +22,15 @@ struct exec_state {
      * the computed listing/walking balance point. */
     int fts_few;
     int64_t fts_cap;
+    struct store *s;            /* the store this state belongs to */
+    struct zbuf rowbuf;         /* raw text of the row being read (read_row) */
+    struct zbuf fnbuf;          /* raw text decoded by the SQL functions */
 };
+
+/* The raw text of a stored raw value and its flags, decoded into slot
+ * (borrowed until the next use of slot); NULL when it cannot be. */
+const char *exec_raw(struct exec_state *x, const void *blob, size_t len, int flags,
+                     struct zbuf *slot, size_t *outlen);
 
 /* A bound parameter; s is owned when owned is 1. */
 enum { BP_INT, BP_DBL, BP_TEXT };
@@ -87,6 +96,20 @@ char *exec_fts_expr(struct store *s, const char *text, int prefix);
 enum { EXEC_FTS_FEW, EXEC_FTS_SOME, EXEC_FTS_MANY };
 /* How many FTS matches expr has, for a page of b->limit rows (exec_sql.c). */
 int exec_fts_choice(struct sqlb *b, const char *expr);
+
+/* How many matches expr has in the FTS table `table` (as exec_fts_choice). */
+int exec_choice_on(struct sqlb *b, const char *table, const char *expr);
+
+/* db/exec_fv.c. Whether comparison n is answered from rec_fv: 1 and *expr
+ * (malloc'd FTS5 query) and *exact (1: rows must still be checked), 0 when
+ * it is not, -1 out of memory. */
+int exec_fv_plan(const struct pnode *n, char **expr, int *exact);
+/* Appends n's condition through rec_fv, with exact_fn writing the row
+ * check where one is needed (exec_sql.c passes its own: no call back up);
+ * returns 0 when n is not such a comparison (nothing appended), 1 when
+ * written. */
+typedef void (*exec_exact_fn)(struct sqlb *b, const struct pnode *n);
+int exec_fv_cond(struct sqlb *b, const struct pnode *n, exec_exact_fn exact_fn);
 
 /* Registers ld_field, ld_fieldnum, ld_contains, ld_basename and ld_words
  * (which tokenizes with x's tokenizer, so x must outlive the connection's

@@ -10,6 +10,8 @@
  *    cids with records.cid;
  *  - time bounds and the page order use rec_ts. */
 #include "db/exec_int.h"
+#include "db/fv.h"
+#include "src/base/flat.h"
 #include "src/base/record.h"
 
 #include <ctype.h>
@@ -20,134 +22,6 @@
 
 #include <math.h>
 
-void sqlb_init(struct sqlb *b, struct store *st, int fts_mode, struct err *e)
-{
-    memset(b, 0, sizeof *b);
-    b->st = st;
-    b->fts_mode = fts_mode;
-    b->total = -1;
-    b->nfew = -1;
-    b->e = e;
-}
-
-void sqlb_fini(struct sqlb *b)
-{
-    for (int i = 0; i < b->np; i++)
-        if (b->pv[i].owned)
-            free(b->pv[i].s);
-    free(b->pv);
-    free(b->sql);
-    memset(b, 0, sizeof *b);
-}
-
-void sqlb_add(struct sqlb *b, const char *fmt, ...)
-{
-    va_list ap;
-    for (int pass = 0; pass < 2 && !b->oom; pass++) {
-        size_t room = b->cap - b->len;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->sql ? b->sql + b->len : NULL, room, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->oom = 1;
-            return;
-        }
-        if ((size_t)n < room) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t ncap = (b->cap + (size_t)n + 1) * 2;
-        char *ns = realloc(b->sql, ncap);
-        if (!ns) {
-            b->oom = 1;
-            return;
-        }
-        b->sql = ns;
-        b->cap = ncap;
-    }
-}
-
-static struct bparam *new_param(struct sqlb *b)
-{
-    if (b->np == b->pcap) {
-        int ncap = b->pcap ? b->pcap * 2 : 16;
-        struct bparam *np = realloc(b->pv, (size_t)ncap * sizeof *np);
-        if (!np) {
-            b->oom = 1;
-            return NULL;
-        }
-        b->pv = np;
-        b->pcap = ncap;
-    }
-    struct bparam *p = &b->pv[b->np++];
-    memset(p, 0, sizeof *p);
-    sqlb_add(b, "?");
-    return p;
-}
-
-void sqlb_int(struct sqlb *b, int64_t v)
-{
-    struct bparam *p = new_param(b);
-    if (p) {
-        p->type = BP_INT;
-        p->i = v;
-    }
-}
-
-void sqlb_dbl(struct sqlb *b, double v)
-{
-    struct bparam *p = new_param(b);
-    if (p) {
-        p->type = BP_DBL;
-        p->d = v;
-    }
-}
-
-void sqlb_text(struct sqlb *b, char *s, int owned)
-{
-    struct bparam *p = new_param(b);
-    if (!p || !s) {
-        if (owned)
-            free(s);
-        if (!s)
-            b->oom = 1;
-        return;
-    }
-    p->type = BP_TEXT;
-    p->s = s;
-    p->owned = owned;
-}
-
-int sqlb_prepare(struct sqlb *b, sqlite3_stmt **out)
-{
-    *out = NULL;
-    if (b->oom)
-        return err_set(b->e, "out of memory building a query");
-    if (sqlite3_prepare_v2(b->st->db, b->sql, -1, out, NULL) != SQLITE_OK)
-        return store_sqlerr(b->st, b->e, "preparing a query");
-    for (int i = 0; i < b->np; i++) {
-        struct bparam *p = &b->pv[i];
-        if (p->type == BP_INT)
-            sqlite3_bind_int64(*out, i + 1, p->i);
-        else if (p->type == BP_DBL)
-            sqlite3_bind_double(*out, i + 1, p->d);
-        else
-            sqlite3_bind_text(*out, i + 1, p->s, -1, SQLITE_STATIC);
-    }
-    return 0;
-}
-
-void sqlb_bounds(struct sqlb *b, int64_t since, int64_t until)
-{
-    if (since) {
-        sqlb_add(b, " AND r.ts >= ");
-        sqlb_int(b, since);
-    }
-    if (until) {
-        sqlb_add(b, " AND r.ts <= ");
-        sqlb_int(b, until);
-    }
-}
 
 /* --- FTS expressions ----------------------------------------------------- */
 
@@ -224,64 +98,17 @@ char *exec_fts_expr(struct store *s, const char *text, int prefix)
     return t.s;
 }
 
-/* Number of FTS matches of expr, counting at most cap; when there are fewer
- * than FTS_FEW, their rowids are left in b->few (so that the page query
- * need not evaluate the FTS expression again). */
-static int64_t fts_probe(struct sqlb *b, const char *expr, int64_t cap)
-{
-    sqlite3_stmt *st = NULL;
-    int64_t n = 0;
-    b->nfew = 0;
-    if (sqlite3_prepare_v2(b->st->db, "SELECT rowid FROM rec_fts WHERE rec_fts MATCH ? LIMIT ?",
-                           -1, &st, NULL) != SQLITE_OK)
-        return cap;
-    sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, cap);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n < FTS_FEW)
-            b->few[n] = sqlite3_column_int64(st, 0);
-        n++;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return cap;   /* let the page query report the error */
-    b->nfew = n < FTS_FEW ? (int)n : -1;
-    return n;
-}
 
-static int64_t store_records(struct sqlb *b)
-{
-    if (b->total < 0) {
-        sqlite3_stmt *st = NULL;
-        b->total = 0;
-        if (sqlite3_prepare_v2(b->st->db, "SELECT coalesce(sum(n), 0) FROM counts", -1, &st,
-                               NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-            b->total = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
-    return b->total;
-}
-
-/* How a page should find the matches of expr: EXEC_FTS_FEW (list them:
+/* How a page should find the matches of expr (sqlb.c, exec_choice_on): EXEC_FTS_FEW (list them:
  * under 2000), EXEC_FTS_SOME (list them, or walk rec_ts checking the list)
  * or EXEC_FTS_MANY (walk rec_ts checking each row with ld_words). Listing M
  * matches costs ~M row reads and a sort; walking costs ~limit * N / M row
  * checks: they balance at M = sqrt(1.5 * limit * N). */
 int exec_fts_choice(struct sqlb *b, const char *expr)
 {
-    b->nfew = -1;
-    if (b->fts_mode == FTS_IN || b->limit <= 0)
-        return EXEC_FTS_SOME;
-    const struct exec_state *x = b->st->exec;
-    int64_t few = (x && x->fts_few > 0 && x->fts_few <= FTS_FEW) ? x->fts_few : FTS_FEW;
-    double cap = sqrt(1.5 * (double)b->limit * (double)store_records(b));
-    int64_t icap = (x && x->fts_cap > 0) ? x->fts_cap : cap < few ? few : (int64_t)cap;
-    int64_t m = fts_probe(b, expr, icap > few ? icap : few);
-    if (m >= few)
-        b->nfew = -1;
-    return m < few ? EXEC_FTS_FEW : m < icap ? EXEC_FTS_SOME : EXEC_FTS_MANY;
+    return exec_choice_on(b, "rec_fts", expr);
 }
+
 
 /* Appends the FTS condition for expr (takes ownership of expr). */
 static void fts_cond(struct sqlb *b, char *expr, int force_in)
@@ -302,7 +129,7 @@ static void fts_cond(struct sqlb *b, char *expr, int force_in)
         sqlb_text(b, expr, 1);
         sqlb_add(b, ")");
     } else {
-        sqlb_add(b, "ld_words(r.msg, r.cid, ");
+        sqlb_add(b, "ld_words(r.fmt, r.raw, r.flags, r.cid, ");
         sqlb_text(b, expr, 1);
         sqlb_add(b, ")");
     }
@@ -319,10 +146,12 @@ static int text_cond(struct sqlb *b, const struct pnode *n)
         fts_cond(b, expr, 0);
     else
         free(expr);
-    if (n->phrase || !has_fts) {
-        sqlb_add(b, has_fts ? " AND ld_contains(r.msg, " : "ld_contains(r.msg, ");
+    if (n->phrase || !has_fts) {   /* the message, or the whole text */
+        sqlb_add(b, has_fts ? " AND (ld_contains(r.msg, " : "(ld_contains(r.msg, ");
         sqlb_text(b, n->text, 0);
-        sqlb_add(b, ")");
+        sqlb_add(b, ") OR ld_contains(ld_text(r.raw, r.flags), ");
+        sqlb_text(b, n->text, 0);
+        sqlb_add(b, "))");
     }
     sqlb_add(b, ")");
     return 0;
@@ -383,11 +212,19 @@ void sqlb_field(struct sqlb *b, int f, const char *path, int numeric)
         [PF_FORMAT] = "r.fmt", [PF_DURATION] = "r.duration", [PF_STATUS] = "r.status",
         [PF_METRIC] = "r.metric", [PF_MVALUE] = "r.mvalue",
     };
-    if (f == PF_JSON) {
+    if (f == PF_JSON && path && strcmp(path, "path") == 0) {
+        sqlb_add(b, numeric ? "NULL" : "r.path");   /* path, url.path, endpoint */
+    } else if (f == PF_JSON) {
         sqlb_add(b, numeric ? "ld_fieldnum(r.fmt, r.raw, r.fields, " :
                               "ld_field(r.fmt, r.raw, r.fields, ");
         sqlb_text(b, (char *)(path ? path : ""), 0);
-        sqlb_add(b, ")");
+        sqlb_add(b, ", r.flags)");
+    } else if (f == PF_SERVICE) {
+        /* One naming rule (what every view shows): the service field, else
+         * the logger, else the file's stem. coalesce is lazy: the file is
+         * looked up only for rows with neither. */
+        sqlb_add(b, "coalesce(nullif(r.service, ''), nullif(r.logger, ''), "
+                    "ld_stem((SELECT path FROM files WHERE files.id = r.file_id)))");
     } else if (f == PF_FILE) {
         sqlb_add(b, "(SELECT path FROM files WHERE files.id = r.file_id)");
     } else if (f == PF_HOST) {
@@ -478,6 +315,8 @@ static void cmp_lhs(struct sqlb *b, const struct pnode *n)
     }
 }
 
+static void cmp_exact(struct sqlb *b, const struct pnode *n);
+
 static void cmp_cond(struct sqlb *b, const struct pnode *n)
 {
     int f = n->field;
@@ -487,6 +326,26 @@ static void cmp_cond(struct sqlb *b, const struct pnode *n)
         return cid_cond(b, n);
     if (f == PF_FILE)
         return file_cond(b, n);
+    if (!exec_fv_cond(b, n, cmp_exact))
+        cmp_exact(b, n);
+}
+
+/* The row-by-row condition of comparison n (no index). */
+static void cmp_exact(struct sqlb *b, const struct pnode *n)
+{
+    int f = n->field;
+    if (f == PF_JSON && n->path && strcmp(n->path, "path") == 0) {   /* the request path */
+        sqlb_add(b, "(r.path");
+        if (n->op == POP_EXISTS) {
+            sqlb_add(b, " IS NOT NULL)");
+            return;
+        }
+        sqlb_add(b, " %s ", op_sql[n->op]);
+        sqlb_text(b, n->op == POP_GLOB ? glob_pattern(n->s ? n->s : "", 0)
+                                        : strdup(n->s ? n->s : ""), 1);
+        sqlb_add(b, ")");
+        return;
+    }
     sqlb_add(b, "(");
     cmp_lhs(b, n);
     op_value(b, n);
@@ -531,7 +390,7 @@ static void regex_cond(struct sqlb *b, const struct pnode *n)
     sqlb_text(b, n->s ? n->s : "", 0);
     sqlb_add(b, ", %d, ", n->icase);
     if (n->field < 0)
-        sqlb_add(b, "r.raw");
+        sqlb_add(b, "ld_text(r.raw, r.flags)");   /* raw may be compressed */
     else
         sqlb_field(b, n->field, n->path, 0);
     sqlb_add(b, ")");

@@ -1,8 +1,11 @@
 /* retention: deleting old records in small steps: per-level age limits and
- * a size cap (store.h, "retention"). A record leaves with its FTS entry
- * (rec_fts is contentless: the delete must repeat the exact indexed body,
- * the message plus the cid token, see fts_body in store.c) and its count
- * in the counts table, in one transaction. */
+ * a size cap (store.h, "retention"). A record leaves with its entries in
+ * rec_fts and rec_fv (both contentless: a delete must repeat the exact
+ * indexed documents, which fv_record_stored() rebuilds from the row as
+ * fv_record() built them at ingest) and its count in the counts table, in
+ * one transaction. */
+#include "db/exec_int.h"
+#include "db/fv.h"
 #include "db/store_int.h"
 
 #include <stdlib.h>
@@ -10,11 +13,14 @@
 #include <time.h>
 
 struct doomed {
-    sqlite3_stmt *fts, *del, *cnt;
-    char *body;
-    size_t cap;
+    sqlite3_stmt *fts, *fv, *del, *cnt;
     int64_t by_level[LVL_COUNT];
 };
+
+/* The columns delete_one() reads, in its order. */
+#define DOOMED_COLS "id, level, fmt, file_id, raw, flags, fields, cid, service, logger, " \
+                    "metric, path"
+
 
 static int prep(struct store *s, sqlite3_stmt **st, const char *sql, struct err *e)
 {
@@ -27,6 +33,7 @@ static int doomed_init(struct store *s, struct doomed *d, struct err *e)
 {
     memset(d, 0, sizeof *d);
     if (prep(s, &d->fts, "INSERT INTO rec_fts(rec_fts, rowid, body) VALUES('delete', ?, ?)", e) ||
+        prep(s, &d->fv, "INSERT INTO rec_fv(rec_fv, rowid, tok) VALUES('delete', ?, ?)", e) ||
         prep(s, &d->del, "DELETE FROM records WHERE id = ?", e) ||
         prep(s, &d->cnt, "UPDATE counts SET n = max(n - ?, 0) WHERE level = ?", e))
         return -1;
@@ -36,35 +43,45 @@ static int doomed_init(struct store *s, struct doomed *d, struct err *e)
 static void doomed_fini(struct doomed *d)
 {
     sqlite3_finalize(d->fts);
+    sqlite3_finalize(d->fv);
     sqlite3_finalize(d->del);
     sqlite3_finalize(d->cnt);
-    free(d->body);
 }
 
-/* Deletes the row sel is on: columns id, level, msg, cid. */
+static const char *text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static int fts_delete(struct store *s, sqlite3_stmt *st, int64_t id, const char *doc, size_t n,
+                      struct err *e)
+{
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, doc, (int)n, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return store_sqlerr(s, e, "removing an old record from the text index");
+    return 0;
+}
+
+/* Deletes the row sel is on (DOOMED_COLS). */
 static int delete_one(struct store *s, struct doomed *d, sqlite3_stmt *sel, struct err *e)
 {
     int64_t id = sqlite3_column_int64(sel, 0);
     int level = sqlite3_column_int(sel, 1);
-    const char *msg = (const char *)sqlite3_column_text(sel, 2);
-    size_t ml = (size_t)sqlite3_column_bytes(sel, 2);
-    const char *cid = (const char *)sqlite3_column_text(sel, 3);
-    size_t need = ml + (cid ? strlen(cid) : 0) + 8;
-    if (need > d->cap) {
-        char *nb = realloc(d->body, need);
-        if (!nb)
-            return err_set(e, "out of memory deleting old records");
-        d->body = nb;
-        d->cap = need;
-    }
-    if (ml)
-        memcpy(d->body, msg, ml);
-    size_t bl = ml + (cid && *cid ? store_cid_token(cid, d->body + ml) : 0);
-    sqlite3_reset(d->fts);
-    sqlite3_bind_int64(d->fts, 1, id);
-    sqlite3_bind_text(d->fts, 2, d->body, (int)bl, SQLITE_STATIC);
-    if (sqlite3_step(d->fts) != SQLITE_DONE)
-        return store_sqlerr(s, e, "removing an old record from the text index");
+    struct record r = {.level = level, .format = sqlite3_column_int(sel, 2), .fields = text(sel, 6),
+                       .cid = text(sel, 7), .service = text(sel, 8), .logger = text(sel, 9),
+                       .metric_name = text(sel, 10), .path = text(sel, 11)};
+    r.raw = exec_raw(s->exec, sqlite3_column_blob(sel, 4), (size_t)sqlite3_column_bytes(sel, 4),
+                     sqlite3_column_int(sel, 5), &s->exec->fnbuf, &r.raw_len);
+    if (!r.raw)
+        return err_set(e, "deleting an old record: its text cannot be decoded");
+    struct fv_out fo;
+    if (fv_record_stored(s, sqlite3_column_int64(sel, 3), &r, &fo) < 0)
+        return err_set(e, "out of memory deleting old records");
+    if (fts_delete(s, d->fts, id, fo.body, fo.blen, e) < 0 ||
+        (fo.dlen && fts_delete(s, d->fv, id, fo.doc, fo.dlen, e) < 0))
+        return -1;
     sqlite3_reset(d->del);
     sqlite3_bind_int64(d->del, 1, id);
     if (sqlite3_step(d->del) != SQLITE_DONE)
@@ -121,7 +138,7 @@ int64_t store_retention_step(struct store *s, const int64_t keep_us[LVL_COUNT], 
     sqlite3_stmt *sel = NULL;
     if (store_in_batch(s))
         return 0;
-    if (doomed_init(s, &d, e) < 0 || prep(s, &sel, "SELECT id, level, msg, cid FROM records"
+    if (doomed_init(s, &d, e) < 0 || prep(s, &sel, "SELECT " DOOMED_COLS " FROM records"
                                           " WHERE level = ? AND ts < ? ORDER BY ts LIMIT ?", e) < 0 ||
         store_begin(s, e) < 0) {
         sqlite3_finalize(sel);
@@ -167,7 +184,7 @@ int64_t store_size_step(struct store *s, int64_t max_bytes, int max_rows, struct
         return 0;
     struct doomed d;
     sqlite3_stmt *sel = NULL;
-    if (doomed_init(s, &d, e) < 0 || prep(s, &sel, "SELECT id, level, msg, cid FROM records"
+    if (doomed_init(s, &d, e) < 0 || prep(s, &sel, "SELECT " DOOMED_COLS " FROM records"
                                           " WHERE level < ? ORDER BY ts LIMIT ?", e) < 0 ||
         store_begin(s, e) < 0) {
         sqlite3_finalize(sel);

@@ -1,6 +1,6 @@
-/* schema: the DDL of the store's tables, in the order the schema versions
- * added them (store.c runs them in its migrations; alerts_db.c creates the
- * alert tables of an older store on demand). Data only. */
+/* schema: the DDL of the store's tables (store.c creates a version 4 store
+ * with schema_records, schema_alerts, schema_ranges; alerts_db.c creates the alert
+ * tables on demand). Data only. See store.h for what each table holds. */
 #include "db/schema.h"
 
 const char schema_records[] =
@@ -19,11 +19,19 @@ const char schema_records[] =
     " fmt INTEGER NOT NULL, file_id INTEGER NOT NULL, off INTEGER NOT NULL,"
     " service TEXT, logger TEXT, cid TEXT, msg TEXT, duration REAL,"
     " status INTEGER, metric TEXT, mvalue REAL, fields TEXT, raw BLOB,"
-    " flags INTEGER NOT NULL DEFAULT 0);"
+    " flags INTEGER NOT NULL DEFAULT 0, path TEXT);"
     "CREATE INDEX rec_ts ON records(ts);"
     "CREATE INDEX rec_warn ON records(ts) WHERE level >= 5;"
+    "CREATE INDEX rec_dur ON records(duration) WHERE duration IS NOT NULL;"
+    "CREATE INDEX rec_status ON records(status) WHERE status IS NOT NULL;"
     "CREATE VIRTUAL TABLE rec_fts USING fts5(body, content='', detail=none,"
     " columnsize=0);"
+    "CREATE VIRTUAL TABLE rec_fv USING fts5(tok, content='', detail=none, columnsize=0);"
+    "INSERT INTO rec_fts(rec_fts, rank) VALUES('automerge', 8);"
+    "INSERT INTO rec_fv(rec_fv, rank) VALUES('automerge', 8);"
+    "CREATE TABLE fieldcat(file_id INTEGER NOT NULL, path TEXT NOT NULL,"
+    " n INTEGER NOT NULL, nnum INTEGER NOT NULL, PRIMARY KEY(file_id, path)) WITHOUT ROWID;"
+    "CREATE TABLE zdict(id INTEGER PRIMARY KEY, dict BLOB NOT NULL);"
     "CREATE TABLE counts(level INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value);";
 

@@ -5,8 +5,10 @@
  * back into this file). */
 #include "db/store.h"
 #include "db/store_int.h"
+#include "db/fv.h"
 #include "db/schema.h"
 #include "db/chstore.h"
+#include "db/zraw.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -77,27 +79,38 @@ static int64_t validate(struct store *s, struct err *e)
                        "it was left untouched", s->path);
     if (ver == 0 && s->mode != STORE_WRITE)
         return err_set(e, "%s is empty: index some logs first (logdeck index PATH)", s->path);
+    if (ver > 0 && ver < STORE_SCHEMA_VERSION)   /* checked before anything is written */
+        return err_set(e, "%s has schema version %lld, written by an older logdeck; this one "
+                       "needs version %d, which indexes every field and compresses the text, "
+                       "so every record must be read again. The store was not modified. "
+                       "Rebuild it from the logs (alert states are not carried over): "
+                       "mv '%s' '%s.v%lld' && logdeck --db '%s' index PATH...  "
+                       "(the files it held: sqlite3 '%s.v%lld' 'SELECT path FROM files')",
+                       s->path, (long long)ver, STORE_SCHEMA_VERSION, s->path, s->path,
+                       (long long)ver, s->path, s->path, (long long)ver);
     return ver;
 }
 
-/* Brings the schema from version ver to STORE_SCHEMA_VERSION in one
- * transaction: every step or none. A reader never migrates. */
+/* Creates the schema of STORE_SCHEMA_VERSION in an empty store, in one
+ * transaction. A store of version 1 to 3 is not converted: version 4 needs
+ * every record re-read (tokens of every field, the whole text searchable,
+ * compressed raw text), which for a large store takes minutes and must not
+ * happen behind the user's back; the message names the command. */
 static int migrate(struct store *s, int64_t ver, struct err *e)
 {
     if (ver == STORE_SCHEMA_VERSION)
         return 0;
     if (s->mode != STORE_WRITE)
-        return err_set(e, "%s has schema version %lld; open it once with a writer "
-                       "(logdeck index) to upgrade it", s->path, (long long)ver);
+        return err_set(e, "%s is empty: index some logs first (logdeck index PATH)", s->path);
     char tail[128];
     snprintf(tail, sizeof tail, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
              STORE_APP_ID, STORE_SCHEMA_VERSION);
-    if (exec(s, "BEGIN", e) < 0 || (ver < 1 && exec(s, schema_records, e) < 0) ||
-        (ver < 2 && exec(s, schema_alerts, e) < 0) ||
-        (ver < 3 && exec(s, schema_ranges, e) < 0) || exec(s, tail, e) < 0 ||
+    if (exec(s, "BEGIN", e) < 0 || exec(s, schema_records, e) < 0 ||
+        exec(s, schema_alerts, e) < 0 || exec(s, schema_ranges, e) < 0 ||
+        exec(s, tail, e) < 0 ||
         exec(s, "COMMIT", e) < 0) {
         exec(s, "ROLLBACK", NULL);
-        return err_prefix(e, "upgrading the schema from version %lld", (long long)ver);
+        return err_prefix(e, "creating the schema");
     }
     return 0;
 }
@@ -185,8 +198,12 @@ void store_close(struct store *s)
     }
     if (s->in_batch)
         store_rollback(s);
+    if (s->mode == STORE_WRITE)
+        zraw_close(s);
     store_wal_stop(s);
     store_exec_fini(s);
+    fv_free(s->fv);
+    zraw_free(s->zraw);
     for (size_t i = 0; i < sizeof s->st / sizeof s->st[0]; i++)
         sqlite3_finalize(s->st[i]);
     int stamp = s->checked && sqlite3_close(s->db) == SQLITE_OK;
@@ -194,7 +211,6 @@ void store_close(struct store *s)
         sqlite3_close(s->db);
     if (stamp)
         store_check_stamp(s->path);
-    free(s->ftsbuf);
     free(s);
 }
 
@@ -229,54 +245,13 @@ void store_rollback(struct store *s)
         return;
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_batch = 0;
+    fv_discard(s);
+    zraw_batch_end(s, 0);
 }
 
 int store_in_batch(const struct store *s)
 {
     return s->in_batch;
-}
-
-/* Copies msg with each terminal escape sequence (CSI "ESC [ ... final",
- * else ESC and the next byte) as one space: the message keeps and shows
- * them escaped, full text finds the words they colour. Returns the end. */
-static char *fts_words(char *p, const char *m, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (m[i] != 0x1b) {
-            *p++ = m[i];
-            continue;
-        }
-        if (i + 1 < n && m[i + 1] == '[')
-            for (i += 2; i < n && !((unsigned char)m[i] >= 0x40 && (unsigned char)m[i] <= 0x7e); i++)
-                ;
-        else
-            i++;
-        *p++ = ' ';
-    }
-    return p;
-}
-
-/* The FTS body: the message, then one token standing for the cid. */
-static const char *fts_body(struct store *s, const struct record *r, size_t *len)
-{
-    size_t cl = r->cid ? strlen(r->cid) : 0, need = r->msg_len + cl + 8;
-    if (need > s->ftsbuf_cap) {
-        char *nb = realloc(s->ftsbuf, need);
-        if (!nb)
-            return NULL;
-        s->ftsbuf = nb;
-        s->ftsbuf_cap = need;
-    }
-    char *p = s->ftsbuf;
-    if (r->msg_len && memchr(r->msg, 0x1b, r->msg_len))
-        p = fts_words(p, r->msg, r->msg_len);
-    else if (r->msg_len)
-        memcpy(p, r->msg, r->msg_len), p += r->msg_len;
-    if (cl) {
-        p += store_cid_token(r->cid, p);
-    }
-    *len = (size_t)(p - s->ftsbuf);
-    return s->ftsbuf;
 }
 
 static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
@@ -285,12 +260,34 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
+static int step_fts(struct store *s, int which, const char *sql, int64_t id, const char *txt,
+                    size_t n, struct err *e)
+{
+    if (store_prepare(s, &s->st[which], sql, e) < 0)
+        return -1;
+    sqlite3_stmt *st = s->st[which];
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, txt, (int)n, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return store_sqlerr(s, e, "indexing a record");
+    return 0;
+}
+
 int store_add(struct store *s, int64_t file_id, const struct record *r, struct err *e)
 {
     sqlite3_stmt *st;
+    const void *raw;
+    size_t rawlen;
+    int zid;
+    struct fv_out fo;
+    if (fv_record(s, file_id, r, &fo) < 0)
+        return err_set(e, "out of memory indexing a record");
+    if (zraw_pack(s, r->format, r->raw ? r->raw : "", r->raw ? r->raw_len : 0, &raw, &rawlen,
+                  &zid, e) < 0)
+        return -1;
     if (store_prepare(s, &s->st[ST_INSERT], "INSERT INTO records(ts,level,fmt,file_id,off,"
-                      "service,logger,cid,msg,duration,status,metric,mvalue,fields,raw,flags)"
-                      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e) < 0)
+                      "service,logger,cid,msg,duration,status,metric,mvalue,fields,raw,flags,"
+                      "path) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e) < 0)
         return -1;
     st = s->st[ST_INSERT];
     sqlite3_bind_int64(st, 1, r->ts);
@@ -310,23 +307,18 @@ int store_add(struct store *s, int64_t file_id, const struct record *r, struct e
     if (r->has_metric)
         sqlite3_bind_double(st, 13, r->metric_value);
     bind_opt_text(st, 14, r->fields);
-    sqlite3_bind_blob(st, 15, r->raw ? r->raw : "", (int)r->raw_len, SQLITE_STATIC);
-    sqlite3_bind_int(st, 16, (r->ts_guessed ? 1 : 0) | (r->truncated ? 2 : 0) |
-                     (r->history ? 4 : 0) | (r->nlines << 8));
+    sqlite3_bind_blob(st, 15, raw, (int)rawlen, SQLITE_STATIC);
+    sqlite3_bind_int(st, 16, (r->ts_guessed ? 1 : 0) | (r->truncated ? 2 : 0) | (r->history ? 4 : 0) |
+                                 (zid << 3) | (r->nlines << 8));
+    bind_opt_text(st, 17, fo.path);
     if (sqlite3_step(st) != SQLITE_DONE)
         return store_sqlerr(s, e, "storing a record");
     int64_t id = sqlite3_last_insert_rowid(s->db);
-    size_t blen = 0;
-    const char *body = fts_body(s, r, &blen);
-    if (!body)
-        return err_set(e, "out of memory indexing a record");
-    if (store_prepare(s, &s->st[ST_FTS], "INSERT INTO rec_fts(rowid, body) VALUES(?, ?)", e) < 0)
+    if (step_fts(s, ST_FTS, "INSERT INTO rec_fts(rowid, body) VALUES(?, ?)", id, fo.body, fo.blen,
+                 e) < 0 ||
+        (fo.dlen && step_fts(s, ST_FV, "INSERT INTO rec_fv(rowid, tok) VALUES(?, ?)", id, fo.doc,
+                             fo.dlen, e) < 0))
         return -1;
-    st = s->st[ST_FTS];
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, body, (int)blen, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return store_sqlerr(s, e, "indexing a record");
     if (r->level >= 0 && r->level < LVL_COUNT)
         s->batch_levels[r->level]++;
     return 0;
@@ -349,9 +341,10 @@ int store_commit(struct store *s, struct err *e)
             goto fail;
         }
     }
-    if (exec(s, "COMMIT", e) < 0)
+    if (fv_flush(s, e) < 0 || exec(s, "COMMIT", e) < 0)
         goto fail;
     s->in_batch = 0;
+    zraw_batch_end(s, 1);
     return 0;
 fail:
     store_rollback(s);

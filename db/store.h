@@ -3,23 +3,36 @@
  * batched ingest of records, file checkpoints (committed in the same
  * transaction as the records they cover), and executes query plans.
  *
- * Schema (version 1), for readers of db/ code:
+ * Schema (version 4), for readers of db/ code:
  *   files(id, path, dev, ino, head_hash, head_len, offset, tail_hash, size,
  *         mtime, records, lost_lines, lost_bytes, truncated, unparsed, gz,
  *         state, first_seen, last_seen)
  *   records(id INTEGER PRIMARY KEY  -- insertion order
  *           ts, level, fmt, file_id, off, service, logger, cid, msg,
- *           duration, status, metric, mvalue, fields, raw, flags)
- *     index rec_ts(ts); partial index rec_warn(ts) WHERE level >= 5;
- *   rec_fts: contentless FTS5 (detail=none) over msg plus one token per
- *     record for the cid ("cid" + the cid's letters and digits), rowid = id.
- *     Phrases and cids are therefore matched by FTS5 then checked exactly.
- *   file_ranges(file_id, lo, hi, lo_ts)  (version 3, db/ranges.c): the byte
+ *           duration, status, metric, mvalue, fields, raw, flags, path)
+ *     raw is the record's text, compressed with a per-format zstd
+ *     dictionary when flags bits 3..6 say so (db/zraw.h); path is the
+ *     request path (path, url.path, endpoint);
+ *     index rec_ts(ts); partial indexes rec_warn(ts) WHERE level >= 5,
+ *     rec_dur(duration), rec_status(status) (non-null rows only);
+ *   rec_fts: contentless FTS5 (detail=none), rowid = id, over the record's
+ *     words: a JSON record's field values, any other record's whole text
+ *     (message, traceback, continuation lines), plus one token for the cid
+ *     ("cid" + the cid's letters and digits). Phrases and cids are matched
+ *     by FTS5 then checked exactly.
+ *   rec_fv: contentless FTS5 (detail=none), one field=value token per
+ *     scalar field and per virtual field (service by the naming rule,
+ *     request path, logger, metric): see db/fv.h.
+ *   fieldcat(file_id, path, n, nnum): the field catalogue (store_fields).
+ *   zdict(id, dict): the compression dictionaries.
+ *   file_ranges(file_id, lo, hi, lo_ts)  (db/ranges.c): the byte
  *     ranges of a file stored so far when that is not simply [0, offset)
  *     (tail-first indexing: the newest end first, older content backfilled
  *     newest to oldest). A file without rows is covered [0, offset).
  *   records.flags: 1 time guessed, 2 line cut, 4 history (stored by the
- *     backfill: never fed to the alert engine as new), nlines << 8.
+ *     backfill: never fed to the alert engine as new), bits 3..6 the raw
+ *     text's dictionary (0: plain), nlines << 8.
+ *   counts(level, n), meta, and the alert tables (db/alerts_db.c).
  */
 #ifndef LOGDECK_STORE_H
 #define LOGDECK_STORE_H
@@ -31,7 +44,10 @@
 #include "src/base/plan.h"
 #include "src/base/record.h"
 
-#define STORE_SCHEMA_VERSION 3   /* 2: alert tables (db/alerts_db.c); 3: file_ranges */
+/* 2: alert tables (db/alerts_db.c); 3: file_ranges (tail-first); 4: field=
+ * value tokens (rec_fv), the field catalogue (fieldcat), compressed raw text
+ * (zdict), the request path column and the duration/status indexes. */
+#define STORE_SCHEMA_VERSION 4
 
 enum store_mode {
     STORE_READ = 0,     /* existing store, read-only queries */
@@ -180,6 +196,21 @@ int store_set_max_pages(struct store *s, int64_t pages, struct err *e);
 int store_vacuum(struct store *s, struct err *e);
 /* Bytes of the store in use (pages in use * page size). */
 int64_t store_used_bytes(struct store *s);
+
+/* --- field catalogue (db/fv.c) ------------------------------------------------ */
+
+/* The structured fields seen, per source file: dotted path (nested objects
+ * and literal dotted keys read the same), records holding it, and how many
+ * of those held a number. For completion and "unknown field" warnings.
+ * path is borrowed, valid during the callback. file_id 0: every file, one
+ * row per path with the counts summed. Rows in path order. Returns the rows
+ * delivered, or -1. */
+typedef int (*store_field_fn)(void *ctx, const char *path, int64_t records, int64_t numeric);
+int64_t store_fields(struct store *s, int64_t file_id, store_field_fn fn, void *ctx,
+                     struct err *e);
+/* 1 if some record has field path (or an object under it, "process" for
+ * "process.id"), 0 if none does, -1 on error. */
+int store_field_known(struct store *s, const char *path, struct err *e);
 
 /* --- retention (db/retention.c) --------------------------------------------- */
 

@@ -8,13 +8,15 @@
 #include "db/store.h"
 
 enum store_stmt {
-    ST_INSERT, ST_FTS, ST_COUNTS,
+    ST_INSERT, ST_FTS, ST_FV, ST_COUNTS,
     ST_FILE_INODE, ST_FILE_HEAD, ST_FILE_INSERT, ST_FILE_UPDATE, ST_FILE_ALL,
     ST_COUNT_
 };
 
 struct exec_state;   /* owned by db/exec.c */
 struct chstore;      /* db/chstore.h: set when the store is a clickhouse:// URL */
+struct fv_state;     /* owned by db/fv.c */
+struct zraw;         /* owned by db/zraw.c */
 
 struct store {
     sqlite3 *db;
@@ -25,9 +27,9 @@ struct store {
     char path[4096];
     sqlite3_stmt *st[ST_COUNT_];     /* prepared lazily, finalized on close */
     int64_t batch_levels[LVL_COUNT];
-    char *ftsbuf;
-    size_t ftsbuf_cap;
     struct exec_state *exec;
+    struct fv_state *fv;             /* writer: tokens and catalogue (fv.c) */
+    struct zraw *zraw;               /* compression dictionaries (zraw.c) */
     struct wal_ckpt *wal;            /* writer only: db/wal.c */
     int wal_frames;                  /* frames in the WAL after the last commit */
     int checked;                     /* writer: passed store_check() at open */

@@ -307,8 +307,16 @@ static int source_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_nod
                        "+02:00 or -0700)", val);
         return 0;
     }
+    if (strcmp(key, "duration_unit") == 0) {
+        if (strcmp(val, "ms") == 0 || strcmp(val, "s") == 0 || strcmp(val, "auto") == 0) {
+            s->duration_unit = val[0] == 'm' ? 1 : val[0] == 's' ? 2 : 0;
+            return 0;
+        }
+        return bad(x, v, "unknown duration_unit '%s' (ms, s, auto)", val);
+    }
     return bad(x, k, "unknown key '%s' in a source (expected path, format, service, "
-               "cid_regex, layout, timezone)", key);
+               "cid_regex, layout, timezone, duration_unit)", key);
+
 }
 
 static int sources(struct cctx *x, yaml_node_t *v)

@@ -40,6 +40,7 @@ struct config_source {   /* strings owned (SOURCE_STRS in config.c) */
     char *layout_ts;       /* layout: {ts_format: ...}: tsform.h pattern; or NULL */
     int tz_fixed;          /* timezone: UTC / +02:00: zone-less times at tz_offset_s */
     int tz_offset_s;       /*   (else the machine's local zone) */
+    int duration_unit;     /* bare duration keys: 1 ms, 2 s, 0 infer */
 };
 
 struct config {   /* strings owned: config_fini frees, config_copy duplicates */

@@ -68,6 +68,11 @@ struct pnode {
     int nkids;
 };
 
+/* The field a query names (case-insensitive): "level", "severity" and
+ * "log.level" are PF_LEVEL, "request_id" is PF_CID, ...; any other name is
+ * PF_JSON (a structured field by dotted path). */
+int plan_field(const char *name);
+
 struct plan {
     struct pnode *root;    /* never NULL: PK_TRUE for an empty query */
     /* Time bounds lifted out of a top-level AND for the index: µs, or

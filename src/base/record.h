@@ -58,6 +58,11 @@ struct record {
     const char *metric_name;   /* metric.name / metric_name, or NULL */
     double metric_value;       /* valid when has_metric */
     int has_metric;
+    const char *path;      /* request path (path, url.path, endpoint), or NULL */
+    /* Structured fields flattened (src/base/flat.h, packed form), or NULL:
+     * the store then derives them from raw (JSON) or fields. */
+    const char *terms;
+    size_t terms_len;
     int64_t offset;        /* byte offset of the first line in its file */
     int nlines;            /* lines joined into this record (>= 1) */
     int truncated;         /* 1: a line was cut at the length limit */

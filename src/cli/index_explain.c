@@ -20,6 +20,7 @@ void index_source_opts(struct parse_opts *po, const struct config_source *cs)
     po->layout_ts = cs->layout_ts ? cs->layout_ts : po->layout_ts;
     if (cs->tz_fixed)
         po->tz_fixed = 1, po->tz_offset_s = cs->tz_offset_s;
+    po->duration_unit = cs->duration_unit ? cs->duration_unit : po->duration_unit;
 }
 
 struct tally {

@@ -143,6 +143,8 @@ static struct fsrc *make_source(struct follower *f, const struct config_source *
         s->po.layout_ts = s->layout_ts;
     if (cs->tz_fixed)
         s->po.tz_fixed = 1, s->po.tz_offset_s = cs->tz_offset_s;
+    if (cs->duration_unit)
+        s->po.duration_unit = cs->duration_unit;
     free(p);
     free(q);
     if (s->dir)

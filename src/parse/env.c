@@ -292,7 +292,11 @@ static const struct { const char *key; signed char role, prio; } key_table[] = {
     {"module", ROLE_LOGGER, 3}, {"log.logger", ROLE_LOGGER, 4},   /* ECS */
     {"duration_ms", ROLE_DUR_MS, 0}, {"performance.duration_ms", ROLE_DUR_MS, 1},
     {"response_time_ms", ROLE_DUR_MS, 2}, {"elapsed_ms", ROLE_DUR_MS, 3},
-    {"duration", ROLE_DUR_S, 4}, {"response_time", ROLE_DUR_S, 5},
+    {"duration_seconds", ROLE_DUR_S, 4}, {"response_time_seconds", ROLE_DUR_S, 5},
+    {"elapsed_seconds", ROLE_DUR_S, 6}, {"latency_ms", ROLE_DUR_MS, 7},
+    {"duration", ROLE_DUR_BARE, 8}, {"response_time", ROLE_DUR_BARE, 9},
+    {"elapsed", ROLE_DUR_BARE, 10},
+    {"path", ROLE_PATH, 0}, {"url.path", ROLE_PATH, 1}, {"endpoint", ROLE_PATH, 2},
     {"status_code", ROLE_STATUS, 0}, {"status", ROLE_STATUS, 1},
     {"http.response.status_code", ROLE_STATUS, 2}, {"http_code", ROLE_STATUS, 3},
     {"metric.name", ROLE_METRIC_NAME, 0}, {"metric_name", ROLE_METRIC_NAME, 1},
@@ -430,7 +434,82 @@ static int level_str(const char *s, size_t n)
 /* Both duration units compete for one slot. */
 static int slot_of(int role)
 {
-    return role == ROLE_DUR_S ? ROLE_DUR_MS : role;
+    return role == ROLE_DUR_S || role == ROLE_DUR_BARE ? ROLE_DUR_MS : role;
+}
+
+/* Calls fn for every number followed by "ms" or "s" (optionally one space,
+ * not followed by a letter) in msg. */
+static void units_in_text(const char *m, size_t n, void (*fn)(void *, double, int), void *ctx)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!(m[i] >= '0' && m[i] <= '9') ||
+            (i && ((m[i - 1] >= '0' && m[i - 1] <= '9') || m[i - 1] == '.')))
+            continue;
+        size_t j = i;
+        while (j < n && ((m[j] >= '0' && m[j] <= '9') || m[j] == '.'))
+            j++;
+        char tmp[40];
+        if (j - i >= sizeof tmp)
+            continue;
+        memcpy(tmp, m + i, j - i);
+        tmp[j - i] = '\0';
+        size_t k = j < n && m[j] == ' ' ? j + 1 : j, e = 0;
+        int unit = DUR_UNKNOWN;
+        if (k + 2 <= n && m[k] == 'm' && m[k + 1] == 's')
+            unit = DUR_MS, e = k + 2;
+        else if (k < n && m[k] == 's')
+            unit = DUR_S, e = k + 1;
+        if (unit && (e == n || !((m[e] | 32) >= 'a' && (m[e] | 32) <= 'z')))
+            fn(ctx, strtod(tmp, NULL), unit);
+        i = j;
+    }
+}
+
+struct unit_find {
+    double v;
+    int unit;
+    struct parse_dur *d;
+};
+
+static int near(double a, double b)
+{
+    return fabs(a - b) <= 0.0051 + 1e-9 * fabs(b);
+}
+
+static void on_unit(void *ctx, double x, int unit)
+{
+    struct unit_find *u = ctx;
+    if (!u->unit && u->v >= 0 && near(x, u->v))
+        u->unit = unit;
+    if (u->d) {
+        int i = u->d->ring_n++ % PARSE_DUR_RING;
+        u->d->ring_v[i] = x;
+        u->d->ring_u[i] = (unsigned char)unit;
+    }
+}
+
+int parse_dur_unit(const struct parse_env *env, int key, double v, const char *msg,
+                   size_t msg_len, int hint)
+{
+    if (env->dur_cfg)
+        return env->dur_cfg;
+    struct parse_dur *d = env->dur;
+    struct unit_find u = {v, DUR_UNKNOWN, d};
+    if (msg)
+        units_in_text(msg, msg_len, on_unit, &u);
+    if (key < 0 || key > 2)
+        key = 0;
+    if (u.unit) {
+        if (d)
+            d->learned[key] = u.unit;
+        return u.unit;
+    }
+    for (int i = 0; d && v >= 0 && i < PARSE_DUR_RING && i < d->ring_n; i++)
+        if (near(d->ring_v[i], v))
+            return d->ring_u[i];
+    if (d && d->learned[key])
+        return d->learned[key];
+    return hint ? hint : DUR_S;
 }
 
 int parse_offer_str(const struct parse_env *env, struct record *r, struct parse_pick *pk,
@@ -462,6 +541,10 @@ int parse_offer_str(const struct parse_env *env, struct record *r, struct parse_
     case ROLE_LOGGER: r->logger = s; break;
     case ROLE_DUR_MS:
     case ROLE_DUR_S:
+    case ROLE_DUR_BARE:
+        if (role == ROLE_DUR_BARE)
+            role = parse_dur_unit(env, prio - 8, -1, NULL, 0, 0) == DUR_MS ? ROLE_DUR_MS
+                                                                           : ROLE_DUR_S;
         if (!duration_str(s, n, role, &v))
             return 0;
         r->duration_ms = v, r->has_duration = 1;
@@ -473,6 +556,7 @@ int parse_offer_str(const struct parse_env *env, struct record *r, struct parse_
         r->status = t, r->has_status = 1;
         break;
     case ROLE_METRIC_NAME: r->metric_name = s; break;
+    case ROLE_PATH: r->path = s; break;
     case ROLE_METRIC_VALUE:
         if (!num_prefix(s, n, &v, &used) || used != n)
             return 0;
@@ -512,8 +596,12 @@ int parse_offer_num(const struct parse_env *env, struct record *r, struct parse_
     case ROLE_CID: r->cid = num_text(env, v); break;
     case ROLE_DUR_MS:
     case ROLE_DUR_S:
+    case ROLE_DUR_BARE:
         if (v < 0)
             return 0;
+        if (role == ROLE_DUR_BARE)
+            role = parse_dur_unit(env, prio - 8, v, r->msg, r->msg ? r->msg_len : 0, 0) ==
+                           DUR_MS ? ROLE_DUR_MS : ROLE_DUR_S;
         r->duration_ms = role == ROLE_DUR_S ? v * 1000 : v, r->has_duration = 1;
         role = ROLE_DUR_MS;
         break;

@@ -69,16 +69,36 @@ struct parse_env {
     struct cid *cid;             /* cid matcher for text lines */
     struct parse_arena *arena;   /* strings of the record being built */
     struct parse_buf *scratch;   /* temporary; clobbered by every parser */
+    struct parse_buf *terms;     /* where record.terms is packed, or NULL */
     int64_t now_us;
     int64_t ref_us;              /* the file's mtime (or now): years of year-less times */
     int loose;                   /* format forced by the user: accept more */
+    int dur_cfg;                 /* unit of bare duration keys from the config:
+                                    DUR_MS, DUR_S, or 0 (infer) */
+    struct parse_dur *dur;       /* the source's duration evidence, or NULL */
+};
+
+enum { DUR_UNKNOWN = 0, DUR_MS = 1, DUR_S = 2 };
+
+/* What a source has taught about its bare duration keys: per key
+ * (duration, response_time, elapsed) the unit its messages confirmed, and
+ * the last numbers its messages printed with a unit ("after 5000.00ms"),
+ * which a later record's bare value (a metrics line) may repeat. */
+#define PARSE_DUR_RING 16
+struct parse_dur {
+    int learned[3];
+    double ring_v[PARSE_DUR_RING];
+    unsigned char ring_u[PARSE_DUR_RING];
+    int ring_n;
 };
 
 /* Roles of well-known keys. */
 enum parse_role {
     ROLE_NONE = 0, ROLE_TS, ROLE_LEVEL, ROLE_MSG, ROLE_CID,
     ROLE_SERVICE, ROLE_LOGGER, ROLE_DUR_MS, ROLE_DUR_S, ROLE_STATUS,
-    ROLE_METRIC_NAME, ROLE_METRIC_VALUE, ROLE_COUNT
+    ROLE_METRIC_NAME, ROLE_METRIC_VALUE, ROLE_PATH,
+    ROLE_DUR_BARE,   /* duration, response_time, elapsed: unit per source */
+    ROLE_COUNT
 };
 
 /* Best priority taken so far per role (lower wins; the first key of the
@@ -104,6 +124,16 @@ int parse_offer_num(const struct parse_env *env, struct record *r, struct parse_
 /* Level from a number: syslog 0..7, else Python levelno (10 debug, 20 info,
  * 25 success, 30 warning, 40 error, 50 critical; 5 trace). -1 if negative. */
 int parse_level_number(double v);
+
+/* The unit of bare duration key number key (0 duration, 1 response_time,
+ * 2 elapsed; prio - 8 in the key table) with value v (< 0: unknown) in a
+ * record whose message is msg: the config's; else a number in msg equal to
+ * v with its unit ("in 0.52s", "after 5000.00ms"), which also teaches the
+ * source that key's unit; else a number equal to v that a recent message
+ * of the source printed with a unit; else what the source taught for the
+ * key; else hint (DUR_MS/DUR_S), else seconds. */
+int parse_dur_unit(const struct parse_env *env, int key, double v, const char *msg,
+                   size_t msg_len, int hint);
 
 /* Resets r to an unparsed single-line record read at now_us. */
 void parse_record_init(struct record *r, const struct parse_env *env);

@@ -4,6 +4,7 @@
  * record fields (log, trace, service, http, performance, metric, loguru's
  * record) are descended into by name. */
 #include "src/parse/json.h"
+#include "src/base/flat.h"
 #include "src/base/jarena.h"
 #include "src/base/jsonraw.h"
 
@@ -11,7 +12,8 @@
 #include <string.h>
 
 struct walk {
-    const cJSON *duration;   /* "duration": unit decided after the pass */
+    const cJSON *duration;   /* a bare duration key: unit decided after the pass */
+    int dur_prio;
     const cJSON *text;       /* loguru's "text", the message of last resort */
     int check_name;          /* the health checker's records: see finish() */
     int loguru;
@@ -78,6 +80,10 @@ static void nested(struct parse_env *env, struct record *r, struct parse_pick *p
         if (strcmp(key, "service") == 0)
             offer(env, r, pk, ROLE_SERVICE, 1, member(obj, "name"));
         break;
+    case 'u':
+        if (strcmp(key, "url") == 0)
+            offer(env, r, pk, ROLE_PATH, 1, member(obj, "path"));
+        break;
     case 'h':
         if (strcmp(key, "http") == 0)
             offer(env, r, pk, ROLE_STATUS, 2, member(member(obj, "response"), "status_code"));
@@ -112,8 +118,9 @@ static void walk_object(struct parse_env *env, struct record *r, struct parse_pi
             continue;
         }
         role = parse_key_role(k, &prio);
-        if (role == ROLE_DUR_S && k[0] == 'd') {
-            w->duration = c;
+        if (role == ROLE_DUR_BARE) {
+            if (!w->duration || prio < w->dur_prio)
+                w->duration = c, w->dur_prio = prio;
             continue;
         }
         if (role != ROLE_NONE)
@@ -125,14 +132,22 @@ static void walk_object(struct parse_env *env, struct record *r, struct parse_pi
     }
 }
 
-/* The request middleware logs "duration" in seconds, but the health
- * checker's HealthCheckContext binds "duration" in milliseconds next to
- * "check_name"; that pair is how its records are told apart. */
+/* A bare duration key ("duration", "response_time", "elapsed") takes its
+ * unit from the source's config, else from the message ("Completed ... in
+ * 12.34ms", which also teaches the source), else from what the source
+ * taught; failing all, the health checker's records (check_name beside it)
+ * are in milliseconds and the request middleware's in seconds. */
 static void finish(struct parse_env *env, struct record *r, struct parse_pick *pk,
                    const struct walk *w)
 {
-    if (w->duration)
-        offer(env, r, pk, w->check_name ? ROLE_DUR_MS : ROLE_DUR_S, 4, w->duration);
+    if (w->duration && cJSON_IsNumber(w->duration)) {
+        int u = parse_dur_unit(env, w->dur_prio - 8, w->duration->valuedouble, r->msg,
+                               r->msg ? r->msg_len : 0,
+                               w->check_name && w->dur_prio == 8 ? DUR_MS : 0);
+        offer(env, r, pk, u == DUR_MS ? ROLE_DUR_MS : ROLE_DUR_S, w->dur_prio, w->duration);
+    } else if (w->duration) {
+        offer(env, r, pk, ROLE_DUR_BARE, w->dur_prio, w->duration);
+    }
     if (!r->msg && w->loguru && cJSON_IsString(w->text) && w->text->valuestring) {
         size_t n = strlen(w->text->valuestring);
         while (n && (w->text->valuestring[n - 1] == '\n' || w->text->valuestring[n - 1] == '\r'))
@@ -191,6 +206,29 @@ static int metric_message(struct parse_env *env, struct record *r, const cJSON *
     r->msg = parse_arena_dup(env->arena, b->data, b->len);
     r->msg_len = r->msg ? b->len : 0;
     return r->msg != NULL;
+}
+
+static int pack_one(void *ctx, const char *path, size_t plen, int kind, const char *val,
+                    size_t vlen)
+{
+    struct parse_buf *b = ctx;
+    parse_buf_add(b, path, plen + 1);
+    parse_buf_addc(b, (char)kind);
+    parse_buf_add(b, val, vlen);
+    parse_buf_addc(b, '\0');
+    return 0;
+}
+
+/* record.terms: the object's fields flattened (src/base/flat.h). */
+static void pack_terms(struct parse_env *env, struct record *r, const cJSON *root)
+{
+    struct parse_buf *b = env->terms;
+    if (!b)
+        return;
+    b->len = 0;
+    flat_walk(root, pack_one, b);
+    r->terms = parse_arena_dup(env->arena, b->len ? b->data : "", b->len);
+    r->terms_len = b->len;
 }
 
 static int only_space(const char *s, const char *end)
@@ -268,6 +306,7 @@ int parse_json(struct parse_env *env, const char *line, size_t len, struct recor
     finish(env, r, &pk, &w);
     r->format = FMT_JSON;
     r->fields = NULL;
+    pack_terms(env, r, root);
     /* No message key: a metric reads as one; anything else shows the object. */
     if (!r->msg && !metric_message(env, r, root))
         r->msg = line, r->msg_len = len;

@@ -46,7 +46,9 @@ struct parser {
     int max_lines;
     struct slot slot[2];
     int pend;                /* slot of the pending group, or -1 */
-    struct parse_buf scratch, plain;
+    struct parse_buf scratch, plain, terms;
+    int dur_cfg;                /* bare duration keys' unit from the config */
+    struct parse_dur dur;       /* ... and what this source taught */
     int counts[FMT_COUNT];
     int seen;
     struct layout_set *lay;
@@ -91,6 +93,7 @@ struct parser *parse_new(const struct parse_opts *opts, struct err *e)
     p->max_bytes = opts->max_group_bytes ? opts->max_group_bytes : (size_t)1 << 20;
     p->max_lines = opts->max_group_lines > 0 ? opts->max_group_lines : 1000;
     p->pend = -1;
+    p->dur_cfg = opts->duration_unit;
     return p;
 }
 
@@ -104,6 +107,7 @@ void parse_free(struct parser *p)
     }
     parse_buf_fini(&p->scratch);
     parse_buf_fini(&p->plain);
+    parse_buf_fini(&p->terms);
     cid_free(p->cid);
     layout_free(p->lay);
     free(p->service);
@@ -373,7 +377,8 @@ static struct parse_env make_env(struct parser *p, struct slot *s, int64_t now_u
     struct parse_env env = {
         .tz = p->tz, .service = p->service, .cid = p->cid, .arena = &s->arena,
         .scratch = &p->scratch, .now_us = now_us, .loose = 0,
-        .ref_us = p->ref_us ? p->ref_us : now_us,
+        .ref_us = p->ref_us ? p->ref_us : now_us, .terms = &p->terms,
+        .dur_cfg = p->dur_cfg, .dur = &p->dur,
     };
     return env;
 }
@@ -519,6 +524,7 @@ int parse_push(struct parser *p, const char *line, size_t len, int64_t off, int 
     jarena_reset();    /* the line's tree is gone: its arena memory too */
     parse_buf_shrink(&p->scratch, BUF_KEEP);
     parse_buf_shrink(&p->plain, BUF_KEEP);
+    parse_buf_shrink(&p->terms, BUF_KEEP);
     return rc;
 }
 

@@ -49,6 +49,8 @@ struct parse_opts {
     const char *layout_regex;   /* the user's layout (layout.h): a POSIX ERE with named
                                    groups ts, level, msg, ...; NULL: learn per file */
     const char *layout_ts;      /* its timestamp form (tsform.h), or NULL */
+    int duration_unit;       /* bare duration keys (duration, response_time,
+                                elapsed): 1 ms, 2 s, 0 infer per source */
 };
 
 /* What the parser made of a file so far: for `index --explain-format` and

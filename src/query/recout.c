@@ -211,12 +211,16 @@ void recout_json(FILE *f, const struct store_row *row, const char *extra)
     char tb[32];
     fprintf(f, "{\"ts\":\"%s\",\"level\":\"%s\"", ts_format(r->ts, tb), level_name(r->level));
     json_opt(f, "cid", r->cid);
-    json_opt(f, "service", r->service);
+    json_opt(f, "service", r->service);   /* the field as logged; views show the name rule */
     json_opt(f, "logger", r->logger);
     json_opt(f, "host", r->host ? r->host : store_host());
     json_opt(f, "file", row->file ? row->file : "");
-    fprintf(f, ",\"offset\":%lld,\"format\":\"%s\",\"msg\":", (long long)r->offset,
-            fmt_name(r->format));
+    fprintf(f, ",\"offset\":%lld,\"format\":\"%s\"", (long long)r->offset, fmt_name(r->format));
+    if (r->nlines > 1 && r->raw) {   /* the whole text: traceback, continuation lines */
+        fputs(",\"text\":", f);
+        recout_json_string(f, r->raw, r->raw_len);
+    }
+    fputs(",\"msg\":", f);
     recout_json_string(f, r->msg ? r->msg : "", r->msg ? r->msg_len : 0);
     json_fields(f, r);
     if (r->history)   /* stored by the backfill (tail-first indexing) */

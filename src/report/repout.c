@@ -148,7 +148,7 @@ static void add_num_or_null(cJSON *o, const char *key, double v, int present)
         cJSON_AddNullToObject(o, key);
 }
 
-static cJSON *latency_json(const struct stats_latency *l)
+static cJSON *latency_json(const struct stats_latency *l, const char *unit)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "n", (double)l->n);
@@ -158,6 +158,8 @@ static cJSON *latency_json(const struct stats_latency *l)
     add_num_or_null(o, "max", l->max, l->n > 0);
     add_num_or_null(o, "min", l->min, l->n > 0);
     add_num_or_null(o, "avg", l->avg, l->n > 0);
+    if (unit)
+        cJSON_AddStringToObject(o, "unit", unit);
     return o;
 }
 
@@ -232,7 +234,7 @@ void repout_stats_json(FILE *f, const struct stats *s, const char *by)
     cJSON_AddNumberToObject(o, "error_rate", s->error_rate);
     add_ts(o, "first", s->first_ts, s->count > 0);
     add_ts(o, "last", s->last_ts, s->count > 0);
-    cJSON_AddItemToObject(o, "latency", latency_json(&s->latency));
+    cJSON_AddItemToObject(o, "latency", latency_json(&s->latency, s->unit));
     cJSON_AddNumberToObject(o, "bucket_s", (double)(s->bucket_us / 1000000));
     cJSON *st = cJSON_AddObjectToObject(o, "status");
     for (int c = 1; c <= 5; c++)
@@ -281,8 +283,9 @@ void repout_stats_text(FILE *f, const struct stats *s, const char *by)
     for (int i = 0; i < LVL_COUNT; i++)
         if (s->by_level[i])
             fprintf(f, " %s=%lld", level_name(i), (long long)s->by_level[i]);
-    fprintf(f, "\nlatency (%lld values): p50 %.1f  p95 %.1f  p99 %.1f  max %.1f\n",
-            (long long)l->n, l->p50, l->p95, l->p99, l->max);
+    fprintf(f, "\nlatency (%lld values%s%s): p50 %.1f  p95 %.1f  p99 %.1f  max %.1f\n",
+            (long long)l->n, s->unit ? ", " : "", s->unit ? s->unit : "", l->p50, l->p95, l->p99,
+            l->max);
     fprintf(f, "status: 1xx=%lld 2xx=%lld 3xx=%lld 4xx=%lld 5xx=%lld\n",
             (long long)s->status_class[1], (long long)s->status_class[2],
             (long long)s->status_class[3], (long long)s->status_class[4],

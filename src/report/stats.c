@@ -503,6 +503,7 @@ int stats_compute(struct store *st, const struct plan *p, const struct stats_opt
     }
     out->error_rate = out->count ? (double)out->errors / (double)out->count : 0;
     latency_of(&a.vals, &out->latency);
+    out->unit = o->value_field == PF_DURATION ? "ms" : NULL;
     if (finish_groups(&a, o->top > 0 ? (size_t)o->top : 50) < 0 || finish_hist(&a, p) < 0) {
         err_set(e, "out of memory computing stats");
         goto out;

@@ -66,6 +66,8 @@ struct stats {
     double error_rate;            /* errors / count, 0 when empty */
     int64_t first_ts, last_ts;    /* 0 when empty */
     struct stats_latency latency;
+    const char *unit;             /* of the latency values: "ms" for durations
+                                     (normalised at ingest), else NULL */
     int64_t status_class[6];      /* [1..5]: 1xx..5xx; [0]: others */
     int64_t with_status;
     struct stats_bucket *hist;    /* contiguous, empty buckets included */

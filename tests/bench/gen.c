@@ -24,6 +24,10 @@ static const char *const file_names[F_COUNT] = {
 /* 1: the file's timestamps carry milliseconds only. */
 static const int file_ms[F_COUNT] = {0, 1, 0, 1, 1};
 
+/* --wide: production cardinalities for the store benchmark: 5000 customers,
+ * a million client addresses (the tests keep the small default). */
+static int wide;
+
 enum tsfmt { TS_US_Z, TS_MS_Z, TS_US_OFF, TS_PY };
 enum kind { K_TTS, K_MUSIC, K_AUTH };
 
@@ -303,8 +307,10 @@ static void api_req_fields(struct out *o, const struct req *q)
 
 static void put_ip(struct out *o, int ip)
 {
-    PUTS(o, "\"10.0.");
-    put_u(o, (uint64_t)(ip >> 8));
+    PUTS(o, "\"10.");
+    put_u(o, (uint64_t)(ip >> 16));
+    PUTS(o, ".");
+    put_u(o, (uint64_t)((ip >> 8) & 255));
     PUTS(o, ".");
     put_u(o, (uint64_t)(ip & 255));
     PUTS(o, "\"");
@@ -775,8 +781,8 @@ static void req_start(struct gen *g, struct req *q)
     q->tb = q->err && chance(g, 700);
     q->gw = chance(g, 600);
     q->dbg = chance(g, 500);
-    q->ip = (int)rn(g, 1 << 12);
-    q->cust = 100 + (int)rn(g, 20);
+    q->ip = (int)rn(g, wide ? 1 << 20 : 1 << 12);
+    q->cust = wide ? (int)rn(g, 5000) : 100 + (int)rn(g, 20);
     q->dur = pick_dur(g, g->burst || q->err);
     static const int bad[] = {500, 500, 502, 503}, client[] = {400, 404, 413, 429};
     q->status = q->err ? bad[rn(g, 4)] : chance(g, 40) ? client[rn(g, 4)] : 200;
@@ -922,7 +928,7 @@ static void write_truth(const struct gen *g, const char *path)
 static void usage(void)
 {
     fputs("usage: gen --lines N --out DIR [--seed S] [--start EPOCH] [--span SECONDS]"
-          " [--truth FILE]\n", stderr);
+          " [--truth FILE] [--wide]\n", stderr);
     exit(2);
 }
 
@@ -956,7 +962,7 @@ int main(int argc, char **argv)
         {"lines", required_argument, NULL, 'n'}, {"out", required_argument, NULL, 'o'},
         {"seed", required_argument, NULL, 's'},  {"start", required_argument, NULL, 't'},
         {"span", required_argument, NULL, 'p'},  {"truth", required_argument, NULL, 'r'},
-        {NULL, 0, NULL, 0}};
+        {"wide", no_argument, NULL, 'w'},        {NULL, 0, NULL, 0}};
     static struct gen g;
     const char *dir = NULL, *truth = NULL;
     uint64_t seed = 1, start = 1767607200, span = 3600;
@@ -969,6 +975,7 @@ int main(int argc, char **argv)
         case 't': start = num(optarg); break;
         case 'p': span = num(optarg); break;
         case 'r': truth = optarg; break;
+        case 'w': wide = 1; break;
         default: usage();
         }
     }

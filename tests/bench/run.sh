@@ -146,7 +146,7 @@ cat "$TABLE"
 [ "$GNU_TIME" = 1 ] || echo "(peak RSS sampled from /proc every 50 ms: GNU time not installed)"
 
 # --- the other benchmarks (each prints its own figures) -----------------------
-for b in bench_layout bench_query bench_follow bench_tui bench_views bench_alerts bench_ch bench_first; do
+for b in bench_store bench_layout bench_query bench_follow bench_tui bench_views bench_alerts bench_ch bench_first; do
   if [ -f "tests/bench/$b.sh" ] && [ -z "${BENCH_ONLY_INGEST:-}" ]; then
     echo; echo "=== $b"
     bash "tests/bench/$b.sh" || echo "bench: $b exited $?"

@@ -19,7 +19,7 @@ elif [ "${1:-}" = clickhouse ]; then
   [ -x /usr/sbin/clickhouse-server ] || add "clickhouse-server clickhouse-client"
 else
   command -v pkg-config >/dev/null 2>&1 || add pkg-config
-  pkgs="sqlite3:libsqlite3-dev libcjson:libcjson-dev libcurl:libcurl4-openssl-dev yaml-0.1:libyaml-dev zlib:zlib1g-dev ncursesw:libncurses-dev cmocka:libcmocka-dev"
+  pkgs="sqlite3:libsqlite3-dev libcjson:libcjson-dev libcurl:libcurl4-openssl-dev yaml-0.1:libyaml-dev zlib:zlib1g-dev libzstd:libzstd-dev ncursesw:libncurses-dev cmocka:libcmocka-dev"
   for p in $pkgs; do
     if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "${p%%:*}"; then
       add "${p#*:}"

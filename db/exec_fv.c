@@ -1,0 +1,135 @@
+/* exec_fv: field equality (and globs with a fixed prefix) answered from the
+ * rec_fv posting lists (db/fv.h) instead of reading every row. A condition
+ * is written as the candidate rows of its token(s), AND the exact check
+ * only where the token cannot be exact (a value cut at FV_VALUE_MAX, a glob
+ * with more than a trailing '*', a quoted number). The alert scanner's
+ * statements (FTS_ROW) check rows one by one, as for words. */
+#include "db/exec_int.h"
+#include "db/fv.h"
+#include "src/base/flat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The virtual field a comparison is on, or NULL for a stored JSON path. */
+static const char *virt_name(const struct pnode *n)
+{
+    switch (n->field) {
+    case PF_SERVICE: return "service";
+    case PF_LOGGER: return "logger";
+    case PF_METRIC: return "metric";
+    case PF_JSON: return n->path && strcmp(n->path, "path") == 0 ? "path" : NULL;
+    default: return NULL;
+    }
+}
+
+/* "tok" appended to q (quoted for FTS5: tokens hold only [a-z0-9]). */
+static int add_tok(char **q, int kind, const char *path, const char *v, size_t vn, int prefix,
+                   int *cut)
+{
+    size_t pl = strlen(path), ql = *q ? strlen(*q) : 0;
+    char *nq = realloc(*q, ql + fv_token_cap(pl) + 12);
+    if (!nq)
+        return -1;
+    *q = nq;
+    char *o = nq + ql;
+    if (ql) {
+        memcpy(o, " OR ", 4);
+        o += 4;
+    }
+    *o++ = '"';
+    o += fv_token(o, kind, path, pl, v, vn, prefix, cut);
+    *o++ = '"';
+    if (prefix)
+        *o++ = '*';
+    *o = '\0';
+    return 0;
+}
+
+int exec_fv_plan(const struct pnode *n, char **expr, int *exact)
+{
+    *expr = NULL;
+    *exact = 0;
+    if (n->kind != PK_CMP || (n->op != POP_EQ && n->op != POP_GLOB) || !n->s)
+        return 0;
+    const char *vname = virt_name(n), *v = n->s;
+    if (!vname && (n->field != PF_JSON || !n->path || !*n->path))
+        return 0;
+    int kind = vname ? FV_VIRT : FV_STR, cut = 0, rc = 0;
+    const char *path = vname ? vname : n->path;
+    if (n->op == POP_GLOB) {
+        size_t lit = strcspn(v, "*");
+        /* A number's text is never a string token: a prefix that may
+         * start a number is not prefiltered. */
+        if (lit == 0 || (!vname && strchr("0123456789+-.", v[0])))
+            return 0;
+        rc = add_tok(expr, kind, path, v, lit, 1, &cut);
+        *exact = !(v[lit] == '*' && v[lit + 1] == '\0') || cut;
+    } else if (vname) {
+        rc = add_tok(expr, kind, path, v, strlen(v), 0, &cut);
+        *exact = cut;
+    } else if (n->vtype == PV_NUM) {
+        char nb[32];
+        rc = add_tok(expr, FV_NUM, path, nb, flat_num(n->num, nb), 0, NULL);
+    } else {
+        double d;
+        char nb[32];
+        if (v[0] == '{' || v[0] == '[')   /* objects and arrays have no token */
+            return 0;
+        rc = add_tok(expr, FV_STR, path, v, strlen(v), 0, &cut);
+        *exact = cut;
+        if (rc == 0 && fv_text_number(v, strlen(v), &d) == 0) {
+            rc = add_tok(expr, FV_NUM, path, nb, flat_num(d, nb), 0, NULL);
+            *exact = 1;
+        }
+    }
+    if (rc < 0) {
+        free(*expr);
+        *expr = NULL;
+        return -1;
+    }
+    return 1;
+}
+
+int exec_fv_cond(struct sqlb *b, const struct pnode *n, exec_exact_fn exact_fn)
+{
+    char *expr;
+    int exact;
+    int rc = exec_fv_plan(n, &expr, &exact);
+    if (rc <= 0) {
+        if (rc < 0)
+            b->oom = 1;
+        return rc < 0;
+    }
+    if (b->fts_mode == FTS_ROW) {
+        free(expr);
+        exact_fn(b, n);
+        return 1;
+    }
+    int choice = b->fts_mode == FTS_IN ? EXEC_FTS_SOME : exec_choice_on(b, "rec_fv", expr);
+    sqlb_add(b, "(");
+    if (choice == EXEC_FTS_FEW && b->nfew >= 0) {
+        free(expr);
+        sqlb_add(b, b->nfew ? "r.id IN (" : "0");
+        for (int i = 0; i < b->nfew; i++) {
+            sqlb_add(b, i ? ", " : "");
+            sqlb_int(b, b->few[i]);
+        }
+        sqlb_add(b, b->nfew ? ")" : "");
+    } else if (choice != EXEC_FTS_MANY) {
+        sqlb_add(b, "r.id IN (SELECT rowid FROM rec_fv WHERE rec_fv MATCH ");
+        sqlb_text(b, expr, 1);
+        sqlb_add(b, ")");
+    } else {
+        free(expr);
+        exact = 1;
+        sqlb_add(b, "1");
+    }
+    if (exact) {
+        sqlb_add(b, " AND ");
+        exact_fn(b, n);
+    }
+    sqlb_add(b, ")");
+    return 1;
+}

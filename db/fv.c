@@ -1,0 +1,452 @@
+/* fv: field=value tokens, the words of a record and the field catalogue
+ * (see fv.h). */
+#include "db/fv.h"
+#include "src/base/flat.h"
+#include "src/base/hmap.h"
+#include "src/base/jsonraw.h"
+#include "src/base/plan.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct buf {
+    char *s;
+    size_t len, cap;
+};
+
+/* One catalogue entry: records of file_id holding path. */
+struct cat {
+    int64_t file_id, n, nnum;
+    int role;        /* plan_field(path): the query language's reading */
+    char path[];
+};
+
+struct fv_state {
+    struct buf body, doc;
+    char path[FV_VALUE_MAX * 4];     /* request path found among the fields */
+    int path_prio;
+    struct hmap cat;                 /* hmap_key2(file_id, hash(path)) -> struct cat */
+    struct cat **cats;
+    size_t ncats, capcats;
+    int64_t stem_file;               /* file whose stem is cached */
+    char stem[128];
+    int has_stem;
+    sqlite3_stmt *st_path, *st_cat;
+};
+
+static int reserve(struct buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return 0;
+    size_t cap = (b->len + extra + 1) * 2;
+    char *ns = realloc(b->s, cap);
+    if (!ns)
+        return -1;
+    b->s = ns;
+    b->cap = cap;
+    return 0;
+}
+
+static int put(struct buf *b, const char *s, size_t n)
+{
+    if (reserve(b, n) < 0)
+        return -1;
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+    return 0;
+}
+
+/* --- tokens --------------------------------------------------------------- */
+
+static size_t enc(char *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *o = out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'a' && c <= 'z' && c != 'q' && c != 'z') || (c >= '0' && c <= '9')) {
+            *o++ = (char)c;
+        } else if (c >= 'A' && c <= 'Z') {
+            *o++ = 'z';
+            *o++ = (char)(c - 'A' + 'a');
+        } else {
+            *o++ = 'q';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    return (size_t)(o - out);
+}
+
+size_t fv_token_cap(size_t plen)
+{
+    return 1 + 3 * plen + 2 + 3 * FV_VALUE_MAX + 3;
+}
+
+size_t fv_token(char *out, int kind, const char *path, size_t plen, const char *val,
+                size_t vlen, int prefix, int *cut)
+{
+    char *o = out;
+    int c = vlen > FV_VALUE_MAX;
+    *o++ = (char)kind;
+    o += enc(o, path, plen);
+    *o++ = 'q';
+    *o++ = 'x';
+    o += enc(o, val, c ? FV_VALUE_MAX : vlen);
+    if (c && !prefix) {
+        *o++ = 'q';
+        *o++ = 'w';
+    }
+    if (cut)
+        *cut = c;
+    *o = '\0';
+    return (size_t)(o - out);
+}
+
+int fv_text_number(const char *s, size_t n, double *out)
+{
+    char tmp[512];   /* longer numeric strings (never seen in logs) are not numbers here */
+    while (n && *s == ' ')
+        s++, n--;
+    while (n && s[n - 1] == ' ')
+        n--;
+    if (!n || n >= sizeof tmp || !(isdigit((unsigned char)*s) || *s == '-' || *s == '+' || *s == '.'))
+        return -1;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    char *end = NULL;
+    double d = strtod(tmp, &end);
+    if (*end || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+size_t fv_words_text(char *out, const char *m, size_t n)
+{
+    char *p = out;
+    for (size_t i = 0; i < n; i++) {
+        if (m[i] != 0x1b) {
+            *p++ = m[i];
+            continue;
+        }
+        if (i + 1 < n && m[i + 1] == '[')
+            for (i += 2; i < n && !((unsigned char)m[i] >= 0x40 && (unsigned char)m[i] <= 0x7e); i++)
+                ;
+        else
+            i++;
+        *p++ = ' ';
+    }
+    return (size_t)(p - out);
+}
+
+/* --- per record ----------------------------------------------------------- */
+
+static struct fv_state *state(struct store *s)
+{
+    if (!s->fv) {
+        s->fv = calloc(1, sizeof *s->fv);
+        if (s->fv)
+            hmap_init(&s->fv->cat);
+    }
+    return s->fv;
+}
+
+void fv_free(struct fv_state *f)
+{
+    if (!f)
+        return;
+    free(f->body.s);
+    free(f->doc.s);
+    for (size_t i = 0; i < f->ncats; i++)
+        free(f->cats[i]);
+    free(f->cats);
+    hmap_fini(&f->cat);
+    sqlite3_finalize(f->st_path);
+    sqlite3_finalize(f->st_cat);
+    free(f);
+}
+
+static int add_token(struct fv_state *f, int kind, const char *path, size_t plen,
+                     const char *val, size_t vlen)
+{
+    if (reserve(&f->doc, fv_token_cap(plen) + 1) < 0)
+        return -1;
+    if (f->doc.len)
+        f->doc.s[f->doc.len++] = ' ';
+    f->doc.len += fv_token(f->doc.s + f->doc.len, kind, path, plen, val, vlen, 0, NULL);
+    return 0;
+}
+
+/* Counts path for the catalogue; returns its entry (NULL when out of
+ * memory or on a hash collision). */
+static struct cat *count_field(struct fv_state *f, int64_t file_id, const char *path,
+                               size_t plen, int numeric)
+{
+    uint64_t k = hmap_key2((uint64_t)file_id, hmap_key_str(path));
+    struct cat *c = hmap_get(&f->cat, k);
+    if (!c) {
+        if (f->ncats == f->capcats) {
+            size_t cap = f->capcats ? f->capcats * 2 : 64;
+            struct cat **nc = realloc(f->cats, cap * sizeof *nc);
+            if (!nc)
+                return NULL;
+            f->cats = nc;
+            f->capcats = cap;
+        }
+        if (!(c = calloc(1, sizeof *c + plen + 1)))
+            return NULL;
+        c->file_id = file_id;
+        c->role = plan_field(path);
+        memcpy(c->path, path, plen + 1);
+        if (hmap_put(&f->cat, k, c) < 0) {
+            free(c);
+            return NULL;
+        }
+        f->cats[f->ncats++] = c;
+    } else if (strcmp(c->path, path) != 0) {
+        return NULL;   /* a 64-bit hash collision: this path goes uncounted */
+    }
+    c->n++;
+    c->nnum += numeric;
+    return c;
+}
+
+int fv_words_of(int role)
+{
+    return role != PF_TS && role != PF_CID;
+}
+
+struct walkctx {
+    struct fv_state *f;
+    int64_t file_id;
+    int nocount;    /* deleting: the catalogue is left as it is */
+    int body;       /* 1: values go into the FTS body (JSON records) */
+    int oom;
+};
+
+static int on_pair(void *ctx, const char *path, size_t plen, int kind, const char *val,
+                   size_t vlen)
+{
+    struct walkctx *w = ctx;
+    struct fv_state *f = w->f;
+    double d;
+    char nb[32];
+    struct cat *c = w->nocount ? NULL : count_field(f, w->file_id, path, plen, kind == FLAT_NUM);
+    int role = c ? c->role : plan_field(path);
+    if (w->body && vlen && fv_words_of(role)) {
+        if (put(&f->body, " ", 1) < 0 || reserve(&f->body, vlen) < 0)
+            return w->oom = 1;
+        f->body.len += fv_words_text(f->body.s + f->body.len, val, vlen);
+        f->body.s[f->body.len] = '\0';
+    }
+    if (role != PF_JSON)   /* read from a column of its own: no token */
+        return 0;
+    if (add_token(f, kind == FLAT_NUM ? FV_NUM : FV_STR, path, plen, val, vlen) < 0)
+        return w->oom = 1;
+    if (kind == FLAT_STR && fv_text_number(val, vlen, &d) == 0 &&
+        add_token(f, FV_NUM, path, plen, nb, flat_num(d, nb)) < 0)
+        return w->oom = 1;
+    static const char *const req[] = {"path", "url.path", "endpoint"};
+    for (int i = 0; kind == FLAT_STR && vlen && i < f->path_prio; i++)
+        if (strcmp(path, req[i]) == 0 && vlen < sizeof f->path) {
+            memcpy(f->path, val, vlen + 1);
+            f->path_prio = i;
+        }
+    return 0;
+}
+
+/* Fields of a record without packed terms: parsed from raw (JSON) or from
+ * the fields column. Returns 1 if txt was a JSON object. */
+static int walk_parsed(const char *txt, size_t n, struct walkctx *w)
+{
+    cJSON *root = jsonraw_parse(txt, n, NULL);   /* raw NULs as the parser reads them */
+    int ok = cJSON_IsObject(root);
+    if (ok)
+        flat_walk(root, on_pair, w);
+    cJSON_Delete(root);
+    return ok;
+}
+
+/* The file's stem ("api" for /var/log/api.jsonl.1), cached per file. */
+static const char *file_stem(struct store *s, struct fv_state *f, int64_t file_id)
+{
+    if (f->stem_file == file_id)
+        return f->has_stem ? f->stem : NULL;
+    f->stem_file = file_id;
+    f->has_stem = 0;
+    if (!f->st_path && sqlite3_prepare_v3(s->db, "SELECT path FROM files WHERE id = ?", -1,
+                                          SQLITE_PREPARE_PERSISTENT, &f->st_path, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_reset(f->st_path);
+    sqlite3_bind_int64(f->st_path, 1, file_id);
+    if (sqlite3_step(f->st_path) == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_text(f->st_path, 0);
+        const char *sl = p ? strrchr(p, '/') : NULL;
+        p = sl ? sl + 1 : p;
+        size_t n = p ? strcspn(p, ".") : 0;
+        if (n && n < sizeof f->stem) {
+            memcpy(f->stem, p, n);
+            f->stem[n] = '\0';
+            f->has_stem = 1;
+        }
+    }
+    sqlite3_reset(f->st_path);
+    return f->has_stem ? f->stem : NULL;
+}
+
+static int virt(struct fv_state *f, const char *name, const char *val)
+{
+    return val && *val ? add_token(f, FV_VIRT, name, strlen(name), val, strlen(val)) : 0;
+}
+
+static int record_docs(struct store *s, int64_t file_id, const struct record *r,
+                       struct fv_out *out, int nocount)
+{
+    struct fv_state *f = state(s);
+    if (!f)
+        return -1;
+    f->body.len = f->doc.len = 0;
+    f->path_prio = r->path ? 0 : 3;
+    struct walkctx w = {.f = f, .file_id = file_id, .body = r->format == FMT_JSON,
+                        .nocount = nocount};
+    if (put(&f->body, "", 0) < 0 || put(&f->doc, "", 0) < 0)
+        return -1;
+    if (!w.body && r->raw_len) {   /* a text record's words: its whole text */
+        if (reserve(&f->body, r->raw_len) < 0)
+            return -1;
+        f->body.len = fv_words_text(f->body.s, r->raw, r->raw_len);
+        f->body.s[f->body.len] = '\0';
+    }
+    if (r->terms) {
+        size_t pos = 0, pl, vl;
+        const char *p, *v;
+        int kind;
+        while (!w.oom && flat_next(r->terms, r->terms_len, &pos, &p, &pl, &kind, &v, &vl))
+            on_pair(&w, p, pl, kind, v, vl);
+    } else if (r->format == FMT_JSON && r->raw_len) {
+        /* A JSON record whose text is not an object (built by hand): its
+         * words are its text, as ld_words() reads them. */
+        if (!walk_parsed(r->raw, r->raw_len, &w) && put(&f->body, r->raw, r->raw_len) < 0)
+            return -1;
+    } else if (r->fields) {
+        walk_parsed(r->fields, strlen(r->fields), &w);
+    }
+    const char *svc = r->service && *r->service ? r->service
+                      : r->logger && *r->logger ? r->logger : file_stem(s, f, file_id);
+    out->path = r->path ? r->path : f->path_prio < 3 ? f->path : NULL;
+    if (w.oom || virt(f, "service", svc) < 0 || virt(f, "path", out->path) < 0 ||
+        virt(f, "logger", r->logger) < 0 || virt(f, "metric", r->metric_name) < 0)
+        return -1;
+    if (r->cid) {
+        if (reserve(&f->body, strlen(r->cid) + 8) < 0)
+            return -1;
+        f->body.len += store_cid_token(r->cid, f->body.s + f->body.len);
+        f->body.s[f->body.len] = '\0';
+    }
+    out->body = f->body.s;
+    out->blen = f->body.len;
+    out->doc = f->doc.s;
+    out->dlen = f->doc.len;
+    return 0;
+}
+
+int fv_record(struct store *s, int64_t file_id, const struct record *r, struct fv_out *out)
+{
+    return record_docs(s, file_id, r, out, 0);
+}
+
+int fv_record_stored(struct store *s, int64_t file_id, const struct record *r,
+                     struct fv_out *out)
+{
+    return record_docs(s, file_id, r, out, 1);
+}
+
+int fv_flush(struct store *s, struct err *e)
+{
+    struct fv_state *f = s->fv;
+    if (!f || !f->ncats)
+        return 0;
+    if (!f->st_cat &&
+        sqlite3_prepare_v3(s->db, "INSERT INTO fieldcat(file_id, path, n, nnum) VALUES(?,?,?,?) "
+                           "ON CONFLICT(file_id, path) DO UPDATE SET n = n + excluded.n, "
+                           "nnum = nnum + excluded.nnum", -1, SQLITE_PREPARE_PERSISTENT,
+                           &f->st_cat, NULL) != SQLITE_OK)
+        return store_sqlerr(s, e, "preparing the field catalogue");
+    int rc = 0;
+    for (size_t i = 0; i < f->ncats && rc == 0; i++) {
+        struct cat *c = f->cats[i];
+        sqlite3_reset(f->st_cat);
+        sqlite3_bind_int64(f->st_cat, 1, c->file_id);
+        sqlite3_bind_text(f->st_cat, 2, c->path, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(f->st_cat, 3, c->n);
+        sqlite3_bind_int64(f->st_cat, 4, c->nnum);
+        if (sqlite3_step(f->st_cat) != SQLITE_DONE)
+            rc = store_sqlerr(s, e, "updating the field catalogue");
+    }
+    sqlite3_reset(f->st_cat);
+    fv_discard(s);
+    return rc;
+}
+
+void fv_discard(struct store *s)
+{
+    struct fv_state *f = s->fv;
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->ncats; i++)
+        free(f->cats[i]);
+    f->ncats = 0;
+    hmap_fini(&f->cat);
+    hmap_init(&f->cat);
+    f->stem_file = 0;
+}
+
+/* --- the catalogue, read ------------------------------------------------------ */
+
+int64_t store_fields(struct store *s, int64_t file_id, store_field_fn fn, void *ctx,
+                     struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql = file_id ? "SELECT path, n, nnum FROM fieldcat WHERE file_id = ? ORDER BY path"
+                              : "SELECT path, sum(n), sum(nnum) FROM fieldcat GROUP BY path "
+                                "ORDER BY path";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_sqlerr(s, e, "reading the field catalogue");
+    if (file_id)
+        sqlite3_bind_int64(st, 1, file_id);
+    int64_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        n++;
+        if (fn && fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+                     sqlite3_column_int64(st, 2)))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        n = store_sqlerr(s, e, "reading the field catalogue");
+    sqlite3_finalize(st);
+    return n;
+}
+
+int store_field_known(struct store *s, const char *path, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    /* The path itself, or a member under it: "process" + "." .. "process" + "/"
+     * ('/' follows '.' in ASCII). */
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM fieldcat WHERE path = ?1 OR "
+                           "(path > ?1 || '.' AND path < ?1 || '/') LIMIT 1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return store_sqlerr(s, e, "reading the field catalogue");
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : store_sqlerr(s, e, "reading the field catalogue");
+}

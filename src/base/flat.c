@@ -1,0 +1,77 @@
+/* flat: structured fields as (dotted path, scalar) pairs (see flat.h). */
+#include "src/base/flat.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+size_t flat_num(double v, char *buf)
+{
+    int n;
+    if (v == floor(v) && fabs(v) < 9.2e18)
+        n = snprintf(buf, 32, "%lld", (long long)v);
+    else
+        n = snprintf(buf, 32, "%.17g", v);
+    return n > 0 ? (size_t)n : 0;
+}
+
+static int walk(const cJSON *obj, char *path, size_t plen, flat_fn fn, void *ctx, int depth)
+{
+    if (depth > 16)
+        return 0;
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        if (!c->string)
+            continue;
+        size_t kl = strlen(c->string), nl = plen + (plen ? 1 : 0) + kl;
+        if (nl >= FLAT_PATH_MAX)
+            continue;
+        if (plen)
+            path[plen] = '.';
+        memcpy(path + plen + (plen ? 1 : 0), c->string, kl);
+        path[nl] = '\0';
+        int rc = 0;
+        char nb[32];
+        if (cJSON_IsObject(c))
+            rc = walk(c, path, nl, fn, ctx, depth + 1);
+        else if (cJSON_IsString(c) && c->valuestring)
+            rc = fn(ctx, path, nl, FLAT_STR, c->valuestring, strlen(c->valuestring));
+        else if (cJSON_IsNumber(c) && isfinite(c->valuedouble))
+            rc = fn(ctx, path, nl, FLAT_NUM, nb, flat_num(c->valuedouble, nb));
+        else if (cJSON_IsBool(c))
+            rc = fn(ctx, path, nl, FLAT_BOOL, cJSON_IsTrue(c) ? "true" : "false",
+                    cJSON_IsTrue(c) ? 4 : 5);
+        path[plen] = '\0';
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int flat_walk(const cJSON *obj, flat_fn fn, void *ctx)
+{
+    char path[FLAT_PATH_MAX];
+    path[0] = '\0';
+    return cJSON_IsObject(obj) ? walk(obj, path, 0, fn, ctx, 0) : 0;
+}
+
+int flat_next(const char *terms, size_t len, size_t *pos, const char **path, size_t *plen,
+              int *kind, const char **val, size_t *vlen)
+{
+    size_t p = *pos;
+    if (!terms || p >= len)
+        return 0;
+    const char *e1 = memchr(terms + p, '\0', len - p);
+    if (!e1 || (size_t)(e1 - terms) + 2 > len)
+        return 0;
+    const char *v = e1 + 2;
+    const char *e2 = memchr(v, '\0', len - (size_t)(v - terms));
+    if (!e2)
+        return 0;
+    *path = terms + p;
+    *plen = (size_t)(e1 - *path);
+    *kind = (unsigned char)e1[1];
+    *val = v;
+    *vlen = (size_t)(e2 - v);
+    *pos = (size_t)(e2 - terms) + 1;
+    return 1;
+}
