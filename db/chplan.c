@@ -1,6 +1,6 @@
 /* chplan: a query plan (src/base/plan.h) as a ClickHouse WHERE condition
  * over the logs table (db/chstore.c's schema) with the meaning the SQLite
- * backend gives it (db/exec_sql.c): words are tokens of the message (ASCII
+ * backend gives it (db/exec_sql.c): words are tokens of the record's text (ASCII
  * letters and digits and non-ASCII bytes, lower-cased, as FTS5's unicode61
  * splits them), phrases are tokens plus a case-insensitive substring,
  * field:value is equality, '*' globs, a missing field never equals
@@ -15,10 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The message's tokens. Terminal escape sequences (CSI "ESC [ ... final",
- * else ESC and the next byte) count as spaces, as in the SQLite store's
- * FTS body (db/store.c fts_words): full text finds the words they colour. */
-#define CH_TOKENS "extractAll(lower(replaceRegexpAll(msg, '\\x1b(\\\\[[^@-~]*[@-~]?|(?s:.)?)', ' ')), " \
+/* The record's words: the tokens of its whole text (message, continuation
+ * lines, field values), as the SQLite store's rec_fts holds them (db/fv.c).
+ * Terminal escape sequences (CSI "ESC [ ... final", else ESC and the next
+ * byte) count as spaces: full text finds the words they colour. */
+#define CH_TOKENS "extractAll(lower(replaceRegexpAll(raw, '(\\x1b|\\\\\\\\u001[bB])(\\\\[[^@-~]*[@-~]?|(?s:.)?)', ' ')), " \
                   "'[a-z0-9\\\\x80-\\\\xff]+')"
 
 static void put_num(struct chbuf *b, double d)
@@ -86,10 +87,12 @@ static void text_cond(struct chbuf *b, const struct pnode *n)
     const char *text = n->text ? n->text : "";
     chb_add(b, "(");
     int ntok = put_tokens(b, text, n->prefix);
-    if (n->phrase || !ntok) {
-        chb_add(b, ntok ? " AND positionCaseInsensitive(msg, " : "positionCaseInsensitive(msg, ");
+    if (n->phrase || !ntok) {   /* in the message or anywhere in the text */
+        chb_add(b, ntok ? " AND (positionCaseInsensitive(msg, " : "(positionCaseInsensitive(msg, ");
         put_str(b, text);
-        chb_add(b, ") > 0");
+        chb_add(b, ") > 0 OR positionCaseInsensitive(raw, ");
+        put_str(b, text);
+        chb_add(b, ") > 0)");
     }
     chb_add(b, ")");
 }
@@ -127,6 +130,11 @@ void chplan_field(struct chbuf *b, int f, const char *path, int numeric)
         }
     } else if (f == PF_JSON) {
         put_attr(b, path);
+    } else if (f == PF_SERVICE) {
+        /* the naming rule every view shows: the field, else the logger,
+         * else the file's stem (as db/exec_sql.c) */
+        chb_add(b, "if(service != '', service, if(logger != '', logger, "
+                   "splitByChar('.', arrayElement(splitByChar('/', file), -1))[1]))");
     } else if (f == PF_HOST) {
         chb_add(b, "host");
     } else if (f >= 0 && f < PF_JSON) {

@@ -341,11 +341,6 @@ static void ascii_tokens(struct words *w, const char *s, int n)
     }
 }
 
-struct wordsrc {
-    struct exec_state *x;
-    struct words *w;
-};
-
 static void tokenize(struct exec_state *x, struct words *w, const char *t, size_t n)
 {
     char *clean = NULL;
@@ -358,16 +353,6 @@ static void tokenize(struct exec_state *x, struct words *w, const char *t, size_
     else
         ascii_tokens(w, t, (int)n);
     free(clean);
-}
-
-static int value_words(void *ctx, const char *path, size_t plen, int kind, const char *val,
-                       size_t vlen)
-{
-    struct wordsrc *ws = ctx;
-    (void)plen, (void)kind;
-    if (fv_words_of(plan_field(path)))
-        tokenize(ws->x, ws->w, val, vlen);
-    return ws->w->left == 0;
 }
 
 /* ld_words(fmt, raw, flags, cid, expr): the words rec_fts holds for the
@@ -395,15 +380,8 @@ static void fn_words(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     size_t n = (size_t)sqlite3_value_bytes(argv[1]);
     const char *raw = exec_raw(x, sqlite3_value_blob(argv[1]), n, sqlite3_value_int(argv[2]),
                                &x->fnbuf, &n);
-    cJSON *root = raw && sqlite3_value_int(argv[0]) == FMT_JSON ? jsonraw_parse(raw, n, NULL)
-                                                                 : NULL;
-    if (cJSON_IsObject(root)) {
-        struct wordsrc ws = {x, w};
-        flat_walk(root, value_words, &ws);
-    } else if (raw) {
+    if (raw)   /* the record's whole text, as fv.c indexed it */
         tokenize(x, w, raw, n);
-    }
-    cJSON_Delete(root);
     const char *cid = (const char *)sqlite3_value_text(argv[3]);
     if (w->left && cid) {
         char *tok = malloc(strlen(cid) + 5);

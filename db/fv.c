@@ -131,7 +131,11 @@ size_t fv_words_text(char *out, const char *m, size_t n)
 {
     char *p = out;
     for (size_t i = 0; i < n; i++) {
-        if (m[i] != 0x1b) {
+        /* ESC, or its JSON spelling \u001b in a JSON line's text */
+        if (m[i] == '\\' && i + 6 <= n && memcmp(m + i + 1, "u001", 4) == 0 &&
+            (m[i + 5] | 32) == 'b')
+            i += 5;
+        else if (m[i] != 0x1b) {
             *p++ = m[i];
             continue;
         }
@@ -313,11 +317,10 @@ static int record_docs(struct store *s, int64_t file_id, const struct record *r,
         return -1;
     f->body.len = f->doc.len = 0;
     f->path_prio = r->path ? 0 : 3;
-    struct walkctx w = {.f = f, .file_id = file_id, .body = r->format == FMT_JSON,
-                        .nocount = nocount};
+    struct walkctx w = {.f = f, .file_id = file_id, .body = 0, .nocount = nocount};
     if (put(&f->body, "", 0) < 0 || put(&f->doc, "", 0) < 0)
         return -1;
-    if (!w.body && r->raw_len) {   /* a text record's words: its whole text */
+    if (r->raw_len) {   /* a record's words: its whole text, as grep reads it */
         if (reserve(&f->body, r->raw_len) < 0)
             return -1;
         f->body.len = fv_words_text(f->body.s, r->raw, r->raw_len);
@@ -330,10 +333,7 @@ static int record_docs(struct store *s, int64_t file_id, const struct record *r,
         while (!w.oom && flat_next(r->terms, r->terms_len, &pos, &p, &pl, &kind, &v, &vl))
             on_pair(&w, p, pl, kind, v, vl);
     } else if (r->format == FMT_JSON && r->raw_len) {
-        /* A JSON record whose text is not an object (built by hand): its
-         * words are its text, as ld_words() reads them. */
-        if (!walk_parsed(r->raw, r->raw_len, &w) && put(&f->body, r->raw, r->raw_len) < 0)
-            return -1;
+        walk_parsed(r->raw, r->raw_len, &w);
     } else if (r->fields) {
         walk_parsed(r->fields, strlen(r->fields), &w);
     }

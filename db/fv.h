@@ -50,8 +50,8 @@ int fv_text_number(const char *s, size_t n, double *out);
 int fv_words_of(int role);
 
 /* The words of a text: n bytes of m to out (which holds n), each terminal
- * escape sequence (CSI "ESC [ ... final", else ESC and the next byte) as
- * one space, so that full text finds the words they colour. Returns the
+ * escape sequence (CSI "ESC [ ... final", else ESC and the next byte; ESC
+ * also spelt \u001b, as in a JSON line) as one space, so that full text finds the words they colour. Returns the
  * bytes written. */
 size_t fv_words_text(char *out, const char *m, size_t n);
 
