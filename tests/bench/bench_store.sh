@@ -16,6 +16,7 @@
 #   start        query --count on a small store   vs  sqlite3 STORE 'select 1'
 # Times are hyperfine medians (RUNS runs, 1 warm-up: the page cache is warm
 # for both sides). Env: NLINES (default 1000000), BENCH_10M=1 (also 10M),
+# NO_LNAV=1 (skip the lnav load),
 # RUNS (default 5), LOGDECK, BUILD, KEEP=1, BENCH_DIR (reuse corpora/stores).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -78,7 +79,7 @@ one_size() {
     set -- $(cat "$W/index-$n.fig"); iw=$1 irss=$2
   fi
   lw=- lrss=- lrec=-
-  if command -v lnav >/dev/null 2>&1; then
+  if command -v lnav >/dev/null 2>&1 && [ -z "${NO_LNAV:-}" ]; then
     echo "bench_store: lnav -n load"
     # shellcheck disable=SC2086
     set -- $(rss_run "$W/lnav-$n.out" lnav -n -c ';SELECT count(*) AS n FROM all_logs' \
