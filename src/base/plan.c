@@ -29,3 +29,8 @@ int plan_field(const char *name)
             return field_names[i].field;
     return PF_JSON;
 }
+
+const char *plan_field_name(size_t i)
+{
+    return i < sizeof field_names / sizeof field_names[0] ? field_names[i].name : NULL;
+}

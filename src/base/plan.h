@@ -5,6 +5,7 @@
 #ifndef LOGDECK_PLAN_H
 #define LOGDECK_PLAN_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -72,6 +73,8 @@ struct pnode {
  * "log.level" are PF_LEVEL, "request_id" is PF_CID, ...; any other name is
  * PF_JSON (a structured field by dotted path). */
 int plan_field(const char *name);
+/* The i-th of those names (for suggestions), or NULL past the last. */
+const char *plan_field_name(size_t i);
 
 struct plan {
     struct pnode *root;    /* never NULL: PK_TRUE for an empty query */

@@ -2,6 +2,7 @@
  * subcommand dispatch, usage lines, and the error line every command
  * prints. */
 #include "src/cli/cli.h"
+#include "src/query/fieldwarn.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -120,4 +121,12 @@ int cli_run(const struct cmd_entry *e, const char *prefix, const struct cli *c, 
     cli_error(name, "unknown subcommand '%s'", argv[1]);
     cli_usage(e, prefix, 1, stderr);
     return 2;
+}
+
+void cli_warn_fields(struct store *s, const struct plan *p, const char *cmd)
+{
+    char msg[512];
+    struct err e = {0};
+    if (s && p && fieldwarn_check(s, p, msg, sizeof msg, &e) > 0)
+        fprintf(stderr, "logdeck %s: warning: %s\n", cmd, msg);
 }

@@ -64,6 +64,7 @@ extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_themes_entry;
 extern const struct cmd_entry cmd_store_entry;
 extern const struct cmd_entry cmd_store_init_entry;   /* `logdeck store init` (ClickHouse) */
+extern const struct cmd_entry cmd_fields_entry;
 extern const struct cmd_entry cmd_tui_entry;    /* `logdeck [PATH|GLOB ...]` */
 
 /* Runs e (or, with subcommands, the row of e->subs named by argv[1]) on
@@ -87,6 +88,13 @@ void cli_synopsis(const struct cmd_entry *e, FILE *f);
  * option, for getopt to refuse). Give it to getopt_long as argc. */
 struct option;
 int cli_opts_end(int argc, char **argv, const char *shorts, const struct option *longs);
+
+/* Warns on stderr ("logdeck CMD: warning: no record has field 'levle' (did
+ * you mean 'level'?)") when p names a field no record of s has: such a
+ * query matches nothing, and a typo should not pass for an empty answer. */
+struct store;
+struct plan;
+void cli_warn_fields(struct store *s, const struct plan *p, const char *cmd);
 
 /* Prints "logdeck CMD: msg" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -163,6 +163,7 @@ static int cmd_query(const struct cli *c, int argc, char **argv)
     rc = 1;
     if (s) {
         store_exec_mmap(s, CMD_MMAP_BYTES);
+        cli_warn_fields(s, p, "query");
         int64_t n = 0;
         struct partial pt = {0};
         if (store_coverage(s, &pt.cov, &e) == 0)

@@ -42,8 +42,10 @@ static int run(const struct cli *c, const struct plan *p, const struct stats_opt
     struct stats st;
     struct store *s = store_open(c->db_path, STORE_READ, &e);
     int rc = 1;
-    if (s)
+    if (s) {
         store_exec_mmap(s, CMD_MMAP_BYTES);
+        cli_warn_fields(s, p, "stats");
+    }
     if (s && stats_compute(s, p, o, &st, &e) == 0) {
         if (json)
             repout_stats_json(stdout, &st, by);

@@ -18,7 +18,8 @@
  * TUI (cmd_tui_entry). */
 static const struct cmd_entry *const commands[] = {
     &cmd_index_entry, &cmd_query_entry, &cmd_trace_entry, &cmd_stats_entry,
-    &cmd_alerts_entry, &cmd_demo_entry, &cmd_themes_entry, &cmd_store_entry, NULL,
+    &cmd_alerts_entry, &cmd_demo_entry, &cmd_themes_entry, &cmd_store_entry,
+    &cmd_fields_entry, NULL,
 };
 
 static const char options[] =
