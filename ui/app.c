@@ -175,8 +175,12 @@ void app_page_done(struct app *a, struct pager_result *r)
                     a->find_dir > 0 ? "below" : "above");
         return;   /* the window stays */
     }
-    if (a->pending_plan)
+    if (a->pending_plan) {
         install_filter(a);
+        snprintf(a->field_warn, sizeof a->field_warn, "%s", r->warn);
+        if (r->warn[0] && a->bar.mode == BAR_NONE)
+            app_message(a, ROLE_STATUS_ERROR, "%s", r->warn);
+    }
     logmodel_adopt(&a->lm, r->page);
     if (a->page_at == PAGE_TIME && !logmodel_selected(&a->lm))
         app_message(a, ROLE_STATUS_ERROR, "no records");

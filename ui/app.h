@@ -87,6 +87,7 @@ struct app {
     void *vstate[VIEWS_MAX];         /* each view's own state (views.c order) */
 
     char filter[LINEEDIT_MAX + 1];   /* the active query text */
+    char field_warn[256];            /* the filter names a field no record has, or "" */
     struct plan *filter_plan;        /* owned; NULL = everything */
     struct plan *pending_plan;       /* owned: the filter being read (async) */
     uint64_t page_gen;               /* generation of the page request */

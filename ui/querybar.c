@@ -240,6 +240,8 @@ void querybar_draw(struct app *a, struct screen *s, int y)
     s->cursor_x = x + ccol - scroll < s->w ? x + ccol - scroll : s->w - 1;
     if (b->error[0])
         draw_error(a, s, y + 1, x, scroll);
+    else if (b->mode == BAR_FILTER && a->field_warn[0] && !b->dirty)
+        screen_puts(s, y + 1, 0, s->w, a->field_warn, ROLE_STATUS_ERROR);
     else
         screen_puts(s, y + 1, 0, s->w, hint(b->mode), ROLE_DIM);
 }

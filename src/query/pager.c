@@ -3,6 +3,7 @@
  * newest after a commit), then the detail record, `:w`, counts and totals;
  * within a slot the latest request wins. */
 #include "src/query/pager.h"
+#include "src/query/fieldwarn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -240,6 +241,10 @@ static void do_page(struct job *j, void *arg)
     }
     r->failed = rc < 0;
     r->n = q->at == PAGE_FIND && rc == 0;   /* found */
+    if (rc >= 0 && q->query[0]) {
+        struct err we = {0};
+        fieldwarn_check(st, p, r->warn, sizeof r->warn, &we);
+    }
     r->page = m;
     post(j, r, &e);
 out:

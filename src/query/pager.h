@@ -45,6 +45,8 @@ struct pager_result {
     int64_t n;                   /* matches, rows written, or PAGE_FIND: 1 found */
     int failed;                  /* 1: msg holds the error */
     char msg[1024];              /* write: the path written */
+    char warn[256];              /* PAGER_PAGE: the query names a field no record has
+                                    (src/query/fieldwarn.h), "" when none */
     struct logmodel *page;       /* PAGER_PAGE: the rows read (heap; the receiver owns
                                     it: logmodel_adopt() it or logmodel_free() it) */
     struct pager_totals totals;  /* PAGER_TOTALS */
