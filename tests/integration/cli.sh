@@ -20,7 +20,7 @@ check "themes --help" "usage: logdeck themes|  The theme names --theme accepts, 
 check "index --help continuation" "                     [PATH|GLOB|DIR...]" \
   "$("$LOGDECK" index --help | sed -n 4p)"
 check_rc "--help exit 0" 0 "$LOGDECK" --help
-check "--help: one line per form" "index index query trace stats alerts alerts alerts alerts alerts alerts demo demo themes store store store store store " \
+check "--help: one line per form" "index index query trace stats alerts alerts alerts alerts alerts alerts demo demo themes store store store store store fields " \
   "$(sed -n 's/^       logdeck \([a-z]*\).*/\1/p' "$T/.out" | tr '\n' ' ')"
 check_rc "unknown alerts subcommand exit 2" 2 "$LOGDECK" alerts bogus
 check "unknown alerts subcommand message" "logdeck alerts: unknown subcommand 'bogus'" "$(head -1 "$T/.err")"
