@@ -246,10 +246,15 @@ static void recover_moved(struct follower *f, const struct store_file *k)
     split(k->path, dir, base);
     if (si >= 0 && f->sc.src[si]->exact)
         snprintf(base, sizeof base, "%s", f->sc.src[si]->pat);
-    /* Siblings older than k itself predate what logdeck followed; any newer
-     * one may have been rotated while logdeck was down (or killed before
-     * it opened it): from k's first sighting, not its last checkpoint. */
-    sweep(f, dir, base, si, (k->first_seen > 0 ? k->first_seen : k->last_seen) - 1000000, 0);
+    /* Siblings last written before k was are older than k: files logdeck
+     * never followed. One written after it follows it in the stream and is
+     * read, however long ago: k's last checkpoint, even its first sighting,
+     * may come long after its successors were complete (drained late,
+     * opened together and killed before the next one got its row). */
+    int64_t since = k->first_seen > 0 ? k->first_seen : k->last_seen;
+    if (k->mtime > 0 && k->mtime * 1000000 < since)
+        since = k->mtime * 1000000;   /* whole seconds: at most 1 s early */
+    sweep(f, dir, base, si, since - 1000000, 0);
 }
 
 /* The size of a rotated sibling as written: a plain file's size, a .gz's

@@ -55,6 +55,30 @@ caught_up 30 "$LOGDECK_DB" "$T/rsc.rec"
 stop_idx
 verdict "restart across copytruncate" --no-loss "$LOGDECK_DB" "$T/rsc.rec"
 
+# 4c. A file rotated after the one being read, complete long before that
+#     one's last checkpoint, never opened before kill -9 (the crash loop
+#     under load: an indexer drains A while B is rotated away behind it,
+#     or opens A and B together and dies before B's row): B follows A in
+#     the stream, so the restart reads it (its mtime is past A's), never
+#     lets it go as an old file. Made deterministic with mtimes: A last
+#     written 60 s ago, first seen and checkpointed now; B written 30 s ago.
+fresh rsb
+"$WR" -d "$D" -n app.log -s S4 -c 100 -o "$T/rsb.rec"
+touch -d '-60 sec' "$D/app.log"
+start_idx "$D/app.log"
+caught_up 30 "$LOGDECK_DB" "$T/rsb.rec" || fail "restart, a rotated file behind the one read: precondition" "not caught up"
+kill9_idx
+mv "$D/app.log" "$D/app.log.1"
+"$WR" -d "$D" -n app.log -s S4 -S 100 -c 100 -o "$T/rsb.rec"
+touch -d '-30 sec' "$D/app.log"
+mv "$D/app.log.1" "$D/app.log.2"; mv "$D/app.log" "$D/app.log.1"
+"$WR" -d "$D" -n app.log -s S4 -S 200 -c 100 -o "$T/rsb.rec"
+start_idx "$D/app.log"
+caught_up 30 --no-loss "$LOGDECK_DB" "$T/rsb.rec"
+stop_idx
+verdict "kill -9, then a rotated file written after the one being read is read, not let go" \
+  --no-loss "$LOGDECK_DB" "$T/rsb.rec"
+
 # 6. Replaced by a shorter file (new inode, often the old one reused), and
 #    truncated + rewritten in place, while logdeck was down.
 fresh rp
