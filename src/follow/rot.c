@@ -84,12 +84,17 @@ static void split(const char *path, char *dir, char *base)
 
 /* --- lagging: siblings rotated before they were ever opened ------------------- */
 
-/* A file this store already read to its end and let go. */
-static int fully_read(struct follower *f, const struct stat *st)
+static int has_head(const char *path, uint64_t k_hash, int64_t k_len);
+
+/* A file this store already read to its end and let go: its inode, size
+ * and head (an inode freed by a deleted file is soon reused, and a writer
+ * rotating by size makes files of the same size). */
+static int fully_read(struct follower *f, const char *path, const struct stat *st)
 {
     static __thread struct store_file k;
     return store_file_by_inode(f->s, (uint64_t)st->st_dev, (uint64_t)st->st_ino, &k, NULL) == 1 &&
-           k.state != FILE_ACTIVE && (k.gz || k.size == st->st_size);
+           k.state != FILE_ACTIVE && (k.gz || k.size == st->st_size) &&
+           has_head(path, k.head_hash, k.head_len);
 }
 
 /* Opens, as rotated files, the siblings in dir of base (oldest first) that
@@ -107,7 +112,7 @@ static void sweep(struct follower *f, const char *dir, const char *base, int si,
         struct stat st;
         int old = c.v[i].mtime_ns / 1000 < since_us;
         if ((old && skip_old) || stat(c.v[i].path, &st) < 0 || fscan_tracked(f, &st) ||
-            fully_read(f, &st) || fscan_source_of(f, c.v[i].path, 1) >= 0)
+            fully_read(f, c.v[i].path, &st) || fscan_source_of(f, c.v[i].path, 1) >= 0)
             continue;
         struct tailer *t = fscan_open(f, c.v[i].path, &st, si, 1);
         if (t && !t->ck.id && old)

@@ -79,6 +79,32 @@ stop_idx
 verdict "kill -9, then a rotated file written after the one being read is read, not let go" \
   --no-loss "$LOGDECK_DB" "$T/rsb.rec"
 
+# 4d. Inode reuse: a rotated file read and let go (row not active), then
+#     deleted; a later file gets its inode and, rotating by size, the same
+#     size. Made deterministic by rewriting the inode in place: B, written
+#     after C1 and rotated behind it while logdeck was down, is new data
+#     (its head says so), not "already read".
+fresh rsi
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s S5 -c 100 -L 200 -o "$T/rsi.rec"
+caught_up 30 "$LOGDECK_DB" "$T/rsi.rec" || fail "inode reuse: precondition" "not caught up"
+mv "$D/app.log" "$D/app.log.1"
+"$WR" -d "$D" -n app.log -s S5 -S 100 -c 100 -L 200 -o "$T/rsi.rec"
+for _ in $(seq 300); do   # A let go (rotated, quiet), C1 read
+  "$CK" --files "$LOGDECK_DB" | grep -q '^1	.*state=[12] ' && "$CK" "$LOGDECK_DB" "$T/rsi.rec" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+kill9_idx
+: >"$D/app.log.1"
+"$WR" -d "$D" -n app.log.1 -s S5 -S 200 -c 100 -L 200 -o "$T/rsi.rec"
+mv "$D/app.log.1" "$D/b"; mv "$D/app.log" "$D/app.log.2"; mv "$D/b" "$D/app.log.1"
+"$WR" -d "$D" -n app.log -s S5 -S 300 -c 100 -L 200 -o "$T/rsi.rec"
+start_idx "$D/app.log"
+caught_up 30 --no-loss "$LOGDECK_DB" "$T/rsi.rec"
+stop_idx
+verdict "kill -9, a rotated file on the inode (and size) of one read before: read" \
+  --no-loss "$LOGDECK_DB" "$T/rsi.rec"
+
 # 6. Replaced by a shorter file (new inode, often the old one reused), and
 #    truncated + rewritten in place, while logdeck was down.
 fresh rp
