@@ -369,6 +369,53 @@ static void recover_find(struct follower *f, const struct store_file *k)
         fscan_open(f, k->path, &st, fscan_source_of(f, k->path, 0), 1);
 }
 
+static int collect_done(void *ctx, const struct store_file_status *s)
+{
+    struct ids *x = ctx;
+    int si = s->state == FILE_ACTIVE ? -1 : fscan_source_of(x->f, s->path, 0);
+    if (si < 0 || !x->f->sc.src[si]->exact)
+        return 0;
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 64;
+        int64_t *nv = realloc(x->v, cap * sizeof *nv);
+        if (!nv)
+            return 1;
+        x->v = nv;
+        x->cap = cap;
+    }
+    x->v[x->n++] = s->id;
+    return 0;
+}
+
+/* Files rotated behind the last one this store finished with, while no
+ * row being read was there to find them (the one before was let go, the
+ * next one never got its row: killed first, or created while logdeck was
+ * down): a sibling written after the newest file let go of its source
+ * follows it in the stream and is opened (one already read is skipped by
+ * its identity). */
+static int recover_after_done(struct follower *f, struct store_file *k, struct err *e)
+{
+    struct ids x = {NULL, 0, 0, f};
+    size_t ns = f->sc.nsrc;
+    int64_t *newest = ns ? calloc(ns, sizeof *newest) : NULL;
+    int rc = !ns ? 0 : newest ? store_file_status(f->s, 0, collect_done, &x, e)
+                              : err_set(e, "out of memory");
+    for (size_t i = 0; rc == 0 && i < x.n; i++) {
+        int r = store_file_by_id(f->s, x.v[i], k, e), si;
+        if (r < 0)
+            rc = -1;
+        else if (r == 1 && (si = fscan_source_of(f, k->path, 0)) >= 0 && k->mtime > newest[si])
+            newest[si] = k->mtime;
+    }
+    for (size_t si = 0; rc == 0 && si < ns; si++)
+        if (newest[si] > 0 && f->sc.src[si]->exact && !f->sc.src[si]->retired)
+            sweep(f, f->sc.src[si]->dir, f->sc.src[si]->pat, (int)si,
+                  (newest[si] - 1) * 1000000, 0);
+    free(newest);
+    free(x.v);
+    return rc;
+}
+
 /* Recovery at start: every row being read when logdeck stopped is found
  * (pass 1, then the full scan), or counted gone (pass 2). */
 int fscan_recover(struct follower *f, struct err *e)
@@ -383,6 +430,8 @@ int fscan_recover(struct follower *f, struct err *e)
         else if (r == 1 && !ingest_tracked(f->in, k->id))
             recover_find(f, k);
     }
+    if (rc == 0 && k)
+        rc = recover_after_done(f, k, e);
     f->full_scan = 1;
     if (rc == 0)
         fscan_run(f);

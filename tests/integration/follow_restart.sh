@@ -105,6 +105,29 @@ stop_idx
 verdict "kill -9, a rotated file on the inode (and size) of one read before: read" \
   --no-loss "$LOGDECK_DB" "$T/rsi.rec"
 
+# 4e. The file read last was let go (rotated, drained), and no row was being
+#     read when logdeck stopped; the next file was created and rotated while
+#     it was down (a handler that creates its file on the next write), more
+#     than a second before the restart: it follows the one let go, and is
+#     read. mtimes: A written 60 s ago, B 30 s ago.
+fresh rsd
+"$WR" -d "$D" -n app.log -s S6 -c 100 -L 200 -o "$T/rsd.rec"
+touch -d '-60 sec' "$D/app.log"
+start_idx "$D/app.log"
+caught_up 30 "$LOGDECK_DB" "$T/rsd.rec" || fail "restart after a file let go: precondition" "not caught up"
+mv "$D/app.log" "$D/app.log.1"
+for _ in $(seq 300); do "$CK" --files "$LOGDECK_DB" | grep -q '^1	.*state=[12] ' && break; sleep 0.1; done
+kill9_idx
+"$WR" -d "$D" -n app.log -s S6 -S 100 -c 100 -L 200 -o "$T/rsd.rec"
+touch -d '-30 sec' "$D/app.log"
+mv "$D/app.log.1" "$D/app.log.2"; mv "$D/app.log" "$D/app.log.1"
+"$WR" -d "$D" -n app.log -s S6 -S 200 -c 100 -L 200 -o "$T/rsd.rec"
+start_idx "$D/app.log"
+caught_up 30 --no-loss "$LOGDECK_DB" "$T/rsd.rec"
+stop_idx
+verdict "restart: a file rotated while down behind the one let go is read" \
+  --no-loss "$LOGDECK_DB" "$T/rsd.rec"
+
 # 6. Replaced by a shorter file (new inode, often the old one reused), and
 #    truncated + rewritten in place, while logdeck was down.
 fresh rp
