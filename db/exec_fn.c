@@ -421,9 +421,11 @@ static void fn_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         if (!(re = sqlite3_get_auxdata(ctx, 0)))
             return sqlite3_result_error_nomem(ctx);
     }
-    const char *t = sqlite3_value_blob(argv[2]);
     if (sqlite3_value_type(argv[2]) == SQLITE_NULL)
         return sqlite3_result_null(ctx);
+    /* _text, not _blob: a blob (v3's decompressed raw) has no NUL after it,
+     * and regexec interceptors (ASan) read up to one despite REG_STARTEND. */
+    const char *t = (const char *)sqlite3_value_text(argv[2]);
     regmatch_t m = {.rm_so = 0, .rm_eo = sqlite3_value_bytes(argv[2])};
     sqlite3_result_int(ctx, regexec(re, t ? t : "", 1, &m, REG_STARTEND) == 0);
 }
