@@ -171,6 +171,7 @@ struct store *store_open(const char *path, int mode, struct err *e)
         return NULL;
     }
     sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 5000);   /* a writer closing (its last checkpoint) */
     if (mode == STORE_WRITE && !fresh) {   /* before anything writes (WAL mode included) */
         if (store_check(s, e) < 0) {
             store_close(s);

@@ -323,7 +323,9 @@ static void iterate(struct follower *f)
     if (store_in_batch(f->s) && !f->batch_start)
         f->batch_start = f->now;
     int got = follow_read_pass(f);
-    if (!got && !any_want(f) && follow_backfill(f))
+    /* history once the live files are caught up: hooks (the alert engine)
+     * start from there, and history is never taken for new records */
+    if (f->lp.caught_up && !got && !any_want(f) && follow_backfill(f))
         next = f->now;   /* more history: come back at once */
     follow_quiet_files(f, &next);
     if (got)

@@ -84,7 +84,11 @@ run_size() {
     if complete "$db"; then t_all=$(( $(now_ms) - T0 + ld_new )); break; fi
     sleep 0.2
   done
-  # a second start on the store: the first frame with the newest line
+  # a second start on the store: the first frame with the newest line (the
+  # first one quit with q and gone)
+  tmux -L "$S" send-keys -t b q
+  local end2=$(( $(now_ms) + 30000 ))
+  while pgrep -f -- "--db $db" >/dev/null && [ "$(now_ms)" -lt "$end2" ]; do sleep 0.05; done
   tmux -L "$S" kill-server 2>/dev/null
   T0=$(now_ms)
   launch "env XDG_STATE_HOME='$W/st' TERM=screen-256color $LD --db '$db' '$dir'"
