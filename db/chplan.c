@@ -313,3 +313,38 @@ int chplan_cond(struct chbuf *b, const struct pnode *n, struct err *e)
         return err_set(e, "internal error: unknown plan node %d", n->kind);
     }
 }
+
+/* Appends " PREWHERE ..." when the plan's top level ANDs words: each token
+ * is then a substring of the record's text (case aside; CH_TOKENS only
+ * turns escape sequences into spaces, it never joins), a cheap necessary
+ * condition ClickHouse checks before the tokens of any row. */
+static void prewhere_tokens(struct chbuf *b, const struct pnode *n, int *k)
+{
+    if (n->kind == PK_AND) {
+        for (int i = 0; i < n->nkids; i++)
+            prewhere_tokens(b, n->kids[i], k);
+        return;
+    }
+    if (n->kind != PK_TEXT || !n->text)
+        return;
+    const unsigned char *t = (const unsigned char *)n->text;
+    while (*t) {
+        while (*t && !(isalnum(*t) || *t >= 0x80))
+            t++;
+        const unsigned char *st = t;
+        while (*t && (isalnum(*t) || *t >= 0x80))
+            t++;
+        if (t > st) {
+            chb_add(b, *k ? " AND positionCaseInsensitive(raw, " : " PREWHERE positionCaseInsensitive(raw, ");
+            chsql_lit(b, CHSQL_STR, (const char *)st, (size_t)(t - st));
+            chb_add(b, ") > 0");
+            (*k)++;
+        }
+    }
+}
+
+void chplan_prewhere(struct chbuf *b, const struct pnode *root)
+{
+    int k = 0;
+    prewhere_tokens(b, root, &k);
+}

@@ -41,6 +41,8 @@ int ch_parse_url(struct chstore *c, const char *url, struct err *e);
 /* chplan.c */
 int chplan_cond(struct chbuf *b, const struct pnode *n, struct err *e);
 void chplan_field(struct chbuf *b, int f, const char *path, int numeric);
+/* " PREWHERE ..." with the substrings every match must contain, or nothing. */
+void chplan_prewhere(struct chbuf *b, const struct pnode *root);
 
 /* chread.c: the group key of a scan (NULL when the row has none). */
 void ch_group_expr(struct chbuf *b, int f, const char *path, int source);
