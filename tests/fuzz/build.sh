@@ -4,7 +4,7 @@
 # and db/, without the commands and the UI). Run one with:
 #   build-fuzz/fuzz_record tests/fuzz/corpus/record -max_total_time=60
 set -eu
-PKGS="sqlite3 libcjson yaml-0.1 zlib ncursesw"
+PKGS="sqlite3 libcjson yaml-0.1 zlib ncursesw libzstd"
 mkdir -p build-fuzz
 SRCS=$(find src db -name '*.c' | grep -v -e '^src/cli/' -e '^src/demo/' | sort)
 FL="-std=c11 -D_GNU_SOURCE -DLOGDECK_LIBFUZZER -g -O1 -I. -fsanitize=fuzzer,address,undefined"
