@@ -36,9 +36,16 @@ recs=$("$LOGDECK" --db "$DB" query --count '')
 echo "corpus: $recs records, $(du -sb "$T/corpus" | cut -f1) bytes raw; local index $(( (t1 - t0) / 1000000 )) ms"
 
 # Ship rate: the journal is indexed already, so this run only ships.
-/usr/bin/time -f "%e %U %S" -o "$T/ship.time" "$LOGDECK" --db "$DB" index --ship "$URL" \
-  --host bench-1 "$T/corpus"/* >"$T/ship.out" 2>&1 || { cat "$T/ship.out"; exit 1; }
-read -r wall usr sys <"$T/ship.time"
+# (a one-shot index stops draining after 60 s; a second run resumes from
+# where the server's copy ends, so the rate is rows over both runs' time)
+wall=0 usr=0 sys=0
+for run in 1 2 3; do
+  /usr/bin/time -f "%e %U %S" -o "$T/ship.time" "$LOGDECK" --db "$DB" index --ship "$URL" \
+    --host bench-1 "$T/corpus"/* >"$T/ship.out" 2>&1; rc=$?
+  read -r w u s <"$T/ship.time"
+  wall=$(awk "BEGIN{print $wall+$w}"); usr=$(awk "BEGIN{print $usr+$u}"); sys=$(awk "BEGIN{print $sys+$s}")
+  [ "$rc" = 0 ] && break
+done
 echo "ship: $(tail -1 "$T/ship.out"); $wall s wall, $(awk "BEGIN{printf \"%.0f\", $recs/$wall}") rows/s, CPU user $usr s + sys $sys s ($(awk "BEGIN{printf \"%.0f\", 100*($usr+$sys)/$wall}")% of one core)"
 for _ in $(seq 100); do
   [ "$("$LOGDECK" --db "$URL" query --count '')" = "$recs" ] && break; sleep 0.1
