@@ -1,6 +1,7 @@
 /* backfill: tail-first placement, the covered ranges and the backfill
  * reader of one file (backfill.h). */
 #include "src/follow/backfill.h"
+#include "src/follow/ranges.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -81,43 +82,6 @@ int64_t backfill_align(const struct tailer *t, int64_t off)
 
 /* --- ranges -------------------------------------------------------------------- */
 
-static int range_of(const struct tailer_ck *c, int64_t off)
-{
-    for (int i = c->nranges - 1; i >= 0; i--)
-        if (c->ranges[i].lo <= off && off <= c->ranges[i].hi)
-            return i;
-    return -1;
-}
-
-static void merge(struct tailer_ck *c)
-{
-    for (int i = 0; i + 1 < c->nranges;) {
-        struct store_range *a = &c->ranges[i], *b = &c->ranges[i + 1];
-        if (a->hi < b->lo) {
-            i++;
-            continue;
-        }
-        if (b->hi > a->hi)
-            a->hi = b->hi;
-        if (b->lo_ts && (!a->lo_ts || b->lo_ts < a->lo_ts))
-            a->lo_ts = b->lo_ts;
-        memmove(b, b + 1, (size_t)(c->nranges - i - 2) * sizeof *b);
-        c->nranges--;
-    }
-}
-
-static int insert(struct tailer_ck *c, int64_t lo)
-{
-    if (c->nranges >= STORE_MAX_RANGES)
-        return -1;
-    int i = 0;
-    while (i < c->nranges && c->ranges[i].lo < lo)
-        i++;
-    memmove(&c->ranges[i + 1], &c->ranges[i], (size_t)(c->nranges - i) * sizeof c->ranges[0]);
-    c->ranges[i] = (struct store_range){lo, lo, 0};
-    c->nranges++;
-    return 0;
-}
 
 int backfill_deferred(const struct tailer *t)
 {
@@ -128,23 +92,6 @@ int backfill_pending(const struct tailer *t)
 {
     const struct tailer_ck *c = &t->ck;
     return c->nranges > 1 || (c->nranges == 1 && (c->ranges[0].lo > 0 || backfill_deferred(t)));
-}
-
-int backfill_history(const struct tailer *t)
-{
-    return t->owner != NULL ||
-           (t->gz && t->ck.nranges == 1 && t->ck.ranges[0].lo == 0);
-}
-
-void backfill_note_ts(struct tailer *t, int64_t ts)
-{
-    struct tailer *o = t->owner ? t->owner : t;
-    int i = t->owner ? range_of(&o->ck, t->bf_lo) : o->ck.nranges - 1;
-    if (i < 0 || ts <= 0)
-        return;
-    struct store_range *r = &o->ck.ranges[i];
-    if (!r->lo_ts || ts < r->lo_ts)
-        r->lo_ts = ts;
 }
 
 /* A file stored up to its checkpoint with much appended since (the
@@ -195,26 +142,6 @@ int backfill_start(struct tailer *t, int64_t tail_bytes)
     return tailer_place(t, &ck, NULL) < 0 ? 0 : 1;
 }
 
-void backfill_checkpoint(struct tailer *t)
-{
-    struct tailer_ck *c = &t->ck;
-    if (!c->nranges)
-        return;
-    struct store_range *top = &c->ranges[c->nranges - 1];
-    if (c->offset >= top->lo)
-        top->hi = c->offset;
-    if (t->bf) {
-        int64_t pend = tailer_pending(t->bf);
-        int64_t off = (pend >= 0 && pend < t->bf->done) ? pend : t->bf->done;
-        int i = range_of(c, t->bf->bf_lo);
-        if (i >= 0 && off > c->ranges[i].hi)
-            c->ranges[i].hi = off;
-    }
-    merge(c);
-    if (c->nranges == 1 && c->ranges[0].lo == 0 && !t->bf && (!t->gz || t->gz_done))
-        c->nranges = 0;   /* the whole file: [0, offset) */
-}
-
 /* --- the backfill reader ----------------------------------------------------------- */
 
 /* The newest gap [*lo, *hi) below the stored ranges: 1, or 0 if none. */
@@ -242,7 +169,7 @@ static int open_reader(struct tailer *t, struct err *e)
         if (s > lo && s < hi)
             a = s;
     }
-    if (insert(&t->ck, a) < 0)
+    if (ranges_insert(&t->ck, a) < 0)
         return 0;
     int fd = dup(t->fd);
     struct stat st;
@@ -253,7 +180,7 @@ static int open_reader(struct tailer *t, struct err *e)
     ck.offset = a;
     if (!r || tailer_place(r, &ck, e) < 0) {
         tailer_free(r);
-        merge(&t->ck);
+        ranges_merge(&t->ck);
         return err_set(e, "%s: cannot open a second reader for the backfill", t->path);
     }
     r->owner = t;
@@ -269,10 +196,10 @@ static int close_reader(struct tailer *t, const struct tailer_sink *k, struct er
     struct tailer *r = t->bf;
     if (tailer_finish(r, k, e) < 0)
         return -1;
-    int i = range_of(&t->ck, r->bf_lo);
+    int i = ranges_find(&t->ck, r->bf_lo);
     if (i >= 0 && t->ck.ranges[i].hi < r->bf_end)
         t->ck.ranges[i].hi = r->bf_end;
-    merge(&t->ck);
+    ranges_merge(&t->ck);
     tailer_free(r);
     t->bf = NULL;
     return 0;

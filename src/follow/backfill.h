@@ -33,16 +33,10 @@ int backfill_pending(const struct tailer *t);
 /* 1 if t (a compressed file read whole as history) is read only by
  * backfill_step, never by the live read pass. */
 int backfill_deferred(const struct tailer *t);
-/* 1 if the records t reads are history (a backfill reader, a deferred file). */
-int backfill_history(const struct tailer *t);
 /* Reads at most max bytes of t's newest gap into k. Returns the bytes
  * read (0: nothing to do now), or -1 with e filled (rewind the batch). */
 int64_t backfill_step(struct tailer *t, const struct tailer_sink *k, char *buf, size_t bufsz,
                       int64_t max, struct err *e);
-/* Part of tailer_checkpoint: the ranges as of the records read. */
-void backfill_checkpoint(struct tailer *t);
-/* Keeps the earliest record time of the range a record of t fell in. */
-void backfill_note_ts(struct tailer *t, int64_t ts);
 /* The first record start at or after off (a plain file), off itself when
  * it is 0 or the file's end; -1 when none is found nearby. */
 int64_t backfill_align(const struct tailer *t, int64_t off);

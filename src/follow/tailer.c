@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "src/follow/fileid.h"
+#include "src/follow/ranges.h"
 #include "src/base/ts.h"
 #include "src/follow/zipread.h"
 #include "src/follow/backfill.h"
@@ -150,6 +151,48 @@ int tailer_place(struct tailer *t, const struct tailer_ck *ck, struct err *e)
     return 0;
 }
 
+/* --- covered ranges --------------------------------------------------------- */
+
+/* 1 if the records t reads are history (a backfill reader, a deferred file). */
+static int reads_history(const struct tailer *t)
+{
+    return t->owner != NULL ||
+           (t->gz && t->ck.nranges == 1 && t->ck.ranges[0].lo == 0);
+}
+
+/* Keeps the earliest record time of the range a record of t fell in. */
+static void note_ts(struct tailer *t, int64_t ts)
+{
+    struct tailer *o = t->owner ? t->owner : t;
+    int i = t->owner ? ranges_find(&o->ck, t->bf_lo) : o->ck.nranges - 1;
+    if (i < 0 || ts <= 0)
+        return;
+    struct store_range *r = &o->ck.ranges[i];
+    if (!r->lo_ts || ts < r->lo_ts)
+        r->lo_ts = ts;
+}
+
+/* Part of tailer_checkpoint: the ranges as of the records read. */
+static void ranges_checkpoint(struct tailer *t)
+{
+    struct tailer_ck *c = &t->ck;
+    if (!c->nranges)
+        return;
+    struct store_range *top = &c->ranges[c->nranges - 1];
+    if (c->offset >= top->lo)
+        top->hi = c->offset;
+    if (t->bf) {
+        int64_t pend = tailer_pending(t->bf);
+        int64_t off = (pend >= 0 && pend < t->bf->done) ? pend : t->bf->done;
+        int i = ranges_find(c, t->bf->bf_lo);
+        if (i >= 0 && off > c->ranges[i].hi)
+            c->ranges[i].hi = off;
+    }
+    ranges_merge(c);
+    if (c->nranges == 1 && c->ranges[0].lo == 0 && !t->bf && (!t->gz || t->gz_done))
+        c->nranges = 0;   /* the whole file: [0, offset) */
+}
+
 /* --- records and lines ------------------------------------------------------ */
 
 static int emit(void *ctx, const struct record *rec)
@@ -159,13 +202,13 @@ static int emit(void *ctx, const struct record *rec)
     struct ingest_stats *st = c->k->st;
     struct record hr;
     const struct record *r = rec;
-    if (backfill_history(c->t)) {
+    if (reads_history(c->t)) {
         hr = *rec;
         hr.history = 1;
         r = &hr;
-        backfill_note_ts(c->t, r->ts);
+        note_ts(c->t, r->ts);
     } else if (t->ck.nranges) {
-        backfill_note_ts(t, r->ts);
+        note_ts(t, r->ts);
     }
     if (store_add(c->k->s, t->ck.id, r, c->e) < 0)
         return -1;
@@ -420,7 +463,7 @@ void tailer_checkpoint(struct tailer *t, int64_t now_us)
     t->ck.mtime = t->mtime_ns / 1000000000;
     t->ck.last_seen = now_us;
     grow_head(t);
-    backfill_checkpoint(t);
+    ranges_checkpoint(t);
 }
 
 void tailer_committed(struct tailer *t)
