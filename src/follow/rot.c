@@ -154,7 +154,7 @@ static struct tailer *open_copy(struct follower *f, struct tailer *t, uint64_t k
     struct tailer *tb = NULL;
     split(t->path, dir, base);
     list_siblings(dir, base, 0, &c);
-    for (size_t i = c.n; i-- > 0 && !tb;) {   /* newest first */
+    for (size_t i = c.n; i-- > 0 && !tb;) {   /* oldest first */
         struct stat st;
         if (stat(c.v[i].path, &st) < 0 || (uint64_t)st.st_ino == t->ck.ino ||
             !has_head(c.v[i].path, k_hash, k_len))
@@ -387,31 +387,32 @@ static int collect_done(void *ctx, const struct store_file_status *s)
     return 0;
 }
 
-/* Files rotated behind the last one this store finished with, while no
- * row being read was there to find them (the one before was let go, the
- * next one never got its row: killed first, or created while logdeck was
- * down): a sibling written after the newest file let go of its source
- * follows it in the stream and is opened (one already read is skipped by
- * its identity). */
+/* Files rotated behind one this store finished with, while no row being
+ * read was there to find them (the one before was let go, the next one
+ * never got its row: killed first, or created while logdeck was down): a
+ * sibling written after the oldest file its source let go belongs to the
+ * stream logdeck follows and is opened; one already read is skipped by its
+ * identity (a gap left by a crash loop may lie before newer files read). */
 static int recover_after_done(struct follower *f, struct store_file *k, struct err *e)
 {
     struct ids x = {NULL, 0, 0, f};
     size_t ns = f->sc.nsrc;
-    int64_t *newest = ns ? calloc(ns, sizeof *newest) : NULL;
-    int rc = !ns ? 0 : newest ? store_file_status(f->s, 0, collect_done, &x, e)
+    int64_t *oldest = ns ? calloc(ns, sizeof *oldest) : NULL;
+    int rc = !ns ? 0 : oldest ? store_file_status(f->s, 0, collect_done, &x, e)
                               : err_set(e, "out of memory");
     for (size_t i = 0; rc == 0 && i < x.n; i++) {
         int r = store_file_by_id(f->s, x.v[i], k, e), si;
         if (r < 0)
             rc = -1;
-        else if (r == 1 && (si = fscan_source_of(f, k->path, 0)) >= 0 && k->mtime > newest[si])
-            newest[si] = k->mtime;
+        else if (r == 1 && (si = fscan_source_of(f, k->path, 0)) >= 0 && k->mtime > 0 &&
+                 (!oldest[si] || k->mtime < oldest[si]))
+            oldest[si] = k->mtime;
     }
     for (size_t si = 0; rc == 0 && si < ns; si++)
-        if (newest[si] > 0 && f->sc.src[si]->exact && !f->sc.src[si]->retired)
+        if (oldest[si] > 0 && f->sc.src[si]->exact && !f->sc.src[si]->retired)
             sweep(f, f->sc.src[si]->dir, f->sc.src[si]->pat, (int)si,
-                  (newest[si] - 1) * 1000000, 0);
-    free(newest);
+                  (oldest[si] - 1) * 1000000, 0);
+    free(oldest);
     free(x.v);
     return rc;
 }
