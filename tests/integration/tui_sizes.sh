@@ -47,7 +47,7 @@ for size in "60 20" "80 24" "200 60"; do
   check "$w x $h: the title fits" 1 "$(tui_line 1 | awk -v w="$w" '{ print (length($0) <= w) }')"
   tui_screen >"$T/m$w"
   tui_keys G   # to the bottom of the tables: the path table's end is on screen
-  tui_wait 3 has_text "Metrics (metric.name"
+  tui_wait 5 has_text "no metric records in this range"
   tui_screen >"$T/mG$w"
   tui_keys g q a
   check_screen "$w x $h: alerts view" "checkout-api-error" 5
@@ -78,3 +78,11 @@ check "80: rule name 26 columns, ellipsized" 1 "$(grep -c 'checkout-api-error-ra
 check "200: rule name whole" 1 "$(grep -c '^ FIRING .*checkout-api-error-rate-too-high ' "$T/a200")"
 check "60: help wraps (no word cut at the border)" 1 "$(grep -c '│  *record  *│' "$T/h60")"
 check "80: help line whole" 1 "$(grep -c 'oldest / newest record (G follows again)' "$T/h80")"
+
+# A metric line without a message reads as name=value unit (tags) in the
+# log view too, not as raw JSON.
+"$LOGDECK" --db "$T/m.db" index "$ROOT/tests/fixtures/gateway.jsonl" >/dev/null 2>&1
+tui_start 120 40 --db "$T/m.db"
+check_screen "metric line rendered" " api_latency_p95=812.4 ms (/api/v1/tts)" 5
+check "no raw metric JSON in the list" 0 "$(tui_screen | grep -c '"component": "metrics"')"
+tui_keys q
