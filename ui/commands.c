@@ -79,17 +79,26 @@ static int cmd_goto(struct app *a, const char *arg)
     return R_REDRAW;
 }
 
-static int cmd_write(struct app *a, const char *arg, int raw, int force)
+/* The file a write command names, ~/ expanded, into path[4096]; 0, or -1
+ * with the message said when there is none. */
+static int write_path(struct app *a, const char *cmd, const char *arg, char *path)
 {
     if (!*arg) {
-        app_message(a, ROLE_STATUS_ERROR, "%s needs a file name", raw ? "wr" : "w");
-        return R_REDRAW;
+        app_message(a, ROLE_STATUS_ERROR, "%s needs a file name", cmd);
+        return -1;
     }
-    char path[4096];
     if (arg[0] == '~' && arg[1] == '/' && getenv("HOME"))
-        snprintf(path, sizeof path, "%s%s", getenv("HOME"), arg + 1);
+        snprintf(path, 4096, "%s%s", getenv("HOME"), arg + 1);
     else
-        snprintf(path, sizeof path, "%s", arg);
+        snprintf(path, 4096, "%s", arg);
+    return 0;
+}
+
+static int cmd_write(struct app *a, const char *arg, int raw, int force)
+{
+    char path[4096];
+    if (write_path(a, raw ? "wr" : "w", arg, path) < 0)
+        return R_REDRAW;
     pager_write(a->pager, a->filter, path, raw, force);
     app_message(a, ROLE_STATUS, "writing %s…", path);
     return R_REDRAW;
@@ -102,15 +111,9 @@ static int cmd_write_marked(struct app *a, const char *arg, int raw, int force)
         app_message(a, ROLE_STATUS_ERROR, "no marked records: x marks the selected record");
         return R_REDRAW;
     }
-    if (!*arg) {
-        app_message(a, ROLE_STATUS_ERROR, "%s needs a file name", raw ? "wmr" : "wm");
-        return R_REDRAW;
-    }
     char path[4096];
-    if (arg[0] == '~' && arg[1] == '/' && getenv("HOME"))
-        snprintf(path, sizeof path, "%s%s", getenv("HOME"), arg + 1);
-    else
-        snprintf(path, sizeof path, "%s", arg);
+    if (write_path(a, raw ? "wmr" : "wm", arg, path) < 0)
+        return R_REDRAW;
     pager_write_keys(a->pager, a->marks.k, a->marks.n, path, raw, force);
     app_message(a, ROLE_STATUS, "writing %zu marked records to %s…", a->marks.n, path);
     return R_REDRAW;
