@@ -1,0 +1,47 @@
+/* feeder: the follower that feeds the TUI in this process: the sources
+ * (the config's plus the command line's) indexed and followed in a thread
+ * with its own write connection and the store's writer lock, while the UI
+ * shows what is committed. When another process already writes the store
+ * (`logdeck index --follow`), feeder_start attaches instead. No curses:
+ * ui/cmd_tui.c runs the UI on top of it. */
+#ifndef LOGDECK_CLI_FEEDER_H
+#define LOGDECK_CLI_FEEDER_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/wlock.h"
+#include "src/base/config.h"
+#include "src/base/err.h"
+
+struct store;
+struct follower;
+
+struct feeder {
+    pthread_t th;
+    int started;
+    struct store *st;            /* the write connection (follower thread) */
+    struct follower *f;
+    struct wlock lock;
+    const struct config *cfg;    /* borrowed */
+    pthread_mutex_t mu;
+    int stopping;                /* 1: we asked the follower to stop */
+    int failed;
+    char error[256];
+    char attached[256];          /* why we attach instead of following, or "" */
+    char created[1024];          /* "new store at ...": the footprint, or "" */
+};
+
+/* Opens db for writing, takes its lock and starts the follower on cfg's
+ * sources. Returns 0 following, 1 attached (another process writes the
+ * store: fd->attached says so), or -1 with e filled. feeder_stop undoes
+ * whatever was done, in every case. */
+int feeder_start(struct feeder *fd, const char *db, const struct config *cfg, struct err *e);
+void feeder_stop(struct feeder *fd);
+/* Whether it follows, whether it failed and why (for the status bar;
+ * called from the UI thread). */
+void feeder_status(struct feeder *fd, int *following, int64_t *errors, char *last_error,
+                   size_t cap);
+
+#endif
