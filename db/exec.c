@@ -11,10 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROW_COLS "r.id, r.file_id, f.path, r.ts, r.level, r.fmt, r.off, r.service, " \
-                 "r.logger, r.cid, r.msg, r.duration, r.status, r.metric, r.mvalue, "  \
-                 "r.fields, r.raw, r.flags, r.path"
-#define ROW_FROM " FROM records r LEFT JOIN files f ON f.id = r.file_id"
+#define ROW_COLS EXEC_ROW_COLS
+#define ROW_FROM EXEC_ROW_FROM
 
 static fts5_api *fts5_api_of(sqlite3 *db)
 {
@@ -114,26 +112,32 @@ static void read_row(struct store *s, sqlite3_stmt *st, struct store_row *row)
         r->nlines = 1;
 }
 
-/* Steps st, handing rows to cb; returns rows delivered or -1. */
-static int run_rows(struct store *s, sqlite3_stmt *st, store_row_fn cb, void *ctx,
-                    struct err *e)
+int exec_run_rows(struct store *s, sqlite3_stmt *st, store_row_fn cb, void *ctx, int *stopped,
+                  struct err *e)
 {
     int n = 0, rc;
     struct store_row row;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_row(s, st, &row);
         n++;
-        if (cb && cb(ctx, &row))
+        if (cb && cb(ctx, &row)) {
+            if (stopped)
+                *stopped = 1;
             return n;
+        }
     }
     if (rc != SQLITE_DONE)
         return store_sqlerr(s, e, "reading records");
     return n;
 }
 
-/* The keyset cursor, the extra bounds, the order and the limit of a page,
- * on records aliased as a. */
-static void page_tail(struct sqlb *b, const struct store_page *pg, const char *a)
+static int run_rows(struct store *s, sqlite3_stmt *st, store_row_fn cb, void *ctx,
+                    struct err *e)
+{
+    return exec_run_rows(s, st, cb, ctx, NULL, e);
+}
+
+void exec_page_tail(struct sqlb *b, const struct store_page *pg, const char *a, int order)
 {
     const char *cmp = pg->oldest_first ? ">" : "<";
     if (pg->since) {
@@ -153,6 +157,8 @@ static void page_tail(struct sqlb *b, const struct store_page *pg, const char *a
         sqlb_int(b, pg->cursor_id);
         sqlb_add(b, ")");
     }
+    if (!order)
+        return;
     sqlb_add(b, pg->oldest_first ? " ORDER BY %s.ts, %s.id" : " ORDER BY %s.ts DESC, %s.id DESC",
              a, a);
     if (pg->limit > 0) {
@@ -206,7 +212,7 @@ static int build_word_page(struct sqlb *b, const struct plan *p, const struct st
             sqlb_int(b, k->i);
         }
     }
-    page_tail(b, pg, "r2");
+    exec_page_tail(b, pg, "r2", 1);
     sqlb_add(b, pg->oldest_first ? ") ORDER BY r.ts, r.id" : ") ORDER BY r.ts DESC, r.id DESC");
     return 1;
 }
@@ -218,7 +224,7 @@ static int build_page(struct sqlb *b, const struct plan *p, const struct store_p
     sqlb_add(b, "SELECT " ROW_COLS ROW_FROM " WHERE ");
     if (sqlb_cond(b, p->root) < 0)
         return -1;
-    page_tail(b, pg, "r");
+    exec_page_tail(b, pg, "r", 1);
     return 0;
 }
 
@@ -230,9 +236,11 @@ int store_query(struct store *s, const struct plan *p, const struct store_page *
     struct store_page none = {0};
     struct sqlb b;
     sqlite3_stmt *st = NULL;
+    int n = pg ? exec_page_query(s, p, pg, cb, ctx, e) : -2;
+    if (n != -2)
+        return n;
     sqlb_init(&b, s, FTS_AUTO, e);
     b.limit = pg ? pg->limit : 0;
-    int n = -1;
     if (build_page(&b, p, pg ? pg : &none) == 0 && sqlb_prepare(&b, &st) == 0)
         n = run_rows(s, st, cb, ctx, e);
     sqlite3_finalize(st);
@@ -279,6 +287,7 @@ static int count_fast(struct sqlb *b, const struct pnode *n)
             free(fx);
             return 0;
         }
+        exec_fv_expand(b->st, &fx);
         sqlb_add(b, "SELECT count(*) FROM rec_fv WHERE rec_fv MATCH ");
         sqlb_text(b, fx, 1);
         return 1;
@@ -417,6 +426,8 @@ int store_explain(struct store *s, const struct plan *p, const struct store_page
     int rc = -1;
     if (cap)
         buf[0] = '\0';
+    if (pg && exec_page_explain(s, p, pg, buf, cap))
+        return 0;
     sqlb_init(&b, s, FTS_AUTO, e);
     b.limit = pg ? pg->limit : 0;
     sqlb_add(&b, "EXPLAIN QUERY PLAN ");

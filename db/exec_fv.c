@@ -107,6 +107,7 @@ int exec_fv_cond(struct sqlb *b, const struct pnode *n, exec_exact_fn exact_fn)
         exact_fn(b, n);
         return 1;
     }
+    exec_fv_expand(b->st, &expr);
     int choice = b->fts_mode == FTS_IN ? EXEC_FTS_SOME : exec_choice_on(b, "rec_fv", expr);
     sqlb_add(b, "(");
     if (choice == EXEC_FTS_FEW && b->nfew >= 0) {
@@ -132,4 +133,72 @@ int exec_fv_cond(struct sqlb *b, const struct pnode *n, exec_exact_fn exact_fn)
     }
     sqlb_add(b, ")");
     return 1;
+}
+
+/* temp.ld_fv_vocab: rec_fv's terms (fts5vocab), created once per
+ * connection; a reader's connection is query_only, lifted for the
+ * statement (it writes only the temp schema). 0 or -1. */
+static int vocab_open(struct store *s)
+{
+    struct exec_state *x = s->exec;
+    if (x->vocab)
+        return x->vocab > 0 ? 0 : -1;
+    int ro = s->mode != STORE_WRITE;
+    if (ro)
+        sqlite3_exec(s->db, "PRAGMA query_only=0", NULL, NULL, NULL);
+    int rc = sqlite3_exec(s->db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.ld_fv_vocab USING "
+                          "fts5vocab(main, rec_fv, row)", NULL, NULL, NULL);
+    if (ro)
+        sqlite3_exec(s->db, "PRAGMA query_only=1", NULL, NULL, NULL);
+    x->vocab = rc == SQLITE_OK ? 1 : -1;
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+#define EXPAND_MAX 64
+
+void exec_fv_expand(struct store *s, char **expr)
+{
+    const char *q = *expr;
+    size_t n = q ? strlen(q) : 0;
+    /* exactly one quoted prefix token: "tok"* */
+    if (n < 4 || q[0] != '"' || q[n - 2] != '"' || q[n - 1] != '*' ||
+        memchr(q + 1, '"', n - 3) || !s->exec || vocab_open(s) < 0)
+        return;
+    char *lo = strndup(q + 1, n - 3), *hi = NULL, *out = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t len = 0;
+    int k = 0, rc = SQLITE_ERROR;
+    if (lo && asprintf(&hi, "%s~", lo) >= 0 &&   /* '~' sorts after [a-z0-9] */
+        sqlite3_prepare_v2(s->db, "SELECT term FROM temp.ld_fv_vocab WHERE term >= ? AND "
+                           "term < ? LIMIT ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, EXPAND_MAX + 1);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++k <= EXPAND_MAX) {
+            const char *t = (const char *)sqlite3_column_text(st, 0);
+            size_t tl = t ? strlen(t) : 0;
+            char *no = realloc(out, len + tl + 7);
+            if (!no) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            out = no;
+            len += (size_t)sprintf(out + len, "%s\"%s\"", len ? " OR " : "", t ? t : "");
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE && k == 0 && lo) {   /* no such token: what matches nothing */
+        free(out);
+        out = NULL;
+        if (asprintf(&out, "\"%s\"", lo) < 0)
+            out = NULL;
+    }
+    if (rc == SQLITE_DONE && out) {
+        free(*expr);
+        *expr = out;
+        out = NULL;
+    }
+    free(out);
+    free(lo);
+    free(hi);
 }

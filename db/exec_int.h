@@ -22,6 +22,8 @@ struct exec_state {
      * the computed listing/walking balance point. */
     int fts_few;
     int64_t fts_cap;
+    int64_t page_cap;           /* exec_page_cap() when not 0; < 0: no two-step pages */
+    int vocab;                  /* temp.ld_fv_vocab exists (exec_fv_expand) */
     struct store *s;            /* the store this state belongs to */
     struct zbuf rowbuf;         /* raw text of the row being read (read_row) */
     struct zbuf fnbuf;          /* raw text decoded by the SQL functions */
@@ -110,6 +112,37 @@ int exec_fv_plan(const struct pnode *n, char **expr, int *exact);
  * written. */
 typedef void (*exec_exact_fn)(struct sqlb *b, const struct pnode *n);
 int exec_fv_cond(struct sqlb *b, const struct pnode *n, exec_exact_fn exact_fn);
+
+/* Rows of the SELECT list EXEC_ROW_COLS EXEC_ROW_FROM, in that order. */
+#define EXEC_ROW_COLS "r.id, r.file_id, f.path, r.ts, r.level, r.fmt, r.off, r.service, " \
+                      "r.logger, r.cid, r.msg, r.duration, r.status, r.metric, r.mvalue, "  \
+                      "r.fields, r.raw, r.flags, r.path"
+#define EXEC_ROW_FROM " FROM records r LEFT JOIN files f ON f.id = r.file_id"
+
+/* db/exec.c: steps st (EXEC_ROW_COLS), handing rows to cb; returns rows
+ * delivered or -1; *stopped (may be NULL) set to 1 when cb stopped it. */
+int exec_run_rows(struct store *s, sqlite3_stmt *st, store_row_fn cb, void *ctx, int *stopped,
+                  struct err *e);
+/* Appends the page's time bounds and keyset cursor on records aliased a,
+ * and with order its ORDER BY and LIMIT. */
+void exec_page_tail(struct sqlb *b, const struct store_page *pg, const char *a, int order);
+
+/* db/exec_page.c: a page read in two steps (candidates' (ts, id) from one
+ * posting list, then whole rows in chunks). Returns rows delivered, -1 on
+ * error, -2 when p has no posting list small enough (use exec.c's plans). */
+int exec_page_query(struct store *s, const struct plan *p, const struct store_page *pg,
+                    store_row_fn cb, void *ctx, struct err *e);
+/* The most candidates a two-step page of limit rows lists. */
+int64_t exec_page_cap(struct store *s, int limit);
+/* 1 and a line in buf when exec_page_query would read p's page. */
+int exec_page_explain(struct store *s, const struct plan *p, const struct store_page *pg,
+                      char *buf, size_t cap);
+
+/* db/exec_fv.c: a single prefix token "tok"* of rec_fv replaced by the OR
+ * of the (at most 64) tokens it matches, read from rec_fv's vocabulary:
+ * FTS5 merges a prefix's lists slowly (52 ms for 3 tokens of 95k records
+ * each, against 13 ms for their OR). *expr is left as it was otherwise. */
+void exec_fv_expand(struct store *s, char **expr);
 
 /* Registers ld_field, ld_fieldnum, ld_contains, ld_basename and ld_words
  * (which tokenizes with x's tokenizer, so x must outlive the connection's

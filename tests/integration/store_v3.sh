@@ -128,7 +128,7 @@ check "eq absent value" 0 "$(q --count customer_id:nobody)"
 check "eq AND level" 1 "$(q --count 'customer_id:Cu_7 level:info service:api.request')"
 check "eq NOT" 1 "$(q --count -- 'customer_id:* -customer_id:Cu_7')"
 check "eq first page = count" 2 "$(q --limit 50 customer_id:Cu_7 | wc -l | tr -d ' ')"
-check "count answered from rec_fv" 1 "$(q --explain 'customer_id:Cu_7 level:info' 2>/dev/null | grep -c 'r.id IN (')"
+check "count answered from rec_fv" 1 "$(q --explain 'customer_id:Cu_7 level:info' 2>/dev/null | grep -c 'r.id IN (\|from rec_fv MATCH')"
 
 # --- compressed raw text: a larger JSON file, every line read back exactly --------------
 # Two runs: the first samples the format and trains its dictionary (on a

@@ -392,16 +392,20 @@ static void test_pagination(void **st)
     store_close(s);
 }
 
-/* Every way of finding a word's rows on a page (listed rowids, the covering
- * rec_ts walk over the FTS list, the ld_words walk) gives the same pages. */
+/* Every way of finding a word's rows on a page (two steps from the posting
+ * list, listed rowids, the covering rec_ts walk over the FTS list, the
+ * ld_words walk) gives the same pages; also for field tokens. */
 static void test_fts_strategies(void **st)
 {
     (void)st;
     static const char *const words[] = {
         "timeout", "conn*", "user", "reset", "timeout since:\"2023-11-14 22:15:00\"",
         "-timeout level>=warning", "\"connection reset\"", "nosuchword",
+        "path:/api/*", "path:/health", "process.id:3", "service:api timeout",
+        "cid:3f2a000*", "http.request.method:POST reset", "path:/nosuch*",
     };
-    static const struct { int few; int64_t cap; } modes[] = {{0, 0}, {1, 1000000}, {1, 1}};
+    static const struct { int few; int64_t cap, page; } modes[] = {
+        {0, 0, 0}, {1, 1000000, -1}, {1, 1, -1}, {0, 0, -1}, {0, 0, 3}};
     struct store *s = ro();
     struct err e = {0};
     for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
@@ -412,6 +416,7 @@ static void test_fts_strategies(void **st)
         for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
             s->exec->fts_few = modes[m].few;
             s->exec->fts_cap = modes[m].cap;
+            s->exec->page_cap = modes[m].page;
             for (int oldest = 0; oldest < 2; oldest++) {
                 struct store_page pp = {.limit = 7, .oldest_first = oldest};
                 int seen = 0;
@@ -438,6 +443,7 @@ static void test_fts_strategies(void **st)
         }
         s->exec->fts_few = 0;
         s->exec->fts_cap = 0;
+        s->exec->page_cap = 0;
         query_free(p);
     }
     store_close(s);
