@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,7 @@ struct grab {
     char **miss;
     size_t nmiss, capmiss;
     int64_t miss_since;
+    atomic_int pending;          /* misses read and not queued yet (grab_pending) */
 };
 
 uint64_t grab_key(int fd)
@@ -142,6 +144,11 @@ static int enqueue(struct grab *g, int fd, char *path, int created)
         it->ino = (uint64_t)st.st_ino;
     }
     return 0;
+}
+
+int grab_pending(struct grab *g)
+{
+    return g && atomic_load(&g->pending);
 }
 
 size_t grab_take(struct grab *g, struct grab_item **out, int64_t *overflows)
@@ -276,20 +283,23 @@ static void add_miss(struct grab *g, const char *path)
     if (!g->nmiss)
         g->miss_since = ts_now();
     g->miss[g->nmiss++] = p;
+    atomic_store(&g->pending, 1);
 }
 
 /* Misses are final once the events have been quiet a moment: queued
  * without a descriptor. */
 static void settle(struct grab *g)
 {
+    size_t had = g->nmiss;
     pthread_mutex_lock(&g->mu);
     for (size_t i = 0; i < g->nmiss; i++)
         if (enqueue(g, -1, g->miss[i], 0) < 0)
             free(g->miss[i]);
     pthread_mutex_unlock(&g->mu);
-    if (g->nmiss)
-        wake(g);
     g->nmiss = 0;
+    atomic_store(&g->pending, 0);   /* after the queue: never seen empty in between */
+    if (had)
+        wake(g);
 }
 
 /* Opens path for an event and queues its file unless the caller has it

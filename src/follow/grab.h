@@ -71,5 +71,9 @@ void grab_known(struct grab *g, uint64_t key);
  * returns its length; *overflows gets the inotify overflows since the
  * last call (files may have been missed uncounted). */
 size_t grab_take(struct grab *g, struct grab_item **out, int64_t *overflows);
+/* 1 while misses were seen that grab_take does not give yet (they settle
+ * once the events are quiet): the caller's account of misses is not
+ * complete until this is 0. */
+int grab_pending(struct grab *g);
 
 #endif

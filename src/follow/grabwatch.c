@@ -238,10 +238,29 @@ static void settle_suspects(struct follower *f, int final)
         }
     }
     f->gw.nsuspect = k;
-    if (!k && f->now - f->gw.credit_us >= CREDIT_US)
-        f->gw.credits = 0;   /* new files come in by other ways too: not payments */
-    if (f->gw.credits <= 0)
-        f->gw.credit_us = f->now;
+    /* New files come in by other ways too (copies): credits no miss claimed
+     * are forgotten, CREDIT_US after the last one was earned and once the
+     * grabber has no miss pending. Not from the last call here: after a
+     * SIGSTOP that time is long past, and the misses of the rotations made
+     * meanwhile come after the credits their rotated files earned. */
+    if (!k && f->gw.credits > 0 && !grab_pending(f->gw.grab) &&
+        f->now - f->gw.credit_us >= CREDIT_US)
+        f->gw.credits = 0;
+}
+
+/* Misses arrived for the source of path: the rotated siblings there now
+ * are opened at once (each one new pays a miss back), before any miss is
+ * settled; a glob source's directory is rescanned. */
+static void sweep_for(struct follower *f, const char *path, int *swept)
+{
+    int si = fscan_source_of(f, path, 1);
+    if (si < 0 || si == *swept)
+        return;
+    *swept = si;
+    if (f->sc.src[si]->exact)
+        fscan_siblings(f, si);
+    else
+        fscan_dir_changed(f, path);
 }
 
 void fgrab_collect(struct follower *f)
@@ -256,13 +275,10 @@ void fgrab_collect(struct follower *f)
         follow_warn(f, "inotify queue overflow: files created and deleted meanwhile, if any, "
                     "are lost uncounted");
     }
-    for (size_t i = 0; i < n; i++) {
-        if (it[i].fd < 0)
-            suspect(f, it[i].path);
-        else
+    int swept = -1;
+    for (size_t i = 0; i < n; i++)
+        if (it[i].fd >= 0)
             hold(f, &it[i]);
-    }
-    free(it);
     size_t k = 0;
     for (size_t i = 0; i < f->gw.nheld; i++)
         if (!held_one(f, &f->gw.held[i]))
@@ -273,6 +289,12 @@ void fgrab_collect(struct follower *f)
         free(f->gw.held[0].path);
         memmove(f->gw.held, f->gw.held + 1, --f->gw.nheld * sizeof *f->gw.held);
     }
+    for (size_t i = 0; i < n; i++)   /* after the files held: those are not new */
+        if (it[i].fd < 0) {
+            sweep_for(f, it[i].path, &swept);
+            suspect(f, it[i].path);
+        }
+    free(it);
     settle_suspects(f, 0);
     fgrab_save_unread(f);
 }

@@ -313,6 +313,7 @@ struct tailer *fscan_adopt(struct follower *f, int fd, const char *path, const s
         if (f->counting && !t->ck.id) {   /* new data: a file the grabber missed? */
             t->credited = 1;
             f->gw.credits++;
+            f->gw.credit_us = f->now;
         }
         return t;
     }
