@@ -35,6 +35,11 @@ static int ident_ok(const char *s)
     return 1;
 }
 
+static int env_name_ok(const char *s)
+{
+    return ident_ok(s) && !(*s >= '0' && *s <= '9');
+}
+
 static int parse_opts(struct chstore *c, const char *q, struct err *e)
 {
     while (q && *q) {
@@ -60,6 +65,25 @@ static int parse_opts(struct chstore *c, const char *q, struct err *e)
             return err_setc(e, 2, "clickhouse URL: bad value for '%.*s'", (int)kn, q);
         q = amp ? amp + 1 : NULL;
     }
+    return 0;
+}
+
+/* The password's variable must be set (to anything, "" included): a
+ * missing one is named, never guessed at. Only its name is ever printed.
+ * A password without a user name is the default user's. */
+static int check_pwenv(struct chstore *c, struct err *e)
+{
+    if (!c->pwenv[0])
+        return 0;
+    if (!env_name_ok(c->pwenv))
+        return err_setc(e, 2, "clickhouse URL: password_env must name an environment "
+                        "variable (letters, digits and '_'), e.g. password_env=CH_PASSWORD");
+    if (!c->user[0])
+        snprintf(c->user, sizeof c->user, "default");
+    if (!getenv(c->pwenv))
+        return err_setc(e, 2, "%s: the environment variable %s (password_env) is not set; "
+                        "export %s with the password of user '%s'", c->name, c->pwenv,
+                        c->pwenv, c->user);
     return 0;
 }
 
@@ -94,7 +118,52 @@ int ch_parse_url(struct chstore *c, const char *url, struct err *e)
     if (q && parse_opts(c, q + 1, e) < 0)
         return -1;
     snprintf(c->name, sizeof c->name, "clickhouse://%s:%d/%s", c->host, c->port, c->db);
-    return 0;
+    return check_pwenv(c, e);
+}
+
+void chstore_give_up(struct chstore *c, int (*fn)(void *ctx), void *ctx)
+{
+    c->give_up = fn;
+    c->give_up_ctx = ctx;
+}
+
+/* libcurl's progress callback (at least once a second, and more often
+ * while data moves): non-zero aborts the transfer. */
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    struct chstore *c = ctx;
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return c->give_up(c->give_up_ctx) != 0;
+}
+
+int chstore_url_with(const char *url, const char *user, const char *password_env, char *out,
+                     size_t cap, struct err *e)
+{
+    struct chstore cs = {0}, *c = &cs;
+    int rc = ch_parse_url(c, url, NULL);   /* for what it names; errors come below */
+    const char *rest = url + 13, *slash = strchr(rest, '/');
+    int has_user = slash && memchr(rest, '@', (size_t)(slash - rest));
+    int n;
+    if (rc == 0 && user && *user && has_user && strcmp(user, c->user)) {
+        err_setc(e, 2, "clickhouse URL %s names user '%s', the config user '%s'", c->name,
+                 c->user, user);
+        n = -1;
+    } else if (!chstore_is_url(url)) {
+        n = snprintf(out, cap, "%s", url);
+    } else {
+        const char *q = strchr(slash ? slash : rest, '?');
+        int add_pw = password_env && *password_env && !c->pwenv[0];
+        n = snprintf(out, cap, "clickhouse://%s%s%s%s%s%s", user && *user && !has_user ? user : "",
+                     user && *user && !has_user ? "@" : "", rest, add_pw ? (q ? "&" : "?") : "",
+                     add_pw ? "password_env=" : "", add_pw ? password_env : "");
+    }
+    if (n < 0)
+        return -1;
+    if ((size_t)n >= cap)
+        return err_setc(e, 2, "clickhouse URL too long");
+    memset(c, 0, sizeof *c);
+    return ch_parse_url(c, out, e);
 }
 
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
@@ -104,7 +173,9 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
     return b->oom ? 0 : size * n;
 }
 
-/* The server's exception text, first line, without the stack trace. */
+/* The server's exception text, first line, without the stack trace. A
+ * refused login (HTTP 401; 18.16's codes 192 unknown user, 193 wrong
+ * password, 194 password required) says where the password came from. */
 static void server_error(struct chstore *c, long code, struct err *e)
 {
     const char *m = c->resp.s ? c->resp.s : "";
@@ -112,7 +183,18 @@ static void server_error(struct chstore *c, long code, struct err *e)
     const char *cut = strstr(m, ", e.what()");
     if (cut && (size_t)(cut - m) < n)
         n = (size_t)(cut - m);
-    err_set(e, "%s: server said (HTTP %ld): %.*s", c->name, code, (int)(n > 400 ? 400 : n), m);
+    int len = (int)(n > 400 ? 400 : n);
+    int auth = code == 401 || !strncmp(m, "Code: 192,", 10) || !strncmp(m, "Code: 193,", 10) ||
+               !strncmp(m, "Code: 194,", 10) || !strncmp(m, "Code: 516,", 10);
+    if (!auth)
+        err_set(e, "%s: server said (HTTP %ld): %.*s", c->name, code, len, m);
+    else if (c->pwenv[0])
+        err_set(e, "%s: login refused for user '%s' with the password in $%s "
+                "(password_env): %.*s", c->name, c->user, c->pwenv, len, m);
+    else
+        err_set(e, "%s: login refused for user '%s' without a password (name the variable "
+                "that holds it: password_env=VAR): %.*s", c->name,
+                c->user[0] ? c->user : "default", len, m);
 }
 
 int ch_http(struct chstore *c, const char *sql, const char *body, size_t len, int *unknown,
@@ -154,6 +236,11 @@ int ch_http(struct chstore *c, const char *sql, const char *body, size_t len, in
     api->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
     api->easy_setopt(h, CURLOPT_WRITEDATA, &c->resp);
     api->easy_setopt(h, CURLOPT_TIMEOUT, c->timeout_s);
+    if (c->give_up) {
+        api->easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+        api->easy_setopt(h, CURLOPT_XFERINFODATA, c);
+        api->easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    }
     api->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 5L);
     api->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     api->easy_setopt(h, CURLOPT_PROXY, "");
@@ -171,7 +258,9 @@ int ch_http(struct chstore *c, const char *sql, const char *body, size_t len, in
     if (rc != CURLE_OK) {
         if (unknown)
             *unknown = 1;
-        return err_setc(e, CHSTORE_ETEMP, "%s: %s", c->name, api->easy_strerror(rc));
+        return err_setc(e, CHSTORE_ETEMP, "%s: %s", c->name,
+                        rc == CURLE_ABORTED_BY_CALLBACK ? "no answer in the time given"
+                                                        : api->easy_strerror(rc));
     }
     if (c->resp.oom)
         return err_set(e, "%s: out of memory reading the answer", c->name);

@@ -51,7 +51,8 @@ static void set_tables(struct chstore *c)
     snprintf(c->local_logs, sizeof c->local_logs, "%s.logs", c->db);
 }
 
-static struct chstore *connect_to(const char *url, struct err *e)
+static struct chstore *connect_to(const char *url, int (*give_up)(void *), void *ctx,
+                                  struct err *e)
 {
     struct chstore *c = calloc(1, sizeof *c);
     if (!c) {
@@ -62,6 +63,7 @@ static struct chstore *connect_to(const char *url, struct err *e)
         free(c);
         return NULL;
     }
+    chstore_give_up(c, give_up, ctx);
     const char *v = ask(c, "SELECT version()", e);
     if (!v) {
         chstore_close(c);
@@ -73,7 +75,13 @@ static struct chstore *connect_to(const char *url, struct err *e)
 
 struct chstore *chstore_open(const char *url, struct err *e)
 {
-    struct chstore *c = connect_to(url, e);
+    return chstore_open_within(url, NULL, NULL, e);
+}
+
+struct chstore *chstore_open_within(const char *url, int (*give_up)(void *), void *ctx,
+                                    struct err *e)
+{
+    struct chstore *c = connect_to(url, give_up, ctx, e);
     if (!c)
         return NULL;
     chb_reset(&c->sql);
@@ -149,7 +157,7 @@ static void newer_extras(struct chstore *c, char *what, size_t cap)
 
 int chstore_init(const char *url, char *what, size_t cap, struct err *e)
 {
-    struct chstore *c = connect_to(url, e);
+    struct chstore *c = connect_to(url, NULL, NULL, e);
     if (!c)
         return -1;
     int rc = -1;

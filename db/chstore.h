@@ -8,7 +8,8 @@
  *
  * URL: clickhouse://[USER@]HOST:PORT/DB[?password_env=VAR&cluster=NAME&timeout=S]
  * The password is read from the environment variable named by password_env
- * (or $LOGDECK_CH_PASSWORD_ENV's name); it is never printed. */
+ * (USER defaults to "default" then); it is never printed, and a variable
+ * that is not set is an error naming it (e->code 2). */
 #ifndef LOGDECK_CHSTORE_H
 #define LOGDECK_CHSTORE_H
 
@@ -26,11 +27,22 @@ struct chstore;
 
 /* 1 when path is a clickhouse:// URL. */
 int chstore_is_url(const char *path);
+/* Writes to out the URL url with a user name and a password variable
+ * added where url names none (either may be NULL), and checks it as
+ * store_open() would, without I/O: a bad URL or an unset password
+ * variable is an error (e->code 2). url naming another user than user is
+ * an error too. */
+int chstore_url_with(const char *url, const char *user, const char *password_env, char *out,
+                     size_t cap, struct err *e);
 
 /* Connects and checks the schema: a server without the schema, or with
  * another version, is a clear error naming `logdeck store init`. A server
  * that cannot be reached sets e->code to CHSTORE_ETEMP. */
 struct chstore *chstore_open(const char *url, struct err *e);
+/* Same, with chstore_give_up(c, give_up, ctx) in force from the first
+ * request. */
+struct chstore *chstore_open_within(const char *url, int (*give_up)(void *), void *ctx,
+                                    struct err *e);
 void chstore_close(struct chstore *c);
 /* The URL without credentials, for messages. */
 const char *chstore_name(const struct chstore *c);
@@ -71,6 +83,13 @@ int64_t chalert_scanner_run(struct chscan *sc, int64_t lo, int64_t hi,
                             struct err *e);
 
 /* --- shipping ---------------------------------------------------------------- */
+
+/* fn(ctx) is polled while a request waits (about once a second, more
+ * often while data moves): when it returns non-zero the request is
+ * abandoned with an unknown outcome (as a timeout is; e->code
+ * CHSTORE_ETEMP). fn NULL: requests end only by the URL's timeout. fn runs
+ * on the thread making the request. */
+void chstore_give_up(struct chstore *c, int (*fn)(void *ctx), void *ctx);
 
 /* Highest record id the server holds for (host, store_id); 0 when none.
  * Waits first until no INSERT of this journal is running on the server

@@ -16,6 +16,8 @@ struct chstore {
     char cluster[128];          /* from the URL (init) or the meta table */
     char name[600];             /* clickhouse://host:port/db, for messages */
     long timeout_s;
+    int (*give_up)(void *);     /* polled during a request: non-zero aborts it */
+    void *give_up_ctx;
     char logs[300];             /* `db`.`logs` or the Distributed logs_all */
     char by_cid[300];           /* the (cid, ts) view, or its Distributed table */
     char local_logs[300];       /* the table shippers insert into */

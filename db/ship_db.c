@@ -1,6 +1,7 @@
-/* ship_db: the local store's identity for shipping: a random id kept in
- * the meta table, which with the host name and the record id makes every
- * shipped record's key (see db/chstore.h). */
+/* ship_db: the local store as a shipping journal: its identity, a random
+ * id kept in the meta table, which with the host name and the record id
+ * makes every shipped record's key (see db/chstore.h); and how many
+ * records a shipper has left to send. */
 #include "db/store.h"
 #include "db/store_int.h"
 
@@ -41,4 +42,44 @@ int store_ship_id(struct store *s, char *out, size_t cap, struct err *e)
     if (rc != SQLITE_DONE)
         return store_sqlerr(s, e, "writing the store id");
     return store_ship_id(s, out, cap, e);
+}
+
+int64_t store_count_after(struct store *s, int64_t after_id, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (s->ch)
+        return err_set(e, "%s: a ClickHouse store cannot be a shipping journal", s->path);
+    if (store_prepare(s, &st, "SELECT count(*) FROM records WHERE id > ?", e) < 0)
+        return -1;
+    sqlite3_bind_int64(st, 1, after_id);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n < 0 ? store_sqlerr(s, e, "counting the records not shipped") : n;
+}
+
+int store_ship_mark_get(struct store *s, const char *target, int64_t *out, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    *out = 0;
+    if (store_prepare(s, &st, "SELECT value FROM meta WHERE key = 'shipped ' || ?", e) < 0)
+        return -1;
+    sqlite3_bind_text(st, 1, target, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+        *out = strtoll((const char *)sqlite3_column_text(st, 0), NULL, 10);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(s, e, "reading a ship mark");
+}
+
+int store_ship_mark_set(struct store *s, const char *target, int64_t rid, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (store_prepare(s, &st, "INSERT OR REPLACE INTO meta(key, value) VALUES ('shipped ' || ?, ?)",
+                      e) < 0)
+        return -1;
+    sqlite3_bind_text(st, 1, target, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, rid);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : store_sqlerr(s, e, "writing a ship mark");
 }

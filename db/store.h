@@ -162,6 +162,14 @@ const char *store_host(void);
 /* The store's random id for shipping (db/ship_db.c): read from the meta
  * table, created there on a STORE_WRITE store the first time. */
 int store_ship_id(struct store *s, char *out, size_t cap, struct err *e);
+/* Records with id > after_id (the ones a shipper has yet to send), or -1. */
+int64_t store_count_after(struct store *s, int64_t after_id, struct err *e);
+/* The highest record id a shipping target (any text naming the server
+ * and the host the records are shipped as) last confirmed holding, noted
+ * in the journal so that a run that cannot reach it still knows what is
+ * left; get: 0 when never noted. set needs a STORE_WRITE store. */
+int store_ship_mark_get(struct store *s, const char *target, int64_t *out, struct err *e);
+int store_ship_mark_set(struct store *s, const char *target, int64_t rid, struct err *e);
 
 
 /* --- follower support (db/follow_db.c) ------------------------------------ */

@@ -363,6 +363,67 @@ static int ui_section(struct cctx *x, yaml_node_t *v)
     return each_pair(x, v, "ui", ui_pair);
 }
 
+static int env_name_ok(const char *s)
+{
+    if (!*s || (*s >= '0' && *s <= '9'))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+              (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}
+
+static int ship_url(struct cctx *x, yaml_node_t *v, const char *val)
+{
+    if (strncmp(val, "clickhouse://", 13) != 0)
+        return bad(x, v, "ship: the url must be clickhouse://[USER@]HOST:PORT/DB%s", NULL);
+    return dup_into(x, &x->c->ship.url, val);
+}
+
+static int ship_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node_t *v)
+{
+    struct config_ship *sh = &x->c->ship;
+    const char *val;
+    if (!strcmp(key, "password"))   /* its value is never echoed */
+        return bad(x, k, "ship: no password in the config; name the environment variable "
+                   "that holds it: password_env: VAR%s", NULL);
+    if (want_scalar(x, v, key, &val) < 0)
+        return -1;
+    if (!strcmp(key, "url"))
+        return ship_url(x, v, val);
+    if (!strcmp(key, "user") || !strcmp(key, "host")) {
+        if (!*val)
+            return bad(x, v, "ship: %s is empty", key);
+        return dup_into(x, key[0] == 'u' ? &sh->user : &sh->host, val);
+    }
+    if (!strcmp(key, "password_env")) {
+        if (!env_name_ok(val))
+            return bad(x, v, "ship: password_env takes the name of an environment variable "
+                       "(letters, digits and '_')%s", NULL);
+        return dup_into(x, &sh->password_env, val);
+    }
+    if (!strcmp(key, "timeout")) {
+        if (ts_parse_duration(val, &sh->timeout_us) < 0 || sh->timeout_us <= 0)
+            return bad(x, v, "ship: '%s' is not a duration (e.g. 60s, 5m)", val);
+        return 0;
+    }
+    return bad(x, k, "ship: unknown key '%s' (expected url, user, password_env, host, timeout)",
+               key);
+}
+
+static int ship_section(struct cctx *x, yaml_node_t *v)
+{
+    const char *val = scalar(v);
+    if (val)
+        return *val ? ship_url(x, v, val) : 0;
+    if (each_pair(x, v, "ship", ship_pair) < 0)
+        return -1;
+    if (!x->c->ship.url)
+        return bad(x, v, "ship: needs url: clickhouse://HOST:PORT/DB%s", NULL);
+    return 0;
+}
+
 static int top_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     if (strcmp(key, "sources") == 0)
@@ -372,9 +433,11 @@ static int top_pair(struct cctx *x, const char *key, yaml_node_t *k, yaml_node_t
                                                           : each_pair(x, v, "store", store_pair);
     if (strcmp(key, "ui") == 0)
         return ui_section(x, v);
+    if (strcmp(key, "ship") == 0)
+        return ship_section(x, v);
     if (!strcmp(key, "notifiers") || !strcmp(key, "rules") || !strcmp(key, "rule_files"))
         return 0;   /* read by the rules module */
-    return bad(x, k, "unknown key '%s' (expected sources, store, notifiers, rules, "
+    return bad(x, k, "unknown key '%s' (expected sources, store, ship, notifiers, rules, "
                "rule_files, ui)", key);
 }
 
@@ -469,6 +532,7 @@ void config_fini(struct config *c)
     free(c->store_path);
     free(c->file);
     free(c->ui_theme);
+    free(c->ship.url), free(c->ship.user), free(c->ship.password_env), free(c->ship.host);
     if (c->doc) {
         yaml_document_delete(c->doc);
         free(c->doc);
@@ -485,12 +549,17 @@ int config_copy(struct config *dst, const struct config *src, struct err *e)
 {
     *dst = *src;   /* the numbers; every string and the sources are duplicated */
     dst->file = dst->store_path = dst->ui_theme = NULL;
+    dst->ship.url = dst->ship.user = dst->ship.password_env = dst->ship.host = NULL;
     dst->doc = NULL;
     dst->sources = src->nsources ? calloc(src->nsources, sizeof *dst->sources) : NULL;
     dst->nsources = 0;
     int bad = (src->nsources && !dst->sources) || dup_or_null(&dst->file, src->file) < 0 ||
               dup_or_null(&dst->store_path, src->store_path) < 0 ||
-              dup_or_null(&dst->ui_theme, src->ui_theme) < 0;
+              dup_or_null(&dst->ui_theme, src->ui_theme) < 0 ||
+              dup_or_null(&dst->ship.url, src->ship.url) < 0 ||
+              dup_or_null(&dst->ship.user, src->ship.user) < 0 ||
+              dup_or_null(&dst->ship.password_env, src->ship.password_env) < 0 ||
+              dup_or_null(&dst->ship.host, src->ship.host) < 0;
     for (size_t i = 0; !bad && i < src->nsources; i++) {
         struct config_source *d = &dst->sources[dst->nsources++];
         *d = src->sources[i];

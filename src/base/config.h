@@ -16,6 +16,12 @@
  *     max_line: 1MiB               # longer lines are cut, flagged, counted
  *   ui:
  *     theme: solarized-dark        # a name from the theme directories, or a path
+ *   ship:                          # index ships here (as --ship URL does);
+ *     url: clickhouse://db1:8123/logs   # or `ship: URL` alone
+ *     user: ld
+ *     password_env: CH_PASSWORD    # the variable holding the password (never a password)
+ *     host: web-3                  # the records' host (default: the hostname)
+ *     timeout: 60s                 # a one-shot index gives up after this without progress
  *   notifiers: / rules: / rule_files:   # read by the rules module from c->doc
  *                                       # (src/alert/rules.h: rules_from_config)
  *
@@ -43,6 +49,12 @@ struct config_source {   /* strings owned (SOURCE_STRS in config.c) */
     int duration_unit;     /* bare duration keys: 1 ms, 2 s, 0 infer */
 };
 
+struct config_ship {   /* ship:; strings owned, or NULL */
+    char *url;              /* clickhouse://...; NULL: no ship: key */
+    char *user, *password_env, *host;
+    int64_t timeout_us;     /* 0: default (60 s) */
+};
+
 struct config {   /* strings owned: config_fini frees, config_copy duplicates */
     char *file;                        /* where it was read from, or NULL */
     struct config_source *sources;
@@ -55,6 +67,7 @@ struct config {   /* strings owned: config_fini frees, config_copy duplicates */
                                           full disk, for tests); 0: none */
     size_t max_line;                   /* 0: default (1 MiB) */
     char *ui_theme;                    /* ui.theme, or NULL */
+    struct config_ship ship;
     /* The parsed YAML document (libyaml's yaml_document_t), kept for the
      * sections other modules read from the same parse (notifiers:, rules:,
      * rule_files: by src/alert/rules.h); NULL without a file. Not copied

@@ -30,6 +30,8 @@ struct index_args {
     const char *explain;
     const char *ship, *host, *journal;
     int ship_batch;
+    int64_t ship_timeout_us;   /* --ship-timeout; 0: ship.timeout, else 60 s */
+    char ship_url[4096];       /* the URL with ship.user and ship.password_env */
     struct ingest_opts io;
 };
 
@@ -55,6 +57,7 @@ static int parse_args(int argc, char **argv, struct index_args *a)
         {"explain-format", required_argument, NULL, 'x'},
         {"ship", required_argument, NULL, 'S'},    {"host", required_argument, NULL, 'H'},
         {"journal", required_argument, NULL, 'J'}, {"ship-batch", required_argument, NULL, 'B'},
+        {"ship-timeout", required_argument, NULL, 'T'},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -73,6 +76,13 @@ static int parse_args(int argc, char **argv, struct index_args *a)
             if (parse_num("--ship-batch", optarg, 1, &v))
                 return 2;
             a->ship_batch = (int)v;
+            break;
+        case 'T':
+            if (ts_parse_duration(optarg, &a->ship_timeout_us) < 0 || a->ship_timeout_us <= 0) {
+                cli_error("index", "--ship-timeout takes a duration (e.g. 60s, 5m), not '%s'",
+                          optarg);
+                return 2;
+            }
             break;
         case 's': a->io.parse.service = optarg; break;
         case 'F':
@@ -324,25 +334,56 @@ static int follow(struct store *s, struct cfgs *x)
     return rc;
 }
 
+/* Where to ship: --ship (or --db clickhouse://...) overrides the config's
+ * ship.url; ship.user and ship.password_env fill in what the URL does not
+ * name, ship.host and ship.timeout what the command line does not give.
+ * Returns 0 (a->ship NULL: no shipping) or an exit code. */
+static int ship_settings(struct index_args *a, const struct config *cfg)
+{
+    struct err e = {0};
+    const char *url = a->ship ? a->ship : cfg->ship.url;
+    if (!url)
+        return 0;
+    if (chstore_url_with(url, cfg->ship.user, cfg->ship.password_env, a->ship_url,
+                         sizeof a->ship_url, &e) < 0) {
+        cli_error("index", "%s", e.msg);
+        return 2;
+    }
+    a->ship = a->ship_url;
+    if (!a->host)
+        a->host = cfg->ship.host ? cfg->ship.host : store_host();
+    if (!a->ship_timeout_us)
+        a->ship_timeout_us = cfg->ship.timeout_us ? cfg->ship.timeout_us : 60000000;
+    return 0;
+}
+
 /* Checks the ClickHouse URL (schema present, right version) and starts
- * shipping the journal at db. Returns 0 or an exit code. */
+ * shipping the journal at db. A server that does not answer now is waited
+ * for: the journal keeps the records. Returns 0 or an exit code. */
+static int probe_late(void *ctx)
+{
+    return ts_now() > *(const int64_t *)ctx;
+}
+
 static int start_ship(struct store *s, const char *db, const struct index_args *a,
                       struct shipper **out)
 {
     struct err e = {0};
-    struct store *probe = store_open(a->ship, STORE_READ, &e);
-    store_close(probe);
-    if (!probe && a->follow && e.code == CHSTORE_ETEMP) {   /* unreachable now: the journal waits */
+    int64_t until = ts_now() + 10000000;   /* a hung server does not hold the start long */
+    struct chstore *probe = chstore_open_within(a->ship, probe_late, &until, &e);
+    int ok = probe != NULL;
+    chstore_close(probe);
+    if (!ok && e.code == CHSTORE_ETEMP) {
         cli_error("index", "%s; shipping starts when it answers", e.msg);
-        probe = s;
+        ok = 1;
     }
     char sid[64];
-    if (!probe || store_ship_id(s, sid, sizeof sid, &e) < 0) {
+    if (!ok || store_ship_id(s, sid, sizeof sid, &e) < 0) {
         cli_error("index", "%s", e.msg);
         return e.code == 2 ? 2 : 1;
     }
-    struct ship_opts so = {.url = a->ship, .host = a->host ? a->host : store_host(),
-                           .store_id = sid, .batch_max = a->ship_batch};
+    struct ship_opts so = {.url = a->ship, .host = a->host, .store_id = sid,
+                           .batch_max = a->ship_batch};
     if (!(*out = ship_start(db, &so, &e))) {
         cli_error("index", "%s", e.msg);
         return 1;
@@ -350,25 +391,58 @@ static int start_ship(struct store *s, const char *db, const struct index_args *
     return 0;
 }
 
-/* Ships what is left (at most 60 s; following: 5 s, the journal keeps the
- * rest for the next start). 1 with a message when a one-shot index could
- * not ship everything. */
-static int stop_ship(struct shipper *sh, struct store *s, int quiet, int following)
+/* The journal's note of what a target holds: "HOST URL" (URL without its
+ * options). */
+static void mark_key(const struct index_args *a, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s %.*s", a->host, (int)strcspn(a->ship, "?"), a->ship);
+}
+
+/* Records of the journal not on the server: after what it confirmed this
+ * run (noted in the journal), else after what it confirmed last time. */
+static int64_t unshipped(struct store *s, const struct index_args *a, const struct ship_stats *st)
+{
+    struct err e = {0};
+    char key[4400];
+    int64_t upto = st->last_rid, left;
+    mark_key(a, key, sizeof key);
+    if ((st->confirmed ? store_ship_mark_set(s, key, upto, &e)
+                       : store_ship_mark_get(s, key, &upto, &e)) < 0 ||
+        (left = store_count_after(s, upto, &e)) < 0) {
+        cli_error("index", "%s", e.msg);
+        return -1;
+    }
+    return left;
+}
+
+/* Ships what is left. Following: for at most 5 s (the journal keeps the
+ * rest for the next start). One-shot: for as long as batches are
+ * acknowledged, giving up after --ship-timeout without one; then 1 with a
+ * message saying how many records are left. */
+static int stop_ship(struct shipper *sh, struct store *s, const struct index_args *a)
 {
     struct ship_stats st;
-    ship_stop(sh, 1, following ? 5000 : 60000, &st);
-    int64_t last = store_last_record_id(s);
-    if (st.last_rid < last && following) {
-        cli_error("index", "shipped up to record %lld of %lld; the rest ships at the next start",
-                  (long long)st.last_rid, (long long)last);
+    int ms = (int)(a->ship_timeout_us / 1000);
+    if (a->follow)
+        ship_stop(sh, SHIP_DRAIN_FOR, 5000, &st);
+    else
+        ship_stop(sh, SHIP_DRAIN_WHILE_PROGRESS, ms > 0 ? ms : 1, &st);
+    int64_t left = unshipped(s, a, &st);
+    if (left < 0)
+        return 1;
+    if (left && a->follow) {
+        cli_error("index", "%lld records not shipped yet; they ship at the next start",
+                  (long long)left);
         return 0;
     }
-    if (st.last_rid < last) {
-        cli_error("index", "shipped up to record %lld of %lld: %s", (long long)st.last_rid,
-                  (long long)last, st.last_error[0] ? st.last_error : "stopped");
+    if (left) {
+        cli_error("index", "gave up shipping after %.3g s without progress: %lld records left "
+                  "unshipped (kept in the journal %s; the next index --ship ships them)%s%s",
+                  (double)a->ship_timeout_us / 1e6, (long long)left, store_path(s),
+                  st.last_error[0] ? ": " : "", st.last_error);
         return 1;
     }
-    if (!quiet)
+    if (!a->json)
         printf("shipped %lld records in %lld batches (%lld resyncs)\n", (long long)st.shipped,
                (long long)st.batches, (long long)st.resyncs);
     return 0;
@@ -396,16 +470,20 @@ static int cmd_index(const struct cli *c, int argc, char **argv)
         config_fini(&x.cur);
         return 2;
     }
-    sigset_t oldmask;
-    if (a.follow)
-        follow_block_signals(&oldmask);   /* before the store starts its thread */
-    struct wlock lk = {-1};
     const char *db = c->db_path;   /* main resolved --db, $LOGDECK_DB, store.path */
     char jbuf[4096];
     if (chstore_is_url(db)) {   /* index into ClickHouse: a local journal ships there */
         a.ship = db;
         db = a.journal ? a.journal : xdg_path(XDG_STATE, "journal.db", jbuf, sizeof jbuf);
     }
+    if ((rc = ship_settings(&a, &x.cur))) {
+        config_fini(&x.cur);
+        return rc;
+    }
+    sigset_t oldmask;
+    if (a.follow)
+        follow_block_signals(&oldmask);   /* before the store starts its thread */
+    struct wlock lk = {-1};
     struct shipper *sh = NULL;
     struct store *s = NULL;   /* locked first: a second writer touches nothing */
     if (wlock_acquire(&lk, db, &e) < 0 || !(s = store_open(db, STORE_WRITE, &e))) {
@@ -418,7 +496,7 @@ static int cmd_index(const struct cli *c, int argc, char **argv)
             fprintf(stderr, "logdeck index: %s\n", note);
         }
         rc = a.follow ? follow(s, &x) : one_shot(s, &x.cur, &a);
-        if (sh && stop_ship(sh, s, a.json, a.follow) && !rc)
+        if (sh && stop_ship(sh, s, &a) && !rc)
             rc = 1;
     }
     store_close(s);
@@ -433,7 +511,8 @@ const struct cmd_entry cmd_index_entry = {
     .usage =
         "[--follow [--poll] [--status-interval SECS]] [--json]\n"
         " [--format FMT] [--service NAME] [--max-line BYTES]\n"
-        " [--ship clickhouse://HOST:PORT/DB [--host NAME] [--ship-batch N]]\n"
+        " [--ship clickhouse://HOST:PORT/DB [--host NAME] [--ship-batch N]\n"
+        "  [--ship-timeout D]]\n"
         " [PATH|GLOB|DIR...]\n"
         "--explain-format FILE   what was learned of FILE's layout",
     .help =
@@ -445,7 +524,11 @@ const struct cmd_entry cmd_index_entry = {
         "  exactly once, to ClickHouse as host NAME (default: $LOGDECK_HOST, else the\n"
         "  hostname), in INSERTs of at most N rows (100000) or 1 s. With --db\n"
         "  clickhouse://... the journal is --journal PATH (default\n"
-        "  ~/.local/state/logdeck/journal.db).\n",
+        "  ~/.local/state/logdeck/journal.db). The config's ship: key does the same\n"
+        "  (url, user, password_env, host, timeout); the command line overrides it.\n"
+        "  Without --follow, shipping goes on while batches are acknowledged and\n"
+        "  gives up after D (60s) without one: exit 1, the records left stay in the\n"
+        "  journal for the next run.\n",
     .flags = CMD_CONFIG,
     .exec = cmd_index,
 };

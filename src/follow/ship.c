@@ -17,8 +17,8 @@ struct shipper {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int stop, drain;
-    int64_t drain_deadline;
+    int stop, drain;        /* drain: enum ship_drain */
+    int64_t drain_ms, drain_deadline;
     struct ship_stats st;
     /* thread-only */
     struct store *local;
@@ -55,15 +55,6 @@ static int nap(struct shipper *s, int ms)
     return r;
 }
 
-static void note_error(struct shipper *s, const struct err *e)
-{
-    pthread_mutex_lock(&s->mu);
-    snprintf(s->st.last_error, sizeof s->st.last_error, "%.255s", e->msg);
-    pthread_mutex_unlock(&s->mu);
-    if (s->verbose)
-        fprintf(stderr, "logdeck ship: %s\n", e->msg);
-}
-
 static int on_row(void *ctx, const struct store_row *row)
 {
     struct shipper *s = ctx;
@@ -83,11 +74,43 @@ static int on_row(void *ctx, const struct store_row *row)
     return (int)chstore_ship_pending(s->ch) >= s->batch_max;
 }
 
+static int drained(struct shipper *s)
+{
+    pthread_mutex_lock(&s->mu);
+    int d = s->stop && s->drain;
+    int late = d && now_ms() > s->drain_deadline;
+    pthread_mutex_unlock(&s->mu);
+    return late ? 2 : d;
+}
+
+/* A request under way is abandoned when the shipper is stopped without
+ * drain, or its drain has run out of time (a hung server must not hold a
+ * stop for the URL's whole timeout). */
+static int give_up(void *ctx)
+{
+    struct shipper *s = ctx;
+    pthread_mutex_lock(&s->mu);
+    int r = s->stop && !s->drain;
+    pthread_mutex_unlock(&s->mu);
+    return r || drained(s) == 2;
+}
+
+static void note_error(struct shipper *s, const struct err *e)
+{
+    if (give_up(s) && s->st.last_error[0])
+        return;   /* "no answer in the time given": the error before says why */
+    pthread_mutex_lock(&s->mu);
+    snprintf(s->st.last_error, sizeof s->st.last_error, "%.255s", e->msg);
+    pthread_mutex_unlock(&s->mu);
+    if (s->verbose)
+        fprintf(stderr, "logdeck ship: %s\n", e->msg);
+}
+
 /* Connects (once) and learns where the server's copy ends. */
 static int resync(struct shipper *s)
 {
     struct err e = {0};
-    if (!s->ch && !(s->ch = chstore_open(s->url, &e))) {
+    if (!s->ch && !(s->ch = chstore_open_within(s->url, give_up, s, &e))) {
         note_error(s, &e);
         return -1;
     }
@@ -100,6 +123,7 @@ static int resync(struct shipper *s)
     s->cursor = max;
     pthread_mutex_lock(&s->mu);
     s->st.last_rid = max;
+    s->st.confirmed = 1;
     pthread_mutex_unlock(&s->mu);
     return 0;
 }
@@ -120,21 +144,14 @@ static int flush(struct shipper *s)
         return -1;
     }
     pthread_mutex_lock(&s->mu);
+    if (s->drain == SHIP_DRAIN_WHILE_PROGRESS)   /* an acknowledged batch is progress */
+        s->drain_deadline = now_ms() + s->drain_ms;
     s->st.shipped += (int64_t)n;
     s->st.batches++;
     s->st.last_rid = s->cursor;
     s->st.last_error[0] = '\0';
     pthread_mutex_unlock(&s->mu);
     return 0;
-}
-
-static int drained(struct shipper *s)
-{
-    pthread_mutex_lock(&s->mu);
-    int d = s->stop && s->drain;
-    int late = d && now_ms() > s->drain_deadline;
-    pthread_mutex_unlock(&s->mu);
-    return late ? 2 : d;
 }
 
 static void *ship_main(void *arg)
@@ -214,13 +231,14 @@ void ship_stats_get(struct shipper *s, struct ship_stats *st)
     pthread_mutex_unlock(&s->mu);
 }
 
-void ship_stop(struct shipper *s, int drain, int drain_ms, struct ship_stats *st)
+void ship_stop(struct shipper *s, enum ship_drain drain, int drain_ms, struct ship_stats *st)
 {
     if (!s)
         return;
     pthread_mutex_lock(&s->mu);
     s->stop = 1;
     s->drain = drain;
+    s->drain_ms = drain_ms;
     s->drain_deadline = now_ms() + drain_ms;
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);

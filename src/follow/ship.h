@@ -27,6 +27,8 @@ struct ship_stats {
     int64_t batches;
     int64_t resyncs;        /* unknown outcomes resolved by asking the server */
     int64_t last_rid;       /* highest record id known to be on the server */
+    int confirmed;          /* 1 once the server said where its copy ends (last_rid
+                               is 0 and means nothing before) */
     char last_error[300];
 };
 
@@ -34,9 +36,16 @@ struct shipper;
 
 /* Starts the thread on the store at journal_path (copies opts' strings). */
 struct shipper *ship_start(const char *journal_path, const struct ship_opts *o, struct err *e);
-/* Stops and joins it; with drain, first ships everything committed so far
- * (waiting at most drain_ms). NULL is a no-op. Fills st when not NULL. */
-void ship_stop(struct shipper *s, int drain, int drain_ms, struct ship_stats *st);
+enum ship_drain {
+    SHIP_DRAIN_NONE,            /* stop now */
+    SHIP_DRAIN_FOR,             /* ship what is committed, for at most drain_ms */
+    SHIP_DRAIN_WHILE_PROGRESS,  /* ... for as long as batches are acknowledged:
+                                   give up after drain_ms without one */
+};
+/* Stops and joins it, first shipping everything committed so far as drain
+ * says (a request under way is never cut: the give-up is checked between
+ * requests). NULL is a no-op. Fills st when not NULL. */
+void ship_stop(struct shipper *s, enum ship_drain drain, int drain_ms, struct ship_stats *st);
 void ship_stats_get(struct shipper *s, struct ship_stats *st);
 
 #endif
