@@ -1,16 +1,26 @@
 #!/bin/bash
 # bench_ch: ClickHouse backend benchmark (not part of `make test`), side by
 # side with the local store on the same records (NLINES, default 1M, from
-# tests/bench/gen spanning the last 24 h):
-#   ship rate     `index --ship` of an already indexed journal: rows/s and
-#                 the shipping process's CPU seconds (user+sys)
-#   lag           a line appended to a followed file -> counted by a query
-#                 on ClickHouse (another host's view), median of 5
-#   queries       end to end through the CLI (process start included),
-#                 median of RUNS: trace (cid), level+time, field equality,
-#                 full text, stats; on the local store and on ClickHouse
-#   size          the local store file vs ClickHouse's active parts
-# Env: NLINES, RUNS (default 5), BUILD, LOGDECK, KEEP=1.
+# tests/bench/gen spanning the last 24 h), each with a reference measured
+# in the same run:
+#   ship rate   a one-shot `index --ship` of an already indexed journal
+#               (so it only ships): rows/s, the shipper's CPU seconds
+#               (user+sys) and the server's; reference: the same rows as
+#               one TabSeparated INSERT by curl (the engine's own rate)
+#   lag         a line appended on "host A" (a follower shipping to the
+#               server) -> counted by `logdeck --db URL query` from "host
+#               B" (this script): median and max over LAGN lines (the TUI's
+#               cursor poll adds up to its 1 s interval)
+#   queries     end to end through the CLI (process start included),
+#               median of RUNS: trace, level+time, field equality, full
+#               text, stats; on the local store and on ClickHouse;
+#               references: rg -c over the raw files, and the server's
+#               own time for an equivalent SQL count (curl)
+#   size        ClickHouse: system.parts bytes_on_disk per table; SQLite:
+#               the store file + WAL; the raw log bytes
+# Env: NLINES, RUNS (5), LAGN (20), BUILD, LOGDECK, KEEP=1,
+# CH_LOCAL_DB=PATH (reuse a store indexed from CH_CORPUS=DIR: skips gen and
+# the local index, for 10M runs).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
@@ -18,59 +28,88 @@ case $BUILD in /*) BD="$BUILD" ;; *) BD="$ROOT/$BUILD" ;; esac
 LOGDECK=${LOGDECK:-$ROOT/logdeck}
 N=${NLINES:-1000000}
 RUNS=${RUNS:-5}
+LAGN=${LAGN:-20}
 T=$(mktemp -d "${TMPDIR:-/tmp}/logdeck-chbench.XXXXXX")
 _cleanup() { [ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"; }
 export TZ=UTC HOME="$T/home"; mkdir -p "$HOME"
 . "$ROOT/tests/tools/chserver.bash"
 ch_require "bench_ch" || exit 0
 ch_start "$T/ch" || exit 1
+SRV=$CH_PID
 URL="clickhouse://127.0.0.1:$CH_HTTP/logdeck"
 "$LOGDECK" --db "$URL" store init >/dev/null || exit 1
-DB="$T/local.db"
-now=$(date +%s)
-"$BD/tests/bench/gen" --lines "$N" --out "$T/corpus" --start $((now - 86400)) --span 86400 >/dev/null || exit 1
-t0=$(date +%s%N)
-"$LOGDECK" --db "$DB" index "$T/corpus"/* >"$T/index.out" 2>&1 || { cat "$T/index.out"; exit 1; }
-t1=$(date +%s%N)
+echo "bench_ch: $(uptime | sed 's/.*load/load/'), $(nproc) cores"
+sql() { ch_sql "$T/ch" "$1"; }
+cpu_s() { # PID: user+sys CPU seconds so far
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# --- corpus and local store ---------------------------------------------------------------
+if [ -n "${CH_LOCAL_DB:-}" ]; then
+  DB=$CH_LOCAL_DB; CORPUS=${CH_CORPUS:?CH_CORPUS=DIR with CH_LOCAL_DB}
+  echo "local store $DB reused (corpus $CORPUS)"
+else
+  DB="$T/local.db"; CORPUS="$T/corpus"
+  now=$(date +%s)
+  "$BD/tests/bench/gen" --lines "$N" --out "$CORPUS" --start $((now - 86400)) --span 86400 >/dev/null || exit 1
+  /usr/bin/time -f "%e %U %S %M" -o "$T/index.time" "$LOGDECK" --db "$DB" index "$CORPUS"/* \
+    >"$T/index.out" 2>&1 || { cat "$T/index.out"; exit 1; }
+  read -r w u s m <"$T/index.time"
+  echo "local index: $w s wall, CPU $u+$s s, peak RSS $((m / 1024)) MB"
+fi
 recs=$("$LOGDECK" --db "$DB" query --count '')
-echo "corpus: $recs records, $(du -sb "$T/corpus" | cut -f1) bytes raw; local index $(( (t1 - t0) / 1000000 )) ms"
+raw=$(du -sb "$CORPUS" | cut -f1)
+echo "corpus: $recs records, $raw bytes raw"
 
-# Ship rate: the journal is indexed already, so this run only ships.
-# (a one-shot index stops draining after 60 s; a second run resumes from
-# where the server's copy ends, so the rate is rows over both runs' time)
-wall=0 usr=0 sys=0
-for run in 1 2 3; do
-  /usr/bin/time -f "%e %U %S" -o "$T/ship.time" "$LOGDECK" --db "$DB" index --ship "$URL" \
-    --host bench-1 "$T/corpus"/* >"$T/ship.out" 2>&1; rc=$?
-  read -r w u s <"$T/ship.time"
-  wall=$(awk "BEGIN{print $wall+$w}"); usr=$(awk "BEGIN{print $usr+$u}"); sys=$(awk "BEGIN{print $sys+$s}")
-  [ "$rc" = 0 ] && break
-done
-echo "ship: $(tail -1 "$T/ship.out"); $wall s wall, $(awk "BEGIN{printf \"%.0f\", $recs/$wall}") rows/s, CPU user $usr s + sys $sys s ($(awk "BEGIN{printf \"%.0f\", 100*($usr+$sys)/$wall}")% of one core)"
-for _ in $(seq 100); do
-  [ "$("$LOGDECK" --db "$URL" query --count '')" = "$recs" ] && break; sleep 0.1
-done
+# --- ship rate ------------------------------------------------------------------------------
+c0=$(cpu_s "$SRV")
+/usr/bin/time -f "%e %U %S %M" -o "$T/ship.time" "$LOGDECK" --db "$DB" index --ship "$URL" \
+  --host bench-1 "$CORPUS"/* >"$T/ship.out" 2>&1; rc=$?
+c1=$(cpu_s "$SRV")
+read -r w u s m <"$T/ship.time"
+echo "ship (exit $rc): $(tail -1 "$T/ship.out")"
+awk -v r="$recs" -v w="$w" -v u="$u" -v s="$s" -v m="$m" -v c="$(awk "BEGIN{print $c1-$c0}")" 'BEGIN {
+  printf "ship rate, one host: %.0f rows/s (%d rows in %.1f s); shipper CPU %.1f s (user %.1f + sys %.1f, %.0f%% of a core), peak RSS %d MB; server CPU %.1f s\n",
+    r / w, r, w, u + s, u, s, 100 * (u + s) / w, m / 1024, c }'
+got=$(sql "SELECT count() FROM logdeck.logs")
+[ "$got" = "$recs" ] || echo "bench_ch: WARNING: the server holds $got rows, the journal $recs"
+# Reference: the engine's own ingest of the same rows, one INSERT by curl.
+sql "CREATE TABLE logdeck.ref AS logdeck.logs" >/dev/null
+sql "SELECT * FROM logdeck.logs FORMAT TabSeparated" >"$T/rows.tsv"
+t0=$(date +%s%N)
+curl -sS -m 3600 --data-binary @"$T/rows.tsv" \
+  "http://127.0.0.1:$CH_HTTP/?query=INSERT%20INTO%20logdeck.ref%20FORMAT%20TabSeparated" >/dev/null
+t1=$(date +%s%N)
+awk -v r="$recs" -v ns=$((t1 - t0)) -v b="$(stat -c %s "$T/rows.tsv")" 'BEGIN {
+  printf "reference, one TSV INSERT by curl (%.0f MB): %.0f rows/s (%.1f s)\n", b / 1e6, r / (ns / 1e9), ns / 1e9 }'
+sql "DROP TABLE logdeck.ref" >/dev/null; rm -f "$T/rows.tsv"
 
-# Lag: line written on "host 2" -> visible to a query on ClickHouse.
+# --- lag: written on host A -> counted on ClickHouse from host B -----------------------------
 mkdir -p "$T/h2"; : >"$T/h2/app.log"
 "$LOGDECK" --db "$T/h2.db" index --follow --status-interval 0 --ship "$URL" --host bench-2 \
   "$T/h2/app.log" >/dev/null 2>"$T/h2.err" &
 FP=$!
-sleep 1.5
+for _ in $(seq 100); do grep -q '^logdeck index: following' "$T/h2.err" && break; sleep 0.1; done
 : >"$T/lags"
-for i in 1 2 3 4 5; do
+for i in $(seq "$LAGN"); do
   s=$(date +%s%N)
-  printf '{"timestamp":"%s","level":"info","service":"lag","event":"lag probe %d"}\n' "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" "$i" >>"$T/h2/app.log"
-  for _ in $(seq 400); do
-    [ "$("$LOGDECK" --db "$URL" query --count "service:lag" 2>/dev/null)" = "$i" ] && break
-    sleep 0.02
+  printf '{"timestamp":"%s","level":"info","service":"lag","event":"lag probe %d"}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$i" >>"$T/h2/app.log"
+  seen=0
+  for _ in $(seq 500); do
+    [ "$("$LOGDECK" --db "$URL" query --count "service:lag" 2>/dev/null)" = "$i" ] && { seen=1; break; }
   done
-  echo $(( ($(date +%s%N) - s) / 1000000 )) >>"$T/lags"
-  sleep 0.3
+  [ "$seen" = 1 ] && echo $(( ($(date +%s%N) - s) / 1000000 )) >>"$T/lags" || echo "lag probe $i not seen"
+  sleep 0.$((RANDOM % 5 + 1))   # probes at irregular moments against the shipper's cycle
 done
 kill -TERM "$FP"; wait "$FP"
-echo "lag written -> visible on ClickHouse (ms, 5 runs, sorted): $(sort -n "$T/lags" | tr '\n' ' ')(+ up to 1000 ms TUI poll)"
+sort -n "$T/lags" | awk -v n="$LAGN" '{a[NR] = $1} END {
+  printf "lag written -> visible through logdeck query on ClickHouse (ms, %d of %d probes): median %d, max %d, min %d\n",
+    NR, n, a[int((NR + 1) / 2)], a[NR], a[1] }'
+s=$(date +%s%N); "$LOGDECK" --db "$URL" query --count "service:lag" >/dev/null 2>&1
+echo "  (one poll, process start included: $(( ($(date +%s%N) - s) / 1000000 )) ms; the TUI's cursor poll adds up to 1000 ms)"
 
+# --- queries ------------------------------------------------------------------------------------
 ms() { # median wall ms of RUNS runs of CMD
   : >"$T/t"
   for _ in $(seq "$RUNS"); do
@@ -78,18 +117,30 @@ ms() { # median wall ms of RUNS runs of CMD
   done
   sort -n "$T/t" | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)] / 10}'
 }
+srv_ms() { # the server's own time for SQL (median of RUNS, over HTTP)
+  ms curl -sS -m 60 --data-binary "$1" "http://127.0.0.1:$CH_HTTP/"
+}
 cid=$("$LOGDECK" --db "$DB" query --json --limit 200 'cid:*' | sed -n 's/.*"cid":"\([^"]*\)".*/\1/p' | sed -n 100p)
-printf '%-34s %12s %12s\n' "query (ms, median of $RUNS)" "local" "clickhouse"
-row() { printf '%-34s %12s %12s\n' "$1" "$(ms "$LOGDECK" --db "$DB" "${@:2}")" "$(ms "$LOGDECK" --db "$URL" "${@:2}")"; }
-row "trace CID" trace "$cid"
-row "level>=error since:1h (page)" query 'level>=error since:1h'
-row "level>=error since:1h --count" query --count 'level>=error since:1h'
-row "service:api (page)" query 'service:api'
-row "status:503 --count" query --count 'status:503'
-row "full text 'timeout' (page)" query 'timeout'
-row "full text 'timeout' --count" query --count 'timeout'
-row "stats (1M rows)" stats
-row "stats --by service level>=error" stats --by service 'level>=error'
-ch_size=$(ch_sql "$T/ch" "SELECT sum(bytes) FROM system.parts WHERE database = 'logdeck' AND active")
-raw=$(du -sb "$T/corpus" | cut -f1)
-echo "on disk: local store $(du -b "$DB" | cut -f1) bytes, ClickHouse $ch_size bytes (logs + by-cid view), raw $raw bytes"
+printf '%-36s %10s %10s %8s  %s\n' "query (ms, median of $RUNS)" "sqlite" "clickhouse" "ch/sqlite" "reference"
+row() { # LABEL REFERENCE ARGS...
+  local a b; a=$(ms "$LOGDECK" --db "$DB" "${@:3}"); b=$(ms "$LOGDECK" --db "$URL" "${@:3}")
+  printf '%-36s %10s %10s %8s  %s\n' "$1" "$a" "$b" "$(awk "BEGIN{printf \"%.1fx\", $b/$a}")" "$2"
+}
+L=logdeck.logs
+row "trace CID" "server SQL $(srv_ms "SELECT count() FROM logdeck.logs_by_cid WHERE lower(cid) = lower('$cid')") ms" trace "$cid"
+row "level>=error since:1h (page)" "" query 'level>=error since:1h'
+row "level>=error since:1h --count" "server SQL $(srv_ms "SELECT count() FROM $L WHERE level >= 6 AND ts >= (toUInt64(now()) - 3600) * 1000000") ms" query --count 'level>=error since:1h'
+row "service:api (page)" "" query 'service:api'
+row "status:503 --count" "server SQL $(srv_ms "SELECT count() FROM $L WHERE status = 503") ms" query --count 'status:503'
+row "full text 'timeout' (page)" "" query 'timeout'
+row "full text 'timeout' --count" "rg -c $(ms rg -c -i timeout "$CORPUS") ms" query --count 'timeout'
+row "stats" "" stats
+row "stats --by service level>=error" "" stats --by service 'level>=error'
+
+# --- on disk ------------------------------------------------------------------------------------
+wal=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)
+echo "on disk (bytes): raw logs $raw; SQLite $(( $(stat -c %s "$DB") + wal )) (store $(stat -c %s "$DB") + WAL $wal)"
+sql "SELECT table, sum(bytes_on_disk), sum(rows) FROM system.parts WHERE database = 'logdeck' AND active GROUP BY table ORDER BY table FORMAT TSV" |
+  awk -v raw="$raw" '{ t += $2; printf "  ClickHouse %-22s %12d bytes on disk, %d rows\n", $1, $2, $3 } END {
+    printf "  ClickHouse total %12d bytes (%.2fx raw)\n", t, t / raw }'
+echo "bench_ch: done, $(uptime | sed 's/.*load/load/')"

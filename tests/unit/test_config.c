@@ -99,6 +99,42 @@ static void errors_name_line_col(void **state)
     assert_non_null(strstr(e.msg, "t.yaml:"));
 }
 
+/* ship: a URL alone or a mapping; copied deep; no password in the file. */
+static void ship_section(void **state)
+{
+    (void)state;
+    struct config c, d;
+    struct err e = {0};
+    assert_int_equal(parse(&c, "ship: clickhouse://h:8123/logs\n", &e), 0);
+    assert_string_equal(c.ship.url, "clickhouse://h:8123/logs");
+    assert_null(c.ship.user);
+    config_fini(&c);
+    assert_int_equal(parse(&c, "ship:\n  url: clickhouse://h:8123/logs\n  user: ld\n"
+                              "  password_env: CH_PW\n  host: web-3\n  timeout: 90s\n", &e), 0);
+    assert_int_equal(config_copy(&d, &c, &e), 0);
+    config_fini(&c);
+    assert_string_equal(d.ship.url, "clickhouse://h:8123/logs");
+    assert_string_equal(d.ship.user, "ld");
+    assert_string_equal(d.ship.password_env, "CH_PW");
+    assert_string_equal(d.ship.host, "web-3");
+    assert_true(d.ship.timeout_us == 90000000);
+    config_fini(&d);
+    assert_int_equal(parse(&c, "ship:\n  url: clickhouse://h:1/l\n  password: hunter2\n", &e), -1);
+    assert_int_equal(e.code, 2);
+    assert_non_null(strstr(e.msg, "t.yaml:3:3: ship: no password in the config"));
+    assert_null(strstr(e.msg, "hunter2"));
+    assert_int_equal(parse(&c, "ship: {url: clickhouse://h:1/l, password_env: 'A B'}\n", &e), -1);
+    assert_non_null(strstr(e.msg, "password_env takes the name of an environment variable"));
+    assert_int_equal(parse(&c, "ship: {user: ld}\n", &e), -1);
+    assert_non_null(strstr(e.msg, "ship: needs url"));
+    assert_int_equal(parse(&c, "ship: http://h/\n", &e), -1);
+    assert_non_null(strstr(e.msg, "t.yaml:1:7: ship: the url must be clickhouse://"));
+    assert_int_equal(parse(&c, "ship: {url: clickhouse://h:1/l, timeout: soon}\n", &e), -1);
+    assert_non_null(strstr(e.msg, "'soon' is not a duration"));
+    assert_int_equal(parse(&c, "ship: {url: clickhouse://h:1/l, batch: 5}\n", &e), -1);
+    assert_non_null(strstr(e.msg, "ship: unknown key 'batch'"));
+}
+
 static void empty_is_fine(void **state)
 {
     (void)state;
@@ -119,6 +155,7 @@ int main(void)
         cmocka_unit_test(empty_is_fine),
         cmocka_unit_test(ui_section),
         cmocka_unit_test(copy_is_deep),
+        cmocka_unit_test(ship_section),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
