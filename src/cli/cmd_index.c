@@ -511,8 +511,7 @@ const struct cmd_entry cmd_index_entry = {
     .usage =
         "[--follow [--poll] [--status-interval SECS]] [--json]\n"
         " [--format FMT] [--service NAME] [--max-line BYTES]\n"
-        " [--ship clickhouse://HOST:PORT/DB [--host NAME] [--ship-batch N]\n"
-        "  [--ship-timeout D]]\n"
+        " [--ship URL [--host NAME] [--ship-batch N] [--ship-timeout D]]\n"
         " [PATH|GLOB|DIR...]\n"
         "--explain-format FILE   what was learned of FILE's layout",
     .help =
@@ -520,15 +519,15 @@ const struct cmd_entry cmd_index_entry = {
         "  Without paths, the sources: of the config file are indexed; paths add to them.\n"
         "  --follow keeps reading as files grow and rotate (stop with Ctrl-C / SIGTERM;\n"
         "  SIGHUP re-reads the config); a status line goes to stderr every SECS (10).\n"
-        "  --ship URL: the local store is the journal; every record is also shipped,\n"
-        "  exactly once, to ClickHouse as host NAME (default: $LOGDECK_HOST, else the\n"
-        "  hostname), in INSERTs of at most N rows (100000) or 1 s. With --db\n"
-        "  clickhouse://... the journal is --journal PATH (default\n"
-        "  ~/.local/state/logdeck/journal.db). The config's ship: key does the same\n"
-        "  (url, user, password_env, host, timeout); the command line overrides it.\n"
-        "  Without --follow, shipping goes on while batches are acknowledged and\n"
-        "  gives up after D (60s) without one: exit 1, the records left stay in the\n"
-        "  journal for the next run.\n",
+        "  --ship clickhouse://HOST:PORT/DB: the local store is the journal; every\n"
+        "  record is also shipped, exactly once, to ClickHouse as host NAME\n"
+        "  (default: $LOGDECK_HOST, else the hostname), in INSERTs of at most N rows\n"
+        "  (100000) or 1 s. With --db clickhouse://... the journal is --journal PATH\n"
+        "  (default ~/.local/state/logdeck/journal.db). The config's ship: key does\n"
+        "  the same (url, user, password_env, host, timeout); the command line\n"
+        "  overrides it. Without --follow, shipping goes on while batches are\n"
+        "  acknowledged and gives up after D (60s) without one: exit 1, the records\n"
+        "  left stay in the journal for the next run.\n",
     .flags = CMD_CONFIG,
     .exec = cmd_index,
 };

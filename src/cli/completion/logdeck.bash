@@ -37,7 +37,7 @@ _logdeck()
         if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$global" -- "$cur"))
         else COMPREPLY=($(compgen -W "$cmds" -- "$cur") $(compgen -f -- "$cur")); fi ;;
     index)
-        [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--follow --poll --json --format --service --max-line --status-interval --explain-format --ship --host --help" -- "$cur")) \
+        [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--follow --poll --json --format --service --max-line --status-interval --explain-format --ship --host --ship-batch --ship-timeout --journal --help" -- "$cur")) \
             || COMPREPLY=($(compgen -f -- "$cur")) ;;
     query)
         if [[ $cur == -* ]]; then
