@@ -65,6 +65,14 @@ int chstore_totals(struct chstore *c, struct store_totals *out, struct err *e);
 int chstore_explain(struct chstore *c, const struct plan *p, const struct store_page *pg,
                     char *buf, size_t cap, struct err *e);
 
+/* Aggregation pushed down (db/chagg.c, contracts of db/agg.h). */
+struct store_agg_spec;
+struct store_agg;
+int chstore_aggregate(struct chstore *c, const struct plan *p, const struct store_agg_spec *sp,
+                      struct store_agg *out, struct err *e);
+int chstore_agg_explain(struct chstore *c, const struct plan *p, const struct store_agg_spec *sp,
+                        char *buf, size_t cap, struct err *e);
+
 /* --- the alert engine's scanner (db/chalert.c) --------------------------------- */
 
 /* How far behind now a running alert engine reads: records are seen once

@@ -1,5 +1,5 @@
-/* stats: aggregates over the records a plan matches, computed in one scan
- * (db/exec.h store_scan) into a plain struct that `logdeck stats`, the TUI's
+/* stats: aggregates over the records a plan matches, computed by the store
+ * in one request (db/agg.h store_aggregate: pushed down to ClickHouse) into a plain struct that `logdeck stats`, the TUI's
  * metrics view and the alert engine share: counts per level, a histogram
  * (per minute or an automatic bucket), error rate, latency percentiles
  * (nearest rank) overall and per group, HTTP status classes, the top error
@@ -86,6 +86,11 @@ struct stats {
 int stats_compute(struct store *s, const struct plan *p, const struct stats_opts *o,
                   struct stats *out, struct err *e);
 void stats_fini(struct stats *st);
+
+/* The store aggregation stats_compute() asks for with o (for --explain:
+ * store_agg_explain, db/agg.h). */
+struct store_agg_spec;
+void stats_agg_spec(const struct stats_opts *o, struct store_agg_spec *sp);
 
 /* The nearest-rank percentile pct (0..100] of n ascending values. */
 double stats_percentile(const double *sorted, size_t n, double pct);
