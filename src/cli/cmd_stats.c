@@ -2,6 +2,7 @@
  * [--bucket D] [EXPR...]`: counts per level, histogram, error rate, latency
  * percentiles (overall and per group), status classes, top error templates
  * and metric summaries of the matching records (stats.h, recout.h). */
+#include "db/agg.h"
 #include "db/exec.h"
 #include "src/cli/cli.h"
 #include "src/query/query.h"
@@ -35,6 +36,21 @@ static int bad(const char *fmt, const char *v)
     return 2;
 }
 
+/* --explain: what the store is asked (ClickHouse: the one GROUP BY statement). */
+static int explain(struct store *s, const struct plan *p, const struct stats_opts *o)
+{
+    struct store_agg_spec sp;
+    struct err e = {0};
+    char buf[16384];
+    stats_agg_spec(o, &sp);
+    if (store_agg_explain(s, p, &sp, buf, sizeof buf, &e) < 0) {
+        cli_error("stats", "%s", e.msg);
+        return 1;
+    }
+    fputs(buf, stdout);
+    return 0;
+}
+
 static int run(const struct cli *c, const struct plan *p, const struct stats_opts *o,
                int json, const char *by)
 {
@@ -42,6 +58,11 @@ static int run(const struct cli *c, const struct plan *p, const struct stats_opt
     struct stats st;
     struct store *s = store_open(c->db_path, STORE_READ, &e);
     int rc = 1;
+    if (s && json == 2) {
+        rc = explain(s, p, o);
+        store_close(s);
+        return rc;
+    }
     if (s) {
         store_exec_mmap(s, CMD_MMAP_BYTES);
         cli_warn_fields(s, p, "stats");
@@ -67,14 +88,15 @@ static int parse_args(int argc, char **argv, int64_t now, struct stats_opts *o, 
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'},        {"by", required_argument, NULL, 'b'},
         {"since", required_argument, NULL, 's'}, {"field", required_argument, NULL, 'f'},
-        {"bucket", required_argument, NULL, 'k'},
+        {"bucket", required_argument, NULL, 'k'}, {"explain", no_argument, NULL, 'x'},
         {NULL, 0, NULL, 0},
     };
     int ch;
-    int nopt = cli_opts_end(argc, argv, "jb:s:f:k:", opts);   /* '-path:/x' is a query */
-    while ((ch = getopt_long(nopt, argv, "+jb:s:f:k:", opts, NULL)) != -1) {
+    int nopt = cli_opts_end(argc, argv, "jb:s:f:k:x", opts);   /* '-path:/x' is a query */
+    while ((ch = getopt_long(nopt, argv, "+jb:s:f:k:x", opts, NULL)) != -1) {
         switch (ch) {
         case 'j': *json = 1; break;
+        case 'x': *json = 2; break;   /* --explain */
         case 'b':
             *by = optarg;
             o->by_field = query_field(optarg);
@@ -124,7 +146,7 @@ static int cmd_stats(const struct cli *c, int argc, char **argv)
 const struct cmd_entry cmd_stats_entry = {
     .name = "stats",
     .usage =
-        "[--json] [--by FIELD] [--since D] [--field NAME] [--bucket D] ['EXPR']",
+        "[--json] [--explain] [--by FIELD] [--since D] [--field NAME] [--bucket D] ['EXPR']",
     .help =
         "  --by FIELD    group by a field (service, path, status, level, any dotted path)\n"
         "  --since D     only records since D (90s, 15m, 2h, 7d, or a time)\n"

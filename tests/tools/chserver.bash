@@ -57,7 +57,7 @@ XML
   cat >"$d/users.xml" <<XML
 <?xml version="1.0"?>
 <yandex>
-  <profiles><default><max_memory_usage>2000000000</max_memory_usage><log_queries>0</log_queries></default></profiles>
+  <profiles><default><max_memory_usage>2000000000</max_memory_usage><log_queries>${CH_LOG_QUERIES:-0}</log_queries></default></profiles>
   <users>
     <default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default>
     <ld><password>${CH_TEST_PASSWORD:-s3cret-pw}</password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></ld>
