@@ -17,7 +17,7 @@
 
 #include "src/follow/tailer.h"
 
-#define BACKFILL_TAIL_BYTES (2LL << 20)   /* read first at the end of a live file */
+#define BACKFILL_TAIL_BYTES (512LL << 10) /* read first at the end of a live file */
 #define BACKFILL_CHUNK (8LL << 20)        /* a backfill reader's span */
 #define BACKFILL_SMALL (256LL << 10)      /* files up to this size are read at once */
 #define BACKFILL_LIVE_US (3600LL * 1000000) /* a file written to since is live: its tail first */

@@ -206,23 +206,39 @@ static int read_one(struct follower *f, struct tailer *t)
     }
 }
 
-/* Rotated files first, each read to its end; then live files, oldest first. */
+/* Which files pass p of follow_read_pass reads: 0 rotated files, 1 live
+ * files placed tail-first (history below what they read), 2 the other
+ * live files. */
+static int in_pass(const struct tailer *t, int p)
+{
+    if (t->away)
+        return p == 0;
+    return backfill_pending(t) ? p == 1 : p == 2;
+}
+
+/* Rotated files first, each read to its end, oldest first (the order they
+ * were written in); then the live files placed tail-first, newest first
+ * (the newest end of the newest file reaches the screen before the rest:
+ * they are out of order anyway, their history comes later); then the other
+ * live files, oldest first (a glob's files keep their order). Until the
+ * files found at the start are caught up, each tail-first file is
+ * committed once read, so that its newest records show at once. */
 int follow_read_pass(struct follower *f)
 {
     int got = 0;
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < f->nt && f->now >= f->stall_until; i++) {
-            struct tailer *t = f->t[i];
+    for (int pass = 0; pass < 3; pass++)
+        for (size_t k = 0; k < f->nt && f->now >= f->stall_until; k++) {
+            struct tailer *t = f->t[pass == 1 ? f->nt - 1 - k : k];
             if (t->want && backfill_deferred(t))
                 t->want = 0;   /* history: read by follow_backfill */
-            if (t->want && t->away == !pass) {
-                int r = read_one(f, t);
-                if (r < 0)
-                    return got;
-                got |= r;
-                if (follow_commit_due(f))
-                    follow_commit(f);
-            }
+            if (!t->want || !in_pass(t, pass))
+                continue;
+            int r = read_one(f, t);
+            if (r < 0)
+                return got;
+            got |= r;
+            if (follow_commit_due(f) || (r > 0 && pass == 1 && !f->lp.caught_up))
+                follow_commit(f);
         }
     return got;
 }
