@@ -24,6 +24,8 @@
 #define FLUSH_US (100 * MS)        /* a multi-line record is complete after this quiet */
 #define GRACE_US (2000 * MS)       /* a rotated file is let go after this quiet */
 #define IDLE_CLOSE_US (5000 * MS)  /* idle files may be closed when fds run short */
+#define HISTORY_BATCH_US (1000 * MS)     /* a batch of history only: committed this often */
+#define HISTORY_BATCH_RECORDS 100000     /* or at this size (the one-shot index's batch) */
 
 void follow_warn(struct follower *f, const char *fmt, ...)
 {
@@ -126,7 +128,7 @@ void follow_repath(struct follower *f, struct tailer *t, const char *path)
 void follow_failed(struct follower *f, struct err *e)
 {
     ingest_rollback(f->in);
-    f->batch_start = 0;
+    f->batch_start = f->bf_start = 0;
     f->stall_until = f->now + 1000 * MS;
     for (size_t i = 0; i < f->nt; i++)
         f->t[i]->want = 1;
@@ -154,7 +156,7 @@ int follow_commit(struct follower *f)
 void follow_committed(struct follower *f)
 {
     f->st.commits++;
-    f->batch_start = 0;
+    f->batch_start = f->bf_start = 0;
     if (!f->o.on_commit)
         return;
     struct follow_commit_info ci = {.max_record_id = store_last_record_id(f->s),
@@ -163,10 +165,19 @@ void follow_committed(struct follower *f)
     f->o.on_commit(f->o.hook_ctx, &ci);
 }
 
+/* A batch holding live records is committed within batch_ms (they are
+ * shown within 250 ms); one holding only history every HISTORY_BATCH_US or
+ * HISTORY_BATCH_RECORDS, like the one-shot index (a commit per slice made
+ * the backfill 1.2-1.8x slower than `logdeck index`: each commit flushes
+ * the full-text and posting indexes as small segments that are merged
+ * again later). */
 int follow_commit_due(const struct follower *f)
 {
-    return f->batch_start && (f->now - f->batch_start >= f->o.batch_ms * MS ||
-                              ingest_pending(f->in) >= f->o.batch_records);
+    int64_t n = ingest_pending(f->in);
+    if (f->batch_start)
+        return f->now - f->batch_start >= f->o.batch_ms * MS || n >= f->o.batch_records;
+    return f->bf_start &&
+           (f->now - f->bf_start >= HISTORY_BATCH_US || n >= HISTORY_BATCH_RECORDS);
 }
 
 /* --- reading -------------------------------------------------------------------------- */
@@ -306,8 +317,8 @@ int follow_backfill(struct follower *f)
     }
     if (n == 0)
         t->bf_retry_us = f->now + 1000 * MS;
-    else if (!f->batch_start)
-        f->batch_start = f->now;
+    else if (!f->bf_start)
+        f->bf_start = f->now;
     return 1;
 }
 

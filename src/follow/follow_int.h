@@ -97,7 +97,8 @@ struct follower {
     int wfd;                      /* eventfd: wakes the loop (grabbed files, follow_stop) */
     int counting;                 /* recovery done: new files pay misses back */
     int64_t start_us;
-    int64_t now, batch_start;
+    int64_t now, batch_start;     /* batch_start: live records (or rows) wait in the batch */
+    int64_t bf_start;             /* history waits in the batch (follow_backfill), since */
     int64_t stall_until, last_err_us;
     int64_t cap_check_us, cap_warn_us;   /* size cap: last check of the store's size, warning */
     int bf_capped;                /* the store is near its size cap: no more history */

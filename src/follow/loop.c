@@ -320,17 +320,20 @@ static void iterate(struct follower *f)
     fgrab_collect(f);
     fscan_run(f);
     follow_history_rows(f);
-    if (store_in_batch(f->s) && !f->batch_start)
+    if (store_in_batch(f->s) && !f->batch_start && !f->bf_start)
         f->batch_start = f->now;
-    int got = follow_read_pass(f);
+    int got = follow_read_pass(f), hist = 0;
     /* history once the live files are caught up: hooks (the alert engine)
      * start from there, and history is never taken for new records */
-    if (f->lp.caught_up && !got && !any_want(f) && follow_backfill(f))
+    if (f->lp.caught_up && !got && !any_want(f) && (hist = follow_backfill(f)))
         next = f->now;   /* more history: come back at once */
     follow_quiet_files(f, &next);
     if (got)
         usleep(3000);   /* let writes gather: one pass per few ms, not per line */
-    if (f->batch_start && (follow_commit_due(f) || (f->lp.idle && !got)))
+    /* live records as soon as nothing else arrives; history in large
+     * batches (follow_commit_due), the last one when there is no more */
+    if ((f->batch_start && (follow_commit_due(f) || (f->lp.idle && !got))) ||
+        (f->bf_start && (follow_commit_due(f) || !hist)))
         follow_commit(f);
     check_caught_up(f, got);
     periodic(f);
