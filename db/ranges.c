@@ -16,7 +16,12 @@ int store_file_ranges_get(struct store *s, int64_t id, struct store_file *f, str
         return store_sqlerr(s, e, "reading a file's ranges");
     sqlite3_bind_int64(st, 1, id);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && f->nranges < STORE_MAX_RANGES) {
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (f->nranges == STORE_MAX_RANGES) {   /* never written so: not ours to guess */
+            sqlite3_finalize(st);
+            return err_set(e, "file %lld has more than %d covered byte ranges in the store",
+                           (long long)id, STORE_MAX_RANGES);
+        }
         struct store_range *r = &f->ranges[f->nranges++];
         r->lo = sqlite3_column_int64(st, 0);
         r->hi = sqlite3_column_int64(st, 1);

@@ -70,11 +70,16 @@ int store_created(const struct store *s);
 enum file_state { FILE_ACTIVE = 0, FILE_ROTATED = 1, FILE_GONE = 2 };
 
 /* One covered byte range [lo, hi) of a file; lo_ts: the earliest record
- * time stored from it (0: none yet). */
+ * time stored from it (0: none yet). Ranges that touch are merged, so a
+ * file keeps one range per gap of history not read yet: one for its
+ * tail-first start plus one per restart that caught up tail-first before
+ * the backfill was done. At STORE_MAX_RANGES - 1 such ranges a restart
+ * reads on from the checkpoint instead (the follower says so); one slot
+ * stays free for the backfill reader's range. */
 struct store_range {
     int64_t lo, hi, lo_ts;
 };
-#define STORE_MAX_RANGES 8
+#define STORE_MAX_RANGES 16
 
 struct store_file {
     int64_t id;             /* 0 until added */

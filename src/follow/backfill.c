@@ -100,9 +100,11 @@ int backfill_pending(const struct tailer *t)
 static int catch_up(struct tailer *t, int64_t tail_bytes)
 {
     struct tailer_ck ck = t->ck;
-    if (t->gz || ck.nranges >= STORE_MAX_RANGES - 1 || t->pos != ck.offset ||
+    if (t->gz || t->pos != ck.offset ||
         t->seen_size - ck.offset <= (tail_bytes > BACKFILL_SMALL ? tail_bytes : BACKFILL_SMALL))
         return 0;
+    if (ck.nranges >= STORE_MAX_RANGES - 1)   /* one more, and the reader's, must fit */
+        return BACKFILL_FULL;
     int64_t s = backfill_align(t, t->seen_size - tail_bytes);
     if (s <= ck.offset)
         return 0;

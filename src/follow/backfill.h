@@ -26,7 +26,10 @@
  * first record start of its last tail_bytes (0: at its end), a compressed
  * one as history to read later; a plain file with a row and much appended
  * past its checkpoint likewise (the gap becomes history). Returns 1 if so,
- * 0 if t reads on from its checkpoint (or 0). */
+ * 0 if t reads on from its checkpoint (or 0), BACKFILL_FULL if it would
+ * have been caught up tail-first but already has the most ranges a file
+ * keeps (store.h): it reads on from its checkpoint, which the caller says. */
+#define BACKFILL_FULL 2
 int backfill_start(struct tailer *t, int64_t tail_bytes);
 /* 1 while t has history below what it stored (or is deferred history). */
 int backfill_pending(const struct tailer *t);

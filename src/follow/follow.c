@@ -83,8 +83,12 @@ int follow_add(struct follower *f, struct tailer *t, int src, int away)
      * continuation of a stream the store follows: read at once, in order. */
     struct err e = {0};
     int live = t->mtime_ns / 1000 >= f->now - BACKFILL_LIVE_US;
-    if (!away && backfill_start(t, live ? BACKFILL_TAIL_BYTES : 0) &&
-        ingest_touch(f->in, t, &e) < 0)
+    int placed = away ? 0 : backfill_start(t, live ? BACKFILL_TAIL_BYTES : 0);
+    if (placed == BACKFILL_FULL)
+        follow_warn(f, "%s: %d byte ranges stored with history between them (the most a "
+                    "file keeps): what was appended meanwhile is read from the checkpoint on, "
+                    "oldest first", t->path, t->ck.nranges);
+    else if (placed && ingest_touch(f->in, t, &e) < 0)
         follow_failed(f, &e);
     if (hmap_put(&f->by_ino, hmap_key2(t->ck.dev, t->ck.ino), t) < 0)
         return -1;

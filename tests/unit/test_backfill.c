@@ -2,7 +2,9 @@
  * record starts found past traceback lines, and a file read tail-first
  * then backfilled in small steps, with commits and a rolled-back batch in
  * between, stores exactly the records a plain front-to-back index stores
- * (same offsets, same line counts), with its ranges saved until complete. */
+ * (same offsets, same line counts), with its ranges saved until complete;
+ * restarts that catch up tail-first add ranges up to the limit, then read
+ * on from the checkpoint, and the backfill merges them all. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,13 +27,13 @@ static void path_in(char *out, size_t cap, const char *name)
     snprintf(out, cap, "%s/%s", dir, name);
 }
 
-/* n records of Python's text format, every 7th an error with a 3-line
- * traceback: multi-line records everywhere. */
-static void write_python(const char *path, int n)
+/* Records from..to-1 of Python's text format appended to path, every 7th
+ * an error with a 3-line traceback: multi-line records everywhere. */
+static void append_python(const char *path, int from, int to)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen(path, "a");
     assert_non_null(f);
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < to; i++) {
         fprintf(f, "2026-01-05 10:%02d:%02d,%03d - app.worker - %s - record %d of the test\n",
                 (i / 60000) % 60, (i / 1000) % 60, i % 1000, i % 7 ? "INFO" : "ERROR", i);
         if (i % 7 == 0)
@@ -40,6 +42,12 @@ static void write_python(const char *path, int n)
                        "ValueError: bad value %d\n", i % 300, i);
     }
     fclose(f);
+}
+
+static void write_python(const char *path, int n)
+{
+    unlink(path);
+    append_python(path, 0, n);
 }
 
 static void align_skips_continuations(void **state)
@@ -198,6 +206,100 @@ static void backfill_equals_plain(void **state)
     free(pa.v), free(pa.lines), free(pb.v), free(pb.lines);
 }
 
+/* One start of a follower on log with store db: open (resuming at the
+ * checkpoint), place tail-first, read to the end, commit. Returns what
+ * backfill_start said; *nranges: the ranges saved. */
+static int restart_once(const char *log, const char *db, int *nranges)
+{
+    struct err e = {0};
+    struct store *s = store_open(db, STORE_WRITE, &e);
+    assert_non_null(s);
+    struct ingest_opts io = {.final = 1};
+    struct ingest *in = ingest_new(s, &io, &e);
+    struct tailer *t = NULL;
+    int64_t copy = 0;
+    assert_int_equal(ingest_open(in, log, &io.parse, &t, &copy, &e), INGEST_OPENED);
+    int r = backfill_start(t, 100000);
+    assert_int_equal(ingest_touch(in, t, &e), 0);
+    while (ingest_read(in, t, 1 << 20, &e) > 0)
+        ;
+    assert_int_equal(ingest_flush(in, t, 1, &e), 0);
+    assert_int_equal(ingest_commit(in, &e), 0);
+    struct store_file f = {0};
+    assert_int_equal(store_file_ranges_get(s, t->ck.id, &f, &e), 0);
+    *nranges = f.nranges;
+    ingest_release(in, t);
+    ingest_free(in);
+    store_close(s);
+    return r;
+}
+
+/* Restarts that each find ~400 kB appended while down catch up tail-first,
+ * one range more each time, up to STORE_MAX_RANGES - 1 ranges; then a
+ * restart reads on from the checkpoint (BACKFILL_FULL, said by the
+ * follower), adding no range. The backfill then fills every gap and the
+ * ranges merge back into [0, offset): the records are exactly a plain
+ * index's, offsets and line counts. */
+static void catch_up_restarts(void **state)
+{
+    (void)state;
+    char log[128], a[128], b[128];
+    path_in(log, sizeof log, "restarts.log");
+    path_in(a, sizeof a, "restarts-plain.db");
+    path_in(b, sizeof b, "restarts.db");
+    write_python(log, 12000);
+    int n = 12000, tail_first = 0, full = 0, nr = 0, most = 0;
+    assert_int_equal(restart_once(log, b, &nr), 1);
+    assert_int_equal(nr, 1);
+    for (int round = 1; round < STORE_MAX_RANGES + 4; round++) {
+        append_python(log, n, n + 5000);
+        n += 5000;
+        int r = restart_once(log, b, &nr);
+        if (r == 1)
+            tail_first++;
+        else
+            assert_int_equal(r, BACKFILL_FULL), full++;
+        assert_true(nr <= STORE_MAX_RANGES - 1);
+        most = nr > most ? nr : most;
+    }
+    assert_int_equal(tail_first, STORE_MAX_RANGES - 2);
+    assert_int_equal(full, 5);
+    assert_int_equal(most, STORE_MAX_RANGES - 1);
+    int64_t seen = 0;
+    struct err e = {0};
+    struct store *s = store_open(b, STORE_WRITE, &e);
+    struct ingest_opts io = {.final = 1};
+    struct ingest *in = ingest_new(s, &io, &e);
+    struct tailer *t = NULL;
+    int64_t copy = 0;
+    assert_int_equal(ingest_open(in, log, &io.parse, &t, &copy, &e), INGEST_OPENED);
+    assert_int_equal(t->ck.nranges, most);
+    while (backfill_pending(t)) {
+        assert_true(ingest_backfill(in, t, 256 * 1024, &e) >= 0);
+        assert_true(t->ck.nranges <= STORE_MAX_RANGES);
+        if (++seen % 5 == 0)
+            assert_int_equal(ingest_commit(in, &e), 0);
+    }
+    assert_int_equal(ingest_commit(in, &e), 0);
+    struct store_file f = {0};
+    assert_int_equal(store_file_ranges_get(s, t->ck.id, &f, &e), 0);
+    assert_int_equal(f.nranges, 0);   /* merged: [0, offset) */
+    ingest_release(in, t);
+    ingest_free(in);
+    store_close(s);
+    plain_index(log, a);
+    struct offs pa = {0}, pb = {0};
+    dump(a, &pa);
+    dump(b, &pb);
+    assert_int_equal(pa.n, (size_t)n);
+    assert_int_equal(pb.n, pa.n);
+    for (size_t i = 0; i < pa.n; i++) {
+        assert_int_equal(pb.v[i], pa.v[i]);
+        assert_int_equal(pb.lines[i], pa.lines[i]);
+    }
+    free(pa.v), free(pa.lines), free(pb.v), free(pb.lines);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -218,6 +320,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(align_skips_continuations),
         cmocka_unit_test(backfill_equals_plain),
+        cmocka_unit_test(catch_up_restarts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
