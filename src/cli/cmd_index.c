@@ -5,6 +5,7 @@
  * store: a second indexer exits 1 naming the first one's pid. */
 #include <cjson/cJSON.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,7 +137,7 @@ static void print_text(const struct ingest_stats *st, double secs, const struct 
         printf("  %s\n", fl->line[i]);
 }
 
-static void print_json(const struct ingest_stats *st, double secs, int nerr,
+static void print_json(const struct ingest_stats *st, double secs, int nerr, int64_t dropped,
                        struct index_files *fl)
 {
     char a[32];
@@ -163,6 +164,7 @@ static void print_json(const struct ingest_stats *st, double secs, int nerr,
     cJSON_AddNumberToObject(o, "seconds", secs);
     cJSON_AddNumberToObject(o, "records_per_s", secs > 0 ? (double)st->records / secs : 0);
     cJSON_AddNumberToObject(o, "errors", nerr);
+    cJSON_AddNumberToObject(o, "cap_dropped", (double)dropped);
     cJSON_AddItemToObject(o, "files_read", fl->json);
     fl->json = NULL;
     char *s = cJSON_PrintUnformatted(o);
@@ -280,10 +282,63 @@ static int64_t sources_bytes(const struct config *cfg)
     return n;
 }
 
+/* The size cap of a one-shot index (store.max_size, else the default the
+ * config resolved: the smaller of 2 GB and 10% of the free space), applied
+ * after every commit as the follower applies it: the oldest records go,
+ * below warning first. Not on a journal being shipped (its records are
+ * not all shipped yet). */
+struct capper {
+    struct store *s;
+    int64_t cap, dropped;
+};
+
+/* Past the cap: drops what brings the store to 90% of it at the average
+ * record's share of the store, in one step. Not "until it is below": a
+ * deleted record leaves full-text tombstones until segments merge, so the
+ * size lags the deletes and such a loop would drop everything. */
+static int cap_commit(void *ctx, struct err *e)
+{
+    struct capper *c = ctx;
+    struct store_totals t;
+    int64_t used = store_used_bytes(c->s);
+    if (used <= c->cap)
+        return 0;
+    if (store_totals(c->s, &t, e) < 0)
+        return -1;
+    if (t.records <= 0)
+        return 0;
+    int64_t per = used / t.records > 0 ? used / t.records : 1;
+    int64_t n = (used - c->cap / 10 * 9) / per + 1;
+    if (n > t.records)
+        n = t.records;
+    int64_t k = store_size_step(c->s, c->cap, n > INT_MAX ? INT_MAX : (int)n, e);
+    if (k < 0)
+        return -1;
+    c->dropped += k;
+    return 0;
+}
+
+static void cap_said(const struct capper *c, const struct config *cfg)
+{
+    char b[32];
+    if (!c->dropped)
+        return;
+    cli_human_bytes(c->cap, b, sizeof b);
+    fprintf(stderr, "logdeck index: the store reached its size cap (%s, %s): dropped the %lld "
+            "oldest records (below warning first); raise store.max_size to keep more "
+            "(logdeck store info)\n", b, cfg->max_size_given ? "store.max_size" :
+            "the default: the smaller of 2 GB and 10% of the free space", (long long)c->dropped);
+}
+
 static int one_shot(struct store *s, const struct config *cfg, struct index_args *a)
 {
     struct err e = {0};
     int nerr = 0;
+    struct capper cp = {.s = s, .cap = cfg->max_size};
+    if (cfg->max_size > 0 && !a->ship) {
+        a->io.on_commit = cap_commit;
+        a->io.on_commit_ctx = &cp;
+    }
     struct index_files fl = {0};
     if (a->json)
         fl.json = cJSON_CreateArray();
@@ -308,8 +363,9 @@ static int one_shot(struct store *s, const struct config *cfg, struct index_args
         printf("\r\033[K");
         fflush(stdout);
     }
+    cap_said(&cp, cfg);
     if (in && a->json)
-        print_json(ingest_stats(in), secs, nerr, &fl);
+        print_json(ingest_stats(in), secs, nerr, cp.dropped, &fl);
     else if (in)
         print_text(ingest_stats(in), secs, &fl);
     else

@@ -424,6 +424,14 @@ static void progress(struct ingest *in)
         in->o.progress(in->o.progress_ctx, &in->st);
 }
 
+/* A one-shot commit, then the caller's hook. */
+static int commit_pass(struct ingest *in, struct err *e)
+{
+    if (ingest_commit(in, e) < 0)
+        return -1;
+    return in->o.on_commit ? in->o.on_commit(in->o.on_commit_ctx, e) : 0;
+}
+
 static int read_all(struct ingest *in, struct tailer *t, struct err *e)
 {
     for (;;) {
@@ -433,7 +441,7 @@ static int read_all(struct ingest *in, struct tailer *t, struct err *e)
         if (n == 0)
             break;
         progress(in);
-        if (in->batch_n >= in->o.batch_records && ingest_commit(in, e) < 0)
+        if (in->batch_n >= in->o.batch_records && commit_pass(in, e) < 0)
             return -1;
     }
     struct stat st;
@@ -453,10 +461,10 @@ static int read_all(struct ingest *in, struct tailer *t, struct err *e)
         progress(in);
         if (n == 0)
             break;
-        if (in->batch_n >= in->o.batch_records && ingest_commit(in, e) < 0)
+        if (in->batch_n >= in->o.batch_records && commit_pass(in, e) < 0)
             return -1;
     }
-    return ingest_commit(in, e);
+    return commit_pass(in, e);
 }
 
 int ingest_path(struct ingest *in, const char *path, struct err *e)

@@ -41,6 +41,11 @@ struct ingest_opts {
      * the totals so far; NULL: none. */
     void (*progress)(void *ctx, const struct ingest_stats *st);
     void *progress_ctx;
+    /* Called after every commit of ingest_path*() (no batch is open then:
+     * it may write to the store, e.g. apply the size cap); NULL: none.
+     * Returns 0, or -1 with e filled (the run stops with that error). */
+    int (*on_commit)(void *ctx, struct err *e);
+    void *on_commit_ctx;
 };
 
 /* What one run added (also per file in ingest_file_stats). */
