@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "db/chstore.h"
 #include "db/store.h"
 #include "db/wlock.h"
 #include "src/base/config.h"
@@ -125,6 +126,53 @@ static void info_text(const char *db, const struct store_totals *t, const char *
     }
 }
 
+/* --- on ClickHouse ------------------------------------------------------------
+ * The shared backend holds what every host shipped. The size cap and the
+ * tail-first coverage belong to each host's local store (its journal), so
+ * info says what the server holds and that those are not its own. */
+
+static const char CH_NO_CAP[] =
+    "none on ClickHouse: the size cap applies to local SQLite stores (each host's journal); "
+    "the server keeps its day partitions until they are dropped";
+static const char CH_NO_HISTORY[] =
+    "not tracked on ClickHouse: each host's journal says what it has indexed "
+    "(logdeck --db JOURNAL store info there)";
+
+static void info_ch_json(const char *name, const struct store_totals *t)
+{
+    char a[40];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "path", name);
+    cJSON_AddStringToObject(o, "backend", "clickhouse");
+    cJSON_AddNumberToObject(o, "disk_bytes", (double)t->db_bytes);
+    cJSON_AddNumberToObject(o, "records", (double)t->records);
+    cJSON_AddNumberToObject(o, "files", (double)t->files);
+    if (t->records) {
+        cJSON_AddStringToObject(o, "first_ts", ts_format(t->first_ts, a));
+        cJSON_AddStringToObject(o, "last_ts", ts_format(t->last_ts, a));
+    }
+    cJSON_AddNullToObject(o, "size_cap");
+    cJSON_AddNullToObject(o, "partial");
+    cJSON_AddNullToObject(o, "covered_since");
+    char *js = cJSON_PrintUnformatted(o);
+    puts(js);
+    free(js);
+    cJSON_Delete(o);
+}
+
+static void info_ch_text(const char *name, const struct store_totals *t)
+{
+    char b[32], a[40], z[40];
+    cli_human_bytes(t->db_bytes, b, sizeof b);
+    printf("store      %s (ClickHouse, shared by the hosts that ship to it)\n"
+           "size       %s on the server's disk (its active parts)\n"
+           "records    %lld from %lld files\n", name, b, (long long)t->records,
+           (long long)t->files);
+    if (t->records)
+        printf("time range %s .. %s\n", ts_format(t->first_ts, a), ts_format(t->last_ts, z));
+    printf("size cap   %s\nhistory    %s\n", CH_NO_CAP, CH_NO_HISTORY);
+}
+
 static int sub_info(const struct cli *c, int argc, char **argv)
 {
     int json = argc > 1 && strcmp(argv[1], "--json") == 0, rc = 0;
@@ -138,7 +186,12 @@ static int sub_info(const struct cli *c, int argc, char **argv)
     struct store *s = store_open(c->db_path, STORE_READ, &e);
     char cap[200];
     cap_text(cfg, c->db_path, cap, sizeof cap);
-    if (s && store_totals(s, &t, &e) == 0) {
+    if (s && chstore_is_url(c->db_path) && store_totals(s, &t, &e) == 0) {
+        if (json)
+            info_ch_json(store_path(s), &t);
+        else
+            info_ch_text(store_path(s), &t);
+    } else if (s && store_totals(s, &t, &e) == 0) {
         if (json)
             info_json(c->db_path, &t, cap);
         else
@@ -224,12 +277,27 @@ static int exec_path(const struct cli *c, int argc, char **argv)
 
 static int exec_prune(const struct cli *c, int argc, char **argv)
 {
-    return no_args(&prune_entry, argc) ? 2 : sub_prune(c, argc, argv);
+    if (no_args(&prune_entry, argc))
+        return 2;
+    if (chstore_is_url(c->db_path)) {
+        cli_error("store", "prune works on local SQLite stores, where the size cap and the "
+                  "retention apply; on ClickHouse drop old day partitions on the server "
+                  "(ALTER TABLE ... DROP PARTITION)");
+        return 1;
+    }
+    return sub_prune(c, argc, argv);
 }
 
 static int exec_vacuum(const struct cli *c, int argc, char **argv)
 {
-    return no_args(&vacuum_entry, argc) ? 2 : sub_vacuum(c, argc, argv);
+    if (no_args(&vacuum_entry, argc))
+        return 2;
+    if (chstore_is_url(c->db_path)) {
+        printf("nothing to vacuum on ClickHouse: the server merges its parts and frees their "
+               "space itself\n");
+        return 0;
+    }
+    return sub_vacuum(c, argc, argv);
 }
 
 static const struct cmd_entry path_entry = {
