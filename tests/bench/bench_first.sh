@@ -114,6 +114,7 @@ run_size() {
   printf '  %-44s %10s ms\n' "then '?' -> help drawn (UI answers keys)" "$ld_key"
   printf '  %-44s %10s ms   (logdeck index alone: %s ms)\n' "launch -> all history indexed" "$t_all" "$t_idx"
   printf '  %-44s %10s ms\n' "second start: newest line on screen" "$ld_again"
+  printf '  %-44s %s\n' "load average (1, 5, 15 min)" "$(cut -d' ' -f1-3 /proc/loadavg)"
   rm -rf "$dir" "$W/tui-$n.db"* "$W/idx-$n.db"*
 }
 
