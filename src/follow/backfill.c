@@ -122,8 +122,11 @@ int backfill_start(struct tailer *t, int64_t tail_bytes)
 {
     if (t->ck.id)
         return catch_up(t, tail_bytes);
-    /* small history is read at once, in order: it costs a few ms */
-    if (t->ck.nranges || t->pos || t->seen_size <= BACKFILL_SMALL)
+    /* a small live file is read at once, in order: it costs a few ms; a
+     * file not written to for a while (tail_bytes 0) is history however
+     * small: a directory of many old files would otherwise all be read
+     * before the live files' newest lines */
+    if (t->ck.nranges || t->pos || (t->seen_size <= BACKFILL_SMALL && tail_bytes > 0))
         return 0;
     if (t->gz) {
         t->ck.nranges = 1;

@@ -143,20 +143,24 @@ else
   fail "catch-up after a restart: newest appended line stored first" "newest at $pos_new, oldest appended at $pos_old"
 fi
 
-# 6. Several live files with history and small ones in one directory: the
-#    tails are read newest-modified first (the newest file's end reaches the
-#    screen first), then the small files whole, oldest-modified first (a
-#    glob's order); then the history. Every line once.
+# 6. Several live files with history and small ones in one directory, and
+#    small files not written to for hours: the tails are read
+#    newest-modified first (the newest file's end reaches the screen
+#    first), then the small live files whole, oldest-modified first (a
+#    glob's order); then the history, newest first, the old small files
+#    last (history too, not read before the live files). Every line once.
 fresh multi
-for f in s1 s2 a b c; do
-  case $f in s*) n=100 ;; *) n=20000 ;; esac
+for f in o1 o2 s1 s2 a b c; do
+  case $f in [so]*) n=100 ;; *) n=20000 ;; esac
   "$WR" -d "$D" -n $f.log -s M$f -c $n -L 200 -o "$T/multi.rec" 2>/dev/null
 done
+touch -d "-130 minutes" "$D/o1.log"; touch -d "-120 minutes" "$D/o2.log"
 ago=60
 for f in s1 s2 a b c; do touch -d "-$ago seconds" "$D/$f.log"; ago=$((ago - 10)); done
 start_idx "$D"
 wait_for 60 complete
 stop_idx
 verdict "several files tail-first: every line exactly once" --any-order --no-loss "$LOGDECK_DB" "$T/multi.rec"
-check "tails newest-modified first, then small files oldest first" "c.log b.log a.log s1.log s2.log " \
+check "tails newest-modified first, small live files oldest first, old files last" \
+  "c.log b.log a.log s1.log s2.log o2.log o1.log " \
   "$("$CK" --dump "$LOGDECK_DB" | cut -f1 | sed 's,.*/,,' | awk '!seen[$0]++' | tr '\n' ' ')"
