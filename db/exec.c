@@ -51,6 +51,7 @@ void store_exec_fini(struct store *s)
         s->exec->tok.xDelete(s->exec->tokinst);
     free(s->exec->rowbuf.s);
     free(s->exec->fnbuf.s);
+    free(s->exec->msgbuf.s);
     free(s->exec);
     s->exec = NULL;
 }
@@ -84,10 +85,13 @@ static void read_row(struct store *s, sqlite3_stmt *st, struct store_row *row)
     r->service = col_text(st, 7);
     r->logger = col_text(st, 8);
     r->cid = col_text(st, 9);
+    int flags = sqlite3_column_int(st, 17);
     r->msg = col_text(st, 10);
     r->msg_len = (size_t)sqlite3_column_bytes(st, 10);
     if (!r->msg)
-        r->msg = "";
+        r->msg = exec_msg(s->exec, flags, row->id, &s->exec->msgbuf, &r->msg_len);
+    if (!r->msg)
+        r->msg = "", r->msg_len = 0;
     if ((r->has_duration = sqlite3_column_type(st, 11) != SQLITE_NULL))
         r->duration_ms = sqlite3_column_double(st, 11);
     if ((r->has_status = sqlite3_column_type(st, 12) != SQLITE_NULL))
@@ -96,9 +100,8 @@ static void read_row(struct store *s, sqlite3_stmt *st, struct store_row *row)
     if ((r->has_metric = sqlite3_column_type(st, 14) != SQLITE_NULL))
         r->metric_value = sqlite3_column_double(st, 14);
     r->fields = col_text(st, 15);
-    int flags = sqlite3_column_int(st, 17);
     r->raw = exec_raw(s->exec, sqlite3_column_blob(st, 16), (size_t)sqlite3_column_bytes(st, 16),
-                      flags, &s->exec->rowbuf, &r->raw_len);
+                      flags, row->id, &s->exec->rowbuf, &r->raw_len);
     if (!r->raw) {
         r->raw = "[logdeck: this record's text cannot be decoded]";
         r->raw_len = strlen(r->raw);
@@ -356,7 +359,7 @@ static int build_scan(struct sqlb *b, const struct plan *p, const struct store_s
     sqlb_field(b, sp->group_field, sp->group_path, 0);   /* service: the naming rule */
     sqlb_add(b, ", r.metric, r.mvalue, CASE WHEN r.level >= ");
     sqlb_int(b, sp->msg_min_level);
-    sqlb_add(b, " THEN r.msg END FROM records r WHERE ");
+    sqlb_add(b, " THEN " EXEC_MSG " END FROM records r WHERE ");
     if (sqlb_cond(b, p->root) < 0)
         return -1;
     sqlb_bounds(b, sp->since, sp->until);

@@ -1,25 +1,28 @@
 /* exec_fn: SQL functions registered on every store connection, used by the
  * SQL that db/exec_sql.c generates. All are tolerant: malformed JSON or odd
  * types yield NULL, never an SQL error.
- *   ld_field(fmt, raw, fields, path, flags)  structured field by dotted path:
+ *   ld_field(fmt, raw, fields, path, flags, id)  structured field by dotted path:
  *       TEXT (strings, 'true'/'false', objects/arrays as JSON), INTEGER or
  *       REAL (numbers), NULL (absent or null). FMT_JSON records are read from
  *       raw, the others from the fields column. Resolves nested objects
  *       {"process":{"id":1}} and dotted literal keys {"log.level":..}.
- *   ld_fieldnum(fmt, raw, fields, path, flags)  the same as a REAL, numeric strings
+ *   ld_fieldnum(fmt, raw, fields, path, flags, id)  the same as a REAL, numeric strings
  *       converted; NULL when not a number.
  *   ld_contains(text, needle)            1 if needle occurs in text, ASCII
  *       case-insensitively (the exact check behind phrases).
  *   ld_basename(path)                    the part after the last '/'.
- *   ld_words(fmt, raw, flags, cid, expr) 1 if the FTS body of the row (the
+ *   ld_words(fmt, raw, flags, cid, expr, id) 1 if the FTS body of the row (the
  *       record's words and the cid token, see fv.c) holds every token of
  *       expr, an FTS5 query as exec_fts_expr() writes it ("a" "b"*),
  *       tokenized like rec_fts.
- *   ld_text(raw, flags)                  the raw text, decoded (zraw.h).
- * raw is stored compressed when flags say so (zraw.h); the functions
- * decode it. */
+ *   ld_text(raw, flags, id)              the raw text, decoded.
+ *   ld_msg(msg, flags, id)               the message.
+ * raw is stored compressed when flags say so: in a block of records (v5,
+ * blk.h: raw and msg are NULL, id finds the block) or alone (v4, zraw.h);
+ * the functions decode it. */
 #include "db/exec_int.h"
 #include "db/fv.h"
+#include "db/blk.h"
 #include "src/base/plan.h"
 #include "src/base/flat.h"
 #include "src/base/jsonraw.h"
@@ -32,13 +35,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *exec_raw(struct exec_state *x, const void *blob, size_t len, int flags,
+static const char *copy_out(struct zbuf *slot, const char *t, size_t n, size_t *outlen)
+{
+    if (n + 1 > slot->cap) {
+        char *nb = realloc(slot->s, n + 1);
+        if (!nb)
+            return NULL;
+        slot->s = nb;
+        slot->cap = n + 1;
+    }
+    if (n)
+        memcpy(slot->s, t, n);
+    slot->s[n] = '\0';
+    *outlen = n;
+    return slot->s;
+}
+
+const char *exec_raw(struct exec_state *x, const void *blob, size_t len, int flags, int64_t id,
                      struct zbuf *slot, size_t *outlen)
 {
+    const char *raw, *msg;
+    size_t rn, mn;
     *outlen = len;
+    if (ZRAW_ID(flags) == BLK_ZID)
+        return x && blk_get(x->s, id, &raw, &rn, &msg, &mn) == 0 ? copy_out(slot, raw, rn, outlen)
+                                                                : NULL;
     if (!ZRAW_ID(flags))
         return blob ? blob : "";
     return x ? zraw_unpack(x->s, ZRAW_ID(flags), blob, len, slot, outlen) : NULL;
+}
+
+const char *exec_msg(struct exec_state *x, int flags, int64_t id, struct zbuf *slot,
+                     size_t *outlen)
+{
+    const char *raw, *msg;
+    size_t rn, mn;
+    if (ZRAW_ID(flags) != BLK_ZID || !x || blk_get(x->s, id, &raw, &rn, &msg, &mn) < 0)
+        return NULL;
+    return copy_out(slot, msg, mn, outlen);
 }
 
 /* The last parsed document, so that several ld_field calls on one row
@@ -116,12 +150,14 @@ static const cJSON *field_of(sqlite3_context *ctx, sqlite3_value **argv)
     int fmt = sqlite3_value_int(argv[0]);
     sqlite3_value *src = fmt == FMT_JSON ? argv[1] : argv[2];
     const char *path = (const char *)sqlite3_value_text(argv[3]);
-    if (sqlite3_value_type(src) == SQLITE_NULL || !path)
+    int flags = sqlite3_value_int(argv[4]);
+    if ((sqlite3_value_type(src) == SQLITE_NULL && !(fmt == FMT_JSON && ZRAW_ID(flags) == BLK_ZID)) ||
+        !path)
         return NULL;
     const char *txt = sqlite3_value_blob(src);
     size_t n = (size_t)sqlite3_value_bytes(src);
     if (fmt == FMT_JSON)
-        txt = exec_raw(c->x, txt, n, sqlite3_value_int(argv[4]), &c->x->fnbuf, &n);
+        txt = exec_raw(c->x, txt, n, flags, sqlite3_value_int64(argv[5]), &c->x->fnbuf, &n);
     if (!txt || n == 0)
         return NULL;
     const cJSON *root = cache_parse(c, txt, n);
@@ -208,13 +244,31 @@ static void fn_contains(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, 0);
 }
 
-/* ld_text(raw, flags): the record's raw text, decoded. */
+/* ld_text(raw, flags, id): the record's raw text, decoded. */
 static void fn_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     struct exec_state *x = sqlite3_user_data(ctx);
     size_t n = (size_t)sqlite3_value_bytes(argv[0]);
     const char *t = exec_raw(x, sqlite3_value_blob(argv[0]), n, sqlite3_value_int(argv[1]),
+                             sqlite3_value_int64(argv[2]), &x->fnbuf, &n);
+    if (t)
+        sqlite3_result_text(ctx, t, (int)n, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_null(ctx);
+}
+
+/* ld_msg(msg, flags, id): the record's message, from its column or its block. */
+static void fn_msg(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    struct exec_state *x = sqlite3_user_data(ctx);
+    if (sqlite3_value_type(argv[0]) != SQLITE_NULL) {
+        sqlite3_result_value(ctx, argv[0]);
+        return;
+    }
+    size_t n = 0;
+    const char *t = exec_msg(x, sqlite3_value_int(argv[1]), sqlite3_value_int64(argv[2]),
                              &x->fnbuf, &n);
     if (t)
         sqlite3_result_text(ctx, t, (int)n, SQLITE_TRANSIENT);
@@ -355,7 +409,7 @@ static void tokenize(struct exec_state *x, struct words *w, const char *t, size_
     free(clean);
 }
 
-/* ld_words(fmt, raw, flags, cid, expr): the words rec_fts holds for the
+/* ld_words(fmt, raw, flags, cid, expr, id): the words rec_fts holds for the
  * row (fv.c, fv_record): a JSON record's field values, any other record's
  * whole text, and the cid token. */
 static void fn_words(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -379,7 +433,7 @@ static void fn_words(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     w->left = w->n;
     size_t n = (size_t)sqlite3_value_bytes(argv[1]);
     const char *raw = exec_raw(x, sqlite3_value_blob(argv[1]), n, sqlite3_value_int(argv[2]),
-                               &x->fnbuf, &n);
+                               sqlite3_value_int64(argv[5]), &x->fnbuf, &n);
     if (raw)   /* the record's whole text, as fv.c indexed it */
         tokenize(x, w, raw, n);
     const char *cid = (const char *)sqlite3_value_text(argv[3]);
@@ -438,7 +492,7 @@ static int add_json_fn(sqlite3 *db, const char *name,
         return SQLITE_NOMEM;
     c->x = x;
     /* On failure SQLite calls the destructor itself. */
-    return sqlite3_create_function_v2(db, name, 5, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c, fn,
+    return sqlite3_create_function_v2(db, name, 6, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c, fn,
                                       NULL, NULL, cache_free);
 }
 
@@ -447,7 +501,8 @@ int exec_fn_register(sqlite3 *db, struct exec_state *x, struct err *e)
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     if (add_json_fn(db, "ld_field", fn_field, x) != SQLITE_OK ||
         add_json_fn(db, "ld_fieldnum", fn_fieldnum, x) != SQLITE_OK ||
-        sqlite3_create_function(db, "ld_text", 2, flags, x, fn_text, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "ld_text", 3, flags, x, fn_text, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "ld_msg", 3, flags, x, fn_msg, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "ld_contains", 2, flags, NULL, fn_contains, NULL, NULL) !=
             SQLITE_OK ||
         sqlite3_create_function(db, "ld_basename", 1, flags, NULL, fn_basename, NULL, NULL) !=
@@ -455,7 +510,7 @@ int exec_fn_register(sqlite3 *db, struct exec_state *x, struct err *e)
         sqlite3_create_function(db, "ld_stem", 1, flags, NULL, fn_stem, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "ld_regexp", 3, flags, NULL, fn_regexp, NULL, NULL) !=
             SQLITE_OK ||
-        sqlite3_create_function(db, "ld_words", 5, flags, x, fn_words, NULL, NULL) != SQLITE_OK)
+        sqlite3_create_function(db, "ld_words", 6, flags, x, fn_words, NULL, NULL) != SQLITE_OK)
         return err_set(e, "registering SQL functions: %s", sqlite3_errmsg(db));
     return 0;
 }

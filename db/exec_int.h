@@ -27,12 +27,24 @@ struct exec_state {
     struct store *s;            /* the store this state belongs to */
     struct zbuf rowbuf;         /* raw text of the row being read (read_row) */
     struct zbuf fnbuf;          /* raw text decoded by the SQL functions */
+    struct zbuf msgbuf;         /* message of the row being read (read_row) */
 };
 
-/* The raw text of a stored raw value and its flags, decoded into slot
- * (borrowed until the next use of slot); NULL when it cannot be. */
-const char *exec_raw(struct exec_state *x, const void *blob, size_t len, int flags,
+/* SQL expressions (on records r) of the message and the raw text, wherever
+ * they are stored (blk.h: v5 rows keep both in blocks). */
+#define EXEC_MSG "ld_msg(r.msg, r.flags, r.id)"
+#define EXEC_TEXT "ld_text(r.raw, r.flags, r.id)"
+
+
+/* The raw text of record id from its raw column and flags, decoded into
+ * slot (NUL-terminated, borrowed until the next use of slot); NULL when it
+ * cannot be. */
+const char *exec_raw(struct exec_state *x, const void *blob, size_t len, int flags, int64_t id,
                      struct zbuf *slot, size_t *outlen);
+/* The message of record id when its msg column is NULL (kept in a block):
+ * as exec_raw; NULL when the row has no block. */
+const char *exec_msg(struct exec_state *x, int flags, int64_t id, struct zbuf *slot,
+                     size_t *outlen);
 
 /* A bound parameter; s is owned when owned is 1. */
 enum { BP_INT, BP_DBL, BP_TEXT };

@@ -131,7 +131,7 @@ static void fts_cond(struct sqlb *b, char *expr, int force_in)
     } else {
         sqlb_add(b, "ld_words(r.fmt, r.raw, r.flags, r.cid, ");
         sqlb_text(b, expr, 1);
-        sqlb_add(b, ")");
+        sqlb_add(b, ", r.id)");
     }
 }
 
@@ -147,9 +147,9 @@ static int text_cond(struct sqlb *b, const struct pnode *n)
     else
         free(expr);
     if (n->phrase || !has_fts) {   /* the message, or the whole text */
-        sqlb_add(b, has_fts ? " AND (ld_contains(r.msg, " : "(ld_contains(r.msg, ");
+        sqlb_add(b, has_fts ? " AND (ld_contains(" EXEC_MSG ", " : "(ld_contains(" EXEC_MSG ", ");
         sqlb_text(b, n->text, 0);
-        sqlb_add(b, ") OR ld_contains(ld_text(r.raw, r.flags), ");
+        sqlb_add(b, ") OR ld_contains(" EXEC_TEXT ", ");
         sqlb_text(b, n->text, 0);
         sqlb_add(b, "))");
     }
@@ -208,7 +208,7 @@ void sqlb_field(struct sqlb *b, int f, const char *path, int numeric)
 {
     static const char *const cols[] = {
         [PF_TS] = "r.ts", [PF_LEVEL] = "r.level", [PF_CID] = "r.cid",
-        [PF_SERVICE] = "r.service", [PF_LOGGER] = "r.logger", [PF_MSG] = "r.msg",
+        [PF_SERVICE] = "r.service", [PF_LOGGER] = "r.logger", [PF_MSG] = EXEC_MSG,
         [PF_FORMAT] = "r.fmt", [PF_DURATION] = "r.duration", [PF_STATUS] = "r.status",
         [PF_METRIC] = "r.metric", [PF_MVALUE] = "r.mvalue",
     };
@@ -218,7 +218,7 @@ void sqlb_field(struct sqlb *b, int f, const char *path, int numeric)
         sqlb_add(b, numeric ? "ld_fieldnum(r.fmt, r.raw, r.fields, " :
                               "ld_field(r.fmt, r.raw, r.fields, ");
         sqlb_text(b, (char *)(path ? path : ""), 0);
-        sqlb_add(b, ", r.flags)");
+        sqlb_add(b, ", r.flags, r.id)");
     } else if (f == PF_SERVICE) {
         /* One naming rule (what every view shows): the service field, else
          * the logger, else the file's stem. coalesce is lazy: the file is
@@ -390,7 +390,7 @@ static void regex_cond(struct sqlb *b, const struct pnode *n)
     sqlb_text(b, n->s ? n->s : "", 0);
     sqlb_add(b, ", %d, ", n->icase);
     if (n->field < 0)
-        sqlb_add(b, "ld_text(r.raw, r.flags)");   /* raw may be compressed */
+        sqlb_add(b, EXEC_TEXT);   /* raw may be compressed */
     else
         sqlb_field(b, n->field, n->path, 0);
     sqlb_add(b, ")");

@@ -3,9 +3,10 @@
  * rec_fts and rec_fv (both contentless: a delete must repeat the exact
  * indexed documents, which fv_record_stored() rebuilds from the row as
  * fv_record() built them at ingest) and its count in the counts table, in
- * one transaction. */
+ * one transaction; a block of text (blk.h) leaves with its last record. */
 #include "db/exec_int.h"
 #include "db/fv.h"
+#include "db/blk.h"
 #include "db/store_int.h"
 
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 struct doomed {
     sqlite3_stmt *fts, *fv, *del, *cnt;
     int64_t by_level[LVL_COUNT];
+    int64_t lo, hi;    /* the ids deleted lie in [lo, hi] (0, 0: none) */
 };
 
 /* The columns delete_one() reads, in its order. */
@@ -73,7 +75,7 @@ static int delete_one(struct store *s, struct doomed *d, sqlite3_stmt *sel, stru
                        .cid = text(sel, 7), .service = text(sel, 8), .logger = text(sel, 9),
                        .metric_name = text(sel, 10), .path = text(sel, 11)};
     r.raw = exec_raw(s->exec, sqlite3_column_blob(sel, 4), (size_t)sqlite3_column_bytes(sel, 4),
-                     sqlite3_column_int(sel, 5), &s->exec->fnbuf, &r.raw_len);
+                     sqlite3_column_int(sel, 5), id, &s->exec->fnbuf, &r.raw_len);
     if (!r.raw)
         return err_set(e, "deleting an old record: its text cannot be decoded");
     struct fv_out fo;
@@ -88,6 +90,10 @@ static int delete_one(struct store *s, struct doomed *d, sqlite3_stmt *sel, stru
         return store_sqlerr(s, e, "deleting an old record");
     if (level >= 0 && level < LVL_COUNT)
         d->by_level[level]++;
+    if (!d->lo || id < d->lo)
+        d->lo = id;
+    if (id > d->hi)
+        d->hi = id;
     return 0;
 }
 
@@ -123,7 +129,8 @@ static int64_t delete_selected(struct store *s, struct doomed *d, sqlite3_stmt *
 
 static int64_t finish(struct store *s, struct doomed *d, int64_t n, struct err *e)
 {
-    if (n >= 0 && (fix_counts(s, d, e) < 0 || store_commit(s, e) < 0))
+    if (n >= 0 && (fix_counts(s, d, e) < 0 || (d->lo && blk_prune(s, d->lo, d->hi, e) < 0) ||
+                   store_commit(s, e) < 0))
         n = -1;
     if (n < 0)
         store_rollback(s);

@@ -1,4 +1,4 @@
-/* schema: the DDL of the store's tables (store.c creates a version 4 store
+/* schema: the DDL of the store's tables (store.c creates a version 5 store
  * with schema_records, schema_alerts, schema_ranges; alerts_db.c creates the alert
  * tables on demand). Data only. See store.h for what each table holds. */
 #include "db/schema.h"
@@ -32,6 +32,7 @@ const char schema_records[] =
     "CREATE TABLE fieldcat(file_id INTEGER NOT NULL, path TEXT NOT NULL,"
     " n INTEGER NOT NULL, nnum INTEGER NOT NULL, PRIMARY KEY(file_id, path)) WITHOUT ROWID;"
     "CREATE TABLE zdict(id INTEGER PRIMARY KEY, dict BLOB NOT NULL);"
+    "CREATE TABLE rawblk(id INTEGER PRIMARY KEY, n INTEGER NOT NULL, z BLOB NOT NULL);"
     "CREATE TABLE counts(level INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value);";
 
@@ -64,6 +65,11 @@ const char schema_alerts[] =
     "CREATE TABLE IF NOT EXISTS silences("
     " id INTEGER PRIMARY KEY, rule TEXT NOT NULL DEFAULT '*', grp TEXT NOT NULL DEFAULT '*',"
     " until INTEGER NOT NULL, created INTEGER NOT NULL, comment TEXT);";
+
+/* v4 -> v5: v4 rows keep their raw text; new ones go to blocks. */
+const char schema_v5[] =
+    "CREATE TABLE IF NOT EXISTS rawblk(id INTEGER PRIMARY KEY, n INTEGER NOT NULL,"
+    " z BLOB NOT NULL);";
 
 const char schema_ranges[] =
     "CREATE TABLE IF NOT EXISTS file_ranges(file_id INTEGER NOT NULL, lo INTEGER NOT NULL,"

@@ -10,5 +10,8 @@ extern const char schema_alerts[];
 /* Version 3: file_ranges, the covered byte ranges of files indexed
  * tail-first (db/ranges.c; idempotent). */
 extern const char schema_ranges[];
+/* Version 5: rawblk, records' text in compressed blocks (db/blk.h);
+ * idempotent, the migration from version 4. */
+extern const char schema_v5[];
 
 #endif

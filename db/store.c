@@ -9,6 +9,7 @@
 #include "db/schema.h"
 #include "db/chstore.h"
 #include "db/zraw.h"
+#include "db/blk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -79,7 +80,7 @@ static int64_t validate(struct store *s, struct err *e)
                        "it was left untouched", s->path);
     if (ver == 0 && s->mode != STORE_WRITE)
         return err_set(e, "%s is empty: index some logs first (logdeck index PATH)", s->path);
-    if (ver > 0 && ver < STORE_SCHEMA_VERSION)   /* checked before anything is written */
+    if (ver > 0 && ver < 4)   /* checked before anything is written */
         return err_set(e, "%s has schema version %lld, written by an older logdeck; this one "
                        "needs version %d, which indexes every field and compresses the text, "
                        "so every record must be read again. The store was not modified. "
@@ -91,26 +92,32 @@ static int64_t validate(struct store *s, struct err *e)
     return ver;
 }
 
-/* Creates the schema of STORE_SCHEMA_VERSION in an empty store, in one
- * transaction. A store of version 1 to 3 is not converted: version 4 needs
- * every record re-read (tokens of every field, the whole text searchable,
- * compressed raw text), which for a large store takes minutes and must not
- * happen behind the user's back; the message names the command. */
+/* Creates the schema of STORE_SCHEMA_VERSION in an empty store, or brings
+ * a version 4 store to 5 in place (its rows keep their text; new records go
+ * to blocks), in one transaction. A store of version 1 to 3 is not
+ * converted: it needs every record re-read (tokens of every field, the
+ * whole text searchable), which for a large store takes minutes and must
+ * not happen behind the user's back; validate()'s message names the
+ * command. */
 static int migrate(struct store *s, int64_t ver, struct err *e)
 {
     if (ver == STORE_SCHEMA_VERSION)
         return 0;
     if (s->mode != STORE_WRITE)
-        return err_set(e, "%s is empty: index some logs first (logdeck index PATH)", s->path);
+        return ver == 4 ? 0 : err_set(e, "%s is empty: index some logs first (logdeck index PATH)",
+                                      s->path);
     char tail[128];
     snprintf(tail, sizeof tail, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
              STORE_APP_ID, STORE_SCHEMA_VERSION);
-    if (exec(s, "BEGIN", e) < 0 || exec(s, schema_records, e) < 0 ||
-        exec(s, schema_alerts, e) < 0 || exec(s, schema_ranges, e) < 0 ||
-        exec(s, tail, e) < 0 ||
-        exec(s, "COMMIT", e) < 0) {
+    int rc = exec(s, "BEGIN", e);
+    if (rc == 0 && ver == 0)
+        rc = exec(s, schema_records, e) < 0 || exec(s, schema_alerts, e) < 0 ||
+             exec(s, schema_ranges, e) < 0 ? -1 : 0;
+    if (rc == 0 && ver == 4)
+        rc = exec(s, schema_v5, e);
+    if (rc < 0 || exec(s, tail, e) < 0 || exec(s, "COMMIT", e) < 0) {
         exec(s, "ROLLBACK", NULL);
-        return err_prefix(e, "creating the schema");
+        return err_prefix(e, ver ? "migrating the schema" : "creating the schema");
     }
     return 0;
 }
@@ -205,6 +212,7 @@ void store_close(struct store *s)
     store_exec_fini(s);
     fv_free(s->fv);
     zraw_free(s->zraw);
+    blk_free(s->blk);
     for (size_t i = 0; i < sizeof s->st / sizeof s->st[0]; i++)
         sqlite3_finalize(s->st[i]);
     int stamp = s->checked && sqlite3_close(s->db) == SQLITE_OK;
@@ -248,6 +256,7 @@ void store_rollback(struct store *s)
     s->in_batch = 0;
     fv_discard(s);
     zraw_batch_end(s, 0);
+    blk_rollback(s);
 }
 
 int store_in_batch(const struct store *s)
@@ -277,29 +286,27 @@ static int step_fts(struct store *s, int which, const char *sql, int64_t id, con
 int store_add(struct store *s, int64_t file_id, const struct record *r, struct err *e)
 {
     sqlite3_stmt *st;
-    const void *raw;
-    size_t rawlen;
-    int zid;
+    int64_t id;
     struct fv_out fo;
     if (fv_record(s, file_id, r, &fo) < 0)
         return err_set(e, "out of memory indexing a record");
-    if (zraw_pack(s, r->format, r->raw ? r->raw : "", r->raw ? r->raw_len : 0, &raw, &rawlen,
-                  &zid, e) < 0)
+    if (blk_add(s, r->raw ? r->raw : "", r->raw ? r->raw_len : 0, r->msg ? r->msg : "",
+                r->msg ? r->msg_len : 0, &id, e) < 0)
         return -1;
-    if (store_prepare(s, &s->st[ST_INSERT], "INSERT INTO records(ts,level,fmt,file_id,off,"
-                      "service,logger,cid,msg,duration,status,metric,mvalue,fields,raw,flags,"
-                      "path) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e) < 0)
+    if (store_prepare(s, &s->st[ST_INSERT], "INSERT INTO records(id,ts,level,fmt,file_id,off,"
+                      "service,logger,cid,duration,status,metric,mvalue,fields,flags,"
+                      "path) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e) < 0)
         return -1;
     st = s->st[ST_INSERT];
-    sqlite3_bind_int64(st, 1, r->ts);
-    sqlite3_bind_int(st, 2, r->level);
-    sqlite3_bind_int(st, 3, r->format);
-    sqlite3_bind_int64(st, 4, file_id);
-    sqlite3_bind_int64(st, 5, r->offset);
-    bind_opt_text(st, 6, r->service);
-    bind_opt_text(st, 7, r->logger);
-    bind_opt_text(st, 8, r->cid);
-    sqlite3_bind_text(st, 9, r->msg ? r->msg : "", (int)r->msg_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, r->ts);
+    sqlite3_bind_int(st, 3, r->level);
+    sqlite3_bind_int(st, 4, r->format);
+    sqlite3_bind_int64(st, 5, file_id);
+    sqlite3_bind_int64(st, 6, r->offset);
+    bind_opt_text(st, 7, r->service);
+    bind_opt_text(st, 8, r->logger);
+    bind_opt_text(st, 9, r->cid);
     if (r->has_duration)
         sqlite3_bind_double(st, 10, r->duration_ms);
     if (r->has_status)
@@ -308,13 +315,11 @@ int store_add(struct store *s, int64_t file_id, const struct record *r, struct e
     if (r->has_metric)
         sqlite3_bind_double(st, 13, r->metric_value);
     bind_opt_text(st, 14, r->fields);
-    sqlite3_bind_blob(st, 15, raw, (int)rawlen, SQLITE_STATIC);
-    sqlite3_bind_int(st, 16, (r->ts_guessed ? 1 : 0) | (r->truncated ? 2 : 0) | (r->history ? 4 : 0) |
-                                 (zid << 3) | (r->nlines << 8));
-    bind_opt_text(st, 17, fo.path);
+    sqlite3_bind_int(st, 15, (r->ts_guessed ? 1 : 0) | (r->truncated ? 2 : 0) | (r->history ? 4 : 0) |
+                                 (BLK_ZID << 3) | (r->nlines << 8));
+    bind_opt_text(st, 16, fo.path);
     if (sqlite3_step(st) != SQLITE_DONE)
         return store_sqlerr(s, e, "storing a record");
-    int64_t id = sqlite3_last_insert_rowid(s->db);
     if (step_fts(s, ST_FTS, "INSERT INTO rec_fts(rowid, body) VALUES(?, ?)", id, fo.body, fo.blen,
                  e) < 0 ||
         (fo.dlen && step_fts(s, ST_FV, "INSERT INTO rec_fv(rowid, tok) VALUES(?, ?)", id, fo.doc,
@@ -342,7 +347,7 @@ int store_commit(struct store *s, struct err *e)
             goto fail;
         }
     }
-    if (fv_flush(s, e) < 0 || exec(s, "COMMIT", e) < 0)
+    if (fv_flush(s, e) < 0 || blk_flush(s, e) < 0 || exec(s, "COMMIT", e) < 0)
         goto fail;
     s->in_batch = 0;
     zraw_batch_end(s, 1);

@@ -3,16 +3,18 @@
  * batched ingest of records, file checkpoints (committed in the same
  * transaction as the records they cover), and executes query plans.
  *
- * Schema (version 4), for readers of db/ code:
+ * Schema (version 5), for readers of db/ code:
  *   files(id, path, dev, ino, head_hash, head_len, offset, tail_hash, size,
  *         mtime, records, lost_lines, lost_bytes, truncated, unparsed, gz,
  *         state, first_seen, last_seen)
  *   records(id INTEGER PRIMARY KEY  -- insertion order
  *           ts, level, fmt, file_id, off, service, logger, cid, msg,
  *           duration, status, metric, mvalue, fields, raw, flags, path)
- *     raw is the record's text, compressed with a per-format zstd
- *     dictionary when flags bits 3..6 say so (db/zraw.h); path is the
- *     request path (path, url.path, endpoint);
+ *     since v5 raw and msg are NULL and the text and message are in
+ *     rawblk (flags bits 3..6 = 15, db/blk.h); rows of a v4 store keep raw
+ *     (compressed with a per-format zstd dictionary when flags bits 3..6
+ *     say so, db/zraw.h) and msg; path is the request path (path,
+ *     url.path, endpoint);
  *     index rec_ts(ts); partial indexes rec_warn(ts) WHERE level >= 5,
  *     rec_dur(duration), rec_status(status) (non-null rows only);
  *   rec_fts: contentless FTS5 (detail=none), rowid = id, over the record's
@@ -24,14 +26,16 @@
  *     scalar field and per virtual field (service by the naming rule,
  *     request path, logger, metric): see db/fv.h.
  *   fieldcat(file_id, path, n, nnum): the field catalogue (store_fields).
- *   zdict(id, dict): the compression dictionaries.
+ *   zdict(id, dict): the compression dictionaries (v4 rows).
+ *   rawblk(id, n, z): records id .. id+n-1's raw text and messages, one
+ *     zstd frame (db/blk.h).
  *   file_ranges(file_id, lo, hi, lo_ts)  (db/ranges.c): the byte
  *     ranges of a file stored so far when that is not simply [0, offset)
  *     (tail-first indexing: the newest end first, older content backfilled
  *     newest to oldest). A file without rows is covered [0, offset).
  *   records.flags: 1 time guessed, 2 line cut, 4 history (stored by the
  *     backfill: never fed to the alert engine as new), bits 3..6 the raw
- *     text's dictionary (0: plain), nlines << 8.
+ *     text's dictionary (0: plain; 15: in rawblk), nlines << 8.
  *   counts(level, n), meta, and the alert tables (db/alerts_db.c).
  */
 #ifndef LOGDECK_STORE_H
@@ -46,8 +50,10 @@
 
 /* 2: alert tables (db/alerts_db.c); 3: file_ranges (tail-first); 4: field=
  * value tokens (rec_fv), the field catalogue (fieldcat), compressed raw text
- * (zdict), the request path column and the duration/status indexes. */
-#define STORE_SCHEMA_VERSION 4
+ * (zdict), the request path column and the duration/status indexes; 5: raw
+ * text and messages in compressed blocks (rawblk; v4 rows stay readable, so
+ * a v4 store is migrated in place). */
+#define STORE_SCHEMA_VERSION 5
 
 enum store_mode {
     STORE_READ = 0,     /* existing store, read-only queries */

@@ -17,6 +17,7 @@ struct exec_state;   /* owned by db/exec.c */
 struct chstore;      /* db/chstore.h: set when the store is a clickhouse:// URL */
 struct fv_state;     /* owned by db/fv.c */
 struct zraw;         /* owned by db/zraw.c */
+struct blk;          /* owned by db/blk.c */
 
 struct store {
     sqlite3 *db;
@@ -29,7 +30,8 @@ struct store {
     int64_t batch_levels[LVL_COUNT];
     struct exec_state *exec;
     struct fv_state *fv;             /* writer: tokens and catalogue (fv.c) */
-    struct zraw *zraw;               /* compression dictionaries (zraw.c) */
+    struct zraw *zraw;               /* v4 compression dictionaries (zraw.c) */
+    struct blk *blk;                 /* compressed blocks of text (blk.c) */
     struct wal_ckpt *wal;            /* writer only: db/wal.c */
     int wal_frames;                  /* frames in the WAL after the last commit */
     int checked;                     /* writer: passed store_check() at open */

@@ -1,0 +1,331 @@
+/* blk: records' raw text and messages compressed in blocks (blk.h). */
+#include "db/blk.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#ifndef BLK_LEVEL
+#define BLK_LEVEL 3
+#endif
+#define BLK_CACHE 8
+
+/* A decoded block: record i's raw text is data[off[2i] .. off[2i+1]), its
+ * message data[off[2i+1] .. off[2i+2]). */
+struct dec {
+    int64_t id;
+    int n;                 /* 0: empty slot */
+    char *data;
+    size_t cap;
+    uint32_t off[2 * BLK_RECORDS + 1];
+    uint64_t used;
+};
+
+struct blk {
+    /* writer: the open block */
+    int64_t next_id;       /* 0: to be read from the store */
+    int64_t open_id;
+    int open_n, dirty;
+    char *data;
+    size_t len, cap;
+    uint32_t off[2 * BLK_RECORDS + 1];
+    char *ser, *z;         /* serialized and compressed scratch */
+    size_t sercap, zcap;
+    ZSTD_CCtx *cctx;
+    sqlite3_stmt *st_put, *st_del;
+    /* reader */
+    ZSTD_DCtx *dctx;
+    sqlite3_stmt *st_get;
+    unsigned data_version;
+    struct dec cache[BLK_CACHE];
+    uint64_t tick;
+};
+
+static struct blk *state(struct store *s)
+{
+    if (!s->blk)
+        s->blk = calloc(1, sizeof *s->blk);
+    return s->blk;
+}
+
+void blk_free(struct blk *b)
+{
+    if (!b)
+        return;
+    free(b->data);
+    free(b->ser);
+    free(b->z);
+    ZSTD_freeCCtx(b->cctx);
+    ZSTD_freeDCtx(b->dctx);
+    sqlite3_finalize(b->st_put);
+    sqlite3_finalize(b->st_del);
+    sqlite3_finalize(b->st_get);
+    for (int i = 0; i < BLK_CACHE; i++)
+        free(b->cache[i].data);
+    free(b);
+}
+
+static int grow(char **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 4096;
+    while (nc < need)
+        nc *= 2;
+    char *np = realloc(*p, nc);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+static size_t put_varint(unsigned char *o, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        o[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    o[n++] = (unsigned char)v;
+    return n;
+}
+
+static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (int sh = 0; *p < end && sh < 64; sh += 7) {
+        unsigned char c = *(*p)++;
+        r |= (uint64_t)(c & 0x7f) << sh;
+        if (!(c & 0x80)) {
+            *v = r;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* --- writer ------------------------------------------------------------------ */
+
+/* The first id never used: past the newest record and the newest block
+ * (whose records may all be gone). */
+static int64_t first_free_id(struct store *s)
+{
+    int64_t a = store_pragma_int(s, "SELECT coalesce(max(id), 0) FROM records");
+    int64_t b = store_pragma_int(s, "SELECT coalesce((SELECT id + n - 1 FROM rawblk"
+                                    " ORDER BY id DESC LIMIT 1), 0)");
+    if (a < 0 || b < 0)
+        return -1;
+    return (a > b ? a : b) + 1;
+}
+
+/* Writes the open block (replacing its earlier, shorter version). */
+static int write_open(struct store *s, struct blk *b, struct err *e)
+{
+    size_t hdr = 10 + (size_t)b->open_n * 2 * 10;
+    if (grow(&b->ser, &b->sercap, hdr + b->len) < 0)
+        return err_set(e, "out of memory compressing records");
+    unsigned char *o = (unsigned char *)b->ser;
+    size_t n = put_varint(o, (uint64_t)b->open_n);
+    for (int i = 0; i < 2 * b->open_n; i++)
+        n += put_varint(o + n, b->off[i + 1] - b->off[i]);
+    memcpy(b->ser + n, b->data, b->len);
+    n += b->len;
+    size_t bound = ZSTD_compressBound(n);
+    if (grow(&b->z, &b->zcap, bound) < 0 || (!b->cctx && !(b->cctx = ZSTD_createCCtx())))
+        return err_set(e, "out of memory compressing records");
+    size_t zn = ZSTD_compressCCtx(b->cctx, b->z, b->zcap, b->ser, n, BLK_LEVEL);
+    if (ZSTD_isError(zn))
+        return err_set(e, "compressing records: %s", ZSTD_getErrorName(zn));
+    if (store_prepare(s, &b->st_put, "INSERT OR REPLACE INTO rawblk(id, n, z) VALUES(?, ?, ?)",
+                      e) < 0)
+        return -1;
+    sqlite3_bind_int64(b->st_put, 1, b->open_id);
+    sqlite3_bind_int(b->st_put, 2, b->open_n);
+    sqlite3_bind_blob(b->st_put, 3, b->z, (int)zn, SQLITE_STATIC);
+    int rc = sqlite3_step(b->st_put);
+    sqlite3_reset(b->st_put);
+    if (rc != SQLITE_DONE)
+        return store_sqlerr(s, e, "storing records' text");
+    b->dirty = 0;
+    return 0;
+}
+
+int blk_add(struct store *s, const char *raw, size_t rn, const char *msg, size_t mn, int64_t *id,
+            struct err *e)
+{
+    struct blk *b = state(s);
+    if (!b)
+        return err_set(e, "out of memory storing a record");
+    if (b->next_id == 0 && (b->next_id = first_free_id(s)) < 0) {
+        b->next_id = 0;
+        return store_sqlerr(s, e, "reading the newest record id");
+    }
+    if (rn + mn > UINT32_MAX / 4 || b->len + rn + mn > UINT32_MAX / 2)
+        return err_set(e, "a record too large to store (%zu bytes)", rn + mn);
+    if (b->open_n == 0) {
+        b->open_id = b->next_id;
+        b->len = 0;
+        b->off[0] = 0;
+    }
+    if (grow(&b->data, &b->cap, b->len + rn + mn) < 0)
+        return err_set(e, "out of memory storing a record");
+    if (rn)
+        memcpy(b->data + b->len, raw, rn);
+    b->len += rn;
+    b->off[2 * b->open_n + 1] = (uint32_t)b->len;
+    if (mn)
+        memcpy(b->data + b->len, msg, mn);
+    b->len += mn;
+    b->off[2 * b->open_n + 2] = (uint32_t)b->len;
+    b->open_n++;
+    b->dirty = 1;
+    *id = b->next_id++;
+    if (b->open_n == BLK_RECORDS) {
+        if (write_open(s, b, e) < 0)
+            return -1;
+        b->open_n = 0;
+    }
+    return 0;
+}
+
+int blk_flush(struct store *s, struct err *e)
+{
+    struct blk *b = s->blk;
+    if (!b || !b->open_n || !b->dirty)
+        return 0;
+    return write_open(s, b, e);
+}
+
+void blk_rollback(struct store *s)
+{
+    struct blk *b = s->blk;
+    if (!b)
+        return;
+    b->open_n = 0;
+    b->len = 0;
+    b->dirty = 0;
+    b->next_id = 0;
+    for (int i = 0; i < BLK_CACHE; i++)   /* blocks of the batch may be cached */
+        b->cache[i].n = 0;
+}
+
+int blk_prune(struct store *s, int64_t lo, int64_t hi, struct err *e)
+{
+    struct blk *b = state(s);
+    if (!b)
+        return err_set(e, "out of memory");
+    if (store_prepare(s, &b->st_del,
+                      "DELETE FROM rawblk WHERE id >= (SELECT coalesce(max(id), 0) FROM rawblk"
+                      " WHERE id <= ?1) AND id <= ?2"
+                      " AND id < (SELECT max(id) FROM rawblk)"
+                      " AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id >= rawblk.id"
+                      " AND r.id < rawblk.id + rawblk.n)", e) < 0)
+        return -1;
+    sqlite3_bind_int64(b->st_del, 1, lo);
+    sqlite3_bind_int64(b->st_del, 2, hi);
+    int rc = sqlite3_step(b->st_del);
+    sqlite3_reset(b->st_del);
+    if (rc != SQLITE_DONE)
+        return store_sqlerr(s, e, "deleting old records' text");
+    for (int i = 0; i < BLK_CACHE; i++)
+        b->cache[i].n = 0;
+    return 0;
+}
+
+/* --- reader ------------------------------------------------------------------ */
+
+/* Parses a decompressed block of ser_n bytes (in d->data) into d's offsets:
+ * the header is moved out of the way by reading it first. */
+static int parse_block(struct dec *d, size_t ser_n)
+{
+    const unsigned char *p = (const unsigned char *)d->data, *end = p + ser_n;
+    uint64_t n, v;
+    if (get_varint(&p, end, &n) < 0 || n == 0 || n > BLK_RECORDS)
+        return -1;
+    uint64_t pos = 0;
+    d->off[0] = 0;
+    for (uint64_t i = 0; i < 2 * n; i++) {
+        if (get_varint(&p, end, &v) < 0 || pos + v > (uint64_t)(end - p))
+            return -1;
+        pos += v;
+        d->off[i + 1] = (uint32_t)pos;
+    }
+    size_t hdr = (size_t)(p - (const unsigned char *)d->data);
+    if (hdr + pos != ser_n)
+        return -1;
+    memmove(d->data, d->data + hdr, pos);
+    d->data[pos] = '\0';
+    d->n = (int)n;
+    return 0;
+}
+
+static struct dec *load(struct store *s, struct blk *b, int64_t id)
+{
+    if (store_prepare(s, &b->st_get, "SELECT id, n, z FROM rawblk WHERE id <= ?"
+                                     " ORDER BY id DESC LIMIT 1", NULL) < 0)
+        return NULL;
+    sqlite3_bind_int64(b->st_get, 1, id);
+    struct dec *d = NULL;
+    if (sqlite3_step(b->st_get) == SQLITE_ROW) {
+        int64_t bid = sqlite3_column_int64(b->st_get, 0);
+        int n = sqlite3_column_int(b->st_get, 1);
+        const void *z = sqlite3_column_blob(b->st_get, 2);
+        size_t zn = (size_t)sqlite3_column_bytes(b->st_get, 2);
+        unsigned long long sz = z ? ZSTD_getFrameContentSize(z, zn) : ZSTD_CONTENTSIZE_ERROR;
+        if (id < bid + n && sz != ZSTD_CONTENTSIZE_ERROR && sz != ZSTD_CONTENTSIZE_UNKNOWN &&
+            sz < (1ull << 31)) {
+            d = &b->cache[0];
+            for (int i = 1; i < BLK_CACHE; i++)   /* the least recently used slot */
+                if (b->cache[i].used < d->used)
+                    d = &b->cache[i];
+            d->n = 0;
+            if ((!b->dctx && !(b->dctx = ZSTD_createDCtx())) ||
+                grow(&d->data, &d->cap, (size_t)sz + 1) < 0 ||
+                ZSTD_isError(ZSTD_decompressDCtx(b->dctx, d->data, d->cap, z, zn)) ||
+                parse_block(d, (size_t)sz) < 0 || d->n != n)
+                d = NULL;
+            else
+                d->id = bid;
+        }
+    }
+    sqlite3_reset(b->st_get);
+    return d;
+}
+
+int blk_get(struct store *s, int64_t id, const char **raw, size_t *rn, const char **msg,
+            size_t *mn)
+{
+    struct blk *b = state(s);
+    if (!b)
+        return -1;
+    if (b->open_n && id >= b->open_id && id < b->open_id + b->open_n) {   /* the writer's own */
+        int i = (int)(id - b->open_id);
+        *raw = b->data + b->off[2 * i];
+        *rn = b->off[2 * i + 1] - b->off[2 * i];
+        *msg = b->data + b->off[2 * i + 1];
+        *mn = b->off[2 * i + 2] - b->off[2 * i + 1];
+        return 0;
+    }
+    /* Another connection's commit may have rewritten blocks (retention). */
+    unsigned dv = 0;
+    if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &dv) == SQLITE_OK &&
+        dv != b->data_version) {
+        b->data_version = dv;
+        for (int i = 0; i < BLK_CACHE; i++)
+            b->cache[i].n = 0;
+    }
+    struct dec *d = NULL;
+    for (int i = 0; i < BLK_CACHE && !d; i++)
+        if (b->cache[i].n && id >= b->cache[i].id && id < b->cache[i].id + b->cache[i].n)
+            d = &b->cache[i];
+    if (!d && !(d = load(s, b, id)))
+        return -1;
+    d->used = ++b->tick;
+    int i = (int)(id - d->id);
+    *raw = d->data + d->off[2 * i];
+    *rn = d->off[2 * i + 1] - d->off[2 * i];
+    *msg = d->data + d->off[2 * i + 1];
+    *mn = d->off[2 * i + 2] - d->off[2 * i + 1];
+    return 0;
+}

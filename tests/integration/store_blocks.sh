@@ -1,0 +1,77 @@
+# store_blocks.sh: store v5 keeps records' text and messages in compressed
+# blocks (db/blk.h). A v4 store (tests/fixtures/store_v4.sql, written by the
+# v4 logdeck) is read as it is and migrated in place by the next writer,
+# its rows still answering; runs that each commit a few records read back
+# exactly; retention deletes a block with its last record and keeps the
+# others readable.
+. tests/lib.sh
+
+D="$T/logs"
+mkdir -p "$D"
+q() { "$LOGDECK" query "$@" 2>&1; }
+ver() { sqlite3 "$LOGDECK_DB" 'PRAGMA user_version'; }
+
+# --- v4 -> v5 in place ------------------------------------------------------------
+sqlite3 "$LOGDECK_DB" <tests/fixtures/store_v4.sql
+sqlite3 "$LOGDECK_DB" 'PRAGMA application_id=1279738947; PRAGMA user_version=4;'
+check "v4: a reader counts its records" 3 "$(q --count '')"
+check "v4: a reader leaves it at version 4" 4 "$(ver)"
+check "v4: words of a traceback" 1 "$(q --count OldQuotaError)"
+check "v4: phrase in a message" 1 "$(q --count '"reset by peer"')"
+check "v4: message equality" 1 "$(q --count 'msg:"job 9 failed"')"
+printf '%s\n' '{"event": "New request", "level": "info", "timestamp": "2024-03-01T10:00:05Z", "service": "oldsvc", "path": "/api/v1/new", "customer_id": "cu_new"}' \
+  '{"event": "Upstream reset again", "level": "error", "timestamp": "2024-03-01T10:00:06Z", "service": "oldsvc", "customer_id": "cu_new"}' >"$D/new.jsonl"
+"$LOGDECK" index "$D/new.jsonl" >"$T/mig.out" 2>&1
+check "v4: the writer migrates to version 5" 5 "$(ver)"
+check "v4: migrated, nothing re-read (3 rows keep raw)" 3 "$(sqlite3 "$LOGDECK_DB" 'SELECT count(*) FROM records WHERE raw IS NOT NULL')"
+check "v5 rows in a block" 1 "$(sqlite3 "$LOGDECK_DB" 'SELECT count(*) FROM rawblk WHERE id = 4 AND n = 2')"
+check "after migration: every record" 5 "$(q --count '')"
+check "after migration: old and new errors" 3 "$(q --count 'level:error')"
+check "after migration: word in old and new" 2 "$(q --count Upstream)"
+check "after migration: old field" 2 "$(q --count customer_id:cu_old)"
+check "after migration: new field" 2 "$(q --count customer_id:cu_new)"
+check "after migration: new message" 1 "$(q --count 'msg:"Upstream reset again"')"
+check "old traceback text in --json" 1 "$(q --json OldQuotaError | grep -c 'OldQuotaError: 429')"
+check "new record's raw text in --json" 1 "$(q --json 'customer_id:cu_new level:info' | grep -c '"event": "New request"')"
+
+# --- many small runs, each its own commit: every line read back exactly --------------
+rm -f "$LOGDECK_DB"*
+: >"$D/small.jsonl"
+i=0
+while [ $i -lt 300 ]; do
+  printf '{"ts": "2024-03-02T10:%02d:%02dZ", "level": "info", "event": "small %d", "n": %d}\n' \
+    $((i / 60)) $((i % 60)) $i $i >>"$D/small.jsonl"
+  i=$((i + 1))
+  case $i in 1|2|3|50|129|200|256|257|300) "$LOGDECK" index "$D/small.jsonl" >/dev/null 2>&1 ;; esac
+done
+check "small runs: every record" 300 "$(q --count '')"
+check "small runs: blocks cover every id once" "300|300" \
+  "$(sqlite3 "$LOGDECK_DB" 'SELECT sum(n), max(id + n - 1) FROM rawblk')"
+q --json --limit 0 --reverse '' | sed 's/.*"fields":\(.*\)}$/\1/' >"$T/small.back"
+check "small runs: every line read back exactly" "" "$(cmp "$T/small.back" "$D/small.jsonl" 2>&1)"
+check "small runs: message of the last" 1 "$(q --count 'msg:"small 299"')"
+check "small runs: message across a block edge" 1 "$(q --count 'msg:"small 128"')"
+
+# --- retention: a block leaves with its last record -----------------------------------
+rm -f "$LOGDECK_DB"*
+old=$(date -u -d '-40 days' +%Y-%m-%dT%H:%M:%SZ)
+new=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+{
+  i=0
+  while [ $i -lt 256 ]; do echo "{\"timestamp\":\"$old\",\"level\":\"info\",\"event\":\"old info $i\"}"; i=$((i + 1)); done
+  for i in 1 2; do echo "{\"timestamp\":\"$old\",\"level\":\"error\",\"event\":\"old error $i\"}"; done
+  for i in 1 2 3; do echo "{\"timestamp\":\"$new\",\"level\":\"info\",\"event\":\"new info $i\"}"; done
+} >"$D/r.log"
+"$LOGDECK" index "$D/r.log" >/dev/null 2>&1
+check "retention: 3 blocks before" 3 "$(sqlite3 "$LOGDECK_DB" 'SELECT count(*) FROM rawblk')"
+printf 'store:\n  retention: {error: 365d, info: 30d}\n' >"$T/ret.yaml"
+"$LOGDECK" --config "$T/ret.yaml" store prune >"$T/prune.out" 2>&1
+check "retention: old infos deleted" 5 "$(q --count '')"
+check "retention: the two emptied blocks deleted" "257" "$(sqlite3 "$LOGDECK_DB" 'SELECT group_concat(id) FROM rawblk')"
+check "retention: the rest read back" "old error 1|old error 2|new info 1|new info 2|new info 3" \
+  "$(q --json --limit 0 --reverse '' | sed 's/.*"msg":"\([^"]*\)".*/\1/' | tr '\n' '|' | sed 's/|$//')"
+"$LOGDECK" index "$D/r.log" >/dev/null 2>&1
+echo "{\"timestamp\":\"$new\",\"level\":\"info\",\"event\":\"after prune\"}" >>"$D/r.log"
+"$LOGDECK" index "$D/r.log" >/dev/null 2>&1
+check "retention: a new record after the newest block" "262|after prune" \
+  "$(sqlite3 "$LOGDECK_DB" 'SELECT max(id) FROM records')|$(q --json 'msg:"after prune"' | sed 's/.*"msg":"\([^"]*\)".*/\1/')"
