@@ -10,14 +10,15 @@
 #endif
 #define BLK_CACHE 8
 
-/* A decoded block: record i's raw text is data[off[2i] .. off[2i+1]), its
- * message data[off[2i+1] .. off[2i+2]). */
+/* A decoded block: string k (BLK_RAW, BLK_MSG, BLK_CID) of record i is
+ * data[off[NS * i + k] .. off[NS * i + k + 1]). */
+enum { BLK_RAW, BLK_MSG, BLK_CID, NS };
 struct dec {
     int64_t id;
     int n;                 /* 0: empty slot */
     char *data;
     size_t cap;
-    uint32_t off[2 * BLK_RECORDS + 1];
+    uint32_t off[NS * BLK_RECORDS + 1];
     uint64_t used;
 };
 
@@ -28,7 +29,7 @@ struct blk {
     int open_n, dirty;
     char *data;
     size_t len, cap;
-    uint32_t off[2 * BLK_RECORDS + 1];
+    uint32_t off[NS * BLK_RECORDS + 1];
     char *ser, *z;         /* serialized and compressed scratch */
     size_t sercap, zcap;
     ZSTD_CCtx *cctx;
@@ -122,12 +123,12 @@ static int64_t first_free_id(struct store *s)
 /* Writes the open block (replacing its earlier, shorter version). */
 static int write_open(struct store *s, struct blk *b, struct err *e)
 {
-    size_t hdr = 10 + (size_t)b->open_n * 2 * 10;
+    size_t hdr = 10 + (size_t)b->open_n * NS * 10;
     if (grow(&b->ser, &b->sercap, hdr + b->len) < 0)
         return err_set(e, "out of memory compressing records");
     unsigned char *o = (unsigned char *)b->ser;
     size_t n = put_varint(o, (uint64_t)b->open_n);
-    for (int i = 0; i < 2 * b->open_n; i++)
+    for (int i = 0; i < NS * b->open_n; i++)
         n += put_varint(o + n, b->off[i + 1] - b->off[i]);
     memcpy(b->ser + n, b->data, b->len);
     n += b->len;
@@ -151,8 +152,7 @@ static int write_open(struct store *s, struct blk *b, struct err *e)
     return 0;
 }
 
-int blk_add(struct store *s, const char *raw, size_t rn, const char *msg, size_t mn, int64_t *id,
-            struct err *e)
+int blk_add(struct store *s, const struct blk_rec *r, int64_t *id, struct err *e)
 {
     struct blk *b = state(s);
     if (!b)
@@ -161,23 +161,23 @@ int blk_add(struct store *s, const char *raw, size_t rn, const char *msg, size_t
         b->next_id = 0;
         return store_sqlerr(s, e, "reading the newest record id");
     }
-    if (rn + mn > UINT32_MAX / 4 || b->len + rn + mn > UINT32_MAX / 2)
-        return err_set(e, "a record too large to store (%zu bytes)", rn + mn);
+    const char *str[NS] = {r->raw, r->msg, r->cid};
+    size_t len[NS] = {r->rn, r->mn, r->cn}, sum = r->rn + r->mn + r->cn;
+    if (sum > UINT32_MAX / 4 || b->len + sum > UINT32_MAX / 2)
+        return err_set(e, "a record too large to store (%zu bytes)", sum);
     if (b->open_n == 0) {
         b->open_id = b->next_id;
         b->len = 0;
         b->off[0] = 0;
     }
-    if (grow(&b->data, &b->cap, b->len + rn + mn) < 0)
+    if (grow(&b->data, &b->cap, b->len + sum) < 0)
         return err_set(e, "out of memory storing a record");
-    if (rn)
-        memcpy(b->data + b->len, raw, rn);
-    b->len += rn;
-    b->off[2 * b->open_n + 1] = (uint32_t)b->len;
-    if (mn)
-        memcpy(b->data + b->len, msg, mn);
-    b->len += mn;
-    b->off[2 * b->open_n + 2] = (uint32_t)b->len;
+    for (int k = 0; k < NS; k++) {
+        if (len[k])
+            memcpy(b->data + b->len, str[k], len[k]);
+        b->len += len[k];
+        b->off[NS * b->open_n + k + 1] = (uint32_t)b->len;
+    }
     b->open_n++;
     b->dirty = 1;
     *id = b->next_id++;
@@ -245,7 +245,7 @@ static int parse_block(struct dec *d, size_t ser_n)
         return -1;
     uint64_t pos = 0;
     d->off[0] = 0;
-    for (uint64_t i = 0; i < 2 * n; i++) {
+    for (uint64_t i = 0; i < NS * n; i++) {
         if (get_varint(&p, end, &v) < 0 || pos + v > (uint64_t)(end - p))
             return -1;
         pos += v;
@@ -293,18 +293,24 @@ static struct dec *load(struct store *s, struct blk *b, int64_t id)
     return d;
 }
 
-int blk_get(struct store *s, int64_t id, const char **raw, size_t *rn, const char **msg,
-            size_t *mn)
+static void rec_of(const char *data, const uint32_t *off, int i, struct blk_rec *r)
+{
+    const uint32_t *o = off + NS * i;
+    r->raw = data + o[BLK_RAW];
+    r->rn = o[BLK_RAW + 1] - o[BLK_RAW];
+    r->msg = data + o[BLK_MSG];
+    r->mn = o[BLK_MSG + 1] - o[BLK_MSG];
+    r->cid = data + o[BLK_CID];
+    r->cn = o[BLK_CID + 1] - o[BLK_CID];
+}
+
+int blk_get(struct store *s, int64_t id, struct blk_rec *r)
 {
     struct blk *b = state(s);
     if (!b)
         return -1;
     if (b->open_n && id >= b->open_id && id < b->open_id + b->open_n) {   /* the writer's own */
-        int i = (int)(id - b->open_id);
-        *raw = b->data + b->off[2 * i];
-        *rn = b->off[2 * i + 1] - b->off[2 * i];
-        *msg = b->data + b->off[2 * i + 1];
-        *mn = b->off[2 * i + 2] - b->off[2 * i + 1];
+        rec_of(b->data, b->off, (int)(id - b->open_id), r);
         return 0;
     }
     /* Another connection's commit may have rewritten blocks (retention). */
@@ -322,10 +328,6 @@ int blk_get(struct store *s, int64_t id, const char **raw, size_t *rn, const cha
     if (!d && !(d = load(s, b, id)))
         return -1;
     d->used = ++b->tick;
-    int i = (int)(id - d->id);
-    *raw = d->data + d->off[2 * i];
-    *rn = d->off[2 * i + 1] - d->off[2 * i];
-    *msg = d->data + d->off[2 * i + 1];
-    *mn = d->off[2 * i + 2] - d->off[2 * i + 1];
+    rec_of(d->data, d->off, (int)(id - d->id), r);
     return 0;
 }

@@ -52,6 +52,7 @@ void store_exec_fini(struct store *s)
     free(s->exec->rowbuf.s);
     free(s->exec->fnbuf.s);
     free(s->exec->msgbuf.s);
+    free(s->exec->cidbuf.s);
     free(s->exec);
     s->exec = NULL;
 }
@@ -85,6 +86,10 @@ static void read_row(struct store *s, sqlite3_stmt *st, struct store_row *row)
     r->service = col_text(st, 7);
     r->logger = col_text(st, 8);
     r->cid = col_text(st, 9);
+    if (!r->cid) {
+        size_t cn;
+        r->cid = exec_cid(s->exec, sqlite3_column_int(st, 17), row->id, &s->exec->cidbuf, &cn);
+    }
     int flags = sqlite3_column_int(st, 17);
     r->msg = col_text(st, 10);
     r->msg_len = (size_t)sqlite3_column_bytes(st, 10);

@@ -17,6 +17,7 @@
  *       tokenized like rec_fts.
  *   ld_text(raw, flags, id)              the raw text, decoded.
  *   ld_msg(msg, flags, id)               the message.
+ *   ld_cid(cid, flags, id)               the cid (NULL: none).
  * raw is stored compressed when flags say so: in a block of records (v5,
  * blk.h: raw and msg are NULL, id finds the block) or alone (v4, zraw.h);
  * the functions decode it. */
@@ -54,12 +55,10 @@ static const char *copy_out(struct zbuf *slot, const char *t, size_t n, size_t *
 const char *exec_raw(struct exec_state *x, const void *blob, size_t len, int flags, int64_t id,
                      struct zbuf *slot, size_t *outlen)
 {
-    const char *raw, *msg;
-    size_t rn, mn;
+    struct blk_rec br;
     *outlen = len;
     if (ZRAW_ID(flags) == BLK_ZID)
-        return x && blk_get(x->s, id, &raw, &rn, &msg, &mn) == 0 ? copy_out(slot, raw, rn, outlen)
-                                                                : NULL;
+        return x && blk_get(x->s, id, &br) == 0 ? copy_out(slot, br.raw, br.rn, outlen) : NULL;
     if (!ZRAW_ID(flags))
         return blob ? blob : "";
     return x ? zraw_unpack(x->s, ZRAW_ID(flags), blob, len, slot, outlen) : NULL;
@@ -68,11 +67,19 @@ const char *exec_raw(struct exec_state *x, const void *blob, size_t len, int fla
 const char *exec_msg(struct exec_state *x, int flags, int64_t id, struct zbuf *slot,
                      size_t *outlen)
 {
-    const char *raw, *msg;
-    size_t rn, mn;
-    if (ZRAW_ID(flags) != BLK_ZID || !x || blk_get(x->s, id, &raw, &rn, &msg, &mn) < 0)
+    struct blk_rec br;
+    if (ZRAW_ID(flags) != BLK_ZID || !x || blk_get(x->s, id, &br) < 0)
         return NULL;
-    return copy_out(slot, msg, mn, outlen);
+    return copy_out(slot, br.msg, br.mn, outlen);
+}
+
+const char *exec_cid(struct exec_state *x, int flags, int64_t id, struct zbuf *slot,
+                     size_t *outlen)
+{
+    struct blk_rec br;
+    if (!(flags & BLK_HAS_CID) || !x || blk_get(x->s, id, &br) < 0)
+        return NULL;
+    return copy_out(slot, br.cid, br.cn, outlen);
 }
 
 /* The last parsed document, so that several ld_field calls on one row
@@ -258,7 +265,8 @@ static void fn_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_null(ctx);
 }
 
-/* ld_msg(msg, flags, id): the record's message, from its column or its block. */
+/* ld_msg(msg, flags, id) and ld_cid(cid, flags, id): the record's message
+ * or cid, from its column or its block. */
 static void fn_msg(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -269,6 +277,23 @@ static void fn_msg(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     size_t n = 0;
     const char *t = exec_msg(x, sqlite3_value_int(argv[1]), sqlite3_value_int64(argv[2]),
+                             &x->fnbuf, &n);
+    if (t)
+        sqlite3_result_text(ctx, t, (int)n, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_null(ctx);
+}
+
+static void fn_cid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    struct exec_state *x = sqlite3_user_data(ctx);
+    if (sqlite3_value_type(argv[0]) != SQLITE_NULL) {
+        sqlite3_result_value(ctx, argv[0]);
+        return;
+    }
+    size_t n = 0;
+    const char *t = exec_cid(x, sqlite3_value_int(argv[1]), sqlite3_value_int64(argv[2]),
                              &x->fnbuf, &n);
     if (t)
         sqlite3_result_text(ctx, t, (int)n, SQLITE_TRANSIENT);
@@ -503,6 +528,7 @@ int exec_fn_register(sqlite3 *db, struct exec_state *x, struct err *e)
         add_json_fn(db, "ld_fieldnum", fn_fieldnum, x) != SQLITE_OK ||
         sqlite3_create_function(db, "ld_text", 3, flags, x, fn_text, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "ld_msg", 3, flags, x, fn_msg, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "ld_cid", 3, flags, x, fn_cid, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "ld_contains", 2, flags, NULL, fn_contains, NULL, NULL) !=
             SQLITE_OK ||
         sqlite3_create_function(db, "ld_basename", 1, flags, NULL, fn_basename, NULL, NULL) !=

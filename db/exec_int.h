@@ -28,12 +28,14 @@ struct exec_state {
     struct zbuf rowbuf;         /* raw text of the row being read (read_row) */
     struct zbuf fnbuf;          /* raw text decoded by the SQL functions */
     struct zbuf msgbuf;         /* message of the row being read (read_row) */
+    struct zbuf cidbuf;         /* cid of the row being read (read_row) */
 };
 
 /* SQL expressions (on records r) of the message and the raw text, wherever
  * they are stored (blk.h: v5 rows keep both in blocks). */
 #define EXEC_MSG "ld_msg(r.msg, r.flags, r.id)"
 #define EXEC_TEXT "ld_text(r.raw, r.flags, r.id)"
+#define EXEC_CID "ld_cid(r.cid, r.flags, r.id)"
 
 
 /* The raw text of record id from its raw column and flags, decoded into
@@ -44,6 +46,9 @@ const char *exec_raw(struct exec_state *x, const void *blob, size_t len, int fla
 /* The message of record id when its msg column is NULL (kept in a block):
  * as exec_raw; NULL when the row has no block. */
 const char *exec_msg(struct exec_state *x, int flags, int64_t id, struct zbuf *slot,
+                     size_t *outlen);
+/* The cid of record id when its cid column is NULL: NULL when it has none. */
+const char *exec_cid(struct exec_state *x, int flags, int64_t id, struct zbuf *slot,
                      size_t *outlen);
 
 /* A bound parameter; s is owned when owned is 1. */

@@ -129,7 +129,7 @@ static void fts_cond(struct sqlb *b, char *expr, int force_in)
         sqlb_text(b, expr, 1);
         sqlb_add(b, ")");
     } else {
-        sqlb_add(b, "ld_words(r.fmt, r.raw, r.flags, r.cid, ");
+        sqlb_add(b, "ld_words(r.fmt, r.raw, r.flags, " EXEC_CID ", ");
         sqlb_text(b, expr, 1);
         sqlb_add(b, ", r.id)");
     }
@@ -207,7 +207,7 @@ static void op_value(struct sqlb *b, const struct pnode *n)
 void sqlb_field(struct sqlb *b, int f, const char *path, int numeric)
 {
     static const char *const cols[] = {
-        [PF_TS] = "r.ts", [PF_LEVEL] = "r.level", [PF_CID] = "r.cid",
+        [PF_TS] = "r.ts", [PF_LEVEL] = "r.level", [PF_CID] = EXEC_CID,
         [PF_SERVICE] = "r.service", [PF_LOGGER] = "r.logger", [PF_MSG] = EXEC_MSG,
         [PF_FORMAT] = "r.fmt", [PF_DURATION] = "r.duration", [PF_STATUS] = "r.status",
         [PF_METRIC] = "r.metric", [PF_MVALUE] = "r.mvalue",
@@ -273,10 +273,10 @@ static void cid_cond(struct sqlb *b, const struct pnode *n)
         sqlb_add(b, " AND ");
     }
     if (n->op == POP_GLOB) {
-        sqlb_add(b, "lower(r.cid) GLOB ");
+        sqlb_add(b, "lower(" EXEC_CID ") GLOB ");
         sqlb_text(b, glob_pattern(v, 1), 1);
     } else {
-        sqlb_add(b, "r.cid = ");
+        sqlb_add(b, EXEC_CID " = ");
         sqlb_text(b, (char *)v, 0);
         sqlb_add(b, " COLLATE NOCASE");
     }

@@ -78,6 +78,9 @@ static int delete_one(struct store *s, struct doomed *d, sqlite3_stmt *sel, stru
                      sqlite3_column_int(sel, 5), id, &s->exec->fnbuf, &r.raw_len);
     if (!r.raw)
         return err_set(e, "deleting an old record: its text cannot be decoded");
+    size_t cn;
+    if (!r.cid)
+        r.cid = exec_cid(s->exec, sqlite3_column_int(sel, 5), id, &s->exec->cidbuf, &cn);
     struct fv_out fo;
     if (fv_record_stored(s, sqlite3_column_int64(sel, 3), &r, &fo) < 0)
         return err_set(e, "out of memory deleting old records");

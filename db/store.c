@@ -290,12 +290,14 @@ int store_add(struct store *s, int64_t file_id, const struct record *r, struct e
     struct fv_out fo;
     if (fv_record(s, file_id, r, &fo) < 0)
         return err_set(e, "out of memory indexing a record");
-    if (blk_add(s, r->raw ? r->raw : "", r->raw ? r->raw_len : 0, r->msg ? r->msg : "",
-                r->msg ? r->msg_len : 0, &id, e) < 0)
+    struct blk_rec br = {.raw = r->raw ? r->raw : "", .rn = r->raw ? r->raw_len : 0,
+                         .msg = r->msg ? r->msg : "", .mn = r->msg ? r->msg_len : 0,
+                         .cid = r->cid ? r->cid : "", .cn = r->cid ? strlen(r->cid) : 0};
+    if (blk_add(s, &br, &id, e) < 0)
         return -1;
     if (store_prepare(s, &s->st[ST_INSERT], "INSERT INTO records(id,ts,level,fmt,file_id,off,"
-                      "service,logger,cid,duration,status,metric,mvalue,fields,flags,"
-                      "path) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e) < 0)
+                      "service,logger,duration,status,metric,mvalue,fields,flags,"
+                      "path) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e) < 0)
         return -1;
     st = s->st[ST_INSERT];
     sqlite3_bind_int64(st, 1, id);
@@ -306,18 +308,17 @@ int store_add(struct store *s, int64_t file_id, const struct record *r, struct e
     sqlite3_bind_int64(st, 6, r->offset);
     bind_opt_text(st, 7, r->service);
     bind_opt_text(st, 8, r->logger);
-    bind_opt_text(st, 9, r->cid);
     if (r->has_duration)
-        sqlite3_bind_double(st, 10, r->duration_ms);
+        sqlite3_bind_double(st, 9, r->duration_ms);
     if (r->has_status)
-        sqlite3_bind_int64(st, 11, r->status);
-    bind_opt_text(st, 12, r->metric_name);
+        sqlite3_bind_int64(st, 10, r->status);
+    bind_opt_text(st, 11, r->metric_name);
     if (r->has_metric)
-        sqlite3_bind_double(st, 13, r->metric_value);
-    bind_opt_text(st, 14, r->fields);
-    sqlite3_bind_int(st, 15, (r->ts_guessed ? 1 : 0) | (r->truncated ? 2 : 0) | (r->history ? 4 : 0) |
-                                 (BLK_ZID << 3) | (r->nlines << 8));
-    bind_opt_text(st, 16, fo.path);
+        sqlite3_bind_double(st, 12, r->metric_value);
+    bind_opt_text(st, 13, r->fields);
+    sqlite3_bind_int(st, 14, (r->ts_guessed ? 1 : 0) | (r->truncated ? 2 : 0) | (r->history ? 4 : 0) |
+                                 (BLK_ZID << 3) | (r->cid ? BLK_HAS_CID : 0) | (r->nlines << 8));
+    bind_opt_text(st, 15, fo.path);
     if (sqlite3_step(st) != SQLITE_DONE)
         return store_sqlerr(s, e, "storing a record");
     if (step_fts(s, ST_FTS, "INSERT INTO rec_fts(rowid, body) VALUES(?, ?)", id, fo.body, fo.blen,
