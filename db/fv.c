@@ -35,6 +35,7 @@ struct fv_state {
     int64_t stem_file;               /* file whose stem is cached */
     char stem[128];
     int has_stem;
+    int shrunk;                      /* counts went down in this batch */
     sqlite3_stmt *st_path, *st_cat;
 };
 
@@ -190,7 +191,7 @@ static int add_token(struct fv_state *f, int kind, const char *path, size_t plen
 /* Counts path for the catalogue; returns its entry (NULL when out of
  * memory or on a hash collision). */
 static struct cat *count_field(struct fv_state *f, int64_t file_id, const char *path,
-                               size_t plen, int numeric)
+                               size_t plen, int numeric, int sign)
 {
     uint64_t k = hmap_key2((uint64_t)file_id, hmap_key_str(path));
     struct cat *c = hmap_get(&f->cat, k);
@@ -216,8 +217,8 @@ static struct cat *count_field(struct fv_state *f, int64_t file_id, const char *
     } else if (strcmp(c->path, path) != 0) {
         return NULL;   /* a 64-bit hash collision: this path goes uncounted */
     }
-    c->n++;
-    c->nnum += numeric;
+    c->n += sign;
+    c->nnum += numeric ? sign : 0;
     return c;
 }
 
@@ -229,7 +230,7 @@ int fv_words_of(int role)
 struct walkctx {
     struct fv_state *f;
     int64_t file_id;
-    int nocount;    /* deleting: the catalogue is left as it is */
+    int sign;       /* 1 ingest, -1 deleting: the catalogue counts down */
     int body;       /* 1: values go into the FTS body (JSON records) */
     int oom;
 };
@@ -241,7 +242,7 @@ static int on_pair(void *ctx, const char *path, size_t plen, int kind, const cha
     struct fv_state *f = w->f;
     double d;
     char nb[32];
-    struct cat *c = w->nocount ? NULL : count_field(f, w->file_id, path, plen, kind == FLAT_NUM);
+    struct cat *c = count_field(f, w->file_id, path, plen, kind == FLAT_NUM, w->sign);
     int role = c ? c->role : plan_field(path);
     if (w->body && vlen && fv_words_of(role)) {
         if (put(&f->body, " ", 1) < 0 || reserve(&f->body, vlen) < 0)
@@ -310,14 +311,15 @@ static int virt(struct fv_state *f, const char *name, const char *val)
 }
 
 static int record_docs(struct store *s, int64_t file_id, const struct record *r,
-                       struct fv_out *out, int nocount)
+                       struct fv_out *out, int sign)
 {
     struct fv_state *f = state(s);
     if (!f)
         return -1;
     f->body.len = f->doc.len = 0;
     f->path_prio = r->path ? 0 : 3;
-    struct walkctx w = {.f = f, .file_id = file_id, .body = 0, .nocount = nocount};
+    struct walkctx w = {.f = f, .file_id = file_id, .body = 0, .sign = sign};
+    f->shrunk |= sign < 0;
     if (put(&f->body, "", 0) < 0 || put(&f->doc, "", 0) < 0)
         return -1;
     if (r->raw_len) {   /* a record's words: its whole text, as grep reads it */
@@ -340,6 +342,7 @@ static int record_docs(struct store *s, int64_t file_id, const struct record *r,
     const char *svc = r->service && *r->service ? r->service
                       : r->logger && *r->logger ? r->logger : file_stem(s, f, file_id);
     out->path = r->path ? r->path : f->path_prio < 3 ? f->path : NULL;
+    out->service = svc;
     if (w.oom || virt(f, "service", svc) < 0 || virt(f, "path", out->path) < 0 ||
         virt(f, "logger", r->logger) < 0 || virt(f, "metric", r->metric_name) < 0)
         return -1;
@@ -358,13 +361,19 @@ static int record_docs(struct store *s, int64_t file_id, const struct record *r,
 
 int fv_record(struct store *s, int64_t file_id, const struct record *r, struct fv_out *out)
 {
-    return record_docs(s, file_id, r, out, 0);
+    return record_docs(s, file_id, r, out, 1);
 }
 
 int fv_record_stored(struct store *s, int64_t file_id, const struct record *r,
                      struct fv_out *out)
 {
-    return record_docs(s, file_id, r, out, 1);
+    return record_docs(s, file_id, r, out, -1);
+}
+
+const char *fv_stem(struct store *s, int64_t file_id)
+{
+    struct fv_state *f = state(s);
+    return f ? file_stem(s, f, file_id) : NULL;
 }
 
 int fv_flush(struct store *s, struct err *e)
@@ -390,6 +399,10 @@ int fv_flush(struct store *s, struct err *e)
             rc = store_sqlerr(s, e, "updating the field catalogue");
     }
     sqlite3_reset(f->st_cat);
+    if (rc == 0 && f->shrunk &&   /* retention: paths no record holds any more leave */
+        sqlite3_exec(s->db, "DELETE FROM fieldcat WHERE n <= 0", NULL, NULL, NULL) != SQLITE_OK)
+        rc = store_sqlerr(s, e, "updating the field catalogue");
+    f->shrunk = 0;
     fv_discard(s);
     return rc;
 }
@@ -402,6 +415,7 @@ void fv_discard(struct store *s)
     for (size_t i = 0; i < f->ncats; i++)
         free(f->cats[i]);
     f->ncats = 0;
+    f->shrunk = 0;
     hmap_fini(&f->cat);
     hmap_init(&f->cat);
     f->stem_file = 0;

@@ -68,12 +68,18 @@ struct fv_out {
     size_t blen, dlen;
     const char *path;    /* the request path: r->path, else the first of the
                             fields path, url.path, endpoint; or NULL */
+    const char *service; /* by the naming rule: service, else logger, else
+                            the file's stem; or NULL */
 };
 int fv_record(struct store *s, int64_t file_id, const struct record *r, struct fv_out *out);
 /* The same documents for a stored record being deleted (contentless FTS5
- * deletes must repeat them exactly); the catalogue is not touched. */
+ * deletes must repeat them exactly); its fields are taken off the
+ * catalogue (written by fv_flush, which drops paths no record holds). */
 int fv_record_stored(struct store *s, int64_t file_id, const struct record *r,
                      struct fv_out *out);
+/* The stem of file_id's name ("api" for /var/log/api.jsonl.1), or NULL;
+ * borrowed until the next call. */
+const char *fv_stem(struct store *s, int64_t file_id);
 /* Writes the catalogue counts gathered since the last flush (inside the
  * open transaction). */
 int fv_flush(struct store *s, struct err *e);

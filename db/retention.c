@@ -3,10 +3,13 @@
  * rec_fts and rec_fv (both contentless: a delete must repeat the exact
  * indexed documents, which fv_record_stored() rebuilds from the row as
  * fv_record() built them at ingest) and its count in the counts table, in
- * one transaction; a block of text (blk.h) leaves with its last record. */
+ * one transaction, which also takes its fields off the field catalogue
+ * and rebuilds the rollup cells of the minutes it touched (rollup.h); a
+ * block of text (blk.h) leaves with its last record. */
 #include "db/exec_int.h"
 #include "db/fv.h"
 #include "db/blk.h"
+#include "db/rollup.h"
 #include "db/store_int.h"
 
 #include <stdlib.h>
@@ -21,7 +24,7 @@ struct doomed {
 
 /* The columns delete_one() reads, in its order. */
 #define DOOMED_COLS "id, level, fmt, file_id, raw, flags, fields, cid, service, logger, " \
-                    "metric, path"
+                    "metric, path, ts"
 
 
 static int prep(struct store *s, sqlite3_stmt **st, const char *sql, struct err *e)
@@ -97,6 +100,8 @@ static int delete_one(struct store *s, struct doomed *d, sqlite3_stmt *sel, stru
         d->lo = id;
     if (id > d->hi)
         d->hi = id;
+    if (rollup_forget(s, sqlite3_column_int64(sel, 12)) < 0)   /* rebuilt at commit */
+        return err_set(e, "out of memory deleting old records");
     return 0;
 }
 

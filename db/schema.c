@@ -1,5 +1,5 @@
-/* schema: the DDL of the store's tables (store.c creates a version 5 store
- * with schema_records, schema_alerts, schema_ranges; alerts_db.c creates the alert
+/* schema: the DDL of the store's tables (store.c creates a version 6 store
+ * with schema_records, schema_alerts, schema_ranges, schema_rollups; alerts_db.c creates the alert
  * tables on demand). Data only. See store.h for what each table holds. */
 #include "db/schema.h"
 
@@ -75,3 +75,15 @@ const char schema_ranges[] =
     "CREATE TABLE IF NOT EXISTS file_ranges(file_id INTEGER NOT NULL, lo INTEGER NOT NULL,"
     " hi INTEGER NOT NULL, lo_ts INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(file_id, lo))"
     " WITHOUT ROWID;";
+
+const char schema_rollups[] =
+    "CREATE TABLE IF NOT EXISTS rolldim(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
+    " value TEXT NOT NULL, UNIQUE(kind, value));"
+    "CREATE TABLE IF NOT EXISTS rollup(minute INTEGER NOT NULL, level INTEGER NOT NULL,"
+    " svc INTEGER NOT NULL, path INTEGER NOT NULL, metric INTEGER NOT NULL,"
+    " n INTEGER NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
+    " s0 INTEGER NOT NULL, s1 INTEGER NOT NULL, s2 INTEGER NOT NULL, s3 INTEGER NOT NULL,"
+    " s4 INTEGER NOT NULL, s5 INTEGER NOT NULL,"
+    " dn INTEGER NOT NULL, dsum REAL, dmin REAL, dmax REAL, dhist BLOB,"
+    " mn INTEGER NOT NULL, msum REAL, mmin REAL, mmax REAL, mlast REAL, mlast_ts INTEGER,"
+    " mlast_id INTEGER, PRIMARY KEY(minute, level, svc, path, metric)) WITHOUT ROWID;";

@@ -14,4 +14,7 @@ extern const char schema_ranges[];
  * idempotent, the migration from version 4. */
 extern const char schema_v5[];
 
+/* Version 5: the per-minute rollups (db/rollup.h; idempotent). */
+extern const char schema_rollups[];
+
 #endif

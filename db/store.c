@@ -8,6 +8,7 @@
 #include "db/fv.h"
 #include "db/schema.h"
 #include "db/chstore.h"
+#include "db/rollup.h"
 #include "db/zraw.h"
 #include "db/blk.h"
 
@@ -92,29 +93,43 @@ static int64_t validate(struct store *s, struct err *e)
     return ver;
 }
 
+/* Version 4 or 5 -> 6: the rollup tables, filled from the records (a scan
+ * of them, not a re-read of the logs), inside the migration's transaction. */
+static int add_rollups(struct store *s, struct err *e)
+{
+    if (exec(s, schema_rollups, e) < 0 || rollup_rebuild(s, 1, e) < 0 || rollup_flush(s, e) < 0) {
+        rollup_discard(s);
+        return err_prefix(e, "adding the rollups (schema version 6)");
+    }
+    return 0;
+}
+
 /* Creates the schema of STORE_SCHEMA_VERSION in an empty store, or brings
- * a version 4 store to 5 in place (its rows keep their text; new records go
- * to blocks), in one transaction. A store of version 1 to 3 is not
- * converted: it needs every record re-read (tokens of every field, the
- * whole text searchable), which for a large store takes minutes and must
- * not happen behind the user's back; validate()'s message names the
- * command. */
+ * a version 4 or 5 store to 6 in place (v4 rows keep their text, new
+ * records go to blocks; the rollups are built from the records), in one
+ * transaction; a reader reads a v4 or v5 store as it is (stats scan the
+ * records). A store of version 1 to 3 is not converted: it needs every
+ * record re-read (tokens of every field, the whole text searchable), which
+ * for a large store takes minutes and must not happen behind the user's
+ * back; validate()'s message names the command. */
 static int migrate(struct store *s, int64_t ver, struct err *e)
 {
     if (ver == STORE_SCHEMA_VERSION)
         return 0;
     if (s->mode != STORE_WRITE)
-        return ver == 4 ? 0 : err_set(e, "%s is empty: index some logs first (logdeck index PATH)",
-                                      s->path);
+        return ver == 4 || ver == 5 ? 0 : err_set(e, "%s is empty: index some logs first "
+                                                  "(logdeck index PATH)", s->path);
     char tail[128];
     snprintf(tail, sizeof tail, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
              STORE_APP_ID, STORE_SCHEMA_VERSION);
-    int rc = exec(s, "BEGIN", e);
+    int rc = exec(s, ver ? "BEGIN IMMEDIATE" : "BEGIN", e);
     if (rc == 0 && ver == 0)
         rc = exec(s, schema_records, e) < 0 || exec(s, schema_alerts, e) < 0 ||
-             exec(s, schema_ranges, e) < 0 ? -1 : 0;
+             exec(s, schema_ranges, e) < 0 || exec(s, schema_rollups, e) < 0 ? -1 : 0;
     if (rc == 0 && ver == 4)
         rc = exec(s, schema_v5, e);
+    if (rc == 0 && (ver == 4 || ver == 5))
+        rc = add_rollups(s, e);
     if (rc < 0 || exec(s, tail, e) < 0 || exec(s, "COMMIT", e) < 0) {
         exec(s, "ROLLBACK", NULL);
         return err_prefix(e, ver ? "migrating the schema" : "creating the schema");
@@ -213,6 +228,7 @@ void store_close(struct store *s)
     store_wal_stop(s);
     store_exec_fini(s);
     fv_free(s->fv);
+    rollup_free(s);
     zraw_free(s->zraw);
     blk_free(s->blk);
     for (size_t i = 0; i < sizeof s->st / sizeof s->st[0]; i++)
@@ -257,6 +273,7 @@ void store_rollback(struct store *s)
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_batch = 0;
     fv_discard(s);
+    rollup_discard(s);
     zraw_batch_end(s, 0);
     blk_rollback(s);
 }
@@ -323,6 +340,8 @@ int store_add(struct store *s, int64_t file_id, const struct record *r, struct e
     bind_opt_text(st, 15, fo.path);
     if (sqlite3_step(st) != SQLITE_DONE)
         return store_sqlerr(s, e, "storing a record");
+    if (rollup_add(s, id, r, fo.service, fo.path) < 0)
+        return err_set(e, "out of memory indexing a record");
     if (step_fts(s, ST_FTS, "INSERT INTO rec_fts(rowid, body) VALUES(?, ?)", id, fo.body, fo.blen,
                  e) < 0 ||
         (fo.dlen && step_fts(s, ST_FV, "INSERT INTO rec_fv(rowid, tok) VALUES(?, ?)", id, fo.doc,
@@ -350,7 +369,8 @@ int store_commit(struct store *s, struct err *e)
             goto fail;
         }
     }
-    if (fv_flush(s, e) < 0 || blk_flush(s, e) < 0 || exec(s, "COMMIT", e) < 0)
+    if (rollup_flush(s, e) < 0 || fv_flush(s, e) < 0 || blk_flush(s, e) < 0 ||
+        exec(s, "COMMIT", e) < 0)
         goto fail;
     s->in_batch = 0;
     zraw_batch_end(s, 1);

@@ -148,7 +148,7 @@ static void add_num_or_null(cJSON *o, const char *key, double v, int present)
         cJSON_AddNullToObject(o, key);
 }
 
-static cJSON *latency_json(const struct stats_latency *l, const char *unit)
+static cJSON *latency_json(const struct stats_latency *l, const char *unit, double approx)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "n", (double)l->n);
@@ -160,6 +160,8 @@ static cJSON *latency_json(const struct stats_latency *l, const char *unit)
     add_num_or_null(o, "avg", l->avg, l->n > 0);
     if (unit)
         cJSON_AddStringToObject(o, "unit", unit);
+    if (approx > 0)   /* p50/p95/p99 within this relative error (rollup histograms) */
+        cJSON_AddNumberToObject(o, "approx", approx);
     return o;
 }
 
@@ -219,6 +221,8 @@ static cJSON *groups_json(const struct stats *s)
         add_num_or_null(b, "p95", x->lat.p95, x->lat.n > 0);
         add_num_or_null(b, "p99", x->lat.p99, x->lat.n > 0);
         add_num_or_null(b, "max", x->lat.max, x->lat.n > 0);
+        if (s->approx > 0 && x->lat.n > 0)
+            cJSON_AddNumberToObject(b, "approx", s->approx);
         cJSON_AddItemToArray(g, b);
     }
     return g;
@@ -234,7 +238,7 @@ void repout_stats_json(FILE *f, const struct stats *s, const char *by)
     cJSON_AddNumberToObject(o, "error_rate", s->error_rate);
     add_ts(o, "first", s->first_ts, s->count > 0);
     add_ts(o, "last", s->last_ts, s->count > 0);
-    cJSON_AddItemToObject(o, "latency", latency_json(&s->latency, s->unit));
+    cJSON_AddItemToObject(o, "latency", latency_json(&s->latency, s->unit, s->approx));
     cJSON_AddNumberToObject(o, "bucket_s", (double)(s->bucket_us / 1000000));
     cJSON *st = cJSON_AddObjectToObject(o, "status");
     for (int c = 1; c <= 5; c++)
@@ -283,9 +287,10 @@ void repout_stats_text(FILE *f, const struct stats *s, const char *by)
     for (int i = 0; i < LVL_COUNT; i++)
         if (s->by_level[i])
             fprintf(f, " %s=%lld", level_name(i), (long long)s->by_level[i]);
-    fprintf(f, "\nlatency (%lld values%s%s): p50 %.1f  p95 %.1f  p99 %.1f  max %.1f\n",
-            (long long)l->n, s->unit ? ", " : "", s->unit ? s->unit : "", l->p50, l->p95, l->p99,
-            l->max);
+    const char *ap = s->approx > 0 ? "~" : "";   /* from histograms: within s->approx */
+    fprintf(f, "\nlatency (%lld values%s%s%s): p50 %s%.1f  p95 %s%.1f  p99 %s%.1f  max %.1f\n",
+            (long long)l->n, s->unit ? ", " : "", s->unit ? s->unit : "",
+            s->approx > 0 ? ", ~ within 1%" : "", ap, l->p50, ap, l->p95, ap, l->p99, l->max);
     fprintf(f, "status: 1xx=%lld 2xx=%lld 3xx=%lld 4xx=%lld 5xx=%lld\n",
             (long long)s->status_class[1], (long long)s->status_class[2],
             (long long)s->status_class[3], (long long)s->status_class[4],
@@ -300,7 +305,8 @@ void repout_stats_text(FILE *f, const struct stats *s, const char *by)
             fprintf(f, ": %lld records, %lld errors (%.2f%%)", (long long)g->count,
                     (long long)g->errors, g->error_rate * 100);
             if (g->lat.n)     /* no value in the group: no percentiles to print */
-                fprintf(f, ", p50 %.1f p95 %.1f p99 %.1f", g->lat.p50, g->lat.p95, g->lat.p99);
+                fprintf(f, ", p50 %s%.1f p95 %s%.1f p99 %s%.1f", ap, g->lat.p50, ap, g->lat.p95,
+                        ap, g->lat.p99);
             fputc('\n', f);
         }
     }

@@ -27,7 +27,16 @@ struct stats_opts {
     int64_t bucket_us;        /* histogram bucket; 0: automatic (>= 1 min) */
     int max_buckets;          /* automatic buckets at most; 0: 120 */
     int top;                  /* templates and groups kept; 0: 10 / 50 */
+    int from;                 /* STATS_AUTO (0), STATS_SCAN, STATS_ROLLUPS */
 };
+/* How stats are computed. STATS_AUTO reads the per-minute rollups (db/rollup.h)
+ * when the query decides on them (no filter, or filters on level, service,
+ * path, metric, and time) and they hold more than STATS_SCAN_MAX records,
+ * else scans the records. STATS_ROLLUPS uses them whenever the query allows
+ * (tests). From rollups every figure is exact but the percentiles, which are
+ * within LHIST_REL_ERR (1%) of the exact ones (stats.approx). */
+enum { STATS_AUTO = 0, STATS_SCAN = 1, STATS_ROLLUPS = 2 };
+#define STATS_SCAN_MAX 20000
 void stats_opts_init(struct stats_opts *o);
 
 struct stats_latency {
@@ -79,6 +88,9 @@ struct stats {
     size_t ntemplates, ntemplates_total;
     struct stats_metric *metrics; /* by name */
     size_t nmetrics;
+    double approx;                /* percentiles within this relative error
+                                     (from histograms); 0: exact */
+    char how[320];                /* how they were computed (--explain) */
 };
 
 /* Computes the stats of the records matching p (and o's bounds). Returns 0
