@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "db/exec_int.h"
 #include "src/query/query.h"
 #include "src/report/stats.h"
+#include "src/base/lhist.h"
 #include "src/report/trace.h"
 
 #define N 600
@@ -635,6 +637,140 @@ static void test_stats(void **st)
     store_close(s);
 }
 
+
+/* --- stats from the rollups ------------------------------------------------- */
+
+static void near(double got, double want, double rel, const char *what, const char *q, int by)
+{
+    double tol = rel * fabs(want) + 1e-9;
+    if (fabs(got - want) > tol)
+        fail_msg("[%s] by %d: %s %.9g, the scan says %.9g", q, by, what, got, want);
+}
+
+static void same_latency(const struct stats_latency *r, const struct stats_latency *x,
+                         const char *q, int by)
+{
+    assert_int_equal(r->n, x->n);
+    near(r->min, x->min, 0, "min", q, by);
+    near(r->max, x->max, 0, "max", q, by);
+    near(r->avg, x->avg, 1e-12, "avg", q, by);
+    near(r->p50, x->p50, LHIST_REL_ERR, "p50", q, by);
+    near(r->p95, x->p95, LHIST_REL_ERR, "p95", q, by);
+    near(r->p99, x->p99, LHIST_REL_ERR, "p99", q, by);
+}
+
+/* Every figure of stats from the rollups equals the scan's (percentiles
+ * within 1%). */
+static void same_stats(const struct stats *r, const struct stats *x, const char *q, int by)
+{
+    if (strncmp(r->how, "rollups:", 8) != 0)
+        fail_msg("[%s] by %d: not from the rollups: %s", q, by, r->how);
+    assert_int_equal(r->count, x->count);
+    for (int l = 0; l < LVL_COUNT; l++)
+        assert_int_equal(r->by_level[l], x->by_level[l]);
+    assert_int_equal(r->errors, x->errors);
+    assert_true(r->error_rate == x->error_rate);
+    assert_int_equal(r->first_ts, x->first_ts);
+    assert_int_equal(r->last_ts, x->last_ts);
+    for (int c = 0; c < 6; c++)
+        assert_int_equal(r->status_class[c], x->status_class[c]);
+    assert_int_equal(r->with_status, x->with_status);
+    same_latency(&r->latency, &x->latency, q, by);
+    assert_true(r->approx == LHIST_REL_ERR && x->approx == 0);
+    assert_int_equal(r->nhist, x->nhist);
+    assert_int_equal(r->bucket_us, x->bucket_us);
+    for (size_t i = 0; i < r->nhist; i++) {
+        assert_int_equal(r->hist[i].start, x->hist[i].start);
+        assert_int_equal(r->hist[i].count, x->hist[i].count);
+        for (int l = 0; l < LVL_COUNT; l++)
+            assert_int_equal(r->hist[i].by_level[l], x->hist[i].by_level[l]);
+    }
+    assert_int_equal(r->ngroups, x->ngroups);
+    assert_int_equal(r->ngroups_total, x->ngroups_total);
+    for (size_t i = 0; i < r->ngroups; i++) {
+        assert_string_equal(r->groups[i].key, x->groups[i].key);
+        assert_int_equal(r->groups[i].count, x->groups[i].count);
+        assert_int_equal(r->groups[i].errors, x->groups[i].errors);
+        same_latency(&r->groups[i].lat, &x->groups[i].lat, q, by);
+    }
+    assert_int_equal(r->ntemplates, x->ntemplates);
+    assert_int_equal(r->ntemplates_total, x->ntemplates_total);
+    for (size_t i = 0; i < r->ntemplates; i++) {
+        assert_string_equal(r->templates[i].template, x->templates[i].template);
+        assert_int_equal(r->templates[i].count, x->templates[i].count);
+        assert_int_equal(r->templates[i].first, x->templates[i].first);
+        assert_int_equal(r->templates[i].last, x->templates[i].last);
+    }
+    assert_int_equal(r->nmetrics, x->nmetrics);
+    for (size_t i = 0; i < r->nmetrics; i++) {
+        assert_string_equal(r->metrics[i].name, x->metrics[i].name);
+        assert_int_equal(r->metrics[i].count, x->metrics[i].count);
+        near(r->metrics[i].min, x->metrics[i].min, 0, "metric min", q, by);
+        near(r->metrics[i].max, x->metrics[i].max, 0, "metric max", q, by);
+        near(r->metrics[i].last, x->metrics[i].last, 0, "metric last", q, by);
+        assert_int_equal(r->metrics[i].last_ts, x->metrics[i].last_ts);
+        near(r->metrics[i].avg, x->metrics[i].avg, 1e-12, "metric avg", q, by);
+    }
+}
+
+static void compare_stats(struct store *s, const char *q, int by, const char *by_path)
+{
+    struct err e = {0};
+    struct plan *p = compile(q);
+    struct stats_opts o;
+    stats_opts_init(&o);
+    o.by_field = by;
+    o.by_path = by_path;
+    struct stats r, x;
+    o.from = STATS_ROLLUPS;
+    if (stats_compute(s, p, &o, &r, &e) != 0)
+        fail_msg("[%s]: %s", q, e.msg);
+    o.from = STATS_SCAN;
+    if (stats_compute(s, p, &o, &x, &e) != 0)
+        fail_msg("[%s]: %s", q, e.msg);
+    same_stats(&r, &x, q, by);
+    stats_fini(&r);
+    stats_fini(&x);
+    query_free(p);
+}
+
+/* T0 is 22:13:20 UTC: the bounds below cut minutes at both ends. */
+static const char *const roll_queries[] = {
+    "", "level>=error", "service:api", "-path:/health", "path:/api/*", "metric:cpu OR level:debug",
+    "since:2023-11-14T22:14:35Z until:2023-11-14T22:17:10Z",
+    "level>=warning service:worker since:2023-11-14T22:14:00Z",
+    "NOT (service:gateway OR level:info) until:2023-11-14T22:16:59.5Z", "path:* metric:mem",
+};
+
+static void test_stats_rollups(void **st)
+{
+    (void)st;
+    struct store *s = ro();
+    static const struct { int f; const char *path; } bys[] = {
+        {-1, NULL}, {PF_SERVICE, "service"}, {PF_JSON, "path"}, {PF_LEVEL, "level"},
+        {PF_METRIC, "metric"}};
+    for (size_t q = 0; q < sizeof roll_queries / sizeof roll_queries[0]; q++)
+        for (size_t b = 0; b < sizeof bys / sizeof bys[0]; b++)
+            compare_stats(s, roll_queries[q], bys[b].f, bys[b].path);
+    /* a small store, a word, another field: an exact scan, saying why */
+    struct err e = {0};
+    static const char *const scans[] = {"", "timeout", "process.id:3"};
+    for (size_t i = 0; i < 3; i++) {
+        struct plan *p = compile(scans[i]);
+        struct stats_opts o;
+        stats_opts_init(&o);
+        o.from = i ? STATS_ROLLUPS : STATS_AUTO;
+        struct stats x;
+        assert_int_equal(stats_compute(s, p, &o, &x, &e), 0);
+        if (strncmp(x.how, "scan:", 5) != 0)
+            fail_msg("[%s]: %s", scans[i], x.how);
+        assert_int_equal(x.approx == 0, 1);
+        stats_fini(&x);
+        query_free(p);
+    }
+    store_close(s);
+}
+
 static void test_stats_filtered(void **st)
 {
     (void)st;
@@ -724,6 +860,7 @@ int main(void)
         cmocka_unit_test(test_pagination),    cmocka_unit_test(test_fts_strategies),
         cmocka_unit_test(test_trace),
         cmocka_unit_test(test_stats),         cmocka_unit_test(test_stats_filtered),
+        cmocka_unit_test(test_stats_rollups),
         cmocka_unit_test(test_templates),     cmocka_unit_test(test_concurrent_reader),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -6,7 +6,8 @@
  * read back byte for byte after compression; and retention removing
  * records together with their words and tokens (contentless FTS5 deletes
  * must repeat the indexed documents exactly: a wrong one leaves counts
- * that include deleted records). */
+ * that include deleted records), their fields from the catalogue and
+ * their counts from the per-minute rollups. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include "db/exec.h"
 #include "db/store.h"
 #include "src/query/query.h"
+#include "src/report/stats.h"
 
 #define N 6000
 #define T0 1700000000000000LL
@@ -222,15 +224,60 @@ static void test_raw_back(void **st)
     store_close(s);
 }
 
+/* stats of store s from the rollups agree with a scan, and count n. */
+static void rollups_agree(struct store *s, int64_t n, int64_t first, int64_t last)
+{
+    struct err e = {0};
+    struct plan *p = query_compile("", T0, NULL, &e);
+    struct stats_opts o;
+    struct stats r, x;
+    stats_opts_init(&o);
+    o.by_field = PF_SERVICE;
+    o.from = STATS_ROLLUPS;
+    assert_int_equal(stats_compute(s, p, &o, &r, &e), 0);
+    o.from = STATS_SCAN;
+    assert_int_equal(stats_compute(s, p, &o, &x, &e), 0);
+    assert_int_equal(strncmp(r.how, "rollups:", 8), 0);
+    assert_int_equal(r.count, n);
+    assert_int_equal(x.count, n);
+    assert_int_equal(r.first_ts, first);
+    assert_int_equal(r.last_ts, last);
+    for (int l = 0; l < LVL_COUNT; l++)
+        assert_int_equal(r.by_level[l], x.by_level[l]);
+    assert_int_equal(r.nhist, x.nhist);
+    for (size_t i = 0; i < r.nhist; i++)
+        assert_int_equal(r.hist[i].count, x.hist[i].count);
+    assert_int_equal(r.ngroups, x.ngroups);
+    for (size_t i = 0; i < r.ngroups; i++) {
+        assert_string_equal(r.groups[i].key, x.groups[i].key);
+        assert_int_equal(r.groups[i].count, x.groups[i].count);
+    }
+    stats_fini(&r);
+    stats_fini(&x);
+    query_free(p);
+}
+
 static void test_retention(void **st)
 {
     (void)st;
     struct err e = {0};
     struct store *s = store_open(dbpath, STORE_WRITE, &e);
     assert_non_null(s);
+    rollups_agree(s, N, T0, T0 + (N - 1) * 1000000LL);
     int64_t keep[LVL_COUNT] = {0};
     keep[LVL_INFO] = 1;   /* every info record is older than now */
     int64_t gone = 0, k;
+    /* One step: the oldest 1000 info records leave the catalogue's counts
+     * and the rollups (the minutes they were in are rebuilt). */
+    k = store_retention_step(s, keep, T0 + 2 * 3600000000LL, 1000, &e);
+    assert_int_equal(k, 1000);
+    gone += k;
+    struct fields f = {0};
+    assert_int_equal(store_fields(s, 0, on_field, &f, &e), 7);
+    for (int i = 0; i < 7; i++)
+        assert_int_equal(f.n[i], N - N / 5 - 1000);
+    assert_int_equal(f.num[3], N - N / 5 - 1000);
+    rollups_agree(s, N - 1000, T0 + 4 * 1000000LL, T0 + (N - 1) * 1000000LL);
     while ((k = store_retention_step(s, keep, T0 + 2 * 3600000000LL, 1000, &e)) > 0)
         gone += k;
     assert_int_equal(k, 0);
@@ -247,6 +294,10 @@ static void test_retention(void **st)
         assert_int_equal(count_of(s, q), truth(p_quota));
     }
     assert_int_equal(count_of(s, ""), N / 5);
+    /* no JSON record is left: no field either */
+    assert_int_equal(store_fields(s, 0, NULL, NULL, &e), 0);
+    assert_int_equal(store_field_known(s, "cust", &e), 0);
+    rollups_agree(s, N / 5, T0 + 4 * 1000000LL, T0 + (N - 1) * 1000000LL);
     store_close(s);
 }
 
