@@ -355,6 +355,9 @@ int store_aggregate(struct store *s, const struct plan *p, const struct store_ag
         return -1;
     if (s->ch)
         return chstore_aggregate(s->ch, p, sp, out, e);
+    int r = agg_rollups(s, p, sp, out, e);
+    if (r != 0)
+        return r > 0 ? 0 : -1;
     struct acc x = {.a = out, .sp = sp};
     hmap_init(&x.gmap);
     hmap_init(&x.cmap);
@@ -382,9 +385,16 @@ int store_agg_explain(struct store *s, const struct plan *p, const struct store_
         return -1;
     if (s->ch)
         return chstore_agg_explain(s->ch, p, sp, buf, cap, e);
-    snprintf(buf, cap, "sqlite: one scan of the matching records, aggregated in C (%s)\n",
-             s->path);
-    return 0;
+    struct store_agg a;
+    memset(&a, 0, sizeof a);
+    int r = agg_rollups(s, p, sp, &a, e);   /* cheap when it answers; tells why when not */
+    if (r > 0)
+        snprintf(buf, cap, "sqlite: %s (%s)\n", a.how, s->path);
+    else if (r == 0)
+        snprintf(buf, cap, "sqlite: one scan of the matching records, aggregated in C (%s); %s\n",
+                 s->path, a.how);
+    store_agg_fini(&a);
+    return r < 0 ? -1 : 0;
 }
 
 void store_agg_fini(struct store_agg *a)

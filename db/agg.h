@@ -39,7 +39,18 @@ struct store_agg_spec {
     double cuts[AGG_NCUT];    /* ascending; a value not >= cut[0] (NaN too) is tier 0 */
     int (*cancelled)(void *ctx);   /* polled during a SQLite scan; NULL: never */
     void *cancel_ctx;
+    int from;                 /* AGG_AUTO (0), AGG_SCAN, AGG_ROLLUPS: below */
 };
+/* Where a SQLite store takes the aggregates from. AGG_AUTO: the per-minute
+ * rollups (db/rollup.h, db/agg_roll.c) when the query decides on their
+ * cells (level, service, path, metric, time), the spec asks for what they
+ * hold (durations, no tiers, one-minute buckets from a whole minute, groups
+ * by service, path, level or metric) and its whole minutes hold more than
+ * AGG_SCAN_MAX records; else one scan. AGG_ROLLUPS: whenever they can
+ * (tests). From rollups every figure is exact but p50/p95/p99, within
+ * LHIST_REL_ERR (1%): out->approx. */
+enum { AGG_AUTO = 0, AGG_SCAN = 1, AGG_ROLLUPS = 2 };
+#define AGG_SCAN_MAX 20000
 
 struct store_agg_val {
     int64_t n;                /* rows with a value */
@@ -87,6 +98,9 @@ struct store_agg {
     struct store_agg_metric *metrics;           /* no particular order */
     size_t nmetrics;
     int cancelled;                              /* 1: stopped early, incomplete */
+    double approx;                              /* p50/p95/p99 within this relative
+                                                   error; 0: exact */
+    char how[320];                              /* rollups or a scan, and why */
 };
 
 /* Computes spec over the records matching p into out (zeroed first).
@@ -99,6 +113,11 @@ void store_agg_fini(struct store_agg *a);
  * the SQL (ClickHouse: the one GROUP BY statement; SQLite: the scan). */
 int store_agg_explain(struct store *s, const struct plan *p, const struct store_agg_spec *spec,
                       char *buf, size_t cap, struct err *e);
+
+/* db/agg_roll.c: spec from the rollups (AGG_AUTO, AGG_ROLLUPS): 1 done,
+ * 0 not (out zeroed but out->how, which says why), -1 with e. */
+int agg_rollups(struct store *s, const struct plan *p, const struct store_agg_spec *sp,
+                struct store_agg *out, struct err *e);
 
 /* The nearest-rank percentile pct (0..100] of n ascending values. */
 double store_agg_percentile(const double *sorted, size_t n, double pct);

@@ -89,14 +89,16 @@ static int parse_args(int argc, char **argv, int64_t now, struct stats_opts *o, 
         {"json", no_argument, NULL, 'j'},        {"by", required_argument, NULL, 'b'},
         {"since", required_argument, NULL, 's'}, {"field", required_argument, NULL, 'f'},
         {"bucket", required_argument, NULL, 'k'}, {"explain", no_argument, NULL, 'x'},
+        {"exact", no_argument, NULL, 'E'},
         {NULL, 0, NULL, 0},
     };
     int ch;
-    int nopt = cli_opts_end(argc, argv, "jb:s:f:k:x", opts);   /* '-path:/x' is a query */
-    while ((ch = getopt_long(nopt, argv, "+jb:s:f:k:x", opts, NULL)) != -1) {
+    int nopt = cli_opts_end(argc, argv, "jb:s:f:k:xE", opts);   /* '-path:/x' is a query */
+    while ((ch = getopt_long(nopt, argv, "+jb:s:f:k:xE", opts, NULL)) != -1) {
         switch (ch) {
         case 'j': *json = 1; break;
         case 'x': *json = 2; break;   /* --explain */
+        case 'E': o->from = STATS_SCAN; break;
         case 'b':
             *by = optarg;
             o->by_field = query_field(optarg);
@@ -146,14 +148,18 @@ static int cmd_stats(const struct cli *c, int argc, char **argv)
 const struct cmd_entry cmd_stats_entry = {
     .name = "stats",
     .usage =
-        "[--json] [--explain] [--by FIELD] [--since D] [--field NAME] [--bucket D] ['EXPR']",
+        "[--json] [--explain] [--exact] [--by FIELD] [--since D] [--field NAME] [--bucket D] "
+        "['EXPR']",
     .help =
         "  --by FIELD    group by a field (service, path, status, level, any dotted path)\n"
         "  --since D     only records since D (90s, 15m, 2h, 7d, or a time)\n"
         "  --field NAME  numeric field for the latency percentiles (default duration_ms)\n"
         "  --bucket D    histogram bucket (default: 1 minute, wider for long spans)\n"
         "  --json        one JSON object: count, by_level, error_rate, latency, histogram,\n"
-        "                status, templates, metrics (and groups with --by)\n",
+        "                status, templates, metrics (and groups with --by)\n"
+        "  --explain     what the store is asked (rollups or one scan, and why)\n"
+        "  --exact       scan the records: exact percentiles (a large store otherwise answers\n"
+        "                from per-minute rollups: percentiles within 1%, printed '~')\n",
     .flags = 0,
     .exec = cmd_stats,
 };

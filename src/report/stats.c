@@ -221,6 +221,8 @@ static void put_totals(const struct store_agg *a, struct stats *out)
     memcpy(out->status_class, a->status_class, sizeof out->status_class);
     out->error_rate = out->count ? (double)out->errors / (double)out->count : 0;
     latency_of(&a->v, &out->latency);
+    out->approx = a->approx;
+    memcpy(out->how, a->how, sizeof out->how);
 }
 
 void stats_agg_spec(const struct stats_opts *o, struct store_agg_spec *sp)
@@ -229,7 +231,7 @@ void stats_agg_spec(const struct stats_opts *o, struct store_agg_spec *sp)
         .value_field = o->value_field, .value_path = o->value_path,
         .group_field = o->by_field, .group_path = o->by_path, .group_source = 1,
         .since = o->since, .until = o->until, .quantiles = 1, .bucket_us = MINUTE_US,
-        .msg_min_level = LVL_ERROR, .metrics = 1,
+        .msg_min_level = LVL_ERROR, .metrics = 1, .from = o->from,   /* STATS_* = AGG_* */
     };
 }
 

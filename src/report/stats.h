@@ -29,14 +29,13 @@ struct stats_opts {
     int top;                  /* templates and groups kept; 0: 10 / 50 */
     int from;                 /* STATS_AUTO (0), STATS_SCAN, STATS_ROLLUPS */
 };
-/* How stats are computed. STATS_AUTO reads the per-minute rollups (db/rollup.h)
- * when the query decides on them (no filter, or filters on level, service,
- * path, metric, and time) and they hold more than STATS_SCAN_MAX records,
- * else scans the records. STATS_ROLLUPS uses them whenever the query allows
- * (tests). From rollups every figure is exact but the percentiles, which are
- * within LHIST_REL_ERR (1%) of the exact ones (stats.approx). */
+/* Where a SQLite store takes them from (db/agg.h AGG_AUTO, AGG_SCAN,
+ * AGG_ROLLUPS): STATS_AUTO the per-minute rollups when the query decides on
+ * them (no filter, or filters on level, service, path, metric and time)
+ * and they hold more than 20000 records, else a scan; STATS_SCAN always a
+ * scan (--exact); STATS_ROLLUPS the rollups whenever they can (tests). From
+ * rollups every figure is exact but the percentiles, within 1% (approx). */
 enum { STATS_AUTO = 0, STATS_SCAN = 1, STATS_ROLLUPS = 2 };
-#define STATS_SCAN_MAX 20000
 void stats_opts_init(struct stats_opts *o);
 
 struct stats_latency {

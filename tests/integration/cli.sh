@@ -11,7 +11,7 @@ check "query --help" "usage: logdeck query [--json] [--count] [--limit N] [--rev
 check_rc "query --help exit 0" 0 "$LOGDECK" query --help
 check "query --help: options follow" 1 "$(grep -c '^  --limit N    at most N records' "$T/.out")"
 check "trace -h" "usage: logdeck trace [--json] [--summary] CID" "$(first_line trace -h)"
-check "stats --help after options" "usage: logdeck stats [--json] [--explain] [--by FIELD] [--since D] [--field NAME] [--bucket D] ['EXPR']" \
+check "stats --help after options" "usage: logdeck stats [--json] [--explain] [--exact] [--by FIELD] [--since D] [--field NAME] [--bucket D] ['EXPR']" \
   "$(first_line stats --json --help)"
 check "alerts run --help" "usage: logdeck alerts run FILE [PATH|GLOB ...]" "$(first_line alerts run --help)"
 check "alerts --help lists six" 6 "$("$LOGDECK" alerts --help | grep -c '^[usage: ]*logdeck alerts ')"
