@@ -437,6 +437,22 @@ static void racc_fini(struct racc *x)
     hmap_fini(&x->mmap);
 }
 
+/* Frees what out holds (as store_agg_fini, which is above this file). */
+static void agg_clear(struct store_agg *a)
+{
+    for (size_t i = 0; i < a->ngroups; i++)
+        free(a->groups[i].key);
+    for (size_t i = 0; i < a->nmsgs; i++)
+        free(a->msgs[i].msg);
+    for (size_t i = 0; i < a->nmetrics; i++)
+        free(a->metrics[i].name);
+    free(a->groups);
+    free(a->cells);
+    free(a->msgs);
+    free(a->metrics);
+    memset(a, 0, sizeof *a);
+}
+
 int agg_rollups(struct store *s, const struct plan *p, const struct store_agg_spec *sp,
                 struct store_agg *out, struct err *e)
 {
@@ -470,7 +486,7 @@ int agg_rollups(struct store *s, const struct plan *p, const struct store_agg_sp
     if (rc != 1) {   /* start again from nothing, keeping the reason */
         char how[sizeof out->how];
         memcpy(how, out->how, sizeof how);
-        store_agg_fini(out);
+        agg_clear(out);
         memcpy(out->how, how, sizeof how);
     }
     return rc;
