@@ -175,15 +175,15 @@ check "stats: approximate percentiles marked" 1 "$("$LOGDECK" stats | grep -c '^
 check "stats --json: approx 0.01" 1 "$("$LOGDECK" stats --json | grep -c '"approx":0.01')"
 check "stats of a word: a scan" "one scan" "$(how stats --explain e)"
 check "stats --exact: exact percentiles" 0 "$("$LOGDECK" stats --exact | grep -c '~')"
-# A version 4 store (no rollups): read as it is, migrated in place by a writer.
+# A version 5 store (no rollups): read as it is, migrated in place by a writer.
 cp "$LOGDECK_DB" "$T/v4.db"
-sqlite3 "$T/v4.db" "DROP TABLE rollup; DROP TABLE rolldim; PRAGMA user_version=4;"
-check "v4 store: stats scan" "one scan" "$(how --db "$T/v4.db" stats --explain )"
-check "v4 store: stats = v5's" "$("$LOGDECK" stats --exact | nopct)" "$("$LOGDECK" --db "$T/v4.db" stats | nopct)"
+sqlite3 "$T/v4.db" "DROP TABLE rollup; DROP TABLE rolldim; PRAGMA user_version=5;"
+check "v5 store: stats scan" "one scan" "$(how --db "$T/v4.db" stats --explain )"
+check "v5 store: stats = v5's" "$("$LOGDECK" stats --exact | nopct)" "$("$LOGDECK" --db "$T/v4.db" stats | nopct)"
 "$LOGDECK" --db "$T/v4.db" store prune >/dev/null 2>&1
-check "v4 store migrated by a writer" 5 "$(sqlite3 "$T/v4.db" 'PRAGMA user_version')"
-check "v4 store migrated: rollups" rollups "$(how --db "$T/v4.db" stats --explain )"
-check "v4 store migrated: rollups = scan" "$("$LOGDECK" stats --exact --by service | nopct)" "$("$LOGDECK" --db "$T/v4.db" stats --by service | nopct)"
+check "v5 store migrated by a writer" 6 "$(sqlite3 "$T/v4.db" 'PRAGMA user_version')"
+check "v5 store migrated: rollups" rollups "$(how --db "$T/v4.db" stats --explain )"
+check "v5 store migrated: rollups = scan" "$("$LOGDECK" stats --exact --by service | nopct)" "$("$LOGDECK" --db "$T/v4.db" stats --by service | nopct)"
 
 # --- v2 store: refused with the command that rebuilds, never modified ------------------
 sqlite3 "$T/v2.db" "PRAGMA application_id=1279738947; CREATE TABLE records(id INTEGER PRIMARY KEY); PRAGMA user_version=2;"
