@@ -10,15 +10,23 @@
 #endif
 #define BLK_CACHE 8
 
-/* A decoded block: string k (BLK_RAW, BLK_MSG, BLK_CID) of record i is
- * data[off[NS * i + k] .. off[NS * i + k + 1]). */
+/* String k (BLK_RAW, BLK_MSG, BLK_CID) of record i of a block is
+ * data[pos[NS * i + k] ..][.. len[NS * i + k]).
+ *
+ * A block as stored (then compressed): varint n; per record varint raw
+ * length, then for the message and the cid each: varint code, varint
+ * length, code 0 when the string's bytes follow the raw text in the data,
+ * else 1 + its offset inside the record's raw text (a JSON line's message
+ * and cid are usually there as they are: 2-3 bytes instead of a copy that
+ * zstd encodes in ~8); then the data: per record its raw text and its
+ * strings of code 0. */
 enum { BLK_RAW, BLK_MSG, BLK_CID, NS };
 struct dec {
     int64_t id;
     int n;                 /* 0: empty slot */
     char *data;
     size_t cap;
-    uint32_t off[NS * BLK_RECORDS + 1];
+    uint32_t pos[NS * BLK_RECORDS], len[NS * BLK_RECORDS];
     uint64_t used;
 };
 
@@ -29,7 +37,7 @@ struct blk {
     int open_n, dirty;
     char *data;
     size_t len, cap;
-    uint32_t off[NS * BLK_RECORDS + 1];
+    uint32_t pos[NS * BLK_RECORDS], slen[NS * BLK_RECORDS];
     char *ser, *z;         /* serialized and compressed scratch */
     size_t sercap, zcap;
     ZSTD_CCtx *cctx;
@@ -123,13 +131,20 @@ static int64_t first_free_id(struct store *s)
 /* Writes the open block (replacing its earlier, shorter version). */
 static int write_open(struct store *s, struct blk *b, struct err *e)
 {
-    size_t hdr = 10 + (size_t)b->open_n * NS * 10;
+    size_t hdr = 10 + (size_t)b->open_n * (2 * NS - 1) * 10;
     if (grow(&b->ser, &b->sercap, hdr + b->len) < 0)
         return err_set(e, "out of memory compressing records");
     unsigned char *o = (unsigned char *)b->ser;
     size_t n = put_varint(o, (uint64_t)b->open_n);
-    for (int i = 0; i < NS * b->open_n; i++)
-        n += put_varint(o + n, b->off[i + 1] - b->off[i]);
+    for (int i = 0; i < b->open_n; i++) {
+        const uint32_t *p = b->pos + NS * i, *l = b->slen + NS * i;
+        n += put_varint(o + n, l[BLK_RAW]);
+        for (int k = BLK_RAW + 1; k < NS; k++) {
+            int ref = l[k] && p[k] < p[BLK_RAW] + l[BLK_RAW];
+            n += put_varint(o + n, ref ? p[k] - p[BLK_RAW] + 1 : 0);
+            n += put_varint(o + n, l[k]);
+        }
+    }
     memcpy(b->ser + n, b->data, b->len);
     n += b->len;
     size_t bound = ZSTD_compressBound(n);
@@ -168,15 +183,22 @@ int blk_add(struct store *s, const struct blk_rec *r, int64_t *id, struct err *e
     if (b->open_n == 0) {
         b->open_id = b->next_id;
         b->len = 0;
-        b->off[0] = 0;
     }
     if (grow(&b->data, &b->cap, b->len + sum) < 0)
         return err_set(e, "out of memory storing a record");
+    uint32_t *p = b->pos + NS * b->open_n, *l = b->slen + NS * b->open_n;
+    const char *raw = b->data + b->len;
     for (int k = 0; k < NS; k++) {
+        const char *at = k != BLK_RAW && len[k] ? memmem(raw, len[BLK_RAW], str[k], len[k]) : NULL;
+        l[k] = (uint32_t)len[k];
+        if (at) {   /* inside the raw text: a reference */
+            p[k] = (uint32_t)(at - b->data);
+            continue;
+        }
+        p[k] = (uint32_t)b->len;
         if (len[k])
             memcpy(b->data + b->len, str[k], len[k]);
         b->len += len[k];
-        b->off[NS * b->open_n + k + 1] = (uint32_t)b->len;
     }
     b->open_n++;
     b->dirty = 1;
@@ -235,27 +257,37 @@ int blk_prune(struct store *s, int64_t lo, int64_t hi, struct err *e)
 
 /* --- reader ------------------------------------------------------------------ */
 
-/* Parses a decompressed block of ser_n bytes (in d->data) into d's offsets:
- * the header is moved out of the way by reading it first. */
+/* Parses a decompressed block of ser_n bytes (in d->data) into d's
+ * positions, moving the data to the front (over the header). */
 static int parse_block(struct dec *d, size_t ser_n)
 {
     const unsigned char *p = (const unsigned char *)d->data, *end = p + ser_n;
-    uint64_t n, v;
+    uint64_t n, v[2 * NS - 1];
     if (get_varint(&p, end, &n) < 0 || n == 0 || n > BLK_RECORDS)
         return -1;
-    uint64_t pos = 0;
-    d->off[0] = 0;
-    for (uint64_t i = 0; i < NS * n; i++) {
-        if (get_varint(&p, end, &v) < 0 || pos + v > (uint64_t)(end - p))
-            return -1;
-        pos += v;
-        d->off[i + 1] = (uint32_t)pos;
+    uint64_t cur = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        for (int k = 0; k < 2 * NS - 1; k++)
+            if (get_varint(&p, end, &v[k]) < 0 || v[k] > ser_n)
+                return -1;
+        uint32_t *ps = d->pos + NS * i, *ls = d->len + NS * i;
+        ps[BLK_RAW] = (uint32_t)cur;
+        ls[BLK_RAW] = (uint32_t)v[0];
+        cur += v[0];
+        for (int k = BLK_RAW + 1; k < NS; k++) {
+            uint64_t code = v[2 * k - 1], len = v[2 * k];
+            if (code && code - 1 + len > v[0])
+                return -1;
+            ps[k] = (uint32_t)(code ? ps[BLK_RAW] + code - 1 : cur);
+            ls[k] = (uint32_t)len;
+            cur += code ? 0 : len;
+        }
     }
     size_t hdr = (size_t)(p - (const unsigned char *)d->data);
-    if (hdr + pos != ser_n)
+    if (hdr + cur != ser_n)
         return -1;
-    memmove(d->data, d->data + hdr, pos);
-    d->data[pos] = '\0';
+    memmove(d->data, d->data + hdr, cur);
+    d->data[cur] = '\0';
     d->n = (int)n;
     return 0;
 }
@@ -293,15 +325,16 @@ static struct dec *load(struct store *s, struct blk *b, int64_t id)
     return d;
 }
 
-static void rec_of(const char *data, const uint32_t *off, int i, struct blk_rec *r)
+static void rec_of(const char *data, const uint32_t *pos, const uint32_t *len, int i,
+                   struct blk_rec *r)
 {
-    const uint32_t *o = off + NS * i;
-    r->raw = data + o[BLK_RAW];
-    r->rn = o[BLK_RAW + 1] - o[BLK_RAW];
-    r->msg = data + o[BLK_MSG];
-    r->mn = o[BLK_MSG + 1] - o[BLK_MSG];
-    r->cid = data + o[BLK_CID];
-    r->cn = o[BLK_CID + 1] - o[BLK_CID];
+    const uint32_t *p = pos + NS * i, *l = len + NS * i;
+    r->raw = data + p[BLK_RAW];
+    r->rn = l[BLK_RAW];
+    r->msg = data + p[BLK_MSG];
+    r->mn = l[BLK_MSG];
+    r->cid = data + p[BLK_CID];
+    r->cn = l[BLK_CID];
 }
 
 int blk_get(struct store *s, int64_t id, struct blk_rec *r)
@@ -310,7 +343,7 @@ int blk_get(struct store *s, int64_t id, struct blk_rec *r)
     if (!b)
         return -1;
     if (b->open_n && id >= b->open_id && id < b->open_id + b->open_n) {   /* the writer's own */
-        rec_of(b->data, b->off, (int)(id - b->open_id), r);
+        rec_of(b->data, b->pos, b->slen, (int)(id - b->open_id), r);
         return 0;
     }
     /* Another connection's commit may have rewritten blocks (retention). */
@@ -328,6 +361,6 @@ int blk_get(struct store *s, int64_t id, struct blk_rec *r)
     if (!d && !(d = load(s, b, id)))
         return -1;
     d->used = ++b->tick;
-    rec_of(d->data, d->off, (int)(id - d->id), r);
+    rec_of(d->data, d->pos, d->len, (int)(id - d->id), r);
     return 0;
 }
