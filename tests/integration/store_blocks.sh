@@ -34,6 +34,17 @@ check "after migration: new message" 1 "$(q --count 'msg:"Upstream reset again"'
 check "old traceback text in --json" 1 "$(q --json OldQuotaError | grep -c 'OldQuotaError: 429')"
 check "new record's raw text in --json" 1 "$(q --json 'customer_id:cu_new level:info' | grep -c '"event": "New request"')"
 
+# --- a message or cid kept apart from the raw text (not a substring of it) ------------
+rm -f "$LOGDECK_DB"*
+printf '%s\n' '{"event": "said \"hi\" twice", "level": "info", "timestamp": "2024-03-02T09:00:00Z", "request_id": "3F2A9C1E-0000-4000-8000-00000000AB01"}' >"$D/esc1.jsonl"
+printf '%s\n' '2024-03-02 09:00:01,000 - app.x - INFO - [3f2a9c1e-0000-4000-8000-00000000ab02] plain line' >"$D/esc2.log"
+"$LOGDECK" index "$D/esc1.jsonl" "$D/esc2.log" >/dev/null 2>&1
+check "escaped message (a copy in the block)" 1 "$(q --count 'msg:"said \"hi\" twice"')"
+check "escaped message in --json" 1 "$(q --json 'msg:"said \"hi\" twice"' | grep -c '"msg":"said \\"hi\\" twice"')"
+check "cid as written (an offset into the raw text)" 1 "$(q --count 'cid:3F2A9C1E-0000-4000-8000-00000000AB01')"
+check "trace of a text record's cid" 1 "$("$LOGDECK" trace 3f2a9c1e-0000-4000-8000-00000000ab02 2>&1 | grep -c '^trace .*: 1 records')"
+check "cid glob over both" 2 "$(q --count 'cid:3f2a9c1e-*')"
+
 # --- many small runs, each its own commit: every line read back exactly --------------
 rm -f "$LOGDECK_DB"*
 : >"$D/small.jsonl"
