@@ -257,8 +257,9 @@ int chstore_max_rid(struct chstore *c, const char *host, const char *store_id, i
                     struct err *e)
 {
     snprintf(c->ship_qid, sizeof c->ship_qid, "logdeck-ship-%.60s-%.60s", host, store_id);
-    if (wait_inserts(c, e) < 0)
-        return -1;
+    int64_t repaired;
+    if (wait_inserts(c, e) < 0 || ch_repair_by_cid(c, host, store_id, &repaired, e) < 0)
+        return -1;   /* the trace view made whole first (db/chrepair.c) */
     chb_reset(&c->sql);
     chb_add(&c->sql, "SELECT max(rid) FROM %s WHERE host = ", c->local_logs);
     chsql_lit(&c->sql, CHSQL_STR, host, strlen(host));

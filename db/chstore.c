@@ -11,6 +11,7 @@
  * through Distributed tables logs_all and logs_by_cid_all. Retention drops
  * whole day partitions. */
 #include "db/chstore_int.h"
+#include "db/chddl.h"
 
 #include "src/base/curl_dl.h"
 
@@ -19,14 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CH_PART "PARTITION BY toDate(toDateTime(intDiv(ts, 1000000), 'UTC'))"
-
-static const char *const logs_cols =
-    "(ts UInt64, id UInt64, host String, store_id String, rid UInt64, file String,"
-    " off UInt64, level UInt8, fmt UInt8, service String, logger String, cid String,"
-    " msg String, path String, status Nullable(Int64), duration Nullable(Float64),"
-    " metric String, mvalue Nullable(Float64), fields String, raw String, nlines UInt32,"
-    " flags UInt8, attr Nested(key String, value String))";
 
 const char *chstore_name(const struct chstore *c)
 {
@@ -69,7 +62,11 @@ static struct chstore *connect_to(const char *url, int (*give_up)(void *), void 
         chstore_close(c);
         return NULL;
     }
-    c->version_major = atoi(v);
+    if (chddl_version(v, &c->version_major, &c->version_minor) < 0) {
+        err_set(e, "%s: unexpected answer to SELECT version(): '%.40s'", c->name, v);
+        chstore_close(c);
+        return NULL;
+    }
     return c;
 }
 
@@ -107,8 +104,9 @@ struct chstore *chstore_open_within(const char *url, int (*give_up)(void *), voi
     if (ver != CHSTORE_SCHEMA_VERSION) {
         err_setc(e, 1, "%s has logdeck schema version %d; this logdeck speaks version %d%s",
                 c->name, ver, CHSTORE_SCHEMA_VERSION,
-                ver < CHSTORE_SCHEMA_VERSION ? ": run logdeck store init --db URL to migrate"
-                                             : ": upgrade logdeck");
+                ver > CHSTORE_SCHEMA_VERSION ? ": upgrade logdeck"
+                : "; it cannot migrate that one: create the schema in a new database with "
+                  "logdeck store init --db clickhouse://HOST:PORT/NEWDB");
         chstore_close(c);
         return NULL;
     }
@@ -140,68 +138,81 @@ static int run(struct chstore *c, struct err *e, const char *fmt, ...)
     return ch_http(c, sql, NULL, 0, NULL, e);
 }
 
-/* Extras for servers newer than 18.16: a token bloom filter on the message
- * and ZSTD on the raw text (ALTERs that a newer server accepts). */
-static void newer_extras(struct chstore *c, char *what, size_t cap)
+/* Runs the DDL in c->sql. */
+static int run_sql(struct chstore *c, struct err *e)
 {
-    struct err e = {0};
-    if (c->version_major < 20)
-        return;
-    int ok = run(c, &e, "ALTER TABLE %s.logs ADD INDEX IF NOT EXISTS msg_tokens msg TYPE "
-                 "tokenbf_v1(32768, 3, 0) GRANULARITY 4", c->db) == 0;
-    ok &= run(c, &e, "ALTER TABLE %s.logs MODIFY COLUMN raw String CODEC(ZSTD(3))", c->db) == 0;
-    size_t n = strlen(what);
-    snprintf(what + n, cap - n, ok ? "; server %d: token index and ZSTD codec added"
-                                   : "; server %d: extras not added", c->version_major);
+    if (c->sql.oom)
+        return err_set(e, "out of memory");
+    return ch_http(c, c->sql.s, NULL, 0, NULL, e);
 }
 
-int chstore_init(const char *url, char *what, size_t cap, struct err *e)
+/* The tables of schema v1, as the server's version allows (db/chddl.c). */
+static int create(struct chstore *c, int64_t ttl_days, struct err *e)
 {
-    struct chstore *c = connect_to(url, NULL, NULL, e);
-    if (!c)
-        return -1;
-    int rc = -1;
     const char *db = c->db;
+    struct chddl_opts o = {.major = c->version_major, .minor = c->version_minor, .db = db,
+                           .ttl_days = ttl_days};
+    if (run(c, e, "CREATE DATABASE IF NOT EXISTS %s", db) < 0)
+        return -1;
     chb_reset(&c->sql);
-    chb_add(&c->sql, "SELECT v FROM %s.logdeck_meta WHERE k = 'schema' FORMAT TabSeparated", db);
-    struct err e2 = {0};
-    if (ch_http(c, c->sql.s, NULL, 0, NULL, &e2) == 0 && c->resp.len) {
-        int ver = atoi(c->resp.s);
-        if (ver == CHSTORE_SCHEMA_VERSION) {
-            snprintf(what, cap, "%s: logdeck schema version %d already there (server %s)",
-                     c->name, ver, c->resp.s[0] ? "ok" : "?");
-            rc = 0;
-        } else {
-            err_set(e, "%s has logdeck schema version %d; this logdeck creates version %d and "
-                    "cannot migrate from a newer one", c->name, ver, CHSTORE_SCHEMA_VERSION);
-        }
-        chstore_close(c);
-        return rc;
-    }
-    if (run(c, e, "CREATE DATABASE IF NOT EXISTS %s", db) < 0 ||
-        run(c, e, "CREATE TABLE IF NOT EXISTS %s.logs %s ENGINE = MergeTree " CH_PART
-            " ORDER BY (service, ts)", db, logs_cols) < 0 ||
-        run(c, e, "CREATE MATERIALIZED VIEW IF NOT EXISTS %s.logs_by_cid ENGINE = MergeTree "
-            CH_PART " ORDER BY (cidl, ts) POPULATE AS SELECT lower(cid) AS cidl, * FROM %s.logs"
-            " WHERE cid != ''", db, db) < 0)
-        goto out;
+    chddl_logs(&c->sql, &o);
+    if (run_sql(c, e) < 0)
+        return -1;
+    chb_reset(&c->sql);
+    chddl_by_cid(&c->sql, &o);
+    if (run_sql(c, e) < 0)
+        return -1;
     if (c->cluster[0] &&
         (run(c, e, "CREATE TABLE IF NOT EXISTS %s.logs_all AS %s.logs ENGINE = "
              "Distributed(%s, %s, logs)", db, db, c->cluster, db) < 0 ||
          run(c, e, "CREATE TABLE IF NOT EXISTS %s.logs_by_cid_all AS %s.logs_by_cid ENGINE = "
              "Distributed(%s, %s, logs_by_cid)", db, db, c->cluster, db) < 0))
-        goto out;
+        return -1;
     if (run(c, e, "CREATE TABLE IF NOT EXISTS %s.logdeck_meta (k String, v String) "
-            "ENGINE = TinyLog", db) < 0 ||
-        run(c, e, "INSERT INTO %s.logdeck_meta VALUES ('schema', '%d'), ('cluster', '%s')", db,
-            CHSTORE_SCHEMA_VERSION, c->cluster) < 0)
-        goto out;
-    snprintf(what, cap, "%s: created logdeck schema version %d%s%s (server %d)", c->name,
-             CHSTORE_SCHEMA_VERSION, c->cluster[0] ? ", Distributed tables over cluster " : "",
-             c->cluster, c->version_major);
-    newer_extras(c, what, cap);
-    rc = 0;
-out:
+            "ENGINE = TinyLog", db) < 0)
+        return -1;
+    chb_reset(&c->sql);
+    chb_add(&c->sql, "INSERT INTO %s.logdeck_meta VALUES ('schema', '%d'), ('cluster', ", db,
+            CHSTORE_SCHEMA_VERSION);
+    chsql_lit(&c->sql, CHSQL_STR, c->cluster, strlen(c->cluster));
+    chb_add(&c->sql, ")");
+    return run_sql(c, e);
+}
+
+int chstore_init(const char *url, int64_t ttl_days, char *what, size_t cap, struct err *e)
+{
+    struct chstore *c = connect_to(url, NULL, NULL, e);
+    if (!c)
+        return -1;
+    int rc = -1;
+    chb_reset(&c->sql);
+    chb_add(&c->sql, "SELECT v FROM %s.logdeck_meta WHERE k = 'schema' FORMAT TabSeparated",
+            c->db);
+    struct err e2 = {0};
+    if (ch_http(c, c->sql.s, NULL, 0, NULL, &e2) == 0 && c->resp.len) {
+        int ver = atoi(c->resp.s);
+        if (ver == CHSTORE_SCHEMA_VERSION) {
+            snprintf(what, cap, "%s: logdeck schema version %d already there (server %d.%d)",
+                     c->name, ver, c->version_major, c->version_minor);
+            rc = 0;
+        } else {
+            err_set(e, "%s has logdeck schema version %d; this logdeck creates version %d and "
+                    "cannot migrate from %s one", c->name, ver, CHSTORE_SCHEMA_VERSION,
+                    ver > CHSTORE_SCHEMA_VERSION ? "a newer" : "that");
+        }
+        chstore_close(c);
+        return rc;
+    }
+    if (create(c, ttl_days, e) == 0) {
+        struct chddl_opts o = {.major = c->version_major, .minor = c->version_minor,
+                               .db = c->db, .ttl_days = ttl_days};
+        char feat[160];
+        chddl_describe(feat, sizeof feat, &o);
+        snprintf(what, cap, "%s: created logdeck schema version %d%s%s, %s", c->name,
+                 CHSTORE_SCHEMA_VERSION, c->cluster[0] ? ", Distributed tables over cluster " : "",
+                 c->cluster, feat);
+        rc = 0;
+    }
     chstore_close(c);
     return rc;
 }

@@ -47,10 +47,14 @@ void chstore_close(struct chstore *c);
 /* The URL without credentials, for messages. */
 const char *chstore_name(const struct chstore *c);
 
-/* Creates or migrates the schema (store init). cluster: the cluster name
- * from the URL, when the server is one shard of remote_servers: the
- * Distributed tables for reads are created too. *what gets a sentence. */
-int chstore_init(const char *url, char *what, size_t cap, struct err *e);
+/* Creates the schema (store init), or checks that it is there and of this
+ * version (another version is an error and nothing is changed). The DDL
+ * follows the server's version() (db/chddl.h: 18.16 gets the plain schema;
+ * newer servers codecs, TTL of ttl_days when > 0, skip indexes). cluster:
+ * the cluster name from the URL, when the server is one shard of
+ * remote_servers: the Distributed tables for reads are created too. *what
+ * gets a sentence. */
+int chstore_init(const char *url, int64_t ttl_days, char *what, size_t cap, struct err *e);
 
 /* Read API (same contracts as db/exec.h and store_totals()). */
 int chstore_query(struct chstore *c, const struct plan *p, const struct store_page *pg,
@@ -64,6 +68,20 @@ int64_t chstore_scan(struct chstore *c, const struct plan *p, const struct store
 int chstore_totals(struct chstore *c, struct store_totals *out, struct err *e);
 int chstore_explain(struct chstore *c, const struct plan *p, const struct store_page *pg,
                     char *buf, size_t cap, struct err *e);
+
+/* Retention by dropping partitions (db/chprune.c): drops every day
+ * partition of the server's local logs table (and of the (cid, ts) view)
+ * in which no record is younger than its level's keep time (keep_us[level]
+ * > 0; 0 keeps that level forever, and so the days holding it). fn (may be
+ * NULL) is told each day dropped ("2024-03-01") and its records. With no
+ * retention at all nothing is read or dropped. 0, or -1 with e (the days
+ * dropped before the error stay dropped, and are counted in out). */
+struct chstore_pruned {
+    int64_t days_dropped, days_kept, records;
+};
+typedef void (*chstore_prune_fn)(void *ctx, const char *day, int64_t records);
+int chstore_prune(struct chstore *c, const int64_t keep_us[LVL_COUNT], int64_t now,
+                  chstore_prune_fn fn, void *ctx, struct chstore_pruned *out, struct err *e);
 
 /* Aggregation pushed down (db/chagg.c, contracts of db/agg.h). */
 struct store_agg_spec;

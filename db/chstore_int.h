@@ -21,7 +21,7 @@ struct chstore {
     char logs[300];             /* `db`.`logs` or the Distributed logs_all */
     char by_cid[300];           /* the (cid, ts) view, or its Distributed table */
     char local_logs[300];       /* the table shippers insert into */
-    int version_major;          /* server version */
+    int version_major, version_minor;   /* server version() */
     void *curl;                 /* CURL *, reused */
     const void *api;            /* const struct curl_api * (src/base/curl_dl.h), once loaded */
     struct chbuf sql, resp, batch;
@@ -48,6 +48,12 @@ void chplan_prewhere(struct chbuf *b, const struct pnode *root);
 
 /* chread.c: the group key of a scan (NULL when the row has none). */
 void ch_group_expr(struct chbuf *b, int f, const char *path, int source);
+
+/* chrepair.c: copies into logs_by_cid the records of journal (host,
+ * store_id) with a cid that logs has and the view lacks (a server killed
+ * between the two parts of one INSERT); *repaired: how many. 0 or -1. */
+int ch_repair_by_cid(struct chstore *c, const char *host, const char *store_id,
+                     int64_t *repaired, struct err *e);
 
 /* TSV: splits the next line of c->resp at *pos into at most max fields,
  * unescaped in place; NULL fields (\N) get NULL. Returns the field count,

@@ -104,6 +104,9 @@ char *cli_join_args(int argc, char **argv, int first);
 
 /* "new store at PATH; size cap ...": what a command says when it created
  * the store (cmd_store.c). */
+/* `store prune` on a clickhouse:// store: drops the day partitions the
+ * config's retention lets go (src/cli/cmd_store_init.c); an exit status. */
+int cli_store_prune_ch(const struct cli *c);
 void cli_store_note(const char *db, const struct config *cfg, char *out, size_t cap);
 /* "1.2 MB", "3.40 GB" (units of 1024), "unknown" for a negative count. */
 void cli_human_bytes(int64_t b, char *out, size_t cap);

@@ -217,6 +217,8 @@ static struct store *open_writer(const struct cli *c, struct wlock *lk, struct e
 static int sub_prune(const struct cli *c, int argc, char **argv)
 {
     (void)argc, (void)argv;
+    if (chstore_is_url(c->db_path))
+        return cli_store_prune_ch(c);   /* day partitions (cmd_store_init.c) */
     const struct config *cfg = c->cfg;
     int64_t cap = cfg->max_size_given ? cfg->max_size : config_default_cap(c->db_path, NULL);
     int rc = 0;
@@ -321,7 +323,9 @@ static const struct cmd_entry info_entry = {
 static const struct cmd_entry prune_entry = {
     .name = "prune",
     .usage = "",
-    .help = "  Applies the retention and the size cap now (the indexer does it as it runs).\n",
+    .help = "  Applies the retention and the size cap now (the indexer does it as it runs).\n"
+            "  On clickhouse://: drops the day partitions in which every record is older\n"
+            "  than its level's retention (from the logs table and the trace view).\n",
     .flags = CMD_CONFIG,
     .exec = exec_prune,
 };
