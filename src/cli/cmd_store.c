@@ -281,13 +281,7 @@ static int exec_prune(const struct cli *c, int argc, char **argv)
 {
     if (no_args(&prune_entry, argc))
         return 2;
-    if (chstore_is_url(c->db_path)) {
-        cli_error("store", "prune works on local SQLite stores, where the size cap and the "
-                  "retention apply; on ClickHouse drop old day partitions on the server "
-                  "(ALTER TABLE ... DROP PARTITION)");
-        return 1;
-    }
-    return sub_prune(c, argc, argv);
+    return sub_prune(c, argc, argv);   /* on ClickHouse: day partitions */
 }
 
 static int exec_vacuum(const struct cli *c, int argc, char **argv)
