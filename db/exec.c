@@ -197,7 +197,16 @@ static int count_fast(struct sqlb *b, const struct pnode *n)
             free(fx);
             return 0;
         }
-        exec_fv_expand(b->st, &fx);
+        /* a virtual field (service, logger, metric, request path) has one
+         * token per record */
+        int virt = n->field == PF_SERVICE || n->field == PF_LOGGER || n->field == PF_METRIC ||
+                   (n->field == PF_JSON && n->path && strcmp(n->path, "path") == 0);
+        if (!virt)
+            exec_fv_expand(b->st, &fx);
+        if (exec_vocab_count(b, "rec_fv", fx, virt)) {
+            free(fx);
+            return 1;
+        }
         sqlb_add(b, "SELECT count(*) FROM rec_fv WHERE rec_fv MATCH ");
         sqlb_text(b, fx, 1);
         return 1;
@@ -207,6 +216,10 @@ static int count_fast(struct sqlb *b, const struct pnode *n)
         if (!expr || !*expr) {
             free(expr);
             return 0;
+        }
+        if (exec_vocab_count(b, "rec_fts", expr, 0)) {
+            free(expr);
+            return 1;
         }
         sqlb_add(b, "SELECT count(*) FROM rec_fts WHERE rec_fts MATCH ");
         sqlb_text(b, expr, 1);

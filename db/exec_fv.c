@@ -135,23 +135,94 @@ int exec_fv_cond(struct sqlb *b, const struct pnode *n, exec_exact_fn exact_fn)
     return 1;
 }
 
-/* temp.ld_fv_vocab: rec_fv's terms (fts5vocab), created once per
- * connection; a reader's connection is query_only, lifted for the
- * statement (it writes only the temp schema). 0 or -1. */
-static int vocab_open(struct store *s)
+/* temp.ld_fv_vocab / temp.ld_fts_vocab: the terms of rec_fv / rec_fts
+ * (fts5vocab, 'row': a term's doc is the number of records holding it),
+ * created once per connection; a reader's connection is query_only,
+ * lifted for the statement (it writes only the temp schema). Returns the
+ * table's name, or NULL. */
+static const char *vocab_open(struct store *s, const char *table)
 {
     struct exec_state *x = s->exec;
-    if (x->vocab)
-        return x->vocab > 0 ? 0 : -1;
+    int fts = strcmp(table, "rec_fts") == 0, bit = fts ? 2 : 1;
+    const char *name = fts ? "temp.ld_fts_vocab" : "temp.ld_fv_vocab";
+    if (x->vocab & (bit << 4))
+        return NULL;   /* failed before */
+    if (x->vocab & bit)
+        return name;
     int ro = s->mode != STORE_WRITE;
+    char sql[128];
+    snprintf(sql, sizeof sql, "CREATE VIRTUAL TABLE IF NOT EXISTS %s USING fts5vocab(main, %s, row)",
+             name, table);
     if (ro)
         sqlite3_exec(s->db, "PRAGMA query_only=0", NULL, NULL, NULL);
-    int rc = sqlite3_exec(s->db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.ld_fv_vocab USING "
-                          "fts5vocab(main, rec_fv, row)", NULL, NULL, NULL);
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
     if (ro)
         sqlite3_exec(s->db, "PRAGMA query_only=1", NULL, NULL, NULL);
-    x->vocab = rc == SQLITE_OK ? 1 : -1;
-    return rc == SQLITE_OK ? 0 : -1;
+    x->vocab |= rc == SQLITE_OK ? bit : bit << 4;
+    return rc == SQLITE_OK ? name : NULL;
+}
+
+/* The terms of an FTS5 query made only of quoted terms joined by OR
+ * ("a" OR "b"), unquoted, in terms[] (malloc'd strings); -1 otherwise. A
+ * trailing '*' (one term) sets *prefix. */
+static int terms_of(const char *q, char **terms, int max, int *prefix)
+{
+    int n = 0;
+    *prefix = 0;
+    while (*q) {
+        if (*q != '"' || n == max)
+            goto bad;
+        const char *e = strchr(q + 1, '"');
+        if (!e || e == q + 1)
+            goto bad;
+        if (!(terms[n++] = strndup(q + 1, (size_t)(e - q - 1))))
+            goto bad;
+        q = e + 1;
+        if (*q == '*' && n == 1 && !q[1]) {
+            *prefix = 1;
+            q++;
+        } else if (strncmp(q, " OR ", 4) == 0) {
+            q += 4;
+        } else if (*q) {
+            goto bad;
+        }
+    }
+    return n ? n : -1;
+bad:
+    while (n)
+        free(terms[--n]);
+    return -1;
+}
+
+int exec_vocab_count(struct sqlb *b, const char *table, const char *expr, int one_per_record)
+{
+    char *t[EXEC_VOCAB_MAX];
+    int prefix, n = terms_of(expr, t, EXEC_VOCAB_MAX, &prefix);
+    const char *v = n > 0 && (n == 1 || one_per_record) && (!prefix || one_per_record)
+                    ? vocab_open(b->st, table) : NULL;
+    if (!v) {
+        while (n > 0)
+            free(t[--n]);
+        return 0;
+    }
+    sqlb_add(b, "SELECT coalesce(sum(doc), 0) FROM %s WHERE ", v);
+    if (prefix) {   /* one term per record: the sum over the range is exact */
+        char *hi = NULL;
+        if (asprintf(&hi, "%s~", t[0]) < 0)   /* '~' sorts after [a-z0-9] */
+            hi = NULL;
+        sqlb_add(b, "term >= ");
+        sqlb_text(b, t[0], 1);
+        sqlb_add(b, " AND term < ");
+        sqlb_text(b, hi, 1);   /* NULL: out of memory, reported by sqlb_prepare */
+        return 1;
+    }
+    sqlb_add(b, "term IN (");
+    for (int i = 0; i < n; i++) {
+        sqlb_add(b, i ? ", " : "");
+        sqlb_text(b, t[i], 1);
+    }
+    sqlb_add(b, ")");
+    return 1;
 }
 
 #define EXPAND_MAX 64
@@ -162,7 +233,7 @@ void exec_fv_expand(struct store *s, char **expr)
     size_t n = q ? strlen(q) : 0;
     /* exactly one quoted prefix token: "tok"* */
     if (n < 4 || q[0] != '"' || q[n - 2] != '"' || q[n - 1] != '*' ||
-        memchr(q + 1, '"', n - 3) || !s->exec || vocab_open(s) < 0)
+        memchr(q + 1, '"', n - 3) || !s->exec || !vocab_open(s, "rec_fv"))
         return;
     char *lo = strndup(q + 1, n - 3), *hi = NULL, *out = NULL;
     sqlite3_stmt *st = NULL;
