@@ -157,7 +157,8 @@ const struct cmd_entry cmd_stats_entry = {
         "  --bucket D    histogram bucket (default: 1 minute, wider for long spans)\n"
         "  --json        one JSON object: count, by_level, error_rate, latency, histogram,\n"
         "                status, templates, metrics (and groups with --by)\n"
-        "  --explain     what the store is asked (rollups or one scan, and why)\n"
+        "  --explain     what the store is asked (rollups or one scan, and why; on\n"
+        "                ClickHouse the one GROUP BY statement the server runs)\n"
         "  --exact       scan the records: exact percentiles (a large store otherwise answers\n"
         "                from per-minute rollups: percentiles within 1%, printed '~')\n",
     .flags = 0,
