@@ -24,6 +24,7 @@
 #define FLUSH_US (100 * MS)        /* a multi-line record is complete after this quiet */
 #define GRACE_US (2000 * MS)       /* a rotated file is let go after this quiet */
 #define IDLE_CLOSE_US (5000 * MS)  /* idle files may be closed when fds run short */
+#define EARLY_COMMITS 16                 /* commits at the start: one per tail-first file */
 #define HISTORY_BATCH_US (1000 * MS)     /* a batch of history only: committed this often */
 #define HISTORY_BATCH_RECORDS 100000     /* or at this size (the one-shot index's batch) */
 
@@ -236,8 +237,9 @@ static int in_pass(const struct tailer *t, int p)
  * (the newest end of the newest file reaches the screen before the rest:
  * they are out of order anyway, their history comes later); then the other
  * live files, oldest first (a glob's files keep their order). Until the
- * files found at the start are caught up, each tail-first file is
- * committed once read, so that its newest records show at once. */
+ * files found at the start are caught up, each of the first tail-first
+ * files is committed once read, so that its newest records show at once
+ * (not thousands of them: a commit costs a few ms). */
 int follow_read_pass(struct follower *f)
 {
     int got = 0;
@@ -252,7 +254,8 @@ int follow_read_pass(struct follower *f)
             if (r < 0)
                 return got;
             got |= r;
-            if (follow_commit_due(f) || (r > 0 && pass == 1 && !f->lp.caught_up))
+            if (follow_commit_due(f) ||
+                (r > 0 && pass == 1 && !f->lp.caught_up && f->st.commits < EARLY_COMMITS))
                 follow_commit(f);
         }
     return got;
