@@ -5,12 +5,13 @@
 # in the same run:
 #   ship rate   a one-shot `index --ship` of an already indexed journal
 #               (so it only ships): rows/s, the shipper's CPU seconds
-#               (user+sys) and the server's; reference: the same rows as
-#               one TabSeparated INSERT by curl (the engine's own rate)
+#               (user+sys) and the server's; reference: the same rows (at
+#               most 1M) as one TabSeparated INSERT by curl (the engine's rate)
 #   lag         a line appended on "host A" (a follower shipping to the
 #               server) -> counted by `logdeck --db URL query` from "host
-#               B" (this script): median and max over LAGN lines (the TUI's
-#               cursor poll adds up to its 1 s interval)
+#               B" (this script), and by plain SQL over curl polled every
+#               ~5 ms (the shipping lag alone): median and max over LAGN
+#               lines each (the TUI's cursor poll adds up to its 1 s)
 #   queries     end to end through the CLI (process start included),
 #               median of RUNS: trace, level+time, field equality, full
 #               text, stats; on the local store and on ClickHouse;
@@ -75,12 +76,13 @@ got=$(sql "SELECT count() FROM logdeck.logs")
 [ "$got" = "$recs" ] || echo "bench_ch: WARNING: the server holds $got rows, the journal $recs"
 # Reference: the engine's own ingest of the same rows, one INSERT by curl.
 sql "CREATE TABLE logdeck.ref AS logdeck.logs" >/dev/null
-sql "SELECT * FROM logdeck.logs FORMAT TabSeparated" >"$T/rows.tsv"
+refn=$(( recs < 1000000 ? recs : 1000000 ))   # at most 1M rows (10M would be 7 GB of TSV)
+sql "SELECT * FROM logdeck.logs LIMIT $refn FORMAT TabSeparated" >"$T/rows.tsv"
 t0=$(date +%s%N)
 curl -sS -m 3600 --data-binary @"$T/rows.tsv" \
   "http://127.0.0.1:$CH_HTTP/?query=INSERT%20INTO%20logdeck.ref%20FORMAT%20TabSeparated" >/dev/null
 t1=$(date +%s%N)
-awk -v r="$recs" -v ns=$((t1 - t0)) -v b="$(stat -c %s "$T/rows.tsv")" 'BEGIN {
+awk -v r="$refn" -v ns=$((t1 - t0)) -v b="$(stat -c %s "$T/rows.tsv")" 'BEGIN {
   printf "reference, one TSV INSERT by curl (%.0f MB): %.0f rows/s (%.1f s)\n", b / 1e6, r / (ns / 1e9), ns / 1e9 }'
 sql "DROP TABLE logdeck.ref" >/dev/null; rm -f "$T/rows.tsv"
 
@@ -90,22 +92,31 @@ mkdir -p "$T/h2"; : >"$T/h2/app.log"
   "$T/h2/app.log" >/dev/null 2>"$T/h2.err" &
 FP=$!
 for _ in $(seq 100); do grep -q '^logdeck index: following' "$T/h2.err" && break; sleep 0.1; done
-: >"$T/lags"
-for i in $(seq "$LAGN"); do
+# probe I POLL...: appends probe I, runs POLL until it prints I (at most
+# 25 s); appends the ms to $T/lags.POLLNAME
+probe() {
+  local i=$1 name=$2 s seen=0; shift 2
   s=$(date +%s%N)
-  printf '{"timestamp":"%s","level":"info","service":"lag","event":"lag probe %d"}\n' \
-    "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$i" >>"$T/h2/app.log"
-  seen=0
-  for _ in $(seq 500); do
-    [ "$("$LOGDECK" --db "$URL" query --count "service:lag" 2>/dev/null)" = "$i" ] && { seen=1; break; }
+  printf '{"timestamp":"%s","level":"info","service":"%s","event":"lag probe %d"}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$name" "$i" >>"$T/h2/app.log"
+  for _ in $(seq 2500); do
+    [ "$("$@" 2>/dev/null)" = "$i" ] && { seen=1; break; }
+    [ "$name" = lagsql ] && sleep 0.005
   done
-  [ "$seen" = 1 ] && echo $(( ($(date +%s%N) - s) / 1000000 )) >>"$T/lags" || echo "lag probe $i not seen"
+  [ "$seen" = 1 ] && echo $(( ($(date +%s%N) - s) / 1000000 )) >>"$T/lags.$name" || echo "lag probe $name $i not seen"
   sleep 0.$((RANDOM % 5 + 1))   # probes at irregular moments against the shipper's cycle
+}
+: >"$T/lags.lag"; : >"$T/lags.lagsql"
+for i in $(seq "$LAGN"); do
+  probe "$i" lag "$LOGDECK" --db "$URL" query --count "service:lag"
+  probe "$i" lagsql sql "SELECT count() FROM logdeck.logs WHERE service = 'lagsql'"
 done
 kill -TERM "$FP"; wait "$FP"
-sort -n "$T/lags" | awk -v n="$LAGN" '{a[NR] = $1} END {
-  printf "lag written -> visible through logdeck query on ClickHouse (ms, %d of %d probes): median %d, max %d, min %d\n",
-    NR, n, a[int((NR + 1) / 2)], a[NR], a[1] }'
+summary() { sort -n "$1" | awk -v n="$LAGN" -v what="$2" '{a[NR] = $1} END {
+  printf "lag written -> %s (ms, %d of %d probes): median %d, max %d, min %d\n",
+    what, NR, n, a[int((NR + 1) / 2)], a[NR], a[1] }'; }
+summary "$T/lags.lag" "counted by logdeck query on ClickHouse (a poll = a process)"
+summary "$T/lags.lagsql" "counted by SQL over curl (polled every ~5 ms: the shipping alone)"
 s=$(date +%s%N); "$LOGDECK" --db "$URL" query --count "service:lag" >/dev/null 2>&1
 echo "  (one poll, process start included: $(( ($(date +%s%N) - s) / 1000000 )) ms; the TUI's cursor poll adds up to 1000 ms)"
 
