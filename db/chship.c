@@ -213,6 +213,11 @@ size_t chstore_ship_pending(const struct chstore *c)
     return c->batch_rows;
 }
 
+size_t chstore_ship_bytes(const struct chstore *c)
+{
+    return c->batch.len;
+}
+
 void chstore_ship_discard(struct chstore *c)
 {
     chb_reset(&c->batch);

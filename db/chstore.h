@@ -127,6 +127,8 @@ int chstore_max_rid(struct chstore *c, const char *host, const char *store_id, i
 int chstore_ship_add(struct chstore *c, const char *host, const char *store_id,
                      const struct store_row *row, struct err *e);
 size_t chstore_ship_pending(const struct chstore *c);
+/* Bytes of the pending batch's INSERT body. */
+size_t chstore_ship_bytes(const struct chstore *c);
 /* Sends the pending batch as one INSERT. On error the batch is kept and
  * *unknown is 1 when the server may have stored it (timeout, 5xx, reset):
  * the caller asks chstore_max_rid() and starts again from there. */

@@ -55,6 +55,17 @@ static int nap(struct shipper *s, int ms)
     return r;
 }
 
+/* A batch is full at batch_max rows or SHIP_BATCH_BYTES of INSERT body
+ * (the buffer, grown by doubling, stays within 16 MB: 100k rows of
+ * 750-byte TSV would hold 128 MB). */
+#define SHIP_BATCH_BYTES (12u << 20)
+
+static int full(struct shipper *s)
+{
+    return (int)chstore_ship_pending(s->ch) >= s->batch_max ||
+           chstore_ship_bytes(s->ch) >= SHIP_BATCH_BYTES;
+}
+
 static int on_row(void *ctx, const struct store_row *row)
 {
     struct shipper *s = ctx;
@@ -71,7 +82,7 @@ static int on_row(void *ctx, const struct store_row *row)
     if (chstore_ship_add(s->ch, s->host, s->store_id, row, &e) < 0)
         return 1;
     s->cursor = row->id;
-    return (int)chstore_ship_pending(s->ch) >= s->batch_max;
+    return full(s);
 }
 
 static int drained(struct shipper *s)
@@ -179,12 +190,12 @@ static void *ship_main(void *arg)
         int64_t before = s->cursor;
         if (store_dump(s->local, s->cursor, on_row, s, &e) < 0)
             note_error(s, &e);
-        int pending = (int)chstore_ship_pending(s->ch);
-        int caught_up = s->cursor == before || (!s->day_break && pending < s->batch_max);
+        int pending = (int)chstore_ship_pending(s->ch), is_full = full(s);
+        int caught_up = s->cursor == before || (!s->day_break && !is_full);
         int64_t age = now_ms() - s->batch_start;
         /* full, a new day, old enough, or caught up with the journal and
          * 200 ms old (a quiet host's lines do not wait a whole interval) */
-        int due = pending && (pending >= s->batch_max || s->day_break || age >= s->interval_ms ||
+        int due = pending && (is_full || s->day_break || age >= s->interval_ms ||
                               (caught_up && age >= 200) || drained(s));
         if (due) {
             if (flush(s) < 0 && nap(s, 200))

@@ -1,7 +1,7 @@
 /* ship: sends the records of a local store (the journal) to a ClickHouse
  * backend, exactly once. A shipper thread reads committed records in id
  * order through its own read connection and sends them in batches of at
- * most batch_max rows or interval_ms of waiting, one INSERT each, never
+ * most batch_max rows, 12 MB or interval_ms of waiting, one INSERT each, never
  * spanning two days (a day is one partition, so an INSERT is one part:
  * all or nothing). After an unknown outcome (timeout, 5xx, the server
  * killed) it asks the server for the highest record id it holds for
