@@ -100,6 +100,8 @@ struct store_agg {
     int cancelled;                              /* 1: stopped early, incomplete */
     double approx;                              /* p50/p95/p99 within this relative
                                                    error; 0: exact */
+    int templated;                              /* msgs hold templates (stats_template)
+                                                   already: from the rollups */
     char how[320];                              /* rollups or a scan, and why */
 };
 

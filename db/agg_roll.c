@@ -12,6 +12,7 @@
 #include "db/store_int.h"
 #include "src/base/hmap.h"
 #include "src/base/lhist.h"
+#include "src/base/tmpl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +31,11 @@ struct racc {
     struct hacc v, *gv;          /* total, per group (parallel to a->groups) */
     int64_t *mlast_id;           /* per metric: id of its last value (-1: a row) */
     struct hmap gmap, cmap, xmap, mmap;
+    int msgs;                    /* MSG_NONE, MSG_CELLS (templates), MSG_SCAN */
     int oom;
 };
+
+enum { MSG_NONE, MSG_CELLS, MSG_SCAN };
 
 static uint64_t hash_n(const char *s, size_t n)
 {
@@ -208,15 +212,57 @@ static int add_cell(struct racc *x, const struct store_cell *c, const char *key,
     return x->sp->metrics && c->mn && c->metric ? add_metric(x, c) : 0;
 }
 
+/* Counts n messages (or templates) text between first and last. */
+static int add_msg(struct racc *x, const char *text, size_t len, int64_t n, int64_t first,
+                   int64_t last)
+{
+    struct store_agg *a = x->a;
+    uint64_t h = hash_n(text, len);
+    long i = find(&x->mmap, h, text, len, a->nmsgs, msg_name, x);
+    if (i < 0) {
+        if (grow((void **)&a->msgs, a->nmsgs, sizeof *a->msgs) < 0 ||
+            !(a->msgs[a->nmsgs].msg = malloc(len + 1)))
+            return -1;
+        struct store_agg_msg *m = &a->msgs[a->nmsgs];
+        memcpy(m->msg, text, len);
+        m->msg[len] = '\0';
+        m->len = len;
+        m->first = first;
+        m->last = last;
+        if (!hmap_get(&x->mmap, h) && hmap_put(&x->mmap, h, (void *)(uintptr_t)(a->nmsgs + 1)) < 0)
+            return -1;
+        i = (long)a->nmsgs++;
+    }
+    struct store_agg_msg *m = &a->msgs[i];
+    m->count += n;
+    m->first = first < m->first ? first : m->first;
+    m->last = last > m->last ? last : m->last;
+    return 0;
+}
+
+static int on_msg(void *ctx, const struct store_scan_row *r)
+{
+    struct racc *x = ctx;
+    return r->msg && add_msg(x, r->msg, r->msg_len, 1, r->ts, r->ts) < 0 ? (x->oom = 1) : 0;
+}
+
+/* A scanned row's message as its template (the rollups keep templates). */
+static int unit_msg(struct racc *x, const struct store_scan_row *r)
+{
+    char *t = tmpl_of(r->msg, r->msg_len);
+    int rc = t ? add_msg(x, t, strlen(t), 1, r->ts, r->ts) : -1;
+    free(t);
+    return rc;
+}
+
 static int is_time_cmp(const struct pnode *n)
 {
     return n->kind == PK_CMP && n->field == PF_TS;
 }
 
 /* The query on a cell; its top-level time bounds are applied apart. */
-static int on_cell(void *ctx, const struct store_cell *c)
+static int keeps(const struct racc *x, const struct store_cell *c)
 {
-    struct racc *x = ctx;
     const struct pnode *r = x->root;
     int keep = 1;
     if (r->kind == PK_AND) {
@@ -225,7 +271,21 @@ static int on_cell(void *ctx, const struct store_cell *c)
     } else if (!is_time_cmp(r)) {
         keep = store_rollup_keeps(r, c);
     }
-    if (!keep)
+    return keep;
+}
+
+static int on_msgcell(void *ctx, const struct store_cell *c, const char *tmpl, size_t len)
+{
+    struct racc *x = ctx;
+    if (c->level < x->sp->msg_min_level || !keeps(x, c))
+        return 0;
+    return add_msg(x, tmpl, len, c->n, c->first_ts, c->last_ts) < 0 ? (x->oom = 1) : 0;
+}
+
+static int on_cell(void *ctx, const struct store_cell *c)
+{
+    struct racc *x = ctx;
+    if (!keeps(x, c))
         return 0;
     const char *key = NULL;
     char lv[16];
@@ -261,35 +321,9 @@ static int on_unit(void *ctx, const struct store_scan_row *r)
         c.mn = 1;
         c.msum = c.mmin = c.mmax = c.mlast = r->mvalue;
     }
+    if (r->msg && unit_msg(x, r) < 0)
+        return x->oom = 1;
     return add_cell(x, &c, r->group, r->group_len) < 0 ? (x->oom = 1) : 0;
-}
-
-static int on_msg(void *ctx, const struct store_scan_row *r)
-{
-    struct racc *x = ctx;
-    struct store_agg *a = x->a;
-    if (!r->msg)
-        return 0;
-    uint64_t h = hash_n(r->msg, r->msg_len);
-    long i = find(&x->mmap, h, r->msg, r->msg_len, a->nmsgs, msg_name, x);
-    if (i < 0) {
-        if (grow((void **)&a->msgs, a->nmsgs, sizeof *a->msgs) < 0 ||
-            !(a->msgs[a->nmsgs].msg = malloc(r->msg_len + 1)))
-            return x->oom = 1;
-        struct store_agg_msg *m = &a->msgs[a->nmsgs];
-        memcpy(m->msg, r->msg, r->msg_len);
-        m->msg[r->msg_len] = '\0';
-        m->len = r->msg_len;
-        m->first = m->last = r->ts;
-        if (!hmap_get(&x->mmap, h) && hmap_put(&x->mmap, h, (void *)(uintptr_t)(a->nmsgs + 1)) < 0)
-            return x->oom = 1;
-        i = (long)a->nmsgs++;
-    }
-    struct store_agg_msg *m = &a->msgs[i];
-    m->count++;
-    m->first = r->ts < m->first ? r->ts : m->first;
-    m->last = r->ts > m->last ? r->ts : m->last;
-    return 0;
 }
 
 /* The query's top-level time bounds into [*lo, *hi]; 0 when the rest of
@@ -334,7 +368,8 @@ static int scan_range(struct store *s, const struct plan *p, struct racc *x, int
     struct store_scan_spec scan = {
         .value_field = msgs ? -1 : sp->value_field, .value_path = sp->value_path,
         .group_field = msgs ? -1 : sp->group_field, .group_path = sp->group_path,
-        .group_source = sp->group_source, .msg_min_level = msgs ? sp->msg_min_level : LVL_COUNT,
+        .group_source = sp->group_source,
+        .msg_min_level = msgs || x->msgs == MSG_CELLS ? sp->msg_min_level : LVL_COUNT,
         .since = lo == INT64_MIN ? 0 : lo, .until = hi == INT64_MAX ? 0 : hi,
     };
     struct pnode lvl = {.kind = PK_CMP, .field = PF_LEVEL, .op = POP_GE, .vtype = PV_INT,
@@ -365,6 +400,14 @@ static int from_cells(struct store *s, const struct plan *p, struct racc *x, int
     if ((head && (lo == 0 || hlo - 1 == 0)) || (tail && (hhi + 1 == 0 || hi == 0)))
         return WHY("scan: a time bound at the epoch");
     int64_t cells = store_rollup_scan(s, mlo, mhi, on_cell, x, e);
+    x->msgs = x->sp->msg_min_level >= LVL_COUNT ? MSG_NONE
+              : x->sp->msg_min_level >= ROLLUP_MSG_LEVEL ? MSG_CELLS : MSG_SCAN;
+    int64_t mc = 0;
+    if (cells >= 0 && x->msgs == MSG_CELLS &&
+        (mc = store_rollup_msgs(s, mlo, mhi, on_msgcell, x, e)) == -2)
+        x->msgs = MSG_SCAN;   /* a version 6 store: no templates kept */
+    if (mc == -1)
+        return -1;
     if (cells == -2)
         return WHY("scan: this store keeps no rollups (a version 4 store; `logdeck index` "
                    "adds them)");
@@ -375,12 +418,14 @@ static int from_cells(struct store *s, const struct plan *p, struct racc *x, int
                    (long long)x->a->count);
     if ((head && scan_range(s, p, x, lo, hlo - 1, 0, e) < 0) ||
         (tail && scan_range(s, p, x, hhi + 1, hi, 0, e) < 0) ||
-        (x->sp->msg_min_level < LVL_COUNT && scan_range(s, p, x, lo, hi, 1, e) < 0))
+        (x->msgs == MSG_SCAN && scan_range(s, p, x, lo, hi, 1, e) < 0))
         return -1;
-    snprintf(x->a->how, sizeof x->a->how, "rollups: %lld per-minute cells, %d cut minute(s) "
-             "scanned, the messages from a scan of the records at level >= %d; p50/p95/p99 "
-             "from log histograms, within %.0f%%", (long long)cells, head + tail,
-             x->sp->msg_min_level, LHIST_REL_ERR * 100);
+    x->a->templated = x->msgs == MSG_CELLS;
+    snprintf(x->a->how, sizeof x->a->how, "rollups: %lld per-minute cells and %lld template "
+             "cells, %d cut minute(s) scanned%s; p50/p95/p99 from log histograms, within %.0f%%",
+             (long long)cells, (long long)mc, head + tail,
+             x->msgs == MSG_SCAN ? ", the messages from a scan of the records" : "",
+             LHIST_REL_ERR * 100);
     return 1;
 }
 

@@ -3,10 +3,12 @@
  * minutes retention touched; read back for stats. Names (service, path,
  * metric) are ids of rolldim. */
 #include "db/rollup.h"
+#include "db/exec_int.h"
 #include "db/fv.h"
 #include "db/store_int.h"
 #include "src/base/hmap.h"
 #include "src/base/lhist.h"
+#include "src/base/tmpl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,16 @@ struct rcell {
     int64_t n, first_ts, last_ts, st[6], dn, mn, mlast_ts, mlast_id;
     double dsum, dmin, dmax, msum, mmin, mmax, mlast;
     struct lhist h;
+};
+
+/* The records of one template in a cell (level >= ROLLUP_MSG_LEVEL). */
+struct rmsg {
+    struct rmsg *next;
+    int64_t minute;
+    int level;
+    char *dim[NDIM];
+    char *tmpl;
+    int64_t n, first_ts, last_ts;
 };
 
 struct dim {
@@ -40,7 +52,10 @@ struct rollup_state {
     size_t nd, capd;
     int64_t *minutes;                /* noted by rollup_forget */
     size_t nmin, capmin;
-    sqlite3_stmt *get, *put, *dim_get, *dim_put;
+    struct hmap msgs;                /* hash of the key and template -> chain of rmsg */
+    struct rmsg **mlist;
+    size_t nm, capm;
+    sqlite3_stmt *get, *put, *dim_get, *dim_put, *msg_put;
 };
 
 static struct rollup_state *state(struct store *s)
@@ -48,6 +63,7 @@ static struct rollup_state *state(struct store *s)
     if (!s->rollup && (s->rollup = calloc(1, sizeof *s->rollup))) {
         hmap_init(&s->rollup->cells);
         hmap_init(&s->rollup->dims);
+        hmap_init(&s->rollup->msgs);
     }
     return s->rollup;
 }
@@ -147,13 +163,66 @@ static int cell_add(struct rcell *c, int64_t id, const struct record *r)
     return 0;
 }
 
+static void msg_free(struct rmsg *m)
+{
+    for (int i = 0; i < NDIM; i++)
+        free(m->dim[i]);
+    free(m->tmpl);
+    free(m);
+}
+
+/* Counts the template of r's message in its cell. */
+static int msg_add(struct rollup_state *rs, int64_t minute, const struct record *r,
+                   const char *const dim[NDIM])
+{
+    char *t = tmpl_of(r->msg ? r->msg : "", r->msg ? r->msg_len : 0);
+    if (!t)
+        return -1;
+    uint64_t h = hmap_key2(cell_hash(minute, r->level, dim), hmap_key_str(t));
+    struct rmsg *head = hmap_get(&rs->msgs, h), *m;
+    for (m = head; m; m = m->next)
+        if (m->minute == minute && m->level == r->level && streq(m->dim[0], dim[0]) &&
+            streq(m->dim[1], dim[1]) && streq(m->dim[2], dim[2]) && strcmp(m->tmpl, t) == 0)
+            break;
+    if (m) {
+        free(t);
+    } else {
+        if (rs->nm == rs->capm) {
+            size_t nc = rs->capm ? rs->capm * 2 : 64;
+            struct rmsg **nl = realloc(rs->mlist, nc * sizeof *nl);
+            if (!nl || !(rs->mlist = nl, rs->capm = nc))
+                return free(t), -1;
+        }
+        if (!(m = calloc(1, sizeof *m)))
+            return free(t), -1;
+        m->minute = minute;
+        m->level = r->level;
+        m->tmpl = t;
+        m->first_ts = m->last_ts = r->ts;
+        for (int i = 0; i < NDIM; i++)
+            if (dim[i] && !(m->dim[i] = strdup(dim[i])))
+                return msg_free(m), -1;
+        m->next = head;
+        if (hmap_put(&rs->msgs, h, m) < 0)
+            return msg_free(m), -1;
+        rs->mlist[rs->nm++] = m;
+    }
+    m->n++;
+    m->first_ts = r->ts < m->first_ts ? r->ts : m->first_ts;
+    m->last_ts = r->ts > m->last_ts ? r->ts : m->last_ts;
+    return 0;
+}
+
 int rollup_add(struct store *s, int64_t id, const struct record *r, const char *service,
                const char *path)
 {
     struct rollup_state *rs = state(s);
     const char *dim[NDIM] = {service, path, r->metric_name};
-    struct rcell *c = rs ? cell_of(rs, floor_minute(r->ts), r->level, dim) : NULL;
-    return c ? cell_add(c, id, r) : -1;
+    int64_t minute = floor_minute(r->ts);
+    struct rcell *c = rs ? cell_of(rs, minute, r->level, dim) : NULL;
+    if (!c || cell_add(c, id, r) < 0)
+        return -1;
+    return r->level >= ROLLUP_MSG_LEVEL ? msg_add(rs, minute, r, dim) : 0;
 }
 
 static void cells_clear(struct rollup_state *rs)
@@ -163,6 +232,11 @@ static void cells_clear(struct rollup_state *rs)
     rs->n = 0;
     hmap_fini(&rs->cells);
     hmap_init(&rs->cells);
+    for (size_t i = 0; i < rs->nm; i++)
+        msg_free(rs->mlist[i]);
+    rs->nm = 0;
+    hmap_fini(&rs->msgs);
+    hmap_init(&rs->msgs);
 }
 
 static void dims_clear(struct rollup_state *rs)
@@ -193,8 +267,11 @@ void rollup_free(struct store *s)
     free(rs->list);
     free(rs->dlist);
     free(rs->minutes);
+    free(rs->mlist);
     hmap_fini(&rs->cells);
     hmap_fini(&rs->dims);
+    hmap_fini(&rs->msgs);
+    sqlite3_finalize(rs->msg_put);
     sqlite3_finalize(rs->get);
     sqlite3_finalize(rs->put);
     sqlite3_finalize(rs->dim_get);
@@ -384,6 +461,31 @@ static int flush_cell(struct store *s, struct rollup_state *rs, struct rcell *c,
     return put_cell(s, rs, c, id, e);
 }
 
+static int flush_msg(struct store *s, struct rollup_state *rs, struct rmsg *m, struct err *e)
+{
+    int64_t id[NDIM];
+    for (int i = 0; i < NDIM; i++)
+        if ((id[i] = dim_id(s, rs, i + 1, m->dim[i], e)) < 0)
+            return -1;
+    if (prep(s, &rs->msg_put, "INSERT INTO rollmsg(minute, level, svc, path, metric, tmpl, n,"
+             " first_ts, last_ts) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(minute, level, svc, path,"
+             " metric, tmpl) DO UPDATE SET n = n + excluded.n, first_ts = min(first_ts,"
+             " excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)", e) < 0)
+        return -1;
+    sqlite3_stmt *p = rs->msg_put;
+    sqlite3_bind_int64(p, 1, m->minute);
+    sqlite3_bind_int(p, 2, m->level);
+    for (int i = 0; i < NDIM; i++)
+        sqlite3_bind_int64(p, 3 + i, id[i]);
+    sqlite3_bind_text(p, 6, m->tmpl, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(p, 7, m->n);
+    sqlite3_bind_int64(p, 8, m->first_ts);
+    sqlite3_bind_int64(p, 9, m->last_ts);
+    int rc = sqlite3_step(p);
+    sqlite3_reset(p);
+    return rc == SQLITE_DONE ? 0 : store_sqlerr(s, e, "writing the rollups");
+}
+
 int rollup_flush(struct store *s, struct err *e)
 {
     struct rollup_state *rs = s->rollup;
@@ -394,6 +496,8 @@ int rollup_flush(struct store *s, struct err *e)
         return -1;
     for (size_t i = 0; i < rs->n && rc == 0; i++)
         rc = flush_cell(s, rs, rs->list[i], e);
+    for (size_t i = 0; i < rs->nm && rc == 0; i++)
+        rc = flush_msg(s, rs, rs->mlist[i], e);
     cells_clear(rs);
     return rc;
 }
@@ -433,8 +537,8 @@ static int add_range(struct store *s, int64_t lo, int64_t hi, struct err *e)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT id, ts, level, service, logger, file_id, path, duration,"
-                           " status, metric, mvalue FROM records WHERE ts >= ? AND ts <= ?", -1,
-                           &st, NULL) != SQLITE_OK)
+                           " status, metric, mvalue, msg, flags FROM records WHERE ts >= ? AND"
+                           " ts <= ?", -1, &st, NULL) != SQLITE_OK)
         return store_sqlerr(s, e, "rebuilding the rollups");
     sqlite3_bind_int64(st, 1, lo);
     sqlite3_bind_int64(st, 2, hi);
@@ -448,6 +552,18 @@ static int add_range(struct store *s, int64_t lo, int64_t hi, struct err *e)
             r.status = sqlite3_column_int64(st, 8);
         if ((r.has_metric = sqlite3_column_type(st, 10) != SQLITE_NULL))
             r.metric_value = sqlite3_column_double(st, 10);
+        if (r.level >= ROLLUP_MSG_LEVEL) {   /* the message: its column (v4), else its block */
+            r.msg = col(st, 11);
+            r.msg_len = (size_t)sqlite3_column_bytes(st, 11);
+            if (!r.msg && s->exec)
+                r.msg = exec_msg(s->exec, sqlite3_column_int(st, 12), sqlite3_column_int64(st, 0),
+                                 &s->exec->msgbuf, &r.msg_len);
+            if (!r.msg) {
+                sqlite3_finalize(st);
+                return err_set(e, "%s: rebuilding the rollups: a record's message cannot be "
+                               "read", s->path);
+            }
+        }
         const char *svc = r.service && *r.service ? r.service
                           : r.logger && *r.logger ? r.logger
                                                   : fv_stem(s, sqlite3_column_int64(st, 5));
@@ -475,6 +591,27 @@ static void drop_noted(struct rollup_state *rs)
             rs->list[k++] = c;
     }
     rs->n = k;
+    k = 0;
+    for (size_t i = 0; i < rs->nm; i++) {
+        struct rmsg *m = rs->mlist[i];
+        int noted = 0;
+        for (size_t j = 0; j < rs->nmin && !noted; j++)
+            noted = rs->minutes[j] == m->minute;
+        if (noted)
+            msg_free(m);
+        else
+            rs->mlist[k++] = m;
+    }
+    rs->nm = k;
+    hmap_fini(&rs->msgs);
+    hmap_init(&rs->msgs);
+    for (size_t i = 0; i < rs->nm; i++) {
+        struct rmsg *m = rs->mlist[i];
+        const char *dim[NDIM] = {m->dim[0], m->dim[1], m->dim[2]};
+        uint64_t h = hmap_key2(cell_hash(m->minute, m->level, dim), hmap_key_str(m->tmpl));
+        m->next = hmap_get(&rs->msgs, h);
+        hmap_put(&rs->msgs, h, m);
+    }
     hmap_fini(&rs->cells);
     hmap_init(&rs->cells);
     for (size_t i = 0; i < rs->n; i++) {   /* re-chain what is left */
@@ -497,24 +634,31 @@ int rollup_rebuild(struct store *s, int all, struct err *e)
         drop_noted(rs);
     if (all) {
         rs->nmin = 0;
-        if (sqlite3_exec(s->db, "DELETE FROM rollup", NULL, NULL, NULL) != SQLITE_OK)
+        if (sqlite3_exec(s->db, "DELETE FROM rollup; DELETE FROM rollmsg", NULL, NULL,
+                         NULL) != SQLITE_OK)
             return store_sqlerr(s, e, "rebuilding the rollups");
         return add_range(s, INT64_MIN, INT64_MAX, e);
     }
-    sqlite3_stmt *del = NULL;
-    if (sqlite3_prepare_v2(s->db, "DELETE FROM rollup WHERE minute = ?", -1, &del, NULL) != SQLITE_OK)
+    sqlite3_stmt *del = NULL, *delm = NULL;
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM rollup WHERE minute = ?", -1, &del, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "DELETE FROM rollmsg WHERE minute = ?", -1, &delm, NULL) != SQLITE_OK) {
+        sqlite3_finalize(del);
         return store_sqlerr(s, e, "rebuilding the rollups");
+    }
     int rc = 0;
     for (size_t i = 0; i < rs->nmin && rc == 0; i++) {
         int64_t m = rs->minutes[i];
         sqlite3_reset(del);
+        sqlite3_reset(delm);
         sqlite3_bind_int64(del, 1, m);
-        if (sqlite3_step(del) != SQLITE_DONE)
+        sqlite3_bind_int64(delm, 1, m);
+        if (sqlite3_step(del) != SQLITE_DONE || sqlite3_step(delm) != SQLITE_DONE)
             rc = store_sqlerr(s, e, "rebuilding the rollups");
         else
             rc = add_range(s, m * ROLLUP_MINUTE_US, (m + 1) * ROLLUP_MINUTE_US - 1, e);
     }
     sqlite3_finalize(del);
+    sqlite3_finalize(delm);
     rs->nmin = 0;
     return rc;
 }
@@ -558,6 +702,42 @@ int64_t store_rollup_scan(struct store *s, int64_t min_lo, int64_t min_hi, store
             c.status[i] = sqlite3_column_int64(st, 8 + i);
         n++;
         if (cb && cb(ctx, &c))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        n = store_sqlerr(s, e, "reading the rollups");
+    sqlite3_finalize(st);
+    return n;
+}
+
+int64_t store_rollup_msgs(struct store *s, int64_t min_lo, int64_t min_hi, store_msg_fn cb,
+                          void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (s->ch || sqlite3_prepare_v2(s->db, "SELECT c.minute, c.level, sv.value, pa.value, me.value,"
+                                    " c.tmpl, c.n, c.first_ts, c.last_ts FROM rollmsg c"
+                                    " LEFT JOIN rolldim sv ON sv.id = c.svc"
+                                    " LEFT JOIN rolldim pa ON pa.id = c.path"
+                                    " LEFT JOIN rolldim me ON me.id = c.metric"
+                                    " WHERE c.minute >= ? AND c.minute <= ?", -1, &st,
+                                    NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return -2;
+    }
+    sqlite3_bind_int64(st, 1, min_lo);
+    sqlite3_bind_int64(st, 2, min_hi);
+    int64_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_cell c = {
+            .minute = sqlite3_column_int64(st, 0), .level = sqlite3_column_int(st, 1),
+            .service = col(st, 2), .path = col(st, 3), .metric = col(st, 4),
+            .n = sqlite3_column_int64(st, 6), .first_ts = sqlite3_column_int64(st, 7),
+            .last_ts = sqlite3_column_int64(st, 8),
+        };
+        const char *t = col(st, 5);
+        n++;
+        if (cb && cb(ctx, &c, t ? t : "", (size_t)sqlite3_column_bytes(st, 5)))
             break;
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -8,7 +8,9 @@
  * holds the records' count, first and last time, HTTP status classes, the
  * duration's count, sum, min, max and log histogram (src/base/lhist.h:
  * percentiles within 1%), and the metric values' count, sum, min, max and
- * last value (at the latest time, then the highest id).
+ * last value (at the latest time, then the highest id). Records of level
+ * >= error also count, per cell, under their message's template
+ * (src/base/tmpl.h) with its first and last time (rollmsg).
  *
  * Retention and the size cap rebuild the cells of every minute they
  * deleted records from (min and max cannot be subtracted). */
@@ -24,6 +26,7 @@
 #include "src/base/record.h"
 
 #define ROLLUP_MINUTE_US 60000000LL
+#define ROLLUP_MSG_LEVEL LVL_ERROR   /* records whose message templates are kept */
 
 /* One cell as read; strings and the histogram blob are borrowed, valid
  * during the callback only. */
@@ -53,6 +56,13 @@ int store_rollup_keeps(const struct pnode *n, const struct store_cell *c);
  * read, -2 when the store keeps no rollups (an older store, ClickHouse),
  * -1 with e. cb returning non-zero stops. */
 int64_t store_rollup_scan(struct store *s, int64_t min_lo, int64_t min_hi, store_cell_fn cb,
+                          void *ctx, struct err *e);
+
+/* Every template cell of minutes [min_lo, min_hi]: c holds the cell's key
+ * (minute, level, service, path, metric) and the template's n, first_ts,
+ * last_ts. Returns as store_rollup_scan. */
+typedef int (*store_msg_fn)(void *ctx, const struct store_cell *c, const char *tmpl, size_t len);
+int64_t store_rollup_msgs(struct store *s, int64_t min_lo, int64_t min_hi, store_msg_fn cb,
                           void *ctx, struct err *e);
 
 /* --- db internals (store.c, retention.c) ------------------------------- */

@@ -1,4 +1,4 @@
-/* schema: the DDL of the store's tables (store.c creates a version 6 store
+/* schema: the DDL of the store's tables (store.c creates a version 7 store
  * with schema_records, schema_alerts, schema_ranges, schema_rollups; alerts_db.c creates the alert
  * tables on demand). Data only. See store.h for what each table holds. */
 #include "db/schema.h"
@@ -86,4 +86,8 @@ const char schema_rollups[] =
     " s4 INTEGER NOT NULL, s5 INTEGER NOT NULL,"
     " dn INTEGER NOT NULL, dsum REAL, dmin REAL, dmax REAL, dhist BLOB,"
     " mn INTEGER NOT NULL, msum REAL, mmin REAL, mmax REAL, mlast REAL, mlast_ts INTEGER,"
-    " mlast_id INTEGER, PRIMARY KEY(minute, level, svc, path, metric)) WITHOUT ROWID;";
+    " mlast_id INTEGER, PRIMARY KEY(minute, level, svc, path, metric)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS rollmsg(minute INTEGER NOT NULL, level INTEGER NOT NULL,"
+    " svc INTEGER NOT NULL, path INTEGER NOT NULL, metric INTEGER NOT NULL, tmpl TEXT NOT NULL,"
+    " n INTEGER NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
+    " PRIMARY KEY(minute, level, svc, path, metric, tmpl)) WITHOUT ROWID;";

@@ -14,7 +14,8 @@ extern const char schema_ranges[];
  * idempotent, the migration from version 4. */
 extern const char schema_v5[];
 
-/* Version 5: the per-minute rollups (db/rollup.h; idempotent). */
+/* Version 7: the per-minute rollups and error templates (db/rollup.h;
+ * idempotent). */
 extern const char schema_rollups[];
 
 #endif

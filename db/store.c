@@ -93,21 +93,21 @@ static int64_t validate(struct store *s, struct err *e)
     return ver;
 }
 
-/* Version 4 or 5 -> 6: the rollup tables, filled from the records (a scan
+/* Version 4, 5 or 6 -> 7: the rollup tables, filled from the records (a scan
  * of them, not a re-read of the logs), inside the migration's transaction. */
 static int add_rollups(struct store *s, struct err *e)
 {
     if (exec(s, schema_rollups, e) < 0 || rollup_rebuild(s, 1, e) < 0 || rollup_flush(s, e) < 0) {
         rollup_discard(s);
-        return err_prefix(e, "adding the rollups (schema version 6)");
+        return err_prefix(e, "adding the rollups (schema version 7)");
     }
     return 0;
 }
 
 /* Creates the schema of STORE_SCHEMA_VERSION in an empty store, or brings
- * a version 4 or 5 store to 6 in place (v4 rows keep their text, new
+ * a version 4, 5 or 6 store to 7 in place (v4 rows keep their text, new
  * records go to blocks; the rollups are built from the records), in one
- * transaction; a reader reads a v4 or v5 store as it is (stats scan the
+ * transaction; a reader reads a v4, v5 or v6 store as it is (stats scan the
  * records). A store of version 1 to 3 is not converted: it needs every
  * record re-read (tokens of every field, the whole text searchable), which
  * for a large store takes minutes and must not happen behind the user's
@@ -117,7 +117,7 @@ static int migrate(struct store *s, int64_t ver, struct err *e)
     if (ver == STORE_SCHEMA_VERSION)
         return 0;
     if (s->mode != STORE_WRITE)
-        return ver == 4 || ver == 5 ? 0 : err_set(e, "%s is empty: index some logs first "
+        return ver >= 4 && ver <= 6 ? 0 : err_set(e, "%s is empty: index some logs first "
                                                   "(logdeck index PATH)", s->path);
     char tail[128];
     snprintf(tail, sizeof tail, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
@@ -128,7 +128,7 @@ static int migrate(struct store *s, int64_t ver, struct err *e)
              exec(s, schema_ranges, e) < 0 || exec(s, schema_rollups, e) < 0 ? -1 : 0;
     if (rc == 0 && ver == 4)
         rc = exec(s, schema_v5, e);
-    if (rc == 0 && (ver == 4 || ver == 5))
+    if (rc == 0 && ver >= 4 && ver <= 6)
         rc = add_rollups(s, e);
     if (rc < 0 || exec(s, tail, e) < 0 || exec(s, "COMMIT", e) < 0) {
         exec(s, "ROLLBACK", NULL);
@@ -204,7 +204,7 @@ struct store *store_open(const char *path, int mode, struct err *e)
     }
     s->checked = mode == STORE_WRITE;
     int64_t ver = validate(s, e);
-    if (ver < 0 || configure(s, e) < 0 || migrate(s, ver, e) < 0 || store_exec_init(s, e) < 0 ||
+    if (ver < 0 || configure(s, e) < 0 || store_exec_init(s, e) < 0 || migrate(s, ver, e) < 0 ||
         (mode == STORE_WRITE && store_wal_start(s, e) < 0)) {
         store_close(s);
         return NULL;

@@ -3,7 +3,7 @@
  * batched ingest of records, file checkpoints (committed in the same
  * transaction as the records they cover), and executes query plans.
  *
- * Schema (version 6), for readers of db/ code:
+ * Schema (version 7), for readers of db/ code:
  *   files(id, path, dev, ino, head_hash, head_len, offset, tail_hash, size,
  *         mtime, records, lost_lines, lost_bytes, truncated, unparsed, gz,
  *         state, first_seen, last_seen)
@@ -37,7 +37,8 @@
  *     backfill: never fed to the alert engine as new), bits 3..6 the raw
  *     text's dictionary (0: plain; 15: in rawblk), nlines << 8.
  *   rollup(minute, level, svc, path, metric, n, ...), rolldim(id, kind,
- *     value): per-minute aggregates kept at ingest (db/rollup.h).
+ *     value), rollmsg(minute, ..., tmpl, n, first_ts, last_ts): per-minute
+ *     aggregates and error templates kept at ingest (db/rollup.h).
  *   counts(level, n), meta, and the alert tables (db/alerts_db.c).
  */
 #ifndef LOGDECK_STORE_H
@@ -55,9 +56,9 @@
  * (zdict), the request path column and the duration/status indexes; 5: raw
  * text and messages in compressed blocks (rawblk; v4 rows stay readable, so
  * a v4 store is migrated in place); 6: the per-minute rollups (rollup,
- * rolldim; a v4 or v5 store is read as it is, without them, and migrated in
- * place by a writer). */
-#define STORE_SCHEMA_VERSION 6
+ * rolldim); 7: the error templates per minute (rollmsg). A v4, v5 or v6
+ * store is read as it is (stats scan) and migrated in place by a writer. */
+#define STORE_SCHEMA_VERSION 7
 
 enum store_mode {
     STORE_READ = 0,     /* existing store, read-only queries */

@@ -7,12 +7,18 @@
 #include "src/report/stats.h"
 #include "db/agg.h"
 #include "src/base/hmap.h"
+#include "src/base/tmpl.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MINUTE_US 60000000LL
+
+char *stats_template(const char *msg, size_t len)
+{
+    return tmpl_of(msg, len);
+}
 
 double stats_percentile(const double *sorted, size_t n, double pct)
 {
@@ -96,7 +102,7 @@ static int finish_templates(const struct store_agg *a, struct stats *s, size_t t
         rc = -1;
     for (size_t i = 0; rc == 0 && i < a->nmsgs; i++) {
         const struct store_agg_msg *g = &a->msgs[i];
-        char *t = stats_template(g->msg, g->len);
+        char *t = a->templated ? strdup(g->msg) : stats_template(g->msg, g->len);
         if (!t) {
             rc = -1;
             break;

@@ -22,7 +22,7 @@ check "v4: message equality" 1 "$(q --count 'msg:"job 9 failed"')"
 printf '%s\n' '{"event": "New request", "level": "info", "timestamp": "2024-03-01T10:00:05Z", "service": "oldsvc", "path": "/api/v1/new", "customer_id": "cu_new"}' \
   '{"event": "Upstream reset again", "level": "error", "timestamp": "2024-03-01T10:00:06Z", "service": "oldsvc", "customer_id": "cu_new"}' >"$D/new.jsonl"
 "$LOGDECK" index "$D/new.jsonl" >"$T/mig.out" 2>&1
-check "v4: the writer migrates to version 6 (blocks, rollups)" 6 "$(ver)"
+check "v4: the writer migrates to version 7 (blocks, rollups)" 7 "$(ver)"
 check "v4: migrated, nothing re-read (3 rows keep raw)" 3 "$(sqlite3 "$LOGDECK_DB" 'SELECT count(*) FROM records WHERE raw IS NOT NULL')"
 check "v5 rows in a block" 1 "$(sqlite3 "$LOGDECK_DB" 'SELECT count(*) FROM rawblk WHERE id = 4 AND n = 2')"
 check "after migration: every record" 5 "$(q --count '')"

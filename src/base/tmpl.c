@@ -1,7 +1,8 @@
-/* tmpl: message templates for grouping error messages (stats.h):
- * the variable parts of a message become placeholders, so that
- * "user 42 not found" and "user 7 not found" are one line in the top list. */
-#include "src/report/stats.h"
+/* tmpl: message templates for grouping error messages (tmpl.h): the
+ * variable parts of a message become placeholders, so that "user 42 not
+ * found" and "user 7 not found" are one line in the top list. A leaf: the
+ * store's rollups template at ingest (db/rollup.c), stats at read. */
+#include "src/base/tmpl.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -100,7 +101,7 @@ static size_t match_at(const char *m, size_t i, size_t n, const char **ph)
     return 0;
 }
 
-char *stats_template(const char *msg, size_t len)
+char *tmpl_of(const char *msg, size_t len)
 {
     const char *nl = memchr(msg, '\n', len);
     size_t n = nl ? (size_t)(nl - msg) : len;
