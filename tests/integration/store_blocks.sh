@@ -5,6 +5,7 @@
 # exactly; retention deletes a block with its last record and keeps the
 # others readable.
 . tests/lib.sh
+need sqlite3 sqlite3 "store_blocks.sh (builds and reads stores with the sqlite3 shell)" || exit 0
 
 D="$T/logs"
 mkdir -p "$D"

@@ -9,23 +9,35 @@ CH_PIDS=""
 # ch_require NAME...: 0 when clickhouse-server is usable; otherwise prints
 # `SKIP: NAME: reason` for each test name given and returns 1.
 ch_require() {
-  if [ ! -x "$CH_BIN" ]; then
+  if [ ! -x "$CH_BIN" ] || ! command -v curl >/dev/null 2>&1; then
     sh "$ROOT/tests/tools/deps.sh" clickhouse >/dev/null 2>"$T/.deps" || true
   fi
+  _why=""
   if [ ! -x "$CH_BIN" ]; then
-    for n in "$@"; do
-      echo "SKIP: $n: clickhouse-server not installed ($(grep apt-get "$T/.deps" | sed 's/^ *//'))"
-    done
+    _why="clickhouse-server not installed ($(grep apt-get "$T/.deps" | sed 's/^ *//'))"
+  elif ! command -v curl >/dev/null 2>&1; then   # /ping and ch_sql speak HTTP with it
+    _why="curl is not installed (apt-get install curl)"
+  fi
+  if [ -n "$_why" ]; then
+    for n in "$@"; do echo "SKIP: $n: $_why"; done
     return 1
   fi
   return 0
 }
 
+# A port nobody listens on: the kernel's pick through python3 when it is
+# installed (a fresh machine has none), else a random one that refuses a
+# connection (bash's /dev/tcp), at most 50 tries.
 _ch_free_port() {
-  python3 - <<'PY' 2>/dev/null || echo $((20000 + RANDOM % 20000))
+  python3 - <<'PY' 2>/dev/null && return 0
 import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
 PY
+  for _ in $(seq 50); do
+    _p=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$_p") 2>/dev/null || { echo "$_p"; return 0; }
+  done
+  echo "$_p"
 }
 
 # ch_config DIR HTTP TCP [REMOTE_SERVERS_XML]: writes DIR/config.xml, users.xml.

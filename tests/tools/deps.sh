@@ -17,6 +17,7 @@ if [ "${1:-}" = fuzz ]; then
   command -v clang >/dev/null 2>&1 || add clang
 elif [ "${1:-}" = clickhouse ]; then
   [ -x /usr/sbin/clickhouse-server ] || add "clickhouse-server clickhouse-client"
+  command -v curl >/dev/null 2>&1 || add curl   # chserver.bash: /ping, SQL over HTTP
 else
   command -v pkg-config >/dev/null 2>&1 || add pkg-config
   pkgs="sqlite3:libsqlite3-dev libcjson:libcjson-dev libcurl:libcurl4-openssl-dev yaml-0.1:libyaml-dev zlib:zlib1g-dev libzstd:libzstd-dev ncursesw:libncurses-dev cmocka:libcmocka-dev"
@@ -30,9 +31,10 @@ else
   done
   # test tools: tmux (TUI tests), gzip/zip (rotated files), pgrep (procps),
   # setpriv (util-linux), readelf and nm (binutils), strace (cli.sh:
-  # the config file is read once)
+  # the config file is read once), sqlite3 (store_v3.sh reads the store
+  # behind logdeck's back), curl (the ClickHouse tests talk to the server)
   for t in tmux:tmux gzip:gzip zip:zip pgrep:procps setpriv:util-linux readelf:binutils \
-           nm:binutils strace:strace; do
+           nm:binutils strace:strace sqlite3:sqlite3 curl:curl; do
     command -v "${t%%:*}" >/dev/null 2>&1 || opt="$opt ${t#*:}"
   done
 fi
