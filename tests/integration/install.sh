@@ -43,10 +43,8 @@ check "complete alerts actions" "check" "$(comp logdeck alerts ch)"
 run logdeck --db "$T/s.db" index "$ROOT/tests/fixtures/gateway.jsonl" >/dev/null 2>&1
 check "complete field names from the store" "process.id: process.name:" "$(comp logdeck --db "$T/s.db" query process.)"
 check "complete --by with field names" "customer_id" "$(comp logdeck --db "$T/s.db" stats --by custo)"
-if command -v zsh >/dev/null 2>&1; then
+if need zsh zsh "zsh completion parses"; then
   check "zsh completion parses" 0 "$(zsh -n "$D$P/share/zsh/site-functions/_logdeck" 2>&1; echo $?)"
-else
-  echo "SKIP: zsh completion parses: zsh is not installed"
 fi
 
 make -s -C "$ROOT" BUILD="$build" uninstall DESTDIR="$D" PREFIX="$P" >"$T/uninstall.log" 2>&1

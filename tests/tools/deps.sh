@@ -1,8 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages logdeck builds and tests with, when missing.
 #   deps.sh        the build (libraries through pkg-config, a compiler, make)
-#                  and the tools the tests use (tmux, gzip, zip, pgrep,
-#                  setpriv); a missing test tool is not fatal: the tests
+#                  and the tools the tests use (tmux, gzip, zip, pgrep, curl,
+#                  sqlite3, zsh, setpriv...); a missing test tool is not fatal: the tests
 #                  that need it report themselves skipped, with the reason
 #   deps.sh fuzz   clang, for `make fuzz` (libFuzzer)
 #   deps.sh clickhouse   clickhouse-server and clickhouse-client, for the
@@ -32,9 +32,10 @@ else
   # test tools: tmux (TUI tests), gzip/zip (rotated files), pgrep (procps),
   # setpriv (util-linux), readelf and nm (binutils), strace (cli.sh:
   # the config file is read once), sqlite3 (store_v3.sh reads the store
-  # behind logdeck's back), curl (the ClickHouse tests talk to the server)
+  # behind logdeck's back), curl (the ClickHouse tests talk to the server),
+  # zsh (install.sh: the zsh completion parses)
   for t in tmux:tmux gzip:gzip zip:zip pgrep:procps setpriv:util-linux readelf:binutils \
-           nm:binutils strace:strace sqlite3:sqlite3 curl:curl; do
+           nm:binutils strace:strace sqlite3:sqlite3 curl:curl zsh:zsh; do
     command -v "${t%%:*}" >/dev/null 2>&1 || opt="$opt ${t#*:}"
   done
 fi
