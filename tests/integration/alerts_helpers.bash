@@ -47,6 +47,10 @@ logline() {
   printf '{"timestamp": "%s", "level": "%s", "service": "api", "path": "%s", "event": "%s"}\n' \
     "$(now_ts)" "$1" "$2" "$3"
 }
+# append_once FILE: appends stdin to FILE in a single write(2), so that a
+# follower reads all of it at once however loaded the machine (bash's
+# printf and echo write line by line; cat writes a small file whole).
+append_once() { cat >"$T/.once" && cat "$T/.once" >>"$1"; }
 sent() { grep -c "^REQ .* -> ${1:-200}\$" "$SINK_LOG"; }
 kinds() { grep '^B ' "$SINK_LOG" | grep -o '"kind":"[a-z]*"' | cut -d'"' -f4 | tr '\n' ' '; }
 ge() { [ "$(eval "$1")" -ge "$2" ]; }
