@@ -180,6 +180,8 @@ check "stats: approximate percentiles marked" 1 "$("$LOGDECK" stats | grep -c '^
 check "stats --json: approx 0.01" 1 "$("$LOGDECK" stats --json | grep -c '"approx":0.01')"
 check "stats of a word: a scan" "one scan" "$(how stats --explain e)"
 check "stats --exact: exact percentiles" 0 "$("$LOGDECK" stats --exact | grep -c '~')"
+# The v5 and v2 stores below are made with the sqlite3 shell.
+need sqlite3 sqlite3 "v5 store migrated, v2 store refused" || exit 0
 # A version 5 store (no rollups): read as it is, migrated in place by a writer.
 cp "$LOGDECK_DB" "$T/v4.db"
 sqlite3 "$T/v4.db" "DROP TABLE rollup; DROP TABLE rolldim; DROP TABLE rollmsg; PRAGMA user_version=5;"
@@ -191,7 +193,6 @@ check "v5 store migrated: rollups" rollups "$(how --db "$T/v4.db" stats --explai
 check "v5 store migrated: rollups = scan" "$("$LOGDECK" stats --exact --by service | nopct)" "$("$LOGDECK" --db "$T/v4.db" stats --by service | nopct)"
 
 # --- v2 store: refused with the command that rebuilds, never modified ------------------
-need sqlite3 sqlite3 "v2 store refused (made with the sqlite3 shell)" || exit 0
 sqlite3 "$T/v2.db" "PRAGMA application_id=1279738947; CREATE TABLE records(id INTEGER PRIMARY KEY); PRAGMA user_version=2;"
 sum1=$(cksum <"$T/v2.db")
 check_rc "v2 store refused (reader)" 1 "$LOGDECK" --db "$T/v2.db" query --count ''
