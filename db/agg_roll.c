@@ -423,7 +423,7 @@ static int from_cells(struct store *s, const struct plan *p, struct racc *x, int
     x->a->templated = x->msgs == MSG_CELLS;
     snprintf(x->a->how, sizeof x->a->how, "rollups: %lld per-minute cells and %lld template "
              "cells, %d cut minute(s) scanned%s; p50/p95/p99 from log histograms, within %.0f%%",
-             (long long)cells, (long long)mc, head + tail,
+             (long long)cells, (long long)(mc > 0 ? mc : 0), head + tail,
              x->msgs == MSG_SCAN ? ", the messages from a scan of the records" : "",
              LHIST_REL_ERR * 100);
     return 1;

@@ -555,14 +555,16 @@ static int add_range(struct store *s, int64_t lo, int64_t hi, struct err *e)
         if (r.level >= ROLLUP_MSG_LEVEL) {   /* the message: its column (v4), else its block */
             r.msg = col(st, 11);
             r.msg_len = (size_t)sqlite3_column_bytes(st, 11);
-            if (!r.msg && s->exec)
+            if (!r.msg && !s->exec) {
+                sqlite3_finalize(st);
+                return err_set(e, "%s: rebuilding the rollups: messages cannot be read",
+                               s->path);
+            }
+            if (!r.msg)   /* NULL: an empty message, as exec_row.c reads it */
                 r.msg = exec_msg(s->exec, sqlite3_column_int(st, 12), sqlite3_column_int64(st, 0),
                                  &s->exec->msgbuf, &r.msg_len);
-            if (!r.msg) {
-                sqlite3_finalize(st);
-                return err_set(e, "%s: rebuilding the rollups: a record's message cannot be "
-                               "read", s->path);
-            }
+            if (!r.msg)
+                r.msg = "", r.msg_len = 0;
         }
         const char *svc = r.service && *r.service ? r.service
                           : r.logger && *r.logger ? r.logger
