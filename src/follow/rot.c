@@ -288,9 +288,11 @@ static int by_size(const void *a, const void *b)
 }
 
 /* How big row k's file most likely grew before it was rotated away and
- * deleted while logdeck was down: when its source rotates by size (at
- * least 2 rotated siblings, all within 5% of their median size), that
- * median; else its size at the last checkpoint (nothing to go by). */
+ * deleted while logdeck was down: when its source rotates by size (its
+ * rotated siblings, one or more, all within 5% of their median size),
+ * that median when larger; else its size at the last checkpoint (nothing
+ * to go by). One sibling is enough: with one backup kept, the file
+ * rotated over k's is the only trace of how big files grow. */
 static int64_t estimated_size(struct follower *f, const struct store_file *k)
 {
     char dir[PATH_MAX], base[NAME_MAX + 1];
@@ -305,7 +307,7 @@ static int64_t estimated_size(struct follower *f, const struct store_file *k)
     for (size_t i = 0; sz && i < c.n; i++)
         if ((sz[n] = written_size(c.v[i].path)) > 0)
             n++;
-    if (n >= 2) {
+    if (n >= 1) {
         qsort(sz, n, sizeof *sz, by_size);
         int64_t med = sz[n / 2];
         int even = sz[0] * 20 >= med * 19 && sz[n - 1] * 20 <= med * 21;

@@ -74,3 +74,24 @@ check "SIGSTOP 10 s, 14 rotations, 3 kept: figures" \
   "written 7500 missing 4300 dup 0 lost-lines 0 unread 10" "$(figures "$T/d.rec")"
 verdict "SIGSTOP 10 s, 3 kept: each file deleted unread counted, nothing else" --exact-loss \
   "$LOGDECK_DB" "$T/d.rec"
+
+# 4. Lines appended to a known file while the indexer is down, which is
+#    then rotated and deleted before it comes back (rename rotation by
+#    size, 1 backup): 300 lines read, kill -9, 200 lines appended, rotated
+#    to app.log.1, a second file of 500 lines rotated over it (the first
+#    is deleted), a third written. The 200 lines are lost and counted,
+#    estimated from the size the rotated sibling reached (500 lines of
+#    200 bytes: the file rotated at 100000 bytes); nothing else missing.
+fresh gonedown
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s A1 -c 300 -L 200 -o "$T/a.rec"
+caught_up 30 "$LOGDECK_DB" "$T/a.rec" || fail "appended while down: precondition" "not stored"
+kill9_idx
+"$WR" -d "$D" -n app.log -s A1 -S 300 -c 1200 -m rename -b 100000 -k 1 -L 200 -o "$T/a.rec"
+start_idx "$D/app.log"
+caught_up 60 --exact-loss "$LOGDECK_DB" "$T/a.rec" || fail "appended while down: caught up" "not within 60 s"
+stop_idx
+check "appended, rotated and deleted while down: figures" \
+  "written 1500 missing 200 dup 0 lost-lines 200 unread 0" "$(figures "$T/a.rec")"
+verdict "appended, rotated and deleted while down: the 200 lines counted lost" --exact-loss \
+  "$LOGDECK_DB" "$T/a.rec"
