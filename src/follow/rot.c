@@ -359,7 +359,7 @@ static int recover_gone(struct follower *f, struct store_file *k, struct err *e)
 
 /* Pass 1 for row k, being read when logdeck stopped: still at its path
  * (the scan resumes it; a rotated one still being drained is opened
- * here), or moved. */
+ * here, and so are the siblings rotated after it), or moved. */
 static void recover_find(struct follower *f, const struct store_file *k)
 {
     struct stat st;
@@ -367,8 +367,14 @@ static void recover_find(struct follower *f, const struct store_file *k)
         recover_moved(f, k);
         return;
     }
-    if (fscan_source_of(f, k->path, 1) < 0 && stat(k->path, &st) == 0)
+    if (fscan_source_of(f, k->path, 1) >= 0)
+        return;
+    if (stat(k->path, &st) == 0)
         fscan_open(f, k->path, &st, fscan_source_of(f, k->path, 0), 1);
+    /* at a rotated name: the files rotated after it may have no row yet (a
+     * run killed while draining it, the oldest, had opened them and read
+     * none): they were never looked for again, and lost uncounted */
+    recover_moved(f, k);
 }
 
 static int collect_done(void *ctx, const struct store_file_status *s)
