@@ -11,6 +11,7 @@
 #include "db/rollup.h"
 #include "db/zraw.h"
 #include "db/blk.h"
+#include "db/addq.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -189,7 +190,7 @@ struct store *store_open(const char *path, int mode, struct err *e)
     s->created = fresh;
     snprintf(s->path, sizeof s->path, "%s", path);
     int flags = mode == STORE_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
-    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &s->db, flags | (mode == STORE_WRITE ? SQLITE_OPEN_FULLMUTEX : SQLITE_OPEN_NOMUTEX), NULL) != SQLITE_OK) {
         store_sqlerr(s, e, "opening");
         store_close(s);
         return NULL;
@@ -223,6 +224,7 @@ void store_close(struct store *s)
     }
     if (s->in_batch)
         store_rollback(s);
+    addq_stop(s);
     if (s->mode == STORE_WRITE)
         zraw_close(s);
     store_wal_stop(s);
@@ -270,6 +272,7 @@ void store_rollback(struct store *s)
 {
     if (!s->in_batch)
         return;
+    addq_drain(s, NULL);   /* the inserts queued so far run, then go with the batch */
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_batch = 0;
     fv_discard(s);
@@ -302,9 +305,52 @@ static int step_fts(struct store *s, int which, const char *sql, int64_t id, con
     return 0;
 }
 
+/* The inserts of one record (addq_insert_fn): on the caller's thread, or
+ * on the store thread of a bulk load. */
+static int insert_rows(struct store *s, const struct row_item *it, struct err *e)
+{
+    if (store_prepare(s, &s->st[ST_INSERT], "INSERT INTO records(id,ts,level,fmt,file_id,off,"
+                      "service,logger,duration,status,metric,mvalue,fields,flags,"
+                      "path) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e) < 0)
+        return -1;
+    sqlite3_stmt *st = s->st[ST_INSERT];
+    sqlite3_bind_int64(st, 1, it->id);
+    sqlite3_bind_int64(st, 2, it->ts);
+    sqlite3_bind_int(st, 3, it->level);
+    sqlite3_bind_int(st, 4, it->fmt);
+    sqlite3_bind_int64(st, 5, it->file_id);
+    sqlite3_bind_int64(st, 6, it->off);
+    bind_opt_text(st, 7, it->service);
+    bind_opt_text(st, 8, it->logger);
+    if (it->has_duration)
+        sqlite3_bind_double(st, 9, it->duration);
+    if (it->has_status)
+        sqlite3_bind_int64(st, 10, it->status);
+    bind_opt_text(st, 11, it->metric);
+    if (it->has_mvalue)
+        sqlite3_bind_double(st, 12, it->mvalue);
+    bind_opt_text(st, 13, it->fields);
+    sqlite3_bind_int(st, 14, it->flags);
+    bind_opt_text(st, 15, it->path);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return store_sqlerr(s, e, "storing a record");
+    if (step_fts(s, ST_FTS, "INSERT INTO rec_fts(rowid, body) VALUES(?, ?)", it->id, it->body,
+                 it->blen, e) < 0 ||
+        (it->dlen && step_fts(s, ST_FV, "INSERT INTO rec_fv(rowid, tok) VALUES(?, ?)", it->id,
+                              it->doc, it->dlen, e) < 0))
+        return -1;
+    return 0;
+}
+
+int store_bulk(struct store *s, struct err *e)
+{
+    if (s->ch || s->mode != STORE_WRITE)
+        return 0;
+    return addq_start(s, insert_rows, e);
+}
+
 int store_add(struct store *s, int64_t file_id, const struct record *r, struct err *e)
 {
-    sqlite3_stmt *st;
     int64_t id;
     struct fv_out fo;
     if (fv_record(s, file_id, r, &fo) < 0)
@@ -314,39 +360,19 @@ int store_add(struct store *s, int64_t file_id, const struct record *r, struct e
                          .cid = r->cid ? r->cid : "", .cn = r->cid ? strlen(r->cid) : 0};
     if (blk_add(s, &br, &id, e) < 0)
         return -1;
-    if (store_prepare(s, &s->st[ST_INSERT], "INSERT INTO records(id,ts,level,fmt,file_id,off,"
-                      "service,logger,duration,status,metric,mvalue,fields,flags,"
-                      "path) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e) < 0)
+    struct row_item it = {
+        .id = id, .ts = r->ts, .file_id = file_id, .off = r->offset, .status = r->status,
+        .duration = r->duration_ms, .mvalue = r->metric_value, .level = r->level,
+        .fmt = r->format, .has_duration = r->has_duration, .has_status = r->has_status,
+        .has_mvalue = r->has_metric, .service = r->service, .logger = r->logger,
+        .metric = r->metric_name, .fields = r->fields, .path = fo.path, .body = fo.body,
+        .doc = fo.doc, .blen = fo.blen, .dlen = fo.dlen,
+        .flags = (r->ts_guessed ? 1 : 0) | (r->truncated ? 2 : 0) | (r->history ? 4 : 0) |
+                 (BLK_ZID << 3) | (r->cid ? BLK_HAS_CID : 0) | (r->nlines << 8)};
+    if ((s->addq ? addq_push(s, &it, e) : insert_rows(s, &it, e)) < 0)
         return -1;
-    st = s->st[ST_INSERT];
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, r->ts);
-    sqlite3_bind_int(st, 3, r->level);
-    sqlite3_bind_int(st, 4, r->format);
-    sqlite3_bind_int64(st, 5, file_id);
-    sqlite3_bind_int64(st, 6, r->offset);
-    bind_opt_text(st, 7, r->service);
-    bind_opt_text(st, 8, r->logger);
-    if (r->has_duration)
-        sqlite3_bind_double(st, 9, r->duration_ms);
-    if (r->has_status)
-        sqlite3_bind_int64(st, 10, r->status);
-    bind_opt_text(st, 11, r->metric_name);
-    if (r->has_metric)
-        sqlite3_bind_double(st, 12, r->metric_value);
-    bind_opt_text(st, 13, r->fields);
-    sqlite3_bind_int(st, 14, (r->ts_guessed ? 1 : 0) | (r->truncated ? 2 : 0) | (r->history ? 4 : 0) |
-                                 (BLK_ZID << 3) | (r->cid ? BLK_HAS_CID : 0) | (r->nlines << 8));
-    bind_opt_text(st, 15, fo.path);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return store_sqlerr(s, e, "storing a record");
     if (rollup_add(s, id, r, fo.service, fo.path) < 0)
         return err_set(e, "out of memory indexing a record");
-    if (step_fts(s, ST_FTS, "INSERT INTO rec_fts(rowid, body) VALUES(?, ?)", id, fo.body, fo.blen,
-                 e) < 0 ||
-        (fo.dlen && step_fts(s, ST_FV, "INSERT INTO rec_fv(rowid, tok) VALUES(?, ?)", id, fo.doc,
-                             fo.dlen, e) < 0))
-        return -1;
     if (r->level >= 0 && r->level < LVL_COUNT)
         s->batch_levels[r->level]++;
     return 0;
@@ -356,6 +382,8 @@ int store_commit(struct store *s, struct err *e)
 {
     if (!s->in_batch)
         return 0;
+    if (addq_drain(s, e) < 0)
+        goto fail;
     for (int l = 0; l < LVL_COUNT; l++) {
         if (!s->batch_levels[l])
             continue;

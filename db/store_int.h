@@ -18,6 +18,7 @@ struct chstore;      /* db/chstore.h: set when the store is a clickhouse:// URL 
 struct fv_state;     /* owned by db/fv.c */
 struct zraw;         /* owned by db/zraw.c */
 struct blk;          /* owned by db/blk.c */
+struct addq;         /* owned by db/addq.c */
 struct rollup_state; /* owned by db/rollup.c */
 
 struct store {
@@ -33,6 +34,7 @@ struct store {
     struct fv_state *fv;             /* writer: tokens and catalogue (fv.c) */
     struct zraw *zraw;               /* v4 compression dictionaries (zraw.c) */
     struct blk *blk;                 /* compressed blocks of text (blk.c) */
+    struct addq *addq;               /* the store thread of a bulk load (addq.c) */
     struct rollup_state *rollup;     /* writer: the batch's rollup cells (rollup.c) */
     struct wal_ckpt *wal;            /* writer only: db/wal.c */
     int wal_frames;                  /* frames in the WAL after the last commit */

@@ -354,7 +354,9 @@ static int one_shot(struct store *s, const struct config *cfg, struct index_args
         a->io.progress = progress_line;
         a->io.progress_ctx = &pr;
     }
-    struct ingest *in = ingest_new(s, &a->io, &e);
+    /* one pass: the SQLite writes run on a thread of the store while this
+     * one parses (db/addq.h) */
+    struct ingest *in = store_bulk(s, &e) == 0 ? ingest_new(s, &a->io, &e) : NULL;
     int64_t t0 = ts_now();
     for (size_t i = 0; in && i < cfg->nsources; i++)
         nerr += index_source(in, &cfg->sources[i], &a->io.parse);
