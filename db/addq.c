@@ -95,7 +95,7 @@ int addq_push(struct store *s, const struct row_item *it, struct err *e)
 {
     struct addq *q = s->addq;
     size_t need = sizeof *it + slen(it->service) + slen(it->logger) + slen(it->metric) +
-                  slen(it->fields) + slen(it->path) + it->blen + 1 + it->dlen + 1;
+                  slen(it->fields) + slen(it->path) + it->blen + 1 + it->dlen + 1 + it->bloblen;
     struct row_item *c = malloc(need);
     if (!c)
         return err_set(e, "out of memory storing a record");
@@ -109,6 +109,10 @@ int addq_push(struct store *s, const struct row_item *it, struct err *e)
     c->path = put(&o, it->path, slen(it->path) - (it->path != NULL));
     c->body = put(&o, it->body ? it->body : "", it->blen);
     c->doc = put(&o, it->doc ? it->doc : "", it->dlen);
+    if (it->bloblen) {
+        memcpy(o, it->blob, it->bloblen);
+        c->blob = o;
+    }
     pthread_mutex_lock(&q->mu);
     while (q->n >= ADDQ_MAX && !q->failed)
         pthread_cond_wait(&q->cv_space, &q->mu);

@@ -17,9 +17,14 @@
 
 #include "db/store_int.h"
 
-/* What one record's inserts need; the strings may be NULL. */
+/* What one record's inserts need (the strings may be NULL), or a block of
+ * text to write (kind ROW_BLOCK: id, bn, blob). */
+enum { ROW_RECORD, ROW_BLOCK };
 struct row_item {
     struct row_item *next;
+    int kind, bn;
+    const void *blob;
+    size_t bloblen;
     int64_t id, ts, file_id, off, status;
     double duration, mvalue;
     int level, fmt, flags, has_duration, has_status, has_mvalue;

@@ -1,5 +1,6 @@
 /* blk: records' raw text and messages compressed in blocks (blk.h). */
 #include "db/blk.h"
+#include "db/addq.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -153,17 +154,32 @@ static int write_open(struct store *s, struct blk *b, struct err *e)
     size_t zn = ZSTD_compressCCtx(b->cctx, b->z, b->zcap, b->ser, n, BLK_LEVEL);
     if (ZSTD_isError(zn))
         return err_set(e, "compressing records: %s", ZSTD_getErrorName(zn));
+    /* A bulk load writes on the store thread only (addq.h): a write here
+     * that failed would let SQLite end the transaction under the inserts
+     * still queued. */
+    struct row_item it = {.kind = ROW_BLOCK, .id = b->open_id, .bn = b->open_n, .blob = b->z,
+                          .bloblen = zn};
+    if ((s->addq ? addq_push(s, &it, e) : blk_put(s, b->open_id, b->open_n, b->z, zn, e)) < 0)
+        return -1;
+    b->dirty = 0;
+    return 0;
+}
+
+int blk_put(struct store *s, int64_t id, int n, const void *z, size_t zn, struct err *e)
+{
+    struct blk *b = state(s);
+    if (!b)
+        return err_set(e, "out of memory storing records' text");
     if (store_prepare(s, &b->st_put, "INSERT OR REPLACE INTO rawblk(id, n, z) VALUES(?, ?, ?)",
                       e) < 0)
         return -1;
-    sqlite3_bind_int64(b->st_put, 1, b->open_id);
-    sqlite3_bind_int(b->st_put, 2, b->open_n);
-    sqlite3_bind_blob(b->st_put, 3, b->z, (int)zn, SQLITE_STATIC);
+    sqlite3_bind_int64(b->st_put, 1, id);
+    sqlite3_bind_int(b->st_put, 2, n);
+    sqlite3_bind_blob(b->st_put, 3, z, (int)zn, SQLITE_STATIC);
     int rc = sqlite3_step(b->st_put);
     sqlite3_reset(b->st_put);
     if (rc != SQLITE_DONE)
         return store_sqlerr(s, e, "storing records' text");
-    b->dirty = 0;
     return 0;
 }
 

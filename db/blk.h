@@ -43,6 +43,9 @@ void blk_free(struct blk *b);
  * strings to the open block (writing the block when full). Returns 0 (*id
  * set) or -1 (e filled). */
 int blk_add(struct store *s, const struct blk_rec *r, int64_t *id, struct err *e);
+/* Writes block (id, n) compressed as z (the store thread of a bulk load
+ * runs it for blk_add; addq.h). 0 or -1 with e. */
+int blk_put(struct store *s, int64_t id, int n, const void *z, size_t zn, struct err *e);
 /* Writer, before COMMIT: writes the open block as it is now. */
 int blk_flush(struct store *s, struct err *e);
 /* Writer: the batch rolled back; the open block is forgotten. */

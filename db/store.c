@@ -309,6 +309,10 @@ static int step_fts(struct store *s, int which, const char *sql, int64_t id, con
  * on the store thread of a bulk load. */
 static int insert_rows(struct store *s, const struct row_item *it, struct err *e)
 {
+    if (s->addq && sqlite3_get_autocommit(s->db))   /* an error ended the batch's transaction */
+        return err_set(e, "%s: the batch was rolled back", s->path);
+    if (it->kind == ROW_BLOCK)
+        return blk_put(s, it->id, it->bn, it->blob, it->bloblen, e);
     if (store_prepare(s, &s->st[ST_INSERT], "INSERT INTO records(id,ts,level,fmt,file_id,off,"
                       "service,logger,duration,status,metric,mvalue,fields,flags,"
                       "path) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e) < 0)
@@ -382,7 +386,7 @@ int store_commit(struct store *s, struct err *e)
 {
     if (!s->in_batch)
         return 0;
-    if (addq_drain(s, e) < 0)
+    if (blk_flush(s, e) < 0 || addq_drain(s, e) < 0)   /* the open block is queued too */
         goto fail;
     for (int l = 0; l < LVL_COUNT; l++) {
         if (!s->batch_levels[l])
@@ -397,8 +401,7 @@ int store_commit(struct store *s, struct err *e)
             goto fail;
         }
     }
-    if (rollup_flush(s, e) < 0 || fv_flush(s, e) < 0 || blk_flush(s, e) < 0 ||
-        exec(s, "COMMIT", e) < 0)
+    if (rollup_flush(s, e) < 0 || fv_flush(s, e) < 0 || exec(s, "COMMIT", e) < 0)
         goto fail;
     s->in_batch = 0;
     zraw_batch_end(s, 1);
