@@ -15,6 +15,15 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Groups by the naming rule (service, else logger, else the file's stem):
+ * that key costs a regular expression per row, so rows are first grouped
+ * by (service, logger, file), a few hundred groups, and the key is taken
+ * of those (two_level). */
+static int naming(const struct store_agg_spec *sp)
+{
+    return sp->group_field == PF_SERVICE && sp->group_source;
+}
+
 /* The filtered rows with the columns every part reads. */
 static int inner(struct chstore *c, struct chbuf *b, const struct plan *p,
                  const struct store_agg_spec *sp, struct err *e)
@@ -29,7 +38,9 @@ static int inner(struct chstore *c, struct chbuf *b, const struct plan *p,
     } else {
         chb_add(b, "0 AS hv, toFloat64(0) AS xv, ");
     }
-    if (sp->group_field >= 0) {
+    if (naming(sp)) {
+        chb_add(b, "service, logger, file, ");   /* keyed on the few groups (two_level) */
+    } else if (sp->group_field >= 0) {
         chb_add(b, "ifNull(");
         ch_group_expr(b, sp->group_field, sp->group_path, sp->group_source);
         chb_add(b, ", '-') AS gk, ");   /* as db/agg.c: no field is the group "-" */
@@ -51,15 +62,39 @@ static int inner(struct chstore *c, struct chbuf *b, const struct plan *p,
     return 0;
 }
 
-/* n, sum, min, max, p50, p95, p99 of the values of the rows aggregated. */
-static void vals(struct chbuf *b)
+/* n, sum, min, max, p50, p95, p99 of the values: vs, the sorted values of
+ * the rows aggregated (of): "groupArrayIf(xv, hv)" over rows,
+ * "groupArrayArray(va)" over groups of rows. */
+static void vals(struct chbuf *b, const char *of)
 {
-    chb_add(b, ", toFloat64(length(arraySort(groupArrayIf(xv, hv)) AS vs)), arraySum(vs), "
-               "vs[1], vs[-1]");
+    chb_add(b, ", toFloat64(length(arraySort(%s) AS vs)), arraySum(vs), vs[1], vs[-1]", of);
     static const int pct[] = {50, 95, 99};
     for (int i = 0; i < 3; i++)
         chb_add(b, ", vs[toUInt64(greatest(1., least(toFloat64(length(vs)), "
                    "ceil(%d * length(vs) / 100 - 1e-9))))]", pct[i]);
+}
+
+/* Rows grouped by the group's raw columns (and by extra, when not NULL)
+ * with their count n, errors ne (and values va), then by the group key gk. */
+static void two_level(struct chbuf *b, const struct store_agg_spec *sp, const char *src,
+                      const char *extra, const char *where)
+{
+    const char *raw = naming(sp) ? "service, logger, file" : "gk";
+    chb_add(b, " FROM (SELECT %s%s%s, count() AS n, countIf(level >= %d) AS ne%s FROM %s%s "
+               "GROUP BY %s%s%s)", raw, extra ? ", " : "", extra ? extra : "", LVL_ERROR,
+            sp->quantiles && !extra ? ", groupArrayIf(xv, hv) AS va" : "", src,
+            where ? where : "", raw, extra ? ", " : "", extra ? "b" : "");
+}
+
+static void group_key(struct chbuf *b, const struct store_agg_spec *sp)
+{
+    if (naming(sp)) {
+        chb_add(b, "ifNull(");
+        ch_group_expr(b, sp->group_field, sp->group_path, sp->group_source);
+        chb_add(b, ", '-') AS gk2");
+    } else {
+        chb_add(b, "gk AS gk2");
+    }
 }
 
 static void by_level(struct chbuf *b)
@@ -77,7 +112,7 @@ static void totals(struct chbuf *b, const struct store_agg_spec *sp, const char 
     for (int k = 1; k <= 5; k++)
         chb_add(b, ", toFloat64(countIf(hs AND st >= %d AND st < %d))", k * 100, k * 100 + 100);
     if (sp->quantiles)
-        vals(b);
+        vals(b, "groupArrayIf(xv, hv)");
     if (sp->tiers) {
         chb_add(b, ", toFloat64(countIf(hv)), toFloat64(countIf(hv AND NOT (xv >= %.17g)))",
                 sp->cuts[0]);
@@ -106,11 +141,14 @@ static void parts(struct chbuf *b, const struct store_agg_spec *sp, const char *
 {
     totals(b, sp, src);
     if (sp->group_field >= 0) {
-        chb_add(b, " UNION ALL SELECT 'G', gk, toInt64(0), [toFloat64(count()), "
-                   "toFloat64(countIf(level >= %d))", LVL_ERROR);
+        chb_add(b, " UNION ALL SELECT 'G', ");
+        group_key(b, sp);
+        chb_add(b, ", toInt64(0), [toFloat64(sum(n)), toFloat64(sum(ne))");
         if (sp->quantiles)
-            vals(b);
-        chb_add(b, "] FROM %s GROUP BY gk", src);
+            vals(b, "groupArrayArray(va)");
+        chb_add(b, "]");
+        two_level(b, sp, src, NULL, NULL);
+        chb_add(b, " GROUP BY gk2");
     }
     if (sp->nb == 0 && sp->bucket_us > 0) {
         chb_add(b, " UNION ALL SELECT 'C', '', ");
@@ -120,12 +158,18 @@ static void parts(struct chbuf *b, const struct store_agg_spec *sp, const char *
         chb_add(b, "] FROM %s GROUP BY b", src);
     }
     if (sp->nb > 0 && sp->group_field >= 0) {
-        chb_add(b, " UNION ALL SELECT 'H', gk, ");
-        bucket(b, sp);
-        chb_add(b, " AS b, [toFloat64(count()), toFloat64(countIf(level >= %d))] FROM %s",
-                LVL_ERROR, src);
-        in_series(b, sp);
-        chb_add(b, " GROUP BY gk, b");
+        struct chbuf bx = {0}, wh = {0};
+        bucket(&bx, sp);
+        chb_add(&bx, " AS b");
+        in_series(&wh, sp);
+        chb_add(b, " UNION ALL SELECT 'H', ");
+        group_key(b, sp);
+        chb_add(b, ", b, [toFloat64(sum(n)), toFloat64(sum(ne))]");
+        two_level(b, sp, src, bx.s ? bx.s : "", wh.s ? wh.s : "");
+        chb_add(b, " GROUP BY gk2, b");
+        b->oom |= bx.oom | wh.oom;
+        chb_fini(&bx);
+        chb_fini(&wh);
     }
     if (sp->msg_min_level < LVL_COUNT)
         chb_add(b, " UNION ALL SELECT 'M', m, toInt64(0), [toFloat64(count()), "

@@ -97,9 +97,20 @@ static void text_cond(struct chbuf *b, const struct pnode *n)
     chb_add(b, ")");
 }
 
+/* "path" is the request path (path, else url.path, else endpoint: the
+ * column the shipper lifts), as the SQLite store's r.path. */
+static int request_path(const char *path)
+{
+    return path && strcmp(path, "path") == 0;
+}
+
 /* The attribute value of a dotted path ('' when absent). */
 static void put_attr(struct chbuf *b, const char *path)
 {
+    if (request_path(path)) {
+        chb_add(b, "path");
+        return;
+    }
     chb_add(b, "attr.value[indexOf(attr.key, ");
     put_str(b, path);
     chb_add(b, ")]");
@@ -107,6 +118,10 @@ static void put_attr(struct chbuf *b, const char *path)
 
 static void put_has_attr(struct chbuf *b, const char *path)
 {
+    if (request_path(path)) {
+        chb_add(b, "path != ''");
+        return;
+    }
     chb_add(b, "has(attr.key, ");
     put_str(b, path);
     chb_add(b, ")");
@@ -120,7 +135,9 @@ void chplan_field(struct chbuf *b, int f, const char *path, int numeric)
         [PF_DURATION] = "duration", [PF_STATUS] = "status", [PF_METRIC] = "metric",
         [PF_MVALUE] = "mvalue",
     };
-    if (f == PF_JSON && numeric) {
+    if (f == PF_JSON && numeric && request_path(path)) {
+        chb_add(b, "NULL");   /* as the SQLite store: the request path is text */
+    } else if (f == PF_JSON && numeric) {
         /* as ld_fieldnum(): the text as a finite number, else NULL */
         for (int i = 0; i < 2; i++) {
             chb_add(b, i ? ", toFloat64OrNull(replaceRegexpAll(" :
@@ -214,6 +231,15 @@ static void cmp_cond(struct chbuf *b, const struct pnode *n)
         return;
     }
     int numeric_col = f == PF_DURATION || f == PF_STATUS || f == PF_MVALUE;
+    if (f == PF_JSON && request_path(n->path)) {   /* text, as SQLite's r.path */
+        chb_add(b, "path != '' AND path %s ", op_sql[n->op]);
+        if (n->op == POP_GLOB)
+            put_value(b, n, 0);
+        else
+            put_str(b, n->s ? n->s : "");
+        chb_add(b, ", 0)");
+        return;
+    }
     if (f == PF_JSON) {
         int num = n->vtype == PV_NUM && n->op != POP_GLOB;
         put_has_attr(b, n->path);

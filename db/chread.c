@@ -208,6 +208,8 @@ void ch_group_expr(struct chbuf *b, int f, const char *path, int source)
     } else if (f == PF_SERVICE && source) {
         chb_add(b, "multiIf(service != '', service, logger != '', logger, "
                    "extract(file, '([^/.]+)[^/]*$') != '', extract(file, '([^/.]+)[^/]*$'), NULL)");
+    } else if (f == PF_JSON && path && strcmp(path, "path") == 0) {
+        chb_add(b, "nullIf(path, '')");   /* the request path column (as SQLite's r.path) */
     } else if (f == PF_JSON) {
         chb_add(b, "if(has(attr.key, ");
         chsql_lit(b, CHSQL_STR, path ? path : "",

@@ -2,7 +2,8 @@
 # tests (tests/integration/stats_backends.sh) and, next to it, the numbers
 # `logdeck stats` must print for it, computed here independently of
 # logdeck: counts per level and per minute, per service and per path the
-# records, errors and nearest-rank p50/p95/p99 of duration_ms.
+# records, errors and nearest-rank p50/p95/p99 of duration_ms. The request
+# path is written as path, url.path or endpoint (the one field `path`).
 import json, math, random, sys
 
 out, exp = sys.argv[1], sys.argv[2]
@@ -25,7 +26,10 @@ with open(out, "w") as f:
         o = {"timestamp": "%s.%03dZ" % (__import__("time").strftime("%Y-%m-%dT%H:%M:%S", __import__("time").gmtime(int(ts))), round((ts - int(ts)) * 1000) % 1000),
              "level": lv, "event": msg, "request_id": "req-%05d" % i}
         if svc: o["service"] = svc
-        if path: o["path"] = path
+        if path:   # the request path under each of its three keys
+            k = rnd.choice(["path", "url.path", "endpoint"])
+            if k == "url.path": o["url"] = {"path": path}
+            else: o[k] = path
         if dur is not None: o["duration_ms"] = dur
         f.write(json.dumps(o) + "\n")
         recs.append((int(ts * 1000) * 1000, lv, svc or "statsgen", path or "-", dur, msg))
@@ -69,3 +73,14 @@ with open(exp + "/levels", "w") as f:
     f.write(" ".join("%s=%d" % (k, sum(1 for r in recs if r[1] == k)) for k in names) + "\n")
 with open(exp + "/error_messages", "w") as f:
     f.write("%d\n" % len(set(r[5] for r in recs if r[1] in ("error", "critical"))))
+def summary(rs):
+    e = sum(1 for r in rs if r[1] in ("error", "critical"))
+    return "records: %d   errors: %d   error rate: %.2f%%\n" % (len(rs), e, 100.0 * e / len(rs))
+with open(exp + "/summary", "w") as f:
+    f.write(summary(recs))
+with open(exp + "/summary_api", "w") as f:
+    f.write(summary([r for r in recs if r[2] == "api"]))
+with open(exp + "/errors", "w") as f:
+    f.write("%d\n" % sum(1 for r in recs if r[1] in ("error", "critical")))
+with open(exp + "/info", "w") as f:
+    f.write("%d\n" % sum(1 for r in recs if r[1] == "info"))
