@@ -208,9 +208,10 @@ void fscan_truncated(struct follower *f, struct tailer *t)
     if (lost_b > 0 || (csize >= 0 && pos > csize)) {
         int64_t avg = krec > 0 && k_off > 0 ? k_off / krec : 100;
         int64_t lines = lost_b ? (lost_b + avg - 1) / (avg ? avg : 1) : 1;
-        count_loss(f, t, lost_b, lines, tb ? "copytruncate race (lines written between "
-                   "the copy and the truncation; at least, estimated)" :
-                   "truncated in place before it was read (at least, estimated)");
+        count_loss(f, t, lost_b, lines, tb || csize >= 0 ? "copytruncate race (lines "
+                   "written between the copy and the truncation; at least, estimated)" :
+                   "truncated in place before it was read, no copy found (at least, "
+                   "estimated)");
     }
 }
 
