@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ADDQ_MAX 4096   /* queued records before addq_push waits */
+#define ADDQ_MAX 4096   /* queued records before addq_push waits (until half are done:
+                           one wake-up per 2048 records, not one per record) */
 
 struct addq {
     struct store *s;
@@ -35,7 +36,8 @@ static void *addq_main(void *arg)
         q->n--;
         q->busy = 1;
         int failed = q->failed;
-        pthread_cond_signal(&q->cv_space);
+        if (q->n == ADDQ_MAX / 2)   /* a waiting producer refills half the queue at once */
+            pthread_cond_signal(&q->cv_space);
         pthread_mutex_unlock(&q->mu);
         struct err e = {0};
         int rc = failed ? 0 : q->fn(q->s, it, &e);   /* after a failure: dropped */
@@ -44,6 +46,7 @@ static void *addq_main(void *arg)
         if (rc < 0 && !q->failed) {
             q->failed = 1;
             q->err = e;
+            pthread_cond_broadcast(&q->cv_space);
         }
         q->busy = 0;
         if (!q->head)
