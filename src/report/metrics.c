@@ -47,6 +47,7 @@ static int stats_part(struct store *s, const struct plan *p, const struct metric
     o.since = rq->since;
     o.until = rq->until - 1;
     o.bucket_us = rq->bucket_us;
+    o.groups_only = paths;   /* the view reads only the path table's groups */
     return stats_compute(s, p, &o, out, e);
 }
 

@@ -239,6 +239,11 @@ void stats_agg_spec(const struct stats_opts *o, struct store_agg_spec *sp)
         .since = o->since, .until = o->until, .quantiles = 1, .bucket_us = MINUTE_US,
         .msg_min_level = LVL_ERROR, .metrics = 1, .from = o->from,   /* STATS_* = AGG_* */
     };
+    if (o->groups_only) {
+        sp->bucket_us = 0;
+        sp->msg_min_level = LVL_COUNT;
+        sp->metrics = 0;
+    }
 }
 
 int stats_compute(struct store *st, const struct plan *p, const struct stats_opts *o,
@@ -261,7 +266,7 @@ int stats_compute(struct store *st, const struct plan *p, const struct stats_opt
     out->unit = o->value_field == PF_DURATION ? "ms" : NULL;
     int rc = 0;
     if (finish_groups(&a, o, out, o->top > 0 ? (size_t)o->top : 50) < 0 ||
-        finish_hist(&a, o, p, out) < 0 ||
+        (!o->groups_only && finish_hist(&a, o, p, out) < 0) ||
         finish_templates(&a, out, o->top > 0 ? (size_t)o->top : 10) < 0 ||
         finish_metrics(&a, out) < 0)
         rc = err_set(e, "out of memory computing stats");

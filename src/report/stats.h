@@ -27,6 +27,8 @@ struct stats_opts {
     int64_t bucket_us;        /* histogram bucket; 0: automatic (>= 1 min) */
     int max_buckets;          /* automatic buckets at most; 0: 120 */
     int top;                  /* templates and groups kept; 0: 10 / 50 */
+    int groups_only;          /* 1: totals and groups only (no histogram, templates
+                                 or metrics): the metrics view's path table */
     int from;                 /* STATS_AUTO (0), STATS_SCAN, STATS_ROLLUPS */
 };
 /* Where a SQLite store takes them from (db/agg.h AGG_AUTO, AGG_SCAN,
