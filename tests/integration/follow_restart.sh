@@ -17,7 +17,7 @@ verdict "copytruncate, writer paused during the rotation" --no-loss "$LOGDECK_DB
 fresh ctr
 start_idx "$D/app.log"
 "$WR" -d "$D" -n app.log -s C2 -c 8000 -m copytruncate -b 100000 -k 3 -r 8000 -R 30 -W 60 -o "$T/ctr.rec"
-sleep 2
+caught_up 60 "$LOGDECK_DB" "$T/ctr.rec"   # (a loaded machine reads late: wait, never assume)
 stop_idx
 verdict "copytruncate racing: losses only in the race window, counted" "$LOGDECK_DB" "$T/ctr.rec"
 
@@ -155,7 +155,7 @@ sleep 0.5
 kill9_idx
 start_idx "$D/p.log"
 printf 'def\n' >>"$D/p.log"
-sleep 0.6
+for _ in $(seq 300); do [ "$("$CK" --dump "$LOGDECK_DB" 2>/dev/null | cut -f3)" = abcdef ] && break; sleep 0.1; done
 stop_idx
 check "partial line across kill -9 stored once, whole" "abcdef" \
   "$("$CK" --dump "$LOGDECK_DB" | cut -f3 | tr '\n' '|' | sed 's/|$//')"
