@@ -398,7 +398,10 @@ int chstore_aggregate(struct chstore *c, const struct plan *p, const struct stor
 {
     if (build(c, p, sp, e) < 0)
         return -1;
-    snprintf(c->query_id, sizeof c->query_id, "logdeck-agg-%ld", (long)getpid());
+    /* an id of its own per statement: one left running by a client that gave
+     * up must not block the next (the server refuses a running id) */
+    static _Atomic unsigned long seq;
+    snprintf(c->query_id, sizeof c->query_id, "logdeck-agg-%ld-%lu", (long)getpid(), ++seq);
     if (ch_http(c, c->sql.s, NULL, 0, NULL, e) < 0)
         return -1;
     char *f[4];

@@ -75,7 +75,7 @@ if [ -n "$CH_URL" ]; then
   q=$(ch_sql "$T/ch" "SELECT query_id, result_rows, read_rows, position(query, 'GROUP BY') > 0 FROM system.query_log WHERE type = 2 AND query LIKE '%logdeck.logs%' AND query NOT LIKE '%query_log%' ORDER BY event_time DESC, query_start_time DESC LIMIT 1")
   after=$(ch_sql "$T/ch" "SELECT count() FROM system.query_log WHERE type = 2 AND query LIKE '%logdeck.logs%' AND query NOT LIKE '%query_log%'")
   check "query_log: stats ran one query on the logs table" "$((before + 1))" "$after"
-  check "query_log: it was logdeck's GROUP BY" "logdeck-agg 1" "$(echo "$q" | awk '{sub(/-[0-9]+$/, "", $1); print $1, $4}')"
+  check "query_log: it was logdeck's GROUP BY" "logdeck-agg 1" "$(echo "$q" | awk '{sub(/-[0-9]+-[0-9]+$/, "", $1); print $1, $4}')"
   check "query_log: the answer is the aggregates (1 + 5 + 8 + distinct error messages rows)" \
     "$((1 + 5 + 8 + $(cat "$T/error_messages")))" "$(echo "$q" | awk '{print $2}')"
 fi
