@@ -33,9 +33,10 @@ else
   # setpriv (util-linux), readelf and nm (binutils), strace (cli.sh:
   # the config file is read once), sqlite3 (store_v3.sh reads the store
   # behind logdeck's back), curl (the ClickHouse tests talk to the server),
-  # zsh (install.sh: the zsh completion parses)
+  # zsh (install.sh: the zsh completion parses), python3 (ch_store,
+  # ch_tui_metrics, stats_backends compare answers with it)
   for t in tmux:tmux gzip:gzip zip:zip pgrep:procps setpriv:util-linux readelf:binutils \
-           nm:binutils strace:strace sqlite3:sqlite3 curl:curl zsh:zsh; do
+           nm:binutils strace:strace sqlite3:sqlite3 curl:curl zsh:zsh python3:python3; do
     command -v "${t%%:*}" >/dev/null 2>&1 || opt="$opt ${t#*:}"
   done
 fi
