@@ -140,7 +140,10 @@ static int handle_key(struct app *a, int key)
     return global_action(a, act, key);
 }
 
-/* How fast the history left shrinks, smoothed over the refreshes. */
+/* How fast the history left shrinks: the average since the backfill was
+ * first seen (history is committed in batches of up to a few seconds, so
+ * a rate over the last second would jump between 0 and twice the truth).
+ * Starts again when more history appears (a new file). */
 static void history_rate(struct app *a)
 {
     int64_t now = ts_mono_us(), left = a->totals.cov.bytes_left;
@@ -149,14 +152,14 @@ static void history_rate(struct app *a)
         a->hist_rate = 0;
         return;
     }
-    if (a->hist_at0 && now - a->hist_at0 >= 900000 && left <= a->hist_left0) {
-        double r = (double)(a->hist_left0 - left) * 1e6 / (double)(now - a->hist_at0);
-        a->hist_rate = a->hist_rate > 0 ? 0.5 * a->hist_rate + 0.5 * r : r;
-    }
-    if (!a->hist_at0 || now - a->hist_at0 >= 900000) {
+    if (!a->hist_at0 || left > a->hist_left0) {
         a->hist_at0 = now;
         a->hist_left0 = left;
+        a->hist_rate = 0;
+        return;
     }
+    if (now - a->hist_at0 >= 900000 && left < a->hist_left0)
+        a->hist_rate = (double)(a->hist_left0 - left) * 1e6 / (double)(now - a->hist_at0);
 }
 
 /* Asks the pager for the totals and lag; reads the feeder's status (a

@@ -169,8 +169,12 @@ static int open_reader(struct tailer *t, struct err *e)
     if (t->fd < 0 || !newest_gap(&t->ck, &lo, &hi))
         return 0;
     int64_t a = lo;
-    if (!t->gz && hi - lo > BACKFILL_CHUNK) {
-        int64_t s = backfill_align(t, hi - BACKFILL_CHUNK);
+    /* nothing of the file stored yet (not written to for a while: all of
+     * it is history): its newest end first, as small as a live file's */
+    const struct store_range *top = &t->ck.ranges[t->ck.nranges - 1];
+    int64_t chunk = top->lo == top->hi && hi == top->lo ? BACKFILL_TAIL_BYTES : BACKFILL_CHUNK;
+    if (!t->gz && hi - lo > chunk) {
+        int64_t s = backfill_align(t, hi - chunk);
         if (s > lo && s < hi)
             a = s;
     }

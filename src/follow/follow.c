@@ -24,7 +24,8 @@
 #define FLUSH_US (100 * MS)        /* a multi-line record is complete after this quiet */
 #define GRACE_US (2000 * MS)       /* a rotated file is let go after this quiet */
 #define IDLE_CLOSE_US (5000 * MS)  /* idle files may be closed when fds run short */
-#define EARLY_COMMITS 16                 /* commits at the start: one per tail-first file */
+#define EARLY_COMMITS 16                 /* commits at the start: one per tail-first file
+                                            or history slice (the newest shown at once) */
 #define HISTORY_BATCH_US (1000 * MS)     /* a batch of history only: committed this often */
 #define HISTORY_BATCH_RECORDS 100000     /* or at this size (the one-shot index's batch) */
 
@@ -181,8 +182,8 @@ int follow_commit_due(const struct follower *f)
     int64_t n = ingest_pending(f->in);
     if (f->batch_start)
         return f->now - f->batch_start >= f->o.batch_ms * MS || n >= f->o.batch_records;
-    return f->bf_start &&
-           (f->now - f->bf_start >= HISTORY_BATCH_US || n >= HISTORY_BATCH_RECORDS);
+    return f->bf_start && (f->now - f->bf_start >= HISTORY_BATCH_US ||
+                           n >= HISTORY_BATCH_RECORDS || f->st.commits < EARLY_COMMITS);
 }
 
 /* --- reading -------------------------------------------------------------------------- */

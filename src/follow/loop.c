@@ -335,7 +335,10 @@ static void iterate(struct follower *f)
     if ((f->batch_start && (follow_commit_due(f) || (f->lp.idle && !got))) ||
         (f->bf_start && (follow_commit_due(f) || !hist)))
         follow_commit(f);
+    int was = f->lp.caught_up;
     check_caught_up(f, got);
+    if (!was && f->lp.caught_up)
+        next = f->now;   /* the history starts at once, not at the next timer */
     periodic(f);
     wait_events(f, next);
 }

@@ -150,10 +150,11 @@ fi
 #    glob's order); then the history, newest first, the old small files
 #    last (history too, not read before the live files). Every line once.
 fresh multi
-for f in o1 o2 s1 s2 a b c; do
-  case $f in [so]*) n=100 ;; *) n=20000 ;; esac
+for f in ob o1 o2 s1 s2 a b c; do
+  case $f in [so][0-9]) n=100 ;; *) n=20000 ;; esac
   "$WR" -d "$D" -n $f.log -s M$f -c $n -L 200 -o "$T/multi.rec" 2>/dev/null
 done
+touch -d "-140 minutes" "$D/ob.log"
 touch -d "-130 minutes" "$D/o1.log"; touch -d "-120 minutes" "$D/o2.log"
 ago=60
 for f in s1 s2 a b c; do touch -d "-$ago seconds" "$D/$f.log"; ago=$((ago - 10)); done
@@ -162,5 +163,10 @@ wait_for 60 complete
 stop_idx
 verdict "several files tail-first: every line exactly once" --any-order --no-loss "$LOGDECK_DB" "$T/multi.rec"
 check "tails newest-modified first, small live files oldest first, old files last" \
-  "c.log b.log a.log s1.log s2.log o2.log o1.log " \
+  "c.log b.log a.log s1.log s2.log o2.log o1.log ob.log " \
   "$("$CK" --dump "$LOGDECK_DB" | cut -f1 | sed 's,.*/,,' | awk '!seen[$0]++' | tr '\n' ' ')"
+# an old big file (all history) is read from its end too: its first stored
+# record is in its last 512 kB (~2,600 lines of 200 bytes)
+ob1=$("$CK" --dump "$LOGDECK_DB" | awk -F'\t' '$1 ~ /ob.log$/ {print $3; exit}' | awk '{print $2}')
+if [ "${ob1:-0}" -ge 17000 ]; then pass "an old file's history starts at its end (first stored line $ob1 of 20000)"
+else fail "an old file's history starts at its end" "first stored line [$ob1]"; fi
