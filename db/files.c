@@ -1,4 +1,5 @@
 /* files: the files table, the per-file checkpoints (see store.h). */
+#include "db/addq.h"
 #include "db/store_int.h"
 
 #include <stdio.h>
@@ -126,6 +127,10 @@ static void bind_file(sqlite3_stmt *st, const struct store_file *f)
 
 int store_file_put(struct store *s, struct store_file *f, struct err *e)
 {
+    /* A bulk load's failed insert may have ended the batch's transaction:
+     * this write must not then commit alone (addq.h). */
+    if (addq_drain(s, e) < 0)
+        return -1;
     sqlite3_stmt **slot = f->id ? &s->st[ST_FILE_UPDATE] : &s->st[ST_FILE_INSERT];
     const char *sql = f->id
         ? "UPDATE files SET path=?1, dev=?2, ino=?3, head_hash=?4, head_len=?5, offset=?6,"

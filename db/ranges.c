@@ -3,6 +3,7 @@
  * covers as a whole (store_coverage). A file with no rows is covered
  * [0, offset). Rows are written in the batch that stores the records they
  * cover, so a crash leaves ranges and records consistent. */
+#include "db/addq.h"
 #include "db/store_int.h"
 
 #include <string.h>
@@ -35,6 +36,10 @@ int store_file_ranges_get(struct store *s, int64_t id, struct store_file *f, str
 
 int store_file_ranges_put(struct store *s, const struct store_file *f, struct err *e)
 {
+    /* A bulk load's failed insert may have ended the batch's transaction:
+     * this write must not then commit alone (addq.h). */
+    if (addq_drain(s, e) < 0)
+        return -1;
     sqlite3_stmt *del = NULL, *ins = NULL;
     int ok = sqlite3_prepare_v2(s->db, "DELETE FROM file_ranges WHERE file_id = ?", -1, &del,
                                 NULL) == SQLITE_OK &&
