@@ -13,10 +13,10 @@ for m in loguru loguruzip; do
   "$WR" -d "$D" -n app.log -s Q1 -c 1 -f loguru -o "$T/$m.rec"
   start_idx "$D/app.log"
   "$WR" -d "$D" -n app.log -s Q1 -S 1 -c 8999 -m "$m" -b 12000 -P 50 -f loguru -o "$T/$m.rec"
-  caught_up 60 "$LOGDECK_DB" "$T/$m.rec"
+  caught_up 60 --file-order "$LOGDECK_DB" "$T/$m.rec"
   stop_idx
   verdict "rename-then-compress ($m), 60 rotations 50 ms apart: every line once" \
-    --no-loss "$LOGDECK_DB" "$T/$m.rec"
+    --no-loss --file-order "$LOGDECK_DB" "$T/$m.rec"
 done
 
 # 6. A last line with no newline: `index` says it holds it, and stores it
