@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "db/exec.h"
+#include "src/query/recout.h"
 
 #define WINDOW_MIN 300
 
@@ -76,8 +77,9 @@ static int fetch_cb(void *ctx, const struct store_row *row)
     r->status = rec->status;
     r->has_duration = rec->has_duration;
     r->duration_ms = rec->duration_ms;
-    const char *svc = rec->service && *rec->service ? rec->service : rec->logger;
-    r->service = svc && *svc ? strdup(svc) : NULL;
+    char nb[64];
+    const char *svc = recout_source_name(row, nb);   /* the one naming rule */
+    r->service = svc && *svc && strcmp(svc, "-") ? strdup(svc) : NULL;
     r->cid = rec->cid && *rec->cid ? strdup(rec->cid) : NULL;
     first_line(rec, r);
     if (!r->text) {
