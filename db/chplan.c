@@ -216,6 +216,21 @@ static void file_cond(struct chbuf *b, const struct pnode *n)
     chb_add(b, ")");
 }
 
+/* service:V (V a non-empty text) as a condition the primary key (service,
+ * ts) can narrow: the naming rule gives V when the field is V, or when the
+ * field is empty and the logger, else the file's stem, is V. ClickHouse then
+ * reads only the key ranges service = V and service = '' instead of every
+ * part (chplan_field()'s whole expression hid the key: a 1 s poll at 10M). */
+static void service_eq(struct chbuf *b, const struct pnode *n)
+{
+    chb_add(b, "(service = ");
+    put_str(b, n->s);
+    chb_add(b, " OR (service = '' AND if(logger != '', logger, "
+               "splitByChar('.', arrayElement(splitByChar('/', file), -1))[1]) = ");
+    put_str(b, n->s);
+    chb_add(b, "))");
+}
+
 static void cmp_cond(struct chbuf *b, const struct pnode *n)
 {
     int f = n->field;
@@ -223,6 +238,8 @@ static void cmp_cond(struct chbuf *b, const struct pnode *n)
         return exists_cond(b, n);
     if (f == PF_FILE)
         return file_cond(b, n);
+    if (f == PF_SERVICE && n->op == POP_EQ && n->vtype == PV_STR && n->s && *n->s)
+        return service_eq(b, n);
     chb_add(b, "ifNull(");
     if (f == PF_CID && (n->op == POP_EQ || n->op == POP_GLOB)) {
         chb_add(b, "lower(cid) %s ", op_sql[n->op]);
