@@ -54,15 +54,16 @@ tui_keys Escape
 check_screen "Esc restores the filter" "level>=error service:api │ 6 of 50"
 
 # Detail pane: nested fields by dotted path, the JSON pretty-printed.
+# (no service field and no logger: the column shows the file's name, as service:api finds it)
 tui_keys / C-u processed Enter
-check_line "detail: the filtered record" 1 "2024-05-01 10:10:01.000 INFO                 Request processed successfully"
+check_line "detail: the filtered record" 1 "2024-05-01 10:10:01.000 INFO  api            Request processed successfully"
 tui_keys Enter
 check_screen "detail pane shows a nested field" " process.id    4321"
 check_screen "detail pane: file and offset" " file        $T/api.jsonl"
 tui_keys PgDn
 check_screen "detail pane: pretty JSON" '     "id": 4321'
 tui_keys Escape
-check_line "Esc closes the detail pane" 1 "2024-05-01 10:10:01.000 INFO                 Request processed successfully"
+check_line "Esc closes the detail pane" 1 "2024-05-01 10:10:01.000 INFO  api            Request processed successfully"
 
 # Traceback: the detail shows it whole.
 tui_keys / C-u '"task failed"' Enter
