@@ -266,39 +266,36 @@ static void fn_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 /* ld_msg(msg, flags, id) and ld_cid(cid, flags, id): the record's message
- * or cid, from its column or its block. */
-static void fn_msg(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+ * or cid, from its column or, where the column is NULL, its block. */
+typedef const char *block_text_fn(struct exec_state *x, int flags, int64_t id,
+                                  struct zbuf *slot, size_t *len);
+
+static void column_or_block(sqlite3_context *ctx, sqlite3_value **argv, block_text_fn *get)
 {
-    (void)argc;
     struct exec_state *x = sqlite3_user_data(ctx);
     if (sqlite3_value_type(argv[0]) != SQLITE_NULL) {
         sqlite3_result_value(ctx, argv[0]);
         return;
     }
     size_t n = 0;
-    const char *t = exec_msg(x, sqlite3_value_int(argv[1]), sqlite3_value_int64(argv[2]),
-                             &x->fnbuf, &n);
+    const char *t = get(x, sqlite3_value_int(argv[1]), sqlite3_value_int64(argv[2]),
+                        &x->fnbuf, &n);
     if (t)
         sqlite3_result_text(ctx, t, (int)n, SQLITE_TRANSIENT);
     else
         sqlite3_result_null(ctx);
 }
 
+static void fn_msg(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    column_or_block(ctx, argv, exec_msg);
+}
+
 static void fn_cid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    struct exec_state *x = sqlite3_user_data(ctx);
-    if (sqlite3_value_type(argv[0]) != SQLITE_NULL) {
-        sqlite3_result_value(ctx, argv[0]);
-        return;
-    }
-    size_t n = 0;
-    const char *t = exec_cid(x, sqlite3_value_int(argv[1]), sqlite3_value_int64(argv[2]),
-                             &x->fnbuf, &n);
-    if (t)
-        sqlite3_result_text(ctx, t, (int)n, SQLITE_TRANSIENT);
-    else
-        sqlite3_result_null(ctx);
+    column_or_block(ctx, argv, exec_cid);
 }
 
 static void fn_basename(sqlite3_context *ctx, int argc, sqlite3_value **argv)
