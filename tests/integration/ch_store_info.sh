@@ -37,3 +37,11 @@ check "prune on ClickHouse without a retention: exit 0, said (ch_store.sh drops 
 check "prune on ClickHouse: nothing dropped" 10 "$("$LOGDECK" --db "$URL" query --count '')"
 "$LOGDECK" --db "$URL" store vacuum >"$T/v.out" 2>"$T/v.err"; rc=$?
 check "vacuum on ClickHouse: exit 0, said" "0 1" "$rc $(grep -c '^nothing to vacuum on ClickHouse' "$T/v.out")"
+
+# A clickhouse:// URL is never opened as a local path: no store or lock file
+# named after it appears in the working directory (an earlier build's
+# `store prune` left ./clickhouse:/HOST:PORT/logdeck and its .lock).
+mkdir -p "$T/cwd"
+(cd "$T/cwd" && for c in "store path" "store info" "store prune" "store vacuum" "stats" "alerts list"; do
+   "$LOGDECK" --db "$URL" $c >/dev/null 2>&1; done)
+check "no local file made for a clickhouse:// store" "" "$(ls -A "$T/cwd")"
