@@ -110,18 +110,8 @@ int exec_fv_cond(struct sqlb *b, const struct pnode *n, exec_exact_fn exact_fn)
     exec_fv_expand(b->st, &expr);
     int choice = b->fts_mode == FTS_IN ? EXEC_FTS_SOME : exec_choice_on(b, "rec_fv", expr);
     sqlb_add(b, "(");
-    if (choice == EXEC_FTS_FEW && b->nfew >= 0) {
-        free(expr);
-        sqlb_add(b, b->nfew ? "r.id IN (" : "0");
-        for (int i = 0; i < b->nfew; i++) {
-            sqlb_add(b, i ? ", " : "");
-            sqlb_int(b, b->few[i]);
-        }
-        sqlb_add(b, b->nfew ? ")" : "");
-    } else if (choice != EXEC_FTS_MANY) {
-        sqlb_add(b, "r.id IN (SELECT rowid FROM rec_fv WHERE rec_fv MATCH ");
-        sqlb_text(b, expr, 1);
-        sqlb_add(b, ")");
+    if (choice != EXEC_FTS_MANY) {
+        sqlb_match(b, "rec_fv", expr, choice);
     } else {
         free(expr);
         exact = 1;

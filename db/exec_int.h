@@ -97,6 +97,10 @@ void sqlb_int(struct sqlb *b, int64_t v);
 void sqlb_dbl(struct sqlb *b, double v);
 /* Binds text; takes ownership of s when owned. */
 void sqlb_text(struct sqlb *b, char *s, int owned);
+/* The rows of a full-text table (rec_fts, rec_fv) that match expr (taken):
+ * the few ids already looked up when choice is EXEC_FTS_FEW, else a MATCH
+ * subquery. */
+void sqlb_match(struct sqlb *b, const char *table, char *expr, int choice);
 /* Appends the WHERE condition of node n (never empty: "1" for TRUE).
  * Returns 0 or -1 (e filled). */
 int sqlb_cond(struct sqlb *b, const struct pnode *n);

@@ -110,13 +110,9 @@ int exec_fts_choice(struct sqlb *b, const char *expr)
 }
 
 
-/* Appends the FTS condition for expr (takes ownership of expr). */
-static void fts_cond(struct sqlb *b, char *expr, int force_in)
+void sqlb_match(struct sqlb *b, const char *table, char *expr, int choice)
 {
-    int choice = b->fts_mode == FTS_ROW ? EXEC_FTS_MANY
-                 : force_in              ? EXEC_FTS_SOME
-                                         : exec_fts_choice(b, expr);
-    if (choice == EXEC_FTS_FEW && b->nfew >= 0) {
+    if (choice == EXEC_FTS_FEW && b->nfew >= 0) {   /* the few ids, listed */
         free(expr);
         sqlb_add(b, b->nfew ? "r.id IN (" : "0");
         for (int i = 0; i < b->nfew; i++) {
@@ -124,10 +120,21 @@ static void fts_cond(struct sqlb *b, char *expr, int force_in)
             sqlb_int(b, b->few[i]);
         }
         sqlb_add(b, b->nfew ? ")" : "");
-    } else if (choice != EXEC_FTS_MANY) {
-        sqlb_add(b, "r.id IN (SELECT rowid FROM rec_fts WHERE rec_fts MATCH ");
-        sqlb_text(b, expr, 1);
-        sqlb_add(b, ")");
+        return;
+    }
+    sqlb_add(b, "r.id IN (SELECT rowid FROM %s WHERE %s MATCH ", table, table);
+    sqlb_text(b, expr, 1);
+    sqlb_add(b, ")");
+}
+
+/* Appends the FTS condition for expr (takes ownership of expr). */
+static void fts_cond(struct sqlb *b, char *expr, int force_in)
+{
+    int choice = b->fts_mode == FTS_ROW ? EXEC_FTS_MANY
+                 : force_in              ? EXEC_FTS_SOME
+                                         : exec_fts_choice(b, expr);
+    if (choice != EXEC_FTS_MANY) {
+        sqlb_match(b, "rec_fts", expr, choice);
     } else {
         sqlb_add(b, "ld_words(r.fmt, r.raw, r.flags, " EXEC_CID ", ");
         sqlb_text(b, expr, 1);
