@@ -9,6 +9,11 @@
 
 enum { DIM_SERVICE = 1, DIM_PATH = 2, DIM_METRIC = 3 };
 
+/* The dimension names of a rollup table's cells c, over minutes ?1..?2. */
+#define DIM_NAMES                                                                   \
+    " LEFT JOIN rolldim sv ON sv.id = c.svc LEFT JOIN rolldim pa ON pa.id = c.path" \
+    " LEFT JOIN rolldim me ON me.id = c.metric WHERE c.minute >= ? AND c.minute <= ?"
+
 static const char *col(sqlite3_stmt *st, int i)
 {
     return (const char *)sqlite3_column_text(st, i);
@@ -22,10 +27,7 @@ int64_t store_rollup_scan(struct store *s, int64_t min_lo, int64_t min_hi, store
                                     "c.n, c.first_ts, c.last_ts, c.s0, c.s1, c.s2, c.s3, c.s4, c.s5,"
                                     " c.dn, c.dsum, c.dmin, c.dmax, c.dhist, c.mn, c.msum, c.mmin,"
                                     " c.mmax, c.mlast, c.mlast_ts, c.mlast_id FROM rollup c"
-                                    " LEFT JOIN rolldim sv ON sv.id = c.svc"
-                                    " LEFT JOIN rolldim pa ON pa.id = c.path"
-                                    " LEFT JOIN rolldim me ON me.id = c.metric"
-                                    " WHERE c.minute >= ? AND c.minute <= ?", -1, &st,
+                                    DIM_NAMES, -1, &st,
                                     NULL) != SQLITE_OK) {
         sqlite3_finalize(st);
         return -2;   /* no rollup table: an older store */
@@ -65,10 +67,7 @@ int64_t store_rollup_msgs(struct store *s, int64_t min_lo, int64_t min_hi, store
     sqlite3_stmt *st = NULL;
     if (s->ch || sqlite3_prepare_v2(s->db, "SELECT c.minute, c.level, sv.value, pa.value, me.value,"
                                     " c.tmpl, c.n, c.first_ts, c.last_ts FROM rollmsg c"
-                                    " LEFT JOIN rolldim sv ON sv.id = c.svc"
-                                    " LEFT JOIN rolldim pa ON pa.id = c.path"
-                                    " LEFT JOIN rolldim me ON me.id = c.metric"
-                                    " WHERE c.minute >= ? AND c.minute <= ?", -1, &st,
+                                    DIM_NAMES, -1, &st,
                                     NULL) != SQLITE_OK) {
         sqlite3_finalize(st);
         return -2;
