@@ -110,23 +110,6 @@ int exec_fts_choice(struct sqlb *b, const char *expr)
 }
 
 
-void sqlb_match(struct sqlb *b, const char *table, char *expr, int choice)
-{
-    if (choice == EXEC_FTS_FEW && b->nfew >= 0) {   /* the few ids, listed */
-        free(expr);
-        sqlb_add(b, b->nfew ? "r.id IN (" : "0");
-        for (int i = 0; i < b->nfew; i++) {
-            sqlb_add(b, i ? ", " : "");
-            sqlb_int(b, b->few[i]);
-        }
-        sqlb_add(b, b->nfew ? ")" : "");
-        return;
-    }
-    sqlb_add(b, "r.id IN (SELECT rowid FROM %s WHERE %s MATCH ", table, table);
-    sqlb_text(b, expr, 1);
-    sqlb_add(b, ")");
-}
-
 /* Appends the FTS condition for expr (takes ownership of expr). */
 static void fts_cond(struct sqlb *b, char *expr, int force_in)
 {

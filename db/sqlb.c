@@ -194,3 +194,20 @@ int exec_choice_on(struct sqlb *b, const char *table, const char *expr)
         b->nfew = -1;
     return m < few ? EXEC_FTS_FEW : m < icap ? EXEC_FTS_SOME : EXEC_FTS_MANY;
 }
+
+void sqlb_match(struct sqlb *b, const char *table, char *expr, int choice)
+{
+    if (choice == EXEC_FTS_FEW && b->nfew >= 0) {   /* the few ids, listed */
+        free(expr);
+        sqlb_add(b, b->nfew ? "r.id IN (" : "0");
+        for (int i = 0; i < b->nfew; i++) {
+            sqlb_add(b, i ? ", " : "");
+            sqlb_int(b, b->few[i]);
+        }
+        sqlb_add(b, b->nfew ? ")" : "");
+        return;
+    }
+    sqlb_add(b, "r.id IN (SELECT rowid FROM %s WHERE %s MATCH ", table, table);
+    sqlb_text(b, expr, 1);
+    sqlb_add(b, ")");
+}
