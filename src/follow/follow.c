@@ -211,6 +211,10 @@ static int read_one(struct follower *f, struct tailer *t)
         }
         if (n && !f->batch_start)
             f->batch_start = f->now;
+        if (t->replaced) {   /* truncated under the read: what it read before is kept */
+            f->up.truncated(f, t);
+            return n > 0;
+        }
         t->want = n == SLICE;
         if (n < SLICE && (t->away || t->drain) && ingest_flush(f->in, t, t->gz && t->gz_done, &e) < 0) {
             follow_failed(f, &e);   /* a rotated file at its end: its last record is complete */

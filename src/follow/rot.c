@@ -146,31 +146,77 @@ static int has_head(const char *path, uint64_t k_hash, int64_t k_len)
     return n == k_len && ingest_hash(h, (size_t)n, INGEST_HASH_SEED) == k_hash;
 }
 
-static struct tailer *open_copy(struct follower *f, struct tailer *t, uint64_t k_hash,
-                                int64_t k_len, int64_t *csize)
+/* 1 if the file at path (plain or .gz) starts with the n bytes of head,
+ * or is a non-empty prefix of them. */
+static int starts_with(const char *path, const char *head, size_t n)
+{
+    char h[INGEST_HEAD_BYTES];
+    int got = -1, end = 0;
+    gzFile g = n ? gzopen(path, "rb") : NULL;
+    if (g) {
+        got = gzread(g, h, (unsigned)n);
+        end = got >= 0 && (size_t)got < n && gzeof(g);
+        gzclose(g);
+    }
+    return got > 0 && ((size_t)got == n || end) && memcmp(h, head, (size_t)got) == 0;
+}
+
+static int64_t written_size(const char *path);
+
+/* The rotated copy of what t read (copytruncate). */
+struct copy {
+    char path[PATH_MAX];
+    struct stat st;
+    int64_t size;              /* as written (a .gz's from its trailer); -1 unknown */
+};
+
+/* Finds, among t's rotated siblings, the copy whose first bytes are those
+ * t read (t->head: the bytes as read, not as the file holds them now: at
+ * commit they were read again, and a file rewritten meanwhile gave the
+ * new content's head, so that the copy was never found and later read in
+ * full). 1 if found. */
+static int find_copy(const struct tailer *t, struct copy *cp)
 {
     char dir[PATH_MAX], base[NAME_MAX + 1];
     struct cands c = {0};
-    struct tailer *tb = NULL;
     split(t->path, dir, base);
     list_siblings(dir, base, 0, &c);
-    for (size_t i = c.n; i-- > 0 && !tb;) {   /* oldest first */
-        struct stat st;
-        if (stat(c.v[i].path, &st) < 0 || (uint64_t)st.st_ino == t->ck.ino ||
-            !has_head(c.v[i].path, k_hash, k_len))
-            continue;
-        hmap_del(&f->skip, hmap_key2((uint64_t)st.st_dev, (uint64_t)st.st_ino));
-        tb = fscan_open(f, c.v[i].path, &st, t->src, 1);
-        *csize = (tb && tb->gz) ? -1 : st.st_size;
-        break;
+    size_t at = c.n;
+    /* newest first; a plain copy before a compressed one (which may still
+     * be being written: logrotate's compress after copytruncate) */
+    for (int plain = 1; plain >= 0 && at == c.n; plain--)
+        for (size_t i = c.n; i-- > 0 && at == c.n;) {
+            size_t n = strlen(c.v[i].path);
+            int z = (n > 3 && !strcmp(c.v[i].path + n - 3, ".gz")) ||
+                    (n > 4 && !strcmp(c.v[i].path + n - 4, ".zip"));
+            if (z != plain && stat(c.v[i].path, &cp->st) == 0 &&
+                (uint64_t)cp->st.st_ino != t->ck.ino &&
+                starts_with(c.v[i].path, t->head, t->head_n))
+                at = i;
+        }
+    int found = at < c.n && stat(c.v[at].path, &cp->st) == 0;
+    if (found) {
+        snprintf(cp->path, sizeof cp->path, "%s", c.v[at].path);
+        cp->size = written_size(cp->path);
     }
     free(c.v);
-    return tb;
+    return found;
+}
+
+static struct tailer *open_copy(struct follower *f, const struct copy *cp, int si)
+{
+    struct stat st;
+    if (stat(cp->path, &st) < 0 || st.st_ino != cp->st.st_ino || st.st_dev != cp->st.st_dev ||
+        fscan_tracked(f, &st))
+        return NULL;
+    hmap_del(&f->skip, hmap_key2((uint64_t)st.st_dev, (uint64_t)st.st_ino));
+    return fscan_open(f, cp->path, &st, si, 1);
 }
 
 static void count_loss(struct follower *f, struct tailer *t, int64_t lost_b, int64_t lines,
                        const char *why)
 {
+    struct err e = {0};
     struct ingest_stats *st = ingest_stats_mut(f->in);
     t->ck.lost_lines += lines;
     t->ck.lost_bytes += lost_b;
@@ -178,41 +224,52 @@ static void count_loss(struct follower *f, struct tailer *t, int64_t lost_b, int
     st->lost_bytes += lost_b;
     follow_warn(f, "%s: %s: %lld bytes (about %lld lines) lost", t->path, why,
                 (long long)lost_b, (long long)lines);
+    if (ingest_touch(f->in, t, &e) < 0)   /* saved with the next commit */
+        follow_failed(f, &e);
+    else if (!f->batch_start)
+        f->batch_start = f->now;
 }
 
+/* t's file was truncated (or replaced in place) under what it read. What
+ * it read is stored and checkpointed from the bytes as read; the copy
+ * (found by those bytes) is read from that checkpoint on, the file from 0.
+ * Lost, and counted: what the file held past both the copy and what was
+ * read. Bytes written after logdeck last looked at the file are unknown:
+ * when it saw some past the copy's end, the writer wrote during the race
+ * and may have written more before the truncation: at least one line is
+ * counted then (an estimate, and it may be one too many). */
 void fscan_truncated(struct follower *f, struct tailer *t)
 {
     struct err e = {0};
-    int64_t lastsize = t->seen_size, pos = t->pos, done = t->done;
+    struct copy cp;
+    int64_t pos = t->pos, done = t->done, seen = t->seen_size > pos ? t->seen_size : pos;
+    int found = find_copy(t, &cp);
+    /* no copy holds more than was read: the record held is complete */
+    if ((!found || (cp.size >= 0 && cp.size < done)) && ingest_flush(f->in, t, 0, &e) < 0) {
+        follow_failed(f, &e);
+        return;
+    }
     if (follow_commit(f) < 0)
         return;
-    int64_t k_off = t->saved.offset, krec = t->saved.records, csize = -1;
-    uint64_t k_hash = t->ck.head_hash;
-    int64_t k_len = t->ck.head_len;
+    int64_t k_off = t->saved.offset, krec = t->saved.records;
     if (ingest_restart(f->in, t, &e) < 0) {   /* first: the copy must not see it live */
         follow_warn(f, "%s", e.msg);
         ingest_rollback(f->in);
         return;
     }
-    struct tailer *tb = open_copy(f, t, k_hash, k_len, &csize);
+    if (found)
+        open_copy(f, &cp, t->src);
     t->want = 1;
-    if (tb && csize < 0)
-        csize = lastsize;   /* a compressed copy: assume it holds what was seen */
-    /* Lost: what the file held past both the copy and what was read. Bytes
-     * written after logdeck last saw the file's size are unknown: when lines
-     * were read past the copy's end, the writer wrote during the race and
-     * may have written more before the truncation: at least one line is
-     * counted then (an estimate, and it may be one too many). */
-    int64_t covered = done > csize ? done : csize, end = lastsize > pos ? lastsize : pos;
-    int64_t lost_b = end > covered ? end - covered : 0;
-    if (lost_b > 0 || (csize >= 0 && pos > csize)) {
-        int64_t avg = krec > 0 && k_off > 0 ? k_off / krec : 100;
-        int64_t lines = lost_b ? (lost_b + avg - 1) / (avg ? avg : 1) : 1;
-        count_loss(f, t, lost_b, lines, tb || csize >= 0 ? "copytruncate race (lines "
-                   "written between the copy and the truncation; at least, estimated)" :
-                   "truncated in place before it was read, no copy found (at least, "
-                   "estimated)");
-    }
+    int64_t csize = !found ? -1 : cp.size >= 0 ? cp.size : seen;   /* a .zip: all it saw */
+    int64_t covered = done > csize ? done : csize, known = seen > covered ? seen - covered : 0;
+    int64_t avg = krec > 0 && k_off > 0 ? k_off / krec : 100;
+    if (avg < 1)
+        avg = 1;
+    if (known > 0 || (found && seen > csize))
+        count_loss(f, t, known, known ? (known + avg - 1) / avg : 1, !found ? "truncated in "
+                   "place before it was read, no copy found (at least, estimated)" :
+                   "copytruncate race (lines written between the copy and the truncation; at "
+                   "least, estimated)");
 }
 
 /* --- recovery at start ---------------------------------------------------------- */

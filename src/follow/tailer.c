@@ -105,6 +105,7 @@ struct tailer *tailer_adopt(int fd, const char *path, const struct parse_opts *p
     t->seen_size = st->st_size;
     t->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
     t->order_ns = t->mtime_ns;
+    t->pend_off = -1;
     return t;
 fail:
     tailer_free(t);
@@ -141,13 +142,121 @@ static int seek_to(struct tailer *t, int64_t off)
     return gzseek((gzFile)t->gz, (z_off_t)off, SEEK_SET) < 0 ? -1 : 0;
 }
 
+/* --- what was read ------------------------------------------------------------ */
+
+static int tail_len(int64_t off)
+{
+    return off < INGEST_TAIL_BYTES ? (int)off : INGEST_TAIL_BYTES;
+}
+
+/* The bytes before offset x of chunk b, read at pos (x in [pos, pos + its
+ * length]): b's, after those of t->win (the bytes before pos). n -1:
+ * unknown (the bytes before pos are). */
+static void tail_at(const struct tailer *t, const char *b, int64_t pos, int64_t x,
+                    struct tailer_tail *out)
+{
+    size_t want = (size_t)tail_len(x), in_b = (size_t)(x - pos);
+    size_t take_b = in_b < want ? in_b : want, take_w = want - take_b;
+    if (t->win.n < 0 || take_w > (size_t)t->win.n) {
+        out->n = -1;
+        return;
+    }
+    memcpy(out->b, t->win.b + t->win.n - take_w, take_w);
+    memcpy(out->b + take_w, b + in_b - take_b, take_b);
+    out->n = (int)want;
+}
+
+/* t->win after the chunk b of n bytes read at t->pos (not yet advanced). */
+static void win_push(struct tailer *t, const char *b, size_t n)
+{
+    struct tailer_tail *w = &t->win;
+    size_t need = (size_t)tail_len(t->pos + (int64_t)n);
+    if (n >= need) {
+        memcpy(w->b, b + n - need, need);
+        w->n = (int)need;
+        return;
+    }
+    if (w->n < 0)
+        return;   /* still unknown */
+    size_t keep = need - n;   /* <= w->n: the window was full, or the file's start */
+    memmove(w->b, w->b + (size_t)w->n - keep, keep);
+    memcpy(w->b + keep, b, n);
+    w->n = (int)need;
+}
+
+/* 1 if the file still holds, just before pos, the bytes read there. Once
+ * a file is truncated its bytes there are gone or others, so a chunk read
+ * at pos before this check succeeds is the content that was read so far. */
+static int still_same(const struct tailer *t)
+{
+    unsigned char b[INGEST_TAIL_BYTES];
+    if (t->win.n <= 0)
+        return t->win.n == 0;
+    ssize_t r = pread(t->fd, b, (size_t)t->win.n, t->pos - t->win.n);
+    return r == t->win.n && memcmp(b, t->win.b, (size_t)t->win.n) == 0;
+}
+
+/* A plain chunk b of n bytes just read at pos may be used: the bytes
+ * before it are unchanged, and where it overlaps the head read at open it
+ * agrees with it (the file was not replaced under the head). The head then
+ * grows from it, so that it is the bytes read, never read again. */
+static int chunk_ok(struct tailer *t, const char *b, size_t n)
+{
+    if (t->gz || t->owner)
+        return 1;
+    if (!still_same(t))
+        return 0;
+    size_t pos = (size_t)t->pos;
+    if (pos < t->head_n &&
+        memcmp(b, t->head + pos, n < t->head_n - pos ? n : t->head_n - pos) != 0)
+        return 0;
+    if (pos <= t->head_n && pos + n > t->head_n && t->head_n < sizeof t->head) {
+        size_t add = pos + n - t->head_n;
+        if (add > sizeof t->head - t->head_n)
+            add = sizeof t->head - t->head_n;
+        memcpy(t->head + t->head_n, b + (t->head_n - pos), add);
+        t->head_n += add;
+    }
+    return 1;
+}
+
+/* The checkpoint's tail bytes, unless it carries them: read before its
+ * offset, and checked against its tail_hash (the file changed since it
+ * was identified: replaced). */
+static void load_tail(struct tailer *t, struct tailer_ck *ck)
+{
+    if (ck->tail_off == ck->offset && ck->tail.n == tail_len(ck->offset))
+        return;
+    ck->tail_off = ck->offset;
+    ck->tail.n = -1;
+    if (t->gz || t->fd < 0)
+        return;
+    int n = tail_len(ck->offset);
+    ssize_t r = pread(t->fd, ck->tail.b, (size_t)n, ck->offset - n);
+    if (r == n && (!ck->tail_hash || !n ||
+                   ingest_hash(ck->tail.b, (size_t)n, INGEST_HASH_SEED) == ck->tail_hash))
+        ck->tail.n = n;
+    else
+        t->replaced = 1;
+}
+
+/* After a seek to ck's offset: the bytes before it are its tail. */
+static void placed(struct tailer *t, struct tailer_ck *ck)
+{
+    load_tail(t, ck);
+    t->win = t->done_tail = ck->tail;
+    t->pend_off = -1;
+}
+
 int tailer_place(struct tailer *t, const struct tailer_ck *ck, struct err *e)
 {
     t->ck = *ck;
-    t->saved = *ck;
+    t->replaced = 0;
     if (seek_to(t, ck->offset) < 0)
         return err_set(e, "%s: cannot seek to the checkpoint (byte %lld)", t->path,
                        (long long)ck->offset);
+    placed(t, &t->ck);
+    t->saved = t->ck;
     return 0;
 }
 
@@ -235,8 +344,11 @@ static int ensure_parser(struct tailer *t, struct err *e)
     return 0;
 }
 
+/* Line l of the file at off..end (complete), n of its total bytes kept;
+ * b: the chunk read at bpos it lies in, or NULL (assembled: the bytes
+ * before off are t->loff_tail). */
 static int push_line(struct emit_ctx *c, const char *l, size_t n, int64_t off, size_t total,
-                     int64_t end)
+                     int64_t end, const char *b, int64_t bpos)
 {
     struct tailer *t = c->t;
     int cut = total > t->max_line;
@@ -251,7 +363,16 @@ static int push_line(struct emit_ctx *c, const char *l, size_t n, int64_t off, s
         return -1;
     /* Year-less times (syslog, logcat) count back from the file's mtime. */
     parse_set_ref_time(t->p, t->mtime_ns / 1000);
-    return parse_push(t->p, l, n, off, cut, ts_now(), emit, c) ? -1 : 0;
+    if (parse_push(t->p, l, n, off, cut, ts_now(), emit, c))
+        return -1;
+    if (!t->gz && !t->owner && parse_pending_offset(t->p) == off) {   /* a checkpoint may stop here */
+        if (b)
+            tail_at(t, b, bpos, off, &t->pend_tail);
+        else
+            t->pend_tail = t->loff_tail;
+        t->pend_off = off;
+    }
+    return 0;
 }
 
 /* Appends to the line being assembled, keeping at most max_line + 1 bytes. */
@@ -295,8 +416,11 @@ static int feed(struct emit_ctx *c, const char *b, size_t n, int64_t pos)
         const char *nl = memchr(b + i, '\n', n - i);
         size_t len = nl ? (size_t)(nl - (b + i)) : n - i;
         if (!nl || t->line_total) {
-            if (t->line_total == 0)
+            if (t->line_total == 0) {
                 t->line_off = pos + (int64_t)i;
+                if (!t->gz && !t->owner)
+                    tail_at(t, b, pos, t->line_off, &t->loff_tail);
+            }
             if (line_append(t, b + i, len) < 0)
                 return err_set(c->e, "%s: out of memory holding a long line", t->path);
             if (!nl)
@@ -305,10 +429,10 @@ static int feed(struct emit_ctx *c, const char *b, size_t n, int64_t pos)
         int64_t end = pos + (int64_t)(i + len + 1);
         int rc;
         if (t->line_total) {
-            rc = push_line(c, t->line, t->line_len, t->line_off, t->line_total, end);
+            rc = push_line(c, t->line, t->line_len, t->line_off, t->line_total, end, NULL, 0);
             line_drop(t);
         } else {
-            rc = push_line(c, b + i, len, pos + (int64_t)i, len, end);
+            rc = push_line(c, b + i, len, pos + (int64_t)i, len, end, b, pos);
         }
         if (rc)
             return -1;
@@ -361,7 +485,7 @@ int64_t tailer_read(struct tailer *t, const struct tailer_sink *k, char *buf, si
 {
     struct emit_ctx c = {t, k, e};
     int64_t got = 0;
-    if (t->fd < 0 || (t->gz && t->gz_done))
+    if (t->fd < 0 || (t->gz && t->gz_done) || t->replaced)
         return 0;
     while (got < max) {
         size_t want = bufsz;
@@ -372,8 +496,16 @@ int64_t tailer_read(struct tailer *t, const struct tailer_sink *k, char *buf, si
             return -1;
         if (n == 0)
             break;
+        if (!chunk_ok(t, buf, (size_t)n)) {   /* truncated (and rewritten) before the read */
+            t->replaced = 1;
+            break;
+        }
+        int64_t at = t->done;
         if (feed(&c, buf, (size_t)n, t->pos) < 0)
             return -1;
+        if (!t->gz && !t->owner && t->done > at)
+            tail_at(t, buf, t->pos, t->done, &t->done_tail);
+        win_push(t, buf, (size_t)n);
         t->pos += n;
         got += n;
         k->st->bytes += n;
@@ -386,29 +518,21 @@ int64_t tailer_read(struct tailer *t, const struct tailer_sink *k, char *buf, si
     return got;
 }
 
-static uint64_t tail_hash_at(const struct tailer *t, int64_t off)
-{
-    if (t->gz || off <= 0 || t->fd < 0)
-        return 0;
-    char b[INGEST_TAIL_BYTES];
-    int64_t start = off > INGEST_TAIL_BYTES ? off - INGEST_TAIL_BYTES : 0;
-    ssize_t r = pread(t->fd, b, (size_t)(off - start), start);
-    return r == off - start ? ingest_hash(b, (size_t)r, INGEST_HASH_SEED) : 0;
-}
-
 int tailer_truncated(struct tailer *t)
 {
     struct stat st;
-    if (t->gz || t->fd < 0 || fstat(t->fd, &st) < 0)
+    if (t->gz || t->fd < 0)
+        return 0;
+    if (t->replaced)
+        return 1;
+    if (fstat(t->fd, &st) < 0)
         return 0;
     int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
     int changed = mt != t->mtime_ns || st.st_size != t->seen_size;
     t->mtime_ns = mt;
-    if (st.st_size < t->pos || st.st_size < t->done)
-        return 1;
-    if (changed && t->saved.offset > 0 && t->saved.tail_hash &&
-        tail_hash_at(t, t->saved.offset) != t->saved.tail_hash)
-        return 1;
+    /* the checks come after the fstat: when they pass, it saw the content read */
+    if (st.st_size < t->pos || st.st_size < t->done || (changed && !still_same(t)))
+        return t->replaced = 1;
     if (st.st_size > t->seen_size)
         t->seen_size = st.st_size;
     return 0;
@@ -426,9 +550,10 @@ int tailer_finish(struct tailer *t, const struct tailer_sink *k, struct err *e)
 {
     struct emit_ctx c = {t, k, e};
     if (t->line_total) {
-        if (push_line(&c, t->line, t->line_len, t->line_off, t->line_total, t->pos))
+        if (push_line(&c, t->line, t->line_len, t->line_off, t->line_total, t->pos, NULL, 0))
             return -1;
         line_drop(t);
+        t->done_tail = t->win;
     }
     return tailer_flush(t, k, e);
 }
@@ -440,25 +565,41 @@ int64_t tailer_pending(const struct tailer *t)
 
 /* --- checkpoints ------------------------------------------------------------- */
 
+/* The head grows with the bytes read (chunk_ok), never read again. */
 static void grow_head(struct tailer *t)
 {
     if (t->ck.head_len >= INGEST_HEAD_BYTES || t->ck.offset <= t->ck.head_len)
         return;
-    if (!t->gz && t->fd >= 0) {
-        ssize_t n = pread(t->fd, t->head, sizeof t->head, 0);
-        t->head_n = n > 0 ? (size_t)n : 0;
-    }
     if ((int64_t)t->head_n > t->ck.head_len) {
         t->ck.head_len = (int64_t)t->head_n;
         t->ck.head_hash = ingest_hash(t->head, t->head_n, INGEST_HASH_SEED);
     }
 }
 
+/* The tail of the checkpoint at off, from the bytes as read. */
+static void tail_checkpoint(struct tailer *t, int64_t off)
+{
+    struct tailer_ck *c = &t->ck;
+    if (off == c->tail_off && c->tail.n == tail_len(off)) {
+        /* unchanged */
+    } else if (t->gz || t->owner) {
+        c->tail.n = -1;
+    } else if (off == t->done) {
+        c->tail = t->done_tail;
+    } else if (off == t->pend_off) {
+        c->tail = t->pend_tail;
+    } else {
+        c->tail.n = -1;
+    }
+    c->tail_off = off;
+    c->tail_hash = c->tail.n > 0 ? ingest_hash(c->tail.b, (size_t)c->tail.n, INGEST_HASH_SEED) : 0;
+}
+
 void tailer_checkpoint(struct tailer *t, int64_t now_us)
 {
     int64_t pend = tailer_pending(t);
     t->ck.offset = (pend >= 0 && pend < t->done) ? pend : t->done;
-    t->ck.tail_hash = tail_hash_at(t, t->ck.offset);
+    tail_checkpoint(t, t->ck.offset);
     t->ck.size = t->gz ? (t->pos > t->ck.size ? t->pos : t->ck.size) : t->seen_size;
     t->ck.mtime = t->mtime_ns / 1000000000;
     t->ck.last_seen = now_us;
@@ -484,6 +625,8 @@ int tailer_rewind(struct tailer *t, struct err *e)
     if (seek_to(t, t->saved.offset) < 0)
         return err_set(e, "%s: cannot seek back to byte %lld", t->path,
                        (long long)t->saved.offset);
+    placed(t, &t->saved);
+    t->ck = t->saved;
     return 0;
 }
 
@@ -497,6 +640,8 @@ void tailer_close_fd(struct tailer *t)
     t->p = NULL;
     line_drop(t);
     t->pos = t->done;
+    t->win = t->done_tail;
+    t->pend_off = -1;
 }
 
 int tailer_reopen(struct tailer *t, struct err *e)
@@ -567,4 +712,6 @@ void tailer_ck_from_file(struct tailer_ck *c, const struct store_file *f)
     c->last_seen = f->last_seen;
     c->nranges = f->nranges;
     memcpy(c->ranges, f->ranges, sizeof c->ranges);
+    c->tail_off = -1;   /* the bytes are read again, and checked, at tailer_place */
+    c->tail.n = -1;
 }

@@ -22,7 +22,15 @@
 #include "src/follow/ingest.h"
 #include "src/parse/parse.h"
 
-/* The numeric part of a files row (struct store_file without its path). */
+/* The bytes just before an offset, as they were read (at most
+ * INGEST_TAIL_BYTES; fewer only at the start of a file). */
+struct tailer_tail {
+    unsigned char b[INGEST_TAIL_BYTES];
+    int n;
+};
+
+/* The numeric part of a files row (struct store_file without its path),
+ * and the bytes its tail_hash is the hash of. */
 struct tailer_ck {
     int64_t id;
     uint64_t dev, ino, head_hash, tail_hash;
@@ -32,6 +40,8 @@ struct tailer_ck {
     int64_t first_seen, last_seen;
     int nranges;                /* covered ranges (store.h); 0: [0, offset) */
     struct store_range ranges[STORE_MAX_RANGES];
+    struct tailer_tail tail;    /* the bytes before tail_off, as read */
+    int64_t tail_off;           /* != offset: tail unknown (read at tailer_place) */
 };
 
 /* Where emitted records go: the store's open batch and run totals. */
@@ -56,12 +66,23 @@ struct tailer {
     size_t line_len, line_cap, line_total;
     int64_t line_off;
     char head[INGEST_HEAD_BYTES];
-    size_t head_n;              /* bytes of head read at open */
+    size_t head_n;              /* bytes of head: read at open, grown by the reads */
     int64_t seen_size;          /* largest size seen by fstat (plain) */
     int64_t mtime_ns;           /* of the file when last checked */
     int64_t last_data_us;       /* when bytes last arrived */
     int gz_done;                /* gzip stream read to its clean end */
     int in_batch;               /* changed since the last commit */
+    /* --- what was read, kept to know the file still holds it (plain) ------
+     * The checkpoint's head and tail hashes are of these bytes, never read
+     * again from a file that may have been truncated and rewritten since;
+     * each read is kept only once the bytes before it are found unchanged
+     * after it (a file truncated before the read fails that check). */
+    struct tailer_tail win;     /* before pos */
+    struct tailer_tail done_tail;   /* before done */
+    struct tailer_tail pend_tail;   /* before pend_off */
+    struct tailer_tail loff_tail;   /* before line_off (a line being assembled) */
+    int64_t pend_off;           /* the pending record's first line pend_tail is for */
+    int replaced;               /* no longer holds what was read: truncated, rewritten */
     /* --- the follower's bookkeeping (follow.c) -------------------------- */
     int away;                   /* no longer at a source path: drain, release */
     int src;                    /* index of the source that matched */
@@ -100,7 +121,9 @@ int64_t tailer_read(struct tailer *t, const struct tailer_sink *k, char *buf, si
                     int64_t max, struct err *e);
 
 /* 1 if the plain file was truncated or rewritten below what was read
- * (copytruncate, or replaced in place), 0 if not; refreshes seen_size. */
+ * (copytruncate, or replaced in place: its size is below what was read, or
+ * the bytes before pos differ from those read), 0 if not; refreshes
+ * seen_size. */
 int tailer_truncated(struct tailer *t);
 
 /* Completes the pending multi-line record (the file went quiet). */
@@ -109,7 +132,7 @@ int tailer_flush(struct tailer *t, const struct tailer_sink *k, struct err *e);
 int tailer_finish(struct tailer *t, const struct tailer_sink *k, struct err *e);
 
 /* Fills t->ck.offset/tail_hash/size/last_seen (and a longer head) for the
- * next commit. */
+ * next commit, from the bytes as read (never from the file again). */
 void tailer_checkpoint(struct tailer *t, int64_t now_us);
 /* After the commit: t->saved = t->ck. */
 void tailer_committed(struct tailer *t);

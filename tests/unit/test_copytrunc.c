@@ -1,0 +1,275 @@
+/* test_copytrunc: a file truncated and rewritten under the reader
+ * (logrotate's copytruncate while the writer keeps appending), driven
+ * step by step through ingest_read / ingest_commit / tailer_truncated:
+ * - the checkpoint committed after the truncation describes the bytes that
+ *   were read (head and tail hashes equal those of the rotated copy), not
+ *   the file's new content (they were read again from the file at commit);
+ * - a read after the truncation, the file rewritten past the read
+ *   position, takes nothing from the new content (it stored the new
+ *   content's middle as if it continued the old one) and says replaced;
+ * - tailer_truncated sees a rewrite past the read position before the
+ *   first commit (it compared with a checkpoint at 0: no check at all). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "db/store.h"
+#include "src/follow/ingest.h"
+#include "src/follow/tailer.h"
+
+static char dir[64];
+
+static void path_in(char *out, size_t cap, const char *name)
+{
+    snprintf(out, cap, "%s/%s", dir, name);
+}
+
+/* JSON lines from..to-1 of stream tag, 100 bytes each. */
+static void append_json(const char *path, const char *tag, int from, int to)
+{
+    FILE *f = fopen(path, "a");
+    assert_non_null(f);
+    for (int i = from; i < to; i++) {
+        char l[128];
+        int n = snprintf(l, sizeof l, "{\"ts\":\"2026-01-05T10:00:%02d.%03dZ\",\"level\":\"info\","
+                         "\"msg\":\"%s %d\",\"pad\":\"", i / 1000 % 60, i % 1000, tag, i);
+        while (n < 97)
+            l[n++] = 'x';
+        l[n++] = '"', l[n++] = '}', l[n++] = '\n', l[n] = 0;
+        fputs(l, f);
+    }
+    fclose(f);
+}
+
+/* Python text records (each pending until the next one starts). */
+static void append_python(const char *path, const char *tag, int from, int to)
+{
+    FILE *f = fopen(path, "a");
+    assert_non_null(f);
+    for (int i = from; i < to; i++)
+        fprintf(f, "2026-01-05 10:00:%02d,%03d - app - INFO - %s record %d\n", i / 1000 % 60,
+                i % 1000, tag, i);
+    fclose(f);
+}
+
+static void copy_file(const char *src, const char *dst)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", src, dst);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The hashes fileid computes of a file's bytes: n from the start, and the
+ * (up to) INGEST_TAIL_BYTES before off. */
+static uint64_t hash_of(const char *path, int64_t off, int64_t n)
+{
+    char b[INGEST_HEAD_BYTES];
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_true(n <= (int64_t)sizeof b);
+    assert_int_equal(fseek(f, (long)off, SEEK_SET), 0);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return ingest_hash(b, (size_t)n, INGEST_HASH_SEED);
+}
+
+static uint64_t tail_of(const char *path, int64_t off)
+{
+    int64_t n = off < INGEST_TAIL_BYTES ? off : INGEST_TAIL_BYTES;
+    return off ? hash_of(path, off - n, n) : 0;
+}
+
+struct fix {
+    char log[128], copy[128], db[128];
+    struct store *s;
+    struct ingest *in;
+    struct tailer *t;
+    struct ingest_opts io;
+};
+
+static void fix_open(struct fix *x, const char *name)
+{
+    struct err e = {0};
+    char n[64];
+    snprintf(n, sizeof n, "%s.log", name);
+    path_in(x->log, sizeof x->log, n);
+    snprintf(n, sizeof n, "%s.log.1", name);
+    path_in(x->copy, sizeof x->copy, n);
+    snprintf(n, sizeof n, "%s.db", name);
+    path_in(x->db, sizeof x->db, n);
+    x->s = store_open(x->db, STORE_WRITE, &e);
+    assert_non_null(x->s);
+    memset(&x->io, 0, sizeof x->io);
+    x->in = ingest_new(x->s, &x->io, &e);
+    assert_non_null(x->in);
+    int64_t copy = 0;
+    assert_int_equal(ingest_open(x->in, x->log, &x->io.parse, &x->t, &copy, &e), INGEST_OPENED);
+}
+
+static void fix_close(struct fix *x)
+{
+    ingest_release(x->in, x->t);
+    ingest_free(x->in);
+    store_close(x->s);
+}
+
+static int64_t read_all(struct fix *x)
+{
+    struct err e = {0};
+    int64_t n, got = 0;
+    while ((n = ingest_read(x->in, x->t, 1 << 20, &e)) > 0)
+        got += n;
+    assert_true(n == 0);
+    return got;
+}
+
+/* copytruncate with the writer appending on: the copy, the truncation, and
+ * more new lines than were read (the file is past the read position again). */
+static void rotate(struct fix *x, void (*append)(const char *, const char *, int, int))
+{
+    copy_file(x->log, x->copy);
+    assert_int_equal(truncate(x->log, 0), 0);
+    append(x->log, "new", 0, 40);
+}
+
+static void checkpoint_is_what_was_read(void **state, int python)
+{
+    (void)state;
+    struct fix x;
+    struct err e = {0};
+    void (*append)(const char *, const char *, int, int) = python ? append_python : append_json;
+    path_in(x.log, sizeof x.log, python ? "ckp.log" : "ckj.log");
+    unlink(x.log);
+    append(x.log, "old", 0, 3);   /* a head shorter than INGEST_HEAD_BYTES: it grows */
+    fix_open(&x, python ? "ckp" : "ckj");
+    read_all(&x);
+    assert_int_equal(ingest_commit(x.in, &e), 0);
+    append(x.log, "old", 3, 8);
+    assert_true(read_all(&x) > 0);   /* read, not committed yet */
+    rotate(&x, append);
+    assert_int_equal(ingest_commit(x.in, &e), 0);
+    struct store_file f;
+    assert_int_equal(store_file_by_id(x.s, x.t->ck.id, &f, &e), 1);
+    struct stat st;
+    assert_int_equal(stat(x.copy, &st), 0);
+    /* JSON: every line stored, the checkpoint at the copy's end; Python:
+     * the last record is pending, the checkpoint at its start */
+    if (!python)
+        assert_int_equal(f.offset, st.st_size);
+    else
+        assert_true(f.offset > 0 && f.offset < st.st_size);
+    assert_true(f.head_len > 0 && f.head_len <= st.st_size);
+    assert_true(f.head_hash == hash_of(x.copy, 0, f.head_len));
+    assert_true(f.tail_hash == tail_of(x.copy, f.offset));
+    fix_close(&x);
+}
+
+static void checkpoint_json(void **state)
+{
+    checkpoint_is_what_was_read(state, 0);
+}
+
+static void checkpoint_python(void **state)
+{
+    checkpoint_is_what_was_read(state, 1);
+}
+
+/* Reading after the truncation, the file rewritten past the read position:
+ * nothing of the new content is taken as the old one's continuation. */
+static void read_refuses_new_content(void **state)
+{
+    (void)state;
+    struct fix x;
+    struct err e = {0};
+    path_in(x.log, sizeof x.log, "rd.log");
+    unlink(x.log);
+    append_json(x.log, "old", 0, 20);
+    fix_open(&x, "rd");
+    read_all(&x);
+    assert_int_equal(ingest_commit(x.in, &e), 0);
+    int64_t pos = x.t->pos, records = ingest_stats(x.in)->records;
+    assert_int_equal(records, 20);
+    rotate(&x, append_json);
+    assert_int_equal(ingest_read(x.in, x.t, 1 << 20, &e), 0);
+    assert_int_equal(x.t->pos, pos);
+    assert_int_equal(ingest_stats(x.in)->records, records);
+    assert_int_equal(tailer_truncated(x.t), 1);
+    fix_close(&x);
+}
+
+/* Read, not committed yet (the checkpoint is still at 0), then truncated
+ * and rewritten past the read position: seen as truncated. */
+static void truncation_seen_before_first_commit(void **state)
+{
+    (void)state;
+    struct fix x;
+    path_in(x.log, sizeof x.log, "fc.log");
+    unlink(x.log);
+    append_json(x.log, "old", 0, 20);
+    fix_open(&x, "fc");
+    read_all(&x);
+    assert_int_equal(tailer_truncated(x.t), 0);
+    rotate(&x, append_json);
+    assert_int_equal(tailer_truncated(x.t), 1);
+    fix_close(&x);
+}
+
+/* The same file appended to (no truncation): never seen as truncated, and
+ * reads on. */
+static void append_is_not_truncation(void **state)
+{
+    (void)state;
+    struct fix x;
+    struct err e = {0};
+    path_in(x.log, sizeof x.log, "ap.log");
+    unlink(x.log);
+    append_python(x.log, "old", 0, 5);
+    fix_open(&x, "ap");
+    read_all(&x);
+    assert_int_equal(ingest_commit(x.in, &e), 0);
+    for (int i = 1; i < 6; i++) {
+        append_python(x.log, "old", i * 5, i * 5 + 5);
+        assert_int_equal(tailer_truncated(x.t), 0);
+        assert_true(read_all(&x) > 0);
+        assert_int_equal(ingest_commit(x.in, &e), 0);
+    }
+    struct store_file f;
+    assert_int_equal(store_file_by_id(x.s, x.t->ck.id, &f, &e), 1);
+    assert_true(f.tail_hash == tail_of(x.log, f.offset));
+    assert_true(f.head_hash == hash_of(x.log, 0, f.head_len));
+    fix_close(&x);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/test_copytrunc.XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(checkpoint_json),
+        cmocka_unit_test(checkpoint_python),
+        cmocka_unit_test(read_refuses_new_content),
+        cmocka_unit_test(truncation_seen_before_first_commit),
+        cmocka_unit_test(append_is_not_truncation),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
