@@ -8,6 +8,8 @@
  *       {"process":{"id":1}} and dotted literal keys {"log.level":..}.
  *   ld_fieldnum(fmt, raw, fields, path, flags, id)  the same as a REAL, numeric strings
  *       converted; NULL when not a number.
+ *   ld_elem(fmt, raw, fields, path, flags, id, mode, v...)  1 if a value at
+ *       path, an array's elements included, matches one of v (exec_elem.c).
  *   ld_contains(text, needle)            1 if needle occurs in text, ASCII
  *       case-insensitively (the exact check behind phrases).
  *   ld_basename(path)                    the part after the last '/'.
@@ -151,7 +153,8 @@ static const cJSON *resolve(const cJSON *obj, const char *path, size_t n, int de
     return NULL;
 }
 
-static const cJSON *field_of(sqlite3_context *ctx, sqlite3_value **argv)
+/* The parsed record of (fmt, raw, fields, path, flags, id), or NULL. */
+static const cJSON *root_of(sqlite3_context *ctx, sqlite3_value **argv)
 {
     struct json_cache *c = sqlite3_user_data(ctx);
     int fmt = sqlite3_value_int(argv[0]);
@@ -167,8 +170,26 @@ static const cJSON *field_of(sqlite3_context *ctx, sqlite3_value **argv)
         txt = exec_raw(c->x, txt, n, flags, sqlite3_value_int64(argv[5]), &c->x->fnbuf, &n);
     if (!txt || n == 0)
         return NULL;
-    const cJSON *root = cache_parse(c, txt, n);
-    return root ? resolve(root, path, strlen(path), 0) : NULL;
+    return cache_parse(c, txt, n);
+}
+
+static const cJSON *field_of(sqlite3_context *ctx, sqlite3_value **argv)
+{
+    const cJSON *root = root_of(ctx, argv);
+    const char *path = (const char *)sqlite3_value_text(argv[3]);
+    return root && path ? resolve(root, path, strlen(path), 0) : NULL;
+}
+
+/* ld_elem(fmt, raw, fields, path, flags, id, mode, v...): exec_elem_any(). */
+static void fn_elem(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (argc < 8) {
+        sqlite3_result_int(ctx, 0);
+        return;
+    }
+    const cJSON *root = root_of(ctx, argv);
+    sqlite3_result_int(ctx, exec_elem_any(root, (const char *)sqlite3_value_text(argv[3]),
+                                          sqlite3_value_int(argv[6]), argv + 7, argc - 7));
 }
 
 static void fn_field(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -506,23 +527,30 @@ static void fn_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, regexec(re, t ? t : "", 1, &m, REG_STARTEND) == 0);
 }
 
-static int add_json_fn(sqlite3 *db, const char *name,
-                       void (*fn)(sqlite3_context *, int, sqlite3_value **), struct exec_state *x)
+/* ld_field, ld_fieldnum and ld_elem share one cache (a filter on a field
+ * and its exact check through arrays parse a row once); ld_field's
+ * registration owns it. */
+static int add_json_fns(sqlite3 *db, struct exec_state *x)
 {
     struct json_cache *c = calloc(1, sizeof *c);
+    int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
     if (!c)
         return SQLITE_NOMEM;
     c->x = x;
     /* On failure SQLite calls the destructor itself. */
-    return sqlite3_create_function_v2(db, name, 6, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c, fn,
-                                      NULL, NULL, cache_free);
+    int rc = sqlite3_create_function_v2(db, "ld_field", 6, flags, c, fn_field, NULL, NULL,
+                                        cache_free);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "ld_fieldnum", 6, flags, c, fn_fieldnum, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "ld_elem", -1, flags, c, fn_elem, NULL, NULL);
+    return rc;
 }
 
 int exec_fn_register(sqlite3 *db, struct exec_state *x, struct err *e)
 {
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-    if (add_json_fn(db, "ld_field", fn_field, x) != SQLITE_OK ||
-        add_json_fn(db, "ld_fieldnum", fn_fieldnum, x) != SQLITE_OK ||
+    if (add_json_fns(db, x) != SQLITE_OK ||
         sqlite3_create_function(db, "ld_text", 3, flags, x, fn_text, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "ld_msg", 3, flags, x, fn_msg, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "ld_cid", 3, flags, x, fn_cid, NULL, NULL) != SQLITE_OK ||

@@ -173,7 +173,20 @@ void exec_fv_expand(struct store *s, char **expr);
 #define EXEC_VOCAB_MAX 64
 int exec_vocab_count(struct sqlb *b, const char *table, const char *expr, int one_per_record);
 
-/* Registers ld_field, ld_fieldnum, ld_contains, ld_basename and ld_words
+/* db/exec_elem.c: 1 if a value at path in root that an array holds (an
+ * element at any depth, or a member of an array's object: the path goes
+ * on through them, as flat_walk() spells it) matches one of the n values
+ * v (the scalars outside arrays are ld_field()'s to compare): mode
+ * EXEC_ELEM_TEXT compares its text as CAST(ld_field(..) AS TEXT) spells
+ * it, EXEC_ELEM_GLOB matches it against GLOB patterns, EXEC_ELEM_NUM
+ * compares its number as ld_fieldnum() reads it. Behind ld_elem(fmt, raw,
+ * fields, path, flags, id, mode, v...), the exact check of an equality on
+ * a field that may hold an array. */
+enum { EXEC_ELEM_TEXT, EXEC_ELEM_GLOB, EXEC_ELEM_NUM };
+struct cJSON;
+int exec_elem_any(const struct cJSON *root, const char *path, int mode, sqlite3_value **v, int n);
+
+/* Registers ld_field, ld_fieldnum, ld_elem, ld_contains, ld_basename and ld_words
  * (which tokenizes with x's tokenizer, so x must outlive the connection's
  * statements). */
 int exec_fn_register(sqlite3 *db, struct exec_state *x, struct err *e);

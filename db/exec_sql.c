@@ -307,6 +307,27 @@ static void cmp_lhs(struct sqlb *b, const struct pnode *n)
 
 static void cmp_exact(struct sqlb *b, const struct pnode *n);
 
+/* 1 if comparison n on a structured field also holds through an array's
+ * elements (rec_fv has a token per element: flat.h): equality and globs. */
+static int elem_checked(const struct pnode *n)
+{
+    return n->field == PF_JSON && n->path && *n->path && strcmp(n->path, "path") != 0 &&
+           (n->op == POP_EQ || n->op == POP_GLOB);
+}
+
+#define ELEM_ARGS 100
+
+/* " OR ld_elem(..., mode, " for elem_checked n; the caller binds the
+ * values and closes it. */
+static void elem_open(struct sqlb *b, const struct pnode *n)
+{
+    int mode = n->op == POP_GLOB ? EXEC_ELEM_GLOB : n->vtype == PV_NUM ? EXEC_ELEM_NUM
+                                                                       : EXEC_ELEM_TEXT;
+    sqlb_add(b, " OR ld_elem(r.fmt, r.raw, r.fields, ");
+    sqlb_text(b, (char *)n->path, 0);
+    sqlb_add(b, ", r.flags, r.id, %d, ", mode);
+}
+
 static void cmp_cond(struct sqlb *b, const struct pnode *n)
 {
     int f = n->field;
@@ -339,6 +360,11 @@ static void cmp_exact(struct sqlb *b, const struct pnode *n)
     sqlb_add(b, "(");
     cmp_lhs(b, n);
     op_value(b, n);
+    if (elem_checked(n)) {
+        elem_open(b, n);
+        bind_value(b, n);
+        sqlb_add(b, ")");
+    }
     sqlb_add(b, ")");
 }
 
@@ -358,15 +384,27 @@ static int eq_set_cond(struct sqlb *b, const struct pnode *n, int i, char *done)
         return 1;
     sqlb_add(b, "(");
     cmp_lhs(b, a);
-    sqlb_add(b, " IN (");
-    for (int j = i, m = 0; j < n->nkids; j++) {
-        if (j > i && (!plan_eq_settable(n->kids[j]) || !plan_eq_same_set(a, n->kids[j])))
-            continue;
-        sqlb_add(b, m++ ? ", " : "");
-        bind_value(b, n->kids[j]);
-        done[j] = 1;
+    /* IN, then (a structured field) the elements of an array, by
+     * ld_elem() calls of at most ELEM_ARGS values (SQLite's limit on a
+     * function's arguments is 127). */
+    for (int pass = 0; pass < 1 + elem_checked(a); pass++) {
+        sqlb_add(b, pass ? "" : " IN (");
+        for (int j = i, m = 0; j < n->nkids; j++) {
+            if (j > i && (!plan_eq_settable(n->kids[j]) || !plan_eq_same_set(a, n->kids[j])))
+                continue;
+            if (pass && m % ELEM_ARGS == 0) {
+                sqlb_add(b, m ? ")" : "");
+                elem_open(b, a);
+            } else if (m) {
+                sqlb_add(b, ", ");
+            }
+            m++;
+            bind_value(b, n->kids[j]);
+            done[j] = 1;
+        }
+        sqlb_add(b, ")");
     }
-    sqlb_add(b, "))");
+    sqlb_add(b, ")");
     return k;
 }
 

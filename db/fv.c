@@ -21,6 +21,8 @@ struct buf {
 /* One catalogue entry: records of file_id holding path. */
 struct cat {
     int64_t file_id, n, nnum;
+    uint64_t seen;   /* the record (fv_state.rec) that last counted it */
+    int nums;        /* that record's numeric values so far */
     int role;        /* plan_field(path): the query language's reading */
     char path[];
 };
@@ -36,6 +38,7 @@ struct fv_state {
     char stem[128];
     int has_stem;
     int shrunk;                      /* counts went down in this batch */
+    uint64_t rec;                    /* serial of the record being walked */
     sqlite3_stmt *st_path, *st_cat;
 };
 
@@ -188,8 +191,10 @@ static int add_token(struct fv_state *f, int kind, const char *path, size_t plen
     return 0;
 }
 
-/* Counts path for the catalogue; returns its entry (NULL when out of
- * memory or on a hash collision). */
+/* Counts path for the catalogue, once per record (an array's elements
+ * come as several values of one path) and as numeric once when any of
+ * them is a number; returns its entry (NULL when out of memory or on a
+ * hash collision). */
 static struct cat *count_field(struct fv_state *f, int64_t file_id, const char *path,
                                size_t plen, int numeric, int sign)
 {
@@ -217,8 +222,13 @@ static struct cat *count_field(struct fv_state *f, int64_t file_id, const char *
     } else if (strcmp(c->path, path) != 0) {
         return NULL;   /* a 64-bit hash collision: this path goes uncounted */
     }
-    c->n += sign;
-    c->nnum += numeric ? sign : 0;
+    if (c->seen != f->rec) {
+        c->seen = f->rec;
+        c->nums = 0;
+        c->n += sign;
+    }
+    if (numeric && c->nums++ == 0)
+        c->nnum += sign;
     return c;
 }
 
@@ -317,6 +327,7 @@ static int record_docs(struct store *s, int64_t file_id, const struct record *r,
     if (!f)
         return -1;
     f->body.len = f->doc.len = 0;
+    f->rec++;
     f->path_prio = r->path ? 0 : 3;
     struct walkctx w = {.f = f, .file_id = file_id, .body = 0, .sign = sign};
     f->shrunk |= sign < 0;

@@ -1,6 +1,7 @@
 /* fv: field=value tokens and the field catalogue (db internals).
  *
- * Every scalar field of a record becomes one token in rec_fv (contentless
+ * Every scalar field of a record (and each element of an array, at the
+ * array's path: src/base/flat.h) becomes one token in rec_fv (contentless
  * FTS5, detail=none), so that an equality on any field, or a glob with a
  * fixed prefix, is one posting-list lookup. A token spells the path and the
  * value exactly, in letters and digits only (FTS5's tokenizer keeps such a
@@ -19,7 +20,8 @@
  * the time, level, cid, service, logger, message, duration, status, metric)
  * get no token: a query never reads them as structured fields.
  *
- * The catalogue counts, per file, the records holding each path. */
+ * The catalogue counts, per file, the records holding each path (once per
+ * record, however many elements an array gives it). */
 #ifndef LOGDECK_FV_H
 #define LOGDECK_FV_H
 

@@ -15,6 +15,35 @@ size_t flat_num(double v, char *buf)
     return n > 0 ? (size_t)n : 0;
 }
 
+static int walk(const cJSON *obj, char *path, size_t plen, flat_fn fn, void *ctx, int depth);
+
+/* The pairs of value v at path (nl bytes): a scalar gives one, an object
+ * its members, an array each of its elements at the same path. */
+static int value(const cJSON *v, char *path, size_t nl, flat_fn fn, void *ctx, int depth)
+{
+    char nb[32];
+    if (depth > 16)
+        return 0;
+    if (cJSON_IsObject(v))
+        return walk(v, path, nl, fn, ctx, depth + 1);
+    if (cJSON_IsArray(v)) {
+        for (const cJSON *c = v->child; c; c = c->next) {
+            int rc = value(c, path, nl, fn, ctx, depth + 1);
+            if (rc)
+                return rc;
+        }
+        return 0;
+    }
+    if (cJSON_IsString(v) && v->valuestring)
+        return fn(ctx, path, nl, FLAT_STR, v->valuestring, strlen(v->valuestring));
+    if (cJSON_IsNumber(v) && isfinite(v->valuedouble))
+        return fn(ctx, path, nl, FLAT_NUM, nb, flat_num(v->valuedouble, nb));
+    if (cJSON_IsBool(v))
+        return fn(ctx, path, nl, FLAT_BOOL, cJSON_IsTrue(v) ? "true" : "false",
+                  cJSON_IsTrue(v) ? 4 : 5);
+    return 0;
+}
+
 static int walk(const cJSON *obj, char *path, size_t plen, flat_fn fn, void *ctx, int depth)
 {
     if (depth > 16)
@@ -29,17 +58,7 @@ static int walk(const cJSON *obj, char *path, size_t plen, flat_fn fn, void *ctx
             path[plen] = '.';
         memcpy(path + plen + (plen ? 1 : 0), c->string, kl);
         path[nl] = '\0';
-        int rc = 0;
-        char nb[32];
-        if (cJSON_IsObject(c))
-            rc = walk(c, path, nl, fn, ctx, depth + 1);
-        else if (cJSON_IsString(c) && c->valuestring)
-            rc = fn(ctx, path, nl, FLAT_STR, c->valuestring, strlen(c->valuestring));
-        else if (cJSON_IsNumber(c) && isfinite(c->valuedouble))
-            rc = fn(ctx, path, nl, FLAT_NUM, nb, flat_num(c->valuedouble, nb));
-        else if (cJSON_IsBool(c))
-            rc = fn(ctx, path, nl, FLAT_BOOL, cJSON_IsTrue(c) ? "true" : "false",
-                    cJSON_IsTrue(c) ? 4 : 5);
+        int rc = value(c, path, nl, fn, ctx, depth);
         path[plen] = '\0';
         if (rc)
             return rc;

@@ -7,8 +7,11 @@
  *
  * Values: strings as they are; numbers in a canonical text (integral values
  * as an integer, others with 17 significant digits, which round-trips);
- * true/false. null, arrays and objects give no pair (objects give their
- * members). Paths longer than FLAT_PATH_MAX - 1 bytes are skipped.
+ * true/false. null gives no pair, an object its members, an array each of
+ * its elements at the array's own path ({"tags":["a","b"]} -> ("tags","a"),
+ * ("tags","b"); {"items":[{"sku":"X"}]} -> ("items.sku","X")), so a path
+ * may come more than once in a record. Paths longer than FLAT_PATH_MAX - 1
+ * bytes are skipped.
  *
  * The packed form (record.terms) is a sequence of
  *   path NUL kind value NUL
