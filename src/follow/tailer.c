@@ -184,14 +184,20 @@ static void win_push(struct tailer *t, const char *b, size_t n)
     w->n = (int)need;
 }
 
-/* 1 if the file still holds, just before pos, the bytes read there. Once
- * a file is truncated its bytes there are gone or others, so a chunk read
- * at pos before this check succeeds is the content that was read so far. */
+/* 1 if the file still holds, at its start and just before pos, the bytes
+ * read there. Once a file is truncated its bytes there are gone or others,
+ * so a chunk read at pos before this check succeeds is the content read so
+ * far. Both ends: lines padded to a fixed width end alike (the bytes before
+ * pos of the next content were those read), and a content begins with a
+ * line of its own. */
 static int still_same(const struct tailer *t)
 {
-    unsigned char b[INGEST_TAIL_BYTES];
-    if (t->win.n <= 0)
-        return t->win.n == 0;
+    char b[INGEST_HEAD_BYTES];
+    size_t hn = (int64_t)t->head_n < t->pos ? t->head_n : (size_t)t->pos;
+    if (t->win.n < 0 || (hn && (pread(t->fd, b, hn, 0) != (ssize_t)hn || memcmp(b, t->head, hn))))
+        return 0;
+    if (t->win.n == 0)
+        return 1;
     ssize_t r = pread(t->fd, b, (size_t)t->win.n, t->pos - t->win.n);
     return r == t->win.n && memcmp(b, t->win.b, (size_t)t->win.n) == 0;
 }

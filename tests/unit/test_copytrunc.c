@@ -8,7 +8,9 @@
  *   position, takes nothing from the new content (it stored the new
  *   content's middle as if it continued the old one) and says replaced;
  * - tailer_truncated sees a rewrite past the read position before the
- *   first commit (it compared with a checkpoint at 0: no check at all). */
+ *   first commit (it compared with a checkpoint at 0: no check at all),
+ *   and with lines padded to a fixed width (the bytes before the read
+ *   position were alike in the old and the new content). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,21 +33,32 @@ static void path_in(char *out, size_t cap, const char *name)
     snprintf(out, cap, "%s/%s", dir, name);
 }
 
-/* JSON lines from..to-1 of stream tag, 100 bytes each. */
-static void append_json(const char *path, const char *tag, int from, int to)
+/* JSON lines from..to-1 of stream tag, 100 bytes each (200, padded: the
+ * last 64 bytes of every line alike, as tests/tools/writer -L 200 writes). */
+static void append_lines(const char *path, const char *tag, int from, int to, int width)
 {
     FILE *f = fopen(path, "a");
     assert_non_null(f);
     for (int i = from; i < to; i++) {
-        char l[128];
+        char l[256];
         int n = snprintf(l, sizeof l, "{\"ts\":\"2026-01-05T10:00:%02d.%03dZ\",\"level\":\"info\","
                          "\"msg\":\"%s %d\",\"pad\":\"", i / 1000 % 60, i % 1000, tag, i);
-        while (n < 97)
+        while (n < width - 3)
             l[n++] = 'x';
         l[n++] = '"', l[n++] = '}', l[n++] = '\n', l[n] = 0;
         fputs(l, f);
     }
     fclose(f);
+}
+
+static void append_json(const char *path, const char *tag, int from, int to)
+{
+    append_lines(path, tag, from, to, 100);
+}
+
+static void append_padded(const char *path, const char *tag, int from, int to)
+{
+    append_lines(path, tag, from, to, 200);
 }
 
 /* Python text records (each pending until the next one starts). */
@@ -204,6 +217,30 @@ static void read_refuses_new_content(void **state)
     fix_close(&x);
 }
 
+/* The same with lines padded to 200 bytes: the 64 bytes before the read
+ * position are alike in both contents (x...x"}); the head is not. */
+static void padded_lines_truncation_seen(void **state)
+{
+    (void)state;
+    struct fix x;
+    struct err e = {0};
+    path_in(x.log, sizeof x.log, "pd.log");
+    unlink(x.log);
+    append_padded(x.log, "old", 0, 20);
+    fix_open(&x, "pd");
+    read_all(&x);
+    assert_int_equal(ingest_commit(x.in, &e), 0);
+    int64_t pos = x.t->pos;
+    copy_file(x.log, x.copy);
+    assert_int_equal(truncate(x.log, 0), 0);
+    append_padded(x.log, "new", 0, 40);
+    assert_int_equal(ingest_read(x.in, x.t, 1 << 20, &e), 0);
+    assert_int_equal(x.t->pos, pos);
+    assert_int_equal(ingest_stats(x.in)->records, 20);
+    assert_int_equal(tailer_truncated(x.t), 1);
+    fix_close(&x);
+}
+
 /* Read, not committed yet (the checkpoint is still at 0), then truncated
  * and rewritten past the read position: seen as truncated. */
 static void truncation_seen_before_first_commit(void **state)
@@ -269,6 +306,7 @@ int main(void)
         cmocka_unit_test(checkpoint_python),
         cmocka_unit_test(read_refuses_new_content),
         cmocka_unit_test(truncation_seen_before_first_commit),
+        cmocka_unit_test(padded_lines_truncation_seen),
         cmocka_unit_test(append_is_not_truncation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
