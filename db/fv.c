@@ -24,8 +24,11 @@ struct cat {
     uint64_t seen;   /* the record (fv_state.rec) that last counted it */
     int nums;        /* that record's numeric values so far */
     int role;        /* plan_field(path): the query language's reading */
+    size_t plen;
     char path[];
 };
+
+#define FV_RECENT 64
 
 struct fv_state {
     struct buf body, doc;
@@ -39,6 +42,11 @@ struct fv_state {
     int has_stem;
     int shrunk;                      /* counts went down in this batch */
     uint64_t rec;                    /* serial of the record being walked */
+    /* The entry of the i-th pair of the record before: a file's records
+     * mostly repeat their keys in order, and a compare costs less than
+     * hashing the path. */
+    struct cat *recent[FV_RECENT];
+    int npair;
     sqlite3_stmt *st_path, *st_cat;
 };
 
@@ -67,13 +75,23 @@ static int put(struct buf *b, const char *s, size_t n)
 
 /* --- tokens --------------------------------------------------------------- */
 
+/* The bytes enc() keeps as they are: [a-py0-9]. */
+#define P1(c) [c] = 1
+static const unsigned char enc_plain[256] = {
+    P1('0'), P1('1'), P1('2'), P1('3'), P1('4'), P1('5'), P1('6'), P1('7'), P1('8'), P1('9'),
+    P1('a'), P1('b'), P1('c'), P1('d'), P1('e'), P1('f'), P1('g'), P1('h'), P1('i'), P1('j'),
+    P1('k'), P1('l'), P1('m'), P1('n'), P1('o'), P1('p'), P1('r'), P1('s'), P1('t'), P1('u'),
+    P1('v'), P1('w'), P1('x'), P1('y'),
+};
+#undef P1
+
 static size_t enc(char *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     char *o = out;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if ((c >= 'a' && c <= 'z' && c != 'q' && c != 'z') || (c >= '0' && c <= '9')) {
+        if (enc_plain[c]) {
             *o++ = (char)c;
         } else if (c >= 'A' && c <= 'Z') {
             *o++ = 'z';
@@ -191,12 +209,9 @@ static int add_token(struct fv_state *f, int kind, const char *path, size_t plen
     return 0;
 }
 
-/* Counts path for the catalogue, once per record (an array's elements
- * come as several values of one path) and as numeric once when any of
- * them is a number; returns its entry (NULL when out of memory or on a
- * hash collision). */
-static struct cat *count_field(struct fv_state *f, int64_t file_id, const char *path,
-                               size_t plen, int numeric, int sign)
+/* The catalogue entry of path in file_id, made on first use (NULL when out
+ * of memory or on a hash collision). */
+static struct cat *lookup(struct fv_state *f, int64_t file_id, const char *path, size_t plen)
 {
     uint64_t k = hmap_key2((uint64_t)file_id, hmap_key_str(path));
     struct cat *c = hmap_get(&f->cat, k);
@@ -213,6 +228,7 @@ static struct cat *count_field(struct fv_state *f, int64_t file_id, const char *
             return NULL;
         c->file_id = file_id;
         c->role = plan_field(path);
+        c->plen = plen;
         memcpy(c->path, path, plen + 1);
         if (hmap_put(&f->cat, k, c) < 0) {
             free(c);
@@ -222,6 +238,11 @@ static struct cat *count_field(struct fv_state *f, int64_t file_id, const char *
     } else if (strcmp(c->path, path) != 0) {
         return NULL;   /* a 64-bit hash collision: this path goes uncounted */
     }
+    return c;
+}
+
+static struct cat *count(struct fv_state *f, struct cat *c, int numeric, int sign)
+{
     if (c->seen != f->rec) {
         c->seen = f->rec;
         c->nums = 0;
@@ -230,6 +251,23 @@ static struct cat *count_field(struct fv_state *f, int64_t file_id, const char *
     if (numeric && c->nums++ == 0)
         c->nnum += sign;
     return c;
+}
+
+/* Counts path for the catalogue, once per record (an array's elements
+ * come as several values of one path) and as numeric once when any of
+ * them is a number; returns its entry (NULL when out of memory or on a
+ * hash collision). */
+static struct cat *count_field(struct fv_state *f, int64_t file_id, const char *path,
+                               size_t plen, int numeric, int sign)
+{
+    int i = f->npair++;
+    struct cat *c = i < FV_RECENT ? f->recent[i] : NULL;
+    if (c && c->file_id == file_id && c->plen == plen && memcmp(c->path, path, plen) == 0)
+        return count(f, c, numeric, sign);
+    c = lookup(f, file_id, path, plen);
+    if (i < FV_RECENT)
+        f->recent[i] = c;
+    return c ? count(f, c, numeric, sign) : NULL;
 }
 
 int fv_words_of(int role)
@@ -328,6 +366,7 @@ static int record_docs(struct store *s, int64_t file_id, const struct record *r,
         return -1;
     f->body.len = f->doc.len = 0;
     f->rec++;
+    f->npair = 0;
     f->path_prio = r->path ? 0 : 3;
     struct walkctx w = {.f = f, .file_id = file_id, .body = 0, .sign = sign};
     f->shrunk |= sign < 0;
@@ -427,6 +466,7 @@ void fv_discard(struct store *s)
         free(f->cats[i]);
     f->ncats = 0;
     f->shrunk = 0;
+    memset(f->recent, 0, sizeof f->recent);
     hmap_fini(&f->cat);
     hmap_init(&f->cat);
     f->stem_file = 0;
