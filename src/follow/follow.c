@@ -203,6 +203,8 @@ static int read_one(struct follower *f, struct tailer *t)
         f->up.truncated(f, t);
         return 0;
     }
+    if (race_due(&t->race, 0))
+        f->up.race(f, t, 0);
     for (;;) {
         int64_t n = ingest_read(f->in, t, SLICE, &e);
         if (n < 0) {
@@ -397,6 +399,10 @@ void follow_quiet_files(struct follower *f, int64_t *next)
         int64_t quiet = f->now - (t->last_data_us > t->away_us ? t->last_data_us : t->away_us);
         if (!t->away && quiet_partial(f, t, next) < 0)
             return;
+        if (t->race.due_ns && f->now * 1000 >= t->race.due_ns)
+            f->up.race(f, t, 0);   /* the file went quiet: as it is now */
+        else if (t->race.due_ns && t->race.due_ns / 1000 < *next)
+            *next = t->race.due_ns / 1000;
         if (tailer_pending(t) >= 0) {
             if (f->now - t->last_data_us >= FLUSH_US) {
                 if (ingest_flush(f->in, t, 0, &e) < 0) {

@@ -78,6 +78,7 @@ struct follow_up {
     void (*siblings)(struct follower *f, int si);                  /* fscan_siblings */
     void (*watch_dir)(struct follower *f, const char *dir);        /* fgrab_watch */
     void (*known)(struct follower *f, const struct tailer *t);     /* fgrab_known */
+    void (*race)(struct follower *f, struct tailer *t, int final);  /* fscan_race */
 };
 
 /* The follower. The open files, their reading and the commits are
@@ -117,6 +118,9 @@ void fscan_events(struct follower *f);
 void fscan_run(struct follower *f);          /* requested scans (or a full one) */
 int fscan_recover(struct follower *f, struct err *e);
 void fscan_truncated(struct follower *f, struct tailer *t);
+/* Counts t's unseen race lines once due (race.h), unless t was truncated
+ * again (the read pass handles that first); final: now, due or not. */
+void fscan_race(struct follower *f, struct tailer *t, int final);
 void fscan_siblings(struct follower *f, int si);   /* opens rotated siblings not held */
 struct tailer *fscan_open(struct follower *f, const char *path, const struct stat *st, int si,
                           int away);

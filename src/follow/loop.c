@@ -48,7 +48,8 @@ struct follower *follow_new(struct store *s, const struct config *cfg,
     f->s = s;
     f->o = *o;
     f->up = (struct follow_up){.truncated = fscan_truncated, .siblings = fscan_siblings,
-                               .watch_dir = fgrab_watch, .known = fgrab_known};
+                               .watch_dir = fgrab_watch, .known = fgrab_known,
+                               .race = fscan_race};
     f->o.batch_records = o->batch_records > 0 ? o->batch_records : 20000;
     f->o.batch_ms = o->batch_ms > 0 ? o->batch_ms : 100;
     f->ifd = f->lp.sfd = -1;
@@ -363,6 +364,8 @@ int follow_run(struct follower *f, struct err *e)
         iterate(f);
     if (rc == 0)
         fgrab_finish(f);
+    for (size_t i = 0; rc == 0 && i < f->nt; i++)   /* what was written meanwhile tells */
+        fscan_race(f, f->t[i], 1);
     if (rc == 0 && ingest_pending(f->in)) {
         if (ingest_commit(f->in, e) < 0)
             rc = -1;

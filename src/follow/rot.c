@@ -230,20 +230,45 @@ static void count_loss(struct follower *f, struct tailer *t, int64_t lost_b, int
         f->batch_start = f->now;
 }
 
+/* Counts t's unseen race bytes (race_settle) as lost lines. */
+static void race_count(struct follower *f, struct tailer *t)
+{
+    int64_t unseen = race_settle(&t->race), lines = unseen > 0 ? unseen / t->race.avg : 0;
+    if (lines > 0)
+        count_loss(f, t, unseen, lines, "copytruncate race (lines written between the copy "
+                   "and the truncation, never seen; estimated from the write rate)");
+}
+
+void fscan_race(struct follower *f, struct tailer *t, int final)
+{
+    if (!t->race.due_ns)
+        return;
+    if (!final && !t->gz && tailer_truncated(t)) {   /* again: read_one counts it first */
+        t->want = 1;
+        return;
+    }
+    if (race_due(&t->race, final))
+        race_count(f, t);
+}
+
 /* t's file was truncated (or replaced in place) under what it read. What
  * it read is stored and checkpointed from the bytes as read; the copy
  * (found by those bytes) is read from that checkpoint on, the file from 0.
  * Lost, and counted: what the file held past both the copy and what was
- * read. Bytes written after logdeck last looked at the file are unknown:
- * when it saw some past the copy's end, the writer wrote during the race
- * and may have written more before the truncation: at least one line is
- * counted then (an estimate, and it may be one too many). */
+ * read: the bytes seen at once; those written in the race and never seen
+ * once the content after it shows how much the writer wrote (race.h),
+ * when logdeck saw the writer write past the copy's end. Without that, a
+ * writer that paused for the copy (it rotates itself) and one whose lines
+ * were lost look alike: nothing is estimated. */
 void fscan_truncated(struct follower *f, struct tailer *t)
 {
     struct err e = {0};
     struct copy cp;
+    race_count(f, t);   /* a race before this one: settled with what was seen */
     int64_t pos = t->pos, done = t->done, seen = t->seen_size > pos ? t->seen_size : pos;
     int found = find_copy(t, &cp);
+    int64_t cmt = found ? (int64_t)cp.st.st_mtim.tv_sec * 1000000000 + cp.st.st_mtim.tv_nsec : 0;
+    double rate = found && cp.size >= 0 ? race_rate(&t->race, cp.size, cmt) : -1;
     /* no copy holds more than was read: the record held is complete */
     if ((!found || (cp.size >= 0 && cp.size < done)) && ingest_flush(f->in, t, 0, &e) < 0) {
         follow_failed(f, &e);
@@ -265,11 +290,12 @@ void fscan_truncated(struct follower *f, struct tailer *t)
     int64_t avg = krec > 0 && k_off > 0 ? k_off / krec : 100;
     if (avg < 1)
         avg = 1;
-    if (known > 0 || (found && seen > csize))
-        count_loss(f, t, known, known ? (known + avg - 1) / avg : 1, !found ? "truncated in "
-                   "place before it was read, no copy found (at least, estimated)" :
-                   "copytruncate race (lines written between the copy and the truncation; at "
-                   "least, estimated)");
+    if (known > 0)
+        count_loss(f, t, known, (known + avg - 1) / avg, !found ? "truncated in place before "
+                   "it was read, no copy found (at least)" : "copytruncate race (lines "
+                   "written between the copy and the truncation, seen)");
+    race_truncated(&t->race, csize > seen ? csize : seen, avg, rate,
+                   found && cp.size >= 0 && seen > cp.size, ts_now() * 1000);
 }
 
 /* --- recovery at start ---------------------------------------------------------- */

@@ -106,6 +106,7 @@ struct tailer *tailer_adopt(int fd, const char *path, const struct parse_opts *p
     t->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
     t->order_ns = t->mtime_ns;
     t->pend_off = -1;
+    race_observe(&t->race, st->st_size, t->mtime_ns, ts_now() * 1000);
     return t;
 fail:
     tailer_free(t);
@@ -541,6 +542,7 @@ int tailer_truncated(struct tailer *t)
         return t->replaced = 1;
     if (st.st_size > t->seen_size)
         t->seen_size = st.st_size;
+    race_observe(&t->race, st.st_size, mt, ts_now() * 1000);
     return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "db/store.h"
 #include "src/base/err.h"
 #include "src/follow/ingest.h"
+#include "src/follow/race.h"
 #include "src/parse/parse.h"
 
 /* The bytes just before an offset, as they were read (at most
@@ -83,6 +84,7 @@ struct tailer {
     struct tailer_tail loff_tail;   /* before line_off (a line being assembled) */
     int64_t pend_off;           /* the pending record's first line pend_tail is for */
     int replaced;               /* no longer holds what was read: truncated, rewritten */
+    struct race race;           /* its sizes as seen: copytruncate's unseen lines (rot.c) */
     /* --- the follower's bookkeeping (follow.c) -------------------------- */
     int away;                   /* no longer at a source path: drain, release */
     int src;                    /* index of the source that matched */
@@ -123,7 +125,7 @@ int64_t tailer_read(struct tailer *t, const struct tailer_sink *k, char *buf, si
 /* 1 if the plain file was truncated or rewritten below what was read
  * (copytruncate, or replaced in place: its size is below what was read, or
  * the bytes before pos differ from those read), 0 if not; refreshes
- * seen_size. */
+ * seen_size and the write rate's observations (t->race). */
 int tailer_truncated(struct tailer *t);
 
 /* Completes the pending multi-line record (the file went quiet). */

@@ -1,0 +1,76 @@
+/* race: copytruncate's unseen lines from the write rate (race.h). */
+#include "src/follow/race.h"
+
+#define SPAN_NS 2000000000LL      /* observations this far apart: a rate over 2-4 s */
+#define MIN_NS 200000000LL        /* a rate over less than 200 ms says little */
+#define SETTLE_NS 30000000LL      /* the content after a truncation, seen this long */
+
+void race_observe(struct race *r, int64_t size, int64_t mtime_ns, int64_t now_ns)
+{
+    struct race_obs o = {size, now_ns, mtime_ns, r->wbase + size};
+    if (size != r->last.size || !r->grew.at_ns)
+        r->grew = o;
+    r->last = o;
+    if (!r->obs[1].at_ns) {
+        r->obs[1] = o;
+    } else if (now_ns - r->obs[1].at_ns >= SPAN_NS) {
+        r->obs[0] = r->obs[1];
+        r->obs[1] = o;
+    }
+}
+
+/* Bytes per second from s0 bytes at t0 to s1 at t1; -1 if that says little. */
+static double rate_of(int64_t s0, int64_t t0, int64_t s1, int64_t t1)
+{
+    if (!t0 || t1 - t0 < MIN_NS || s1 < s0)
+        return -1;
+    return (double)(s1 - s0) * 1e9 / (double)(t1 - t0);
+}
+
+double race_rate(const struct race *r, int64_t size, int64_t mtime_ns)
+{
+    double v = -1;
+    for (int i = 0; i < 2 && v < 0; i++)   /* the older first: the longer span */
+        v = rate_of(r->obs[i].cum, r->obs[i].at_ns, r->last.cum, r->last.at_ns);
+    for (int i = 0; i < 2 && v < 0; i++)
+        v = rate_of(r->obs[i].cum, r->obs[i].mtime_ns, r->wbase + size, mtime_ns);
+    return v;
+}
+
+void race_truncated(struct race *r, int64_t known, int64_t avg, double rate, int estimate,
+                    int64_t now_ns)
+{
+    r->due_ns = 0;
+    if (estimate && rate >= 0 && r->last.at_ns) {
+        r->due_ns = now_ns + SETTLE_NS;
+        r->t0 = r->last.at_ns;
+        r->owed = known > r->last.size ? known - r->last.size : 0;
+        r->avg = avg > 0 ? avg : 1;
+        r->rate = rate;
+    }
+    r->wbase += known;   /* the rate counts on across the truncation */
+    r->last = r->grew = (struct race_obs){0, now_ns, now_ns, r->wbase};
+}
+
+int race_due(const struct race *r, int final)
+{
+    return r->due_ns && (final || r->last.at_ns >= r->due_ns);
+}
+
+int64_t race_settle(struct race *r)
+{
+    if (!r->due_ns)
+        return -1;
+    r->due_ns = 0;
+    /* the content after as first seen at its last size (a writer that has
+     * stopped since wrote nothing more: the time after does not count) */
+    int64_t end = r->grew.at_ns;
+    if (end <= r->t0)
+        return 0;
+    int64_t w = (int64_t)(r->rate * (double)(end - r->t0) / 1e9 + 0.5);
+    int64_t unseen = w - r->grew.size - r->owed;
+    if (unseen <= 0)
+        return 0;
+    r->wbase += unseen;   /* written too: the rate counts them */
+    return unseen;
+}

@@ -1,0 +1,60 @@
+/* race: the lines copytruncate loses without a trace, estimated. logrotate
+ * copies the file, then truncates it while the writer appends on: what
+ * the writer wrote between the copy's end and the truncation is in
+ * neither, and the follower may not have looked at the file meanwhile.
+ * How much that was follows from the write rate: a file's sizes as the
+ * follower saw them (observations, on the real-time clock: file mtimes
+ * may come from a clock a few ms coarse, as long as such a race lasts),
+ * counted on across truncations. Once the content after the truncation
+ * has been seen for a while, the bytes the rate says were written since
+ * the last look before it, less that content and what was known past the
+ * look, were lost. Pure bookkeeping: the caller looks at the file and
+ * counts the loss. */
+#ifndef LOGDECK_RACE_H
+#define LOGDECK_RACE_H
+
+#include <stdint.h>
+
+/* A size of the file (of one content) and when it was seen. */
+struct race_obs {
+    int64_t size, at_ns;       /* at_ns: real-time clock */
+    int64_t mtime_ns;          /* the file's then */
+    int64_t cum;               /* size + the bytes of the contents truncated before */
+};
+
+struct race {
+    struct race_obs obs[2];    /* an older and a newer one, 2-4 s apart: the rate */
+    struct race_obs last;      /* the last one */
+    struct race_obs grew;      /* the first that saw last.size */
+    int64_t wbase;             /* bytes of the contents truncated before */
+    /* a truncation whose unseen bytes are counted later (race_due) */
+    int64_t due_ns;            /* 0: none */
+    int64_t t0, owed;          /* the last look before it; bytes known past that look */
+    int64_t avg;               /* bytes per record before it */
+    double rate;               /* bytes/s before it */
+};
+
+/* The file held size bytes (mtime mtime_ns) when looked at, now_ns. */
+void race_observe(struct race *r, int64_t size, int64_t mtime_ns, int64_t now_ns);
+
+/* Bytes per second written before the file's truncation: between two
+ * observations, else from one (its mtime) to `size` bytes complete at
+ * mtime_ns (the copy's); over 200 ms at least. -1 if nothing tells. */
+double race_rate(const struct race *r, int64_t size, int64_t mtime_ns);
+
+/* The file was truncated after holding `known` bytes (seen, read or in
+ * its copy) of avg bytes per record; rate: race_rate's. With estimate,
+ * the unseen bytes are counted later (race_due, race_settle). The content
+ * after it starts at 0, now_ns. */
+void race_truncated(struct race *r, int64_t known, int64_t avg, double rate, int estimate,
+                    int64_t now_ns);
+
+/* 1 if a truncation's estimate can be settled: the content after it has
+ * been seen for a while (or final: now, whatever was seen). */
+int race_due(const struct race *r, int final);
+
+/* The bytes written before the pending truncation and never seen (0 if
+ * none, -1 if nothing is pending); clears it. */
+int64_t race_settle(struct race *r);
+
+#endif
