@@ -1,6 +1,7 @@
 /* blk: records' raw text and messages compressed in blocks (blk.h). */
 #include "db/blk.h"
 #include "db/addq.h"
+#include "db/txt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,8 @@ struct blk {
     uint32_t pos[NS * BLK_RECORDS], slen[NS * BLK_RECORDS];
     char *ser, *z;         /* serialized and compressed scratch */
     size_t sercap, zcap;
+    int txt_n;             /* records of the open block in its text document (txt.h) */
+    struct txt_doc doc, old;
     ZSTD_CCtx *cctx;
     sqlite3_stmt *st_put, *st_del;
     /* reader */
@@ -65,6 +68,8 @@ void blk_free(struct blk *b)
     free(b->data);
     free(b->ser);
     free(b->z);
+    free(b->doc.s);
+    free(b->old.s);
     ZSTD_freeCCtx(b->cctx);
     ZSTD_freeDCtx(b->dctx);
     sqlite3_finalize(b->st_put);
@@ -129,7 +134,21 @@ static int64_t first_free_id(struct store *s)
     return (a > b ? a : b) + 1;
 }
 
-/* Writes the open block (replacing its earlier, shorter version). */
+/* The text document (txt.h) of the open block's first n records. */
+static int open_doc(struct blk *b, int n, struct txt_doc *d)
+{
+    d->len = 0;
+    d->slots = 0;
+    for (int i = 0; i < n; i++) {
+        const uint32_t *p = b->pos + NS * i, *l = b->slen + NS * i;
+        if (txt_doc_add(d, b->data + p[BLK_RAW], l[BLK_RAW], b->data + p[BLK_CID], l[BLK_CID]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Writes the open block (replacing its earlier, shorter version) and its
+ * text document. */
 static int write_open(struct store *s, struct blk *b, struct err *e)
 {
     size_t hdr = 10 + (size_t)b->open_n * (2 * NS - 1) * 10;
@@ -157,19 +176,29 @@ static int write_open(struct store *s, struct blk *b, struct err *e)
     /* A bulk load writes on the store thread only (addq.h): a write here
      * that failed would let SQLite end the transaction under the inserts
      * still queued. */
+    if (open_doc(b, b->txt_n, &b->old) < 0 || open_doc(b, b->open_n, &b->doc) < 0)
+        return err_set(e, "out of memory indexing records' text");
     struct row_item it = {.kind = ROW_BLOCK, .id = b->open_id, .bn = b->open_n, .blob = b->z,
-                          .bloblen = zn};
-    if ((s->addq ? addq_push(s, &it, e) : blk_put(s, b->open_id, b->open_n, b->z, zn, e)) < 0)
+                          .bloblen = zn, .body = b->doc.s, .blen = b->doc.len, .doc = b->old.s,
+                          .dlen = b->old.len};
+    if ((s->addq ? addq_push(s, &it, e) : blk_put(s, &it, e)) < 0)
         return -1;
+    b->txt_n = b->open_n;
     b->dirty = 0;
     return 0;
 }
 
-int blk_put(struct store *s, int64_t id, int n, const void *z, size_t zn, struct err *e)
+int blk_put(struct store *s, const struct row_item *it, struct err *e)
 {
     struct blk *b = state(s);
+    int64_t id = it->id;
+    int n = it->bn;
+    const void *z = it->blob;
+    size_t zn = it->bloblen;
     if (!b)
         return err_set(e, "out of memory storing records' text");
+    if (txt_put(s, id, it->doc, it->dlen, it->body, it->blen, e) < 0)
+        return -1;
     if (store_prepare(s, &b->st_put, "INSERT OR REPLACE INTO rawblk(id, n, z) VALUES(?, ?, ?)",
                       e) < 0)
         return -1;
@@ -199,6 +228,7 @@ int blk_add(struct store *s, const struct blk_rec *r, int64_t *id, struct err *e
     if (b->open_n == 0) {
         b->open_id = b->next_id;
         b->len = 0;
+        b->txt_n = 0;
     }
     if (grow(&b->data, &b->cap, b->len + sum) < 0)
         return err_set(e, "out of memory storing a record");
@@ -243,9 +273,21 @@ void blk_rollback(struct store *s)
     b->open_n = 0;
     b->len = 0;
     b->dirty = 0;
+    b->txt_n = 0;
     b->next_id = 0;
     for (int i = 0; i < BLK_CACHE; i++)   /* blocks of the batch may be cached */
         b->cache[i].n = 0;
+}
+
+void blk_seal(struct store *s, int64_t id)
+{
+    struct blk *b = s->blk;
+    if (!b || !b->open_n || b->open_id != id)
+        return;
+    b->open_n = 0;
+    b->len = 0;
+    b->dirty = 0;
+    b->txt_n = 0;
 }
 
 int blk_prune(struct store *s, int64_t lo, int64_t hi, struct err *e)

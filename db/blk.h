@@ -43,13 +43,18 @@ void blk_free(struct blk *b);
  * strings to the open block (writing the block when full). Returns 0 (*id
  * set) or -1 (e filled). */
 int blk_add(struct store *s, const struct blk_rec *r, int64_t *id, struct err *e);
-/* Writes block (id, n) compressed as z (the store thread of a bulk load
- * runs it for blk_add; addq.h). 0 or -1 with e. */
-int blk_put(struct store *s, int64_t id, int n, const void *z, size_t zn, struct err *e);
+/* Writes block it->id of it->bn records compressed as it->blob, and its
+ * text document it->body replacing it->doc (txt.h) (the store thread of a
+ * bulk load runs it for blk_add; addq.h). 0 or -1 with e. */
+struct row_item;
+int blk_put(struct store *s, const struct row_item *it, struct err *e);
 /* Writer, before COMMIT: writes the open block as it is now. */
 int blk_flush(struct store *s, struct err *e);
 /* Writer: the batch rolled back; the open block is forgotten. */
 void blk_rollback(struct store *s);
+/* Writer, outside a batch: when block id is the open one (retention
+ * deleted from it), it takes no more records; the next starts a block. */
+void blk_seal(struct store *s, int64_t id);
 
 /* The strings of record id (in a block): pointers borrowed from the
  * store's cache, valid until the next blk_get or blk_* call on s; 0, or -1

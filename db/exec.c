@@ -1,10 +1,11 @@
 /* exec: the store's read API (db/exec.h): pages of rows with keyset
  * pagination, counts, traces and the aggregation scan, on top of the SQL
  * that exec_sql.c builds from a plan. Also sets up, per connection, the
- * SQL functions (exec_fn.c) and FTS5's tokenizer used to split query words
- * exactly as rec_fts does. */
+ * SQL functions (exec_fn.c), the text index's readers (txt.c) and FTS5's
+ * tokenizer used to split query words exactly as rec_txt does. */
 #include "db/exec_int.h"
 #include "db/chstore.h"
+#include "db/txt.h"
 #include "src/base/record.h"
 
 #include <stdio.h>
@@ -40,7 +41,7 @@ int store_exec_init(struct store *s, struct err *e)
     if (x->fts && x->fts->xFindTokenizer(x->fts, "unicode61", &ud, &x->tok) == SQLITE_OK &&
         x->tok.xCreate(ud, NULL, 0, &x->tokinst) != SQLITE_OK)
         x->tokinst = NULL;
-    return exec_fn_register(s->db, x, e);
+    return exec_fn_register(s->db, x, e) < 0 || txt_register(s, e) < 0 ? -1 : 0;
 }
 
 void store_exec_fini(struct store *s)
@@ -111,9 +112,8 @@ static int build_word_page(struct sqlb *b, const struct plan *p, const struct st
         return 0;
     }
     sqlb_add(b, "SELECT " ROW_COLS ROW_FROM " WHERE r.id IN (SELECT r2.id FROM records r2 "
-                "INDEXED BY rec_ts WHERE +r2.id IN (SELECT rowid FROM rec_fts WHERE rec_fts "
-                "MATCH ");
-    sqlb_text(b, expr, 1);
+                "INDEXED BY rec_ts WHERE +r2.id IN (");
+    sqlb_ids(b, exec_txt(b->st), expr, 1);
     sqlb_add(b, ")");
     for (int i = 0; p->root->kind == PK_AND && i < p->root->nkids; i++) {
         const struct pnode *k = p->root->kids[i];
@@ -217,12 +217,16 @@ static int count_fast(struct sqlb *b, const struct pnode *n)
             free(expr);
             return 0;
         }
-        if (exec_vocab_count(b, "rec_fts", expr, 0)) {
-            free(expr);
+        /* a document per block: its records holding every token, counted
+         * from the positions (txt.h) */
+        if (b->st->old_text) {
+            sqlb_add(b, "SELECT count(*) FROM rec_fts WHERE rec_fts MATCH ");
+            sqlb_text(b, expr, 1);
             return 1;
         }
-        sqlb_add(b, "SELECT count(*) FROM rec_fts WHERE rec_fts MATCH ");
+        sqlb_add(b, "SELECT ld_txt_count(");
         sqlb_text(b, expr, 1);
+        sqlb_add(b, ")");
         return 1;
     }
     return 0;

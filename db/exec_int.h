@@ -15,7 +15,7 @@
 /* Per-connection execution state (store->exec), owned by exec.c. */
 struct exec_state {
     fts5_api *fts;              /* borrowed from the connection */
-    fts5_tokenizer tok;         /* unicode61, as used by rec_fts */
+    fts5_tokenizer tok;         /* unicode61, as rec_txt splits words */
     Fts5Tokenizer *tokinst;     /* NULL: fall back to an ASCII split */
     /* Tuning of exec_fts_choice(), changed by white-box tests only:
      * matches under fts_few are listed (<= FTS_FEW); fts_cap > 0 replaces
@@ -97,10 +97,22 @@ void sqlb_int(struct sqlb *b, int64_t v);
 void sqlb_dbl(struct sqlb *b, double v);
 /* Binds text; takes ownership of s when owned. */
 void sqlb_text(struct sqlb *b, char *s, int owned);
-/* The rows of a full-text table (rec_fts, rec_fv) that match expr (taken):
- * the few ids already looked up when choice is EXEC_FTS_FEW, else a MATCH
- * subquery. */
+/* The full-text tables: words, phrases and cids (EXEC_TXT: one document
+ * per block, db/txt.h), field=value tokens (EXEC_FV: one per record). */
+#define EXEC_TXT "rec_txt"
+#define EXEC_FV "rec_fv"
+#define EXEC_OLD_TXT "rec_fts"   /* a reader of a v4-v7 store: one row per record */
+/* The table of words of s: EXEC_TXT, or EXEC_OLD_TXT for an older store. */
+const char *exec_txt(const struct store *s);
+/* The rows of a full-text table (EXEC_TXT, EXEC_FV) that match expr (taken):
+ * the few ids already looked up when choice is EXEC_FTS_FEW, else a
+ * subquery of the matching ids. */
 void sqlb_match(struct sqlb *b, const char *table, char *expr, int choice);
+/* The SQL of the ids of the records matching the FTS5 query bound as its
+ * one parameter, in table; static. */
+const char *exec_ids_sql(const char *table);
+/* Appends exec_ids_sql(table) with expr bound (taken when owned). */
+void sqlb_ids(struct sqlb *b, const char *table, char *expr, int owned);
 /* Appends the WHERE condition of node n (never empty: "1" for TRUE).
  * Returns 0 or -1 (e filled). */
 int sqlb_cond(struct sqlb *b, const struct pnode *n);

@@ -1,7 +1,7 @@
 /* exec_page: a page of a query whose records all carry one indexed token
  * (a word, a field=value token, a cid), read in two steps instead of
  * sorting whole rows or walking the time index:
- *   1. the token's posting list (rec_fts or rec_fv) joined with records
+ *   1. the token's posting list (rec_txt or rec_fv) joined with records
  *      reads only (id, ts) of each candidate, sorted here in page order;
  *   2. whole rows are read in chunks of that order, newest first, with the
  *      query's whole condition checked row by row (FTS_ROW: exact), until
@@ -28,7 +28,7 @@ static int driver_of(struct store *s, const struct pnode *n, const char **table,
     int exact;
     *expr = NULL;
     if (n->kind == PK_TEXT) {
-        *table = "rec_fts";
+        *table = exec_txt(s);
         *expr = exec_fts_expr(s, n->text, n->prefix);
     } else if (n->kind == PK_CMP && n->field == PF_CID && (n->op == POP_EQ || n->op == POP_GLOB)) {
         const char *v = n->s ? n->s : "";
@@ -41,9 +41,9 @@ static int driver_of(struct store *s, const struct pnode *n, const char **table,
             *expr = NULL;
         free(lp);
         free(tok);
-        *table = "rec_fts";
+        *table = exec_txt(s);
     } else if (exec_fv_plan(n, expr, &exact) == 1) {
-        *table = "rec_fv";
+        *table = EXEC_FV;
         exec_fv_expand(s, expr);
     }
     if (*expr && !**expr) {
@@ -59,8 +59,7 @@ static int64_t probe(struct store *s, const char *table, const char *expr, int64
     char sql[160];
     sqlite3_stmt *st = NULL;
     int64_t n = cap + 1;
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s MATCH ? LIMIT ?)",
-             table, table);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM (%s LIMIT ?)", exec_ids_sql(table));
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, cap + 1);
@@ -131,9 +130,8 @@ static int64_t candidates(struct store *s, const char *table, const char *expr,
     int64_t n = -1;
     struct cand *c = malloc((size_t)(m + 1) * sizeof *c);
     sqlb_init(&b, s, FTS_IN, e);
-    sqlb_add(&b, "SELECT r.id, r.ts FROM records r WHERE r.id IN (SELECT rowid FROM %s WHERE %s "
-                 "MATCH ", table, table);
-    sqlb_text(&b, (char *)expr, 0);
+    sqlb_add(&b, "SELECT r.id, r.ts FROM records r WHERE r.id IN (");
+    sqlb_ids(&b, table, (char *)expr, 0);
     sqlb_add(&b, ")");
     struct store_page bounds = *pg;
     bounds.limit = 0;

@@ -5,9 +5,9 @@
  * Index use, by design:
  *  - level >= warning/error/critical is written "r.level >= 5 AND r.level
  *    >= ?" so that SQLite can use the partial index rec_warn(ts);
- *  - words, phrases and cids go through rec_fts (contentless, detail=none):
- *    tokens AND-ed, then phrases are checked exactly with ld_contains() and
- *    cids with records.cid;
+ *  - words, phrases and cids go through rec_txt (db/txt.h: the records
+ *    holding every token), then phrases are checked exactly with
+ *    ld_contains() and cids with records.cid;
  *  - time bounds and the page order use rec_ts. */
 #include "db/exec_int.h"
 #include "db/fv.h"
@@ -106,7 +106,7 @@ char *exec_fts_expr(struct store *s, const char *text, int prefix)
  * checks: they balance at M = sqrt(1.5 * limit * N). */
 int exec_fts_choice(struct sqlb *b, const char *expr)
 {
-    return exec_choice_on(b, "rec_fts", expr);
+    return exec_choice_on(b, exec_txt(b->st), expr);
 }
 
 
@@ -117,7 +117,7 @@ static void fts_cond(struct sqlb *b, char *expr, int force_in)
                  : force_in              ? EXEC_FTS_SOME
                                          : exec_fts_choice(b, expr);
     if (choice != EXEC_FTS_MANY) {
-        sqlb_match(b, "rec_fts", expr, choice);
+        sqlb_match(b, exec_txt(b->st), expr, choice);
     } else {
         sqlb_add(b, "ld_words(r.fmt, r.raw, r.flags, " EXEC_CID ", ");
         sqlb_text(b, expr, 1);

@@ -372,12 +372,6 @@ static int record_docs(struct store *s, int64_t file_id, const struct record *r,
     f->shrunk |= sign < 0;
     if (put(&f->body, "", 0) < 0 || put(&f->doc, "", 0) < 0)
         return -1;
-    if (r->raw_len) {   /* a record's words: its whole text, as grep reads it */
-        if (reserve(&f->body, r->raw_len) < 0)
-            return -1;
-        f->body.len = fv_words_text(f->body.s, r->raw, r->raw_len);
-        f->body.s[f->body.len] = '\0';
-    }
     if (r->terms) {
         size_t pos = 0, pl, vl;
         const char *p, *v;
@@ -396,14 +390,6 @@ static int record_docs(struct store *s, int64_t file_id, const struct record *r,
     if (w.oom || virt(f, "service", svc) < 0 || virt(f, "path", out->path) < 0 ||
         virt(f, "logger", r->logger) < 0 || virt(f, "metric", r->metric_name) < 0)
         return -1;
-    if (r->cid) {
-        if (reserve(&f->body, strlen(r->cid) + 8) < 0)
-            return -1;
-        f->body.len += store_cid_token(r->cid, f->body.s + f->body.len);
-        f->body.s[f->body.len] = '\0';
-    }
-    out->body = f->body.s;
-    out->blen = f->body.len;
     out->doc = f->doc.s;
     out->dlen = f->doc.len;
     return 0;

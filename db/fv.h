@@ -61,13 +61,13 @@ size_t fv_words_text(char *out, const char *m, size_t n);
 struct fv_state;
 void fv_free(struct fv_state *f);
 
-/* For record r of file file_id: fills the FTS body (words: the message,
- * the continuation lines, every field value, the cid token) and the
- * rec_fv document, and counts the fields in the catalogue. Pointers are
- * owned by the store, valid until the next call. Returns 0 or -1 (OOM). */
+/* For record r of file file_id: fills the rec_fv document and counts the
+ * fields in the catalogue (the record's words are indexed per block from
+ * its raw text: txt.h). Pointers are owned by the store, valid until the
+ * next call. Returns 0 or -1 (OOM). */
 struct fv_out {
-    const char *body, *doc;
-    size_t blen, dlen;
+    const char *doc;
+    size_t dlen;
     const char *path;    /* the request path: r->path, else the first of the
                             fields path, url.path, endpoint; or NULL */
     const char *service; /* by the naming rule: service, else logger, else

@@ -1,25 +1,30 @@
 /* retention: deleting old records in small steps: per-level age limits and
  * a size cap (store.h, "retention"). A record leaves with its entries in
- * rec_fts and rec_fv (both contentless: a delete must repeat the exact
- * indexed documents, which fv_record_stored() rebuilds from the row as
- * fv_record() built them at ingest) and its count in the counts table, in
- * one transaction, which also takes its fields off the field catalogue
- * and rebuilds the rollup cells of the minutes it touched (rollup.h); a
- * block of text (blk.h) leaves with its last record. */
+ * rec_fv (contentless: a delete must repeat the exact indexed document,
+ * which fv_record_stored() rebuilds from the row as fv_record() built it
+ * at ingest), its slot in its block's text document (the document of each
+ * block it deletes from is rewritten from the records left, txt.h) and
+ * its count in the counts table, in one transaction, which also takes its
+ * fields off the field catalogue and rebuilds the rollup cells of the
+ * minutes it touched (rollup.h); a block of text (blk.h) leaves with its
+ * last record. */
 #include "db/exec_int.h"
 #include "db/fv.h"
 #include "db/blk.h"
 #include "db/rollup.h"
 #include "db/store_int.h"
+#include "db/txt.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 struct doomed {
-    sqlite3_stmt *fts, *fv, *del, *cnt;
+    sqlite3_stmt *fv, *del, *cnt;
     int64_t by_level[LVL_COUNT];
     int64_t lo, hi;    /* the ids deleted lie in [lo, hi] (0, 0: none) */
+    struct txt_chunk *ch;   /* the chunks of text deleted from, their */
+    size_t nch, capch;      /* documents removed (rewritten by finish) */
 };
 
 /* The columns delete_one() reads, in its order. */
@@ -37,8 +42,7 @@ static int prep(struct store *s, sqlite3_stmt **st, const char *sql, struct err 
 static int doomed_init(struct store *s, struct doomed *d, struct err *e)
 {
     memset(d, 0, sizeof *d);
-    if (prep(s, &d->fts, "INSERT INTO rec_fts(rec_fts, rowid, body) VALUES('delete', ?, ?)", e) ||
-        prep(s, &d->fv, "INSERT INTO rec_fv(rec_fv, rowid, tok) VALUES('delete', ?, ?)", e) ||
+    if (prep(s, &d->fv, "INSERT INTO rec_fv(rec_fv, rowid, tok) VALUES('delete', ?, ?)", e) ||
         prep(s, &d->del, "DELETE FROM records WHERE id = ?", e) ||
         prep(s, &d->cnt, "UPDATE counts SET n = max(n - ?, 0) WHERE level = ?", e))
         return -1;
@@ -47,7 +51,7 @@ static int doomed_init(struct store *s, struct doomed *d, struct err *e)
 
 static void doomed_fini(struct doomed *d)
 {
-    sqlite3_finalize(d->fts);
+    free(d->ch);
     sqlite3_finalize(d->fv);
     sqlite3_finalize(d->del);
     sqlite3_finalize(d->cnt);
@@ -69,6 +73,40 @@ static int fts_delete(struct store *s, sqlite3_stmt *st, int64_t id, const char 
     return 0;
 }
 
+/* Before record id is deleted: the first time its chunk of text is met,
+ * its document (of the records still there) leaves the index. */
+static int leave_chunk(struct store *s, struct doomed *d, int64_t id, struct err *e)
+{
+    for (size_t i = 0; i < d->nch; i++)
+        if (id >= d->ch[i].lo && id < d->ch[i].lo + d->ch[i].n)
+            return 0;
+    struct txt_chunk c;
+    if (txt_chunk_of(s, id, &c, e) < 0)
+        return -1;
+    if (d->nch == d->capch) {
+        size_t nc = d->capch ? d->capch * 2 : 16;
+        struct txt_chunk *n = realloc(d->ch, nc * sizeof *n);
+        if (!n)
+            return err_set(e, "out of memory deleting old records");
+        d->ch = n;
+        d->capch = nc;
+    }
+    d->ch[d->nch++] = c;
+    return txt_chunk_remove(s, &c, e);
+}
+
+/* After the deletes: the chunks' documents of the records left. */
+static int rewrite_chunks(struct store *s, struct doomed *d, struct err *e)
+{
+    for (size_t i = 0; i < d->nch; i++) {
+        if (txt_chunk_add(s, &d->ch[i], e) < 0)
+            return -1;
+        if (!d->ch[i].v4)   /* the writer's open block, if it was one, is done */
+            blk_seal(s, d->ch[i].lo);
+    }
+    return 0;
+}
+
 /* Deletes the row sel is on (DOOMED_COLS). */
 static int delete_one(struct store *s, struct doomed *d, sqlite3_stmt *sel, struct err *e)
 {
@@ -87,8 +125,8 @@ static int delete_one(struct store *s, struct doomed *d, sqlite3_stmt *sel, stru
     struct fv_out fo;
     if (fv_record_stored(s, sqlite3_column_int64(sel, 3), &r, &fo) < 0)
         return err_set(e, "out of memory deleting old records");
-    if (fts_delete(s, d->fts, id, fo.body, fo.blen, e) < 0 ||
-        (fo.dlen && fts_delete(s, d->fv, id, fo.doc, fo.dlen, e) < 0))
+    if ((fo.dlen && fts_delete(s, d->fv, id, fo.doc, fo.dlen, e) < 0) ||
+        leave_chunk(s, d, id, e) < 0)
         return -1;
     sqlite3_reset(d->del);
     sqlite3_bind_int64(d->del, 1, id);
@@ -137,8 +175,8 @@ static int64_t delete_selected(struct store *s, struct doomed *d, sqlite3_stmt *
 
 static int64_t finish(struct store *s, struct doomed *d, int64_t n, struct err *e)
 {
-    if (n >= 0 && (fix_counts(s, d, e) < 0 || (d->lo && blk_prune(s, d->lo, d->hi, e) < 0) ||
-                   store_commit(s, e) < 0))
+    if (n >= 0 && (fix_counts(s, d, e) < 0 || rewrite_chunks(s, d, e) < 0 ||
+                   (d->lo && blk_prune(s, d->lo, d->hi, e) < 0) || store_commit(s, e) < 0))
         n = -1;
     if (n < 0)
         store_rollback(s);

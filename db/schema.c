@@ -1,5 +1,5 @@
-/* schema: the DDL of the store's tables (store.c creates a version 7 store
- * with schema_records, schema_alerts, schema_ranges, schema_rollups; alerts_db.c creates the alert
+/* schema: the DDL of the store's tables (store.c creates a version 8 store
+ * with schema_records, schema_v8, schema_alerts, schema_ranges, schema_rollups; alerts_db.c creates the alert
  * tables on demand). Data only. See store.h for what each table holds. */
 #include "db/schema.h"
 
@@ -24,10 +24,7 @@ const char schema_records[] =
     "CREATE INDEX rec_warn ON records(ts) WHERE level >= 5;"
     "CREATE INDEX rec_dur ON records(duration) WHERE duration IS NOT NULL;"
     "CREATE INDEX rec_status ON records(status) WHERE status IS NOT NULL;"
-    "CREATE VIRTUAL TABLE rec_fts USING fts5(body, content='', detail=none,"
-    " columnsize=0);"
     "CREATE VIRTUAL TABLE rec_fv USING fts5(tok, content='', detail=none, columnsize=0);"
-    "INSERT INTO rec_fts(rec_fts, rank) VALUES('automerge', 8);"
     "INSERT INTO rec_fv(rec_fv, rank) VALUES('automerge', 8);"
     "CREATE TABLE fieldcat(file_id INTEGER NOT NULL, path TEXT NOT NULL,"
     " n INTEGER NOT NULL, nnum INTEGER NOT NULL, PRIMARY KEY(file_id, path)) WITHOUT ROWID;"
@@ -65,6 +62,12 @@ const char schema_alerts[] =
     "CREATE TABLE IF NOT EXISTS silences("
     " id INTEGER PRIMARY KEY, rule TEXT NOT NULL DEFAULT '*', grp TEXT NOT NULL DEFAULT '*',"
     " until INTEGER NOT NULL, created INTEGER NOT NULL, comment TEXT);";
+
+/* v7 -> v8 (and in a new store): the text index per block (db/txt.h). */
+const char schema_v8[] =
+    "CREATE VIRTUAL TABLE IF NOT EXISTS rec_txt USING fts5(body, content='', detail=full,"
+    " columnsize=0, tokenize='ldrec');"
+    "INSERT INTO rec_txt(rec_txt, rank) VALUES('automerge', 8);";
 
 /* v4 -> v5: v4 rows keep their raw text; new ones go to blocks. */
 const char schema_v5[] =

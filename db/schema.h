@@ -18,4 +18,8 @@ extern const char schema_v5[];
  * idempotent). */
 extern const char schema_rollups[];
 
+/* Version 8: rec_txt, the text index per block of records (db/txt.h);
+ * idempotent. */
+extern const char schema_v8[];
+
 #endif

@@ -149,7 +149,7 @@ static int64_t fts_probe(struct sqlb *b, const char *table, const char *expr, in
     int64_t n = 0;
     char sql[128];
     b->nfew = 0;
-    snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE %s MATCH ? LIMIT ?", table, table);
+    snprintf(sql, sizeof sql, "%s LIMIT ?", exec_ids_sql(table));
     if (sqlite3_prepare_v2(b->st->db, sql, -1, &st, NULL) != SQLITE_OK)
         return cap;
     sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
@@ -207,7 +207,29 @@ void sqlb_match(struct sqlb *b, const char *table, char *expr, int choice)
         sqlb_add(b, b->nfew ? ")" : "");
         return;
     }
-    sqlb_add(b, "r.id IN (SELECT rowid FROM %s WHERE %s MATCH ", table, table);
-    sqlb_text(b, expr, 1);
+    sqlb_add(b, "r.id IN (");
+    sqlb_ids(b, table, expr, 1);
     sqlb_add(b, ")");
+}
+
+const char *exec_ids_sql(const char *table)
+{
+    if (strcmp(table, EXEC_TXT) == 0)
+        return "SELECT id FROM ld_txt(?)";
+    if (strcmp(table, EXEC_OLD_TXT) == 0)
+        return "SELECT rowid FROM rec_fts WHERE rec_fts MATCH ?";
+    return "SELECT rowid FROM rec_fv WHERE rec_fv MATCH ?";
+}
+
+const char *exec_txt(const struct store *s)
+{
+    return s->old_text ? EXEC_OLD_TXT : EXEC_TXT;
+}
+
+void sqlb_ids(struct sqlb *b, const char *table, char *expr, int owned)
+{
+    const char *sql = exec_ids_sql(table), *q = strchr(sql, '?');
+    sqlb_add(b, "%.*s", (int)(q - sql), sql);
+    sqlb_text(b, expr, owned);
+    sqlb_add(b, "%s", q + 1);
 }

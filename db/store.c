@@ -12,6 +12,7 @@
 #include "db/zraw.h"
 #include "db/blk.h"
 #include "db/addq.h"
+#include "db/txt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,11 +106,24 @@ static int add_rollups(struct store *s, struct err *e)
     return 0;
 }
 
+/* Version 4 to 7 -> 8: the text index per block (txt.h) replaces the one
+ * per record, built from the store's own blocks (and v4 rows): a scan that
+ * tokenizes the stored text, ~10 s per million records, not a re-read of
+ * the logs. */
+static int add_text_index(struct store *s, struct err *e)
+{
+    if (exec(s, schema_v8, e) < 0 || txt_rebuild(s, e) < 0 ||
+        exec(s, "DROP TABLE IF EXISTS rec_fts", e) < 0)
+        return err_prefix(e, "building the text index per block (schema version 8)");
+    return 0;
+}
+
 /* Creates the schema of STORE_SCHEMA_VERSION in an empty store, or brings
- * a version 4, 5 or 6 store to 7 in place (v4 rows keep their text, new
- * records go to blocks; the rollups are built from the records), in one
- * transaction; a reader reads a v4, v5 or v6 store as it is (stats scan the
- * records). A store of version 1 to 3 is not converted: it needs every
+ * a version 4 to 7 store to 8 in place (v4 rows keep their text, new
+ * records go to blocks; the rollups are built from the records, the text
+ * index from the stored text), in one transaction. A reader reads an older
+ * store as it is (stats scan the records, words go through rec_fts: one
+ * row per record). A store of version 1 to 3 is not converted: it needs every
  * record re-read (tokens of every field, the whole text searchable), which
  * for a large store takes minutes and must not happen behind the user's
  * back; validate()'s message names the command. */
@@ -117,20 +131,25 @@ static int migrate(struct store *s, int64_t ver, struct err *e)
 {
     if (ver == STORE_SCHEMA_VERSION)
         return 0;
-    if (s->mode != STORE_WRITE)
-        return ver >= 4 && ver <= 6 ? 0 : err_set(e, "%s is empty: index some logs first "
-                                                  "(logdeck index PATH)", s->path);
+    if (s->mode != STORE_WRITE) {   /* read as it is: the text index of one row per record */
+        s->old_text = ver >= 4;
+        return ver >= 4 ? 0 : err_set(e, "%s is empty: index some logs first "
+                                      "(logdeck index PATH)", s->path);
+    }
     char tail[128];
     snprintf(tail, sizeof tail, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
              STORE_APP_ID, STORE_SCHEMA_VERSION);
     int rc = exec(s, ver ? "BEGIN IMMEDIATE" : "BEGIN", e);
     if (rc == 0 && ver == 0)
-        rc = exec(s, schema_records, e) < 0 || exec(s, schema_alerts, e) < 0 ||
+        rc = exec(s, schema_records, e) < 0 || exec(s, schema_v8, e) < 0 ||
+             exec(s, schema_alerts, e) < 0 ||
              exec(s, schema_ranges, e) < 0 || exec(s, schema_rollups, e) < 0 ? -1 : 0;
     if (rc == 0 && ver == 4)
         rc = exec(s, schema_v5, e);
     if (rc == 0 && ver >= 4 && ver <= 6)
         rc = add_rollups(s, e);
+    if (rc == 0 && ver >= 4 && ver <= 7)
+        rc = add_text_index(s, e);
     if (rc < 0 || exec(s, tail, e) < 0 || exec(s, "COMMIT", e) < 0) {
         exec(s, "ROLLBACK", NULL);
         return err_prefix(e, ver ? "migrating the schema" : "creating the schema");
@@ -312,7 +331,7 @@ static int insert_rows(struct store *s, const struct row_item *it, struct err *e
     if (s->addq && sqlite3_get_autocommit(s->db))   /* an error ended the batch's transaction */
         return err_set(e, "%s: the batch was rolled back", s->path);
     if (it->kind == ROW_BLOCK)
-        return blk_put(s, it->id, it->bn, it->blob, it->bloblen, e);
+        return blk_put(s, it, e);
     if (store_prepare(s, &s->st[ST_INSERT], "INSERT INTO records(id,ts,level,fmt,file_id,off,"
                       "service,logger,duration,status,metric,mvalue,fields,flags,"
                       "path) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", e) < 0)
@@ -338,10 +357,8 @@ static int insert_rows(struct store *s, const struct row_item *it, struct err *e
     bind_opt_text(st, 15, it->path);
     if (sqlite3_step(st) != SQLITE_DONE)
         return store_sqlerr(s, e, "storing a record");
-    if (step_fts(s, ST_FTS, "INSERT INTO rec_fts(rowid, body) VALUES(?, ?)", it->id, it->body,
-                 it->blen, e) < 0 ||
-        (it->dlen && step_fts(s, ST_FV, "INSERT INTO rec_fv(rowid, tok) VALUES(?, ?)", it->id,
-                              it->doc, it->dlen, e) < 0))
+    if (it->dlen && step_fts(s, ST_FV, "INSERT INTO rec_fv(rowid, tok) VALUES(?, ?)", it->id,
+                             it->doc, it->dlen, e) < 0)
         return -1;
     return 0;
 }
@@ -369,8 +386,8 @@ int store_add(struct store *s, int64_t file_id, const struct record *r, struct e
         .duration = r->duration_ms, .mvalue = r->metric_value, .level = r->level,
         .fmt = r->format, .has_duration = r->has_duration, .has_status = r->has_status,
         .has_mvalue = r->has_metric, .service = r->service, .logger = r->logger,
-        .metric = r->metric_name, .fields = r->fields, .path = fo.path, .body = fo.body,
-        .doc = fo.doc, .blen = fo.blen, .dlen = fo.dlen,
+        .metric = r->metric_name, .fields = r->fields, .path = fo.path,
+        .doc = fo.doc, .dlen = fo.dlen,
         .flags = (r->ts_guessed ? 1 : 0) | (r->truncated ? 2 : 0) | (r->history ? 4 : 0) |
                  (BLK_ZID << 3) | (r->cid ? BLK_HAS_CID : 0) | (r->nlines << 8)};
     if ((s->addq ? addq_push(s, &it, e) : insert_rows(s, &it, e)) < 0)

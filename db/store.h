@@ -3,7 +3,7 @@
  * batched ingest of records, file checkpoints (committed in the same
  * transaction as the records they cover), and executes query plans.
  *
- * Schema (version 7), for readers of db/ code:
+ * Schema (version 8), for readers of db/ code:
  *   files(id, path, dev, ino, head_hash, head_len, offset, tail_hash, size,
  *         mtime, records, lost_lines, lost_bytes, truncated, unparsed, gz,
  *         state, first_seen, last_seen)
@@ -17,11 +17,12 @@
  *     url.path, endpoint);
  *     index rec_ts(ts); partial indexes rec_warn(ts) WHERE level >= 5,
  *     rec_dur(duration), rec_status(status) (non-null rows only);
- *   rec_fts: contentless FTS5 (detail=none), rowid = id, over the record's
- *     words: a JSON record's field values, any other record's whole text
- *     (message, traceback, continuation lines), plus one token for the cid
- *     ("cid" + the cid's letters and digits). Phrases and cids are matched
- *     by FTS5 then checked exactly.
+ *   rec_txt: contentless FTS5 (detail=full), one document per block of
+ *     records (rowid = the block's id), a word's positions in it = the
+ *     records holding it (db/txt.h): each record's whole text (message,
+ *     traceback, continuation lines, field values) plus one token for the
+ *     cid ("cid" + the cid's letters and digits). Phrases and cids are
+ *     matched by it then checked exactly.
  *   rec_fv: contentless FTS5 (detail=none), one field=value token per
  *     scalar field and per virtual field (service by the naming rule,
  *     request path, logger, metric): see db/fv.h.
@@ -56,9 +57,10 @@
  * (zdict), the request path column and the duration/status indexes; 5: raw
  * text and messages in compressed blocks (rawblk; v4 rows stay readable, so
  * a v4 store is migrated in place); 6: the per-minute rollups (rollup,
- * rolldim); 7: the error templates per minute (rollmsg). A v4, v5 or v6
- * store is read as it is (stats scan) and migrated in place by a writer. */
-#define STORE_SCHEMA_VERSION 7
+ * rolldim); 7: the error templates per minute (rollmsg); 8: the text index
+ * per block of records (rec_txt, db/txt.h) replaces the one per record
+ * (rec_fts). A v4 to v7 store is migrated in place by a writer. */
+#define STORE_SCHEMA_VERSION 8
 
 enum store_mode {
     STORE_READ = 0,     /* existing store, read-only queries */

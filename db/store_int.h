@@ -8,7 +8,7 @@
 #include "db/store.h"
 
 enum store_stmt {
-    ST_INSERT, ST_FTS, ST_FV, ST_COUNTS,
+    ST_INSERT, ST_FTS, ST_TXT_DEL, ST_FV, ST_COUNTS,
     ST_FILE_INODE, ST_FILE_HEAD, ST_FILE_INSERT, ST_FILE_UPDATE, ST_FILE_ALL,
     ST_COUNT_
 };
@@ -39,6 +39,7 @@ struct store {
     struct wal_ckpt *wal;            /* writer only: db/wal.c */
     int wal_frames;                  /* frames in the WAL after the last commit */
     int checked;                     /* writer: passed store_check() at open */
+    int old_text;                    /* reader of a v4-v7 store: words are in rec_fts */
 };
 
 /* Prepares *st once (persistent) or resets it for reuse. */

@@ -6,7 +6,8 @@
 # 1M lines, 5000 customers, a million client addresses) it measures, in the
 # same run, each target beside its reference:
 #   ingest       logdeck index (wall, peak RSS)   vs  lnav -n load of the same files
-#   size         store + WAL after the run        vs  raw bytes
+#   size         store + WAL after the run        vs  raw bytes, and each
+#                table's and index's share (dbstat)
 #   questions    logdeck query --count / first page of 50, process start
 #                included                         vs  rg -c on the raw files
 #                (counts are compared: "exact" says they agree)
@@ -98,6 +99,12 @@ one_size() {
   row "store MB (db + wal) vs raw MB" "$(awk -v b="$sz" 'BEGIN{printf "%.1f", b/1e6}')" \
       "$(awk -v b="$raw" 'BEGIN{printf "%.1f", b/1e6}')" \
       "$(awk -v a="$sz" -v b="$raw" 'BEGIN{printf "%.2f", a/b}')" "<= 0.50 of raw"
+  # where the bytes are: each table and index (dbstat, after a checkpoint)
+  sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null 2>&1
+  sqlite3 "$db" "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC" 2>/dev/null |
+    awk -F'|' -v raw="$raw" '$2 >= 100000 { printf "  %-24s %7.1f MB  %5.3f of raw\n", $1, $2 / 1e6, $2 / raw }
+                             $2 < 100000 { rest += $2 }
+                             END { printf "  %-24s %7.1f MB\n", "(the rest)", rest / 1e6 }' >"$W/sizes-$n"
   "$LOGDECK" --db "$db" query --count '' >/dev/null   # warm the page cache
 
   # field equality: NAME QUERY RG-ARGS... (rg -c summed over files)
@@ -136,6 +143,8 @@ one_size() {
         "< 300 ms at 1M, < 1.5 s at 10M (ref: sqlite3 GROUP BY path)"
   done
   cat "$TABLE"
+  echo "store by table and index (raw $(awk -v b="$raw" 'BEGIN{printf "%.1f", b/1e6}') MB):"
+  cat "$W/sizes-$n"
   echo
 }
 

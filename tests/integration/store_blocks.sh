@@ -3,7 +3,10 @@
 # v4 logdeck) is read as it is and migrated in place by the next writer,
 # its rows still answering; runs that each commit a few records read back
 # exactly; retention deletes a block with its last record and keeps the
-# others readable.
+# others readable. Store v8 indexes words per block (db/txt.h): a v7 store
+# (tests/fixtures/store_v7.sql) is read as it is and migrated in place,
+# every count the same; retention that deletes part of a block rewrites
+# its document, so counts stay exact.
 . tests/lib.sh
 need sqlite3 sqlite3 "store_blocks.sh (builds and reads stores with the sqlite3 shell)" || exit 0
 
@@ -23,7 +26,7 @@ check "v4: message equality" 1 "$(q --count 'msg:"job 9 failed"')"
 printf '%s\n' '{"event": "New request", "level": "info", "timestamp": "2024-03-01T10:00:05Z", "service": "oldsvc", "path": "/api/v1/new", "customer_id": "cu_new"}' \
   '{"event": "Upstream reset again", "level": "error", "timestamp": "2024-03-01T10:00:06Z", "service": "oldsvc", "customer_id": "cu_new"}' >"$D/new.jsonl"
 "$LOGDECK" index "$D/new.jsonl" >"$T/mig.out" 2>&1
-check "v4: the writer migrates to version 7 (blocks, rollups)" 7 "$(ver)"
+check "v4: the writer migrates to version 8 (blocks, rollups, words per block)" 8 "$(ver)"
 check "v4: migrated, nothing re-read (3 rows keep raw)" 3 "$(sqlite3 "$LOGDECK_DB" 'SELECT count(*) FROM records WHERE raw IS NOT NULL')"
 check "v5 rows in a block" 1 "$(sqlite3 "$LOGDECK_DB" 'SELECT count(*) FROM rawblk WHERE id = 4 AND n = 2')"
 check "after migration: every record" 5 "$(q --count '')"
@@ -34,6 +37,31 @@ check "after migration: new field" 2 "$(q --count customer_id:cu_new)"
 check "after migration: new message" 1 "$(q --count 'msg:"Upstream reset again"')"
 check "old traceback text in --json" 1 "$(q --json OldQuotaError | grep -c 'OldQuotaError: 429')"
 check "new record's raw text in --json" 1 "$(q --json 'customer_id:cu_new level:info' | grep -c '"event": "New request"')"
+
+# --- v7 -> v8 in place: the words per block, from the stored text ---------------------
+rm -f "$LOGDECK_DB"*
+sqlite3 "$LOGDECK_DB" <tests/fixtures/store_v7.sql
+sqlite3 "$LOGDECK_DB" 'PRAGMA application_id=1279738947; PRAGMA user_version=7;'
+v7q() {
+  for w in seven SevenQuotaError '"reset by peer"' generate_content cu_seven quota \
+           'cid:0a7e0000-0000-4000-8000-000000000001' 'cid:0a7e0000-*' 'level:error seven' 'sev*' \
+           'seven -quota' 'traceback'; do
+    printf '%s=%s ' "$w" "$(q --count "$w")"
+  done
+}
+want7='seven=3 SevenQuotaError=1 "reset by peer"=1 generate_content=1 cu_seven=2 quota=2 cid:0a7e0000-0000-4000-8000-000000000001=2 cid:0a7e0000-*=3 level:error seven=1 sev*=4 seven -quota=3 traceback=1 '
+check "v7: a reader counts words, phrases, cids" "$want7" "$(v7q)"
+check "v7: a reader leaves it at version 7" 7 "$(ver)"
+check "v7: a reader's first page" "Upstream connection reset by peer|Request completed" \
+  "$(q --json --limit 2 'seven level:error OR seven service:v7svc' | sed 's/.*"msg":"\([^"]*\)".*/\1/' | tr '\n' '|' | sed 's/|$//')"
+"$LOGDECK" index "$D/new.jsonl" >"$T/mig7.out" 2>&1
+check "v7: the writer migrates to version 8" 8 "$(ver)"
+check "v7: rec_fts replaced by rec_txt" "rec_txt" \
+  "$(sqlite3 "$LOGDECK_DB" "SELECT group_concat(name) FROM sqlite_master WHERE name IN ('rec_fts', 'rec_txt')")"
+check "v7 migrated: the same counts" "$want7" "$(v7q)"
+check "v7 migrated: a word in old and new records" 3 "$(q --count 'upstream OR new')"
+check "v7 migrated: the first page" "Upstream connection reset by peer|Request completed" \
+  "$(q --json --limit 2 'seven level:error OR seven service:v7svc' | sed 's/.*"msg":"\([^"]*\)".*/\1/' | tr '\n' '|' | sed 's/|$//')"
 
 # --- a message or cid kept apart from the raw text (not a substring of it) ------------
 rm -f "$LOGDECK_DB"*
@@ -87,3 +115,26 @@ echo "{\"timestamp\":\"$new\",\"level\":\"info\",\"event\":\"after prune\"}" >>"
 "$LOGDECK" index "$D/r.log" >/dev/null 2>&1
 check "retention: a new record after the newest block" "262|after prune" \
   "$(sqlite3 "$LOGDECK_DB" 'SELECT max(id) FROM records')|$(q --json 'msg:"after prune"' | sed 's/.*"msg":"\([^"]*\)".*/\1/')"
+
+# --- retention inside a block: its words document is rewritten (txt.h) -------------
+rm -f "$LOGDECK_DB"*
+{
+  i=0
+  while [ $i -lt 10 ]; do
+    echo "{\"timestamp\":\"$old\",\"level\":\"info\",\"event\":\"chatty alpha $i\"}"
+    echo "{\"timestamp\":\"$old\",\"level\":\"error\",\"event\":\"failing alpha $i\"}"
+    i=$((i + 1))
+  done
+  echo "{\"timestamp\":\"$new\",\"level\":\"info\",\"event\":\"chatty fresh\"}"
+} >"$D/mix.log"
+"$LOGDECK" index "$D/mix.log" >/dev/null 2>&1
+check "mixed block: words before" "21 11 20" "$(q --count '') $(q --count chatty) $(q --count alpha)"
+"$LOGDECK" --config "$T/ret.yaml" store prune >"$T/prune2.out" 2>&1
+check "mixed block: one block kept" 1 "$(sqlite3 "$LOGDECK_DB" 'SELECT count(*) FROM rawblk')"
+check "mixed block: counts of the records left" "11 1 10 0 10" \
+  "$(q --count '') $(q --count chatty) $(q --count alpha) $(q --count '"chatty alpha"') $(q --count 'failing alpha')"
+check "mixed block: a page of the records left" "failing alpha 9|failing alpha 8|failing alpha 7" \
+  "$(q --json --limit 3 alpha | sed 's/.*"msg":"\([^"]*\)".*/\1/' | tr '\n' '|' | sed 's/|$//')"
+echo "{\"timestamp\":\"$new\",\"level\":\"info\",\"event\":\"chatty later\"}" >>"$D/mix.log"
+"$LOGDECK" index "$D/mix.log" >/dev/null 2>&1
+check "mixed block: a record after the prune" "2 1" "$(q --count chatty) $(q --count later)"

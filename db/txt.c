@@ -1,0 +1,992 @@
+/* txt: the full-text index, one FTS5 document per chunk of records (txt.h):
+ * the document format and its tokenizer, the readers ld_nrec / ld_txt,
+ * and the chunk rewrites of retention and migration. */
+#include "db/txt.h"
+#include "db/blk.h"
+#include "db/exec_int.h"
+#include "db/fv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int grow(char **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 4096;
+    while (nc < need)
+        nc *= 2;
+    char *np = realloc(*p, nc);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+static size_t put_varint(unsigned char *o, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        o[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    o[n++] = (unsigned char)v;
+    return n;
+}
+
+static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (int sh = 0; *p < end && sh < 64; sh += 7) {
+        unsigned char c = *(*p)++;
+        r |= (uint64_t)(c & 0x7f) << sh;
+        if (!(c & 0x80)) {
+            *v = r;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* A slot: varint raw length, raw, varint cid length, cid. */
+int txt_doc_add(struct txt_doc *d, const char *raw, size_t rn, const char *cid, size_t cn)
+{
+    if (grow(&d->s, &d->cap, d->len + rn + cn + 21) < 0)
+        return -1;
+    unsigned char *o = (unsigned char *)d->s + d->len;
+    o += put_varint(o, rn);
+    if (rn)
+        memcpy(o, raw, rn);
+    o += rn;
+    o += put_varint(o, cn);
+    if (cn)
+        memcpy(o, cid, cn);
+    o += cn;
+    d->len = (size_t)((char *)o - d->s);
+    d->slots++;
+    return 0;
+}
+
+/* --- the tokenizer ---------------------------------------------------------- */
+
+/* A term of the document being read: its bytes in the arena, the slots
+ * holding it. A term held by more than half of a full chunk's records is
+ * written as a complement: TXT_COMP + term at the slots that do NOT hold
+ * it, and once more at position TXT_SLOTS (so that its list is never
+ * empty). A word in every record of a block (a JSON key, the date) then
+ * costs a few bytes per block instead of one per record (txt.h). */
+struct term {
+    uint32_t off, len;     /* comp: TXT_COMP + term at coff, len + 1 bytes */
+    uint32_t hash, last;   /* last: the last slot holding it, + 1 */
+    uint32_t n, coff;
+    int comp;
+    uint64_t m[2];
+};
+
+struct ldtok {
+    fts5_tokenizer u;      /* unicode61, which splits the words */
+    Fts5Tokenizer *ui;
+    char *clean, *arena;   /* a slot's text without escapes; the terms */
+    size_t ccap, alen, acap;
+    struct term *tm;
+    size_t ntm, captm;
+    uint32_t *ht;          /* open addressing: term index + 1 */
+    size_t htcap;
+    uint32_t *ent;         /* the terms of each slot, slot after slot */
+    size_t nent, capent;
+    uint32_t *comps;       /* the complement terms */
+    size_t ncomp, capcomp;
+    int slot;              /* the slot being read */
+    uint32_t start[TXT_SLOTS + 1];
+};
+
+static uint32_t hash_of(const char *p, int n)
+{
+    uint32_t h = 2166136261u;
+    for (int i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 16777619u;
+    return h;
+}
+
+static int arena_put(struct ldtok *t, const char *p, size_t n, uint32_t *off)
+{
+    if (grow(&t->arena, &t->acap, t->alen + n) < 0)
+        return -1;
+    memcpy(t->arena + t->alen, p, n);
+    *off = (uint32_t)t->alen;
+    t->alen += n;
+    return 0;
+}
+
+static int more(void **p, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t nc = *cap ? *cap * 2 : 1024;
+    void *np = realloc(*p, nc * size);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+static int rehash(struct ldtok *t)
+{
+    size_t cap = t->htcap ? t->htcap * 2 : 4096;
+    uint32_t *ht = calloc(cap, sizeof *ht);
+    if (!ht)
+        return -1;
+    for (size_t i = 0; i < t->ntm; i++) {
+        size_t k = t->tm[i].hash & (cap - 1);
+        while (ht[k])
+            k = (k + 1) & (cap - 1);
+        ht[k] = (uint32_t)i + 1;
+    }
+    free(t->ht);
+    t->ht = ht;
+    t->htcap = cap;
+    return 0;
+}
+
+/* The index of term tok (added when new). */
+static int term_of(struct ldtok *t, const char *tok, int n, uint32_t *out)
+{
+    uint32_t h = hash_of(tok, n);
+    if ((t->ntm + 1) * 2 > t->htcap && rehash(t) < 0)
+        return -1;
+    size_t k = h & (t->htcap - 1);
+    for (; t->ht[k]; k = (k + 1) & (t->htcap - 1)) {
+        struct term *m = &t->tm[t->ht[k] - 1];
+        if (m->hash == h && m->len == (uint32_t)n && memcmp(t->arena + m->off, tok, (size_t)n) == 0) {
+            *out = t->ht[k] - 1;
+            return 0;
+        }
+    }
+    if (more((void **)&t->tm, &t->captm, t->ntm, sizeof *t->tm) < 0)
+        return -1;
+    struct term *m = &t->tm[t->ntm];
+    memset(m, 0, sizeof *m);
+    if (arena_put(t, tok, (size_t)n, &m->off) < 0)
+        return -1;
+    m->len = (uint32_t)n;
+    m->hash = h;
+    t->ht[k] = (uint32_t)++t->ntm;
+    *out = t->ht[k] - 1;
+    return 0;
+}
+
+static int collect(void *ctx, int tflags, const char *tok, int n, int start, int end)
+{
+    struct ldtok *t = ctx;
+    uint32_t id;
+    (void)tflags, (void)start, (void)end;
+    if (n <= 0)
+        return SQLITE_OK;
+    if (term_of(t, tok, n, &id) < 0)
+        return SQLITE_NOMEM;
+    struct term *m = &t->tm[id];
+    if (m->last == (uint32_t)t->slot + 1)   /* once per record */
+        return SQLITE_OK;
+    m->last = (uint32_t)t->slot + 1;
+    m->n++;
+    m->m[t->slot >> 6] |= (uint64_t)1 << (t->slot & 63);
+    if (more((void **)&t->ent, &t->capent, t->nent, sizeof *t->ent) < 0)
+        return SQLITE_NOMEM;
+    t->ent[t->nent++] = id;
+    return SQLITE_OK;
+}
+
+typedef int token_fn(void *, int, const char *, int, int, int);
+
+/* The words of one slot. */
+static int slot_words(struct ldtok *t, const char *raw, size_t rn, const char *cid, size_t cn)
+{
+    t->start[t->slot] = (uint32_t)t->nent;
+    if (rn) {
+        if (grow(&t->clean, &t->ccap, rn + 1) < 0)
+            return SQLITE_NOMEM;
+        size_t n = fv_words_text(t->clean, raw, rn);
+        int rc = t->u.xTokenize(t->ui, t, FTS5_TOKENIZE_DOCUMENT, t->clean, (int)n, collect);
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    if (cn && cn <= 4096) {
+        char z[4096 + 1], tk[4096 + 8];
+        memcpy(z, cid, cn);
+        z[cn] = '\0';
+        size_t tl = store_cid_token(z, tk);
+        if (tl > 1 && collect(t, 0, tk + 1, (int)tl - 1, 0, 0) != SQLITE_OK)
+            return SQLITE_NOMEM;
+    }
+    return SQLITE_OK;
+}
+
+/* The complement terms of a full chunk. */
+static int pick_comps(struct ldtok *t, int nslots)
+{
+    t->ncomp = 0;
+    for (size_t i = 0; nslots == TXT_SLOTS && i < t->ntm; i++) {
+        struct term *m = &t->tm[i];
+        if (m->n <= TXT_SLOTS / 2)
+            continue;
+        if (more((void **)&t->comps, &t->capcomp, t->ncomp, sizeof *t->comps) < 0 ||
+            grow(&t->arena, &t->acap, t->alen + m->len + 1) < 0)
+            return SQLITE_NOMEM;
+        m->comp = 1;
+        m->coff = (uint32_t)t->alen;
+        t->arena[t->alen] = TXT_COMP[0];
+        memcpy(t->arena + t->alen + 1, t->arena + m->off, m->len);
+        t->alen += m->len + 1;
+        t->comps[t->ncomp++] = (uint32_t)i;
+    }
+    return SQLITE_OK;
+}
+
+/* Emits the words in position order: slot p at position p (its first word
+ * new, the others colocated; TXT_FILLER when it has none), then the
+ * complement terms at position TXT_SLOTS. */
+static int emit_block(struct ldtok *t, void *ctx, int nslots, token_fn *emit)
+{
+    int rc = SQLITE_OK;
+    t->start[nslots] = (uint32_t)t->nent;
+    for (int p = 0; p < nslots && rc == SQLITE_OK; p++) {
+        int first = 1;
+        for (uint32_t k = t->start[p]; k < t->start[p + 1] && rc == SQLITE_OK; k++) {
+            const struct term *m = &t->tm[t->ent[k]];
+            if (m->comp)
+                continue;
+            rc = emit(ctx, first ? 0 : FTS5_TOKEN_COLOCATED, t->arena + m->off, (int)m->len, 0, 0);
+            first = 0;
+        }
+        for (size_t c = 0; c < t->ncomp && rc == SQLITE_OK; c++) {
+            const struct term *m = &t->tm[t->comps[c]];
+            if (m->m[p >> 6] & ((uint64_t)1 << (p & 63)))
+                continue;
+            rc = emit(ctx, first ? 0 : FTS5_TOKEN_COLOCATED, t->arena + m->coff, (int)m->len + 1,
+                      0, 0);
+            first = 0;
+        }
+        if (first && rc == SQLITE_OK)
+            rc = emit(ctx, 0, TXT_FILLER, 1, 0, 0);
+    }
+    for (size_t c = 0; c < t->ncomp && rc == SQLITE_OK; c++) {
+        const struct term *m = &t->tm[t->comps[c]];
+        rc = emit(ctx, c ? FTS5_TOKEN_COLOCATED : 0, t->arena + m->coff, (int)m->len + 1, 0, 0);
+    }
+    return rc;
+}
+
+static int ldtok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int n,
+                          token_fn *emit)
+{
+    struct ldtok *t = (struct ldtok *)p;
+    if (!(flags & FTS5_TOKENIZE_DOCUMENT)) {
+        /* a query: words as unicode61 splits them; a complement term
+         * (written by tq_build, already folded) as it is */
+        if (n > 1 && text[0] == TXT_COMP[0])
+            return emit(ctx, 0, text, n, 0, n);
+        return t->u.xTokenize(t->ui, ctx, flags, text, n, emit);
+    }
+    const unsigned char *c = (const unsigned char *)text, *end = c + (n > 0 ? n : 0);
+    int rc = SQLITE_OK, nslots = 0;
+    t->nent = t->alen = t->ntm = 0;
+    if (t->ht)
+        memset(t->ht, 0, t->htcap * sizeof *t->ht);
+    while (c < end && rc == SQLITE_OK && nslots < TXT_SLOTS) {
+        uint64_t rn, cn;
+        if (get_varint(&c, end, &rn) < 0 || rn > (uint64_t)(end - c))
+            return SQLITE_CORRUPT;
+        const char *raw = (const char *)c;
+        c += rn;
+        if (get_varint(&c, end, &cn) < 0 || cn > (uint64_t)(end - c))
+            return SQLITE_CORRUPT;
+        t->slot = nslots++;
+        rc = slot_words(t, raw, (size_t)rn, (const char *)c, (size_t)cn);
+        c += cn;
+    }
+    if (rc == SQLITE_OK)
+        rc = pick_comps(t, nslots);
+    return rc == SQLITE_OK ? emit_block(t, ctx, nslots, emit) : rc;
+}
+
+static int ldtok_create(void *ud, const char **argv, int argc, Fts5Tokenizer **out)
+{
+    fts5_api *api = ud;
+    void *uud = NULL;
+    struct ldtok *t = calloc(1, sizeof *t);
+    (void)argv, (void)argc;
+    *out = NULL;
+    if (!t)
+        return SQLITE_NOMEM;
+    int rc = api->xFindTokenizer(api, "unicode61", &uud, &t->u);
+    if (rc == SQLITE_OK)
+        rc = t->u.xCreate(uud, NULL, 0, &t->ui);
+    if (rc != SQLITE_OK) {
+        free(t);
+        return rc;
+    }
+    *out = (Fts5Tokenizer *)t;
+    return SQLITE_OK;
+}
+
+static void ldtok_delete(Fts5Tokenizer *p)
+{
+    struct ldtok *t = (struct ldtok *)p;
+    if (!t)
+        return;
+    t->u.xDelete(t->ui);
+    free(t->clean);
+    free(t->arena);
+    free(t->tm);
+    free(t->ht);
+    free(t->ent);
+    free(t->comps);
+    free(t);
+}
+
+/* --- queries ------------------------------------------------------------------ */
+
+/* The query of rec_txt for an exec_fts_expr() string ("a" "b"*): per token
+ * a group ("a" OR TXT_COMP "a"); a prefix token's complement terms are
+ * listed from the vocabulary (at most TXT_EXPAND, else TXT_COMP "b"* whose
+ * records are checked one by one). spec has a letter per phrase, in the
+ * query's order: 'N' a plain term opening a group, 'c' a complement term,
+ * 'x' complement terms read together (records to be checked). */
+#define TXT_EXPAND 128
+
+struct tq {
+    char *fts, *spec, *prefix;   /* prefix: the token checked for 'x' */
+    size_t flen, fcap, slen, scap;
+    int oom;
+};
+
+static void tq_put(struct tq *q, const char *p, size_t n)
+{
+    if (grow(&q->fts, &q->fcap, q->flen + n + 1) < 0) {
+        q->oom = 1;
+        return;
+    }
+    memcpy(q->fts + q->flen, p, n);
+    q->flen += n;
+    q->fts[q->flen] = '\0';
+}
+
+static void tq_quoted(struct tq *q, const char *pre, const char *t, size_t n, int star)
+{
+    tq_put(q, "\"", 1);
+    tq_put(q, pre, strlen(pre));
+    for (size_t i = 0; i < n; i++)
+        tq_put(q, t[i] == '"' ? "\"\"" : t + i, t[i] == '"' ? 2 : 1);
+    tq_put(q, star ? "\"*" : "\"", star ? 2 : 1);
+}
+
+static void tq_spec(struct tq *q, char c)
+{
+    if (grow(&q->spec, &q->scap, q->slen + 2) < 0) {
+        q->oom = 1;
+        return;
+    }
+    q->spec[q->slen++] = c;
+    q->spec[q->slen] = '\0';
+}
+
+static void tq_free(struct tq *q)
+{
+    free(q->fts);
+    free(q->spec);
+    free(q->prefix);
+    memset(q, 0, sizeof *q);
+}
+
+/* The complement terms of rec_txt starting with TXT_COMP + t, as OR-ed
+ * phrases; 'x' when there are more than TXT_EXPAND. */
+static void expand_comp(sqlite3 *db, struct tq *q, const char *t, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    char *lo = malloc(n + 3);
+    if (!lo) {
+        q->oom = 1;
+        return;
+    }
+    lo[0] = TXT_COMP[0];
+    memcpy(lo + 1, t, n);
+    lo[n + 1] = (char)0xff;   /* above every continuation */
+    int k = 0, rc = sqlite3_prepare_v2(db, "SELECT term FROM temp.ld_txt_vocab WHERE term >= ?1"
+                                       " AND term < ?2 LIMIT ?3", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, lo, (int)n + 1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, lo, (int)n + 2, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, TXT_EXPAND + 1);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            k++;
+        sqlite3_reset(st);
+    }
+    if (rc != SQLITE_OK || k > TXT_EXPAND) {
+        tq_put(q, " OR ", 4);
+        tq_quoted(q, TXT_COMP, t, n, 1);
+        tq_spec(q, 'x');
+        free(q->prefix);
+        q->prefix = strndup(t, n);
+    } else {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *term = (const char *)sqlite3_column_text(st, 0);
+            int tl = sqlite3_column_bytes(st, 0);
+            tq_put(q, " OR ", 4);
+            tq_quoted(q, "", term, (size_t)tl, 0);
+            tq_spec(q, 'c');
+        }
+    }
+    sqlite3_finalize(st);
+    free(lo);
+}
+
+/* 0, or -1 (out of memory, or an expression without a token). */
+static int tq_build(sqlite3 *db, const char *expr, struct tq *q)
+{
+    memset(q, 0, sizeof *q);
+    tq_put(q, "", 0);
+    for (const char *c = expr; *c && !q->oom;) {
+        if (*c != '"') {
+            c++;
+            continue;
+        }
+        char *tok = malloc(strlen(c) + 1);
+        size_t k = 0;
+        if (!tok)
+            return -1;
+        for (c++; *c && !(c[0] == '"' && c[1] != '"'); c++)
+            tok[k++] = c[0] == '"' ? *c++ : *c;
+        if (*c)
+            c++;
+        int star = *c == '*';
+        tq_put(q, q->slen ? " AND (" : "(", q->slen ? 6 : 1);
+        tq_quoted(q, "", tok, k, star);
+        tq_spec(q, 'N');
+        if (star) {
+            expand_comp(db, q, tok, k);
+        } else {
+            tq_put(q, " OR ", 4);
+            tq_quoted(q, TXT_COMP, tok, k, 0);
+            tq_spec(q, 'c');
+        }
+        tq_put(q, ")", 1);
+        free(tok);
+    }
+    if (q->oom || !q->slen) {
+        tq_free(q);
+        return -1;
+    }
+    return 0;
+}
+
+/* The slots of the current document holding what the query asks (spec as
+ * tq_build wrote it); *unsure set when an 'x' phrase added slots that
+ * must be checked. */
+static int rec_mask(const Fts5ExtensionApi *api, Fts5Context *fts, const char *spec,
+                    uint64_t m[2], int *unsure)
+{
+    int np = api->xPhraseCount(fts);
+    uint64_t g[2] = {0, 0};
+    m[0] = m[1] = ~(uint64_t)0;
+    *unsure = 0;
+    for (int p = 0; p < np; p++) {
+        char kind = spec && spec[p] ? spec[p] : 'N';
+        if (kind == 'N' && p) {
+            m[0] &= g[0];
+            m[1] &= g[1];
+            g[0] = g[1] = 0;
+        }
+        Fts5PhraseIter it;
+        int col, off, any = 0;
+        uint64_t pm[2] = {0, 0};
+        int rc = api->xPhraseFirst(fts, p, &it, &col, &off);
+        if (rc != SQLITE_OK)
+            return rc;
+        for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off)) {
+            any = 1;
+            if (off >= 0 && off < TXT_SLOTS)
+                pm[off >> 6] |= (uint64_t)1 << (off & 63);
+        }
+        if (kind == 'c' && any)
+            pm[0] = ~pm[0], pm[1] = ~pm[1];
+        else if (kind == 'x' && any)
+            pm[0] = pm[1] = ~(uint64_t)0, *unsure = 1;
+        g[0] |= pm[0];
+        g[1] |= pm[1];
+    }
+    m[0] &= g[0];
+    m[1] &= g[1];
+    if (np == 0)
+        m[0] = m[1] = 0;
+    return SQLITE_OK;
+}
+
+/* ld_recmask(rec_txt, spec): the mask (16 bytes) and the unsure flag. */
+static void fn_recmask(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                       int argc, sqlite3_value **argv)
+{
+    unsigned char out[17];
+    uint64_t m[2];
+    int unsure;
+    int rc = rec_mask(api, fts, argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL, m,
+                      &unsure);
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    memcpy(out, m, 16);
+    out[16] = (unsigned char)unsure;
+    sqlite3_result_blob(ctx, out, sizeof out, SQLITE_TRANSIENT);
+}
+
+/* The records of a query, document by document. */
+struct txt_it {
+    struct store *s;
+    sqlite3_stmt *st;
+    struct tq q;
+    int64_t doc;
+    uint64_t m[2];
+};
+
+static int has_prefix(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+    const char **want = ctx;
+    size_t pl = strlen(want[0]);
+    (void)flags, (void)start, (void)end;
+    if ((size_t)n >= pl && memcmp(tok, want[0], pl) == 0) {
+        want[1] = "";
+        return SQLITE_DONE;
+    }
+    return SQLITE_OK;
+}
+
+/* Whether record id has a word starting with prefix (an 'x' slot). */
+static int check_prefix(struct store *s, int64_t id, const char *prefix)
+{
+    struct exec_state *x = s->exec;
+    struct blk_rec br;
+    if (!x || !x->tokinst || blk_get(s, id, &br) < 0)
+        return 1;   /* cannot tell: kept (the caller's row checks decide) */
+    char *clean = malloc(br.rn + 1);
+    const char *want[2] = {prefix, NULL};
+    if (!clean)
+        return 1;
+    size_t n = fv_words_text(clean, br.raw, br.rn);
+    x->tok.xTokenize(x->tokinst, want, FTS5_TOKENIZE_DOCUMENT, clean, (int)n, has_prefix);
+    free(clean);
+    if (!want[1] && br.cn) {   /* the cid token */
+        char z[4096 + 1], tk[4096 + 8];
+        size_t cn = br.cn < 4096 ? br.cn : 4096;
+        memcpy(z, br.cid, cn);
+        z[cn] = '\0';
+        size_t tl = store_cid_token(z, tk);
+        has_prefix(want, 0, tk + 1, (int)tl - 1, 0, 0);
+    }
+    return want[1] != NULL;
+}
+
+static int it_open(struct txt_it *it, struct store *s, const char *expr)
+{
+    memset(it, 0, sizeof *it);
+    it->s = s;
+    if (tq_build(s->db, expr, &it->q) < 0)
+        return SQLITE_NOMEM;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT rowid, ld_recmask(rec_txt, ?2) FROM rec_txt"
+                                " WHERE rec_txt MATCH ?1", -1, &it->st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_text(it->st, 1, it->q.fts, -1, SQLITE_STATIC);
+    sqlite3_bind_text(it->st, 2, it->q.spec, -1, SQLITE_STATIC);
+    return SQLITE_OK;
+}
+
+static void it_close(struct txt_it *it)
+{
+    sqlite3_finalize(it->st);
+    tq_free(&it->q);
+    memset(it, 0, sizeof *it);
+}
+
+/* The next document with records: SQLITE_ROW (doc, m set), SQLITE_DONE, or
+ * an error. */
+static int it_next(struct txt_it *it)
+{
+    for (;;) {
+        int rc = sqlite3_step(it->st);
+        if (rc != SQLITE_ROW)
+            return rc;
+        const unsigned char *b = sqlite3_column_blob(it->st, 1);
+        if (!b || sqlite3_column_bytes(it->st, 1) != 17)
+            continue;
+        it->doc = sqlite3_column_int64(it->st, 0);
+        memcpy(it->m, b, 16);
+        for (int w = 0; b[16] && it->q.prefix && w < 2; w++)
+            for (uint64_t v = it->m[w]; v; v &= v - 1) {
+                int bit = __builtin_ctzll(v);
+                if (!check_prefix(it->s, it->doc + 64 * w + bit, it->q.prefix))
+                    it->m[w] &= ~((uint64_t)1 << bit);
+            }
+        if (it->m[0] || it->m[1])
+            return SQLITE_ROW;
+    }
+}
+
+/* ld_txt_count(expr): how many records hold every token of expr. */
+static void fn_count(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct txt_it it;
+    const char *expr = (const char *)sqlite3_value_text(argv[0]);
+    (void)argc;
+    if (!expr) {
+        sqlite3_result_int(ctx, 0);
+        return;
+    }
+    int rc = it_open(&it, sqlite3_user_data(ctx), expr);
+    int64_t n = 0;
+    while (rc == SQLITE_OK && (rc = it_next(&it)) == SQLITE_ROW) {
+        n += __builtin_popcountll(it.m[0]) + __builtin_popcountll(it.m[1]);
+        rc = SQLITE_OK;
+    }
+    it_close(&it);
+    if (rc != SQLITE_DONE && rc != SQLITE_OK)
+        sqlite3_result_error_code(ctx, rc);
+    else
+        sqlite3_result_int64(ctx, n);
+}
+
+/* ld_txt(expr): an eponymous table of the matching records' ids. */
+struct tvtab {
+    sqlite3_vtab base;
+    struct store *s;
+};
+
+struct tcur {
+    sqlite3_vtab_cursor base;
+    struct txt_it it;
+    int64_t id;
+    int eof, open;
+};
+
+static int tv_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                      sqlite3_vtab **out, char **err)
+{
+    (void)argc, (void)argv, (void)err;
+    int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(id INTEGER, expr HIDDEN)");
+    if (rc != SQLITE_OK)
+        return rc;
+    struct tvtab *v = sqlite3_malloc(sizeof *v);
+    if (!v)
+        return SQLITE_NOMEM;
+    memset(v, 0, sizeof *v);
+    v->s = aux;
+    *out = &v->base;
+    return SQLITE_OK;
+}
+
+static int tv_disconnect(sqlite3_vtab *v)
+{
+    sqlite3_free(v);
+    return SQLITE_OK;
+}
+
+static int tv_best(sqlite3_vtab *v, sqlite3_index_info *ii)
+{
+    (void)v;
+    int have = -1;
+    for (int i = 0; i < ii->nConstraint; i++)
+        if (ii->aConstraint[i].iColumn == 1 && ii->aConstraint[i].op == SQLITE_INDEX_CONSTRAINT_EQ &&
+            ii->aConstraint[i].usable)
+            have = i;
+    if (have < 0) {
+        ii->estimatedCost = 1e99;
+        return SQLITE_OK;
+    }
+    ii->aConstraintUsage[have].argvIndex = 1;
+    ii->aConstraintUsage[have].omit = 1;
+    ii->idxNum = 1;
+    ii->estimatedCost = 1000;
+    ii->estimatedRows = 1000;
+    if (ii->nOrderBy == 1 && ii->aOrderBy[0].iColumn == 0 && !ii->aOrderBy[0].desc)
+        ii->orderByConsumed = 1;
+    return SQLITE_OK;
+}
+
+static int tv_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out)
+{
+    (void)v;
+    struct tcur *c = sqlite3_malloc(sizeof *c);
+    if (!c)
+        return SQLITE_NOMEM;
+    memset(c, 0, sizeof *c);
+    c->eof = 1;
+    *out = &c->base;
+    return SQLITE_OK;
+}
+
+static int tv_close(sqlite3_vtab_cursor *cur)
+{
+    struct tcur *c = (struct tcur *)cur;
+    if (c->open)
+        it_close(&c->it);
+    sqlite3_free(c);
+    return SQLITE_OK;
+}
+
+/* The next record of the mask, else of the next document. */
+static int tv_next(sqlite3_vtab_cursor *cur)
+{
+    struct tcur *c = (struct tcur *)cur;
+    for (;;) {
+        int w = c->it.m[0] ? 0 : c->it.m[1] ? 1 : -1;
+        if (w >= 0) {
+            int b = __builtin_ctzll(c->it.m[w]);
+            c->it.m[w] &= c->it.m[w] - 1;
+            c->id = c->it.doc + 64 * w + b;
+            return SQLITE_OK;
+        }
+        int rc = c->open ? it_next(&c->it) : SQLITE_DONE;
+        if (rc != SQLITE_ROW) {
+            c->eof = 1;
+            return rc == SQLITE_DONE ? SQLITE_OK : rc;
+        }
+    }
+}
+
+static int tv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs, int argc,
+                     sqlite3_value **argv)
+{
+    struct tcur *c = (struct tcur *)cur;
+    struct tvtab *v = (struct tvtab *)cur->pVtab;
+    (void)idxs;
+    if (c->open)
+        it_close(&c->it);
+    c->open = 0;
+    c->eof = 1;
+    const char *expr = idx == 1 && argc >= 1 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
+    if (!expr)
+        return SQLITE_OK;
+    int rc = it_open(&c->it, v->s, expr);
+    if (rc != SQLITE_OK) {
+        it_close(&c->it);
+        if (rc == SQLITE_NOMEM && !strchr(expr, '"'))
+            return SQLITE_OK;   /* no token: nothing matches */
+        sqlite3_free(v->base.zErrMsg);
+        v->base.zErrMsg = sqlite3_mprintf("%s", sqlite3_errmsg(v->s->db));
+        return rc;
+    }
+    c->open = 1;
+    c->eof = 0;
+    return tv_next(cur);
+}
+
+static int tv_eof(sqlite3_vtab_cursor *cur)
+{
+    return ((struct tcur *)cur)->eof;
+}
+
+static int tv_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i)
+{
+    struct tcur *c = (struct tcur *)cur;
+    if (i == 0)
+        sqlite3_result_int64(ctx, c->id);
+    return SQLITE_OK;
+}
+
+static int tv_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *out)
+{
+    *out = ((struct tcur *)cur)->id;
+    return SQLITE_OK;
+}
+
+static const sqlite3_module txt_module = {
+    .iVersion = 0, .xCreate = NULL, .xConnect = tv_connect, .xBestIndex = tv_best,
+    .xDisconnect = tv_disconnect, .xDestroy = tv_disconnect, .xOpen = tv_open,
+    .xClose = tv_close, .xFilter = tv_filter, .xNext = tv_next, .xEof = tv_eof,
+    .xColumn = tv_column, .xRowid = tv_rowid,
+};
+
+static fts5_api *fts5_of(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+        sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return api;
+}
+
+int txt_register(struct store *s, struct err *e)
+{
+    sqlite3 *db = s->db;
+    fts5_api *api = fts5_of(db);
+    fts5_tokenizer tk = {ldtok_create, ldtok_delete, ldtok_tokenize};
+    if (!api)
+        return err_set(e, "SQLite was built without FTS5, which the store needs");
+    if (api->xCreateTokenizer(api, "ldrec", api, &tk, NULL) != SQLITE_OK ||
+        api->xCreateFunction(api, "ld_recmask", NULL, fn_recmask, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "ld_txt_count", 1, SQLITE_UTF8, s, fn_count, NULL, NULL) !=
+            SQLITE_OK ||
+        sqlite3_create_module(db, "ld_txt", &txt_module, s) != SQLITE_OK)
+        return err_set(e, "registering the text index: %s", sqlite3_errmsg(db));
+    /* the vocabulary, for prefixes (a reader's connection is query_only:
+     * lifted for this statement, which writes only the temp schema) */
+    int ro = s->mode != STORE_WRITE;
+    if (ro)
+        sqlite3_exec(db, "PRAGMA query_only=0", NULL, NULL, NULL);
+    sqlite3_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.ld_txt_vocab USING"
+                 " fts5vocab(main, rec_txt, row)", NULL, NULL, NULL);
+    if (ro)
+        sqlite3_exec(db, "PRAGMA query_only=1", NULL, NULL, NULL);
+    return 0;
+}
+
+/* --- writing --------------------------------------------------------------------- */
+
+static int step_doc(struct store *s, int which, const char *sql, int64_t id, const char *d,
+                    size_t n, struct err *e)
+{
+    if (store_prepare(s, &s->st[which], sql, e) < 0)
+        return -1;
+    sqlite3_stmt *st = s->st[which];
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_blob(st, 2, d, (int)n, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return store_sqlerr(s, e, "indexing records' text");
+    return 0;
+}
+
+int txt_put(struct store *s, int64_t id, const char *old, size_t on, const char *doc, size_t dn,
+            struct err *e)
+{
+    if (on && step_doc(s, ST_TXT_DEL, "INSERT INTO rec_txt(rec_txt, rowid, body)"
+                       " VALUES('delete', ?, ?)", id, old, on, e) < 0)
+        return -1;
+    if (dn && step_doc(s, ST_FTS, "INSERT INTO rec_txt(rowid, body) VALUES(?, ?)", id, doc, dn,
+                       e) < 0)
+        return -1;
+    return 0;
+}
+
+/* --- chunks (retention, migration) ---------------------------------------------- */
+
+int txt_chunk_of(struct store *s, int64_t id, struct txt_chunk *c, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, n FROM rawblk WHERE id <= ? ORDER BY id DESC LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_sqlerr(s, e, "finding a record's block");
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && id < sqlite3_column_int64(st, 0) + sqlite3_column_int(st, 1)) {
+        c->lo = sqlite3_column_int64(st, 0);
+        c->n = sqlite3_column_int(st, 1);
+        c->v4 = 0;
+    } else {   /* a row of a v4 store: the aligned chunk */
+        c->lo = (id - 1) / TXT_SLOTS * TXT_SLOTS + 1;
+        c->n = TXT_SLOTS;
+        c->v4 = 1;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_sqlerr(s, e, "finding a record's block");
+    return 0;
+}
+
+/* The document of chunk [lo, lo + n) from its live records: slots up to
+ * the last live one, a dead slot empty. A block's chunk holds its block
+ * rows, an aligned chunk (v4) its rows that are not in a block. */
+static int chunk_doc(struct store *s, const struct txt_chunk *c, struct txt_doc *d,
+                     struct err *e)
+{
+    int64_t lo = c->lo;
+    sqlite3_stmt *st = NULL;
+    struct exec_state *x = s->exec;
+    d->len = 0;
+    d->slots = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, raw, flags, cid FROM records WHERE id >= ? AND"
+                           " id < ? ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+        return store_sqlerr(s, e, "reading records' text");
+    sqlite3_bind_int64(st, 1, lo);
+    sqlite3_bind_int64(st, 2, lo + c->n);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        int flags = sqlite3_column_int(st, 2);
+        int inblk = ZRAW_ID(flags) == BLK_ZID;
+        if (inblk == c->v4)
+            continue;
+        struct blk_rec br;
+        const char *raw = NULL, *cid = NULL;
+        size_t rn = 0, cn = 0;
+        if (inblk && blk_get(s, id, &br) == 0) {
+            raw = br.raw, rn = br.rn;
+            if (flags & BLK_HAS_CID)
+                cid = br.cid, cn = br.cn;
+        } else if (!inblk) {
+            raw = exec_raw(x, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+                           flags, id, &x->fnbuf, &rn);
+            cid = (const char *)sqlite3_column_text(st, 3);
+            cn = cid ? strlen(cid) : 0;
+        }
+        if (!raw) {
+            sqlite3_finalize(st);
+            return err_set(e, "reading record %lld's text: it cannot be decoded", (long long)id);
+        }
+        while (lo + d->slots < id)
+            if (txt_doc_add(d, "", 0, "", 0) < 0)
+                goto oom;
+        if (txt_doc_add(d, raw, rn, cid ? cid : "", cn) < 0)
+            goto oom;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_sqlerr(s, e, "reading records' text");
+    return 0;
+oom:
+    sqlite3_finalize(st);
+    return err_set(e, "out of memory indexing records' text");
+}
+
+int txt_chunk_remove(struct store *s, const struct txt_chunk *c, struct err *e)
+{
+    struct txt_doc d = {0};
+    int rc = chunk_doc(s, c, &d, e) < 0 ? -1 : txt_put(s, c->lo, d.s, d.len, NULL, 0, e);
+    free(d.s);
+    return rc;
+}
+
+int txt_chunk_add(struct store *s, const struct txt_chunk *c, struct err *e)
+{
+    struct txt_doc d = {0};
+    int rc = chunk_doc(s, c, &d, e) < 0 ? -1 : txt_put(s, c->lo, NULL, 0, d.s, d.len, e);
+    free(d.s);
+    return rc;
+}
+
+int txt_rebuild(struct store *s, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    /* blocks, then the aligned chunks of rows not in a block (v4) */
+    if (sqlite3_prepare_v2(s->db, "SELECT id, n, 0 FROM rawblk UNION ALL SELECT DISTINCT"
+                           " (id - 1) / 128 * 128 + 1, 128, 1 FROM records WHERE"
+                           " ((flags >> 3) & 15) != 15", -1, &st, NULL) != SQLITE_OK)
+        return store_sqlerr(s, e, "reading the blocks of text");
+    int rc, bad = 0;
+    while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct txt_chunk c = {sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
+                              sqlite3_column_int(st, 2)};
+        bad = txt_chunk_add(s, &c, e) < 0;
+    }
+    sqlite3_finalize(st);
+    if (bad)
+        return -1;
+    if (rc != SQLITE_DONE)
+        return store_sqlerr(s, e, "reading the blocks of text");
+    return 0;
+}

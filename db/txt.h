@@ -1,0 +1,86 @@
+/* txt: the full-text index of records (db internals, store v8).
+ *
+ * rec_txt is a contentless FTS5 table (detail=full) with one document per
+ * chunk of consecutive record ids: a block of text (blk.h; the document's
+ * rowid is the block's id) or, for rows kept from a v4 store, the ids
+ * [k * 128 + 1, k * 128 + 128]. Its tokenizer (ldrec) reads a document
+ * written by txt_doc_add(): one slot per record, in id order, and gives
+ * every word of slot i the position i. So a term's position list in a
+ * document is the set of records holding it (exact counts without reading
+ * any text), while the index stores each term once per block instead of
+ * once per record: 67.6 MB -> see README (store v8) at 1M records.
+ *
+ * A record's words are what grep reads in it: its whole raw text (terminal
+ * escapes as spaces, fv_words_text) split by unicode61, plus one token for
+ * its cid ("cid" + the cid's letters and digits, store_cid_token). Each
+ * word is indexed once per record. A slot of no words (a record deleted by
+ * retention, an empty line) holds the word TXT_FILLER, which no query
+ * spells.
+ *
+ * A term held by more than half of the records of a full block is written
+ * instead as TXT_COMP + term at the positions of the records that do not
+ * hold it, plus position TXT_SLOTS: the words every JSON line of a file
+ * repeats (keys, the date) cost a few bytes per block.
+ *
+ * Reading (registered on every connection, txt_register):
+ *   ld_txt(expr)             table of the ids (ascending) of the records
+ *                            holding every token of expr, an FTS5 query as
+ *                            exec_fts_expr() writes it ("a" "b"*).
+ *   ld_txt_count(expr)       how many, from the positions alone.
+ * Retention rewrites the document of each chunk it deletes from
+ * (txt_chunk_*), so the index holds exactly the live records. */
+#ifndef LOGDECK_TXT_H
+#define LOGDECK_TXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/store_int.h"
+
+#define TXT_SLOTS 128            /* records per document, at most */
+#define TXT_FILLER "\x01"
+#define TXT_COMP "\x03"         /* + a term held by most of a block's records */
+
+/* A growing document (caller-owned; zero-initialise, free s). */
+struct txt_doc {
+    char *s;
+    size_t len, cap;
+    int slots;
+};
+
+/* Appends the slot of one record: its raw text and cid (either may be
+ * empty; both empty: a slot without words). 0, or -1 out of memory. */
+int txt_doc_add(struct txt_doc *d, const char *raw, size_t rn, const char *cid, size_t cn);
+
+/* Registers the tokenizer, ld_recmask, ld_txt and ld_txt_count on s's
+ * connection (every connection, before rec_txt is used). 0, or -1 with e. */
+int txt_register(struct store *s, struct err *e);
+
+/* Document id: removes old (on bytes, the document as last written for
+ * id; on = 0: none) and writes doc (dn = 0: none), inside the caller's
+ * transaction. 0, or -1 with e. */
+int txt_put(struct store *s, int64_t id, const char *old, size_t on, const char *doc, size_t dn,
+            struct err *e);
+
+/* --- retention: chunks rewritten around deletes ------------------------- */
+
+/* A chunk: its document's rowid lo, its span (records [lo, lo + n)), and
+ * v4 = 1 for an aligned chunk of rows not in a block. */
+struct txt_chunk {
+    int64_t lo;
+    int n, v4;
+};
+/* The chunk holding record id. 0, or -1 with e. */
+int txt_chunk_of(struct store *s, int64_t id, struct txt_chunk *c, struct err *e);
+/* Removes c's document as its live records make it (call before deleting
+ * any of them). 0, or -1 with e. */
+int txt_chunk_remove(struct store *s, const struct txt_chunk *c, struct err *e);
+/* Writes c's document from its live records (after the deletes; no
+ * document when none is left). 0, or -1 with e. */
+int txt_chunk_add(struct store *s, const struct txt_chunk *c, struct err *e);
+
+/* Migration (v7 -> v8): fills rec_txt from every block and v4 row.
+ * 0, or -1 with e. */
+int txt_rebuild(struct store *s, struct err *e);
+
+#endif
