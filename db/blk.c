@@ -141,7 +141,8 @@ static int open_doc(struct blk *b, int n, struct txt_doc *d)
     d->slots = 0;
     for (int i = 0; i < n; i++) {
         const uint32_t *p = b->pos + NS * i, *l = b->slen + NS * i;
-        if (txt_doc_add(d, b->data + p[BLK_RAW], l[BLK_RAW], b->data + p[BLK_CID], l[BLK_CID]) < 0)
+        if (txt_doc_add(d, b->data + p[BLK_RAW], l[BLK_RAW], b->data + p[BLK_CID], l[BLK_CID],
+                        b->data + p[BLK_MSG], l[BLK_MSG]) < 0)
             return -1;
     }
     return 0;

@@ -211,8 +211,13 @@ static int count_fast(struct sqlb *b, const struct pnode *n)
         sqlb_text(b, fx, 1);
         return 1;
     }
-    if (n->kind == PK_TEXT && !n->phrase) {
+    if (n->kind == PK_TEXT) {
         char *expr = exec_fts_expr(b->st, n->text, n->prefix);
+        if (expr && *expr && n->phrase) {   /* counted from the index only when runs answer it */
+            char *sx = b->st->old_text ? NULL : txt_snake_expr(b->st, expr, n->text);
+            free(expr);
+            expr = sx;
+        }
         if (!expr || !*expr) {
             free(expr);
             return 0;

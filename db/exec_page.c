@@ -10,6 +10,7 @@
  * to EXEC_PAGE_CAP(limit, records) candidates; beyond that a walk of
  * rec_ts finds a page's rows sooner and exec.c's plans are used. */
 #include "db/exec_int.h"
+#include "db/txt.h"
 #include "src/base/plan.h"
 
 #include <math.h>
@@ -30,6 +31,12 @@ static int driver_of(struct store *s, const struct pnode *n, const char **table,
     if (n->kind == PK_TEXT) {
         *table = exec_txt(s);
         *expr = exec_fts_expr(s, n->text, n->prefix);
+        char *sx = *expr && **expr && n->phrase && !s->old_text
+                   ? txt_snake_expr(s, *expr, n->text) : NULL;
+        if (sx) {   /* the phrase's records exactly (its rows are checked anyway) */
+            free(*expr);
+            *expr = sx;
+        }
     } else if (n->kind == PK_CMP && n->field == PF_CID && (n->op == POP_EQ || n->op == POP_GLOB)) {
         const char *v = n->s ? n->s : "";
         size_t lit = n->op == POP_GLOB ? strcspn(v, "*") : strlen(v);

@@ -11,6 +11,7 @@
  *  - time bounds and the page order use rec_ts. */
 #include "db/exec_int.h"
 #include "db/fv.h"
+#include "db/txt.h"
 #include "src/base/flat.h"
 #include "src/base/record.h"
 
@@ -125,6 +126,25 @@ static void fts_cond(struct sqlb *b, char *expr, int force_in)
     }
 }
 
+/* A phrase of letters and '_' answered from the runs of rec_txt alone
+ * (txt_snake_expr): 1 when written (expr taken), 0 when the text must be
+ * checked (a row-by-row statement, an older store, too many runs). */
+static int snake_cond(struct sqlb *b, const struct pnode *n, char *expr)
+{
+    if (b->fts_mode == FTS_ROW || b->st->old_text)
+        return 0;
+    char *sx = txt_snake_expr(b->st, expr, n->text);
+    int choice = !sx ? EXEC_FTS_MANY : b->fts_mode == FTS_IN ? EXEC_FTS_SOME
+                                                            : exec_choice_on(b, EXEC_TXT, sx);
+    if (choice == EXEC_FTS_MANY) {
+        free(sx);
+        return 0;
+    }
+    free(expr);
+    sqlb_match(b, EXEC_TXT, sx, choice);
+    return 1;
+}
+
 static int text_cond(struct sqlb *b, const struct pnode *n)
 {
     char *expr = exec_fts_expr(b->st, n->text, n->prefix);
@@ -132,6 +152,10 @@ static int text_cond(struct sqlb *b, const struct pnode *n)
         return err_set(b->e, "out of memory building a query");
     int has_fts = expr[0] != '\0';
     sqlb_add(b, "(");
+    if (has_fts && n->phrase && snake_cond(b, n, expr)) {
+        sqlb_add(b, ")");
+        return 0;
+    }
     if (has_fts)
         fts_cond(b, expr, 0);
     else

@@ -6,6 +6,7 @@
 #include "db/exec_int.h"
 #include "db/fv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,10 +50,14 @@ static int get_varint(const unsigned char **p, const unsigned char *end, uint64_
     return -1;
 }
 
-/* A slot: varint raw length, raw, varint cid length, cid. */
-int txt_doc_add(struct txt_doc *d, const char *raw, size_t rn, const char *cid, size_t cn)
+/* A slot: varint raw length, raw, varint cid length, cid, varint message
+ * length, the message when it is not inside the raw text. */
+int txt_doc_add(struct txt_doc *d, const char *raw, size_t rn, const char *cid, size_t cn,
+                const char *msg, size_t mn)
 {
-    if (grow(&d->s, &d->cap, d->len + rn + cn + 21) < 0)
+    if (mn && rn >= mn && msg >= raw && msg + mn <= raw + rn)
+        mn = 0;   /* inside the raw text */
+    if (grow(&d->s, &d->cap, d->len + rn + cn + mn + 31) < 0)
         return -1;
     unsigned char *o = (unsigned char *)d->s + d->len;
     o += put_varint(o, rn);
@@ -63,6 +68,10 @@ int txt_doc_add(struct txt_doc *d, const char *raw, size_t rn, const char *cid, 
     if (cn)
         memcpy(o, cid, cn);
     o += cn;
+    o += put_varint(o, mn);
+    if (mn)
+        memcpy(o, msg, mn);
+    o += mn;
     d->len = (size_t)((char *)o - d->s);
     d->slots++;
     return 0;
@@ -200,8 +209,49 @@ static int collect(void *ctx, int tflags, const char *tok, int n, int start, int
 
 typedef int token_fn(void *, int, const char *, int, int, int);
 
+static int is_snake(unsigned char c)
+{
+    return c == '_' || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+
+/* The runs of ASCII letters and '_' holding a '_' and a letter, lower-cased,
+ * as TXT_SNAKE + run: a phrase made of such characters occurs in a text
+ * only inside one of its runs, so it is answered from the vocabulary
+ * (txt_snake_expr) without reading any text. */
+static int snake_runs(struct ldtok *t, const char *s, size_t n)
+{
+    char buf[256];
+    for (size_t i = 0; i < n;) {
+        if (!is_snake((unsigned char)s[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        int us = 0, letter = 0;
+        for (; j < n && is_snake((unsigned char)s[j]); j++)
+            s[j] == '_' ? (us = 1) : (letter = 1);
+        if (us && letter) {
+            size_t len = j - i + 1;
+            char *b = len <= sizeof buf ? buf : malloc(len);
+            if (!b)
+                return SQLITE_NOMEM;
+            b[0] = TXT_SNAKE[0];
+            for (size_t k = i; k < j; k++)
+                b[k - i + 1] = (char)(s[k] | (s[k] == '_' ? 0 : 32));
+            int rc = collect(t, 0, b, (int)len, 0, 0);
+            if (b != buf)
+                free(b);
+            if (rc != SQLITE_OK)
+                return rc;
+        }
+        i = j;
+    }
+    return SQLITE_OK;
+}
+
 /* The words of one slot. */
-static int slot_words(struct ldtok *t, const char *raw, size_t rn, const char *cid, size_t cn)
+static int slot_words(struct ldtok *t, const char *raw, size_t rn, const char *cid, size_t cn,
+                      const char *msg, size_t mn)
 {
     t->start[t->slot] = (uint32_t)t->nent;
     if (rn) {
@@ -220,7 +270,8 @@ static int slot_words(struct ldtok *t, const char *raw, size_t rn, const char *c
         if (tl > 1 && collect(t, 0, tk + 1, (int)tl - 1, 0, 0) != SQLITE_OK)
             return SQLITE_NOMEM;
     }
-    return SQLITE_OK;
+    int rc = snake_runs(t, raw, rn);
+    return rc == SQLITE_OK ? snake_runs(t, msg, mn) : rc;
 }
 
 /* The complement terms of a full chunk. */
@@ -285,7 +336,7 @@ static int ldtok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *te
     if (!(flags & FTS5_TOKENIZE_DOCUMENT)) {
         /* a query: words as unicode61 splits them; a complement term
          * (written by tq_build, already folded) as it is */
-        if (n > 1 && text[0] == TXT_COMP[0])
+        if (n >= 1 && (text[0] == TXT_COMP[0] || text[0] == TXT_SNAKE[0]))
             return emit(ctx, 0, text, n, 0, n);
         return t->u.xTokenize(t->ui, ctx, flags, text, n, emit);
     }
@@ -302,9 +353,14 @@ static int ldtok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *te
         c += rn;
         if (get_varint(&c, end, &cn) < 0 || cn > (uint64_t)(end - c))
             return SQLITE_CORRUPT;
-        t->slot = nslots++;
-        rc = slot_words(t, raw, (size_t)rn, (const char *)c, (size_t)cn);
+        const char *cid = (const char *)c;
         c += cn;
+        uint64_t mn;
+        if (get_varint(&c, end, &mn) < 0 || mn > (uint64_t)(end - c))
+            return SQLITE_CORRUPT;
+        t->slot = nslots++;
+        rc = slot_words(t, raw, (size_t)rn, cid, (size_t)cn, (const char *)c, (size_t)mn);
+        c += mn;
     }
     if (rc == SQLITE_OK)
         rc = pick_comps(t, nslots);
@@ -351,9 +407,11 @@ static void ldtok_delete(Fts5Tokenizer *p)
 /* The query of rec_txt for an exec_fts_expr() string ("a" "b"*): per token
  * a group ("a" OR TXT_COMP "a"); a prefix token's complement terms are
  * listed from the vocabulary (at most TXT_EXPAND, else TXT_COMP "b"* whose
- * records are checked one by one). spec has a letter per phrase, in the
- * query's order: 'N' a plain term opening a group, 'c' a complement term,
- * 'x' complement terms read together (records to be checked). */
+ * records are checked one by one); a phrase of letters and '_' (TXT_SNAKE
+ * + phrase, txt_snake_expr) the OR of the runs holding it. spec has a
+ * letter per phrase, in the query's order: 'N' / 'n' a plain term opening
+ * a group / not, 'C' / 'c' a complement term, 'x' complement terms read
+ * together (records to be checked). */
 #define TXT_EXPAND 128
 
 struct tq {
@@ -442,6 +500,67 @@ static void expand_comp(sqlite3 *db, struct tq *q, const char *t, size_t n)
     free(lo);
 }
 
+/* The terms of the vocabulary (plain and complement) that are runs
+ * (TXT_SNAKE) holding phrase p (lower-cased); each handed to fn (may be
+ * NULL). Returns how many (up to max + 1), or -1. */
+static int snake_terms(sqlite3 *db, const char *p, int max,
+                       void (*fn)(void *, const char *, int), void *ctx)
+{
+    static const char *const lo[] = {TXT_SNAKE, TXT_COMP TXT_SNAKE};
+    static const char *const hi[] = {"\x06", TXT_COMP "\x06"};
+    sqlite3_stmt *st = NULL;
+    int k = 0;
+    if (sqlite3_prepare_v2(db, "SELECT term FROM temp.ld_txt_vocab WHERE term >= ?1 AND"
+                           " term < ?2 AND instr(term, ?3) > 0", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    for (int r = 0; r < 2 && k <= max; r++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, lo[r], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, hi[r], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, p, -1, SQLITE_STATIC);
+        while (k <= max && sqlite3_step(st) == SQLITE_ROW) {
+            k++;
+            if (fn)
+                fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_bytes(st, 0));
+        }
+    }
+    sqlite3_finalize(st);
+    return k;
+}
+
+static void snake_phrase(void *ctx, const char *term, int n)
+{
+    struct tq *q = ctx;
+    int comp = term[0] == TXT_COMP[0], open = q->slen && q->fts[q->flen - 1] == '(';
+    if (!open)
+        tq_put(q, " OR ", 4);
+    tq_quoted(q, "", term, (size_t)n, 0);
+    tq_spec(q, (char)(comp ? (open ? 'C' : 'c') : (open ? 'N' : 'n')));
+}
+
+char *txt_snake_expr(struct store *s, const char *expr, const char *phrase)
+{
+    size_t n = strlen(phrase);
+    int us = 0, letter = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_snake((unsigned char)phrase[i]))
+            return NULL;
+        phrase[i] == '_' ? (us = 1) : (letter = 1);
+    }
+    char *p = malloc(n + 1), *out = NULL;
+    if (!p || !us || !letter) {
+        free(p);
+        return NULL;
+    }
+    for (size_t i = 0; i <= n; i++)
+        p[i] = (char)(phrase[i] == '_' || !phrase[i] ? phrase[i] : phrase[i] | 32);
+    int k = snake_terms(s->db, p, TXT_EXPAND, NULL, NULL);
+    if (k >= 0 && k <= TXT_EXPAND && asprintf(&out, "%s \"%s%s\"", expr, TXT_SNAKE, p) < 0)
+        out = NULL;
+    free(p);
+    return out;
+}
+
 /* 0, or -1 (out of memory, or an expression without a token). */
 static int tq_build(sqlite3 *db, const char *expr, struct tq *q)
 {
@@ -462,6 +581,16 @@ static int tq_build(sqlite3 *db, const char *expr, struct tq *q)
             c++;
         int star = *c == '*';
         tq_put(q, q->slen ? " AND (" : "(", q->slen ? 6 : 1);
+        if (k > 1 && tok[0] == TXT_SNAKE[0]) {   /* a phrase inside runs (txt_snake_expr) */
+            tok[k] = '\0';
+            if (snake_terms(db, tok + 1, TXT_EXPAND, snake_phrase, q) <= 0) {
+                tq_quoted(q, "", TXT_SNAKE, 1, 0);   /* no such run: nothing matches */
+                tq_spec(q, 'N');
+            }
+            tq_put(q, ")", 1);
+            free(tok);
+            continue;
+        }
         tq_quoted(q, "", tok, k, star);
         tq_spec(q, 'N');
         if (star) {
@@ -493,7 +622,7 @@ static int rec_mask(const Fts5ExtensionApi *api, Fts5Context *fts, const char *s
     *unsure = 0;
     for (int p = 0; p < np; p++) {
         char kind = spec && spec[p] ? spec[p] : 'N';
-        if (kind == 'N' && p) {
+        if ((kind == 'N' || kind == 'C') && p) {   /* a new group */
             m[0] &= g[0];
             m[1] &= g[1];
             g[0] = g[1] = 0;
@@ -509,7 +638,7 @@ static int rec_mask(const Fts5ExtensionApi *api, Fts5Context *fts, const char *s
             if (off >= 0 && off < TXT_SLOTS)
                 pm[off >> 6] |= (uint64_t)1 << (off & 63);
         }
-        if (kind == 'c' && any)
+        if ((kind == 'c' || kind == 'C') && any)
             pm[0] = ~pm[0], pm[1] = ~pm[1];
         else if (kind == 'x' && any)
             pm[0] = pm[1] = ~(uint64_t)0, *unsure = 1;
@@ -909,8 +1038,8 @@ static int chunk_doc(struct store *s, const struct txt_chunk *c, struct txt_doc 
     struct exec_state *x = s->exec;
     d->len = 0;
     d->slots = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, raw, flags, cid FROM records WHERE id >= ? AND"
-                           " id < ? ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT id, raw, flags, cid, msg FROM records WHERE id >= ?"
+                           " AND id < ? ORDER BY id", -1, &st, NULL) != SQLITE_OK)
         return store_sqlerr(s, e, "reading records' text");
     sqlite3_bind_int64(st, 1, lo);
     sqlite3_bind_int64(st, 2, lo + c->n);
@@ -922,10 +1051,10 @@ static int chunk_doc(struct store *s, const struct txt_chunk *c, struct txt_doc 
         if (inblk == c->v4)
             continue;
         struct blk_rec br;
-        const char *raw = NULL, *cid = NULL;
-        size_t rn = 0, cn = 0;
+        const char *raw = NULL, *cid = NULL, *msg = NULL;
+        size_t rn = 0, cn = 0, mn = 0;
         if (inblk && blk_get(s, id, &br) == 0) {
-            raw = br.raw, rn = br.rn;
+            raw = br.raw, rn = br.rn, msg = br.msg, mn = br.mn;
             if (flags & BLK_HAS_CID)
                 cid = br.cid, cn = br.cn;
         } else if (!inblk) {
@@ -933,15 +1062,17 @@ static int chunk_doc(struct store *s, const struct txt_chunk *c, struct txt_doc 
                            flags, id, &x->fnbuf, &rn);
             cid = (const char *)sqlite3_column_text(st, 3);
             cn = cid ? strlen(cid) : 0;
+            msg = (const char *)sqlite3_column_text(st, 4);
+            mn = msg ? (size_t)sqlite3_column_bytes(st, 4) : 0;
         }
         if (!raw) {
             sqlite3_finalize(st);
             return err_set(e, "reading record %lld's text: it cannot be decoded", (long long)id);
         }
         while (lo + d->slots < id)
-            if (txt_doc_add(d, "", 0, "", 0) < 0)
+            if (txt_doc_add(d, "", 0, "", 0, "", 0) < 0)
                 goto oom;
-        if (txt_doc_add(d, raw, rn, cid ? cid : "", cn) < 0)
+        if (txt_doc_add(d, raw, rn, cid ? cid : "", cn, msg ? msg : "", mn) < 0)
             goto oom;
     }
     sqlite3_finalize(st);

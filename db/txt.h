@@ -40,6 +40,7 @@
 #define TXT_SLOTS 128            /* records per document, at most */
 #define TXT_FILLER "\x01"
 #define TXT_COMP "\x03"         /* + a term held by most of a block's records */
+#define TXT_SNAKE "\x05"        /* + a run of letters and '_' holding a '_' */
 
 /* A growing document (caller-owned; zero-initialise, free s). */
 struct txt_doc {
@@ -48,9 +49,11 @@ struct txt_doc {
     int slots;
 };
 
-/* Appends the slot of one record: its raw text and cid (either may be
- * empty; both empty: a slot without words). 0, or -1 out of memory. */
-int txt_doc_add(struct txt_doc *d, const char *raw, size_t rn, const char *cid, size_t cn);
+/* Appends the slot of one record: its raw text, cid and message (any may
+ * be empty; a message inside the raw text is not repeated). 0, or -1 out
+ * of memory. */
+int txt_doc_add(struct txt_doc *d, const char *raw, size_t rn, const char *cid, size_t cn,
+                const char *msg, size_t mn);
 
 /* Registers the tokenizer, ld_recmask, ld_txt and ld_txt_count on s's
  * connection (every connection, before rec_txt is used). 0, or -1 with e. */
@@ -61,6 +64,13 @@ int txt_register(struct store *s, struct err *e);
  * transaction. 0, or -1 with e. */
 int txt_put(struct store *s, int64_t id, const char *old, size_t on, const char *doc, size_t dn,
             struct err *e);
+
+/* For a phrase made only of ASCII letters and '_' (holding both): expr (an
+ * exec_fts_expr() string of its words) with the phrase added as a term of
+ * ld_txt, which then answers the phrase exactly from the vocabulary of
+ * runs (no text read). NULL when the phrase is not such, or is held by
+ * too many runs (the caller checks the text). Malloc'd. */
+char *txt_snake_expr(struct store *s, const char *expr, const char *phrase);
 
 /* --- retention: chunks rewritten around deletes ------------------------- */
 

@@ -138,3 +138,30 @@ check "mixed block: a page of the records left" "failing alpha 9|failing alpha 8
 echo "{\"timestamp\":\"$new\",\"level\":\"info\",\"event\":\"chatty later\"}" >>"$D/mix.log"
 "$LOGDECK" index "$D/mix.log" >/dev/null 2>&1
 check "mixed block: a record after the prune" "2 1" "$(q --count chatty) $(q --count later)"
+
+# --- phrases of letters and '_' answered from the index alone (txt.h, runs) -----------
+rm -f "$LOGDECK_DB"*
+{
+  echo '{"timestamp": "2024-03-03T10:00:00Z", "level": "error", "event": "generate_content failed"}'
+  echo '{"timestamp": "2024-03-03T10:00:01Z", "level": "error", "event": "regenerate_content failed"}'
+  echo '{"timestamp": "2024-03-03T10:00:02Z", "level": "info", "event": "generate content, then Generate_Content_v2"}'
+  echo '{"timestamp": "2024-03-03T10:00:03Z", "level": "info", "event": "said \"x_generate_content\" once", "note": "generate content"}'
+  echo '{"timestamp": "2024-03-03T10:00:04Z", "level": "info", "event": "plain words only", "k": "generate content"}'
+} >"$D/snake.jsonl"
+"$LOGDECK" index "$D/snake.jsonl" >/dev/null 2>&1
+snq() {
+  for w in generate_content '"generate_content"' GENERATE_CONTENT 'generate_cont*' regenerate_content \
+           content_v '"_generate_content"' 'generate_content level:error' 'generate_content -level:error'; do
+    printf '%s=%s ' "$w" "$(q --count "$w")"
+  done
+}
+want_sn='generate_content=3 "generate_content"=3 GENERATE_CONTENT=3 generate_cont*=3 regenerate_content=1 content_v=0 "_generate_content"=1 generate_content level:error=1 generate_content -level:error=2 '
+check "runs: phrase counts as grep-with-words reads them" "$want_sn" "$(snq)"
+check "runs: a page" "said \\\"x_generate_content\\\" once|generate content, then Generate_Content_v2|generate_content failed" \
+  "$(q --json --limit 5 generate_content | sed 's/.*"msg":"\(.*\)","fields".*/\1/' | tr '\n' '|' | sed 's/|$//')"
+# The text itself is not read: with every block of text made unreadable the
+# counts stay (a phrase checked against the text would find nothing).
+cp "$LOGDECK_DB" "$T/snake-copy.db"
+sqlite3 "$T/snake-copy.db" "UPDATE rawblk SET z = x'00'"
+check "runs: counted without reading the text" "3 1 1" \
+  "$("$LOGDECK" --db "$T/snake-copy.db" query --count generate_content 2>&1) $("$LOGDECK" --db "$T/snake-copy.db" query --count regenerate_content 2>&1) $("$LOGDECK" --db "$T/snake-copy.db" query --count '"_generate_content"' 2>&1)"
