@@ -247,6 +247,10 @@ int blk_add(struct store *s, const struct blk_rec *r, int64_t *id, struct err *e
             memcpy(b->data + b->len, str[k], len[k]);
         b->len += len[k];
     }
+    if (txt_note_runs(s, raw, len[BLK_RAW]) < 0 ||
+        (len[BLK_MSG] && p[BLK_MSG] >= p[BLK_RAW] + l[BLK_RAW] &&   /* a message kept apart */
+         txt_note_runs(s, b->data + p[BLK_MSG], len[BLK_MSG]) < 0))
+        return err_set(e, "out of memory indexing a record");
     b->open_n++;
     b->dirty = 1;
     *id = b->next_id++;

@@ -78,18 +78,18 @@ static int run_rows(struct store *s, sqlite3_stmt *st, store_row_fn cb, void *ct
     return exec_run_rows(s, st, cb, ctx, NULL, e);
 }
 
-/* The word of a plan that is one plain word, optionally AND-ed with time
+/* The word or phrase of a plan that is one, optionally AND-ed with time
  * comparisons; NULL otherwise. */
 static const struct pnode *lone_word(const struct pnode *n)
 {
     if (n->kind == PK_TEXT)
-        return n->phrase ? NULL : n;
+        return n;
     if (n->kind != PK_AND)
         return NULL;
     const struct pnode *w = NULL;
     for (int i = 0; i < n->nkids; i++) {
         const struct pnode *k = n->kids[i];
-        if (k->kind == PK_TEXT && !k->phrase && !w)
+        if (k->kind == PK_TEXT && !w)
             w = k;
         else if (!(k->kind == PK_CMP && k->field == PF_TS && k->vtype == PV_INT &&
                    k->op >= POP_LT && k->op <= POP_GE))
@@ -107,6 +107,11 @@ static int build_word_page(struct sqlb *b, const struct plan *p, const struct st
     static const char *const ops[] = {"=", "", "<", "<=", ">", ">="};
     const struct pnode *w = lone_word(p->root);
     char *expr = w ? exec_fts_expr(b->st, w->text, w->prefix) : NULL;
+    if (expr && *expr && w->phrase) {   /* a phrase only when the index answers it exactly */
+        char *sx = b->st->old_text ? NULL : txt_snake_expr(b->st, expr, w->text);
+        free(expr);
+        expr = sx;
+    }
     if (!expr || !*expr || exec_fts_choice(b, expr) != EXEC_FTS_SOME) {
         free(expr);
         return 0;

@@ -82,6 +82,22 @@ static int64_t records_total(struct store *s)
     return store_pragma_int(s, "SELECT coalesce(sum(n), 0) FROM counts");
 }
 
+/* The most candidates of a words driver: its records are scattered over
+ * the whole history (a word in tracebacks, say), so each candidate's row
+ * read is a page of its own (at 10M records, 7k candidates: ~110 ms of
+ * user+sys CPU, where exec.c's walk of rec_ts newest first checking each
+ * id against the matches read ~100 pages: ~50 ms). A field value's records
+ * cluster (a service's file) and keep cap. */
+static int64_t txt_cap(struct store *s, int64_t cap)
+{
+    const struct exec_state *x = s->exec;
+    if (x && x->page_cap)
+        return cap;   /* white-box tests */
+    double c = sqrt(0.05 * 50 * (double)records_total(s));
+    int64_t t = c < FTS_FEW ? FTS_FEW : (int64_t)c;
+    return t < cap ? t : cap;
+}
+
 /* The driver of plan p with the fewest matches, if at most cap. */
 static int pick_driver(struct store *s, const struct plan *p, int64_t cap, const char **table,
                        char **expr, int64_t *m)
@@ -96,7 +112,10 @@ static int pick_driver(struct store *s, const struct plan *p, int64_t cap, const
         char *x;
         if (!driver_of(s, kids[i], &t, &x))
             continue;
-        int64_t k = probe(s, t, x, cap);
+        int64_t tc = strcmp(t, EXEC_TXT) == 0 ? txt_cap(s, cap) : cap;
+        int64_t k = probe(s, t, x, tc);
+        if (k > tc)
+            k = cap + 1;
         if (k < *m) {
             free(*expr);
             *expr = x;

@@ -67,6 +67,7 @@ const char schema_alerts[] =
 const char schema_v8[] =
     "CREATE VIRTUAL TABLE IF NOT EXISTS rec_txt USING fts5(body, content='', detail=full,"
     " columnsize=0, tokenize='ldrec');"
+    "CREATE TABLE IF NOT EXISTS txt_runs(run TEXT PRIMARY KEY) WITHOUT ROWID;"
     "INSERT INTO rec_txt(rec_txt, rank) VALUES('automerge', 8);";
 
 /* v4 -> v5: v4 rows keep their raw text; new ones go to blocks. */

@@ -112,7 +112,7 @@ static int add_rollups(struct store *s, struct err *e)
  * the logs. */
 static int add_text_index(struct store *s, struct err *e)
 {
-    if (exec(s, schema_v8, e) < 0 || txt_rebuild(s, e) < 0 ||
+    if (exec(s, schema_v8, e) < 0 || txt_rebuild(s, e) < 0 || txt_flush(s, e) < 0 ||
         exec(s, "DROP TABLE IF EXISTS rec_fts", e) < 0)
         return err_prefix(e, "building the text index per block (schema version 8)");
     return 0;
@@ -252,6 +252,7 @@ void store_close(struct store *s)
     rollup_free(s);
     zraw_free(s->zraw);
     blk_free(s->blk);
+    txt_free(s->txt);
     for (size_t i = 0; i < sizeof s->st / sizeof s->st[0]; i++)
         sqlite3_finalize(s->st[i]);
     int stamp = s->checked && sqlite3_close(s->db) == SQLITE_OK;
@@ -298,6 +299,7 @@ void store_rollback(struct store *s)
     rollup_discard(s);
     zraw_batch_end(s, 0);
     blk_rollback(s);
+    txt_discard(s);
 }
 
 int store_in_batch(const struct store *s)
@@ -418,7 +420,8 @@ int store_commit(struct store *s, struct err *e)
             goto fail;
         }
     }
-    if (rollup_flush(s, e) < 0 || fv_flush(s, e) < 0 || exec(s, "COMMIT", e) < 0)
+    if (rollup_flush(s, e) < 0 || fv_flush(s, e) < 0 || txt_flush(s, e) < 0 ||
+        exec(s, "COMMIT", e) < 0)
         goto fail;
     s->in_batch = 0;
     zraw_batch_end(s, 1);

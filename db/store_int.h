@@ -20,6 +20,7 @@ struct zraw;         /* owned by db/zraw.c */
 struct blk;          /* owned by db/blk.c */
 struct addq;         /* owned by db/addq.c */
 struct rollup_state; /* owned by db/rollup.c */
+struct txt_state;    /* owned by db/txt.c */
 
 struct store {
     sqlite3 *db;
@@ -34,6 +35,7 @@ struct store {
     struct fv_state *fv;             /* writer: tokens and catalogue (fv.c) */
     struct zraw *zraw;               /* v4 compression dictionaries (zraw.c) */
     struct blk *blk;                 /* compressed blocks of text (blk.c) */
+    struct txt_state *txt;           /* writer: the runs of the text seen (txt.c) */
     struct addq *addq;               /* the store thread of a bulk load (addq.c) */
     struct rollup_state *rollup;     /* writer: the batch's rollup cells (rollup.c) */
     struct wal_ckpt *wal;            /* writer only: db/wal.c */

@@ -5,6 +5,7 @@
 #include "db/blk.h"
 #include "db/exec_int.h"
 #include "db/fv.h"
+#include "src/base/hmap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,34 +218,35 @@ static int is_snake(unsigned char c)
 /* The runs of ASCII letters and '_' holding a '_' and a letter, lower-cased,
  * as TXT_SNAKE + run: a phrase made of such characters occurs in a text
  * only inside one of its runs, so it is answered from the vocabulary
- * (txt_snake_expr) without reading any text. */
+ * (txt_snake_expr) without reading any text. Found from each '_'. */
 static int snake_runs(struct ldtok *t, const char *s, size_t n)
 {
     char buf[256];
-    for (size_t i = 0; i < n;) {
-        if (!is_snake((unsigned char)s[i])) {
-            i++;
+    const char *end = s + n, *u = s;
+    while ((u = memchr(u, '_', (size_t)(end - u))) != NULL) {
+        const char *a = u, *b = u + 1;
+        while (a > s && is_snake((unsigned char)a[-1]))
+            a--;
+        while (b < end && is_snake((unsigned char)*b))
+            b++;
+        size_t len = (size_t)(b - a) + 1;
+        int letter = 0;
+        for (const char *k = a; k < b && !letter; k++)
+            letter = *k != '_';
+        u = b;
+        if (!letter)
             continue;
-        }
-        size_t j = i;
-        int us = 0, letter = 0;
-        for (; j < n && is_snake((unsigned char)s[j]); j++)
-            s[j] == '_' ? (us = 1) : (letter = 1);
-        if (us && letter) {
-            size_t len = j - i + 1;
-            char *b = len <= sizeof buf ? buf : malloc(len);
-            if (!b)
-                return SQLITE_NOMEM;
-            b[0] = TXT_SNAKE[0];
-            for (size_t k = i; k < j; k++)
-                b[k - i + 1] = (char)(s[k] | (s[k] == '_' ? 0 : 32));
-            int rc = collect(t, 0, b, (int)len, 0, 0);
-            if (b != buf)
-                free(b);
-            if (rc != SQLITE_OK)
-                return rc;
-        }
-        i = j;
+        char *w = len <= sizeof buf ? buf : malloc(len);
+        if (!w)
+            return SQLITE_NOMEM;
+        w[0] = TXT_SNAKE[0];
+        for (size_t k = 0; k + 1 < len; k++)
+            w[k + 1] = (char)(a[k] == '_' ? '_' : a[k] | 32);
+        int rc = collect(t, 0, w, (int)len, 0, 0);
+        if (w != buf)
+            free(w);
+        if (rc != SQLITE_OK)
+            return rc;
     }
     return SQLITE_OK;
 }
@@ -254,11 +256,16 @@ static int slot_words(struct ldtok *t, const char *raw, size_t rn, const char *c
                       const char *msg, size_t mn)
 {
     t->start[t->slot] = (uint32_t)t->nent;
-    if (rn) {
-        if (grow(&t->clean, &t->ccap, rn + 1) < 0)
-            return SQLITE_NOMEM;
-        size_t n = fv_words_text(t->clean, raw, rn);
-        int rc = t->u.xTokenize(t->ui, t, FTS5_TOKENIZE_DOCUMENT, t->clean, (int)n, collect);
+    if (rn) {   /* terminal escapes as spaces (fv_words_text) when there are any */
+        const char *w = raw;
+        size_t n = rn;
+        if (memchr(raw, 0x1b, rn) || memmem(raw, rn, "\\u001", 5)) {
+            if (grow(&t->clean, &t->ccap, rn + 1) < 0)
+                return SQLITE_NOMEM;
+            n = fv_words_text(t->clean, raw, rn);
+            w = t->clean;
+        }
+        int rc = t->u.xTokenize(t->ui, t, FTS5_TOKENIZE_DOCUMENT, w, (int)n, collect);
         if (rc != SQLITE_OK)
             return rc;
     }
@@ -402,6 +409,147 @@ static void ldtok_delete(Fts5Tokenizer *p)
     free(t);
 }
 
+/* --- the runs seen (txt_runs) ----------------------------------------------------- */
+
+struct txt_state {
+    struct hmap known;     /* hmap_key_str(run) -> its copy */
+    char **pend;           /* runs new in this batch (also in known) */
+    size_t npend, cappend;
+    int loaded;
+};
+
+static void forget(struct txt_state *t)
+{
+    for (size_t i = 0; i < t->known.cap; i++)
+        if (t->known.vals[i] && t->known.vals[i] != &hmap_tomb)
+            free(t->known.vals[i]);
+    hmap_fini(&t->known);
+    hmap_init(&t->known);
+    for (size_t i = 0; i < t->npend; i++)
+        free(t->pend[i]);
+    free(t->pend);
+    t->pend = NULL;
+    t->npend = t->cappend = 0;
+    t->loaded = 0;
+}
+
+void txt_free(struct txt_state *t)
+{
+    if (!t)
+        return;
+    forget(t);
+    hmap_fini(&t->known);
+    free(t);
+}
+
+/* Adds run r (NUL-terminated) to the known set; new: also pending. */
+static int know(struct txt_state *t, const char *r, size_t n, int pending)
+{
+    char *c = strndup(r, n);
+    if (!c)
+        return -1;
+    uint64_t k = hmap_key_str(c);
+    const char *have = hmap_get(&t->known, k);
+    if (have) {   /* known (or a colliding run: written again, harmlessly) */
+        int same = strcmp(have, c) == 0;
+        free(c);
+        if (same || !pending)
+            return 0;
+        c = strndup(r, n);
+        if (!c)
+            return -1;
+    } else if (hmap_put(&t->known, k, c) < 0) {
+        free(c);
+        return -1;
+    }
+    if (!pending)
+        return 0;
+    if (more((void **)&t->pend, &t->cappend, t->npend, sizeof *t->pend) < 0)
+        return -1;
+    t->pend[t->npend++] = have ? c : strdup(c);
+    if (have)
+        return 0;
+    return t->pend[t->npend - 1] ? 0 : -1;
+}
+
+static struct txt_state *runs_state(struct store *s)
+{
+    if (!s->txt && (s->txt = calloc(1, sizeof *s->txt)) != NULL)
+        hmap_init(&s->txt->known);
+    struct txt_state *t = s->txt;
+    if (t && !t->loaded) {   /* the runs stored so far */
+        sqlite3_stmt *st = NULL;
+        t->loaded = 1;
+        if (sqlite3_prepare_v2(s->db, "SELECT run FROM txt_runs", -1, &st, NULL) == SQLITE_OK)
+            while (sqlite3_step(st) == SQLITE_ROW)
+                know(t, (const char *)sqlite3_column_text(st, 0),
+                     (size_t)sqlite3_column_bytes(st, 0), 0);
+        sqlite3_finalize(st);
+    }
+    return t;
+}
+
+int txt_note_runs(struct store *s, const char *text, size_t n)
+{
+    const char *end = text + n, *u = text;
+    struct txt_state *t = NULL;
+    while ((u = memchr(u, '_', (size_t)(end - u))) != NULL) {
+        const char *a = u, *b = u + 1;
+        while (a > text && is_snake((unsigned char)a[-1]))
+            a--;
+        while (b < end && is_snake((unsigned char)*b))
+            b++;
+        u = b;
+        char buf[256];
+        size_t len = (size_t)(b - a);
+        int letter = 0;
+        for (const char *k = a; k < b && !letter; k++)
+            letter = *k != '_';
+        if (!letter)
+            continue;
+        char *w = len < sizeof buf ? buf : malloc(len + 1);
+        if (!w)
+            return -1;
+        for (size_t k = 0; k < len; k++)
+            w[k] = (char)(a[k] == '_' ? '_' : a[k] | 32);
+        int rc = (!t && !(t = runs_state(s))) || know(t, w, len, 1) < 0 ? -1 : 0;
+        if (w != buf)
+            free(w);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int txt_flush(struct store *s, struct err *e)
+{
+    struct txt_state *t = s->txt;
+    int rc = 0;
+    if (!t || !t->npend)
+        return 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO txt_runs(run) VALUES(?)", -1, &st,
+                           NULL) != SQLITE_OK)
+        rc = store_sqlerr(s, e, "listing the runs of the text");
+    for (size_t i = 0; rc == 0 && i < t->npend; i++) {
+        sqlite3_bind_text(st, 1, t->pend[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = store_sqlerr(s, e, "listing the runs of the text");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < t->npend; i++)
+        free(t->pend[i]);
+    t->npend = 0;
+    return rc;
+}
+
+void txt_discard(struct store *s)
+{
+    if (s->txt)
+        forget(s->txt);   /* reloaded from the table at the next use */
+}
+
 /* --- queries ------------------------------------------------------------------ */
 
 /* The query of rec_txt for an exec_fts_expr() string ("a" "b"*): per token
@@ -500,42 +648,39 @@ static void expand_comp(sqlite3 *db, struct tq *q, const char *t, size_t n)
     free(lo);
 }
 
-/* The terms of the vocabulary (plain and complement) that are runs
- * (TXT_SNAKE) holding phrase p (lower-cased); each handed to fn (may be
- * NULL). Returns how many (up to max + 1), or -1. */
+/* The runs listed in txt_runs holding phrase p (lower-cased); each handed to
+ * fn (may be NULL). Returns how many (up to max + 1), or -1. */
 static int snake_terms(sqlite3 *db, const char *p, int max,
                        void (*fn)(void *, const char *, int), void *ctx)
 {
-    static const char *const lo[] = {TXT_SNAKE, TXT_COMP TXT_SNAKE};
-    static const char *const hi[] = {"\x06", TXT_COMP "\x06"};
     sqlite3_stmt *st = NULL;
     int k = 0;
-    if (sqlite3_prepare_v2(db, "SELECT term FROM temp.ld_txt_vocab WHERE term >= ?1 AND"
-                           " term < ?2 AND instr(term, ?3) > 0", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT run FROM txt_runs WHERE instr(run, ?1) > 0 LIMIT ?2", -1,
+                           &st, NULL) != SQLITE_OK)
         return -1;
-    for (int r = 0; r < 2 && k <= max; r++) {
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, lo[r], -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, hi[r], -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, p, -1, SQLITE_STATIC);
-        while (k <= max && sqlite3_step(st) == SQLITE_ROW) {
-            k++;
-            if (fn)
-                fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_bytes(st, 0));
-        }
+    sqlite3_bind_text(st, 1, p, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, max + 1);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        k++;
+        if (fn && k <= max)
+            fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_bytes(st, 0));
     }
     sqlite3_finalize(st);
     return k;
 }
 
-static void snake_phrase(void *ctx, const char *term, int n)
+/* A run as two phrases: TXT_SNAKE + run, and its complement. */
+static void snake_phrase(void *ctx, const char *run, int n)
 {
     struct tq *q = ctx;
-    int comp = term[0] == TXT_COMP[0], open = q->slen && q->fts[q->flen - 1] == '(';
+    int open = q->slen && q->fts[q->flen - 1] == '(';
     if (!open)
         tq_put(q, " OR ", 4);
-    tq_quoted(q, "", term, (size_t)n, 0);
-    tq_spec(q, (char)(comp ? (open ? 'C' : 'c') : (open ? 'N' : 'n')));
+    tq_quoted(q, TXT_SNAKE, run, (size_t)n, 0);
+    tq_spec(q, open ? 'N' : 'n');
+    tq_put(q, " OR ", 4);
+    tq_quoted(q, TXT_COMP TXT_SNAKE, run, (size_t)n, 0);
+    tq_spec(q, 'c');
 }
 
 char *txt_snake_expr(struct store *s, const char *expr, const char *phrase)
@@ -554,7 +699,7 @@ char *txt_snake_expr(struct store *s, const char *expr, const char *phrase)
     }
     for (size_t i = 0; i <= n; i++)
         p[i] = (char)(phrase[i] == '_' || !phrase[i] ? phrase[i] : phrase[i] | 32);
-    int k = snake_terms(s->db, p, TXT_EXPAND, NULL, NULL);
+    int k = snake_terms(s->db, p, TXT_EXPAND / 2, NULL, NULL);
     if (k >= 0 && k <= TXT_EXPAND && asprintf(&out, "%s \"%s%s\"", expr, TXT_SNAKE, p) < 0)
         out = NULL;
     free(p);
@@ -583,7 +728,7 @@ static int tq_build(sqlite3 *db, const char *expr, struct tq *q)
         tq_put(q, q->slen ? " AND (" : "(", q->slen ? 6 : 1);
         if (k > 1 && tok[0] == TXT_SNAKE[0]) {   /* a phrase inside runs (txt_snake_expr) */
             tok[k] = '\0';
-            if (snake_terms(db, tok + 1, TXT_EXPAND, snake_phrase, q) <= 0) {
+            if (snake_terms(db, tok + 1, TXT_EXPAND / 2, snake_phrase, q) <= 0) {
                 tq_quoted(q, "", TXT_SNAKE, 1, 0);   /* no such run: nothing matches */
                 tq_spec(q, 'N');
             }
@@ -1069,6 +1214,9 @@ static int chunk_doc(struct store *s, const struct txt_chunk *c, struct txt_doc 
             sqlite3_finalize(st);
             return err_set(e, "reading record %lld's text: it cannot be decoded", (long long)id);
         }
+        int apart = mn && !(msg >= raw && msg + mn <= raw + rn);
+        if (txt_note_runs(s, raw, rn) < 0 || (apart && txt_note_runs(s, msg, mn) < 0))
+            goto oom;
         while (lo + d->slots < id)
             if (txt_doc_add(d, "", 0, "", 0, "", 0) < 0)
                 goto oom;

@@ -157,6 +157,8 @@ snq() {
 }
 want_sn='generate_content=3 "generate_content"=3 GENERATE_CONTENT=3 generate_cont*=3 regenerate_content=1 content_v=0 "_generate_content"=1 generate_content level:error=1 generate_content -level:error=2 '
 check "runs: phrase counts as grep-with-words reads them" "$want_sn" "$(snq)"
+check "runs: listed once each (txt_runs)" "generate_content|generate_content_v|regenerate_content|x_generate_content" \
+  "$(sqlite3 "$LOGDECK_DB" "SELECT group_concat(run, '|') FROM (SELECT run FROM txt_runs WHERE run LIKE '%generate%' ORDER BY run)")"
 check "runs: a page" "said \\\"x_generate_content\\\" once|generate content, then Generate_Content_v2|generate_content failed" \
   "$(q --json --limit 5 generate_content | sed 's/.*"msg":"\(.*\)","fields".*/\1/' | tr '\n' '|' | sed 's/|$//')"
 # The text itself is not read: with every block of text made unreadable the
