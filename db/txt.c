@@ -1,11 +1,11 @@
 /* txt: the full-text index, one FTS5 document per chunk of records (txt.h):
- * the document format and its tokenizer, the readers ld_nrec / ld_txt,
- * and the chunk rewrites of retention and migration. */
+ * the tokenizer of the documents and the readers (ld_txt, ld_txt_count).
+ * The writer's side is txt_doc.c, the documents rebuilt from the records
+ * (retention, migration) txt_chunk.c. */
 #include "db/txt.h"
 #include "db/blk.h"
 #include "db/exec_int.h"
 #include "db/fv.h"
-#include "src/base/hmap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,17 +26,6 @@ static int grow(char **p, size_t *cap, size_t need)
     return 0;
 }
 
-static size_t put_varint(unsigned char *o, uint64_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        o[n++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    o[n++] = (unsigned char)v;
-    return n;
-}
-
 static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
 {
     uint64_t r = 0;
@@ -51,32 +40,6 @@ static int get_varint(const unsigned char **p, const unsigned char *end, uint64_
     return -1;
 }
 
-/* A slot: varint raw length, raw, varint cid length, cid, varint message
- * length, the message when it is not inside the raw text. */
-int txt_doc_add(struct txt_doc *d, const char *raw, size_t rn, const char *cid, size_t cn,
-                const char *msg, size_t mn)
-{
-    if (mn && rn >= mn && msg >= raw && msg + mn <= raw + rn)
-        mn = 0;   /* inside the raw text */
-    if (grow(&d->s, &d->cap, d->len + rn + cn + mn + 31) < 0)
-        return -1;
-    unsigned char *o = (unsigned char *)d->s + d->len;
-    o += put_varint(o, rn);
-    if (rn)
-        memcpy(o, raw, rn);
-    o += rn;
-    o += put_varint(o, cn);
-    if (cn)
-        memcpy(o, cid, cn);
-    o += cn;
-    o += put_varint(o, mn);
-    if (mn)
-        memcpy(o, msg, mn);
-    o += mn;
-    d->len = (size_t)((char *)o - d->s);
-    d->slots++;
-    return 0;
-}
 
 /* --- the tokenizer ---------------------------------------------------------- */
 
@@ -210,10 +173,6 @@ static int collect(void *ctx, int tflags, const char *tok, int n, int start, int
 
 typedef int token_fn(void *, int, const char *, int, int, int);
 
-static int is_snake(unsigned char c)
-{
-    return c == '_' || ((c | 32) >= 'a' && (c | 32) <= 'z');
-}
 
 /* The runs of ASCII letters and '_' holding a '_' and a letter, lower-cased,
  * as TXT_SNAKE + run: a phrase made of such characters occurs in a text
@@ -225,9 +184,9 @@ static int snake_runs(struct ldtok *t, const char *s, size_t n)
     const char *end = s + n, *u = s;
     while ((u = memchr(u, '_', (size_t)(end - u))) != NULL) {
         const char *a = u, *b = u + 1;
-        while (a > s && is_snake((unsigned char)a[-1]))
+        while (a > s && txt_run_char((unsigned char)a[-1]))
             a--;
-        while (b < end && is_snake((unsigned char)*b))
+        while (b < end && txt_run_char((unsigned char)*b))
             b++;
         size_t len = (size_t)(b - a) + 1;
         int letter = 0;
@@ -409,146 +368,6 @@ static void ldtok_delete(Fts5Tokenizer *p)
     free(t);
 }
 
-/* --- the runs seen (txt_runs) ----------------------------------------------------- */
-
-struct txt_state {
-    struct hmap known;     /* hmap_key_str(run) -> its copy */
-    char **pend;           /* runs new in this batch (also in known) */
-    size_t npend, cappend;
-    int loaded;
-};
-
-static void forget(struct txt_state *t)
-{
-    for (size_t i = 0; i < t->known.cap; i++)
-        if (t->known.vals[i] && t->known.vals[i] != &hmap_tomb)
-            free(t->known.vals[i]);
-    hmap_fini(&t->known);
-    hmap_init(&t->known);
-    for (size_t i = 0; i < t->npend; i++)
-        free(t->pend[i]);
-    free(t->pend);
-    t->pend = NULL;
-    t->npend = t->cappend = 0;
-    t->loaded = 0;
-}
-
-void txt_free(struct txt_state *t)
-{
-    if (!t)
-        return;
-    forget(t);
-    hmap_fini(&t->known);
-    free(t);
-}
-
-/* Adds run r (NUL-terminated) to the known set; new: also pending. */
-static int know(struct txt_state *t, const char *r, size_t n, int pending)
-{
-    char *c = strndup(r, n);
-    if (!c)
-        return -1;
-    uint64_t k = hmap_key_str(c);
-    const char *have = hmap_get(&t->known, k);
-    if (have) {   /* known (or a colliding run: written again, harmlessly) */
-        int same = strcmp(have, c) == 0;
-        free(c);
-        if (same || !pending)
-            return 0;
-        c = strndup(r, n);
-        if (!c)
-            return -1;
-    } else if (hmap_put(&t->known, k, c) < 0) {
-        free(c);
-        return -1;
-    }
-    if (!pending)
-        return 0;
-    if (more((void **)&t->pend, &t->cappend, t->npend, sizeof *t->pend) < 0)
-        return -1;
-    t->pend[t->npend++] = have ? c : strdup(c);
-    if (have)
-        return 0;
-    return t->pend[t->npend - 1] ? 0 : -1;
-}
-
-static struct txt_state *runs_state(struct store *s)
-{
-    if (!s->txt && (s->txt = calloc(1, sizeof *s->txt)) != NULL)
-        hmap_init(&s->txt->known);
-    struct txt_state *t = s->txt;
-    if (t && !t->loaded) {   /* the runs stored so far */
-        sqlite3_stmt *st = NULL;
-        t->loaded = 1;
-        if (sqlite3_prepare_v2(s->db, "SELECT run FROM txt_runs", -1, &st, NULL) == SQLITE_OK)
-            while (sqlite3_step(st) == SQLITE_ROW)
-                know(t, (const char *)sqlite3_column_text(st, 0),
-                     (size_t)sqlite3_column_bytes(st, 0), 0);
-        sqlite3_finalize(st);
-    }
-    return t;
-}
-
-int txt_note_runs(struct store *s, const char *text, size_t n)
-{
-    const char *end = text + n, *u = text;
-    struct txt_state *t = NULL;
-    while ((u = memchr(u, '_', (size_t)(end - u))) != NULL) {
-        const char *a = u, *b = u + 1;
-        while (a > text && is_snake((unsigned char)a[-1]))
-            a--;
-        while (b < end && is_snake((unsigned char)*b))
-            b++;
-        u = b;
-        char buf[256];
-        size_t len = (size_t)(b - a);
-        int letter = 0;
-        for (const char *k = a; k < b && !letter; k++)
-            letter = *k != '_';
-        if (!letter)
-            continue;
-        char *w = len < sizeof buf ? buf : malloc(len + 1);
-        if (!w)
-            return -1;
-        for (size_t k = 0; k < len; k++)
-            w[k] = (char)(a[k] == '_' ? '_' : a[k] | 32);
-        int rc = (!t && !(t = runs_state(s))) || know(t, w, len, 1) < 0 ? -1 : 0;
-        if (w != buf)
-            free(w);
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
-}
-
-int txt_flush(struct store *s, struct err *e)
-{
-    struct txt_state *t = s->txt;
-    int rc = 0;
-    if (!t || !t->npend)
-        return 0;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO txt_runs(run) VALUES(?)", -1, &st,
-                           NULL) != SQLITE_OK)
-        rc = store_sqlerr(s, e, "listing the runs of the text");
-    for (size_t i = 0; rc == 0 && i < t->npend; i++) {
-        sqlite3_bind_text(st, 1, t->pend[i], -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = store_sqlerr(s, e, "listing the runs of the text");
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    for (size_t i = 0; i < t->npend; i++)
-        free(t->pend[i]);
-    t->npend = 0;
-    return rc;
-}
-
-void txt_discard(struct store *s)
-{
-    if (s->txt)
-        forget(s->txt);   /* reloaded from the table at the next use */
-}
 
 /* --- queries ------------------------------------------------------------------ */
 
@@ -688,7 +507,7 @@ char *txt_snake_expr(struct store *s, const char *expr, const char *phrase)
     size_t n = strlen(phrase);
     int us = 0, letter = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!is_snake((unsigned char)phrase[i]))
+        if (!txt_run_char((unsigned char)phrase[i]))
             return NULL;
         phrase[i] == '_' ? (us = 1) : (letter = 1);
     }
@@ -1115,157 +934,5 @@ int txt_register(struct store *s, struct err *e)
                  " fts5vocab(main, rec_txt, row)", NULL, NULL, NULL);
     if (ro)
         sqlite3_exec(db, "PRAGMA query_only=1", NULL, NULL, NULL);
-    return 0;
-}
-
-/* --- writing --------------------------------------------------------------------- */
-
-static int step_doc(struct store *s, int which, const char *sql, int64_t id, const char *d,
-                    size_t n, struct err *e)
-{
-    if (store_prepare(s, &s->st[which], sql, e) < 0)
-        return -1;
-    sqlite3_stmt *st = s->st[which];
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_blob(st, 2, d, (int)n, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return store_sqlerr(s, e, "indexing records' text");
-    return 0;
-}
-
-int txt_put(struct store *s, int64_t id, const char *old, size_t on, const char *doc, size_t dn,
-            struct err *e)
-{
-    if (on && step_doc(s, ST_TXT_DEL, "INSERT INTO rec_txt(rec_txt, rowid, body)"
-                       " VALUES('delete', ?, ?)", id, old, on, e) < 0)
-        return -1;
-    if (dn && step_doc(s, ST_FTS, "INSERT INTO rec_txt(rowid, body) VALUES(?, ?)", id, doc, dn,
-                       e) < 0)
-        return -1;
-    return 0;
-}
-
-/* --- chunks (retention, migration) ---------------------------------------------- */
-
-int txt_chunk_of(struct store *s, int64_t id, struct txt_chunk *c, struct err *e)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, n FROM rawblk WHERE id <= ? ORDER BY id DESC LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_sqlerr(s, e, "finding a record's block");
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && id < sqlite3_column_int64(st, 0) + sqlite3_column_int(st, 1)) {
-        c->lo = sqlite3_column_int64(st, 0);
-        c->n = sqlite3_column_int(st, 1);
-        c->v4 = 0;
-    } else {   /* a row of a v4 store: the aligned chunk */
-        c->lo = (id - 1) / TXT_SLOTS * TXT_SLOTS + 1;
-        c->n = TXT_SLOTS;
-        c->v4 = 1;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_sqlerr(s, e, "finding a record's block");
-    return 0;
-}
-
-/* The document of chunk [lo, lo + n) from its live records: slots up to
- * the last live one, a dead slot empty. A block's chunk holds its block
- * rows, an aligned chunk (v4) its rows that are not in a block. */
-static int chunk_doc(struct store *s, const struct txt_chunk *c, struct txt_doc *d,
-                     struct err *e)
-{
-    int64_t lo = c->lo;
-    sqlite3_stmt *st = NULL;
-    struct exec_state *x = s->exec;
-    d->len = 0;
-    d->slots = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, raw, flags, cid, msg FROM records WHERE id >= ?"
-                           " AND id < ? ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-        return store_sqlerr(s, e, "reading records' text");
-    sqlite3_bind_int64(st, 1, lo);
-    sqlite3_bind_int64(st, 2, lo + c->n);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        int flags = sqlite3_column_int(st, 2);
-        int inblk = ZRAW_ID(flags) == BLK_ZID;
-        if (inblk == c->v4)
-            continue;
-        struct blk_rec br;
-        const char *raw = NULL, *cid = NULL, *msg = NULL;
-        size_t rn = 0, cn = 0, mn = 0;
-        if (inblk && blk_get(s, id, &br) == 0) {
-            raw = br.raw, rn = br.rn, msg = br.msg, mn = br.mn;
-            if (flags & BLK_HAS_CID)
-                cid = br.cid, cn = br.cn;
-        } else if (!inblk) {
-            raw = exec_raw(x, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
-                           flags, id, &x->fnbuf, &rn);
-            cid = (const char *)sqlite3_column_text(st, 3);
-            cn = cid ? strlen(cid) : 0;
-            msg = (const char *)sqlite3_column_text(st, 4);
-            mn = msg ? (size_t)sqlite3_column_bytes(st, 4) : 0;
-        }
-        if (!raw) {
-            sqlite3_finalize(st);
-            return err_set(e, "reading record %lld's text: it cannot be decoded", (long long)id);
-        }
-        int apart = mn && !(msg >= raw && msg + mn <= raw + rn);
-        if (txt_note_runs(s, raw, rn) < 0 || (apart && txt_note_runs(s, msg, mn) < 0))
-            goto oom;
-        while (lo + d->slots < id)
-            if (txt_doc_add(d, "", 0, "", 0, "", 0) < 0)
-                goto oom;
-        if (txt_doc_add(d, raw, rn, cid ? cid : "", cn, msg ? msg : "", mn) < 0)
-            goto oom;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sqlerr(s, e, "reading records' text");
-    return 0;
-oom:
-    sqlite3_finalize(st);
-    return err_set(e, "out of memory indexing records' text");
-}
-
-int txt_chunk_remove(struct store *s, const struct txt_chunk *c, struct err *e)
-{
-    struct txt_doc d = {0};
-    int rc = chunk_doc(s, c, &d, e) < 0 ? -1 : txt_put(s, c->lo, d.s, d.len, NULL, 0, e);
-    free(d.s);
-    return rc;
-}
-
-int txt_chunk_add(struct store *s, const struct txt_chunk *c, struct err *e)
-{
-    struct txt_doc d = {0};
-    int rc = chunk_doc(s, c, &d, e) < 0 ? -1 : txt_put(s, c->lo, NULL, 0, d.s, d.len, e);
-    free(d.s);
-    return rc;
-}
-
-int txt_rebuild(struct store *s, struct err *e)
-{
-    sqlite3_stmt *st = NULL;
-    /* blocks, then the aligned chunks of rows not in a block (v4) */
-    if (sqlite3_prepare_v2(s->db, "SELECT id, n, 0 FROM rawblk UNION ALL SELECT DISTINCT"
-                           " (id - 1) / 128 * 128 + 1, 128, 1 FROM records WHERE"
-                           " ((flags >> 3) & 15) != 15", -1, &st, NULL) != SQLITE_OK)
-        return store_sqlerr(s, e, "reading the blocks of text");
-    int rc, bad = 0;
-    while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct txt_chunk c = {sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
-                              sqlite3_column_int(st, 2)};
-        bad = txt_chunk_add(s, &c, e) < 0;
-    }
-    sqlite3_finalize(st);
-    if (bad)
-        return -1;
-    if (rc != SQLITE_DONE)
-        return store_sqlerr(s, e, "reading the blocks of text");
     return 0;
 }

@@ -55,6 +55,9 @@ struct txt_doc {
 int txt_doc_add(struct txt_doc *d, const char *raw, size_t rn, const char *cid, size_t cn,
                 const char *msg, size_t mn);
 
+/* 1 for the characters of a run (ASCII letters and '_'). */
+int txt_run_char(unsigned char c);
+
 /* Registers the tokenizer, ld_recmask, ld_txt and ld_txt_count on s's
  * connection (every connection, before rec_txt is used). 0, or -1 with e. */
 int txt_register(struct store *s, struct err *e);
