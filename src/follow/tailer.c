@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "src/follow/asread.h"
 #include "src/follow/fileid.h"
 #include "src/follow/ranges.h"
 #include "src/base/ts.h"
@@ -143,118 +144,6 @@ static int seek_to(struct tailer *t, int64_t off)
     return gzseek((gzFile)t->gz, (z_off_t)off, SEEK_SET) < 0 ? -1 : 0;
 }
 
-/* --- what was read ------------------------------------------------------------ */
-
-static int tail_len(int64_t off)
-{
-    return off < INGEST_TAIL_BYTES ? (int)off : INGEST_TAIL_BYTES;
-}
-
-/* The bytes before offset x of chunk b, read at pos (x in [pos, pos + its
- * length]): b's, after those of t->win (the bytes before pos). n -1:
- * unknown (the bytes before pos are). */
-static void tail_at(const struct tailer *t, const char *b, int64_t pos, int64_t x,
-                    struct tailer_tail *out)
-{
-    size_t want = (size_t)tail_len(x), in_b = (size_t)(x - pos);
-    size_t take_b = in_b < want ? in_b : want, take_w = want - take_b;
-    if (t->win.n < 0 || take_w > (size_t)t->win.n) {
-        out->n = -1;
-        return;
-    }
-    memcpy(out->b, t->win.b + t->win.n - take_w, take_w);
-    memcpy(out->b + take_w, b + in_b - take_b, take_b);
-    out->n = (int)want;
-}
-
-/* t->win after the chunk b of n bytes read at t->pos (not yet advanced). */
-static void win_push(struct tailer *t, const char *b, size_t n)
-{
-    struct tailer_tail *w = &t->win;
-    size_t need = (size_t)tail_len(t->pos + (int64_t)n);
-    if (n >= need) {
-        memcpy(w->b, b + n - need, need);
-        w->n = (int)need;
-        return;
-    }
-    if (w->n < 0)
-        return;   /* still unknown */
-    size_t keep = need - n;   /* <= w->n: the window was full, or the file's start */
-    memmove(w->b, w->b + (size_t)w->n - keep, keep);
-    memcpy(w->b + keep, b, n);
-    w->n = (int)need;
-}
-
-/* 1 if the file still holds, at its start and just before pos, the bytes
- * read there. Once a file is truncated its bytes there are gone or others,
- * so a chunk read at pos before this check succeeds is the content read so
- * far. Both ends: lines padded to a fixed width end alike (the bytes before
- * pos of the next content were those read), and a content begins with a
- * line of its own. */
-static int still_same(const struct tailer *t)
-{
-    char b[INGEST_HEAD_BYTES];
-    size_t hn = (int64_t)t->head_n < t->pos ? t->head_n : (size_t)t->pos;
-    if (t->win.n < 0 || (hn && (pread(t->fd, b, hn, 0) != (ssize_t)hn || memcmp(b, t->head, hn))))
-        return 0;
-    if (t->win.n == 0)
-        return 1;
-    ssize_t r = pread(t->fd, b, (size_t)t->win.n, t->pos - t->win.n);
-    return r == t->win.n && memcmp(b, t->win.b, (size_t)t->win.n) == 0;
-}
-
-/* A plain chunk b of n bytes just read at pos may be used: the bytes
- * before it are unchanged, and where it overlaps the head read at open it
- * agrees with it (the file was not replaced under the head). The head then
- * grows from it, so that it is the bytes read, never read again. */
-static int chunk_ok(struct tailer *t, const char *b, size_t n)
-{
-    if (t->gz || t->owner)
-        return 1;
-    if (!still_same(t))
-        return 0;
-    size_t pos = (size_t)t->pos;
-    if (pos < t->head_n &&
-        memcmp(b, t->head + pos, n < t->head_n - pos ? n : t->head_n - pos) != 0)
-        return 0;
-    if (pos <= t->head_n && pos + n > t->head_n && t->head_n < sizeof t->head) {
-        size_t add = pos + n - t->head_n;
-        if (add > sizeof t->head - t->head_n)
-            add = sizeof t->head - t->head_n;
-        memcpy(t->head + t->head_n, b + (t->head_n - pos), add);
-        t->head_n += add;
-    }
-    return 1;
-}
-
-/* The checkpoint's tail bytes, unless it carries them: read before its
- * offset, and checked against its tail_hash (the file changed since it
- * was identified: replaced). */
-static void load_tail(struct tailer *t, struct tailer_ck *ck)
-{
-    if (ck->tail_off == ck->offset && ck->tail.n == tail_len(ck->offset))
-        return;
-    ck->tail_off = ck->offset;
-    ck->tail.n = -1;
-    if (t->gz || t->fd < 0)
-        return;
-    int n = tail_len(ck->offset);
-    ssize_t r = pread(t->fd, ck->tail.b, (size_t)n, ck->offset - n);
-    if (r == n && (!ck->tail_hash || !n ||
-                   ingest_hash(ck->tail.b, (size_t)n, INGEST_HASH_SEED) == ck->tail_hash))
-        ck->tail.n = n;
-    else
-        t->replaced = 1;
-}
-
-/* After a seek to ck's offset: the bytes before it are its tail. */
-static void placed(struct tailer *t, struct tailer_ck *ck)
-{
-    load_tail(t, ck);
-    t->win = t->done_tail = ck->tail;
-    t->pend_off = -1;
-}
-
 int tailer_place(struct tailer *t, const struct tailer_ck *ck, struct err *e)
 {
     t->ck = *ck;
@@ -262,7 +151,7 @@ int tailer_place(struct tailer *t, const struct tailer_ck *ck, struct err *e)
     if (seek_to(t, ck->offset) < 0)
         return err_set(e, "%s: cannot seek to the checkpoint (byte %lld)", t->path,
                        (long long)ck->offset);
-    placed(t, &t->ck);
+    asread_place(t, &t->ck);
     t->saved = t->ck;
     return 0;
 }
@@ -374,7 +263,7 @@ static int push_line(struct emit_ctx *c, const char *l, size_t n, int64_t off, s
         return -1;
     if (!t->gz && !t->owner && parse_pending_offset(t->p) == off) {   /* a checkpoint may stop here */
         if (b)
-            tail_at(t, b, bpos, off, &t->pend_tail);
+            asread_tail_at(t, b, bpos, off, &t->pend_tail);
         else
             t->pend_tail = t->loff_tail;
         t->pend_off = off;
@@ -426,7 +315,7 @@ static int feed(struct emit_ctx *c, const char *b, size_t n, int64_t pos)
             if (t->line_total == 0) {
                 t->line_off = pos + (int64_t)i;
                 if (!t->gz && !t->owner)
-                    tail_at(t, b, pos, t->line_off, &t->loff_tail);
+                    asread_tail_at(t, b, pos, t->line_off, &t->loff_tail);
             }
             if (line_append(t, b + i, len) < 0)
                 return err_set(c->e, "%s: out of memory holding a long line", t->path);
@@ -503,7 +392,7 @@ int64_t tailer_read(struct tailer *t, const struct tailer_sink *k, char *buf, si
             return -1;
         if (n == 0)
             break;
-        if (!chunk_ok(t, buf, (size_t)n)) {   /* truncated (and rewritten) before the read */
+        if (!asread_chunk(t, buf, (size_t)n)) {   /* truncated (and rewritten) before the read */
             t->replaced = 1;
             break;
         }
@@ -511,8 +400,8 @@ int64_t tailer_read(struct tailer *t, const struct tailer_sink *k, char *buf, si
         if (feed(&c, buf, (size_t)n, t->pos) < 0)
             return -1;
         if (!t->gz && !t->owner && t->done > at)
-            tail_at(t, buf, t->pos, t->done, &t->done_tail);
-        win_push(t, buf, (size_t)n);
+            asread_tail_at(t, buf, t->pos, t->done, &t->done_tail);
+        asread_push(t, buf, (size_t)n);
         t->pos += n;
         got += n;
         k->st->bytes += n;
@@ -538,7 +427,7 @@ int tailer_truncated(struct tailer *t)
     int changed = mt != t->mtime_ns || st.st_size != t->seen_size;
     t->mtime_ns = mt;
     /* the checks come after the fstat: when they pass, it saw the content read */
-    if (st.st_size < t->pos || st.st_size < t->done || (changed && !still_same(t)))
+    if (st.st_size < t->pos || st.st_size < t->done || (changed && !asread_same(t)))
         return t->replaced = 1;
     if (st.st_size > t->seen_size)
         t->seen_size = st.st_size;
@@ -584,30 +473,11 @@ static void grow_head(struct tailer *t)
     }
 }
 
-/* The tail of the checkpoint at off, from the bytes as read. */
-static void tail_checkpoint(struct tailer *t, int64_t off)
-{
-    struct tailer_ck *c = &t->ck;
-    if (off == c->tail_off && c->tail.n == tail_len(off)) {
-        /* unchanged */
-    } else if (t->gz || t->owner) {
-        c->tail.n = -1;
-    } else if (off == t->done) {
-        c->tail = t->done_tail;
-    } else if (off == t->pend_off) {
-        c->tail = t->pend_tail;
-    } else {
-        c->tail.n = -1;
-    }
-    c->tail_off = off;
-    c->tail_hash = c->tail.n > 0 ? ingest_hash(c->tail.b, (size_t)c->tail.n, INGEST_HASH_SEED) : 0;
-}
-
 void tailer_checkpoint(struct tailer *t, int64_t now_us)
 {
     int64_t pend = tailer_pending(t);
     t->ck.offset = (pend >= 0 && pend < t->done) ? pend : t->done;
-    tail_checkpoint(t, t->ck.offset);
+    asread_checkpoint(t, t->ck.offset);
     t->ck.size = t->gz ? (t->pos > t->ck.size ? t->pos : t->ck.size) : t->seen_size;
     t->ck.mtime = t->mtime_ns / 1000000000;
     t->ck.last_seen = now_us;
@@ -633,7 +503,7 @@ int tailer_rewind(struct tailer *t, struct err *e)
     if (seek_to(t, t->saved.offset) < 0)
         return err_set(e, "%s: cannot seek back to byte %lld", t->path,
                        (long long)t->saved.offset);
-    placed(t, &t->saved);
+    asread_place(t, &t->saved);
     t->ck = t->saved;
     return 0;
 }
