@@ -21,8 +21,9 @@
  *     records (rowid = the block's id), a word's positions in it = the
  *     records holding it (db/txt.h): each record's whole text (message,
  *     traceback, continuation lines, field values) plus one token for the
- *     cid ("cid" + the cid's letters and digits). Phrases and cids are
- *     matched by it then checked exactly.
+ *     cid ("cid" + the cid's letters and digits), and the runs of letters
+ *     and '_' (listed once each in txt_runs(run)). Phrases and cids are
+ *     matched by it then checked exactly where the index cannot tell.
  *   rec_fv: contentless FTS5 (detail=none), one field=value token per
  *     scalar field and per virtual field (service by the naming rule,
  *     request path, logger, metric): see db/fv.h.
