@@ -57,6 +57,11 @@ int fv_words_of(int role);
  * bytes written. */
 size_t fv_words_text(char *out, const char *m, size_t n);
 
+/* Registers rec_fv's tokenizer "ldfv" on s's connection (every connection,
+ * before rec_fv is created or read; a store made before it was there reads
+ * rec_fv with unicode61, which splits that text the same). 0, or -1 with e. */
+int fv_register(struct store *s, struct err *e);
+
 /* Per-store ingest state (store->fv), created on the first store_add. */
 struct fv_state;
 void fv_free(struct fv_state *f);

@@ -224,7 +224,8 @@ struct store *store_open(const char *path, int mode, struct err *e)
     }
     s->checked = mode == STORE_WRITE;
     int64_t ver = validate(s, e);
-    if (ver < 0 || configure(s, e) < 0 || store_exec_init(s, e) < 0 || migrate(s, ver, e) < 0 ||
+    if (ver < 0 || configure(s, e) < 0 || fv_register(s, e) < 0 || store_exec_init(s, e) < 0 ||
+        migrate(s, ver, e) < 0 ||
         (mode == STORE_WRITE && store_wal_start(s, e) < 0)) {
         store_close(s);
         return NULL;

@@ -25,8 +25,10 @@
  *     and '_' (listed once each in txt_runs(run)). Phrases and cids are
  *     matched by it then checked exactly where the index cannot tell.
  *   rec_fv: contentless FTS5 (detail=none), one field=value token per
- *     scalar field and per virtual field (service by the naming rule,
- *     request path, logger, metric): see db/fv.h.
+ *     scalar field, array element and virtual field (service by the naming
+ *     rule, request path, logger, metric), split by fv.c's tokenizer ldfv
+ *     (registered on every connection; unicode61 in stores made before):
+ *     see db/fv.h.
  *   fieldcat(file_id, path, n, nnum): the field catalogue (store_fields).
  *   zdict(id, dict): the compression dictionaries (v4 rows).
  *   rawblk(id, n, z): records id .. id+n-1's raw text and messages, one
