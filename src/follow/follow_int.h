@@ -152,6 +152,9 @@ int follow_commit(struct follower *f);   /* -1: rolled back, stalled a while */
 void follow_committed(struct follower *f);   /* after any commit: counts, on_commit hook */
 void follow_failed(struct follower *f, struct err *e);   /* rolls back, stalls a while */
 int follow_commit_due(const struct follower *f);
+/* Whether a batch holding only history is due: pending records in it,
+ * opened age_us ago, after commits commits since the start. */
+int follow_history_due(int64_t pending, int64_t age_us, int64_t commits);
 /* Files with history to backfill and no row yet (a rotated file the sibling
  * sweep kept): their row and ranges go into the batch, so that a restart
  * finds them. */

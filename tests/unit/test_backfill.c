@@ -17,6 +17,7 @@
 
 #include "db/store.h"
 #include "src/follow/backfill.h"
+#include "src/follow/follow_int.h"
 #include "src/follow/ingest.h"
 #include "src/follow/tailer.h"
 
@@ -300,6 +301,25 @@ static void catch_up_restarts(void **state)
     free(pa.v), free(pa.lines), free(pb.v), free(pb.lines);
 }
 
+/* A batch of history only is cut by its size, as the one-shot index cuts
+ * its batches (100,000 records), not by the time it took to read: at 1 s,
+ * a loaded machine (or a large store, read slower) made two to three times
+ * the one-shot's commits, each flushing the full-text indexes as a small
+ * segment merged again later, and the backfill cost more CPU than `logdeck
+ * index` by as much. Time only bounds a batch on a very slow machine, for
+ * the progress shown; the first commits stay small (the newest first). */
+static void history_batches_by_size(void **state)
+{
+    (void)state;
+    const int64_t s = 1000000;
+    assert_false(follow_history_due(50000, 3 * s, 100));     /* slow: still filling */
+    assert_false(follow_history_due(99999, 9 * s, 100));
+    assert_true(follow_history_due(100000, s / 10, 100));    /* the one-shot's batch */
+    assert_true(follow_history_due(2000, 10 * s, 100));      /* very slow: progress */
+    assert_true(follow_history_due(1, 0, 3));                /* the first commits */
+    assert_false(follow_history_due(1, 0, 16));
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -321,6 +341,7 @@ int main(void)
         cmocka_unit_test(align_skips_continuations),
         cmocka_unit_test(backfill_equals_plain),
         cmocka_unit_test(catch_up_restarts),
+        cmocka_unit_test(history_batches_by_size),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
