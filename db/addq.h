@@ -1,6 +1,6 @@
 /* addq: the store thread of a bulk load (db internals).
  *
- * With store_bulk(s, 1) (`logdeck index`, one pass), store_add() does the
+ * With store_bulk(s) (`logdeck index`, and the follower), store_add() does the
  * record's CPU work on the caller's thread (field tokens, the text block,
  * rollups) and queues the SQLite inserts (records, rec_fts, rec_fv), which
  * a thread of the store runs in order on the same connection (opened

@@ -147,10 +147,13 @@ int store_coverage(struct store *s, struct store_coverage *out, struct err *e);
 
 /* --- ingest -------------------------------------------------------------- */
 
-/* A bulk load (`logdeck index`): from now on store_add() queues the SQLite
- * inserts of each record to a thread of the store (db/addq.h), so that the
- * caller parses the next records meanwhile; commits and rollbacks wait for
- * the queue. A no-op for a reader or a ClickHouse store. 0, or -1 with e. */
+/* A bulk load (`logdeck index`; the follower too): from now on store_add()
+ * queues the SQLite inserts of each record to a thread of the store
+ * (db/addq.h), so that the caller parses the next records meanwhile;
+ * commits and rollbacks wait for the queue, and so do the writes of file
+ * rows and ranges. Any other statement may run meanwhile (the connection
+ * is serialized). A no-op for a reader or a ClickHouse store. 0, or -1
+ * with e. */
 int store_bulk(struct store *s, struct err *e);
 
 /* A batch is one write transaction: store_add() records and store_file_put()
