@@ -2,6 +2,7 @@
 #include "db/blk.h"
 #include "db/addq.h"
 #include "db/txt.h"
+#include "src/base/vbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -80,46 +81,6 @@ void blk_free(struct blk *b)
     free(b);
 }
 
-static int grow(char **p, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 4096;
-    while (nc < need)
-        nc *= 2;
-    char *np = realloc(*p, nc);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
-static size_t put_varint(unsigned char *o, uint64_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        o[n++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    o[n++] = (unsigned char)v;
-    return n;
-}
-
-static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
-{
-    uint64_t r = 0;
-    for (int sh = 0; *p < end && sh < 64; sh += 7) {
-        unsigned char c = *(*p)++;
-        r |= (uint64_t)(c & 0x7f) << sh;
-        if (!(c & 0x80)) {
-            *v = r;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 /* --- writer ------------------------------------------------------------------ */
 
 /* The first id never used: past the newest record and the newest block
@@ -153,23 +114,23 @@ static int open_doc(struct blk *b, int n, struct txt_doc *d)
 static int write_open(struct store *s, struct blk *b, struct err *e)
 {
     size_t hdr = 10 + (size_t)b->open_n * (2 * NS - 1) * 10;
-    if (grow(&b->ser, &b->sercap, hdr + b->len) < 0)
+    if (vbuf_grow(&b->ser, &b->sercap, hdr + b->len) < 0)
         return err_set(e, "out of memory compressing records");
     unsigned char *o = (unsigned char *)b->ser;
-    size_t n = put_varint(o, (uint64_t)b->open_n);
+    size_t n = varint_put(o, (uint64_t)b->open_n);
     for (int i = 0; i < b->open_n; i++) {
         const uint32_t *p = b->pos + NS * i, *l = b->slen + NS * i;
-        n += put_varint(o + n, l[BLK_RAW]);
+        n += varint_put(o + n, l[BLK_RAW]);
         for (int k = BLK_RAW + 1; k < NS; k++) {
             int ref = l[k] && p[k] < p[BLK_RAW] + l[BLK_RAW];
-            n += put_varint(o + n, ref ? p[k] - p[BLK_RAW] + 1 : 0);
-            n += put_varint(o + n, l[k]);
+            n += varint_put(o + n, ref ? p[k] - p[BLK_RAW] + 1 : 0);
+            n += varint_put(o + n, l[k]);
         }
     }
     memcpy(b->ser + n, b->data, b->len);
     n += b->len;
     size_t bound = ZSTD_compressBound(n);
-    if (grow(&b->z, &b->zcap, bound) < 0 || (!b->cctx && !(b->cctx = ZSTD_createCCtx())))
+    if (vbuf_grow(&b->z, &b->zcap, bound) < 0 || (!b->cctx && !(b->cctx = ZSTD_createCCtx())))
         return err_set(e, "out of memory compressing records");
     size_t zn = ZSTD_compressCCtx(b->cctx, b->z, b->zcap, b->ser, n, BLK_LEVEL);
     if (ZSTD_isError(zn))
@@ -231,7 +192,7 @@ int blk_add(struct store *s, const struct blk_rec *r, int64_t *id, struct err *e
         b->len = 0;
         b->txt_n = 0;
     }
-    if (grow(&b->data, &b->cap, b->len + sum) < 0)
+    if (vbuf_grow(&b->data, &b->cap, b->len + sum) < 0)
         return err_set(e, "out of memory storing a record");
     uint32_t *p = b->pos + NS * b->open_n, *l = b->slen + NS * b->open_n;
     const char *raw = b->data + b->len;
@@ -326,12 +287,12 @@ static int parse_block(struct dec *d, size_t ser_n)
 {
     const unsigned char *p = (const unsigned char *)d->data, *end = p + ser_n;
     uint64_t n, v[2 * NS - 1];
-    if (get_varint(&p, end, &n) < 0 || n == 0 || n > BLK_RECORDS)
+    if (varint_get(&p, end, &n) < 0 || n == 0 || n > BLK_RECORDS)
         return -1;
     uint64_t cur = 0;
     for (uint64_t i = 0; i < n; i++) {
         for (int k = 0; k < 2 * NS - 1; k++)
-            if (get_varint(&p, end, &v[k]) < 0 || v[k] > ser_n)
+            if (varint_get(&p, end, &v[k]) < 0 || v[k] > ser_n)
                 return -1;
         uint32_t *ps = d->pos + NS * i, *ls = d->len + NS * i;
         ps[BLK_RAW] = (uint32_t)cur;
@@ -376,7 +337,7 @@ static struct dec *load(struct store *s, struct blk *b, int64_t id)
                     d = &b->cache[i];
             d->n = 0;
             if ((!b->dctx && !(b->dctx = ZSTD_createDCtx())) ||
-                grow(&d->data, &d->cap, (size_t)sz + 1) < 0 ||
+                vbuf_grow(&d->data, &d->cap, (size_t)sz + 1) < 0 ||
                 ZSTD_isError(ZSTD_decompressDCtx(b->dctx, d->data, d->cap, z, zn)) ||
                 parse_block(d, (size_t)sz) < 0 || d->n != n)
                 d = NULL;

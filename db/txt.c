@@ -6,39 +6,11 @@
 #include "db/blk.h"
 #include "db/exec_int.h"
 #include "db/fv.h"
+#include "src/base/vbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int grow(char **p, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 4096;
-    while (nc < need)
-        nc *= 2;
-    char *np = realloc(*p, nc);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
-static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
-{
-    uint64_t r = 0;
-    for (int sh = 0; *p < end && sh < 64; sh += 7) {
-        unsigned char c = *(*p)++;
-        r |= (uint64_t)(c & 0x7f) << sh;
-        if (!(c & 0x80)) {
-            *v = r;
-            return 0;
-        }
-    }
-    return -1;
-}
 
 
 /* --- the tokenizer ---------------------------------------------------------- */
@@ -84,24 +56,11 @@ static uint32_t hash_of(const char *p, int n)
 
 static int arena_put(struct ldtok *t, const char *p, size_t n, uint32_t *off)
 {
-    if (grow(&t->arena, &t->acap, t->alen + n) < 0)
+    if (vbuf_grow(&t->arena, &t->acap, t->alen + n) < 0)
         return -1;
     memcpy(t->arena + t->alen, p, n);
     *off = (uint32_t)t->alen;
     t->alen += n;
-    return 0;
-}
-
-static int more(void **p, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 1024;
-    void *np = realloc(*p, nc * size);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
     return 0;
 }
 
@@ -137,7 +96,7 @@ static int term_of(struct ldtok *t, const char *tok, int n, uint32_t *out)
             return 0;
         }
     }
-    if (more((void **)&t->tm, &t->captm, t->ntm, sizeof *t->tm) < 0)
+    if (vbuf_more((void **)&t->tm, &t->captm, t->ntm, sizeof *t->tm) < 0)
         return -1;
     struct term *m = &t->tm[t->ntm];
     memset(m, 0, sizeof *m);
@@ -165,7 +124,7 @@ static int collect(void *ctx, int tflags, const char *tok, int n, int start, int
     m->last = (uint32_t)t->slot + 1;
     m->n++;
     m->m[t->slot >> 6] |= (uint64_t)1 << (t->slot & 63);
-    if (more((void **)&t->ent, &t->capent, t->nent, sizeof *t->ent) < 0)
+    if (vbuf_more((void **)&t->ent, &t->capent, t->nent, sizeof *t->ent) < 0)
         return SQLITE_NOMEM;
     t->ent[t->nent++] = id;
     return SQLITE_OK;
@@ -219,7 +178,7 @@ static int slot_words(struct ldtok *t, const char *raw, size_t rn, const char *c
         const char *w = raw;
         size_t n = rn;
         if (memchr(raw, 0x1b, rn) || memmem(raw, rn, "\\u001", 5)) {
-            if (grow(&t->clean, &t->ccap, rn + 1) < 0)
+            if (vbuf_grow(&t->clean, &t->ccap, rn + 1) < 0)
                 return SQLITE_NOMEM;
             n = fv_words_text(t->clean, raw, rn);
             w = t->clean;
@@ -248,8 +207,8 @@ static int pick_comps(struct ldtok *t, int nslots)
         struct term *m = &t->tm[i];
         if (m->n <= TXT_SLOTS / 2)
             continue;
-        if (more((void **)&t->comps, &t->capcomp, t->ncomp, sizeof *t->comps) < 0 ||
-            grow(&t->arena, &t->acap, t->alen + m->len + 1) < 0)
+        if (vbuf_more((void **)&t->comps, &t->capcomp, t->ncomp, sizeof *t->comps) < 0 ||
+            vbuf_grow(&t->arena, &t->acap, t->alen + m->len + 1) < 0)
             return SQLITE_NOMEM;
         m->comp = 1;
         m->coff = (uint32_t)t->alen;
@@ -313,16 +272,16 @@ static int ldtok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *te
         memset(t->ht, 0, t->htcap * sizeof *t->ht);
     while (c < end && rc == SQLITE_OK && nslots < TXT_SLOTS) {
         uint64_t rn, cn;
-        if (get_varint(&c, end, &rn) < 0 || rn > (uint64_t)(end - c))
+        if (varint_get(&c, end, &rn) < 0 || rn > (uint64_t)(end - c))
             return SQLITE_CORRUPT;
         const char *raw = (const char *)c;
         c += rn;
-        if (get_varint(&c, end, &cn) < 0 || cn > (uint64_t)(end - c))
+        if (varint_get(&c, end, &cn) < 0 || cn > (uint64_t)(end - c))
             return SQLITE_CORRUPT;
         const char *cid = (const char *)c;
         c += cn;
         uint64_t mn;
-        if (get_varint(&c, end, &mn) < 0 || mn > (uint64_t)(end - c))
+        if (varint_get(&c, end, &mn) < 0 || mn > (uint64_t)(end - c))
             return SQLITE_CORRUPT;
         t->slot = nslots++;
         rc = slot_words(t, raw, (size_t)rn, cid, (size_t)cn, (const char *)c, (size_t)mn);
@@ -389,7 +348,7 @@ struct tq {
 
 static void tq_put(struct tq *q, const char *p, size_t n)
 {
-    if (grow(&q->fts, &q->fcap, q->flen + n + 1) < 0) {
+    if (vbuf_grow(&q->fts, &q->fcap, q->flen + n + 1) < 0) {
         q->oom = 1;
         return;
     }
@@ -409,7 +368,7 @@ static void tq_quoted(struct tq *q, const char *pre, const char *t, size_t n, in
 
 static void tq_spec(struct tq *q, char c)
 {
-    if (grow(&q->spec, &q->scap, q->slen + 2) < 0) {
+    if (vbuf_grow(&q->spec, &q->scap, q->slen + 2) < 0) {
         q->oom = 1;
         return;
     }

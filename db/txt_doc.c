@@ -4,35 +4,10 @@
  * documents, does not depend on what reads blocks. */
 #include "db/txt.h"
 #include "src/base/hmap.h"
+#include "src/base/vbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static int grow(char **p, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 4096;
-    while (nc < need)
-        nc *= 2;
-    char *np = realloc(*p, nc);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
-static size_t put_varint(unsigned char *o, uint64_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        o[n++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    o[n++] = (unsigned char)v;
-    return n;
-}
 
 /* A slot: varint raw length, raw, varint cid length, cid, varint message
  * length, the message when it is not inside the raw text. */
@@ -41,36 +16,23 @@ int txt_doc_add(struct txt_doc *d, const char *raw, size_t rn, const char *cid, 
 {
     if (mn && rn >= mn && msg >= raw && msg + mn <= raw + rn)
         mn = 0;   /* inside the raw text */
-    if (grow(&d->s, &d->cap, d->len + rn + cn + mn + 31) < 0)
+    if (vbuf_grow(&d->s, &d->cap, d->len + rn + cn + mn + 31) < 0)
         return -1;
     unsigned char *o = (unsigned char *)d->s + d->len;
-    o += put_varint(o, rn);
+    o += varint_put(o, rn);
     if (rn)
         memcpy(o, raw, rn);
     o += rn;
-    o += put_varint(o, cn);
+    o += varint_put(o, cn);
     if (cn)
         memcpy(o, cid, cn);
     o += cn;
-    o += put_varint(o, mn);
+    o += varint_put(o, mn);
     if (mn)
         memcpy(o, msg, mn);
     o += mn;
     d->len = (size_t)((char *)o - d->s);
     d->slots++;
-    return 0;
-}
-
-static int more(void **p, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 1024;
-    void *np = realloc(*p, nc * size);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
     return 0;
 }
 
@@ -135,7 +97,7 @@ static int know(struct txt_state *t, const char *r, size_t n, int pending)
     }
     if (!pending)
         return 0;
-    if (more((void **)&t->pend, &t->cappend, t->npend, sizeof *t->pend) < 0)
+    if (vbuf_more((void **)&t->pend, &t->cappend, t->npend, sizeof *t->pend) < 0)
         return -1;
     t->pend[t->npend++] = have ? c : strdup(c);
     if (have)

@@ -2,6 +2,7 @@
  * 0 is zero, 1.. the positive buckets upwards, -1.. the negative ones
  * downwards. */
 #include "src/base/lhist.h"
+#include "src/base/vbuf.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -81,38 +82,17 @@ int lhist_merge(struct lhist *h, const struct lhist *o)
     return 0;
 }
 
-static void put_varint(unsigned char **p, uint64_t v)
-{
-    while (v >= 0x80) {
-        *(*p)++ = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    *(*p)++ = (unsigned char)v;
-}
-
-static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
-{
-    *v = 0;
-    for (int shift = 0; shift < 64 && *p < end; shift += 7) {
-        unsigned char c = *(*p)++;
-        *v |= (uint64_t)(c & 0x7f) << shift;
-        if (!(c & 0x80))
-            return 0;
-    }
-    return -1;
-}
-
 unsigned char *lhist_encode(const struct lhist *h, size_t *len)
 {
     unsigned char *out = malloc(10 + h->n * 20), *p = out;
     if (!out)
         return NULL;
-    put_varint(&p, h->n);
+    p += varint_put(p, h->n);
     int64_t prev = 0;
     for (size_t i = 0; i < h->n; i++) {
         int64_t d = (int64_t)h->b[i].key - prev;
-        put_varint(&p, d >= 0 ? (uint64_t)d * 2 : (uint64_t)(-d) * 2 - 1);
-        put_varint(&p, (uint64_t)h->b[i].n);
+        p += varint_put(p, d >= 0 ? (uint64_t)d * 2 : (uint64_t)(-d) * 2 - 1);
+        p += varint_put(p, (uint64_t)h->b[i].n);
         prev = h->b[i].key;
     }
     *len = (size_t)(p - out);
@@ -126,10 +106,10 @@ int lhist_merge_blob(struct lhist *h, const void *blob, size_t len)
     int64_t key = 0;
     if (!len)
         return 0;
-    if (get_varint(&p, end, &nb) < 0 || nb > len)
+    if (varint_get(&p, end, &nb) < 0 || nb > len)
         return -1;
     for (uint64_t i = 0; i < nb; i++) {
-        if (get_varint(&p, end, &z) < 0 || get_varint(&p, end, &n) < 0)
+        if (varint_get(&p, end, &z) < 0 || varint_get(&p, end, &n) < 0)
             return -1;
         key += (z & 1) ? -(int64_t)((z + 1) / 2) : (int64_t)(z / 2);
         if (key < -(2 * IMAX + 1) || key > 2 * IMAX + 1 || add_key(h, (int32_t)key, (int64_t)n) < 0)
