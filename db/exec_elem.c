@@ -7,7 +7,6 @@
 #include "db/exec_int.h"
 
 #include <cjson/cJSON.h>
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,23 +17,6 @@ struct want {
     sqlite3_value **v;         /* the values (any one matches) */
     int n;
 };
-
-/* A number in a string, as ld_fieldnum() reads it: 0 and *out, or -1. */
-static int text_number(const char *s, double *out)
-{
-    char *end = NULL;
-    while (*s == ' ')
-        s++;
-    if (!*s || !(isdigit((unsigned char)*s) || *s == '-' || *s == '+' || *s == '.'))
-        return -1;
-    double d = strtod(s, &end);
-    while (*end == ' ')
-        end++;
-    if (*end || !isfinite(d))
-        return -1;
-    *out = d;
-    return 0;
-}
 
 /* A scalar's text as CAST(ld_field(...) AS TEXT) spells it; NULL for
  * anything else. */
@@ -61,7 +43,7 @@ static int scalar_matches(const cJSON *v, const struct want *w)
     if (w->mode == EXEC_ELEM_NUM) {
         if (cJSON_IsNumber(v))
             d = v->valuedouble;
-        else if (!cJSON_IsString(v) || !v->valuestring || text_number(v->valuestring, &d) < 0)
+        else if (!cJSON_IsString(v) || !v->valuestring || exec_text_number(v->valuestring, &d) < 0)
             return 0;
         for (int i = 0; i < w->n; i++)
             if (sqlite3_value_type(w->v[i]) != SQLITE_NULL && sqlite3_value_double(w->v[i]) == d)

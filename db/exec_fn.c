@@ -217,7 +217,7 @@ static void fn_field(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
 }
 
-static int text_number(const char *s, double *out)
+int exec_text_number(const char *s, double *out)
 {
     char *end = NULL;
     while (*s == ' ')
@@ -240,7 +240,7 @@ static void fn_fieldnum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     double d;
     if (v && cJSON_IsNumber(v))
         sqlite3_result_double(ctx, v->valuedouble);
-    else if (v && cJSON_IsString(v) && text_number(v->valuestring, &d) == 0)
+    else if (v && cJSON_IsString(v) && exec_text_number(v->valuestring, &d) == 0)
         sqlite3_result_double(ctx, d);
     else
         sqlite3_result_null(ctx);

@@ -198,6 +198,10 @@ enum { EXEC_ELEM_TEXT, EXEC_ELEM_GLOB, EXEC_ELEM_NUM };
 struct cJSON;
 int exec_elem_any(const struct cJSON *root, const char *path, int mode, sqlite3_value **v, int n);
 
+/* db/exec_fn.c: a number in a string, as ld_fieldnum() reads it (blanks
+ * around it allowed): 0 and *out, or -1. */
+int exec_text_number(const char *s, double *out);
+
 /* Registers ld_field, ld_fieldnum, ld_elem, ld_contains, ld_basename and ld_words
  * (which tokenizes with x's tokenizer, so x must outlive the connection's
  * statements). */
