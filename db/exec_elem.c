@@ -7,6 +7,7 @@
 #include "db/exec_int.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,22 @@ struct want {
     sqlite3_value **v;         /* the values (any one matches) */
     int n;
 };
+
+int exec_text_number(const char *s, double *out)
+{
+    char *end = NULL;
+    while (*s == ' ')
+        s++;
+    if (!*s || !(isdigit((unsigned char)*s) || *s == '-' || *s == '+' || *s == '.'))
+        return -1;
+    double d = strtod(s, &end);
+    while (*end == ' ')
+        end++;
+    if (*end || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
 
 /* A scalar's text as CAST(ld_field(...) AS TEXT) spells it; NULL for
  * anything else. */

@@ -217,22 +217,6 @@ static void fn_field(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
 }
 
-int exec_text_number(const char *s, double *out)
-{
-    char *end = NULL;
-    while (*s == ' ')
-        s++;
-    if (!*s || !(isdigit((unsigned char)*s) || *s == '-' || *s == '+' || *s == '.'))
-        return -1;
-    double d = strtod(s, &end);
-    while (*end == ' ')
-        end++;
-    if (*end || !isfinite(d))
-        return -1;
-    *out = d;
-    return 0;
-}
-
 static void fn_fieldnum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;

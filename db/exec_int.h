@@ -198,7 +198,7 @@ enum { EXEC_ELEM_TEXT, EXEC_ELEM_GLOB, EXEC_ELEM_NUM };
 struct cJSON;
 int exec_elem_any(const struct cJSON *root, const char *path, int mode, sqlite3_value **v, int n);
 
-/* db/exec_fn.c: a number in a string, as ld_fieldnum() reads it (blanks
+/* db/exec_elem.c: a number in a string, as ld_fieldnum() reads it (blanks
  * around it allowed): 0 and *out, or -1. */
 int exec_text_number(const char *s, double *out);
 
