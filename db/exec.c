@@ -15,18 +15,6 @@
 #define ROW_COLS EXEC_ROW_COLS
 #define ROW_FROM EXEC_ROW_FROM
 
-static fts5_api *fts5_api_of(sqlite3 *db)
-{
-    fts5_api *api = NULL;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-        sqlite3_step(st);
-    }
-    sqlite3_finalize(st);
-    return api;
-}
-
 int store_exec_init(struct store *s, struct err *e)
 {
     struct exec_state *x = calloc(1, sizeof *x);
@@ -36,7 +24,7 @@ int store_exec_init(struct store *s, struct err *e)
     x->s = s;
     /* Without FTS5's tokenizer words are split on ASCII punctuation, which
      * matches unicode61 for ASCII text. */
-    x->fts = fts5_api_of(s->db);
+    x->fts = store_fts5_api(s->db);
     void *ud = NULL;
     if (x->fts && x->fts->xFindTokenizer(x->fts, "unicode61", &ud, &x->tok) == SQLITE_OK &&
         x->tok.xCreate(ud, NULL, 0, &x->tokinst) != SQLITE_OK)

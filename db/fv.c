@@ -234,13 +234,7 @@ static int fvtok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *te
 
 int fv_register(struct store *s, struct err *e)
 {
-    fts5_api *api = NULL;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-        sqlite3_step(st);
-    }
-    sqlite3_finalize(st);
+    fts5_api *api = store_fts5_api(s->db);
     fts5_tokenizer tk = {fvtok_create, fvtok_delete, fvtok_tokenize};
     if (!api)
         return err_set(e, "SQLite was built without FTS5, which the store needs");

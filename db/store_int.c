@@ -10,6 +10,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+fts5_api *store_fts5_api(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+        sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return api;
+}
+
 int store_sqlerr(struct store *s, struct err *e, const char *what)
 {
     int rc = sqlite3_extended_errcode(s->db);

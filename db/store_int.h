@@ -48,6 +48,9 @@ struct store {
 int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *e);
 /* The first column of the first row of sql (a PRAGMA or a count), or -1. */
 int64_t store_pragma_int(struct store *s, const char *sql);
+/* The connection's FTS5 API (to register tokenizers and read tokenizers);
+ * NULL when SQLite was built without FTS5. */
+fts5_api *store_fts5_api(sqlite3 *db);
 /* Fills e from the connection's last error, naming what was being done;
  * disk-full and corruption get sentences of their own. Returns -1. */
 int store_sqlerr(struct store *s, struct err *e, const char *what);

@@ -859,22 +859,10 @@ static const sqlite3_module txt_module = {
     .xColumn = tv_column, .xRowid = tv_rowid,
 };
 
-static fts5_api *fts5_of(sqlite3 *db)
-{
-    fts5_api *api = NULL;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-        sqlite3_step(st);
-    }
-    sqlite3_finalize(st);
-    return api;
-}
-
 int txt_register(struct store *s, struct err *e)
 {
     sqlite3 *db = s->db;
-    fts5_api *api = fts5_of(db);
+    fts5_api *api = store_fts5_api(db);
     fts5_tokenizer tk = {ldtok_create, ldtok_delete, ldtok_tokenize};
     if (!api)
         return err_set(e, "SQLite was built without FTS5, which the store needs");
