@@ -70,7 +70,7 @@ void app_recount(struct app *a)
     a->count_gen++;
     a->counting = 1;
     a->count_stale = 0;
-    a->count_at = ts_now();
+    a->count_at = ts_mono_us();
     pager_count(a->pager, a->filter, a->count_gen);
 }
 

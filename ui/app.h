@@ -119,7 +119,7 @@ struct app {
     int64_t count;                   /* matches of the filter, -1 unknown */
     int counting;
     uint64_t count_gen;
-    int64_t count_at;                /* when the last count was asked for */
+    int64_t count_at;                /* when the last count was asked for (ts_mono_us) */
     int count_stale;
     struct pager_totals totals;      /* the last totals the pager read */
     int64_t totals_at;               /* when they were asked for (monotonic µs) */
