@@ -44,7 +44,9 @@ struct blk {
     char *ser, *z;         /* serialized and compressed scratch */
     size_t sercap, zcap;
     int txt_n;             /* records of the open block in its text document (txt.h) */
-    struct txt_doc doc, old;
+    struct txt_doc doc;    /* the open block's slots */
+    struct txt_doc prep, old;   /* its prepared document; the one written last (txt_n) */
+    struct txt_tok *tok;
     ZSTD_CCtx *cctx;
     sqlite3_stmt *st_put, *st_del;
     /* reader */
@@ -70,7 +72,9 @@ void blk_free(struct blk *b)
     free(b->ser);
     free(b->z);
     free(b->doc.s);
+    free(b->prep.s);
     free(b->old.s);
+    txt_tok_free(b->tok);
     ZSTD_freeCCtx(b->cctx);
     ZSTD_freeDCtx(b->dctx);
     sqlite3_finalize(b->st_put);
@@ -137,14 +141,20 @@ static int write_open(struct store *s, struct blk *b, struct err *e)
         return err_set(e, "compressing records: %s", ZSTD_getErrorName(zn));
     /* A bulk load writes on the store thread only (addq.h): a write here
      * that failed would let SQLite end the transaction under the inserts
-     * still queued. */
-    if (open_doc(b, b->txt_n, &b->old) < 0 || open_doc(b, b->open_n, &b->doc) < 0)
+     * still queued. The words are split here, on the caller's thread
+     * (txt_doc_prepare); the document written before (txt_n records) is
+     * removed with the very tokens it was written with. */
+    if (open_doc(b, b->open_n, &b->doc) < 0 || (!b->tok && !(b->tok = txt_tok_new(s->db))) ||
+        txt_doc_prepare(b->tok, &b->doc, &b->prep) < 0 || txt_tok_runs(b->tok, s) < 0)
         return err_set(e, "out of memory indexing records' text");
     struct row_item it = {.kind = ROW_BLOCK, .id = b->open_id, .bn = b->open_n, .blob = b->z,
-                          .bloblen = zn, .body = b->doc.s, .blen = b->doc.len, .doc = b->old.s,
-                          .dlen = b->old.len};
+                          .bloblen = zn, .body = b->prep.s, .blen = b->prep.len,
+                          .doc = b->old.s, .dlen = b->txt_n ? b->old.len : 0};
     if ((s->addq ? addq_push(s, &it, e) : blk_put(s, &it, e)) < 0)
         return -1;
+    struct txt_doc written = b->prep;
+    b->prep = b->old;
+    b->old = written;
     b->txt_n = b->open_n;
     b->dirty = 0;
     return 0;
@@ -208,10 +218,6 @@ int blk_add(struct store *s, const struct blk_rec *r, int64_t *id, struct err *e
             memcpy(b->data + b->len, str[k], len[k]);
         b->len += len[k];
     }
-    if (txt_note_runs(s, raw, len[BLK_RAW]) < 0 ||
-        (len[BLK_MSG] && p[BLK_MSG] >= p[BLK_RAW] + l[BLK_RAW] &&   /* a message kept apart */
-         txt_note_runs(s, b->data + p[BLK_MSG], len[BLK_MSG]) < 0))
-        return err_set(e, "out of memory indexing a record");
     b->open_n++;
     b->dirty = 1;
     *id = b->next_id++;

@@ -55,8 +55,28 @@ struct txt_doc {
 int txt_doc_add(struct txt_doc *d, const char *raw, size_t rn, const char *cid, size_t cn,
                 const char *msg, size_t mn);
 
+/* The ldrec tokenizer (txt_tok.c), for txt_register. */
+void txt_tok_module(fts5_tokenizer *out);
+
+/* The writer's own ldrec tokenizer (txt_tok.c), used on the thread that
+ * fills the blocks (blk.c): txt_doc_prepare turns a document of slots into
+ * a prepared document, the tokens ldrec makes of it, in order, which ldrec
+ * then only replays when the document is inserted or deleted (the index
+ * is the same: test_txttok), so the store thread's INSERT does not split
+ * and sort the words. txt_tok_new: NULL when out of memory or without
+ * FTS5. Owned by the caller; one thread at a time. */
+struct txt_tok;
+struct txt_tok *txt_tok_new(sqlite3 *db);
+void txt_tok_free(struct txt_tok *t);
+/* out (caller-owned, reused) = the prepared form of in. 0, or -1 (out of
+ * memory, or in is not a document of slots). */
+int txt_doc_prepare(struct txt_tok *t, const struct txt_doc *in, struct txt_doc *out);
+
 /* 1 for the characters of a run (ASCII letters and '_'). */
-int txt_run_char(unsigned char c);
+static inline int txt_run_char(unsigned char c)
+{
+    return c == '_' || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
 
 /* Registers the tokenizer, ld_recmask, ld_txt and ld_txt_count on s's
  * connection (every connection, before rec_txt is used). 0, or -1 with e. */
@@ -84,6 +104,11 @@ char *txt_snake_expr(struct store *s, const char *expr, const char *phrase);
 struct txt_state;
 void txt_free(struct txt_state *t);
 int txt_note_runs(struct store *s, const char *text, size_t n);
+/* One run, already lower-cased (txt_tok_runs). */
+int txt_note_run(struct store *s, const char *run, size_t n);
+/* The runs of the document txt_doc_prepare read last, noted (txt_note_run):
+ * a block's distinct runs once, instead of each record's. */
+int txt_tok_runs(struct txt_tok *t, struct store *s);
 int txt_flush(struct store *s, struct err *e);
 void txt_discard(struct store *s);
 

@@ -36,12 +36,6 @@ int txt_doc_add(struct txt_doc *d, const char *raw, size_t rn, const char *cid, 
     return 0;
 }
 
-
-int txt_run_char(unsigned char c)
-{
-    return c == '_' || ((c | 32) >= 'a' && (c | 32) <= 'z');
-}
-
 /* --- the runs seen (txt_runs) ----------------------------------------------------- */
 
 struct txt_state {
@@ -120,6 +114,12 @@ static struct txt_state *runs_state(struct store *s)
         sqlite3_finalize(st);
     }
     return t;
+}
+
+int txt_note_run(struct store *s, const char *run, size_t n)
+{
+    struct txt_state *t = runs_state(s);
+    return t && know(t, run, n, 1) == 0 ? 0 : -1;
 }
 
 int txt_note_runs(struct store *s, const char *text, size_t n)
