@@ -18,7 +18,7 @@
 #include "db/store_int.h"
 
 /* What one record's inserts need (the strings may be NULL), or a block of
- * text to write (kind ROW_BLOCK: id, bn, blob). */
+ * text to write (kind ROW_BLOCK: id, bn, blob: serialized, not yet compressed). */
 enum { ROW_RECORD, ROW_BLOCK };
 struct row_item {
     struct row_item *next;

@@ -41,7 +41,7 @@ struct blk {
     char *data;
     size_t len, cap;
     uint32_t pos[NS * BLK_RECORDS], slen[NS * BLK_RECORDS];
-    char *ser, *z;         /* serialized and compressed scratch */
+    char *ser, *z;         /* serialized (write_open), compressed (blk_put) scratch */
     size_t sercap, zcap;
     int txt_n;             /* records of the open block in its text document (txt.h) */
     struct txt_doc doc;    /* the open block's slots */
@@ -114,7 +114,8 @@ static int open_doc(struct blk *b, int n, struct txt_doc *d)
 }
 
 /* Writes the open block (replacing its earlier, shorter version) and its
- * text document. */
+ * text document: serialized and its words split here, compressed by
+ * blk_put (on the store thread of a bulk load, which has the time). */
 static int write_open(struct store *s, struct blk *b, struct err *e)
 {
     size_t hdr = 10 + (size_t)b->open_n * (2 * NS - 1) * 10;
@@ -133,12 +134,6 @@ static int write_open(struct store *s, struct blk *b, struct err *e)
     }
     memcpy(b->ser + n, b->data, b->len);
     n += b->len;
-    size_t bound = ZSTD_compressBound(n);
-    if (vbuf_grow(&b->z, &b->zcap, bound) < 0 || (!b->cctx && !(b->cctx = ZSTD_createCCtx())))
-        return err_set(e, "out of memory compressing records");
-    size_t zn = ZSTD_compressCCtx(b->cctx, b->z, b->zcap, b->ser, n, BLK_LEVEL);
-    if (ZSTD_isError(zn))
-        return err_set(e, "compressing records: %s", ZSTD_getErrorName(zn));
     /* A bulk load writes on the store thread only (addq.h): a write here
      * that failed would let SQLite end the transaction under the inserts
      * still queued. The words are split here, on the caller's thread
@@ -147,8 +142,8 @@ static int write_open(struct store *s, struct blk *b, struct err *e)
     if (open_doc(b, b->open_n, &b->doc) < 0 || (!b->tok && !(b->tok = txt_tok_new(s->db))) ||
         txt_doc_prepare(b->tok, &b->doc, &b->prep) < 0 || txt_tok_runs(b->tok, s) < 0)
         return err_set(e, "out of memory indexing records' text");
-    struct row_item it = {.kind = ROW_BLOCK, .id = b->open_id, .bn = b->open_n, .blob = b->z,
-                          .bloblen = zn, .body = b->prep.s, .blen = b->prep.len,
+    struct row_item it = {.kind = ROW_BLOCK, .id = b->open_id, .bn = b->open_n, .blob = b->ser,
+                          .bloblen = n, .body = b->prep.s, .blen = b->prep.len,
                           .doc = b->old.s, .dlen = b->txt_n ? b->old.len : 0};
     if ((s->addq ? addq_push(s, &it, e) : blk_put(s, &it, e)) < 0)
         return -1;
@@ -165,10 +160,15 @@ int blk_put(struct store *s, const struct row_item *it, struct err *e)
     struct blk *b = state(s);
     int64_t id = it->id;
     int n = it->bn;
-    const void *z = it->blob;
-    size_t zn = it->bloblen;
     if (!b)
         return err_set(e, "out of memory storing records' text");
+    if (vbuf_grow(&b->z, &b->zcap, ZSTD_compressBound(it->bloblen)) < 0 ||
+        (!b->cctx && !(b->cctx = ZSTD_createCCtx())))
+        return err_set(e, "out of memory compressing records");
+    const void *z = b->z;
+    size_t zn = ZSTD_compressCCtx(b->cctx, b->z, b->zcap, it->blob, it->bloblen, BLK_LEVEL);
+    if (ZSTD_isError(zn))
+        return err_set(e, "compressing records: %s", ZSTD_getErrorName(zn));
     if (txt_put(s, id, it->doc, it->dlen, it->body, it->blen, e) < 0)
         return -1;
     if (store_prepare(s, &b->st_put, "INSERT OR REPLACE INTO rawblk(id, n, z) VALUES(?, ?, ?)",

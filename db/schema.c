@@ -3,6 +3,11 @@
  * tables on demand). Data only. See store.h for what each table holds. */
 #include "db/schema.h"
 
+/* The FTS5 tables' 'hashsize' (the pending postings held before a segment
+ * is written) is 4 MiB instead of 1: fewer, larger first-level segments,
+ * fewer merges (callgrind, indexing 100k records: store thread -16%
+ * instructions; 2, 4 and 8 MiB gain alike; peak RSS +7 MB). A store made
+ * without it keeps 1 MiB. */
 const char schema_records[] =
     "CREATE TABLE files("
     " id INTEGER PRIMARY KEY, path TEXT NOT NULL, dev INTEGER, ino INTEGER,"
@@ -27,6 +32,7 @@ const char schema_records[] =
     "CREATE VIRTUAL TABLE rec_fv USING fts5(tok, content='', detail=none, columnsize=0,"
     " tokenize=ldfv);"
     "INSERT INTO rec_fv(rec_fv, rank) VALUES('automerge', 8);"
+    "INSERT INTO rec_fv(rec_fv, rank) VALUES('hashsize', 4194304);"
     "CREATE TABLE fieldcat(file_id INTEGER NOT NULL, path TEXT NOT NULL,"
     " n INTEGER NOT NULL, nnum INTEGER NOT NULL, PRIMARY KEY(file_id, path)) WITHOUT ROWID;"
     "CREATE TABLE zdict(id INTEGER PRIMARY KEY, dict BLOB NOT NULL);"
@@ -69,7 +75,8 @@ const char schema_v8[] =
     "CREATE VIRTUAL TABLE IF NOT EXISTS rec_txt USING fts5(body, content='', detail=full,"
     " columnsize=0, tokenize='ldrec');"
     "CREATE TABLE IF NOT EXISTS txt_runs(run TEXT PRIMARY KEY) WITHOUT ROWID;"
-    "INSERT INTO rec_txt(rec_txt, rank) VALUES('automerge', 8);";
+    "INSERT INTO rec_txt(rec_txt, rank) VALUES('automerge', 8);"
+    "INSERT INTO rec_txt(rec_txt, rank) VALUES('hashsize', 4194304);";
 
 /* v4 -> v5: v4 rows keep their raw text; new ones go to blocks. */
 const char schema_v5[] =
