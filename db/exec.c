@@ -29,6 +29,8 @@ int store_exec_init(struct store *s, struct err *e)
     if (x->fts && x->fts->xFindTokenizer(x->fts, "unicode61", &ud, &x->tok) == SQLITE_OK &&
         x->tok.xCreate(ud, NULL, 0, &x->tokinst) != SQLITE_OK)
         x->tokinst = NULL;
+    if (exec_page_register(s->db) < 0)
+        return err_set(e, "registering SQL functions: %s", sqlite3_errmsg(s->db));
     return exec_fn_register(s->db, x, e) < 0 || txt_register(s, e) < 0 ? -1 : 0;
 }
 
@@ -136,19 +138,23 @@ int store_query(struct store *s, const struct plan *p, const struct store_page *
 {
     if (s->ch)
         return chstore_query(s->ch, p, pg, cb, ctx, e);
-    struct store_page none = {0};
+    struct store_page rest = {0};
     struct sqlb b;
     sqlite3_stmt *st = NULL;
-    int n = pg ? exec_page_query(s, p, pg, cb, ctx, e) : -2;
-    if (n != -2)
-        return n;
+    int got = 0, n = -1;
+    if (pg) {
+        rest = *pg;
+        int r = exec_page_query(s, p, &rest, cb, ctx, &got, e);
+        if (r != 0)
+            return r < 0 ? -1 : got;
+    }
     sqlb_init(&b, s, FTS_AUTO, e);
-    b.limit = pg ? pg->limit : 0;
-    if (build_page(&b, p, pg ? pg : &none) == 0 && sqlb_prepare(&b, &st) == 0)
+    b.limit = rest.limit;
+    if (build_page(&b, p, &rest) == 0 && sqlb_prepare(&b, &st) == 0)
         n = run_rows(s, st, cb, ctx, e);
     sqlite3_finalize(st);
     sqlb_fini(&b);
-    return n;
+    return n < 0 ? -1 : got + n;
 }
 
 static int count_sql(struct store *s, struct sqlb *b, int64_t *out, struct err *e)
@@ -351,13 +357,16 @@ int store_explain(struct store *s, const struct plan *p, const struct store_page
     int rc = -1;
     if (cap)
         buf[0] = '\0';
-    if (pg && exec_page_explain(s, p, pg, buf, cap))
+    int ep = pg ? exec_page_explain(s, p, pg, buf, cap) : 0;
+    if (ep == 1)
         return 0;
+    if (ep == 2)
+        len = strlen(buf);
     sqlb_init(&b, s, FTS_AUTO, e);
     b.limit = pg ? pg->limit : 0;
     sqlb_add(&b, "EXPLAIN QUERY PLAN ");
     if (build_page(&b, p, pg ? pg : &none) == 0 && sqlb_prepare(&b, &st) == 0) {
-        len += (size_t)snprintf(buf, cap, "%s\n", b.sql + 19);
+        len += (size_t)snprintf(buf + len, cap - len, "%s\n", b.sql + 19);
         while (sqlite3_step(st) == SQLITE_ROW && len < cap)
             len += (size_t)snprintf(buf + len, cap - len, "%d %d %s\n",
                                     sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),

@@ -22,7 +22,10 @@ struct exec_state {
      * the computed listing/walking balance point. */
     int fts_few;
     int64_t fts_cap;
-    int64_t page_cap;           /* exec_page_cap() when not 0; < 0: no two-step pages */
+    int64_t page_cap;           /* exec_page_cap() when not 0; < 0: no exec_page pages */
+    int64_t page_few;           /* exec_page.c's PAGE_FEW when not 0 */
+    int64_t page_walk;          /* rows of its bounded walk when > 0; < 0: none */
+    int page_set;               /* > 0: SET over LIST, < 0: LIST over SET, 0: by cost */
     int vocab;                  /* bits: temp.ld_fv_vocab (1), ld_fts_vocab (2) made;
                                    << 4: could not be (exec_fv.c) */
     struct store *s;            /* the store this state belongs to */
@@ -161,14 +164,19 @@ int exec_run_rows(struct store *s, sqlite3_stmt *st, store_row_fn cb, void *ctx,
  * and with order its ORDER BY and LIMIT. */
 void exec_page_tail(struct sqlb *b, const struct store_page *pg, const char *a, int order);
 
-/* db/exec_page.c: a page read in two steps (candidates' (ts, id) from one
- * posting list, then whole rows in chunks). Returns rows delivered, -1 on
- * error, -2 when p has no posting list small enough (use exec.c's plans). */
-int exec_page_query(struct store *s, const struct plan *p, const struct store_page *pg,
-                    store_row_fn cb, void *ctx, struct err *e);
-/* The most candidates a two-step page of limit rows lists. */
+/* db/exec_page.c: a page read from candidates in page order, each checked
+ * by a point query (an indexed term's list, or the time index). Sets
+ * *delivered; returns 1 when the page is complete, 0 when the caller must
+ * read the rest with exec.c's plans (*pg then says what is left: its limit
+ * lowered, its cursor after what was looked at), -1 on error. */
+int exec_page_query(struct store *s, const struct plan *p, struct store_page *pg,
+                    store_row_fn cb, void *ctx, int *delivered, struct err *e);
+/* Registers ld_inset() (a SET's membership test) on db: 0 or -1. */
+int exec_page_register(sqlite3 *db);
+/* The most ids a page lists from an indexed term. */
 int64_t exec_page_cap(struct store *s, int limit);
-/* 1 and a line in buf when exec_page_query would read p's page. */
+/* 1 and a line in buf when exec_page_query would read p's page; 2 when
+ * it would read a part first (a bounded walk), then exec.c's plan. */
 int exec_page_explain(struct store *s, const struct plan *p, const struct store_page *pg,
                       char *buf, size_t cap);
 

@@ -1,14 +1,28 @@
-/* exec_page: a page of a query whose records all carry one indexed token
- * (a word, a field=value token, a cid), read in two steps instead of
- * sorting whole rows or walking the time index:
- *   1. the token's posting list (rec_txt or rec_fv) joined with records
- *      reads only (id, ts) of each candidate, sorted here in page order;
- *   2. whole rows are read in chunks of that order, newest first, with the
- *      query's whole condition checked row by row (FTS_ROW: exact), until
- *      the page is full.
- * Step 1 costs ~0.5 µs a candidate (no text is decoded), so it is used up
- * to EXEC_PAGE_CAP(limit, records) candidates; beyond that a walk of
- * rec_ts finds a page's rows sooner and exec.c's plans are used. */
+/* exec_page: a page of a query with an indexed term among its AND-ed
+ * conditions (a word, a field=value token, a cid), read without sorting
+ * whole rows. Candidates, in page order, come from one of three sources,
+ * and each is checked alone by a point query on its id with the query's
+ * whole condition (one row read, its block decoded once), until the page
+ * is full:
+ *   LIST  the term's posting list (ids ascending) read whole, each id's
+ *         ts read and the (ts, id) sorted: for a term held by few records;
+ *   SET   the time index rec_ts walked in page order (~0.3 µs an entry),
+ *         keeping the ids of the listed set: for a term of some thousands
+ *         of records, which a walk reaches long before reading them all;
+ *   WALK  rec_ts walked in page order, every record a candidate: for a
+ *         term held by so many records that a page is found in a few
+ *         hundred rows.
+ * The choice: the posting list is read from its start up to PAGE_FEW ids;
+ * if it ends there, LIST. Otherwise the span of ids those cover tells the
+ * term's density where it starts: when a page is expected within
+ * WALK_TRY rows, a WALK of a bounded number of rows is tried first (and
+ * goes on while the matches it found promise the rest within WALK_MORE
+ * rows). Then
+ * the list is read on up to exec_page_cap ids: LIST or SET if it ends
+ * (whichever costs fewer row reads), else an unbounded WALK. A field glob
+ * (whose tokens must first be looked up in the vocabulary, costly for
+ * common prefixes) is not listed: a plan with one gets the bounded WALK,
+ * then exec.c's plans for what is left. */
 #include "db/exec_int.h"
 #include "db/txt.h"
 #include "src/base/plan.h"
@@ -18,24 +32,55 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PAGE_FEW 2000      /* ids read before choosing */
+#define WALK_TRY 1000      /* expected rows of a WALK worth trying */
+#define WALK_MIN 400       /* rows a tried WALK may read, at least ... */
+#define WALK_MAX 2000      /* ... and at most */
+#define WALK_MORE 4000     /* rows a walk goes on for when its matches promise a page */
+/* Costs, for LIST against SET: reading a listed id's ts (a point query)
+ * and an entry of rec_ts (a step of a covering index scan and an
+ * ld_inset() call: ~1,100 instructions). */
+#define COST_LIST 5
+#define COST_SET 1
+
 struct cand {
     int64_t ts, id;
 };
 
-/* The posting list a node's records must all be in: table and FTS5
- * query (malloc'd), or 0 when it has none. */
-static int driver_of(struct store *s, const struct pnode *n, const char **table, char **expr)
+/* An indexed term: its posting list, read from the start. */
+struct driver {
+    const char *table;
+    char *expr;
+    int exact;              /* its list is the node's whole condition */
+    sqlite3_stmt *st;       /* reading the list */
+    int64_t *ids, n, cap;   /* ids read so far (ascending) */
+    int done;               /* the list ended */
+};
+
+static void driver_free(struct driver *d)
 {
-    int exact;
-    *expr = NULL;
+    sqlite3_finalize(d->st);
+    free(d->expr);
+    free(d->ids);
+    memset(d, 0, sizeof *d);
+}
+
+/* The posting list a node's records must all be in: 1 and d filled, 0
+ * when it has none, -1 when it is a field glob (not listed here). */
+static int driver_of(struct store *s, const struct pnode *n, struct driver *d)
+{
+    int exact = 0;
+    memset(d, 0, sizeof *d);
     if (n->kind == PK_TEXT) {
-        *table = exec_txt(s);
-        *expr = exec_fts_expr(s, n->text, n->prefix);
-        char *sx = *expr && **expr && n->phrase && !s->old_text
-                   ? txt_snake_expr(s, *expr, n->text) : NULL;
-        if (sx) {   /* the phrase's records exactly (its rows are checked anyway) */
-            free(*expr);
-            *expr = sx;
+        d->table = exec_txt(s);
+        d->expr = exec_fts_expr(s, n->text, n->prefix);
+        d->exact = !n->phrase;
+        char *sx = d->expr && *d->expr && n->phrase && !s->old_text
+                   ? txt_snake_expr(s, d->expr, n->text) : NULL;
+        if (sx) {   /* the phrase's records exactly */
+            free(d->expr);
+            d->expr = sx;
+            d->exact = 1;
         }
     } else if (n->kind == PK_CMP && n->field == PF_CID && (n->op == POP_EQ || n->op == POP_GLOB)) {
         const char *v = n->s ? n->s : "";
@@ -44,37 +89,53 @@ static int driver_of(struct store *s, const struct pnode *n, const char **table,
         size_t tl = (lp && tok) ? store_cid_token(lp, tok) : 0;
         if (tok)
             tok[tl] = '\0';
-        if (tl > 4 && asprintf(expr, "\"%s\"%s", tok + 1, n->op == POP_GLOB ? "*" : "") < 0)
-            *expr = NULL;
+        if (tl > 4 && asprintf(&d->expr, "\"%s\"%s", tok + 1, n->op == POP_GLOB ? "*" : "") < 0)
+            d->expr = NULL;
         free(lp);
         free(tok);
-        *table = exec_txt(s);
-    } else if (exec_fv_plan(n, expr, &exact) == 1) {
-        *table = EXEC_FV;
-        exec_fv_expand(s, expr);
+        d->table = exec_txt(s);
+    } else if (exec_fv_plan(n, &d->expr, &exact) == 1) {
+        d->table = EXEC_FV;
+        d->exact = !exact;
+        if (n->op == POP_GLOB) {
+            driver_free(d);
+            return -1;
+        }
     }
-    if (*expr && !**expr) {
-        free(*expr);
-        *expr = NULL;
+    if (d->expr && !*d->expr) {
+        free(d->expr);
+        d->expr = NULL;
     }
-    return *expr != NULL;
+    return d->expr != NULL;
 }
 
-/* Matches of expr in table, counting at most cap + 1. */
-static int64_t probe(struct store *s, const char *table, const char *expr, int64_t cap)
+/* Reads d's list on until it holds upto ids or ends. 0, or -1 with e. */
+static int driver_read(struct store *s, struct driver *d, int64_t upto, struct err *e)
 {
-    char sql[160];
-    sqlite3_stmt *st = NULL;
-    int64_t n = cap + 1;
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM (%s LIMIT ?)", exec_ids_sql(table));
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, cap + 1);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
+    if (!d->st) {
+        if (sqlite3_prepare_v2(s->db, exec_ids_sql(d->table), -1, &d->st, NULL) != SQLITE_OK)
+            return store_sqlerr(s, e, "reading an index");
+        sqlite3_bind_text(d->st, 1, d->expr, -1, SQLITE_STATIC);
     }
-    sqlite3_finalize(st);
-    return n;
+    while (!d->done && d->n < upto) {
+        int rc = sqlite3_step(d->st);
+        if (rc == SQLITE_DONE) {
+            d->done = 1;
+            break;
+        }
+        if (rc != SQLITE_ROW)
+            return store_sqlerr(s, e, "reading an index");
+        if (d->n == d->cap) {
+            int64_t nc = d->cap ? d->cap * 2 : 1024;
+            int64_t *ni = realloc(d->ids, (size_t)nc * sizeof *ni);
+            if (!ni)
+                return err_set(e, "out of memory reading a page");
+            d->ids = ni;
+            d->cap = nc;
+        }
+        d->ids[d->n++] = sqlite3_column_int64(d->st, 0);
+    }
+    return 0;
 }
 
 static int64_t records_total(struct store *s)
@@ -82,54 +143,75 @@ static int64_t records_total(struct store *s)
     return store_pragma_int(s, "SELECT coalesce(sum(n), 0) FROM counts");
 }
 
-/* The most candidates of a words driver: its records are scattered over
- * the whole history (a word in tracebacks, say), so each candidate's row
- * read is a page of its own (at 10M records, 7k candidates: ~110 ms of
- * user+sys CPU, where exec.c's walk of rec_ts newest first checking each
- * id against the matches read ~100 pages: ~50 ms). A field value's records
- * cluster (a service's file) and keep cap. */
-static int64_t txt_cap(struct store *s, int64_t cap)
+int64_t exec_page_cap(struct store *s, int limit)
 {
     const struct exec_state *x = s->exec;
     if (x && x->page_cap)
-        return cap;   /* white-box tests */
-    double c = sqrt(0.05 * 50 * (double)records_total(s));
-    int64_t t = c < FTS_FEW ? FTS_FEW : (int64_t)c;
-    return t < cap ? t : cap;
+        return x->page_cap;   /* white-box tests; < 0: never */
+    double cap = sqrt(20.0 * (double)limit * (double)records_total(s));
+    return cap < FTS_FEW ? FTS_FEW : (int64_t)cap;
 }
 
-/* The driver of plan p with the fewest matches, if at most cap. */
-static int pick_driver(struct store *s, const struct plan *p, int64_t cap, const char **table,
-                       char **expr, int64_t *m)
+/* --- candidates, checked one by one ---------------------------------------- */
+
+struct pager {
+    struct store *s;
+    struct store_page pg;   /* bounds, cursor, order; limit: rows still wanted */
+    store_row_fn cb;
+    void *ctx;
+    struct err *e;
+    sqlite3_stmt *full, *light;   /* point queries: whole condition / none */
+    struct sqlb fb, lb;           /* their SQL (bound values live as long) */
+    int got, stop;
+    int64_t last_ts, last_id;     /* the last candidate looked at */
+    int looked;
+};
+
+/* The point query "row id, if it matches cond" (cond NULL: any row). */
+static int point_sql(struct pager *g, const struct pnode *cond, struct sqlb *b,
+                     sqlite3_stmt **out)
 {
-    const struct pnode *r = p->root;
-    const struct pnode *const *kids = r->kind == PK_AND ? (const struct pnode *const *)r->kids : &r;
-    int nk = r->kind == PK_AND ? r->nkids : 1;
-    *expr = NULL;
-    *m = cap + 1;
-    for (int i = 0; i < nk; i++) {
-        const char *t = NULL;
-        char *x;
-        if (!driver_of(s, kids[i], &t, &x))
-            continue;
-        int64_t tc = strcmp(t, EXEC_TXT) == 0 ? txt_cap(s, cap) : cap;
-        int64_t k = probe(s, t, x, tc);
-        if (k > tc)
-            k = cap + 1;
-        if (k < *m) {
-            free(*expr);
-            *expr = x;
-            *table = t;
-            *m = k;
-        } else {
-            free(x);
-        }
+    sqlb_init(b, g->s, FTS_ROW, g->e);
+    sqlb_add(b, "SELECT " EXEC_ROW_COLS EXEC_ROW_FROM " WHERE r.id = ");
+    sqlb_int(b, 0);
+    int rc = 0;
+    if (cond) {
+        sqlb_add(b, " AND ");
+        rc = sqlb_cond(b, cond);
     }
-    if (*expr && *m > cap) {
-        free(*expr);
-        *expr = NULL;
-    }
-    return *expr != NULL;
+    return rc == 0 ? sqlb_prepare(b, out) : -1;
+}
+
+/* The point query for candidates of exact driver d (NULL: any other
+ * source), prepared on first use; NULL on error (g->e filled). */
+static sqlite3_stmt *point(struct pager *g, const struct plan *p, const struct driver *d)
+{
+    sqlite3_stmt **st = d ? &g->light : &g->full;
+    if (!*st && point_sql(g, d ? NULL : p->root, d ? &g->lb : &g->fb, st) < 0)
+        *st = NULL;
+    return *st;
+}
+
+/* Candidate (ts, id), in page order: delivers it if it matches. 0, or -1. */
+static int look(struct pager *g, sqlite3_stmt *st, int64_t ts, int64_t id)
+{
+    if (!st)
+        return -1;
+    g->last_ts = ts;
+    g->last_id = id;
+    g->looked++;
+    sqlite3_bind_int64(st, 1, id);
+    int n = exec_run_rows(g->s, st, g->cb, g->ctx, &g->stop, g->e);
+    sqlite3_reset(st);
+    if (n < 0)
+        return -1;
+    g->got += n;
+    return 0;
+}
+
+static int full(struct pager *g)
+{
+    return g->stop || g->got >= g->pg.limit;
 }
 
 static int cmp_new(const void *a, const void *b)
@@ -145,122 +227,313 @@ static int cmp_old(const void *a, const void *b)
     return cmp_new(b, a);
 }
 
-/* Step 1: the candidates within the page's bounds and after its cursor,
- * in page order. Returns how many (*out malloc'd), or -1. */
-static int64_t candidates(struct store *s, const char *table, const char *expr,
-                          const struct store_page *pg, int64_t m, struct cand **out,
-                          struct err *e)
+/* 1 if (ts, id) is within the page's bounds and after its cursor. */
+static int in_page(const struct store_page *pg, int64_t ts, int64_t id)
 {
-    struct sqlb b;
-    sqlite3_stmt *st = NULL;
-    int64_t n = -1;
-    struct cand *c = malloc((size_t)(m + 1) * sizeof *c);
-    sqlb_init(&b, s, FTS_IN, e);
-    sqlb_add(&b, "SELECT r.id, r.ts FROM records r WHERE r.id IN (");
-    sqlb_ids(&b, table, (char *)expr, 0);
-    sqlb_add(&b, ")");
-    struct store_page bounds = *pg;
-    bounds.limit = 0;
-    exec_page_tail(&b, &bounds, "r", 0);
-    if (c && sqlb_prepare(&b, &st) == 0) {
-        int rc;
-        n = 0;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW && n <= m) {
-            c[n].id = sqlite3_column_int64(st, 0);
-            c[n].ts = sqlite3_column_int64(st, 1);
-            n++;
-        }
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            n = store_sqlerr(s, e, "reading records");
-    } else if (!c) {
-        err_set(e, "out of memory reading a page");
-    }
-    sqlite3_finalize(st);
-    sqlb_fini(&b);
-    if (n < 0) {
-        free(c);
-        return -1;
-    }
-    qsort(c, (size_t)n, sizeof *c, pg->oldest_first ? cmp_old : cmp_new);
-    *out = c;
-    return n;
+    if ((pg->since && ts < pg->since) || (pg->until && ts > pg->until))
+        return 0;
+    if (!pg->has_cursor)
+        return 1;
+    if (pg->oldest_first)
+        return ts > pg->cursor_ts || (ts == pg->cursor_ts && id > pg->cursor_id);
+    return ts < pg->cursor_ts || (ts == pg->cursor_ts && id < pg->cursor_id);
 }
 
-/* The SQL of one chunk: whole rows of c[0..k) matching p, in page order. */
-static int chunk_sql(struct sqlb *b, const struct plan *p, const struct store_page *pg,
-                     const struct cand *c, int64_t k, int want)
+/* LIST: the n ids' ts read, sorted in page order, looked at in turn. */
+static int run_list(struct pager *g, sqlite3_stmt *st, const int64_t *ids, int64_t n)
 {
-    sqlb_add(b, "SELECT " EXEC_ROW_COLS EXEC_ROW_FROM " WHERE r.id IN (");
-    for (int64_t i = 0; i < k; i++) {
-        sqlb_add(b, i ? ", " : "");
-        sqlb_int(b, c[i].id);
+    sqlite3_stmt *q = NULL;
+    struct cand *c = malloc((size_t)(n ? n : 1) * sizeof *c);
+    int64_t k = 0;
+    int rc = -1;
+    if (!c)
+        return err_set(g->e, "out of memory reading a page");
+    if (sqlite3_prepare_v2(g->s->db, "SELECT ts FROM records WHERE id = ?", -1, &q, NULL) !=
+        SQLITE_OK) {
+        store_sqlerr(g->s, g->e, "reading records");
+        goto out;
     }
-    sqlb_add(b, ") AND ");
-    if (sqlb_cond(b, p->root) < 0)
+    for (int64_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(q, 1, ids[i]);
+        int r = sqlite3_step(q);
+        if (r == SQLITE_ROW && in_page(&g->pg, sqlite3_column_int64(q, 0), ids[i])) {
+            c[k].ts = sqlite3_column_int64(q, 0);
+            c[k++].id = ids[i];
+        } else if (r != SQLITE_ROW && r != SQLITE_DONE) {
+            store_sqlerr(g->s, g->e, "reading records");
+            goto out;
+        }
+        sqlite3_reset(q);
+    }
+    qsort(c, (size_t)k, sizeof *c, g->pg.oldest_first ? cmp_old : cmp_new);
+    rc = 0;
+    for (int64_t i = 0; i < k && !full(g) && rc == 0; i++)
+        rc = look(g, st, c[i].ts, c[i].id);
+out:
+    sqlite3_finalize(q);
+    free(c);
+    return rc;
+}
+
+/* The ids of a SET as a bitmap over [lo, lo + 8 * bytes), handed to
+ * ld_inset() as a pointer value. */
+struct idset {
+    int64_t lo, nbits;
+    unsigned char *bits;
+};
+
+static int idset_init(struct idset *set, const int64_t *ids, int64_t n)
+{
+    set->lo = n ? ids[0] : 0;
+    set->nbits = n ? ids[n - 1] - ids[0] + 1 : 0;
+    set->bits = calloc((size_t)(set->nbits / 8 + 1), 1);
+    if (!set->bits)
         return -1;
-    sqlb_add(b, pg->oldest_first ? " ORDER BY r.ts, r.id" : " ORDER BY r.ts DESC, r.id DESC");
-    if (want > 0) {
-        sqlb_add(b, " LIMIT ");
-        sqlb_int(b, want);
+    for (int64_t i = 0; i < n; i++) {
+        int64_t b = ids[i] - set->lo;
+        set->bits[b >> 3] |= (unsigned char)(1u << (b & 7));
+    }
+    return 0;
+}
+#define IDSET_TYPE "logdeck_idset"
+
+/* ld_inset(set, id): 1 if id is in the set (a SET's walk keeps its ids in
+ * SQL: stepping each rec_ts entry out to C cost as much as reading it). */
+static void fn_inset(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const struct idset *set = sqlite3_value_pointer(argv[0], IDSET_TYPE);
+    int64_t b = set ? sqlite3_value_int64(argv[1]) - set->lo : -1;
+    sqlite3_result_int(ctx, b >= 0 && b < set->nbits && (set->bits[b >> 3] >> (b & 7) & 1));
+}
+
+int exec_page_register(sqlite3 *db)
+{
+    return sqlite3_create_function(db, "ld_inset", 2, SQLITE_UTF8, NULL, fn_inset, NULL, NULL) ==
+           SQLITE_OK ? 0 : -1;
+}
+
+/* SET (ids != NULL: only those) or WALK (ids NULL): rec_ts in page order,
+ * at most max entries (< 0: no bound; a SET has none). 1 if rec_ts ended
+ * (or the page is full), 0 if max was reached, -1 on error. */
+static int run_walk(struct pager *g, sqlite3_stmt *st, const int64_t *ids, int64_t n,
+                    int64_t max)
+{
+    struct sqlb b;
+    sqlite3_stmt *w = NULL;
+    struct store_page tail = g->pg;
+    struct idset set = {0};
+    if (ids && idset_init(&set, ids, n) < 0)
+        return err_set(g->e, "out of memory reading a page");
+    tail.limit = 0;
+    sqlb_init(&b, g->s, FTS_ROW, g->e);
+    sqlb_add(&b, "SELECT r2.ts, r2.id FROM records r2 INDEXED BY rec_ts WHERE ");
+    if (ids) {
+        sqlb_add(&b, "ld_inset(");
+        sqlb_int(&b, 0);   /* parameter 1: the set, bound below */
+        sqlb_add(&b, ", r2.id)");
+    } else {
+        sqlb_add(&b, "1");
+    }
+    exec_page_tail(&b, &tail, "r2", 1);
+    int rc = sqlb_prepare(&b, &w);
+    sqlb_fini(&b);
+    if (rc < 0) {
+        free(set.bits);
+        return -1;
+    }
+    if (ids)
+        sqlite3_bind_pointer(w, 1, &set, IDSET_TYPE, NULL);
+    int64_t seen = 0;
+    int r = SQLITE_ROW;
+    rc = 0;
+    while (rc == 0 && !full(g)) {
+        if (max >= 0 && seen >= max)
+            break;
+        if ((r = sqlite3_step(w)) != SQLITE_ROW)
+            break;
+        seen++;
+        rc = look(g, st, sqlite3_column_int64(w, 0), sqlite3_column_int64(w, 1));
+    }
+    if (rc == 0 && r != SQLITE_ROW && r != SQLITE_DONE)
+        rc = store_sqlerr(g->s, g->e, "reading the time index");
+    sqlite3_finalize(w);
+    free(set.bits);
+    if (rc < 0)
+        return -1;
+    return full(g) || r == SQLITE_DONE ? 1 : 0;
+}
+
+/* --- the choice ------------------------------------------------------------ */
+
+/* The AND-ed kids of p's root (or the root alone). */
+static int kids_of(const struct plan *p, const struct pnode *const **kids)
+{
+    const struct pnode *r = p->root;
+    if (r->kind == PK_AND) {
+        *kids = (const struct pnode *const *)r->kids;
+        return r->nkids;
+    }
+    *kids = (const struct pnode *const *)&p->root;
+    return 1;
+}
+
+static int64_t knob(int64_t v, int64_t dflt)
+{
+    return v ? v : dflt;
+}
+
+/* Rows a page is expected within, walking, from the span of d's first ids. */
+static int64_t walk_rows(const struct driver *d, int limit)
+{
+    double span = (double)(d->ids[d->n - 1] - d->ids[0] + 1);
+    return (int64_t)(limit * span / (double)d->n) + 1;
+}
+
+/* The shortest list, or the densest where none ends within few ids: its
+ * driver (NULL when there is none); -1 on error. */
+static int pick(struct store *s, struct driver *d, int nd, int64_t few, struct driver **best,
+                struct err *e)
+{
+    *best = NULL;
+    for (int i = 0; i < nd; i++) {
+        if (driver_read(s, &d[i], few, e) < 0)
+            return -1;
+        struct driver *b = *best;
+        if (d[i].done ? !b || !b->done || d[i].n < b->n
+                      : !b || (!b->done && walk_rows(&d[i], 1) < walk_rows(b, 1)))
+            *best = &d[i];
     }
     return 0;
 }
 
-int64_t exec_page_cap(struct store *s, int limit)
+/* A WALK of about tw rows, going on while the matches it finds promise
+ * the rest of the page within WALK_MORE rows. 1 when the page is done, 0
+ * when it stopped (g->pg's cursor then after the rows looked at), -1. */
+static int walk_first(struct pager *g, const struct plan *p, int64_t tw)
 {
-    const struct exec_state *x = s->exec;
-    if (x && x->page_cap)
-        return x->page_cap;   /* white-box tests; < 0: never */
-    double cap = sqrt(20.0 * (double)limit * (double)records_total(s));
-    return cap < FTS_FEW ? FTS_FEW : (int64_t)cap;
+    for (;;) {
+        int r = run_walk(g, point(g, p, NULL), NULL, 0, tw);
+        if (r != 0)
+            return r;
+        g->pg.has_cursor = 1;
+        g->pg.cursor_ts = g->last_ts;
+        g->pg.cursor_id = g->last_id;
+        int64_t more = g->got ? (int64_t)(g->pg.limit - g->got) * g->looked / g->got + 1 : 0;
+        if (!g->got || more > WALK_MORE)
+            return 0;
+        tw = more * 2;
+    }
 }
 
-int exec_page_query(struct store *s, const struct plan *p, const struct store_page *pg,
-                    store_row_fn cb, void *ctx, struct err *e)
+/* The page from best's whole list (LIST or SET), or a WALK when it holds
+ * more than cap ids. 1, or -1. */
+static int from_list(struct pager *g, const struct plan *p, struct driver *best, int alone,
+                     int64_t cap)
 {
-    const char *table;
-    char *expr;
-    int64_t m, cap = exec_page_cap(s, pg->limit);
-    if (pg->limit <= 0 || cap < 0 || !pick_driver(s, p, cap, &table, &expr, &m))
-        return -2;
-    struct cand *c = NULL;
-    int64_t n = candidates(s, table, expr, pg, m, &c, e);
-    free(expr);
-    if (n < 0)
+    const struct exec_state *x = g->s->exec;
+    if (!best->done && driver_read(g->s, best, cap + 1, g->e) < 0)
         return -1;
-    int got = 0, stop = 0;
-    for (int64_t i = 0, k = pg->limit; i < n && got < pg->limit && !stop; i += k, k *= 2) {
-        struct sqlb b;
-        sqlite3_stmt *st = NULL;
-        sqlb_init(&b, s, FTS_ROW, e);
-        int r = -1;
-        if (chunk_sql(&b, p, pg, c + i, i + k > n ? n - i : k, pg->limit - got) == 0 &&
-            sqlb_prepare(&b, &st) == 0)
-            r = exec_run_rows(s, st, cb, ctx, &stop, e);
-        sqlite3_finalize(st);
-        sqlb_fini(&b);
-        if (r < 0) {
-            free(c);
-            return -1;
-        }
-        got += r;
+    if (!best->done)
+        return run_walk(g, point(g, p, NULL), NULL, 0, -1) < 0 ? -1 : 1;
+    if (!best->n)   /* no record holds the term */
+        return 1;
+    /* LIST reads each listed row's ts; SET an entry of rec_ts for each of
+     * the ~limit * total / n rows a walk passes */
+    double set = (double)g->pg.limit * (double)records_total(g->s) / (double)(best->n + 1);
+    int list = x && x->page_set ? x->page_set < 0 : (double)best->n * COST_LIST <= set * COST_SET;
+    sqlite3_stmt *st = point(g, p, alone && best->exact ? best : NULL);
+    return (list ? run_list(g, st, best->ids, best->n)
+                 : run_walk(g, st, best->ids, best->n, -1)) < 0 ? -1 : 1;
+}
+
+/* Rows of the first WALK: 0 for none. */
+static int64_t walk_budget(const struct exec_state *x, const struct driver *best, int limit)
+{
+    int64_t tw = knob(x ? x->page_walk : 0, 0);
+    if (tw || (best && (best->done || walk_rows(best, limit) > WALK_TRY)))
+        return tw < 0 ? 0 : best && best->done ? 0 : tw;
+    /* a page is expected within walk_rows: allow for a term's files */
+    tw = best ? walk_rows(best, limit) * 8 : WALK_MAX;
+    return tw < WALK_MIN ? WALK_MIN : tw > WALK_MAX ? WALK_MAX : tw;
+}
+
+int exec_page_query(struct store *s, const struct plan *p, struct store_page *pg,
+                    store_row_fn cb, void *ctx, int *delivered, struct err *e)
+{
+    const struct exec_state *x = s->exec;
+    const struct pnode *const *kids;
+    int nk = kids_of(p, &kids), globs = 0, nd = 0, rc = -1;
+    int64_t cap = exec_page_cap(s, pg->limit);
+    *delivered = 0;
+    if (pg->limit <= 0 || cap < 0)
+        return 0;
+    struct driver *d = calloc((size_t)nk, sizeof *d), *best = NULL;
+    if (!d)
+        return err_set(e, "out of memory reading a page");
+    for (int i = 0; i < nk; i++) {
+        int k = driver_of(s, kids[i], &d[nd]);
+        globs += k < 0;
+        nd += k > 0;
     }
-    free(c);
-    return got;
+    struct pager g = {.s = s, .pg = *pg, .cb = cb, .ctx = ctx, .e = e};
+    if ((!nd && !globs) || pick(s, d, nd, knob(x ? x->page_few : 0, PAGE_FEW), &best, e) < 0) {
+        rc = nd || globs ? -1 : 0;
+        goto out;
+    }
+    int64_t tw = walk_budget(x, best, pg->limit);
+    rc = tw ? walk_first(&g, p, tw) : 0;
+    if (rc == 0 && best)
+        rc = from_list(&g, p, best, nk == 1, cap);
+out:
+    for (int i = 0; i < nd; i++)
+        driver_free(&d[i]);
+    free(d);
+    sqlite3_finalize(g.full);
+    sqlite3_finalize(g.light);
+    sqlb_fini(&g.fb);
+    sqlb_fini(&g.lb);
+    *delivered = g.got;
+    if (rc == 0) {   /* the caller reads the rest */
+        pg->limit -= g.got;
+        pg->has_cursor = g.pg.has_cursor;
+        pg->cursor_ts = g.pg.cursor_ts;
+        pg->cursor_id = g.pg.cursor_id;
+        if (g.stop || pg->limit <= 0)
+            rc = 1;
+    }
+    return rc;
 }
 
 int exec_page_explain(struct store *s, const struct plan *p, const struct store_page *pg,
                       char *buf, size_t cap)
 {
-    const char *table;
-    char *expr;
-    int64_t m;
-    if (pg->limit <= 0 || exec_page_cap(s, pg->limit) < 0 ||
-        !pick_driver(s, p, exec_page_cap(s, pg->limit), &table, &expr, &m))
+    const struct pnode *const *kids;
+    int nk = kids_of(p, &kids), globs = 0;
+    size_t len = 0;
+    if (pg->limit <= 0 || exec_page_cap(s, pg->limit) < 0)
         return 0;
-    snprintf(buf, cap, "page in two steps: %lld candidates from %s MATCH %s, their (ts, id) "
-             "sorted, then whole rows in chunks with the whole condition checked per row\n",
-             (long long)m, table, expr);
-    free(expr);
+    for (int i = 0; i < nk; i++) {
+        struct driver d;
+        int k = driver_of(s, kids[i], &d);
+        globs += k < 0;
+        if (k > 0 && len < cap)
+            len += (size_t)snprintf(buf + len, cap - len, "indexed term: ids from %s MATCH %s%s\n",
+                                    d.table, d.expr, d.exact ? " (exact)" : "");
+        driver_free(&d);
+    }
+    if (!len && !globs)
+        return 0;
+    if (!len) {   /* a bounded WALK, then exec.c's plan (the caller adds it) */
+        snprintf(buf, cap, "page: a field glob: first a bounded walk of rec_ts, each row "
+                 "checked by a point query on its id; then:\n");
+        return 2;
+    }
+    if (len < cap)
+        snprintf(buf + len, cap - len,
+                 "page by candidates in page order, each checked by a point query on its id: "
+                 "the term's list (LIST), rec_ts keeping the listed ids (SET) or every row of "
+                 "rec_ts (WALK), chosen from the first %d ids%s\n",
+                 PAGE_FEW, globs ? " (the field glob is checked per row)" : "");
     return 1;
 }

@@ -394,9 +394,10 @@ static void test_pagination(void **st)
     store_close(s);
 }
 
-/* Every way of finding a word's rows on a page (two steps from the posting
- * list, listed rowids, the covering rec_ts walk over the FTS list, the
- * ld_words walk) gives the same pages; also for field tokens. */
+/* Every way of finding a word's rows on a page (exec_page's LIST, SET and
+ * WALK, bounded or not, and the plans after a bounded walk; listed
+ * rowids, the covering rec_ts walk over the FTS list, the ld_words walk)
+ * gives the same pages; also for field tokens. */
 static void test_fts_strategies(void **st)
 {
     (void)st;
@@ -406,8 +407,15 @@ static void test_fts_strategies(void **st)
         "path:/api/*", "path:/health", "process.id:3", "service:api timeout",
         "cid:3f2a000*", "http.request.method:POST reset", "path:/nosuch*",
     };
-    static const struct { int few; int64_t cap, page; } modes[] = {
-        {0, 0, 0}, {1, 1000000, -1}, {1, 1, -1}, {0, 0, -1}, {0, 0, 3}};
+    /* page: exec_page's cap; pfew: ids it reads before choosing; pwalk:
+     * rows of its bounded walk (-1: none); pset: SET (1) or LIST (-1) */
+    static const struct { int few; int64_t cap, page, pfew, pwalk; int pset; } modes[] = {
+        {0, 0, 0, 0, 0, 0}, {1, 1000000, -1, 0, 0, 0}, {1, 1, -1, 0, 0, 0},
+        {0, 0, -1, 0, 0, 0}, {0, 0, 3, 0, 0, 0},
+        {0, 0, 0, 0, 0, 1}, {0, 0, 0, 0, 0, -1},        /* SET, LIST */
+        {0, 0, 0, 2, 1, 1}, {0, 0, 0, 2, 3, -1},        /* a walk of 1 or 3 rows, then SET/LIST */
+        {0, 0, 0, 2, -1, 0}, {0, 0, 30, 2, 5, 0},       /* no walk; a walk then an unbounded one */
+        {1, 1, 0, 1, 2, 0}};
     struct store *s = ro();
     struct err e = {0};
     for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
@@ -419,6 +427,9 @@ static void test_fts_strategies(void **st)
             s->exec->fts_few = modes[m].few;
             s->exec->fts_cap = modes[m].cap;
             s->exec->page_cap = modes[m].page;
+            s->exec->page_few = modes[m].pfew;
+            s->exec->page_walk = modes[m].pwalk;
+            s->exec->page_set = modes[m].pset;
             for (int oldest = 0; oldest < 2; oldest++) {
                 struct store_page pp = {.limit = 7, .oldest_first = oldest};
                 int seen = 0;
@@ -440,12 +451,17 @@ static void test_fts_strategies(void **st)
                     pp.cursor_ts = c.last_ts;
                     pp.cursor_id = c.last_id;
                 }
-                assert_int_equal(seen, all.n);
+                if (seen != all.n)
+                    fail_msg("[%s] mode %zu oldest %d: %d rows, want %d", words[w], m, oldest,
+                             seen, all.n);
             }
         }
         s->exec->fts_few = 0;
         s->exec->fts_cap = 0;
         s->exec->page_cap = 0;
+        s->exec->page_few = 0;
+        s->exec->page_walk = 0;
+        s->exec->page_set = 0;
         query_free(p);
     }
     store_close(s);
