@@ -69,7 +69,7 @@ int addq_start(struct store *s, addq_insert_fn fn, struct err *e)
     pthread_cond_init(&q->cv_work, NULL);
     pthread_cond_init(&q->cv_space, NULL);
     pthread_cond_init(&q->cv_idle, NULL);
-    if (thread_start(&q->th, addq_main, q) != 0) {
+    if (thread_start("ld-store", &q->th, addq_main, q) != 0) {
         free(q);
         return err_set(e, "cannot start the store thread");
     }

@@ -101,7 +101,7 @@ int store_wal_start(struct store *s, struct err *e)
     sqlite3_exec(w->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
-    if (thread_start(&w->thread, ckpt_main, w) != 0) {
+    if (thread_start("ld-wal", &w->thread, ckpt_main, w) != 0) {
         sqlite3_close(w->db);
         free(w);
         return err_set(e, "cannot start the checkpoint thread");

@@ -181,7 +181,7 @@ int zraw_pack(struct store *s, int format, const char *raw, size_t len, const vo
             return 0;
         if (sm->n >= ZRAW_SAMPLES || sm->len >= ZRAW_SAMPLE_BYTES) {
             atomic_store(&sm->ready, 0);
-            sm->running = thread_start(&sm->th, train_main, sm) == 0;
+            sm->running = thread_start("ld-ztrain", &sm->th, train_main, sm) == 0;
             sm->done = !sm->running;   /* no thread: stay plain */
         }
         return 0;

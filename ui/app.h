@@ -120,6 +120,7 @@ struct app {
     int counting;
     uint64_t count_gen;
     int64_t count_at;                /* when the last count was asked for (ts_mono_us) */
+    int64_t count_took;              /* how long the last count took (µs) */
     int count_stale;
     struct pager_totals totals;      /* the last totals the pager read */
     int64_t totals_at;               /* when they were asked for (monotonic µs) */
@@ -129,8 +130,12 @@ struct app {
     int64_t records_at_pause;
     struct tui_feed_status feed;
     int data_pending;                /* new data not yet shown */
+    int hist_pending;                /* history committed, not shown yet (the
+                                        next totals show it) */
     int theme_dirty;                 /* theme changed: the terminal re-applies it */
     int64_t data_at;
+    int64_t frames, frames_sent;     /* drawn, and of them sent (not like the last) */
+    int64_t data_shown;              /* new data shown (a newest page asked for) */
     int quit;
 };
 

@@ -19,6 +19,7 @@
 static void feed_status(void *ctx, struct tui_feed_status *out)
 {
     feeder_status(ctx, &out->following, &out->errors, out->last_error, sizeof out->last_error);
+    feeder_commits(ctx, &out->commits, &out->live_commits);
 }
 
 /* Config sources (main parsed the file) plus the arguments; every argument
@@ -64,6 +65,7 @@ static int run(const struct cli *c, const char *db, const struct config *cfg)
     if (cfg->nsources > 0) {
         o.feed_status = feed_status;
         o.feed_ctx = &fd;
+        o.wake_fd = fd.wake;
         o.notice = fd.attached[0] ? fd.attached : fd.created[0] ? fd.created : NULL;
     }
     if (cfg->nsources == 0 && strncmp(db, "clickhouse://", 13) != 0 && access(db, F_OK) != 0) {

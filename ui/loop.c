@@ -1,8 +1,13 @@
 /* loop: the event loop (see loop.h). Keys are read in batches: every
  * pending key is handled, then the query bar applies its text once, then
- * the screen is drawn once. New data is noticed by a cheap stat of the
- * store's files every 50 ms (pager_changed, no query) or at once through
- * the feeder's fd, and shown at most every 50 ms: the newest page and the
+ * the screen is drawn once (term.c sends only the rows that changed, and
+ * nothing for a frame like the last). New data is noticed through the
+ * feeder's fd after each commit, or, with no feeder in this process (the
+ * store is written by another), by a cheap stat of the store's files
+ * every 50 ms (pager_changed, no query). Live records are shown at most
+ * every 50 ms; commits of history only (the backfill, which cannot change
+ * the newest records) with the totals, once a second: a backfill does not
+ * cost a page read and a redraw per commit. The newest page and the
  * totals are read by the pager's job thread, whose results (and the
  * views' jobs' results) wake the loop through the wake pipe. */
 #include "ui/loop.h"
@@ -18,10 +23,11 @@
 #include "ui/keys.h"
 #include "ui/term.h"
 
-#define TICK_US 50000         /* store change check */
+#define TICK_US 50000         /* store change check (no feeder) */
 #define DATA_MIN_US 50000     /* at most 20 data refreshes a second */
 #define TOTALS_US 1000000     /* totals and lag once a second */
-#define RECOUNT_US 2000000    /* a changing store is recounted every 2 s at most */
+#define RECOUNT_US 2000000    /* a changing store is recounted every 2 s at most, */
+#define RECOUNT_FACTOR 20     /* and at most 1/20th of the time is spent counting */
 
 static void bottom_line(struct app *a, struct screen *s, int y)
 {
@@ -64,7 +70,8 @@ void loop_draw(struct app *a)
         term_apply_theme(&a->theme);
         a->theme_dirty = 0;
     }
-    term_draw(s);
+    a->frames += 1;
+    a->frames_sent += term_draw(s);
 }
 
 static int switch_view(struct app *a, int action)
@@ -162,26 +169,45 @@ static void history_rate(struct app *a)
         a->hist_rate = (double)(a->hist_left0 - left) * 1e6 / (double)(now - a->hist_at0);
 }
 
-/* Asks the pager for the totals and lag; reads the feeder's status (a
- * callback, no query). */
+/* Reads the feeder's status (a callback, no query): its errors, and
+ * whether commits came since the last call: live ones are shown at once
+ * (data_pending), history only with the next totals (hist_pending). */
+static void read_feed(struct app *a)
+{
+    if (!a->o->feed_status)
+        return;
+    struct tui_feed_status f = {0};
+    a->o->feed_status(a->o->feed_ctx, &f);
+    if (f.errors > a->feed.errors && f.last_error[0])
+        app_message(a, ROLE_STATUS_ERROR, "%s", f.last_error);
+    a->feed.following = f.following;
+    a->feed.errors = f.errors;
+    snprintf(a->feed.last_error, sizeof a->feed.last_error, "%s", f.last_error);
+    if (f.live_commits != a->feed.live_commits)
+        a->data_pending = 1;
+    else if (f.commits != a->feed.commits)
+        a->hist_pending = 1;
+    a->feed.commits = f.commits;
+    a->feed.live_commits = f.live_commits;
+}
+
+/* Asks the pager for the totals and lag. */
 static void refresh_totals(struct app *a)
 {
     pager_totals(a->pager);
-    if (a->o->feed_status) {
-        struct tui_feed_status f = {0};
-        a->o->feed_status(a->o->feed_ctx, &f);
-        if (f.errors > a->feed.errors && f.last_error[0])
-            app_message(a, ROLE_STATUS_ERROR, "%s", f.last_error);
-        a->feed.following = f.following;
-        a->feed.errors = f.errors;
-        snprintf(a->feed.last_error, sizeof a->feed.last_error, "%s", f.last_error);
-    }
+    read_feed(a);
     a->totals_at = ts_mono_us();
 }
 
 static void show_new_data(struct app *a)
 {
+    if (a->follow && a->paging) {   /* a page is on its way: it may predate this */
+        a->data_at = ts_mono_us();  /* commit, so ask again in DATA_MIN_US */
+        return;
+    }
     refresh_totals(a);
+    a->hist_pending = 0;
+    a->data_shown++;
     if (a->follow)
         app_refresh_newest(a);
     else
@@ -228,6 +254,7 @@ static int take_results(struct app *a, int64_t *page_at)
             take_totals(a, &r);
         } else if (r.kind == PAGER_COUNT && r.gen == a->count_gen) {
             a->counting = 0;
+            a->count_took = ts_mono_us() - a->count_at;
             if (r.failed)
                 app_message(a, ROLE_STATUS_ERROR, "count failed: %s", r.msg);
             else
@@ -283,24 +310,44 @@ static int read_keys(struct app *a, int64_t *key_at, int *nkeys)
     return flags;
 }
 
+/* The feeder in this process wakes the loop after each commit: the
+ * store's files need no watching then (a stat once a second still sees
+ * what another process, a `store prune`, may change). */
+static int feeder_wakes(const struct app *a)
+{
+    return a->o->wake_fd >= 0;
+}
+
+/* A changing store's filter count is asked again after RECOUNT_US, or
+ * RECOUNT_FACTOR times as long as the last count took (a full-text count
+ * over millions of records during a backfill). */
+static int recount_due(const struct app *a)
+{
+    int64_t wait = a->count_took * RECOUNT_FACTOR;
+    return a->count_stale && !a->counting &&
+           ts_mono_us() - a->count_at >= (wait > RECOUNT_US ? wait : RECOUNT_US);
+}
+
 static int periodic(struct app *a, int64_t *next_tick)
 {
     int64_t now = ts_mono_us();
     int redraw = 0;
     if (now >= *next_tick) {
-        *next_tick = now + TICK_US;
-        if (pager_changed(a->pager))
-            a->data_pending = 1;
-        if (now - a->totals_at >= TOTALS_US) {
+        *next_tick = now + (feeder_wakes(a) ? TOTALS_US / 4 : TICK_US);
+        int totals = now - a->totals_at >= TOTALS_US;
+        if ((!feeder_wakes(a) || totals) && pager_changed(a->pager))
+            a->hist_pending = 1;
+        if (a->hist_pending && (!feeder_wakes(a) || totals))
+            a->data_pending = 1;   /* shown below, the totals with it */
+        else if (totals)
             refresh_totals(a);
-            redraw = 1;
-        }
+        redraw |= totals;
     }
     if (a->data_pending && now - a->data_at >= DATA_MIN_US) {
         show_new_data(a);
         redraw = 1;
     }
-    if (a->count_stale && !a->counting && now - a->count_at >= RECOUNT_US)
+    if (recount_due(a))
         app_recount(a);
     if (a->msg[0] && ts_now() >= a->msg_until)
         redraw = 1;
@@ -333,9 +380,9 @@ struct tick {
 /* How long poll() may sleep: until the next check, or the next data refresh. */
 static int wait_ms(const struct app *a, const struct tick *t)
 {
-    int64_t wait = t->next_tick - ts_mono_us();
-    if (a->data_pending)
-        wait = DATA_MIN_US - (ts_mono_us() - a->data_at);
+    int64_t now = ts_mono_us(), wait = t->next_tick - now;
+    if (a->data_pending && a->data_at + DATA_MIN_US - now < wait)
+        wait = a->data_at + DATA_MIN_US - now;
     return wait <= 0 ? 0 : (int)(wait / 1000) + 1;
 }
 
@@ -367,7 +414,7 @@ static int on_events(struct app *a, const struct loop_io *io, const struct pollf
     }
     if (p[3].revents & POLLIN) {
         drain(io->feed_fd);
-        a->data_pending = 1;
+        read_feed(a);   /* live records: data_pending; history: hist_pending */
     }
     redraw |= periodic(a, &t->next_tick);
     return redraw;
@@ -398,4 +445,8 @@ void loop_run(struct app *a, const struct loop_io *io)
             break;
         redraw |= r;
     }
+    if (a->o->verbose)
+        fprintf(stderr, "tui: %lld frames drawn, %lld sent to the terminal, new data shown %lld "
+                "times, in %.1f s\n", (long long)a->frames, (long long)a->frames_sent,
+                (long long)a->data_shown, (double)(ts_mono_us() - io->start_us) / 1e6);
 }

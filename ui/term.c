@@ -28,7 +28,20 @@ static struct {
     attr_t attr[ROLE_COUNT];
     short pair[ROLE_COUNT];
     int atexit_set;
+    /* The last frame sent to curses: a row like it is not sent again, a
+     * frame like it not at all (term_draw). Cleared when curses' idea of
+     * the screen changes (resize, theme, invalidate, close). */
+    struct cell *last;
+    int last_w, last_h;
+    int last_cursor[3];    /* on, y, x */
 } T;
+
+static void forget_last(void)
+{
+    free(T.last);
+    T.last = NULL;
+    T.last_w = T.last_h = 0;
+}
 
 static void add_cap(const char *name)
 {
@@ -116,6 +129,7 @@ void term_close(void)
     delscreen(T.scr);
     T.scr = NULL;
     T.open = 0;
+    forget_last();
     if (T.have_saved)
         tcsetattr(STDIN_FILENO, TCSANOW, &T.saved);
 }
@@ -228,6 +242,7 @@ void term_apply_theme(const struct theme *t)
         bkgrndset(&bgc);
         clearok(curscr, TRUE);
     }
+    forget_last();
 }
 
 void term_size(int *w, int *h)
@@ -241,34 +256,78 @@ void term_resize(int *w, int *h)
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0)
         resizeterm(ws.ws_row, ws.ws_col);
     term_size(w, h);
+    forget_last();
 }
 
 void term_invalidate(void)
 {
     clearok(curscr, TRUE);
+    forget_last();
 }
 
-void term_draw(const struct screen *s)
+/* 1 if row y of s is what the last frame sent had there. */
+static int row_unchanged(const struct screen *s, int y)
 {
-    int w, h;
+    size_t n = (size_t)s->w;
+    return T.last && T.last_w == s->w && T.last_h == s->h &&
+           !memcmp(&T.last[(size_t)y * n], &s->cells[(size_t)y * n], n * sizeof *T.last);
+}
+
+/* Keeps s as the last frame sent (on no memory, none is kept: the next
+ * frame is sent whole). */
+static void keep_last(const struct screen *s)
+{
+    size_t n = (size_t)s->w * (size_t)s->h;
+    if (T.last_w != s->w || T.last_h != s->h) {
+        forget_last();
+        if (!(T.last = malloc(n ? n * sizeof *T.last : 1)))
+            return;
+        T.last_w = s->w;
+        T.last_h = s->h;
+    }
+    memcpy(T.last, s->cells, n * sizeof *T.last);
+    T.last_cursor[0] = s->cursor_on;
+    T.last_cursor[1] = s->cursor_y;
+    T.last_cursor[2] = s->cursor_x;
+}
+
+static void draw_row(const struct screen *s, int y, int w)
+{
+    for (int x = 0; x < s->w && x < w; x++) {
+        const struct cell *c = &s->cells[(size_t)y * (size_t)s->w + (size_t)x];
+        if (c->flags & CELL_CONT)
+            continue;
+        wchar_t wc[TEXT_MAXCOMB + 2];
+        int k = 0;
+        wc[k++] = (wchar_t)c->ch;
+        for (int i = 0; i < TEXT_MAXCOMB && c->comb[i]; i++)
+            wc[k++] = (wchar_t)c->comb[i];
+        wc[k] = 0;
+        int role = c->role < ROLE_COUNT ? c->role : 0;
+        cchar_t cc;
+        setcchar(&cc, wc, T.attr[role], T.pair[role], NULL);
+        mvadd_wch(y, x, &cc);
+    }
+}
+
+/* Sends the rows of s that differ from the last frame's; nothing at all
+ * (no curses call, no output) for a frame like the last one: the loop
+ * redraws after every result (a page after each commit, the totals once a
+ * second), and most leave the screen as it was. */
+int term_draw(const struct screen *s)
+{
+    int w, h, sent = 0;
     term_size(&w, &h);
     for (int y = 0; y < s->h && y < h; y++) {
-        for (int x = 0; x < s->w && x < w; x++) {
-            const struct cell *c = &s->cells[(size_t)y * (size_t)s->w + (size_t)x];
-            if (c->flags & CELL_CONT)
-                continue;
-            wchar_t wc[TEXT_MAXCOMB + 2];
-            int k = 0;
-            wc[k++] = (wchar_t)c->ch;
-            for (int i = 0; i < TEXT_MAXCOMB && c->comb[i]; i++)
-                wc[k++] = (wchar_t)c->comb[i];
-            wc[k] = 0;
-            int role = c->role < ROLE_COUNT ? c->role : 0;
-            cchar_t cc;
-            setcchar(&cc, wc, T.attr[role], T.pair[role], NULL);
-            mvadd_wch(y, x, &cc);
-        }
+        if (row_unchanged(s, y))
+            continue;
+        draw_row(s, y, w);
+        sent = 1;
     }
+    if (!sent && T.last && T.last_cursor[0] == s->cursor_on &&
+        (!s->cursor_on || (T.last_cursor[1] == s->cursor_y && T.last_cursor[2] == s->cursor_x)))
+        return 0;
+    keep_last(s);
     if (s->cursor_on && s->cursor_y < h && s->cursor_x < w) {
         curs_set(1);
         move(s->cursor_y, s->cursor_x);
@@ -277,6 +336,7 @@ void term_draw(const struct screen *s)
     }
     wnoutrefresh(stdscr);
     doupdate();
+    return 1;
 }
 
 static int map_function_key(wint_t k)

@@ -27,7 +27,9 @@ void term_apply_theme(const struct theme *t);
 void term_resize(int *w, int *h);
 void term_size(int *w, int *h);
 /* Draws s (same size as the terminal) and updates the terminal. */
-void term_draw(const struct screen *s);
+/* Returns 1 if anything was sent: only the rows unlike the last frame's
+ * are, and nothing for a frame like it. */
+int term_draw(const struct screen *s);
 /* Forces a full repaint on the next term_draw (^L). */
 void term_invalidate(void);
 /* The next pending key, or K_NONE. Never blocks. */

@@ -18,6 +18,8 @@ struct tui_feed_status {
     int64_t lost_lines;     /* lines that could not be stored */
     int64_t truncated;      /* lines cut at the length limit */
     int64_t errors;         /* the follower failed (1) */
+    int64_t commits;        /* commits so far */
+    int64_t live_commits;   /* of them, those holding live records (not only history) */
     char last_error[256];   /* "" if none */
 };
 
@@ -29,10 +31,13 @@ struct tui_opts {
     const char *query;          /* initial filter, or NULL */
     const char *notice;         /* shown in the status line at startup, or NULL */
     int verbose;
-    /* Called at most a few times a second from the UI thread. */
+    /* Called from the UI thread after each wake_fd wakeup and once a
+     * second (at most ~25 times a second). */
     void (*feed_status)(void *ctx, struct tui_feed_status *out);
     void *feed_ctx;
-    int wake_fd;                /* readable when new data was committed; -1 none */
+    /* Readable when new data was committed (then feed_status says whether
+     * live records came); -1: none, the store's files are watched instead. */
+    int wake_fd;
     int restore;                /* 1: reopen where the user left off on this store
                                    (ui/session.h), and save it at exit */
 };

@@ -130,7 +130,7 @@ struct jobq *jobq_new(int wake_fd, void *ctx, job_free_fn ctx_fini, struct err *
     *q = (struct jobq){.wake_fd = wake_fd, .ctx = ctx, .ctx_fini = ctx_fini, .running = -1};
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->cv, NULL);
-    int rc = thread_start(&q->th, run, q);
+    int rc = thread_start("ld-jobs", &q->th, run, q);
     if (rc != 0) {
         if (ctx_fini)
             ctx_fini(ctx);

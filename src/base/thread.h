@@ -8,7 +8,9 @@
 #include <pthread.h>
 
 /* pthread_create(th, NULL, fn, arg) with all signals blocked in the new
- * thread. Returns 0, or the error number pthread_create returned. */
-int thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
+ * thread, named `name` (at most 15 bytes; shown by top -H and in
+ * /proc/PID/task/TID/comm, so a thread's CPU time can be told apart).
+ * Returns 0, or the error number pthread_create returned. */
+int thread_start(const char *name, pthread_t *th, void *(*fn)(void *), void *arg);
 
 #endif

@@ -5,9 +5,11 @@
 #include "src/cli/cli.h"
 #include "src/follow/follow.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 
@@ -42,6 +44,28 @@ void feeder_status(struct feeder *fd, int *following, int64_t *errors, char *las
     pthread_mutex_unlock(&fd->mu);
 }
 
+void feeder_commits(struct feeder *fd, int64_t *commits, int64_t *live_commits)
+{
+    pthread_mutex_lock(&fd->mu);
+    *commits = fd->commits;
+    *live_commits = fd->live_commits;
+    pthread_mutex_unlock(&fd->mu);
+}
+
+/* The follower's on_commit hook (its thread): counts, then wakes the UI. */
+static void on_commit(void *ctx, const struct follow_commit_info *ci)
+{
+    struct feeder *fd = ctx;
+    uint64_t one = 1;
+    pthread_mutex_lock(&fd->mu);
+    fd->commits++;
+    fd->live_commits += ci->live;
+    pthread_mutex_unlock(&fd->mu);
+    if (write(fd->wake, &one, sizeof one) < 0) {
+        /* EAGAIN: the counter is full, the UI is woken already */
+    }
+}
+
 /* Opens the store for writing and takes its lock; a store another process
  * writes (or a read-only one) means attaching instead: returns 1. */
 static int feeder_open(struct feeder *fd, const char *db, struct err *e)
@@ -65,14 +89,18 @@ int feeder_start(struct feeder *fd, const char *db, const struct config *cfg,
 {
     pthread_mutex_init(&fd->mu, NULL);
     fd->lock.fd = -1;
+    fd->wake = -1;
     fd->cfg = cfg;
     int rc = feeder_open(fd, db, e);
     if (rc != 0)
         return rc;
-    struct follow_opts fo = {.batch_ms = 50, .status = stderr};
+    if ((fd->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
+        return err_set(e, "cannot create an eventfd: %s", strerror(errno));
+    struct follow_opts fo = {.batch_ms = 50, .status = stderr, .on_commit = on_commit,
+                             .hook_ctx = fd};
     if (!(fd->f = follow_new(fd->st, cfg, &fo, e)))
         return -1;
-    rc = thread_start(&fd->th, feeder_run, fd);
+    rc = thread_start("ld-follow", &fd->th, feeder_run, fd);
     if (rc != 0)
         return err_set(e, "cannot start the follower thread: %s", strerror(rc));
     fd->started = 1;
@@ -93,6 +121,9 @@ void feeder_stop(struct feeder *fd)
     follow_free(fd->f);
     store_close(fd->st);
     wlock_release(&fd->lock);
+    if (fd->wake >= 0)
+        close(fd->wake);
+    fd->wake = -1;
     pthread_mutex_destroy(&fd->mu);
 }
 

@@ -26,6 +26,10 @@ struct feeder {
     struct wlock lock;
     const struct config *cfg;    /* borrowed */
     pthread_mutex_t mu;
+    int wake;                    /* eventfd: readable after each commit, -1 none */
+    int64_t commits;             /* commits so far (under mu) */
+    int64_t live_commits;        /* of them, those that held records read at a
+                                    file's live end (the tails, appends) */
     int stopping;                /* 1: we asked the follower to stop */
     int failed;
     char error[256];
@@ -34,14 +38,19 @@ struct feeder {
 };
 
 /* Opens db for writing, takes its lock and starts the follower on cfg's
- * sources. Returns 0 following, 1 attached (another process writes the
- * store: fd->attached says so), or -1 with e filled. feeder_stop undoes
- * whatever was done, in every case. */
+ * sources. Returns 0 following (fd->wake is then an eventfd that becomes
+ * readable after every commit), 1 attached (another process writes the
+ * store: fd->attached says so; fd->wake is -1), or -1 with e filled.
+ * feeder_stop undoes whatever was done, in every case. */
 int feeder_start(struct feeder *fd, const char *db, const struct config *cfg, struct err *e);
 void feeder_stop(struct feeder *fd);
 /* Whether it follows, whether it failed and why (for the status bar;
  * called from the UI thread). */
 void feeder_status(struct feeder *fd, int *following, int64_t *errors, char *last_error,
                    size_t cap);
+/* The commits so far, and those of them that held live records (any
+ * thread): a commit of history only cannot change the newest records the
+ * UI shows, so it need not be shown at once. */
+void feeder_commits(struct feeder *fd, int64_t *commits, int64_t *live_commits);
 
 #endif

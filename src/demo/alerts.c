@@ -136,7 +136,7 @@ static int open_all(struct demo_alerts *da, const char *dir, const char *db, str
         !(da->en = alert_new(da->s, da->rs, &ao, ts_now(), e)) ||
         !(da->nt = notify_new(db, da->rs, &no, e)) || notify_start(da->nt, e) < 0)
         return -1;
-    int rc = thread_start(&da->th, run, da);
+    int rc = thread_start("ld-demo-alerts", &da->th, run, da);
     if (rc != 0)
         return err_set(e, "cannot start the alert engine thread: %s", strerror(rc));
     da->started = 1;

@@ -154,7 +154,7 @@ static void *run(void *arg)
 
 int demo_start(struct demo *d, struct err *e)
 {
-    int rc = thread_start(&d->th, run, d);
+    int rc = thread_start("ld-demo", &d->th, run, d);
     if (rc != 0)
         return err_set(e, "cannot start the demo thread: %s", strerror(rc));
     d->running = 1;

@@ -171,7 +171,7 @@ struct demo_sink *demo_sink_new(int keep, struct err *e)
         demo_sink_free(s);
         return NULL;
     }
-    int rc = thread_start(&s->th, run, s);
+    int rc = thread_start("ld-sink", &s->th, run, s);
     if (rc != 0) {
         err_set(e, "demo webhook sink: cannot start a thread: %s", strerror(rc));
         close(s->stop_pipe[1]);

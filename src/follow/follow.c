@@ -162,13 +162,14 @@ int follow_commit(struct follower *f)
 
 void follow_committed(struct follower *f)
 {
+    int live = f->batch_start != 0 || !f->bf_start;
     f->st.commits++;
     f->batch_start = f->bf_start = 0;
     if (!f->o.on_commit)
         return;
     struct follow_commit_info ci = {.max_record_id = store_last_record_id(f->s),
                                     .records = ingest_stats(f->in)->records,
-                                    .commits = f->st.commits};
+                                    .commits = f->st.commits, .live = live};
     f->o.on_commit(f->o.hook_ctx, &ci);
 }
 

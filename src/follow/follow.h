@@ -36,6 +36,8 @@ struct follow_commit_info {
     int64_t max_record_id;      /* largest record id in the store (0: none) */
     int64_t records;            /* records stored since follow_run started */
     int64_t commits;            /* commits since then, this one included */
+    int live;                   /* 1: it held records read at a file's live end
+                                   (or file rows), 0: history only (backfill) */
 };
 
 struct follow_opts {

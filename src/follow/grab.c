@@ -427,7 +427,7 @@ struct grab *grab_new(int wake_fd, grab_sibling_fn sibling, struct err *e)
         grab_free(g);
         return NULL;
     }
-    int rc = thread_start(&g->th, run, g);   /* signals are the caller's */
+    int rc = thread_start("ld-grab", &g->th, run, g);   /* signals are the caller's */
     if (rc != 0) {
         err_set(e, "cannot start the thread that holds new files: %s", strerror(rc));
         grab_free(g);

@@ -227,7 +227,7 @@ struct shipper *ship_start(const char *journal_path, const struct ship_opts *o, 
     s->cursor = -1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
-    if (thread_start(&s->thread, ship_main, s) != 0) {   /* signals stay the caller's */
+    if (thread_start("ld-ship", &s->thread, ship_main, s) != 0) {   /* signals stay the caller's */
         err_set(e, "cannot start the shipper thread");
         free(s->journal), free(s->url), free(s->host), free(s->store_id), free(s);
         return NULL;

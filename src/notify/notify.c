@@ -165,7 +165,7 @@ static void *worker_main(void *arg)
 
 static int worker_start(struct worker *w, struct err *e)
 {
-    if (thread_start(&w->th, worker_main, w) != 0)
+    if (thread_start("ld-notify", &w->th, worker_main, w) != 0)
         return err_set(e, "cannot start the delivery thread of notifier %s", w->name);
     w->started = 1;
     return 0;

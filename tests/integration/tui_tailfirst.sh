@@ -1,13 +1,16 @@
 # TUI, first start on big logs (issue 13): the new store announced with its
 # cap, the newest line on screen at once, the status bar showing what the
 # store covers and counts as lower bounds until the history is indexed,
-# then neither; a second start on the store shows the same at once.
+# then neither; a second start on the store shows the same at once. The
+# backfill's commits (history only) do not make the UI read the newest
+# page and redraw each time: about once a second (-v counts them).
 . tests/lib.sh
 . tests/fixtures/tui/tuilib.sh
 WR=$BUILD_DIR/tests/tools/writer
 mkdir -p "$T/logs"
 "$WR" -d "$T/logs" -n app.log -s TT -c 300000 -L 200 -o "$T/w.rec" 2>/dev/null
-tui_start 120 40 "$T/logs"
+t0=$(date +%s%N)
+tui_start 120 40 -v "$T/logs"
 check_screen "first start: the new store and its cap announced" "new store at $T/db; size cap" 5
 check_screen "newest line on screen while history is indexed" "TT 299999 " 5
 if tui_wait 10 has_text " history " && has_text ">=" ; then
@@ -23,6 +26,19 @@ fi
 check "history complete: no coverage shown" "" "$(tui_screen | grep -o ' history [0-9]*%')"
 tui_keys q
 check_screen "q exits 0" "EXIT=0"
+# during the backfill: the newest page read ~once a second (history commits
+# are shown with the totals), frames sent only when the screen changed;
+# before, both followed every change of the store's files (here 43 pages
+# and 128 frames in 13 s; 20 a second on a large store)
+secs=$(( ($(date +%s%N) - t0) / 1000000000 + 1 ))
+summary=$(grep -a "^tui: .* frames drawn" "$HOME/.local/state/logdeck/logdeck.log" | tail -1)
+shown=$(echo "$summary" | sed -n 's/.*new data shown \([0-9]*\) times.*/\1/p')
+sent=$(echo "$summary" | sed -n 's/.*, \([0-9]*\) sent to the terminal.*/\1/p')
+if [ -n "$shown" ] && [ "$shown" -le $((secs + 15)) ] && [ "$sent" -le $((2 * secs + 20)) ]; then
+  pass "backfill: new data shown $shown times, $sent frames sent in ${secs} s"
+else
+  fail "backfill: new data shown about once a second" "[$summary] over ${secs} s"
+fi
 tui_start 120 40 "$T/logs"
 check_screen "second start: newest line at once" "TT 299999 " 3
 check "second start: no new-store notice" "" "$(tui_screen | grep -o 'new store at')"
