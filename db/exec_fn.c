@@ -192,6 +192,31 @@ static void fn_elem(sqlite3_context *ctx, int argc, sqlite3_value **argv)
                                           sqlite3_value_int(argv[6]), argv + 7, argc - 7));
 }
 
+/* ld_fieldmay(fmt, raw, fields, flags, id, value): 0 when no field of the
+ * record can equal the string value, 1 when one may. A JSON text without
+ * a backslash spells each of its strings (and array elements) as it is, so
+ * a value it does not hold anywhere is not one of its fields; with a
+ * backslash anywhere, anything may. Spares the parse (~18k instructions a
+ * record) to the rows of a walk that cannot match. Values that read as
+ * numbers are not for it (1234.0 spelt 1.234e3): exec_sql.c does not ask. */
+static void fn_fieldmay(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    struct exec_state *x = sqlite3_user_data(ctx);
+    int fmt = sqlite3_value_int(argv[0]), flags = sqlite3_value_int(argv[3]);
+    sqlite3_value *src = fmt == FMT_JSON ? argv[1] : argv[2];
+    const char *v = (const char *)sqlite3_value_text(argv[5]);
+    size_t vn = (size_t)sqlite3_value_bytes(argv[5]), n = (size_t)sqlite3_value_bytes(src);
+    const char *txt = sqlite3_value_blob(src);
+    if (fmt == FMT_JSON && (txt || ZRAW_ID(flags) == BLK_ZID))
+        txt = exec_raw(x, txt, n, flags, sqlite3_value_int64(argv[4]), &x->fnbuf, &n);
+    if (!txt || !v) {   /* nothing to read a field from: ld_field's NULL */
+        sqlite3_result_int(ctx, !v);
+        return;
+    }
+    sqlite3_result_int(ctx, memchr(txt, '\\', n) || memmem(txt, n, v, vn));
+}
+
 static void fn_field(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -545,7 +570,9 @@ int exec_fn_register(sqlite3 *db, struct exec_state *x, struct err *e)
         sqlite3_create_function(db, "ld_stem", 1, flags, NULL, fn_stem, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "ld_regexp", 3, flags, NULL, fn_regexp, NULL, NULL) !=
             SQLITE_OK ||
-        sqlite3_create_function(db, "ld_words", 6, flags, x, fn_words, NULL, NULL) != SQLITE_OK)
+        sqlite3_create_function(db, "ld_words", 6, flags, x, fn_words, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "ld_fieldmay", 6, flags, x, fn_fieldmay, NULL, NULL) !=
+            SQLITE_OK)
         return err_set(e, "registering SQL functions: %s", sqlite3_errmsg(db));
     return 0;
 }

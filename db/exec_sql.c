@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <math.h>
 
@@ -339,6 +340,19 @@ static int elem_checked(const struct pnode *n)
            (n->op == POP_EQ || n->op == POP_GLOB);
 }
 
+/* 1 if comparison n is a string equality on a structured field that
+ * ld_fieldmay() may rule out from the text: not a value that reads as a
+ * number or a literal (true, false, null), whose spelling in the text may
+ * differ from the compared one. */
+static int fieldmay_checked(const struct pnode *n)
+{
+    double d;
+    return n->field == PF_JSON && n->path && *n->path && strcmp(n->path, "path") != 0 &&
+           n->op == POP_EQ && n->vtype == PV_STR && n->s && *n->s &&
+           fv_text_number(n->s, strlen(n->s), &d) != 0 && strcasecmp(n->s, "true") != 0 &&
+           strcasecmp(n->s, "false") != 0 && strcasecmp(n->s, "null") != 0;
+}
+
 #define ELEM_ARGS 100
 
 /* " OR ld_elem(..., mode, " for elem_checked n; the caller binds the
@@ -382,6 +396,11 @@ static void cmp_exact(struct sqlb *b, const struct pnode *n)
         return;
     }
     sqlb_add(b, "(");
+    if (fieldmay_checked(n)) {   /* the parse only where the value may be */
+        sqlb_add(b, "ld_fieldmay(r.fmt, r.raw, r.fields, r.flags, r.id, ");
+        sqlb_text(b, n->s, 0);
+        sqlb_add(b, ") AND (");
+    }
     cmp_lhs(b, n);
     op_value(b, n);
     if (elem_checked(n)) {
@@ -389,7 +408,7 @@ static void cmp_exact(struct sqlb *b, const struct pnode *n)
         bind_value(b, n);
         sqlb_add(b, ")");
     }
-    sqlb_add(b, ")");
+    sqlb_add(b, fieldmay_checked(n) ? "))" : ")");
 }
 
 /* kids[i] and the later kids of its set (plan_eq_same_set) as one
