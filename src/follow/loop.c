@@ -138,12 +138,13 @@ static void print_status(struct follower *f)
                  (long long)(cov.bytes_left >> 20), (long long)cov.files_partial);
     double secs = f->o.status_interval_s > 0 ? f->o.status_interval_s : 1;
     fprintf(f->o.status, "%s: %.0f records/s, %lld records, %lld files (%lld rotated"
-            " draining), lag %lld bytes, lost %lld lines / %lld bytes / %lld files unread,"
+            " draining), lag %lld bytes, lost %s%lld lines / %lld bytes%s / %lld files unread,"
             " truncated %lld%s%s\n",
             f->o.name ? f->o.name : "logdeck index",
             (double)(st.records - f->lp.st_records0) / secs, (long long)st.records,
             (long long)st.files, (long long)st.away, (long long)st.lag_bytes,
-            (long long)st.lost_lines, (long long)st.lost_bytes, (long long)st.lost_files,
+            st.lost_lines > 0 ? "~" : "", (long long)st.lost_lines, (long long)st.lost_bytes,
+            st.lost_lines > 0 ? " (estimated: lines never read)" : "", (long long)st.lost_files,
             (long long)st.truncated, hist, f->now < f->stall_until ? ", STORE FULL (waiting)" : "");
     fflush(f->o.status);
     f->lp.st_records0 = st.records;

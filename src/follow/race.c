@@ -4,10 +4,17 @@
 #define SPAN_NS 2000000000LL      /* observations this far apart: a rate over 2-4 s */
 #define MIN_NS 200000000LL        /* a rate over less than 200 ms says little */
 #define SETTLE_NS 30000000LL      /* the content after a truncation, seen this long */
+#define AWAY_NS 250000000LL       /* RACE_COPY: no look at the file for this long */
 
 void race_observe(struct race *r, int64_t size, int64_t mtime_ns, int64_t now_ns)
 {
     struct race_obs o = {size, now_ns, mtime_ns, r->wbase + size};
+    if (r->due_ns && r->mode == RACE_COPY && size > 0 && mtime_ns > r->t0) {
+        int64_t u = (int64_t)(r->rate * (double)(mtime_ns - r->t0) / 1e9 + 0.5) - size - r->owed;
+        u = u > 0 ? u : 0;
+        if (r->low < 0 || u < r->low)
+            r->low = u;
+    }
     if (size != r->last.size || !r->grew.at_ns)
         r->grew = o;
     r->last = o;
@@ -37,14 +44,35 @@ double race_rate(const struct race *r, int64_t size, int64_t mtime_ns)
     return v;
 }
 
-void race_truncated(struct race *r, int64_t known, int64_t avg, double rate, int estimate,
-                    int64_t now_ns)
+void race_truncated(struct race *r, int64_t known, int64_t avg, double rate, int mode,
+                    int64_t copy_size, int64_t copy_mt_ns, int64_t now_ns)
 {
     r->due_ns = 0;
-    if (estimate && rate >= 0 && r->last.at_ns) {
-        r->due_ns = now_ns + SETTLE_NS;
+    r->mode = RACE_NONE;
+    if (mode == RACE_SEEN && rate >= 0 && r->last.at_ns) {
         r->t0 = r->last.at_ns;
         r->owed = known > r->last.size ? known - r->last.size : 0;
+    } else if (mode == RACE_COPY && rate >= 0 && copy_size >= 0 && copy_mt_ns > 0 &&
+               r->last.at_ns && now_ns - r->last.at_ns >= AWAY_NS) {
+        /* the later of two points the writer had reached: the copy's end
+         * by its mtime, or a look after that (the copy's bytes past it
+         * are not lost) */
+        int later = r->last.mtime_ns > copy_mt_ns && copy_size >= r->last.size;
+        r->t0 = later ? r->last.mtime_ns : copy_mt_ns;
+        r->owed = later ? copy_size - r->last.size : 0;
+        r->low = -1;
+        /* a window on the files' clock, a rate on it too: the looks' own
+         * times run late when logdeck does */
+        double m = -1;
+        for (int i = 0; i < 2 && m < 0; i++)
+            m = rate_of(r->obs[i].cum, r->obs[i].mtime_ns, r->last.cum, r->last.mtime_ns);
+        rate = m >= 0 ? m : rate;
+    } else {
+        mode = RACE_NONE;
+    }
+    if (mode != RACE_NONE) {
+        r->mode = mode;
+        r->due_ns = now_ns + SETTLE_NS;
         r->avg = avg > 0 ? avg : 1;
         r->rate = rate;
     }
@@ -62,13 +90,21 @@ int64_t race_settle(struct race *r)
     if (!r->due_ns)
         return -1;
     r->due_ns = 0;
-    /* the content after as first seen at its last size (a writer that has
-     * stopped since wrote nothing more: the time after does not count) */
-    int64_t end = r->grew.at_ns;
-    if (end <= r->t0)
-        return 0;
-    int64_t w = (int64_t)(r->rate * (double)(end - r->t0) / 1e9 + 0.5);
-    int64_t unseen = w - r->grew.size - r->owed;
+    /* RACE_SEEN: the content after as first seen at its last size (a
+     * writer that has stopped since wrote nothing more: the time after
+     * does not count). RACE_COPY: the fewest any look at it gave (a
+     * writer late at a look makes it say more than was lost, one that
+     * caught up says at most that); none with bytes: nothing to tell. */
+    int64_t unseen;
+    if (r->mode == RACE_COPY) {
+        unseen = r->low;
+    } else {
+        int64_t end = r->grew.at_ns;
+        if (end <= r->t0)
+            return 0;
+        int64_t w = (int64_t)(r->rate * (double)(end - r->t0) / 1e9 + 0.5);
+        unseen = w - r->grew.size - r->owed;
+    }
     if (unseen <= 0)
         return 0;
     r->wbase += unseen;   /* written too: the rate counts them */

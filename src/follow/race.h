@@ -8,8 +8,24 @@
  * counted on across truncations. Once the content after the truncation
  * has been seen for a while, the bytes the rate says were written since
  * the last look before it, less that content and what was known past the
- * look, were lost. Pure bookkeeping: the caller looks at the file and
- * counts the loss. */
+ * look, were lost (RACE_SEEN: the writer was seen writing past the copy's
+ * end). When it was not because it did not look at all for a while
+ * (stopped, starved: 250 ms), the window is measured on the files' own
+ * clock instead:
+ * from the copy's completion (its mtime: the writer had written the
+ * copy's bytes by then) to each look at the content after (its size and
+ * mtime), less that content, the fewest of them (RACE_COPY). Both are
+ * estimates: a writer is never perfectly steady. A writer that was behind
+ * at the copy (it paused for it: it rotates itself, or it was not
+ * scheduled) catches up after the truncation, which the looks include:
+ * RACE_COPY then counts less than was lost, not more, where a window from
+ * a look before the copy counted the pause as lines lost. Nothing is
+ * counted while the content after is empty (the writer may have stopped
+ * before the copy). A logdeck that kept looking and never saw the writer
+ * past the copy estimates nothing: that is a writer that paused for the
+ * copy as often as a race too short to see, and under load RACE_COPY
+ * counted such a writer's late catching up as 12 lines lost. Pure
+ * bookkeeping: the caller looks at the file and counts the loss. */
 #ifndef LOGDECK_RACE_H
 #define LOGDECK_RACE_H
 
@@ -22,15 +38,22 @@ struct race_obs {
     int64_t cum;               /* size + the bytes of the contents truncated before */
 };
 
+/* How a truncation's unseen bytes are estimated (race.c's header). */
+enum race_mode { RACE_NONE, RACE_SEEN, RACE_COPY };
+
 struct race {
     struct race_obs obs[2];    /* an older and a newer one, 2-4 s apart: the rate */
     struct race_obs last;      /* the last one */
     struct race_obs grew;      /* the first that saw last.size */
+    int mode;                  /* of the pending truncation (enum race_mode) */
     int64_t wbase;             /* bytes of the contents truncated before */
     /* a truncation whose unseen bytes are counted later (race_due) */
     int64_t due_ns;            /* 0: none */
-    int64_t t0, owed;          /* the last look before it; bytes known past that look */
+    int64_t t0, owed;          /* the last look before it (RACE_COPY: the copy's
+                                  mtime); bytes known past that point */
     int64_t avg;               /* bytes per record before it */
+    int64_t low;               /* RACE_COPY: the fewest unseen bytes a look at the
+                                  content after gave; -1 none yet */
     double rate;               /* bytes/s before it */
 };
 
@@ -43,11 +66,12 @@ void race_observe(struct race *r, int64_t size, int64_t mtime_ns, int64_t now_ns
 double race_rate(const struct race *r, int64_t size, int64_t mtime_ns);
 
 /* The file was truncated after holding `known` bytes (seen, read or in
- * its copy) of avg bytes per record; rate: race_rate's. With estimate,
- * the unseen bytes are counted later (race_due, race_settle). The content
- * after it starts at 0, now_ns. */
-void race_truncated(struct race *r, int64_t known, int64_t avg, double rate, int estimate,
-                    int64_t now_ns);
+ * its copy) of avg bytes per record; rate: race_rate's. With a mode
+ * other than RACE_NONE the unseen bytes are counted later (race_due,
+ * race_settle); RACE_COPY needs the copy's size and mtime (copy_size,
+ * copy_mt_ns). The content after it starts at 0, now_ns. */
+void race_truncated(struct race *r, int64_t known, int64_t avg, double rate, int mode,
+                    int64_t copy_size, int64_t copy_mt_ns, int64_t now_ns);
 
 /* 1 if a truncation's estimate can be settled: the content after it has
  * been seen for a while (or final: now, whatever was seen). */

@@ -256,10 +256,11 @@ void fscan_race(struct follower *f, struct tailer *t, int final)
  * (found by those bytes) is read from that checkpoint on, the file from 0.
  * Lost, and counted: what the file held past both the copy and what was
  * read: the bytes seen at once; those written in the race and never seen
- * once the content after it shows how much the writer wrote (race.h),
- * when logdeck saw the writer write past the copy's end. Without that, a
- * writer that paused for the copy (it rotates itself) and one whose lines
- * were lost look alike: nothing is estimated. */
+ * once the content after it shows how much the writer wrote (race.h):
+ * from the last look when logdeck saw the writer write past the copy's
+ * end, else from the copy's completion by its mtime (a writer that paused
+ * for the copy, as one that rotates itself does, wrote on right after the
+ * truncation: next to nothing is counted). */
 void fscan_truncated(struct follower *f, struct tailer *t)
 {
     struct err e = {0};
@@ -294,8 +295,9 @@ void fscan_truncated(struct follower *f, struct tailer *t)
         count_loss(f, t, known, (known + avg - 1) / avg, !found ? "truncated in place before "
                    "it was read, no copy found (at least)" : "copytruncate race (lines "
                    "written between the copy and the truncation, seen)");
-    race_truncated(&t->race, csize > seen ? csize : seen, avg, rate,
-                   found && cp.size >= 0 && seen > cp.size, ts_now() * 1000);
+    int mode = !found || cp.size < 0 ? RACE_NONE : seen > cp.size ? RACE_SEEN : RACE_COPY;
+    race_truncated(&t->race, csize > seen ? csize : seen, avg, rate, mode, found ? cp.size : -1,
+                   cmt, ts_now() * 1000);
 }
 
 /* --- recovery at start ---------------------------------------------------------- */

@@ -1,7 +1,9 @@
 /* test_race: copytruncate's unseen lines from the write rate
  * (src/follow/race.c), on made-up looks at a file: a writer steady at 400
  * bytes/ms, a truncation 5 ms after the last look (2,000 bytes in
- * neither the copy nor the file), the content after seen for a while. */
+ * neither the copy nor the file), the content after seen for a while;
+ * and the window measured from the copy's mtime when the writer was not
+ * seen past the copy (RACE_COPY). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,7 +32,7 @@ static void unseen_bytes_counted(void **state)
     double rate = race_rate(&r, 392000, 980 * MS);   /* copy complete at 980 ms */
     assert_true(rate > 399999 && rate < 400001);
     /* truncated at 1005 ms, seen at 1010: 400,000 bytes known (seen) */
-    race_truncated(&r, 400000, 200, rate, 1, 1010 * MS);
+    race_truncated(&r, 400000, 200, rate, RACE_SEEN, 392000, 980 * MS, 1010 * MS);
     assert_false(race_due(&r, 0));
     race_observe(&r, 2000, 1010 * MS, 1010 * MS);    /* 5 ms of the new content */
     assert_false(race_due(&r, 0));
@@ -48,7 +50,7 @@ static void stopped_writer(void **state)
     struct race r;
     steady(&r);
     double rate = race_rate(&r, 392000, 980 * MS);
-    race_truncated(&r, 400000, 200, rate, 1, 1010 * MS);
+    race_truncated(&r, 400000, 200, rate, RACE_SEEN, 392000, 980 * MS, 1010 * MS);
     race_observe(&r, 14000, 1040 * MS, 1040 * MS);   /* its last write */
     race_observe(&r, 14000, 1040 * MS, 5000 * MS);   /* quiet since */
     assert_int_equal(race_settle(&r), 2000);
@@ -63,14 +65,82 @@ static void known_bytes_and_no_estimate(void **state)
     steady(&r);
     double rate = race_rate(&r, 392000, 980 * MS);
     /* the copy held 401,000 bytes: 1,000 past the last look are known */
-    race_truncated(&r, 401000, 200, rate, 1, 1010 * MS);
+    race_truncated(&r, 401000, 200, rate, RACE_SEEN, 401000, 980 * MS, 1010 * MS);
     race_observe(&r, 14000, 1040 * MS, 1040 * MS);
     assert_int_equal(race_settle(&r), 1000);
     steady(&r);
-    race_truncated(&r, 400000, 200, rate, 0, 1010 * MS);
+    race_truncated(&r, 400000, 200, rate, RACE_NONE, 392000, 980 * MS, 1010 * MS);
     race_observe(&r, 14000, 1040 * MS, 1040 * MS);
     assert_false(race_due(&r, 1));
     assert_int_equal(race_settle(&r), -1);
+}
+
+/* Not seen past the copy: logdeck did not look after 1000 ms (stopped)
+ * until 1300. The copy was complete at 1003 ms holding 401,200 bytes, the
+ * truncation came at 1005. Each look at the content after with bytes in
+ * it tells, by its mtime (looked at later): 2,400 by 1011 ms, 400 x 8 -
+ * 2,400 = 800 bytes lost; 20,000 by 1055, the same. Settled 30 ms on,
+ * not before. Had logdeck looked at 1290 (it kept looking and saw nothing
+ * past the copy), nothing would be estimated. */
+static void copy_window_from_mtimes(void **state)
+{
+    (void)state;
+    struct race r;
+    steady(&r);
+    double rate = race_rate(&r, 401200, 1003 * MS);
+    race_truncated(&r, 401200, 200, rate, RACE_COPY, 401200, 1003 * MS, 1300 * MS);
+    race_observe(&r, 2400, 1011 * MS, 1310 * MS);
+    assert_false(race_due(&r, 0));
+    race_observe(&r, 20000, 1055 * MS, 1340 * MS);
+    assert_true(race_due(&r, 0));
+    assert_int_equal(race_settle(&r), 800);
+    assert_int_equal(race_settle(&r), -1);
+    steady(&r);
+    race_observe(&r, 400000, 1000 * MS, 1290 * MS);
+    race_truncated(&r, 401200, 200, rate, RACE_COPY, 401200, 1003 * MS, 1300 * MS);
+    race_observe(&r, 20000, 1055 * MS, 1340 * MS);
+    assert_false(race_due(&r, 1));
+    assert_int_equal(race_settle(&r), -1);
+}
+
+/* A writer that paused for the copy (it rotates itself): its last write
+ * at 1000 ms, the copy complete at 1002, the truncation at once; not
+ * scheduled again before 1006 (logdeck, stopped, looks at 1300), it
+ * then writes what it owes at once and is on time by 1045 (18,000
+ * bytes). Nothing was lost and nothing is counted (the fewest of the
+ * looks, final: at exit); its first bytes alone (400 at 1006) would have
+ * counted 1,200. */
+static void copy_window_paused_writer(void **state)
+{
+    (void)state;
+    struct race r;
+    steady(&r);
+    double rate = race_rate(&r, 400000, 1002 * MS);
+    race_truncated(&r, 400000, 200, rate, RACE_COPY, 400000, 1002 * MS, 1300 * MS);
+    race_observe(&r, 400, 1006 * MS, 1300 * MS);
+    race_observe(&r, 18000, 1045 * MS, 1301 * MS);
+    assert_true(race_due(&r, 1));
+    assert_int_equal(race_settle(&r), 0);
+}
+
+/* A copy dated before the last look (its source's mtime kept) that holds
+ * more than that look saw: the window starts at the look, and the copy's
+ * bytes past it are not lost. A writer silent since the truncation (it
+ * may have stopped before the copy): nothing is counted. */
+static void copy_window_old_mtime_and_silent_writer(void **state)
+{
+    (void)state;
+    struct race r;
+    steady(&r);
+    double rate = race_rate(&r, 401200, 995 * MS);
+    race_truncated(&r, 401200, 200, rate, RACE_COPY, 401200, 995 * MS, 1300 * MS);
+    race_observe(&r, 20000, 1055 * MS, 1340 * MS);
+    assert_int_equal(race_settle(&r), 800);          /* 400 x 55 - 20,000 - 1,200 */
+    steady(&r);
+    race_truncated(&r, 401200, 200, rate, RACE_COPY, 401200, 1003 * MS, 1300 * MS);
+    race_observe(&r, 0, 1005 * MS, 5000 * MS);
+    assert_true(race_due(&r, 0));
+    assert_int_equal(race_settle(&r), 0);
 }
 
 int main(void)
@@ -79,6 +149,9 @@ int main(void)
         cmocka_unit_test(unseen_bytes_counted),
         cmocka_unit_test(stopped_writer),
         cmocka_unit_test(known_bytes_and_no_estimate),
+        cmocka_unit_test(copy_window_from_mtimes),
+        cmocka_unit_test(copy_window_paused_writer),
+        cmocka_unit_test(copy_window_old_mtime_and_silent_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -358,7 +358,8 @@ static void right_part(struct app *a, char *buf, size_t cap)
         snprintf(lag, sizeof lag, "lag 0");
     }
     int64_t l = a->totals.lost_lines, t = a->totals.truncated;
-    snprintf(lost, sizeof lost, "lost %lld", (long long)l);
+    /* lines never read are counted from bytes and write rates: "~" says so */
+    snprintf(lost, sizeof lost, "lost %s%lld", l > 0 ? "~" : "", (long long)l);
     if (a->totals.lost_files)
         snprintf(lost + strlen(lost), sizeof lost - strlen(lost), " +%lld files",
                  (long long)a->totals.lost_files);
