@@ -12,6 +12,7 @@
 struct addq {
     struct store *s;
     addq_insert_fn fn;
+    addq_flush_fn flush;
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv_work, cv_space, cv_idle;
@@ -19,6 +20,16 @@ struct addq {
     int n, busy, stop, failed;
     struct err err;
 };
+
+/* The batch's first failure is kept (q->mu held). */
+static void fail(struct addq *q, const struct err *e)
+{
+    if (q->failed)
+        return;
+    q->failed = 1;
+    q->err = *e;
+    pthread_cond_broadcast(&q->cv_space);
+}
 
 static void *addq_main(void *arg)
 {
@@ -40,13 +51,21 @@ static void *addq_main(void *arg)
             pthread_cond_signal(&q->cv_space);
         pthread_mutex_unlock(&q->mu);
         struct err e = {0};
-        int rc = failed ? 0 : q->fn(q->s, it, &e);   /* after a failure: dropped */
-        free(it);
+        int rc = 0;
+        if (failed)   /* after a failure: dropped */
+            free(it);
+        else
+            rc = q->fn(q->s, it, &e);   /* which owns it */
         pthread_mutex_lock(&q->mu);
-        if (rc < 0 && !q->failed) {
-            q->failed = 1;
-            q->err = e;
-            pthread_cond_broadcast(&q->cv_space);
+        if (rc < 0)
+            fail(q, &e);
+        if (!q->head) {   /* ran empty: what fn kept is written (or, failed, freed) */
+            failed = q->failed;
+            pthread_mutex_unlock(&q->mu);
+            rc = q->flush(q->s, failed, &e);
+            pthread_mutex_lock(&q->mu);
+            if (rc < 0)
+                fail(q, &e);
         }
         q->busy = 0;
         if (!q->head)
@@ -56,7 +75,7 @@ static void *addq_main(void *arg)
     return NULL;
 }
 
-int addq_start(struct store *s, addq_insert_fn fn, struct err *e)
+int addq_start(struct store *s, addq_insert_fn fn, addq_flush_fn flush, struct err *e)
 {
     if (s->addq)
         return 0;
@@ -65,6 +84,7 @@ int addq_start(struct store *s, addq_insert_fn fn, struct err *e)
         return err_set(e, "out of memory");
     q->s = s;
     q->fn = fn;
+    q->flush = flush;
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->cv_work, NULL);
     pthread_cond_init(&q->cv_space, NULL);

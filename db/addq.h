@@ -32,12 +32,17 @@ struct row_item {
     size_t blen, dlen;
 };
 
-/* Runs one item's inserts (store.c); 0 or -1 with e. */
-typedef int (*addq_insert_fn)(struct store *s, const struct row_item *it, struct err *e);
+/* Runs one item's inserts (store.c) and owns it (frees it, at once or once
+ * written): 0, or -1 with e. */
+typedef int (*addq_insert_fn)(struct store *s, struct row_item *it, struct err *e);
+/* Writes what fn kept, whenever the queue runs empty (so before addq_drain
+ * returns); failed: an insert of the batch failed, only free it. 0 or -1
+ * with e. */
+typedef int (*addq_flush_fn)(struct store *s, int failed, struct err *e);
 
 struct addq;
 /* Starts the thread. 0, or -1 with e. */
-int addq_start(struct store *s, addq_insert_fn fn, struct err *e);
+int addq_start(struct store *s, addq_insert_fn fn, addq_flush_fn flush, struct err *e);
 /* Queues a copy of it (waits while the queue is full). -1 with e when an
  * earlier insert of the batch failed. */
 int addq_push(struct store *s, const struct row_item *it, struct err *e);

@@ -8,7 +8,7 @@
 #include "db/store.h"
 
 enum store_stmt {
-    ST_INSERT, ST_FTS, ST_TXT_DEL, ST_FV, ST_COUNTS,
+    ST_INSERT, ST_INSERT_N, ST_FTS, ST_TXT_DEL, ST_FV, ST_COUNTS,
     ST_FILE_INODE, ST_FILE_HEAD, ST_FILE_INSERT, ST_FILE_UPDATE, ST_FILE_ALL,
     ST_COUNT_
 };
@@ -21,6 +21,8 @@ struct blk;          /* owned by db/blk.c */
 struct addq;         /* owned by db/addq.c */
 struct rollup_state; /* owned by db/rollup.c */
 struct txt_state;    /* owned by db/txt.c */
+struct row_item;     /* db/addq.h */
+#define STORE_ROWS 32        /* records to one INSERT on the store thread */
 
 struct store {
     sqlite3 *db;
@@ -37,6 +39,8 @@ struct store {
     struct blk *blk;                 /* compressed blocks of text (blk.c) */
     struct txt_state *txt;           /* writer: the runs of the text seen (txt.c) */
     struct addq *addq;               /* the store thread of a bulk load (addq.c) */
+    struct row_item *rows[STORE_ROWS];   /* its records not yet inserted (store.c) */
+    int nrows;
     struct rollup_state *rollup;     /* writer: the batch's rollup cells (rollup.c) */
     struct wal_ckpt *wal;            /* writer only: db/wal.c */
     int wal_frames;                  /* frames in the WAL after the last commit */
