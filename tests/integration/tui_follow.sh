@@ -74,3 +74,22 @@ check_line "attached to index --follow: new line shown" 28 \
 tui_keys q
 check_screen "attached (indexer): q exits 0" "EXIT=0"
 kill -TERM "$idx"; wait "$idx" 2>/dev/null
+
+# Lines lost are never read: their count is an estimate, and the status bar
+# says so ("lost ~N"). follow_loss 4's deterministic loss: 300 lines read,
+# kill -9, 200 appended, rotated and deleted while no indexer runs.
+. tests/integration/follow_lib.bash
+export LOGDECK_DB="$T/db"
+D="$T/loss"; mkdir -p "$D"; : >"$T/idx.err"
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s A1 -c 300 -L 200 -o "$T/a.rec"
+caught_up 30 "$LOGDECK_DB" "$T/a.rec" || fail "loss: precondition" "300 lines not stored"
+kill9_idx
+"$WR" -d "$D" -n app.log -s A1 -S 300 -c 1200 -m rename -b 100000 -k 1 -L 200 -o "$T/a.rec"
+start_idx "$D/app.log"
+caught_up 60 --exact-loss "$LOGDECK_DB" "$T/a.rec" || fail "loss: caught up" "not within 60 s"
+stop_idx
+tui_start 100 30
+check_screen "status bar: lost lines shown as an estimate" "lost ~200" 5
+tui_keys q
+check_screen "after the loss: q exits 0" "EXIT=0"
