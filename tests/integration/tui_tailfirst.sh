@@ -44,3 +44,15 @@ check_screen "second start: newest line at once" "TT 299999 " 3
 check "second start: no new-store notice" "" "$(tui_screen | grep -o 'new store at')"
 tui_keys q
 check_screen "q exits 0 again" "EXIT=0"
+# 80x24 (the SSH minimum) during a backfill: the full right side (size, lag)
+# does not fit beside the count; the progress does, in short (before: the
+# status bar showed only ">=N records")
+rm -f "$T/db" "$T/db-wal" "$T/db-shm"
+tui_start 80 24 "$T/logs"
+if tui_wait 10 sh -c "tmux -L '$TS' capture-pane -p | sed -n 23p | grep -Eq '>=[0-9,]+ records +history [0-9]+%.* lost 0'"; then
+  pass "80x24 during the backfill: progress in the status bar"
+else
+  fail "80x24 during the backfill: progress in the status bar" "[$(tui_line 23)]"
+fi
+tui_keys q
+check_screen "q exits 0 (80x24)" "EXIT=0"

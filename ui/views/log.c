@@ -324,12 +324,20 @@ static void group_digits(int64_t v, char *out, size_t cap)
 
 /* "history 34% 1.2GB left ~40s, since 09:12 │": what the store does not
  * cover yet (tail-first indexing); "" once it covers everything. */
-static void history_part(struct app *a, char *out, size_t cap)
+static void history_part(struct app *a, char *out, size_t cap, int compact)
 {
     const struct store_coverage *c = &a->totals.cov;
     out[0] = 0;
     if (!c->files_partial)
         return;
+    int pct0 = c->bytes_total > 0 ? (int)(100 * (c->bytes_total - c->bytes_left) / c->bytes_total) : 0;
+    if (compact) {   /* 80 columns: "history 34% ~40s │" */
+        char eta0[24] = "";
+        if (a->hist_rate > 0)
+            snprintf(eta0, sizeof eta0, " ~%.0fs", (double)c->bytes_left / a->hist_rate);
+        snprintf(out, cap, " history %d%%%s │", pct0 < 0 ? 0 : pct0, eta0);
+        return;
+    }
     char left[24], eta[24] = "", since[32];
     human_bytes(c->bytes_left, left, sizeof left);
     int pct = c->bytes_total > 0 ? (int)(100 * (c->bytes_total - c->bytes_left) / c->bytes_total) : 0;
@@ -345,7 +353,9 @@ static void history_part(struct app *a, char *out, size_t cap)
              eta, since);
 }
 
-static void right_part(struct app *a, char *buf, size_t cap)
+/* The right of the status bar; compact: only the history's progress and
+ * the losses (a narrow terminal during a backfill). */
+static void right_part(struct app *a, char *buf, size_t cap, int compact)
 {
     char size[24], lag[32], lost[64], hist[160];
     human_bytes(a->totals.db_bytes, size, sizeof size);
@@ -370,8 +380,11 @@ static void right_part(struct app *a, char *buf, size_t cap)
     if (a->totals.cap_dropped)
         snprintf(lost + strlen(lost), sizeof lost - strlen(lost), " capped -%lld",
                  (long long)a->totals.cap_dropped);
-    history_part(a, hist, sizeof hist);
-    snprintf(buf, cap, "%s %s  %s  %s ", hist, size, lag, lost);
+    history_part(a, hist, sizeof hist, compact);
+    if (compact)
+        snprintf(buf, cap, "%s %s ", hist, lost);
+    else
+        snprintf(buf, cap, "%s %s  %s  %s ", hist, size, lag, lost);
 }
 
 /* The match count: "48 records", or "12 of 48" with a filter. */
@@ -415,9 +428,13 @@ void statusbar_draw(struct app *a, struct screen *s, int y)
         snprintf(badge_s, sizeof badge_s, " ⚠ %lld firing ", (long long)firing);
         x = screen_puts(s, y, x, s->w, badge_s, ROLE_STATUS_ERROR);
     }
-    right_part(a, right, sizeof right);
+    right_part(a, right, sizeof right, 0);
     count_text(a, count, sizeof count);
     int rw = text_width(right, strlen(right)), cw = text_width(count, strlen(count));
+    if (x + cw + rw > s->w) {   /* too narrow for all of it: the progress first */
+        right_part(a, right, sizeof right, 1);
+        rw = text_width(right, strlen(right));
+    }
     int qmax = s->w - rw - cw - x - 2;
     if (a->filter[0] && qmax > 4) {
         x = screen_puts(s, y, x, x + 1, " ", ROLE_STATUS);
