@@ -37,14 +37,14 @@
 #define WALK_MIN 400       /* rows a tried WALK may read, at least ... */
 #define WALK_MAX 2000      /* ... and at most */
 #define WALK_MORE 4000     /* rows a walk goes on for when its matches promise a page */
-/* Costs, for LIST against SET, measured at 10M records (callgrind):
- * reading a listed id's ts by a point query, ~6,700 instructions; an
- * entry of rec_ts in a SET's walk (a covering index step and an
- * ld_inset() call), ~400; but a walk's length assumes the term's records
- * spread evenly over time, and a term in bursts makes it longer
- * (ResourceExhausted at 10M: 7k records, LIST 72M instructions, SET 93M),
- * where LIST's cost is known: LIST is favoured 2x. */
-#define COST_LIST 8
+/* Costs, for LIST against SET, at 10M records: reading a listed id's ts
+ * by a point query, ~6,700 instructions and a page of the records table
+ * of its own (a page fault of the mapped store, which callgrind does not
+ * count: ResourceExhausted, 7k records, LIST 72M instructions but 194 ms
+ * of CPU, SET 93M and 49 ms); an entry of rec_ts in a SET's walk (a
+ * covering index step and an ld_inset() call), ~400, on pages read in
+ * order. */
+#define COST_LIST 16
 #define COST_SET 1
 
 struct cand {
