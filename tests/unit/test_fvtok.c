@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "db/fv.h"
+#include "tests/unit/sql_dump.h"
 #include "db/store_int.h"
 
 static char *doc_of(int i)
@@ -47,24 +48,6 @@ static void fill(sqlite3 *db, const char *table)
     sqlite3_finalize(st);
 }
 
-static char *all(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *out = calloc(1, cap);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        for (int c = 0; c < sqlite3_column_count(st); c++) {
-            const char *t = (const char *)sqlite3_column_text(st, c);
-            size_t l = strlen(t ? t : "");
-            if (n + l + 2 >= cap)
-                out = realloc(out, cap *= 2);
-            n += (size_t)sprintf(out + n, "%s|", t ? t : "");
-        }
-    sqlite3_finalize(st);
-    return out;
-}
-
 static void test_same_as_unicode61(void **state)
 {
     (void)state;
@@ -82,8 +65,8 @@ static void test_same_as_unicode61(void **state)
                                   NULL, NULL, NULL), SQLITE_OK);
     fill(s.db, "a");
     fill(s.db, "b");
-    char *x = all(s.db, "SELECT term, doc FROM va ORDER BY term"),
-         *y = all(s.db, "SELECT term, doc FROM vb ORDER BY term");
+    char *x = sql_dump(s.db, "SELECT term, doc FROM va ORDER BY term"),
+         *y = sql_dump(s.db, "SELECT term, doc FROM vb ORDER BY term");
     assert_true(strlen(x) > 100);
     assert_string_equal(x, y);
     free(x);
@@ -96,8 +79,8 @@ static void test_same_as_unicode61(void **state)
         snprintf(q, sizeof q, match[i], tok);
         snprintf(sa, sizeof sa, "SELECT rowid FROM a WHERE a MATCH '%s' ORDER BY rowid", q);
         snprintf(sb, sizeof sb, "SELECT rowid FROM b WHERE b MATCH '%s' ORDER BY rowid", q);
-        x = all(s.db, sa);
-        y = all(s.db, sb);
+        x = sql_dump(s.db, sa);
+        y = sql_dump(s.db, sb);
         assert_string_equal(x, y);
         free(x);
         free(y);

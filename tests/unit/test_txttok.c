@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "db/txt.h"
+#include "tests/unit/sql_dump.h"
 
 static uint64_t rng = 88172645463325252ull;
 
@@ -77,27 +78,6 @@ static void step(sqlite3 *db, const char *sql, int64_t id, const struct txt_doc 
     sqlite3_finalize(st);
 }
 
-static char *all(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *out = calloc(1, cap);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        for (int c = 0; c < sqlite3_column_count(st); c++) {
-            const unsigned char *t = sqlite3_column_blob(st, c);
-            int l = sqlite3_column_bytes(st, c);
-            while (n + 2 * (size_t)l + 4 >= cap)
-                out = realloc(out, cap *= 2);
-            for (int k = 0; k < l; k++)
-                n += (size_t)sprintf(out + n, "%02x", t[k]);
-            out[n++] = '|';
-            out[n] = '\0';
-        }
-    sqlite3_finalize(st);
-    return out;
-}
-
 static sqlite3 *open_db(struct store *s)
 {
     struct err e = {0};
@@ -141,14 +121,14 @@ static void test_prepared_same_index(void **state)
         step(db, "INSERT INTO a(rowid, body) VALUES(?, ?)", id, &d);
         step(db, "INSERT INTO b(rowid, body) VALUES(?, ?)", id, &p);
     }
-    char *x = all(db, "SELECT term, doc, offset FROM va ORDER BY term, doc, offset"),
-         *y = all(db, "SELECT term, doc, offset FROM vb ORDER BY term, doc, offset");
+    char *x = sql_dump(db, "SELECT term, doc, offset FROM va ORDER BY term, doc, offset"),
+         *y = sql_dump(db, "SELECT term, doc, offset FROM vb ORDER BY term, doc, offset");
     assert_true(strlen(x) > 100000);
     assert_string_equal(x, y);
     free(x);
     free(y);
-    x = all(db, "SELECT id, block FROM a_data ORDER BY id");
-    y = all(db, "SELECT id, block FROM b_data ORDER BY id");
+    x = sql_dump(db, "SELECT id, block FROM a_data ORDER BY id");
+    y = sql_dump(db, "SELECT id, block FROM b_data ORDER BY id");
     assert_string_equal(x, y);
     free(x);
     free(y);
@@ -207,8 +187,8 @@ static void test_ascii_as_unicode61(void **state)
     }
     sqlite3_finalize(su);
     /* ldrec's own terms start with a byte below 6 (filler, complements) */
-    char *x = all(db, "SELECT term, doc FROM vu ORDER BY term"),
-         *y = all(db, "SELECT term, doc FROM vr WHERE substr(term, 1, 1) >= ' ' ORDER BY term");
+    char *x = sql_dump(db, "SELECT term, doc FROM vu ORDER BY term"),
+         *y = sql_dump(db, "SELECT term, doc FROM vr WHERE substr(term, 1, 1) >= ' ' ORDER BY term");
     assert_true(strlen(x) > 10000);
     assert_string_equal(x, y);
     free(x);
