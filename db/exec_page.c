@@ -6,6 +6,10 @@
  * is full:
  *   LIST  the term's posting list (ids ascending) read whole, each id's
  *         ts read and the (ts, id) sorted: for a term held by few records;
+ *         where the time range of each group of 1024 ids is known
+ *         (db/idts.h), only the ts of the ids in the groups that can still
+ *         hold a row of the page are read, newest group first
+ *         (db/exec_grp.c): for a term of up to some tens of thousands;
  *   SET   the time index rec_ts walked in page order (~0.3 µs an entry),
  *         keeping the ids of the listed set: for a term of some thousands
  *         of records, which a walk reaches long before reading them all;
@@ -24,6 +28,7 @@
  * common prefixes) is not listed: a plan with one gets the bounded WALK,
  * then exec.c's plans for what is left. */
 #include "db/exec_int.h"
+#include "db/exec_pager.h"
 #include "db/txt.h"
 #include "src/base/plan.h"
 
@@ -47,9 +52,6 @@
 #define COST_LIST 16
 #define COST_SET 1
 
-struct cand {
-    int64_t ts, id;
-};
 
 /* An indexed term: its posting list, read from the start. */
 struct driver {
@@ -158,18 +160,6 @@ int64_t exec_page_cap(struct store *s, int limit)
 
 /* --- candidates, checked one by one ---------------------------------------- */
 
-struct pager {
-    struct store *s;
-    struct store_page pg;   /* bounds, cursor, order; limit: rows still wanted */
-    store_row_fn cb;
-    void *ctx;
-    struct err *e;
-    sqlite3_stmt *full, *light;   /* point queries: whole condition / none */
-    struct sqlb fb, lb;           /* their SQL (bound values live as long) */
-    int got, stop;
-    int64_t last_ts, last_id;     /* the last candidate looked at */
-    int looked;
-};
 
 /* The point query "row id, if it matches cond" (cond NULL: any row). */
 static int point_sql(struct pager *g, const struct pnode *cond, struct sqlb *b,
@@ -196,53 +186,6 @@ static sqlite3_stmt *point(struct pager *g, const struct plan *p, const struct d
     return *st;
 }
 
-/* Candidate (ts, id), in page order: delivers it if it matches. 0, or -1. */
-static int look(struct pager *g, sqlite3_stmt *st, int64_t ts, int64_t id)
-{
-    if (!st)
-        return -1;
-    g->last_ts = ts;
-    g->last_id = id;
-    g->looked++;
-    sqlite3_bind_int64(st, 1, id);
-    int n = exec_run_rows(g->s, st, g->cb, g->ctx, &g->stop, g->e);
-    sqlite3_reset(st);
-    if (n < 0)
-        return -1;
-    g->got += n;
-    return 0;
-}
-
-static int full(struct pager *g)
-{
-    return g->stop || g->got >= g->pg.limit;
-}
-
-static int cmp_new(const void *a, const void *b)
-{
-    const struct cand *x = a, *y = b;
-    if (x->ts != y->ts)
-        return x->ts < y->ts ? 1 : -1;
-    return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
-}
-
-static int cmp_old(const void *a, const void *b)
-{
-    return cmp_new(b, a);
-}
-
-/* 1 if (ts, id) is within the page's bounds and after its cursor. */
-static int in_page(const struct store_page *pg, int64_t ts, int64_t id)
-{
-    if ((pg->since && ts < pg->since) || (pg->until && ts > pg->until))
-        return 0;
-    if (!pg->has_cursor)
-        return 1;
-    if (pg->oldest_first)
-        return ts > pg->cursor_ts || (ts == pg->cursor_ts && id > pg->cursor_id);
-    return ts < pg->cursor_ts || (ts == pg->cursor_ts && id < pg->cursor_id);
-}
-
 /* LIST: the n ids' ts read, sorted in page order, looked at in turn. */
 static int run_list(struct pager *g, sqlite3_stmt *st, const int64_t *ids, int64_t n)
 {
@@ -259,8 +202,9 @@ static int run_list(struct pager *g, sqlite3_stmt *st, const int64_t *ids, int64
     }
     for (int64_t i = 0; i < n; i++) {
         sqlite3_bind_int64(q, 1, ids[i]);
+        g->s->exec->ts_reads++;
         int r = sqlite3_step(q);
-        if (r == SQLITE_ROW && in_page(&g->pg, sqlite3_column_int64(q, 0), ids[i])) {
+        if (r == SQLITE_ROW && exec_pager_in_page(&g->pg, sqlite3_column_int64(q, 0), ids[i])) {
             c[k].ts = sqlite3_column_int64(q, 0);
             c[k++].id = ids[i];
         } else if (r != SQLITE_ROW && r != SQLITE_DONE) {
@@ -269,10 +213,10 @@ static int run_list(struct pager *g, sqlite3_stmt *st, const int64_t *ids, int64
         }
         sqlite3_reset(q);
     }
-    qsort(c, (size_t)k, sizeof *c, g->pg.oldest_first ? cmp_old : cmp_new);
+    qsort(c, (size_t)k, sizeof *c, g->pg.oldest_first ? exec_pager_cmp_old : exec_pager_cmp_new);
     rc = 0;
-    for (int64_t i = 0; i < k && !full(g) && rc == 0; i++)
-        rc = look(g, st, c[i].ts, c[i].id);
+    for (int64_t i = 0; i < k && !exec_pager_full(g) && rc == 0; i++)
+        rc = exec_pager_look(g, st, c[i].ts, c[i].id);
 out:
     sqlite3_finalize(q);
     free(c);
@@ -319,7 +263,7 @@ int exec_page_register(sqlite3 *db)
 
 /* SET (ids != NULL: only those) or WALK (ids NULL): rec_ts in page order,
  * at most max entries (< 0: no bound; a SET has none). 1 if rec_ts ended
- * (or the page is full), 0 if max was reached, -1 on error. */
+ * (or the page is exec_pager_full), 0 if max was reached, -1 on error. */
 static int run_walk(struct pager *g, sqlite3_stmt *st, const int64_t *ids, int64_t n,
                     int64_t max)
 {
@@ -351,13 +295,13 @@ static int run_walk(struct pager *g, sqlite3_stmt *st, const int64_t *ids, int64
     int64_t seen = 0;
     int r = SQLITE_ROW;
     rc = 0;
-    while (rc == 0 && !full(g)) {
+    while (rc == 0 && !exec_pager_full(g)) {
         if (max >= 0 && seen >= max)
             break;
         if ((r = sqlite3_step(w)) != SQLITE_ROW)
             break;
         seen++;
-        rc = look(g, st, sqlite3_column_int64(w, 0), sqlite3_column_int64(w, 1));
+        rc = exec_pager_look(g, st, sqlite3_column_int64(w, 0), sqlite3_column_int64(w, 1));
     }
     if (rc == 0 && r != SQLITE_ROW && r != SQLITE_DONE)
         rc = store_sqlerr(g->s, g->e, "reading the time index");
@@ -365,7 +309,7 @@ static int run_walk(struct pager *g, sqlite3_stmt *st, const int64_t *ids, int64
     free(set.bits);
     if (rc < 0)
         return -1;
-    return full(g) || r == SQLITE_DONE ? 1 : 0;
+    return exec_pager_full(g) || r == SQLITE_DONE ? 1 : 0;
 }
 
 /* --- the choice ------------------------------------------------------------ */
@@ -442,13 +386,40 @@ static int from_list(struct pager *g, const struct plan *p, struct driver *best,
         return run_walk(g, point(g, p, NULL), NULL, 0, -1) < 0 ? -1 : 1;
     if (!best->n)   /* no record holds the term */
         return 1;
-    /* LIST reads each listed row's ts; SET an entry of rec_ts for each of
-     * the ~limit * total / n rows a walk passes */
+    /* LIST reads each listed row's ts (by groups: those of the few groups
+     * that hold the page, and a step over each group); SET an entry of
+     * rec_ts for each of the ~limit * total / n rows a walk passes */
     double set = (double)g->pg.limit * (double)records_total(g->s) / (double)(best->n + 1);
+    double lim = 4.0 * g->pg.limit, few = (double)best->n < lim ? (double)best->n : lim;
     int list = x && x->page_set ? x->page_set < 0 : (double)best->n * COST_LIST <= set * COST_SET;
+    int by_groups = x && x->page_set ? x->page_set < 0
+                                     : few * COST_LIST + (double)best->n / 16 <= set * COST_SET;
+    struct exec_groups gr = {0};
+    int64_t known = by_groups ? exec_grp_of(g, best->ids, best->n, &gr) : 0;
     sqlite3_stmt *st = point(g, p, alone && best->exact ? best : NULL);
-    return (list ? run_list(g, st, best->ids, best->n)
-                 : run_walk(g, st, best->ids, best->n, -1)) < 0 ? -1 : 1;
+    int rc = known < 0 ? -1
+             : known > 0 ? exec_grp_run(g, st, best->ids, best->n, &gr)
+             : list ? run_list(g, st, best->ids, best->n)
+             : run_walk(g, st, best->ids, best->n, -1);
+    exec_grp_free(&gr);
+    return rc < 0 ? -1 : 1;
+}
+
+/* The page's time bounds narrowed by the plan's AND-ed time comparisons
+ * (since:, until:): candidates outside them are not looked at, groups of
+ * ids outside them not opened (the point query checks them anyway). */
+static void plan_bounds(const struct pnode *const *kids, int nk, struct store_page *pg)
+{
+    for (int i = 0; i < nk; i++) {
+        const struct pnode *k = kids[i];
+        if (k->kind != PK_CMP || k->field != PF_TS || k->vtype != PV_INT)
+            continue;
+        int64_t v = k->i + (k->op == POP_GT) - (k->op == POP_LT);
+        if ((k->op == POP_GE || k->op == POP_GT) && v > 0 && v > pg->since)
+            pg->since = v;
+        if ((k->op == POP_LE || k->op == POP_LT) && v > 0 && (!pg->until || v < pg->until))
+            pg->until = v;
+    }
 }
 
 /* Rows of the first WALK: 0 for none. */
@@ -481,6 +452,7 @@ int exec_page_query(struct store *s, const struct plan *p, struct store_page *pg
         nd += k > 0;
     }
     struct pager g = {.s = s, .pg = *pg, .cb = cb, .ctx = ctx, .e = e};
+    plan_bounds(kids, nk, &g.pg);
     if ((!nd && !globs) || pick(s, d, nd, knob(x ? x->page_few : 0, PAGE_FEW), &best, e) < 0) {
         rc = nd || globs ? -1 : 0;
         goto out;

@@ -13,6 +13,7 @@
 #include "db/blk.h"
 #include "db/addq.h"
 #include "db/txt.h"
+#include "db/idts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -225,7 +226,7 @@ struct store *store_open(const char *path, int mode, struct err *e)
     s->checked = mode == STORE_WRITE;
     int64_t ver = validate(s, e);
     if (ver < 0 || configure(s, e) < 0 || fv_register(s, e) < 0 || store_exec_init(s, e) < 0 ||
-        migrate(s, ver, e) < 0 ||
+        migrate(s, ver, e) < 0 || (mode == STORE_WRITE && idts_open(s, e) < 0) ||
         (mode == STORE_WRITE && store_wal_start(s, e) < 0)) {
         store_close(s);
         return NULL;
@@ -251,6 +252,7 @@ void store_close(struct store *s)
     store_exec_fini(s);
     fv_free(s->fv);
     rollup_free(s);
+    idts_free(s);
     zraw_free(s->zraw);
     blk_free(s->blk);
     txt_free(s->txt);
@@ -298,6 +300,7 @@ void store_rollback(struct store *s)
     s->in_batch = 0;
     fv_discard(s);
     rollup_discard(s);
+    idts_discard(s);
     zraw_batch_end(s, 0);
     blk_rollback(s);
     txt_discard(s);
@@ -473,7 +476,7 @@ int store_add(struct store *s, int64_t file_id, const struct record *r, struct e
                  (BLK_ZID << 3) | (r->cid ? BLK_HAS_CID : 0) | (r->nlines << 8)};
     if ((s->addq ? addq_push(s, &it, e) : insert_rows(s, &it, e)) < 0)
         return -1;
-    if (rollup_add(s, id, r, fo.service, fo.path) < 0)
+    if (rollup_add(s, id, r, fo.service, fo.path) < 0 || idts_add(s, id, r->ts) < 0)
         return err_set(e, "out of memory indexing a record");
     if (r->level >= 0 && r->level < LVL_COUNT)
         s->batch_levels[r->level]++;
@@ -500,7 +503,7 @@ int store_commit(struct store *s, struct err *e)
         }
     }
     if (rollup_flush(s, e) < 0 || fv_flush(s, e) < 0 || txt_flush(s, e) < 0 ||
-        exec(s, "COMMIT", e) < 0)
+        idts_flush(s, e) < 0 || exec(s, "COMMIT", e) < 0)
         goto fail;
     s->in_batch = 0;
     zraw_batch_end(s, 1);

@@ -21,6 +21,7 @@ struct blk;          /* owned by db/blk.c */
 struct addq;         /* owned by db/addq.c */
 struct rollup_state; /* owned by db/rollup.c */
 struct txt_state;    /* owned by db/txt.c */
+struct idts_state;   /* owned by db/idts.c */
 struct row_item;     /* db/addq.h */
 #define STORE_ROWS 32        /* records to one INSERT on the store thread */
 
@@ -42,6 +43,7 @@ struct store {
     struct row_item *rows[STORE_ROWS];   /* its records not yet inserted (store.c) */
     int nrows;
     struct rollup_state *rollup;     /* writer: the batch's rollup cells (rollup.c) */
+    struct idts_state *idts;         /* writer: the batch's id groups' time ranges (idts.c) */
     struct wal_ckpt *wal;            /* writer only: db/wal.c */
     int wal_frames;                  /* frames in the WAL after the last commit */
     int checked;                     /* writer: passed store_check() at open */
