@@ -43,6 +43,9 @@
  *   rollup(minute, level, svc, path, metric, n, ...), rolldim(id, kind,
  *     value), rollmsg(minute, ..., tmpl, n, first_ts, last_ts): per-minute
  *     aggregates and error templates kept at ingest (db/rollup.h).
+ *   idts(g, lo, hi): the time range of the records of ids g << 10 ..
+ *     (g + 1) << 10 - 1, below meta 'idts_upto' (db/idts.h): a page of a
+ *     listed term reads the ts of the records of the groups it needs only.
  *   counts(level, n), meta, and the alert tables (db/alerts_db.c).
  */
 #ifndef LOGDECK_STORE_H
