@@ -20,6 +20,7 @@ static void feed_status(void *ctx, struct tui_feed_status *out)
 {
     feeder_status(ctx, &out->following, &out->errors, out->last_error, sizeof out->last_error);
     feeder_commits(ctx, &out->commits, &out->live_commits);
+    out->est_lines = feeder_est_lines(ctx);
 }
 
 /* Config sources (main parsed the file) plus the arguments; every argument

@@ -182,6 +182,7 @@ static void read_feed(struct app *a)
         app_message(a, ROLE_STATUS_ERROR, "%s", f.last_error);
     a->feed.following = f.following;
     a->feed.errors = f.errors;
+    a->feed.est_lines = f.est_lines;
     snprintf(a->feed.last_error, sizeof a->feed.last_error, "%s", f.last_error);
     if (f.live_commits != a->feed.live_commits)
         a->data_pending = 1;

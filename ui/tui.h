@@ -16,6 +16,8 @@ struct tui_feed_status {
     int following;          /* 1: files are followed in this process */
     int64_t lag_bytes;      /* bytes written to the files, not yet stored */
     int64_t lost_lines;     /* lines that could not be stored */
+    int64_t est_lines;      /* more lines estimated lost in copytruncate races never
+                               seen (not in the store's count) */
     int64_t truncated;      /* lines cut at the length limit */
     int64_t errors;         /* the follower failed (1) */
     int64_t commits;        /* commits so far */

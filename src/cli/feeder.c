@@ -52,6 +52,14 @@ void feeder_commits(struct feeder *fd, int64_t *commits, int64_t *live_commits)
     pthread_mutex_unlock(&fd->mu);
 }
 
+int64_t feeder_est_lines(struct feeder *fd)
+{
+    pthread_mutex_lock(&fd->mu);
+    int64_t n = fd->est_lines;
+    pthread_mutex_unlock(&fd->mu);
+    return n;
+}
+
 /* The follower's on_commit hook (its thread): counts, then wakes the UI. */
 static void on_commit(void *ctx, const struct follow_commit_info *ci)
 {
@@ -60,6 +68,7 @@ static void on_commit(void *ctx, const struct follow_commit_info *ci)
     pthread_mutex_lock(&fd->mu);
     fd->commits++;
     fd->live_commits += ci->live;
+    fd->est_lines = ci->est_lines;
     pthread_mutex_unlock(&fd->mu);
     if (write(fd->wake, &one, sizeof one) < 0) {
         /* EAGAIN: the counter is full, the UI is woken already */

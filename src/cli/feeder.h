@@ -30,6 +30,7 @@ struct feeder {
     int64_t commits;             /* commits so far (under mu) */
     int64_t live_commits;        /* of them, those that held records read at a
                                     file's live end (the tails, appends) */
+    int64_t est_lines;           /* follow_status.est_lines at the last commit (under mu) */
     int stopping;                /* 1: we asked the follower to stop */
     int failed;
     char error[256];
@@ -52,5 +53,8 @@ void feeder_status(struct feeder *fd, int *following, int64_t *errors, char *las
  * thread): a commit of history only cannot change the newest records the
  * UI shows, so it need not be shown at once. */
 void feeder_commits(struct feeder *fd, int64_t *commits, int64_t *live_commits);
+/* Lines estimated lost in copytruncate races never seen, as of the last
+ * commit (follow_status.est_lines: not in the store's lost count). */
+int64_t feeder_est_lines(struct feeder *fd);
 
 #endif

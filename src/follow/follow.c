@@ -169,7 +169,8 @@ void follow_committed(struct follower *f)
         return;
     struct follow_commit_info ci = {.max_record_id = store_last_record_id(f->s),
                                     .records = ingest_stats(f->in)->records,
-                                    .commits = f->st.commits, .live = live};
+                                    .commits = f->st.commits, .live = live,
+                                    .est_lines = ingest_stats(f->in)->est_lines};
     f->o.on_commit(f->o.hook_ctx, &ci);
 }
 

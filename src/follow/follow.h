@@ -38,6 +38,7 @@ struct follow_commit_info {
     int64_t commits;            /* commits since then, this one included */
     int live;                   /* 1: it held records read at a file's live end
                                    (or file rows), 0: history only (backfill) */
+    int64_t est_lines;          /* follow_status.est_lines */
 };
 
 struct follow_opts {
@@ -67,6 +68,9 @@ struct follow_status {
     int64_t records, bytes;     /* stored since the start */
     int64_t files, away;        /* files open; of them rotated, being drained */
     int64_t lost_lines, lost_bytes, truncated;
+    int64_t low_lines;          /* of lost_lines, a lower bound (the rest estimated) */
+    int64_t est_lines, est_bytes;  /* more lines lost in copytruncate races, never
+                                      seen: estimated, not in lost_* */
     int64_t lost_files;         /* deleted before they could be opened: size unknown */
     int64_t lag_bytes;          /* bytes seen in files but not stored yet */
     int64_t commits, store_full;

@@ -62,6 +62,11 @@ struct ingest_stats {
     int64_t first_ts, last_ts;     /* of the records added; 0 if none */
     int64_t copies;                /* files skipped: a copy of a file being read */
     int64_t lost_lines, lost_bytes;   /* losses detected (follower) */
+    int64_t low_lines;                /* of lost_lines, those counted as a lower bound
+                                         (seen, never read); the others are estimated
+                                         from bytes */
+    int64_t est_lines, est_bytes;     /* copytruncate races never seen: estimated from
+                                         the write rate, not in lost_* (rot.c) */
 };
 
 struct ingest;

@@ -4,7 +4,6 @@
 #define SPAN_NS 2000000000LL      /* observations this far apart: a rate over 2-4 s */
 #define MIN_NS 200000000LL        /* a rate over less than 200 ms says little */
 #define SETTLE_NS 30000000LL      /* the content after a truncation, seen this long */
-#define AWAY_NS 250000000LL       /* RACE_COPY: no look at the file for this long */
 
 void race_observe(struct race *r, int64_t size, int64_t mtime_ns, int64_t now_ns)
 {
@@ -53,7 +52,7 @@ void race_truncated(struct race *r, int64_t known, int64_t avg, double rate, int
         r->t0 = r->last.at_ns;
         r->owed = known > r->last.size ? known - r->last.size : 0;
     } else if (mode == RACE_COPY && rate >= 0 && copy_size >= 0 && copy_mt_ns > 0 &&
-               r->last.at_ns && now_ns - r->last.at_ns >= AWAY_NS) {
+               r->last.at_ns) {
         /* the later of two points the writer had reached: the copy's end
          * by its mtime, or a look after that (the copy's bytes past it
          * are not lost) */
@@ -70,14 +69,29 @@ void race_truncated(struct race *r, int64_t known, int64_t avg, double rate, int
     } else {
         mode = RACE_NONE;
     }
-    if (mode != RACE_NONE) {
-        r->mode = mode;
-        r->due_ns = now_ns + SETTLE_NS;
-        r->avg = avg > 0 ? avg : 1;
-        r->rate = rate;
-    }
+    /* due with RACE_NONE too: nothing to estimate, but the caller looks
+     * at the content after once more (a hole: rot.c) */
+    r->mode = mode;
+    r->due_ns = now_ns + SETTLE_NS;
+    r->avg = avg > 0 ? avg : 1;
+    r->rate = rate;
+    r->cut = known;
     r->wbase += known;   /* the rate counts on across the truncation */
     r->last = r->grew = (struct race_obs){0, now_ns, now_ns, r->wbase};
+}
+
+int64_t race_known_lines(int64_t from, int from_is_line, int64_t partial, int64_t seen,
+                         int64_t rec_max)
+{
+    int64_t b = seen - from;
+    if (rec_max <= 0 || b <= partial)
+        return 0;
+    /* the lines met from a line's start on cover the bytes: at least
+     * ceil(b / rec_max) of them; from anywhere, floor(b / rec_max) start
+     * in the range (the first may have begun before it) */
+    if (!from_is_line)
+        return b / rec_max;
+    return (b + rec_max - 1) / rec_max - (partial > 0);
 }
 
 int race_due(const struct race *r, int final)
@@ -96,6 +110,8 @@ int64_t race_settle(struct race *r)
      * writer late at a look makes it say more than was lost, one that
      * caught up says at most that); none with bytes: nothing to tell. */
     int64_t unseen;
+    if (r->mode == RACE_NONE)
+        return 0;
     if (r->mode == RACE_COPY) {
         unseen = r->low;
     } else {

@@ -222,21 +222,92 @@ static void count_loss(struct follower *f, struct tailer *t, int64_t lost_b, int
     t->ck.lost_bytes += lost_b;
     st->lost_lines += lines;
     st->lost_bytes += lost_b;
-    follow_warn(f, "%s: %s: %lld bytes (about %lld lines) lost", t->path, why,
-                (long long)lost_b, (long long)lines);
+    st->low_lines += lines;
+    follow_warn(f, "%s: %s: at least %lld lines (%lld bytes) lost", t->path, why,
+                (long long)lines, (long long)lost_b);
     if (ingest_touch(f->in, t, &e) < 0)   /* saved with the next commit */
         follow_failed(f, &e);
     else if (!f->batch_start)
         f->batch_start = f->now;
 }
 
-/* Counts t's unseen race bytes (race_settle) as lost lines. */
+/* Where the content after a truncation really starts when its writer did
+ * not open the file O_APPEND: it writes on at its own offset, so the file
+ * starts with a hole (zeros) up to where it had written before the
+ * truncation. That offset, or -1 (no hole: the content starts at 0). */
+static int64_t hole_end(const struct tailer *t)
+{
+    char b[4096];
+    ssize_t n;
+    if (t->fd < 0 || t->gz || pread(t->fd, b, 1, 0) != 1 || b[0])
+        return -1;
+    off_t at = lseek(t->fd, 0, SEEK_DATA);   /* past whole blocks of the hole */
+    int64_t off = at > 0 ? (int64_t)at : 0;
+    for (int i = 0; i < 256 && (n = pread(t->fd, b, sizeof b, off)) > 0; i++, off += n)
+        for (ssize_t j = 0; j < n; j++)
+            if (b[j])
+                return off + j;
+    return -1;
+}
+
+/* t's unseen race bytes (race_settle): an estimate from the write rate,
+ * kept apart from the lines counted lost (the count holds only what is
+ * known lost: an estimate can exceed what was lost, and then would count
+ * stored lines). Not saved in the store: this run's figure. */
 static void race_count(struct follower *f, struct tailer *t)
 {
+    int64_t hole = t->race.due_ns ? hole_end(t) : -1, cut = t->race.cut;
+    if (hole > 0) {   /* no estimate: the writer's offset says it all */
+        race_settle(&t->race);
+        if (hole > cut)
+            count_loss(f, t, hole - cut, race_known_lines(cut, 0, 0, hole, t->race.rec_max),
+                       "copytruncate race (written between the copy and the truncation "
+                       "by a writer without O_APPEND, which left a hole that long)");
+        return;
+    }
     int64_t unseen = race_settle(&t->race), lines = unseen > 0 ? unseen / t->race.avg : 0;
-    if (lines > 0)
-        count_loss(f, t, unseen, lines, "copytruncate race (lines written between the copy "
-                   "and the truncation, never seen; estimated from the write rate)");
+    if (lines <= 0)
+        return;
+    struct ingest_stats *st = ingest_stats_mut(f->in);
+    st->est_lines += lines;
+    st->est_bytes += unseen;
+    follow_warn(f, "%s: copytruncate race: about %lld more lines (%lld bytes) written between "
+                "the copy and the truncation may be lost, never seen (estimated from the write "
+                "rate, not counted)", t->path, (long long)lines, (long long)unseen);
+}
+
+/* Bytes of the copy's last line when it ends without a newline (0 when it
+ * ends with one), looked for within its last max bytes; -1 unknown (a
+ * compressed copy, or no newline there). */
+static int64_t copy_partial(const struct copy *cp, int64_t max)
+{
+    size_t n = strlen(cp->path);
+    if (cp->size <= 0 || max <= 0 || (n > 3 && !strcmp(cp->path + n - 3, ".gz")) ||
+        (n > 4 && !strcmp(cp->path + n - 4, ".zip")))
+        return -1;
+    char b[4096];
+    int64_t want = max < cp->size ? max : cp->size, p = -1;
+    want = want < (int64_t)sizeof b ? want : (int64_t)sizeof b;
+    int fd = open(cp->path, O_RDONLY | O_CLOEXEC);
+    ssize_t r = fd >= 0 ? pread(fd, b, (size_t)want, cp->size - want) : -1;
+    if (fd >= 0)
+        close(fd);
+    for (ssize_t i = r; i-- > 0 && p < 0;)
+        if (b[i] == '\n')
+            p = r - 1 - i;
+    return r == want ? p : -1;
+}
+
+/* Lines known lost of the bytes from `covered` (the copy's end, or what
+ * was read) to `seen`: a lower bound (race_known_lines). */
+static int64_t known_lines(const struct tailer *t, const struct copy *cp, int64_t covered,
+                           int64_t seen)
+{
+    if (covered == t->done)   /* what was read ends a line */
+        return race_known_lines(covered, 1, 0, seen, t->rec_max);
+    int64_t p = copy_partial(cp, t->rec_max);
+    return p < 0 ? race_known_lines(covered, 0, 0, seen, t->rec_max)
+                 : race_known_lines(covered - p, 1, p, seen, t->rec_max);
 }
 
 void fscan_race(struct follower *f, struct tailer *t, int final)
@@ -292,12 +363,13 @@ void fscan_truncated(struct follower *f, struct tailer *t)
     if (avg < 1)
         avg = 1;
     if (known > 0)
-        count_loss(f, t, known, (known + avg - 1) / avg, !found ? "truncated in place before "
-                   "it was read, no copy found (at least)" : "copytruncate race (lines "
-                   "written between the copy and the truncation, seen)");
+        count_loss(f, t, known, known_lines(t, &cp, covered, seen), !found ? "truncated in "
+                   "place before it was read, no copy found" : "copytruncate race (written "
+                   "between the copy and the truncation, seen, never read)");
     int mode = !found || cp.size < 0 ? RACE_NONE : seen > cp.size ? RACE_SEEN : RACE_COPY;
     race_truncated(&t->race, csize > seen ? csize : seen, avg, rate, mode, found ? cp.size : -1,
                    cmt, ts_now() * 1000);
+    t->race.rec_max = t->rec_max;
 }
 
 /* --- recovery at start ---------------------------------------------------------- */

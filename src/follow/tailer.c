@@ -217,6 +217,11 @@ static int emit(void *ctx, const struct record *rec)
     }
     if (store_add(c->k->s, t->ck.id, r, c->e) < 0)
         return -1;
+    /* emitted at its last line's end (done) or later: the span is no less;
+     * not a run of zeros (copytruncate's hole before a writer without
+     * O_APPEND: rot.c), which is no record's length */
+    if (c->t->done - r->offset > t->rec_max && !(r->raw_len && !r->raw[0]))
+        t->rec_max = c->t->done - r->offset;
     st->records++;
     t->ck.records++;
     (*c->k->batch_n)++;

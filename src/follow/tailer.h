@@ -69,6 +69,9 @@ struct tailer {
     char head[INGEST_HEAD_BYTES];
     size_t head_n;              /* bytes of head: read at open, grown by the reads */
     int64_t seen_size;          /* largest size seen by fstat (plain) */
+    int64_t rec_max;            /* most bytes a record read spanned (no less than it
+                                   did): bytes lost hold at least bytes / rec_max of
+                                   such records (rot.c) */
     int64_t mtime_ns;           /* of the file when last checked */
     int64_t last_data_us;       /* when bytes last arrived */
     int gz_done;                /* gzip stream read to its clean end */

@@ -45,6 +45,25 @@ caught_up() {
   return 1
 }
 
+# estimated: checkseq's --estimated=N, N the lines the indexer's last
+# status line estimates lost in copytruncate races it never saw ("~N more
+# lines ... estimated"; kept apart from the store's count of lines lost).
+estimated() {
+  local n
+  n=$(grep '^logdeck index: [0-9]' "$T/idx.err" | tail -1 | sed -n 's/.*, ~\([0-9]*\) more lines.*/\1/p')
+  echo "--estimated=${n:-0}"
+}
+
+# caught_up_est SECS RECORD...: caught_up, with the estimate as it stands.
+caught_up_est() {
+  local end=$(( $(date +%s) + $1 )); shift
+  while [ "$(date +%s)" -lt "$end" ]; do
+    "$CK" "$(estimated)" "$LOGDECK_DB" "$@" >/dev/null 2>&1 && return 0
+    sleep 0.3
+  done
+  return 1
+}
+
 # verdict NAME [--no-loss] RECORD...: final check (after stop_idx).
 verdict() {
   local name=$1; shift

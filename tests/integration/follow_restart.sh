@@ -13,13 +13,19 @@ stop_idx
 verdict "copytruncate, writer paused during the rotation" --no-loss "$LOGDECK_DB" "$T/ct.rec"
 
 # 3b. copytruncate racing the writer: 30 lines written between the copy and
-#     the truncation (flagged r); only those may be lost, and then counted.
+#     the truncation (flagged r); only those may be lost, and then counted
+#     or estimated (the lines it never saw: its status line's "~N more
+#     lines ... estimated"). Under two busy loops it saw the writer past
+#     the copy in 1 rotation of 7 and left ~180 lines neither counted nor
+#     estimated (the estimate was made only for a writer seen past the
+#     copy, or when it had not looked for 250 ms).
 fresh ctr
 start_idx "$D/app.log"
 "$WR" -d "$D" -n app.log -s C2 -c 8000 -m copytruncate -b 100000 -k 3 -r 8000 -R 30 -W 60 -o "$T/ctr.rec"
-caught_up 60 "$LOGDECK_DB" "$T/ctr.rec"   # (a loaded machine reads late: wait, never assume)
+caught_up_est 60 "$T/ctr.rec"   # (a loaded machine reads late: wait, never assume)
 stop_idx
-verdict "copytruncate racing: losses only in the race window, counted" "$LOGDECK_DB" "$T/ctr.rec"
+verdict "copytruncate racing: losses only in the race window, counted or estimated" \
+  "$(estimated)" "$LOGDECK_DB" "$T/ctr.rec"
 
 # 4. Restart across rotation: stop, rotate 1 time / 3 times with gzip while
 #    down, write, start again.

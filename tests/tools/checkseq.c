@@ -11,6 +11,10 @@
  *                             file lost unread (a files row with size -1),
  *                             other missing lines add up to the lost_lines
  *                             counted (writer files start at its 'n' marks)
+ *   checkseq --estimated=N ...  the indexer estimated N more lines lost
+ *                             (copytruncate races it never saw: its status
+ *                             line; not in the store): they count as counted
+ *                             for 'r' seqs missing, not for --no-loss
  *   checkseq --any-order ...  a stream written to many files: order not checked
  *   checkseq --file-order ... order checked within each stored file only (the
  *                             contract: in order per file), not across files
@@ -40,6 +44,7 @@ struct ck {
     struct stream s[MAX_STREAMS];
     int n;
     long long lost_lines, lost_bytes, records, unread;
+    long long est;   /* --estimated=N */
     int any_order;   /* a stream spread over many files: no order across them */
     int file_order;  /* order within each file row only */
     struct { int64_t id; long long last; } fl[4096];   /* per file row: last seq */
@@ -203,12 +208,14 @@ static int judge(struct ck *c, int no_loss, int allow)
             if (s->stored[q] > 1 && dup <= 3)
                 printf("  %s: seq %lld stored %u times\n", s->name, q, s->stored[q]);
         }
+        char est[64];
+        snprintf(est, sizeof est, ", %lld more estimated", c->est);
         int ok = !dup && !miss && !extra && !s->out_of_order &&
-                 !(miss_r && !c->lost_lines && !c->lost_bytes && !c->unread);
+                 !(miss_r && !c->lost_lines && !c->lost_bytes && !c->unread && !c->est);
         printf("%s stream %s: %lld written, %lld missing, %lld duplicated, %lld out of order, "
                "%lld unknown, %lld lost in race windows (store counts %lld lines, %lld bytes, "
-               "%lld files lost)\n", ok ? "ok" : "BAD", s->name, w, miss, dup, s->out_of_order,
-               extra, miss_r, c->lost_lines, c->lost_bytes, c->unread);
+               "%lld files lost)%s\n", ok ? "ok" : "BAD", s->name, w, miss, dup, s->out_of_order,
+               extra, miss_r, c->lost_lines, c->lost_bytes, c->unread, c->est ? est : "");
         bad |= !ok;
     }
     if (no_loss && (c->lost_lines || c->lost_bytes || c->unread)) {
@@ -234,6 +241,8 @@ int main(int argc, char **argv)
         file_order |= !strcmp(argv[i], "--file-order");
         prefix |= !strcmp(argv[i], "--prefix");
         exact |= !strcmp(argv[i], "--exact-loss");
+        if (!strncmp(argv[i], "--estimated=", 12))
+            c.est = strtoll(argv[i] + 12, NULL, 10);
     }
     if (i >= argc) {
         fputs("usage: checkseq [--no-loss|--dump|--files] DB [RECORD...]\n", stderr);

@@ -21,6 +21,7 @@ struct w {
     const char *dir, *name, *stream, *mode, *fmt, *rec_path;
     long long count, start, max_bytes, backups, interval_ms, rate, line_bytes;
     long long race_lines, race_sleep_ms, reopen_lines, pause_ms;
+    int no_append;   /* -N: writes at its own offset (copytruncate leaves a hole) */
     char path[4096];
     int fd, old_fd;
     long long size, rotations, pending_old;
@@ -41,7 +42,7 @@ static void usage(void)
           "  [-b MAXBYTES] [-k BACKUPS] [-t INTERVAL_MS] [-r LINES_PER_S]\n"
           "  [-f json|python|loguru|ecs] [-L LINE_BYTES] [-R RACE_LINES] [-W RACE_SLEEP_MS]\n"
           "  [-O REOPEN_LINES (create: lines still written to the renamed file)]\n"
-          "  [-P PAUSE_MS after each rotation]\n", stderr);
+          "  [-P PAUSE_MS after each rotation] [-N (no O_APPEND)]\n", stderr);
     exit(2);
 }
 
@@ -52,8 +53,8 @@ static void p(struct w *w, char *out, size_t cap, const char *suffix)
 
 static void open_new(struct w *w)
 {
-    w->fd = open(w->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (w->fd < 0)
+    w->fd = open(w->path, O_WRONLY | (w->no_append ? 0 : O_APPEND) | O_CREAT | O_CLOEXEC, 0644);
+    if (w->fd < 0 || (w->no_append && lseek(w->fd, 0, SEEK_END) < 0))
         die(w->path);
     struct stat st;
     w->size = fstat(w->fd, &st) == 0 ? st.st_size : 0;
@@ -313,7 +314,7 @@ int main(int argc, char **argv)
     struct w w = {.mode = "none", .fmt = "json", .backups = 3, .line_bytes = 80, .fd = -1,
                   .old_fd = -1};
     int ch;
-    while ((ch = getopt(argc, argv, "d:n:s:c:o:S:m:b:k:t:r:f:L:R:W:O:P:")) != -1) {
+    while ((ch = getopt(argc, argv, "d:n:s:c:o:S:m:b:k:t:r:f:L:R:W:O:P:N")) != -1) {
         long long v = optarg ? atoll(optarg) : 0;
         switch (ch) {
         case 'd': w.dir = optarg; break;
@@ -333,6 +334,7 @@ int main(int argc, char **argv)
         case 'W': w.race_sleep_ms = v; break;
         case 'O': w.reopen_lines = v; break;
         case 'P': w.pause_ms = v; break;
+        case 'N': w.no_append = 1; break;
         default: usage();
         }
     }

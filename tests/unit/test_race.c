@@ -3,7 +3,8 @@
  * bytes/ms, a truncation 5 ms after the last look (2,000 bytes in
  * neither the copy nor the file), the content after seen for a while;
  * and the window measured from the copy's mtime when the writer was not
- * seen past the copy (RACE_COPY). */
+ * seen past the copy (RACE_COPY); and the lines known lost, a lower
+ * bound (race_known_lines). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -71,7 +72,8 @@ static void known_bytes_and_no_estimate(void **state)
     steady(&r);
     race_truncated(&r, 400000, 200, rate, RACE_NONE, 392000, 980 * MS, 1010 * MS);
     race_observe(&r, 14000, 1040 * MS, 1040 * MS);
-    assert_false(race_due(&r, 1));
+    assert_true(race_due(&r, 1));   /* due (the caller looks for a hole), nothing told */
+    assert_int_equal(race_settle(&r), 0);
     assert_int_equal(race_settle(&r), -1);
 }
 
@@ -95,12 +97,15 @@ static void copy_window_from_mtimes(void **state)
     assert_true(race_due(&r, 0));
     assert_int_equal(race_settle(&r), 800);
     assert_int_equal(race_settle(&r), -1);
+    /* looked at 10 ms before the truncation, the writer not seen past the
+     * copy (a race too short to see): the same window, from the copy's
+     * mtime (before, nothing was estimated unless logdeck was away 250 ms) */
     steady(&r);
     race_observe(&r, 400000, 1000 * MS, 1290 * MS);
     race_truncated(&r, 401200, 200, rate, RACE_COPY, 401200, 1003 * MS, 1300 * MS);
     race_observe(&r, 20000, 1055 * MS, 1340 * MS);
-    assert_false(race_due(&r, 1));
-    assert_int_equal(race_settle(&r), -1);
+    assert_true(race_due(&r, 1));
+    assert_int_equal(race_settle(&r), 800);
 }
 
 /* A writer that paused for the copy (it rotates itself): its last write
@@ -143,6 +148,23 @@ static void copy_window_old_mtime_and_silent_writer(void **state)
     assert_int_equal(race_settle(&r), 0);
 }
 
+/* Lines known lost, a lower bound whatever the lines' lengths up to
+ * rec_max: from a line's start, ceil; from anywhere, floor; a copy's
+ * partial last line is stored (its head), not counted. */
+static void known_lines_lower_bound(void **state)
+{
+    (void)state;
+    assert_int_equal(race_known_lines(1000, 1, 0, 8400, 200), 37);    /* 37 of 200 */
+    assert_int_equal(race_known_lines(1000, 1, 0, 8450, 200), 38);    /* the last one part seen */
+    assert_int_equal(race_known_lines(1000, 1, 0, 8400, 300), 25);    /* lines up to 300 */
+    assert_int_equal(race_known_lines(1150, 0, 0, 8400, 200), 36);    /* from mid-line: floor */
+    /* the copy ends 150 bytes into a line (its head is stored): 36 after it */
+    assert_int_equal(race_known_lines(1000, 1, 150, 8400, 200), 36);
+    assert_int_equal(race_known_lines(1000, 1, 150, 1100, 200), 0);   /* seen within the copy */
+    assert_int_equal(race_known_lines(1000, 1, 0, 1000, 200), 0);
+    assert_int_equal(race_known_lines(1000, 1, 0, 8400, 0), 0);       /* no record read yet */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,6 +174,7 @@ int main(void)
         cmocka_unit_test(copy_window_from_mtimes),
         cmocka_unit_test(copy_window_paused_writer),
         cmocka_unit_test(copy_window_old_mtime_and_silent_writer),
+        cmocka_unit_test(known_lines_lower_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -370,6 +370,9 @@ static void right_part(struct app *a, char *buf, size_t cap, int compact)
     int64_t l = a->totals.lost_lines, t = a->totals.truncated;
     /* lines never read are counted from bytes and write rates: "~" says so */
     snprintf(lost, sizeof lost, "lost %s%lld", l > 0 ? "~" : "", (long long)l);
+    if (f->est_lines > 0)   /* copytruncate races never seen: an estimate, apart */
+        snprintf(lost + strlen(lost), sizeof lost - strlen(lost), " (+~%lld est.)",
+                 (long long)f->est_lines);
     if (a->totals.lost_files)
         snprintf(lost + strlen(lost), sizeof lost - strlen(lost), " +%lld files",
                  (long long)a->totals.lost_files);
