@@ -156,6 +156,17 @@ int addq_push(struct store *s, const struct row_item *it, struct err *e)
     return 0;
 }
 
+int addq_behind(struct store *s)
+{
+    struct addq *q = s->addq;
+    if (!q)
+        return 0;
+    pthread_mutex_lock(&q->mu);
+    int n = q->n;
+    pthread_mutex_unlock(&q->mu);
+    return n >= ADDQ_MAX / 4;
+}
+
 int addq_drain(struct store *s, struct err *e)
 {
     struct addq *q = s->addq;

@@ -18,11 +18,12 @@
 #include "db/store_int.h"
 
 /* What one record's inserts need (the strings may be NULL), or a block of
- * text to write (kind ROW_BLOCK: id, bn, blob: serialized, not yet compressed). */
+ * text to write (kind ROW_BLOCK: id, bn, blob: serialized, compressed when
+ * zipped, else compressed by the store thread). */
 enum { ROW_RECORD, ROW_BLOCK };
 struct row_item {
     struct row_item *next;
-    int kind, bn;
+    int kind, bn, zipped;
     const void *blob;
     size_t bloblen;
     int64_t id, ts, file_id, off, status;
@@ -46,6 +47,11 @@ int addq_start(struct store *s, addq_insert_fn fn, addq_flush_fn flush, struct e
 /* Queues a copy of it (waits while the queue is full). -1 with e when an
  * earlier insert of the batch failed. */
 int addq_push(struct store *s, const struct row_item *it, struct err *e);
+/* 1 when the store thread is the one holding the load up (a quarter of
+ * the queue or more is waiting for it), else 0 (also without a store
+ * thread): work that either thread can do is then better done by the
+ * caller's. */
+int addq_behind(struct store *s);
 /* Waits until every queued insert ran. -1 with e when one failed; the
  * failure is then forgotten (the caller rolls the batch back). */
 int addq_drain(struct store *s, struct err *e);

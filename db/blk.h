@@ -44,7 +44,7 @@ void blk_free(struct blk *b);
  * set) or -1 (e filled). */
 int blk_add(struct store *s, const struct blk_rec *r, int64_t *id, struct err *e);
 /* Writes block it->id of it->bn records, serialized in it->blob (compressed
- * here), and its text document it->body replacing it->doc (txt.h) (the
+ * here unless it->zipped), and its text document it->body replacing it->doc (txt.h) (the
  * store thread of a bulk load runs it for blk_add; addq.h). 0 or -1 with e. */
 struct row_item;
 int blk_put(struct store *s, const struct row_item *it, struct err *e);
