@@ -52,17 +52,26 @@ static void *addq_main(void *arg)
         pthread_mutex_unlock(&q->mu);
         struct err e = {0};
         int rc = 0;
+        /* The connection's own (recursive) mutex, held around the item:
+         * the ~20 calls of a record (bindings, steps) then re-enter a
+         * mutex this thread owns instead of each taking it afresh. A call
+         * of the caller's thread meanwhile waits for the item's end. */
+        sqlite3_mutex *dbm = sqlite3_db_mutex(q->s->db);
+        sqlite3_mutex_enter(dbm);
         if (failed)   /* after a failure: dropped */
             free(it);
         else
             rc = q->fn(q->s, it, &e);   /* which owns it */
+        sqlite3_mutex_leave(dbm);
         pthread_mutex_lock(&q->mu);
         if (rc < 0)
             fail(q, &e);
         if (!q->head) {   /* ran empty: what fn kept is written (or, failed, freed) */
             failed = q->failed;
             pthread_mutex_unlock(&q->mu);
+            sqlite3_mutex_enter(dbm);
             rc = q->flush(q->s, failed, &e);
+            sqlite3_mutex_leave(dbm);
             pthread_mutex_lock(&q->mu);
             if (rc < 0)
                 fail(q, &e);
