@@ -4,10 +4,15 @@
 #include "db/schema.h"
 
 /* The FTS5 tables' 'hashsize' (the pending postings held before a segment
- * is written) is 4 MiB instead of 1: fewer, larger first-level segments,
- * fewer merges (callgrind, indexing 100k records: store thread -16%
- * instructions; 2, 4 and 8 MiB gain alike; peak RSS +7 MB). A store made
- * without it keeps 1 MiB. */
+ * is written) is 1 MiB, FTS5's default, written out because 5892ef6 made
+ * it 4 MiB on instruction counts at 100k records (store thread -16%:
+ * fewer, larger first-level segments, fewer merges). In time at 1M records
+ * the larger hash is the slower: each posting written looks its term up
+ * in the hash, and a larger hash misses the caches more (logdeck index,
+ * 1M gen --wide records, store thread CPU in 6 interleaved rounds: 4 MiB
+ * 9.09-11.64 s, 10.05 on average, 1 MiB 8.18-9.72 s, 8.94, faster in
+ * every round; peak RSS 46 -> 33 MB; 13 against 11 segments of rec_txt at
+ * the end). A store made with 4 MiB keeps it. */
 const char schema_records[] =
     "CREATE TABLE files("
     " id INTEGER PRIMARY KEY, path TEXT NOT NULL, dev INTEGER, ino INTEGER,"
@@ -32,7 +37,7 @@ const char schema_records[] =
     "CREATE VIRTUAL TABLE rec_fv USING fts5(tok, content='', detail=none, columnsize=0,"
     " tokenize=ldfv);"
     "INSERT INTO rec_fv(rec_fv, rank) VALUES('automerge', 8);"
-    "INSERT INTO rec_fv(rec_fv, rank) VALUES('hashsize', 4194304);"
+    "INSERT INTO rec_fv(rec_fv, rank) VALUES('hashsize', 1048576);"
     "CREATE TABLE fieldcat(file_id INTEGER NOT NULL, path TEXT NOT NULL,"
     " n INTEGER NOT NULL, nnum INTEGER NOT NULL, PRIMARY KEY(file_id, path)) WITHOUT ROWID;"
     "CREATE TABLE zdict(id INTEGER PRIMARY KEY, dict BLOB NOT NULL);"
@@ -76,7 +81,7 @@ const char schema_v8[] =
     " columnsize=0, tokenize='ldrec');"
     "CREATE TABLE IF NOT EXISTS txt_runs(run TEXT PRIMARY KEY) WITHOUT ROWID;"
     "INSERT INTO rec_txt(rec_txt, rank) VALUES('automerge', 8);"
-    "INSERT INTO rec_txt(rec_txt, rank) VALUES('hashsize', 4194304);";
+    "INSERT INTO rec_txt(rec_txt, rank) VALUES('hashsize', 1048576);";
 
 /* v4 -> v5: v4 rows keep their raw text; new ones go to blocks. */
 const char schema_v5[] =
