@@ -170,6 +170,17 @@ struct plan *app_compile(const char *text, struct err *e);
 /* Shows a message in the status line for a few seconds. */
 void app_message(struct app *a, int role, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A status message too wide for the bottom line (the new store's path and
+ * cap on a narrow terminal) is shown whole, word-wrapped over at most
+ * APP_MSG_ROWS rows above the status bar; the list gives up those rows so
+ * that the newest records stay on screen. app_msg_wrap: the rows (byte
+ * offset and length of each in msg) of at most w columns, broken at
+ * spaces (a word wider than w between characters; the last row cut);
+ * returns how many. app_msg_rows: 0 no message shown now, 1 it fits the
+ * bottom line (or the screen is too low for more), else its rows. */
+#define APP_MSG_ROWS 4
+int app_msg_wrap(const char *msg, int w, int max, size_t *off, size_t *len);
+int app_msg_rows(struct app *a);
 /* Reports a failed store read (e) in the status line. */
 void app_error(struct app *a, const struct err *e);
 /* Follow on/off; on reloads the newest records. */

@@ -29,14 +29,27 @@
 #define RECOUNT_US 2000000    /* a changing store is recounted every 2 s at most, */
 #define RECOUNT_FACTOR 20     /* and at most 1/20th of the time is spent counting */
 
-static void bottom_line(struct app *a, struct screen *s, int y)
+/* A message too wide for the bottom line: its rows, from y on. */
+static void message_rows(struct app *a, struct screen *s, int y, int rows)
+{
+    size_t off[APP_MSG_ROWS], len[APP_MSG_ROWS];
+    int n = app_msg_wrap(a->msg, s->w, rows, off, len);
+    for (int i = 0; i < rows; i++) {
+        screen_fill(s, y + i, 0, s->w, a->msg_role);
+        if (i < n)
+            screen_put(s, y + i, 0, s->w, a->msg + off[i], len[i], a->msg_role, -1, 0);
+    }
+}
+
+static void bottom_line(struct app *a, struct screen *s, int y, int rows)
 {
     screen_fill(s, y, 0, s->w, ROLE_DEFAULT);
-    if (a->msg[0] && ts_now() < a->msg_until) {
+    if (rows == 1) {
         screen_puts(s, y, 0, s->w, a->msg, a->msg_role);
         return;
     }
-    a->msg[0] = 0;
+    if (rows == 0)
+        a->msg[0] = 0;
     screen_puts(s, y, 0, s->w,
                 "? help  / filter  : command  Enter detail  F follow  e E errors  q quit",
                 ROLE_DIM);
@@ -45,7 +58,7 @@ static void bottom_line(struct app *a, struct screen *s, int y)
 void loop_draw(struct app *a)
 {
     struct screen *s = &a->scr;
-    int list_h, dy, dh;
+    int list_h, dy, dh, rows = app_msg_rows(a);
     screen_clear(s, ROLE_DEFAULT);
     app_layout(a, &list_h, &dy, &dh);
     if (list_h > 0) {
@@ -60,8 +73,10 @@ void loop_draw(struct app *a)
         if (a->bar.mode != BAR_NONE) {
             querybar_draw(a, s, s->h - 2);
         } else {
+            if (rows > 1)
+                message_rows(a, s, s->h - 2 - rows, rows);
             statusbar_draw(a, s, s->h - 2);
-            bottom_line(a, s, s->h - 1);
+            bottom_line(a, s, s->h - 1, rows);
         }
     }
     if (a->help_open)

@@ -48,10 +48,25 @@ static void cap_text(const struct config *cfg, const char *db, char *out, size_t
         snprintf(out, cap, "%s (default: the smaller of 2 GB and 10%% of the %s free)", b, fr);
 }
 
+/* db as a user types it: ~ for $HOME (the default store is under it and
+ * its full path is long enough to be cut on a narrow terminal). */
+static const char *home_path(const char *db, char *buf, size_t cap)
+{
+    const char *h = getenv("HOME");
+    size_t n = h ? strlen(h) : 0;
+    while (n > 1 && h[n - 1] == '/')
+        n--;
+    if (n <= 1 || strncmp(db, h, n) != 0 || db[n] != '/')
+        return db;
+    snprintf(buf, cap, "~%s", db + n);
+    return buf;
+}
+
 void cli_store_note(const char *db, const struct config *cfg, char *out, size_t cap)
 {
-    char c[160];
+    char c[160], hp[4200];
     cap_text(cfg, db, c, sizeof c);
+    db = home_path(db, hp, sizeof hp);
     int keep = 0;
     for (int l = 0; l < LVL_COUNT; l++)
         keep |= cfg->retention_us[l] > 0;
