@@ -170,3 +170,19 @@ check "tails newest-modified first, small live files oldest first, old files las
 ob1=$("$CK" --dump "$LOGDECK_DB" | awk -F'\t' '$1 ~ /ob.log$/ {print $3; exit}' | awk '{print $2}')
 if [ "${ob1:-0}" -ge 17000 ]; then pass "an old file's history starts at its end (first stored line $ob1 of 20000)"
 else fail "an old file's history starts at its end" "first stored line [$ob1]"; fi
+
+# 7. A steady writer during the backfill (2,000 lines a second into the
+#    live file for 15 s, while the history is read in the same turns of the
+#    loop): every line exactly once, history and live.
+fresh steady; S=TS
+"$WR" -d "$D" -n app.log -s $S -c 100000 -L 200 -o "$T/steady.rec" 2>/dev/null
+start_idx "$D/app.log"
+wait_for 30 has 99999
+"$WR" -d "$D" -n app.log -s $S -S 100000 -c 30000 -L 200 -r 2000 -o "$T/steady.rec" 2>/dev/null &
+WP=$!
+wait_for 90 complete
+wait "$WP"
+caught_up 60 --any-order --no-loss "$LOGDECK_DB" "$T/steady.rec"
+stop_idx
+verdict "steady writer during the backfill: every line exactly once" --any-order --no-loss \
+  "$LOGDECK_DB" "$T/steady.rec"
