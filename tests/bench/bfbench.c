@@ -304,6 +304,8 @@ int main(int argc, char **argv)
             pthread_join(ap.th, NULL);
             appending = 0;
         }
+        if (!appending && ap.path)
+            mark_seen(&ap, rd);   /* a line pushed after the commit that stored it was seen */
         if (!appending && complete(rd, &records) && (!ap.path || ap.nseen == ap.n))
             break;
     }
