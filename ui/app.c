@@ -29,6 +29,19 @@ void app_message(struct app *a, int role, const char *fmt, ...)
     a->msg_until = ts_now() + MESSAGE_US;
 }
 
+const char *app_msg_fit(const char *msg, int w, size_t *len)
+{
+    for (;;) {
+        const char *nl = strchr(msg, '\n');
+        size_t n = nl ? (size_t)(nl - msg) : strlen(msg);
+        if (!nl || text_width(msg, n) <= w) {
+            *len = n;
+            return msg;
+        }
+        msg = nl + 1;
+    }
+}
+
 void app_error(struct app *a, const struct err *e)
 {
     app_message(a, ROLE_STATUS_ERROR, "%s", e->msg[0] ? e->msg : "store read failed");
@@ -270,46 +283,9 @@ void app_detail_done(struct app *a, struct pager_result *r)
     a->detail_scroll = 0;
 }
 
-int app_msg_wrap(const char *msg, int w, int max, size_t *off, size_t *len)
-{
-    size_t n = strlen(msg), pos = 0;
-    int rows = 0, used;
-    while (pos < n && rows < max && w > 0) {
-        size_t fit = text_fit(msg + pos, n - pos, w, &used), cut = fit;
-        if (pos + fit < n && rows + 1 < max) {   /* break at the last space that fits */
-            while (cut > 0 && msg[pos + cut] != ' ')
-                cut--;
-            if (cut == 0)
-                cut = fit;   /* one word wider than the row: cut inside it */
-        }
-        if (cut == 0)
-            break;
-        off[rows] = pos;
-        len[rows++] = cut;
-        for (pos += cut; pos < n && msg[pos] == ' ';)
-            pos++;
-    }
-    return rows;
-}
-
-int app_msg_rows(struct app *a)
-{
-    size_t off[APP_MSG_ROWS], len[APP_MSG_ROWS];
-    int max = (a->scr.h - 2) / 3;
-    if (!a->msg[0] || ts_now() >= a->msg_until)
-        return 0;
-    if (max > APP_MSG_ROWS)
-        max = APP_MSG_ROWS;
-    if (max < 2 || text_width(a->msg, strlen(a->msg)) <= a->scr.w)
-        return 1;
-    return app_msg_wrap(a->msg, a->scr.w, max, off, len);
-}
-
 void app_layout(struct app *a, int *list_h, int *detail_y, int *detail_h)
 {
-    int rows = app_msg_rows(a);
-    /* status bar + bottom line, and the rows of a message too wide for one */
-    int body = a->scr.h - 2 - (rows > 1 ? rows : 0);
+    int body = a->scr.h - 2;   /* status bar + bottom line */
     if (body < 1)
         body = 1;
     *detail_y = *detail_h = 0;

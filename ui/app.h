@@ -113,7 +113,7 @@ struct app {
     struct detail detail;
     int body_h;                      /* rows of the log list */
 
-    char msg[512];                   /* status message, shown until msg_until */
+    char msg[2048];                  /* status message, shown until msg_until */
     int msg_role;
     int64_t msg_until;
     int64_t count;                   /* matches of the filter, -1 unknown */
@@ -167,20 +167,15 @@ void app_page_done(struct app *a, struct pager_result *r);
 int app_set_highlight(struct app *a, const char *text, struct err *e);
 /* Compiles text for the UI (relative times anchored now). */
 struct plan *app_compile(const char *text, struct err *e);
-/* Shows a message in the status line for a few seconds. */
+/* Shows a message in the status line for a few seconds. A message may
+ * hold forms of itself, longest first, separated by '\n' (the new
+ * store's notice): the bottom line shows the first that fits its width,
+ * else the last, cut. */
 void app_message(struct app *a, int role, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* A status message too wide for the bottom line (the new store's path and
- * cap on a narrow terminal) is shown whole, word-wrapped over at most
- * APP_MSG_ROWS rows above the status bar; the list gives up those rows so
- * that the newest records stay on screen. app_msg_wrap: the rows (byte
- * offset and length of each in msg) of at most w columns, broken at
- * spaces (a word wider than w between characters; the last row cut);
- * returns how many. app_msg_rows: 0 no message shown now, 1 it fits the
- * bottom line (or the screen is too low for more), else its rows. */
-#define APP_MSG_ROWS 4
-int app_msg_wrap(const char *msg, int w, int max, size_t *off, size_t *len);
-int app_msg_rows(struct app *a);
+/* The form of msg (see app_message) to show in w columns: its bytes in
+ * *len; borrowed from msg. */
+const char *app_msg_fit(const char *msg, int w, size_t *len);
 /* Reports a failed store read (e) in the status line. */
 void app_error(struct app *a, const struct err *e);
 /* Follow on/off; on reloads the newest records. */

@@ -29,27 +29,16 @@
 #define RECOUNT_US 2000000    /* a changing store is recounted every 2 s at most, */
 #define RECOUNT_FACTOR 20     /* and at most 1/20th of the time is spent counting */
 
-/* A message too wide for the bottom line: its rows, from y on. */
-static void message_rows(struct app *a, struct screen *s, int y, int rows)
-{
-    size_t off[APP_MSG_ROWS], len[APP_MSG_ROWS];
-    int n = app_msg_wrap(a->msg, s->w, rows, off, len);
-    for (int i = 0; i < rows; i++) {
-        screen_fill(s, y + i, 0, s->w, a->msg_role);
-        if (i < n)
-            screen_put(s, y + i, 0, s->w, a->msg + off[i], len[i], a->msg_role, -1, 0);
-    }
-}
-
-static void bottom_line(struct app *a, struct screen *s, int y, int rows)
+static void bottom_line(struct app *a, struct screen *s, int y)
 {
     screen_fill(s, y, 0, s->w, ROLE_DEFAULT);
-    if (rows == 1) {
-        screen_puts(s, y, 0, s->w, a->msg, a->msg_role);
+    if (a->msg[0] && ts_now() < a->msg_until) {
+        size_t n;
+        const char *m = app_msg_fit(a->msg, s->w, &n);
+        screen_put(s, y, 0, s->w, m, n, a->msg_role, -1, 0);
         return;
     }
-    if (rows == 0)
-        a->msg[0] = 0;
+    a->msg[0] = 0;
     screen_puts(s, y, 0, s->w,
                 "? help  / filter  : command  Enter detail  F follow  e E errors  q quit",
                 ROLE_DIM);
@@ -58,7 +47,7 @@ static void bottom_line(struct app *a, struct screen *s, int y, int rows)
 void loop_draw(struct app *a)
 {
     struct screen *s = &a->scr;
-    int list_h, dy, dh, rows = app_msg_rows(a);
+    int list_h, dy, dh;
     screen_clear(s, ROLE_DEFAULT);
     app_layout(a, &list_h, &dy, &dh);
     if (list_h > 0) {
@@ -73,10 +62,8 @@ void loop_draw(struct app *a)
         if (a->bar.mode != BAR_NONE) {
             querybar_draw(a, s, s->h - 2);
         } else {
-            if (rows > 1)
-                message_rows(a, s, s->h - 2 - rows, rows);
             statusbar_draw(a, s, s->h - 2);
-            bottom_line(a, s, s->h - 1, rows);
+            bottom_line(a, s, s->h - 1);
         }
     }
     if (a->help_open)

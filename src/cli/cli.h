@@ -108,6 +108,9 @@ char *cli_join_args(int argc, char **argv, int first);
  * config's retention lets go (src/cli/cmd_store_init.c); an exit status. */
 int cli_store_prune_ch(const struct cli *c);
 void cli_store_note(const char *db, const struct config *cfg, char *out, size_t cap);
+/* The same and shorter forms of it, longest first, separated by '\n' (for
+ * the TUI's bottom line: the first that fits its width is shown). */
+void cli_store_notes(const char *db, const struct config *cfg, char *out, size_t cap);
 /* "1.2 MB", "3.40 GB" (units of 1024), "unknown" for a negative count. */
 void cli_human_bytes(int64_t b, char *out, size_t cap);
 

@@ -74,6 +74,23 @@ void cli_store_note(const char *db, const struct config *cfg, char *out, size_t 
              "(logdeck store info)", db, c, keep ? "; retention per level from the config" : "");
 }
 
+void cli_store_notes(const char *db, const struct config *cfg, char *out, size_t cap)
+{
+    char hp[4200], c[32];
+    int64_t free_b = -1;
+    cli_store_note(db, cfg, out, cap);
+    if (cfg->max_size_given && cfg->max_size <= 0)
+        snprintf(c, sizeof c, "none");
+    else
+        cli_human_bytes(cfg->max_size_given ? cfg->max_size : config_default_cap(db, &free_b),
+                        c, sizeof c);
+    db = home_path(db, hp, sizeof hp);
+    size_t n = strlen(out);
+    snprintf(out + n, cap - n, "\nnew store at %s; size cap %s, oldest records dropped beyond it "
+             "(logdeck store info)\nnew store %s, cap %s (logdeck store info)"
+             "\nnew store %s, cap %s\nnew store %s", db, c, db, c, db, c, db);
+}
+
 static int64_t file_bytes(const char *db)
 {
     char wal[4200];

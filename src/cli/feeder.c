@@ -89,7 +89,7 @@ static int feeder_open(struct feeder *fd, const char *db, struct err *e)
     }
     fd->st = store_open(db, STORE_WRITE, e);   /* its thread starts with signals blocked */
     if (fd->st && store_created(fd->st))
-        cli_store_note(db, fd->cfg, fd->created, sizeof fd->created);
+        cli_store_notes(db, fd->cfg, fd->created, sizeof fd->created);
     return fd->st ? 0 : -1;
 }
 

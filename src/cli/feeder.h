@@ -35,7 +35,7 @@ struct feeder {
     int failed;
     char error[256];
     char attached[256];          /* why we attach instead of following, or "" */
-    char created[1024];          /* "new store at ...": the footprint, or "" */
+    char created[2048];          /* "new store at ...": the footprint (forms of it: cli_store_notes), or "" */
 };
 
 /* Opens db for writing, takes its lock and starts the follower on cfg's
