@@ -21,6 +21,7 @@
 #include "src/report/stats.h"
 #include "src/base/lhist.h"
 #include "src/report/trace.h"
+#include "store_tmp.h"
 
 #define N 600
 #define T0 1700000000000000LL
@@ -144,12 +145,7 @@ static int setup(void **st)
 static int teardown(void **st)
 {
     (void)st;
-    char p[300];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    store_tmp_remove(dbpath);
     return 0;
 }
 

@@ -21,6 +21,7 @@
 #include "db/exec_int.h"
 #include "db/idts.h"
 #include "src/query/query.h"
+#include "store_tmp.h"
 
 #define N 6000
 #define T0 1700000000000000LL
@@ -98,12 +99,7 @@ static int setup(void **st)
 static int teardown(void **st)
 {
     (void)st;
-    char p[300];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    store_tmp_remove(dbpath);
     return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "db/store.h"
 #include "src/base/ts.h"
 #include "src/query/pager.h"
+#include "store_tmp.h"
 
 #define N 200
 #define T0 1714557600000000LL   /* 2024-05-01T10:00:00Z */
@@ -65,12 +66,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char p[300];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    store_tmp_remove(dbpath);
     return 0;
 }
 

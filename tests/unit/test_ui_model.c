@@ -20,6 +20,7 @@
 #include "src/query/query.h"
 #include "ui/views/detail_model.h"
 #include "src/query/logmodel.h"
+#include "store_tmp.h"
 
 #define N 1000
 #define T0 1714557600000000LL   /* 2024-05-01T10:00:00Z */
@@ -69,12 +70,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char p[300];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    store_tmp_remove(dbpath);
     return 0;
 }
 
