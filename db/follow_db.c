@@ -2,7 +2,8 @@
  * file rows by id, the heads index source, per-file status, the size
  * limits (store.h, "follower support"), the last record id (follow_db.h).
  * A files row with size -1 is a file lost unread, its size unknown
- * (src/follow/grabwatch.c): status views list it with the losses. */
+ * (src/follow/grabwatch.c): status views list it with the losses. The
+ * meta row "lost_gaps" counts losses whose size nothing shows (rot.c). */
 #include "db/follow_db.h"
 #include "db/store_int.h"
 
@@ -104,4 +105,15 @@ int64_t store_last_record_id(struct store *s)
 {
     int64_t v = store_pragma_int(s, "SELECT max(id) FROM records");
     return v > 0 ? v : 0;
+}
+
+int store_gap_add(struct store *s, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    int ok = sqlite3_prepare_v2(s->db, "INSERT INTO meta(key, value) VALUES('lost_gaps', 1)"
+                                " ON CONFLICT(key) DO UPDATE SET value = value + 1",
+                                -1, &st, NULL) == SQLITE_OK;
+    ok = ok && sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    return ok ? 0 : store_sqlerr(s, e, "counting a loss of unknown size");
 }

@@ -556,6 +556,8 @@ int store_totals(struct store *s, struct store_totals *out, struct err *e)
                                            " WHERE key = 'cap_dropped'), 0)");
     out->cap_dropped_at = store_pragma_int(s, "SELECT coalesce((SELECT value FROM meta"
                                               " WHERE key = 'cap_dropped_at'), 0)");
+    out->lost_gaps = store_pragma_int(s, "SELECT coalesce((SELECT value FROM meta"
+                                         " WHERE key = 'lost_gaps'), 0)");
     return store_coverage(s, &out->cov, e);
 }
 

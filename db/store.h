@@ -182,6 +182,9 @@ struct store_totals {
     int64_t first_ts, last_ts;   /* 0 when empty */
     int64_t lost_lines, truncated;
     int64_t lost_files;     /* files gone before any of their bytes were read */
+    int64_t lost_gaps;      /* losses of unknown size: a file's lines after its
+                               checkpoint, and any files rotated after it, deleted
+                               while logdeck was down (store_gap_add) */
     int64_t db_bytes;
     int64_t cap_dropped, cap_dropped_at;   /* records the size cap dropped; when (µs) */
     struct store_coverage cov;

@@ -123,6 +123,9 @@ static void info_json(const char *db, const struct store_totals *t, const char *
     }
     cJSON_AddStringToObject(o, "size_cap", cap);
     cJSON_AddNumberToObject(o, "cap_dropped", (double)t->cap_dropped);
+    cJSON_AddNumberToObject(o, "lost_lines", (double)t->lost_lines);
+    cJSON_AddNumberToObject(o, "lost_files", (double)t->lost_files);
+    cJSON_AddNumberToObject(o, "lost_unknown", (double)t->lost_gaps);
     cJSON_AddBoolToObject(o, "partial", t->cov.files_partial > 0);
     cJSON_AddNumberToObject(o, "files_partial", (double)t->cov.files_partial);
     cJSON_AddNumberToObject(o, "history_bytes_left", (double)t->cov.bytes_left);
@@ -149,6 +152,10 @@ static void info_text(const char *db, const struct store_totals *t, const char *
     if (t->cap_dropped)
         printf("dropped    %lld records by the size cap (last at %s)\n",
                (long long)t->cap_dropped, ts_format(t->cap_dropped_at, a));
+    if (t->lost_lines || t->lost_files || t->lost_gaps)
+        printf("lost       %lld lines, %lld files unread%s\n", (long long)t->lost_lines,
+               (long long)t->lost_files, t->lost_gaps ? ", and an unknown number deleted while "
+               "logdeck was down (logdeck.1: LOSSES)" : "");
     if (t->cov.files_partial) {
         cli_human_bytes(t->cov.bytes_left, l, sizeof l);
         printf("history    partial: %s of %lld files not indexed yet; complete since %s\n", l,

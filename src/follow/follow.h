@@ -72,6 +72,9 @@ struct follow_status {
     int64_t est_lines, est_bytes;  /* more lines lost in copytruncate races, never
                                       seen: estimated, not in lost_* */
     int64_t lost_files;         /* deleted before they could be opened: size unknown */
+    int64_t lost_gaps;          /* files whose lines after the checkpoint, and any files
+                                   rotated after them, were deleted while logdeck was
+                                   down: how many lines is unknown (found in this run) */
     int64_t lag_bytes;          /* bytes seen in files but not stored yet */
     int64_t commits, store_full;
     int remote_dirs;            /* directories polled (network file systems) */

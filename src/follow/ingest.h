@@ -67,6 +67,8 @@ struct ingest_stats {
                                          from bytes */
     int64_t est_lines, est_bytes;     /* copytruncate races never seen: estimated from
                                          the write rate, not in lost_* (rot.c) */
+    int64_t gaps;                     /* losses of unknown size found (rot.c:
+                                         store_gap_add), not in lost_* */
 };
 
 struct ingest;

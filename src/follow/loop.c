@@ -126,6 +126,7 @@ void follow_get_status(const struct follower *f, struct follow_status *st)
     st->low_lines = is->low_lines;
     st->est_lines = is->est_lines;
     st->est_bytes = is->est_bytes;
+    st->lost_gaps = is->gaps;
     st->truncated = is->truncated;
 }
 
@@ -146,8 +147,14 @@ static void print_status(struct follower *f)
     if (st.est_lines > 0)
         snprintf(est, sizeof est, ", ~%lld more lines / %lld bytes estimated (copytruncate "
                  "races, never seen)", (long long)st.est_lines, (long long)st.est_bytes);
+    /* deleted while logdeck was down: nothing shows how many lines */
+    char gaps[160] = "";
+    if (st.lost_gaps > 0)
+        snprintf(gaps, sizeof gaps, ", and an unknown number after %lld checkpoint%s (files "
+                 "rotated away and deleted while logdeck was down)", (long long)st.lost_gaps,
+                 st.lost_gaps > 1 ? "s" : "");
     fprintf(f->o.status, "%s: %.0f records/s, %lld records, %lld files (%lld rotated"
-            " draining), lag %lld bytes, lost %s%lld lines / %lld bytes%s / %lld files unread%s,"
+            " draining), lag %lld bytes, lost %s%lld lines / %lld bytes%s / %lld files unread%s%s,"
             " truncated %lld%s%s\n",
             f->o.name ? f->o.name : "logdeck index",
             (double)(st.records - f->lp.st_records0) / secs, (long long)st.records,
@@ -155,7 +162,7 @@ static void print_status(struct follower *f)
             st.lost_lines <= 0 ? "" : st.low_lines == st.lost_lines ? "at least " : "~",
             (long long)st.lost_lines, (long long)st.lost_bytes,
             st.lost_lines <= 0 ? "" : st.low_lines == st.lost_lines ? " (known, never read)"
-                                 : " (estimated: lines never read)", (long long)st.lost_files, est,
+                                 : " (estimated: lines never read)", (long long)st.lost_files, est, gaps,
             (long long)st.truncated, hist, f->now < f->stall_until ? ", STORE FULL (waiting)" : "");
     fflush(f->o.status);
     f->lp.st_records0 = st.records;

@@ -17,6 +17,7 @@
 
 #include "src/follow/fileid.h"
 #include "src/base/ts.h"
+#include "db/follow_db.h"
 
 struct cand {
     char path[PATH_MAX];
@@ -477,13 +478,76 @@ static int64_t estimated_size(struct follower *f, const struct store_file *k)
     return est;
 }
 
+/* The newest row of a stream: rows whose file is in dir at base (the live
+ * name) or at a rotated sibling's name; ids grow in first-seen order. */
+struct newest {
+    const char *dir, *base;
+    int64_t id;
+};
+
+static int newest_row(void *ctx, const struct store_file_status *s)
+{
+    struct newest *n = ctx;
+    char dir[PATH_MAX], base[NAME_MAX + 1];
+    split(s->path, dir, base);
+    if (s->id > n->id && !strcmp(dir, n->dir) &&
+        (!strcmp(base, n->base) || fscan_is_sibling(base, n->base)))
+        n->id = s->id;
+    return 0;
+}
+
+/* 1 if a rotated sibling in dir of base, written since k last was (whole
+ * seconds), holds bytes this store has not read: the rotation went on. */
+static int rotated_after(struct follower *f, const char *dir, const char *base,
+                         const struct store_file *k)
+{
+    struct cands c = {0};
+    int found = 0;
+    list_siblings(dir, base, 0, &c);
+    for (size_t i = 0; i < c.n && !found; i++) {
+        struct stat st;
+        found = c.v[i].mtime_ns / 1000000000 >= k->mtime && stat(c.v[i].path, &st) == 0 &&
+                !fully_read(f, c.v[i].path, &st);
+    }
+    free(c.v);
+    return found;
+}
+
+/* 1 if row k (gone) was the newest file of its stream, the one its writer
+ * appended to, and rotated files newer than it are there: it was rotated
+ * while logdeck was down, and the files rotated after it may have been
+ * deleted too, whole (rotation deletes the oldest first: had k been kept,
+ * so would they). Nothing left shows how many there were: the kept
+ * siblings' sizes and times say how big files grow and how fast they were
+ * written, not how many were written while logdeck was away (a burst and
+ * a quiet night look the same), so no estimate. (Gone with no rotated
+ * file newer than it: deleted or replaced, not rotated, as far as anything
+ * shows; recover_gone says that lines appended to it, if any, are lost.) */
+static int newest_gone(struct follower *f, const struct store_file *k, struct err *e)
+{
+    char dir[PATH_MAX], base[NAME_MAX + 1];
+    int si = fscan_source_of(f, k->path, 0);
+    if (si < 0 || (!f->sc.src[si]->exact && fscan_source_of(f, k->path, 1) < 0))
+        return 0;   /* a rotated sibling of a glob's file: its live name unknown */
+    split(k->path, dir, base);
+    if (f->sc.src[si]->exact)
+        snprintf(base, sizeof base, "%s", f->sc.src[si]->pat);
+    struct newest n = {dir, base, 0};
+    if (store_file_status(f->s, 0, newest_row, &n, e) < 0)
+        return -1;
+    return n.id == k->id && rotated_after(f, dir, base, k);
+}
+
 /* Row k's file was found nowhere: what it held past its checkpoint is
  * lost; and what was appended to it after logdeck stopped, estimated from
- * the sizes its rotated siblings reached (said so). */
+ * the sizes its rotated siblings reached (said so). When k was its
+ * stream's newest file, the files rotated after it and deleted too are a
+ * loss of unknown size: said, and counted as one (store_gap_add). */
 static int recover_gone(struct follower *f, struct store_file *k, struct err *e)
 {
     int64_t size = estimated_size(f, k), covered = k->offset;
-    if (store_file_ranges_get(f->s, k->id, k, e) < 0)
+    int gap = newest_gone(f, k, e);
+    if (gap < 0 || store_file_ranges_get(f->s, k->id, k, e) < 0)
         return -1;
     if (k->nranges) {   /* history it never got to (tail-first indexing) is lost too */
         covered = 0;
@@ -499,20 +563,34 @@ static int recover_gone(struct follower *f, struct store_file *k, struct err *e)
     k->lost_bytes += lost_b;
     k->lost_lines += lines;
     k->state = FILE_GONE;
+    struct ingest_stats *st = ingest_stats_mut(f->in);
     if (lost_b) {
-        struct ingest_stats *st = ingest_stats_mut(f->in);
         st->lost_bytes += lost_b;
         st->lost_lines += lines;
         follow_warn(f, "%s: rotated away while logdeck was down and not found: %lld unread "
                     "bytes (about %lld lines%s) lost", k->path, (long long)lost_b,
                     (long long)lines, size > k->size ? ", estimated from the sizes its rotated "
                     "siblings reached" : "");
-    } else {
+    } else if (!gap) {
         follow_warn(f, "%s: rotated away while logdeck was down and not found: lines "
                     "appended to it after logdeck stopped, if any, are lost (how many is "
                     "unknown)", k->path);
     }
-    return store_begin(f->s, e) < 0 ? -1 : store_file_put(f->s, k, e);
+    char at[32];
+    if (gap && lost_b)
+        follow_warn(f, "%s: any files rotated after it while logdeck was down and deleted "
+                    "before it came back were never read either: how many lines is unknown "
+                    "(counted as a loss of unknown size)", k->path);
+    else if (gap)
+        follow_warn(f, "%s: read up to byte %lld (last written %s), then rotated away and "
+                    "deleted while logdeck was down: the lines written to it after that, and "
+                    "to any files rotated after it and deleted before logdeck came back, were "
+                    "never read; how many is unknown (counted as a loss of unknown size)",
+                    k->path, (long long)k->offset, ts_format(k->mtime * 1000000, at));
+    st->gaps += gap;
+    if (store_begin(f->s, e) < 0 || (gap && store_gap_add(f->s, e) < 0))
+        return -1;
+    return store_file_put(f->s, k, e);
 }
 
 /* Pass 1 for row k, being read when logdeck stopped: still at its path

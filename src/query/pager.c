@@ -290,6 +290,7 @@ static void do_totals(struct job *j, void *arg)
     o->lost_lines = t.lost_lines;
     o->truncated = t.truncated;
     o->lost_files = t.lost_files;
+    o->lost_gaps = t.lost_gaps;
     o->db_bytes = t.db_bytes;
     o->cap_dropped = t.cap_dropped;
     o->cov = t.cov;

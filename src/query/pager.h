@@ -31,6 +31,7 @@ struct pager_totals {
     int64_t files;
     int64_t first_ts, last_ts;
     int64_t lost_lines, truncated, lost_files;
+    int64_t lost_gaps;           /* losses of unknown size (store_totals) */
     int64_t db_bytes;
     int64_t lag_bytes;
     int64_t cap_dropped;         /* records the size cap dropped */

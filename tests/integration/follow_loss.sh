@@ -205,3 +205,36 @@ if [ "$2" = 5000 ] && [ "$4" -ge 50 ] && [ "$6" = 0 ] && [ "${10}" = 0 ] && [ "$
 else
   fail "copytruncate race, indexer stopped before the copy: the lines lost estimated" "$f, estimated $e"
 fi
+
+# 7. Rotation while the indexer is down, with files deleted whole (rename
+#    rotation by size, 2 backups): 300 lines read, stopped; 3000 lines
+#    written: the file read (app.log) grows by 200 lines to 500 (100000
+#    bytes), is rotated and deleted; so are the next 3 files (1500 lines);
+#    2 rotated files and the live one are kept. The 200 lines are counted,
+#    estimated from the kept files' sizes (as in case 4); the 3 files
+#    deleted whole leave no trace: how many there were is unknown, and the
+#    store counts one loss of unknown size, which every output says (the
+#    warning, the status line, store info). Before, only "lines appended
+#    to it after logdeck stopped, if any, are lost": 1500 lines missing
+#    and nothing said of them.
+fresh gonewhole
+start_idx "$D/app.log"
+"$WR" -d "$D" -n app.log -s W1 -c 300 -L 200 -o "$T/w.rec"
+caught_up 30 --no-loss "$LOGDECK_DB" "$T/w.rec" || fail "files deleted whole while down: precondition" "not stored"
+stop_idx
+"$WR" -d "$D" -n app.log -s W1 -S 300 -c 3000 -m rename -b 100000 -k 2 -L 200 -o "$T/w.rec"
+start_idx "$D/app.log"
+caught_up 60 --allow-loss "$LOGDECK_DB" "$T/w.rec" || fail "files deleted whole while down: caught up" "not within 60 s"
+for _ in $(seq 100); do grep -q 'and an unknown number after 1 checkpoint' "$T/idx.err" && break; sleep 0.1; done
+stop_idx
+check "files deleted whole while down: figures" \
+  "written 3300 missing 1700 dup 0 lost-lines 200 unread 0" "$(figures "$T/w.rec")"
+check "files deleted whole while down: one loss of unknown size in the store" 1 \
+  "$("$CK" --allow-loss "$LOGDECK_DB" "$T/w.rec" | grep -c ', 1 losses of unknown size$')"
+check "files deleted whole while down: the warning names the file" 1 \
+  "$(grep -c "$D/app.log: any files rotated after it while logdeck was down and deleted before it came back were never read either: how many lines is unknown" "$T/idx.err")"
+check "files deleted whole while down: the status line says so" 1 \
+  "$(grep '^logdeck index: [0-9]' "$T/idx.err" | tail -1 | grep -c 'lost ~200 lines / 40000 bytes (estimated: lines never read) / 0 files unread, and an unknown number after 1 checkpoint (files rotated away and deleted while logdeck was down)')"
+check "files deleted whole while down: store info says so" \
+  "lost       200 lines, 0 files unread, and an unknown number deleted while logdeck was down (logdeck.1: LOSSES)" \
+  "$("$LOGDECK" store info | grep '^lost')"

@@ -45,6 +45,7 @@ struct ck {
     int n;
     long long lost_lines, lost_bytes, records, unread;
     long long est;   /* --estimated=N */
+    long long gaps;  /* losses of unknown size the store counts (store_totals) */
     int any_order;   /* a stream spread over many files: no order across them */
     int file_order;  /* order within each file row only */
     struct { int64_t id; long long last; } fl[4096];   /* per file row: last seq */
@@ -210,17 +211,22 @@ static int judge(struct ck *c, int no_loss, int allow)
         }
         char est[64];
         snprintf(est, sizeof est, ", %lld more estimated", c->est);
+        char gaps[64] = "";
+        if (c->gaps)
+            snprintf(gaps, sizeof gaps, ", %lld losses of unknown size", c->gaps);
         int ok = !dup && !miss && !extra && !s->out_of_order &&
-                 !(miss_r && !c->lost_lines && !c->lost_bytes && !c->unread && !c->est);
+                 !(miss_r && !c->lost_lines && !c->lost_bytes && !c->unread && !c->est &&
+                   !c->gaps);
         printf("%s stream %s: %lld written, %lld missing, %lld duplicated, %lld out of order, "
                "%lld unknown, %lld lost in race windows (store counts %lld lines, %lld bytes, "
-               "%lld files lost)%s\n", ok ? "ok" : "BAD", s->name, w, miss, dup, s->out_of_order,
-               extra, miss_r, c->lost_lines, c->lost_bytes, c->unread, c->est ? est : "");
+               "%lld files lost)%s%s\n", ok ? "ok" : "BAD", s->name, w, miss, dup,
+               s->out_of_order, extra, miss_r, c->lost_lines, c->lost_bytes, c->unread,
+               c->est ? est : "", gaps);
         bad |= !ok;
     }
-    if (no_loss && (c->lost_lines || c->lost_bytes || c->unread)) {
-        printf("BAD: losses counted (%lld lines, %lld bytes, %lld files) where none were "
-               "expected\n", c->lost_lines, c->lost_bytes, c->unread);
+    if (no_loss && (c->lost_lines || c->lost_bytes || c->unread || c->gaps)) {
+        printf("BAD: losses counted (%lld lines, %lld bytes, %lld files, %lld of unknown size) "
+               "where none were expected\n", c->lost_lines, c->lost_bytes, c->unread, c->gaps);
         bad = 1;
     }
     return bad;
@@ -266,10 +272,14 @@ int main(int argc, char **argv)
         for (int j = i + 1; j < argc; j++)
             if (load_record(&c, argv[j]) < 0)
                 return 2;
-        if (store_dump(s, 0, on_row, &c, &e) < 0 || store_file_status(s, 0, on_file, &c, &e) < 0)
+        struct store_totals t;
+        if (store_dump(s, 0, on_row, &c, &e) < 0 || store_file_status(s, 0, on_file, &c, &e) < 0 ||
+            store_totals(s, &t, &e) < 0)
             rc = 1;
-        else
+        else {
+            c.gaps = t.lost_gaps;
             rc = judge(&c, no_loss, allow || exact) | (exact ? judge_exact(&c) : 0);
+        }
     }
     if (e.msg[0])
         fprintf(stderr, "checkseq: %s\n", e.msg);

@@ -376,6 +376,8 @@ static void right_part(struct app *a, char *buf, size_t cap, int compact)
     if (a->totals.lost_files)
         snprintf(lost + strlen(lost), sizeof lost - strlen(lost), " +%lld files",
                  (long long)a->totals.lost_files);
+    if (a->totals.lost_gaps)   /* files deleted while logdeck was down: how many lines? */
+        snprintf(lost + strlen(lost), sizeof lost - strlen(lost), " +?");
     if (t)
         snprintf(lost + strlen(lost), sizeof lost - strlen(lost), " cut %lld", (long long)t);
     if (f->errors)
