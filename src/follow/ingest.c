@@ -32,6 +32,7 @@ struct ingest {
     struct tailer **fresh;       /* new files open without a row yet (not in idx) */
     size_t nfresh, capfresh;
     int64_t batch_n;
+    int64_t expect;              /* ingest_expect: the next file opened is this row */
     struct store_file f;         /* scratch row */
 };
 
@@ -281,6 +282,27 @@ static int place(struct ingest *in, struct tailer *t, int verdict, struct err *e
     return 0;
 }
 
+/* ingest_expect's check: row id (loaded into in->f) is the file t has
+ * open: its head is the row's and it holds at least what was stored. 0 if
+ * so; -1, e empty, if not (then it is skipped as a copy); -1, e filled, on
+ * error. */
+static int expected(struct ingest *in, struct tailer *t, int64_t id, const struct stat *st,
+                    struct err *e)
+{
+    int r = store_file_by_id(in->s, id, &in->f, e);
+    if (r <= 0 || ingest_tracked(in, id))
+        return -1;
+    int64_t hl = in->f.head_len;
+    int ok = hl > 0 && (size_t)hl <= t->head_n && !t->ck.gz && st->st_size >= in->f.offset &&
+             ingest_hash(t->head, (size_t)hl, INGEST_HASH_SEED) == in->f.head_hash;
+    return ok ? 0 : -1;
+}
+
+void ingest_expect(struct ingest *in, int64_t id)
+{
+    in->expect = id;
+}
+
 int ingest_open(struct ingest *in, const char *path, const struct parse_opts *po,
                 struct tailer **out, int64_t *copy_of, struct err *e)
 {
@@ -302,8 +324,23 @@ int ingest_adopt(struct ingest *in, int fd, const char *path, const struct parse
     if (!t)
         return -1;
     int rc = INGEST_EMPTY;
+    int64_t expect = in->expect;
+    in->expect = 0;
     if (t->head_n == 0)
         goto skip;
+    if (expect) {
+        if (expected(in, t, expect, &st, e) < 0) {
+            rc = e->msg[0] ? -1 : INGEST_COPY;
+            *copy_of = expect;
+            goto skip;
+        }
+        if (place(in, t, FID_RESUME, e) < 0) {
+            rc = -1;
+            goto skip;
+        }
+        *out = t;
+        return INGEST_OPENED;
+    }
     if (po->format != FMT_RAW && looks_binary((unsigned char *)t->head, t->head_n)) {
         err_set(e, "%s looks like a binary file (control bytes in its first %zu bytes); "
                 "skipped (use --format raw to index it anyway)", path, t->head_n);

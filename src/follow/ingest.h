@@ -114,6 +114,14 @@ int ingest_open(struct ingest *in, const char *path, const struct parse_opts *po
  * tailer now holds it); path is the name to record for it. */
 int ingest_adopt(struct ingest *in, int fd, const char *path, const struct parse_opts *po,
                  struct tailer **out, int64_t *copy_of, struct err *e);
+/* The next ingest_open/ingest_adopt opens the file as row id, at its
+ * checkpoint, if the file starts with that row's head and holds at least
+ * its offset; else skips it as a copy of that row. For a copy found by the
+ * bytes its row read when they do not tell it from other files: the copy
+ * of a file truncated under a writer without O_APPEND starts with the
+ * hole's zeros, as every other such file does (identified by its head, it
+ * was skipped as binary, its unread lines lost uncounted). */
+void ingest_expect(struct ingest *in, int64_t id);
 /* Reads at most max bytes of t's new data into the open batch. Returns
  * bytes read, or -1 with e filled (call ingest_rollback()). */
 int64_t ingest_read(struct ingest *in, struct tailer *t, int64_t max, struct err *e);

@@ -232,32 +232,13 @@ static void count_loss(struct follower *f, struct tailer *t, int64_t lost_b, int
         f->batch_start = f->now;
 }
 
-/* Where the content after a truncation really starts when its writer did
- * not open the file O_APPEND: it writes on at its own offset, so the file
- * starts with a hole (zeros) up to where it had written before the
- * truncation. That offset, or -1 (no hole: the content starts at 0). */
-static int64_t hole_end(const struct tailer *t)
-{
-    char b[4096];
-    ssize_t n;
-    if (t->fd < 0 || t->gz || pread(t->fd, b, 1, 0) != 1 || b[0])
-        return -1;
-    off_t at = lseek(t->fd, 0, SEEK_DATA);   /* past whole blocks of the hole */
-    int64_t off = at > 0 ? (int64_t)at : 0;
-    for (int i = 0; i < 256 && (n = pread(t->fd, b, sizeof b, off)) > 0; i++, off += n)
-        for (ssize_t j = 0; j < n; j++)
-            if (b[j])
-                return off + j;
-    return -1;
-}
-
 /* t's unseen race bytes (race_settle): an estimate from the write rate,
  * kept apart from the lines counted lost (the count holds only what is
  * known lost: an estimate can exceed what was lost, and then would count
  * stored lines). Not saved in the store: this run's figure. */
 static void race_count(struct follower *f, struct tailer *t)
 {
-    int64_t hole = t->race.due_ns ? hole_end(t) : -1, cut = t->race.cut;
+    int64_t hole = t->race.due_ns ? tailer_hole_end(t) : -1, cut = t->race.cut;
     if (hole > 0) {   /* no estimate: the writer's offset says it all */
         race_settle(&t->race);
         if (hole > cut)
@@ -349,14 +330,18 @@ void fscan_truncated(struct follower *f, struct tailer *t)
     }
     if (follow_commit(f) < 0)
         return;
-    int64_t k_off = t->saved.offset, krec = t->saved.records;
+    int64_t k_off = t->saved.offset, krec = t->saved.records, kid = t->ck.id;
+    int holed = t->head_n > 0 && !t->head[0];   /* what was read began with a hole */
     if (ingest_restart(f->in, t, &e) < 0) {   /* first: the copy must not see it live */
         follow_warn(f, "%s", e.msg);
         ingest_rollback(f->in);
         return;
     }
+    if (found && holed && kid)   /* its head, zeros, tells nothing: the copy is that row */
+        ingest_expect(f->in, kid);
     if (found)
         open_copy(f, &cp, t->src);
+    ingest_expect(f->in, 0);
     t->want = 1;
     int64_t csize = !found ? -1 : cp.size >= 0 ? cp.size : seen;   /* a .zip: all it saw */
     int64_t covered = done > csize ? done : csize, known = seen > covered ? seen - covered : 0;

@@ -381,12 +381,55 @@ static ssize_t read_some(struct tailer *t, char *buf, size_t n, struct err *e)
     return -1;
 }
 
+int64_t tailer_hole_end(const struct tailer *t)
+{
+    char b[4096];
+    ssize_t n;
+    if (t->fd < 0 || t->gz || pread(t->fd, b, 1, 0) != 1 || b[0])
+        return -1;
+    off_t at = lseek(t->fd, 0, SEEK_DATA);   /* past whole blocks of the hole */
+    int64_t off = at > 0 ? (int64_t)at : 0;
+    for (int i = 0; i < 256 && (n = pread(t->fd, b, sizeof b, off)) > 0; i++, off += n)
+        for (ssize_t j = 0; j < n; j++)
+            if (b[j])
+                return off + j;
+    return -1;
+}
+
+/* Reading a plain file from its start, which is a hole (tailer_hole_end):
+ * its zeros were never written, they are no line; reading starts where the
+ * writer wrote (the first line after a truncation was stored joined to the
+ * zeros before it, its words unreadable). Checked again at each read from
+ * the start until the hole has an end; not for --format raw. */
+static int skip_hole(struct tailer *t)
+{
+    if (t->pos || t->done || t->gz || t->owner || t->line_total || t->ck.nranges ||
+        (t->po && t->po->format == FMT_RAW))   /* raw: every byte as it is */
+        return 0;
+    int64_t h = tailer_hole_end(t);
+    if (h <= 0)
+        return 0;
+    /* the head (identity) is the file's first bytes, zeros included: read
+     * now, since it would otherwise grow only from bytes read below it */
+    ssize_t n = pread(t->fd, t->head, sizeof t->head, 0);
+    if (n > (ssize_t)t->head_n)
+        t->head_n = (size_t)n;
+    t->ck.offset = h;
+    t->ck.tail_hash = 0;   /* the zeros before h: checked from the next commit on */
+    if (seek_to(t, h) < 0)
+        return -1;
+    asread_place(t, &t->ck);
+    return 0;
+}
+
 int64_t tailer_read(struct tailer *t, const struct tailer_sink *k, char *buf, size_t bufsz,
                     int64_t max, struct err *e)
 {
     struct emit_ctx c = {t, k, e};
     int64_t got = 0;
     if (t->fd < 0 || (t->gz && t->gz_done) || t->replaced)
+        return 0;
+    if (skip_hole(t) < 0)
         return 0;
     while (got < max) {
         size_t want = bufsz;

@@ -125,6 +125,12 @@ int tailer_place(struct tailer *t, const struct tailer_ck *ck, struct err *e);
 int64_t tailer_read(struct tailer *t, const struct tailer_sink *k, char *buf, size_t bufsz,
                     int64_t max, struct err *e);
 
+/* Where a plain file's content starts when it starts with a hole (zeros):
+ * the file truncated under a writer without O_APPEND, which writes on at
+ * its own offset (or a copy of such a file). That offset, or -1 (no hole:
+ * the content starts at 0; or none found within 1 MiB of data). */
+int64_t tailer_hole_end(const struct tailer *t);
+
 /* 1 if the plain file was truncated or rewritten below what was read
  * (copytruncate, or replaced in place: its size is below what was read, or
  * the bytes before pos differ from those read), 0 if not; refreshes

@@ -103,11 +103,15 @@ esac
 #    copytruncate leaves a hole (zeros) as long as what it had written,
 #    which tells exactly how much the race lost. About 6 rotations with 25
 #    lines between the copy and the truncation: the lines the indexer did
-#    not read are counted, no more than are missing (more are: the first
-#    line after each truncation comes joined to the hole's zeros, stored
-#    damaged; and the later copies start with the hole too, skipped as
-#    binary files). Before, none was counted: the hole was taken for
-#    content written after the truncation, leaving nothing to estimate.
+#    not read are counted, no more than are missing. Before, none was
+#    counted: the hole was taken for content written after the truncation,
+#    leaving nothing to estimate. And every line outside the race windows
+#    is stored once, intact: the first line after each truncation is read
+#    from where the writer wrote it, not joined to the hole's zeros (it was
+#    stored damaged, its stream and number unreadable: 5 lines a run), and
+#    each copy, which starts with the hole too, is read from what was read
+#    of its file (they were skipped as binary files: 6 to 21 lines lost a
+#    run, uncounted).
 fresh hole
 start_idx "$D/app.log"
 "$WR" -d "$D" -n app.log -s H1 -c 3000 -m copytruncate -b 100000 -k 9 -r 3000 -R 25 -L 200 -N -o "$T/h.rec"
@@ -123,3 +127,6 @@ if [ "$2" = 3001 ] && [ "$6" = 0 ] && [ "$rot" -ge 4 ] && [ "$8" -ge $(( 20 * ro
 else
   fail "no O_APPEND: the race counted from the hole" "$f, $rot rotations"
 fi
+verdict "no O_APPEND: every line outside the race windows stored once and intact" \
+  "$LOGDECK_DB" "$T/h.rec"
+check "no O_APPEND: no copy skipped as a binary file" 0 "$(grep -c 'looks like a binary file' "$T/idx.err")"
