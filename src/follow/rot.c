@@ -563,9 +563,10 @@ static int recover_gone(struct follower *f, struct store_file *k, struct err *e)
     }
     char at[32];
     if (gap && lost_b)
-        follow_warn(f, "%s: any files rotated after it while logdeck was down and deleted "
-                    "before it came back were never read either: how many lines is unknown "
-                    "(counted as a loss of unknown size)", k->path);
+        follow_warn(f, "%s (read up to byte %lld): any files rotated after it while logdeck "
+                    "was down and deleted before it came back were never read either: how many "
+                    "lines is unknown (counted as a loss of unknown size)", k->path,
+                    (long long)k->offset);
     else if (gap)
         follow_warn(f, "%s: read up to byte %lld (last written %s), then rotated away and "
                     "deleted while logdeck was down: the lines written to it after that, and "

@@ -232,7 +232,7 @@ check "files deleted whole while down: figures" \
 check "files deleted whole while down: one loss of unknown size in the store" 1 \
   "$("$CK" --allow-loss "$LOGDECK_DB" "$T/w.rec" | grep -c ', 1 losses of unknown size$')"
 check "files deleted whole while down: the warning names the file" 1 \
-  "$(grep -c "$D/app.log: any files rotated after it while logdeck was down and deleted before it came back were never read either: how many lines is unknown" "$T/idx.err")"
+  "$(grep -c "$D/app.log (read up to byte 60000): any files rotated after it while logdeck was down and deleted before it came back were never read either: how many lines is unknown" "$T/idx.err")"
 check "files deleted whole while down: the status line says so" 1 \
   "$(grep '^logdeck index: [0-9]' "$T/idx.err" | tail -1 | grep -c 'lost ~200 lines / 40000 bytes (estimated: lines never read) / 0 files unread, and an unknown number after 1 checkpoint (files rotated away and deleted while logdeck was down)')"
 check "files deleted whole while down: store info says so" \
