@@ -14,10 +14,15 @@
 #   stats        stats, stats --by path/service   vs  the target (no reference
 #                engine is installed; sqlite3 GROUP BY on the store's own
 #                path column is shown as the floor)
+#   metrics      the metrics view's full first frame: `m` in the TUI (tmux,
+#                120x40, -v) until every part is computed, as the view logs
+#                it (median of 3), beside the same sqlite3 floor; the
+#                corpus spans one hour, so the view's hour holds every record
 #   start        query --count on a small store   vs  sqlite3 STORE 'select 1'
 # Times are hyperfine medians (RUNS runs, 1 warm-up: the page cache is warm
 # for both sides). Env: NLINES (default 1000000), BENCH_10M=1 (also 10M),
-# NO_LNAV=1 (skip the lnav load),
+# NO_LNAV=1 skips the lnav load (unset or 0: it runs), NO_METRICS=1 skips the
+# metrics view (it needs tmux),
 # RUNS (default 5), LOGDECK, BUILD, KEEP=1, BENCH_DIR (reuse corpora/stores).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,7 +32,11 @@ LOGDECK=${LOGDECK:-$ROOT/logdeck}
 RUNS=${RUNS:-5}
 W=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/logdeck-sbench.XXXXXX")}
 mkdir -p "$W"
-cleanup() { [ -n "${KEEP:-}${BENCH_DIR:-}" ] && echo "kept $W" || rm -rf "$W"; }
+TS=ldsb$$
+cleanup() {
+  tmux -L "$TS" kill-server 2>/dev/null
+  [ -n "${KEEP:-}${BENCH_DIR:-}" ] && echo "kept $W" || rm -rf "$W"
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 export TZ=UTC HOME="$W/home" XDG_STATE_HOME="$W/home/.state"
@@ -53,16 +62,51 @@ shms() {
     { echo "fail"; return; }
   sed -n 's/.*"median": *\([0-9.e-]*\).*/\1/p' "$W/h.json" | head -1 | awk '{printf "%.1f", $1 * 1000}'
 }
-rss_run() { # OUT CMD...: runs CMD, prints "wall_s rss_mb"
+# metrics_ms DB: median ms of 3 openings of the metrics view until every
+# part is computed ("metrics: N records, computed in X ms" in the -v log),
+# or "-" without tmux or a figure.
+metrics_ms() {
+  command -v tmux >/dev/null 2>&1 && [ "${NO_METRICS:-0}" = 0 ] || { echo "-"; return; }
+  log="$XDG_STATE_HOME/logdeck/logdeck.log"
+  mkdir -p "$(dirname "$log")"; : >"$log"
+  tmux -L "$TS" kill-server 2>/dev/null
+  tmux -L "$TS" -f /dev/null new-session -d -x 120 -y 40 \
+    "env LANG=C.UTF-8 TZ=UTC HOME='$HOME' XDG_STATE_HOME='$XDG_STATE_HOME' TERM=screen-256color '$LOGDECK' -v --db '$1'; sleep 600"
+  end=$(( $(date +%s) + 60 ))
+  until tmux -L "$TS" capture-pane -p | grep -qF " records "; do
+    [ "$(date +%s)" -le "$end" ] || { echo "-"; return; }
+    sleep 0.05
+  done
+  for i in 1 2 3; do
+    tmux -L "$TS" send-keys m
+    until_n "$log" "$i" 120 || break
+    tmux -L "$TS" send-keys l
+  done
+  tmux -L "$TS" send-keys q
+  tmux -L "$TS" kill-server 2>/dev/null
+  grep '^metrics: .*computed in' "$log" | sed 's/.* computed in \([0-9.]*\) ms.*/\1/' | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "-" }'
+}
+# until_n LOG N SECONDS: waits until LOG holds N computed frames.
+until_n() {
+  end=$(( $(date +%s) + $3 ))
+  while [ "$(date +%s)" -le "$end" ]; do
+    [ "$(grep -c '^metrics: .*computed in' "$1")" -ge "$2" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+rss_run() { # OUT CMD...: runs CMD, prints "wall_s rss_mb cpu_s" (cpu: user + system)
   out=$1; shift
-  /usr/bin/time -f "%e %M" -o "$W/time" "$@" >"$out" 2>&1
-  awk '{printf "%s %.1f", $1, $2 / 1024}' "$W/time"
+  /usr/bin/time -f "%e %M %U %S" -o "$W/time" "$@" >"$out" 2>&1
+  awk '{printf "%s %.1f %.2f", $1, $2 / 1024, $3 + $4}' "$W/time"
 }
 row() { printf "%-34s %10s %12s %8s  %s\n" "$1" "$2" "$3" "$4" "$5" >>"$TABLE"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", b / a; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf (b / a < 1 ? "%.2fx" : "%.1fx"), b / a; else print "-" }'; }
 
 one_size() {
   n=$1; d="$W/corpus-$n"; db="$W/store-$n.db"; TABLE="$W/table-$n"; : >"$TABLE"
+  load0=$(cut -d' ' -f1-3 /proc/loadavg)
   if [ ! -d "$d" ]; then
     echo "bench_store: generating $n records"
     "$GEN" --wide --lines "$n" --out "$d" --truth "$W/truth-$n" >/dev/null || exit 1
@@ -74,18 +118,18 @@ one_size() {
     echo "bench_store: logdeck index ($n records, $((raw / 1000000)) MB)"
     # shellcheck disable=SC2086
     set -- $(rss_run "$W/index-$n.out" "$LOGDECK" --db "$db" index $files)
-    iw=$1 irss=$2
-    echo "$iw $irss" >"$W/index-$n.fig"
+    iw=$1 irss=$2 icpu=$3
+    echo "$iw $irss $icpu" >"$W/index-$n.fig"
   else
-    set -- $(cat "$W/index-$n.fig"); iw=$1 irss=$2
+    set -- $(cat "$W/index-$n.fig") -; iw=$1 irss=$2 icpu=$3
   fi
-  lw=- lrss=- lrec=-
-  if command -v lnav >/dev/null 2>&1 && [ -z "${NO_LNAV:-}" ]; then
+  lw=- lrss=- lrec=- lcpu=-
+  if command -v lnav >/dev/null 2>&1 && [ "${NO_LNAV:-0}" = 0 ]; then
     echo "bench_store: lnav -n load"
     # shellcheck disable=SC2086
     set -- $(rss_run "$W/lnav-$n.out" lnav -n -c ';SELECT count(*) AS n FROM all_logs' \
              -c ':write-csv-to -' $files)
-    lw=$1 lrss=$2
+    lw=$1 lrss=$2 lcpu=$3
     lrec=$(grep -x '[0-9]\+' "$W/lnav-$n.out" | tail -1)
   fi
   {
@@ -95,6 +139,8 @@ one_size() {
   row "ingest wall s (logdeck vs lnav)" "$iw" "$lw" "$(ratio "$iw" "$lw")" \
       ">= 1.0x (aim 1.5x); lnav read ${lrec} messages, logdeck $rec records"
   row "ingest peak RSS MB" "$irss" "$lrss" "" "< 64 MB"
+  row "ingest CPU s (user + system)" "$icpu" "$lcpu" "$(ratio "$icpu" "$lcpu")" \
+      "both sides' threads; lnav keeps no full-text or field index"
   sz=$(( $(stat -c %s "$db") + $(stat -c %s "$db-wal" 2>/dev/null || echo 0) ))
   row "store MB (db + wal) vs raw MB" "$(awk -v b="$sz" 'BEGIN{printf "%.1f", b/1e6}')" \
       "$(awk -v b="$raw" 'BEGIN{printf "%.1f", b/1e6}')" \
@@ -142,6 +188,9 @@ one_size() {
     row "stats $a" "$(ms "$LOGDECK" --db "$db" stats $a)" "$fl" "" \
         "< 300 ms at 1M, < 1.5 s at 10M (ref: sqlite3 GROUP BY path)"
   done
+  row "metrics view, full first frame" "$(metrics_ms "$db")" "$fl" "" \
+      "< 500 ms at 10M (every record in the view's hour; ref: as stats)"
+  row "load average (start -> end)" "$load0" "$(cut -d' ' -f1-3 /proc/loadavg)" "" ""
   cat "$TABLE"
   echo "store by table and index (raw $(awk -v b="$raw" 'BEGIN{printf "%.1f", b/1e6}') MB):"
   cat "$W/sizes-$n"
