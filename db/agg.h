@@ -44,11 +44,13 @@ struct store_agg_spec {
 /* Where a SQLite store takes the aggregates from. AGG_AUTO: the per-minute
  * rollups (db/rollup.h, db/agg_roll.c) when the query decides on their
  * cells (level, service, path, metric, time), the spec asks for what they
- * hold (durations, no tiers, one-minute buckets from a whole minute, groups
- * by service, path, level or metric) and its whole minutes hold more than
- * AGG_SCAN_MAX records; else one scan. AGG_ROLLUPS: whenever they can
+ * hold (durations; tiers of positive ascending cuts; one-minute buckets
+ * from a whole minute when nb == 0, buckets of whole minutes from a whole
+ * minute when nb > 0; groups by service, path, level or metric) and its
+ * whole minutes hold more than AGG_SCAN_MAX records; else one scan. AGG_ROLLUPS: whenever they can
  * (tests). From rollups every figure is exact but p50/p95/p99, within
- * LHIST_REL_ERR (1%): out->approx. */
+ * LHIST_REL_ERR (1%): out->approx; the tiers are exact (db/agg_roll.c
+ * counts the durations of the cut's histogram bucket through rec_dur). */
 enum { AGG_AUTO = 0, AGG_SCAN = 1, AGG_ROLLUPS = 2 };
 #define AGG_SCAN_MAX 20000
 

@@ -5,7 +5,12 @@
  * are scanned; the error messages come from a scan of the matching records
  * at or above msg_min_level (the partial index rec_warn). Durations merge
  * as log histograms (src/base/lhist.h): p50/p95/p99 within 1%, every other
- * figure exact. Below db/agg.c, which calls it; calls nothing of it. */
+ * figure exact. The metrics view's series (nb buckets of whole minutes per
+ * group and per metric) add whole cells to their bucket. Its tiers stay
+ * exact: a cell's histogram bucket lies below or above a cut but for the
+ * cut's own, whose durations below the cut are counted from the index
+ * rec_dur (cell_tiers). Below db/agg.c, which calls it; calls nothing of
+ * it. */
 #include "db/agg.h"
 #include "db/exec.h"
 #include "db/rollup.h"
@@ -30,6 +35,9 @@ struct racc {
     const struct pnode *root;
     struct hacc v, *gv;          /* total, per group (parallel to a->groups) */
     int64_t *mlast_id;           /* per metric: id of its last value (-1: a row) */
+    struct lhist th;             /* spec.tiers: the durations of the cells read */
+    int64_t tdn;                 /* and how many */
+    int tier_blind;              /* a cell of several durations without a histogram */
     struct hmap gmap, cmap, xmap, mmap;
     int msgs;                    /* MSG_NONE, MSG_CELLS (templates), MSG_SCAN */
     int oom;
@@ -105,9 +113,13 @@ static long group_of(struct racc *x, const char *s, size_t n)
     long i = find(&x->gmap, h, s, n, a->ngroups, group_name, x);
     if (i >= 0)
         return i;
+    size_t nb = (size_t)x->sp->nb;
+    struct store_agg_group *g;
     if (grow((void **)&a->groups, a->ngroups, sizeof *a->groups) < 0 ||
         grow((void **)&x->gv, a->ngroups, sizeof *x->gv) < 0 ||
-        !(a->groups[a->ngroups].key = strndup(s, n)))
+        !((g = &a->groups[a->ngroups])->key = strndup(s, n)) ||
+        (nb && (!(g->bcount = calloc(nb, sizeof *g->bcount)) ||
+                !(g->berrors = calloc(nb, sizeof *g->berrors)))))
         return -1;
     if (!hmap_get(&x->gmap, h) && hmap_put(&x->gmap, h, (void *)(uintptr_t)(a->ngroups + 1)) < 0)
         return -1;
@@ -126,11 +138,22 @@ static int hacc_add(struct hacc *h, const struct store_cell *c)
                         : lhist_add(&h->h, c->dmin, c->dn);
 }
 
+/* The series bucket (spec.nb > 0) of a minute, or -1: buckets are whole
+ * minutes from a whole minute (spec_fits), so a minute's records share
+ * one, as the scan finds it from their times. */
+static int series_bucket(const struct store_agg_spec *sp, int64_t minute)
+{
+    int64_t t = minute * ROLLUP_MINUTE_US;
+    if (sp->nb <= 0 || t < sp->origin || (t - sp->origin) / sp->bucket_us >= sp->nb)
+        return -1;
+    return (int)((t - sp->origin) / sp->bucket_us);
+}
+
 static int add_minute(struct racc *x, int64_t minute, int level, int64_t n)
 {
     struct store_agg *a = x->a;
     const struct store_agg_spec *sp = x->sp;
-    if (sp->bucket_us <= 0)
+    if (sp->bucket_us <= 0 || sp->nb > 0)
         return 0;
     int64_t b = minute - sp->origin / ROLLUP_MINUTE_US;   /* one-minute buckets from origin */
     uintptr_t v = (uintptr_t)hmap_get(&x->cmap, (uint64_t)b);
@@ -146,7 +169,7 @@ static int add_minute(struct racc *x, int64_t minute, int level, int64_t n)
     return 0;
 }
 
-static int add_metric(struct racc *x, const struct store_cell *c)
+static int add_metric(struct racc *x, const struct store_cell *c, int b)
 {
     struct store_agg *a = x->a;
     size_t n = strlen(c->metric);
@@ -158,6 +181,9 @@ static int add_metric(struct racc *x, const struct store_cell *c)
             !(a->metrics[a->nmetrics].name = strdup(c->metric)))
             return -1;
         struct store_agg_metric *m = &a->metrics[a->nmetrics];
+        size_t nb = (size_t)x->sp->nb;
+        if (nb && (!(m->bsum = calloc(nb, sizeof *m->bsum)) || !(m->bn = calloc(nb, sizeof *m->bn))))
+            return -1;
         m->min = c->mmin;
         m->max = c->mmax;
         m->last = c->mlast;
@@ -170,6 +196,10 @@ static int add_metric(struct racc *x, const struct store_cell *c)
     struct store_agg_metric *m = &a->metrics[i];
     m->count += c->mn;
     m->sum += c->msum;
+    if (b >= 0) {
+        m->bsum[b] += c->msum;
+        m->bn[b] += c->mn;
+    }
     m->min = c->mmin < m->min ? c->mmin : m->min;
     m->max = c->mmax > m->max ? c->mmax : m->max;
     /* the last value: latest time, then the highest id; rows (id -1) in
@@ -202,14 +232,20 @@ static int add_cell(struct racc *x, const struct store_cell *c, const char *key,
     }
     if ((x->sp->quantiles && hacc_add(&x->v, c) < 0) || add_minute(x, c->minute, level, c->n) < 0)
         return -1;
+    int b = series_bucket(x->sp, c->minute);
     if (x->sp->group_field >= 0) {
         long g = group_of(x, key ? key : "-", key ? klen : 1);
         if (g < 0 || (x->sp->quantiles && hacc_add(&x->gv[g], c) < 0))
             return -1;
-        a->groups[g].count += c->n;
-        a->groups[g].errors += level >= LVL_ERROR ? c->n : 0;
+        struct store_agg_group *gr = &a->groups[g];
+        gr->count += c->n;
+        gr->errors += level >= LVL_ERROR ? c->n : 0;
+        if (b >= 0) {
+            gr->bcount[b] += c->n;
+            gr->berrors[b] += level >= LVL_ERROR ? c->n : 0;
+        }
     }
-    return x->sp->metrics && c->mn && c->metric ? add_metric(x, c) : 0;
+    return x->sp->metrics && c->mn && c->metric ? add_metric(x, c, b) : 0;
 }
 
 /* Counts n messages (or templates) text between first and last. */
@@ -282,6 +318,19 @@ static int on_msgcell(void *ctx, const struct store_cell *c, const char *tmpl, s
     return add_msg(x, tmpl, len, c->n, c->first_ts, c->last_ts) < 0 ? (x->oom = 1) : 0;
 }
 
+/* Keeps the durations of cell c for the tiers (cell_tiers). */
+static int tier_cell(struct racc *x, const struct store_cell *c)
+{
+    if (!c->dn)
+        return 0;
+    x->tdn += c->dn;
+    if (c->dhist_len)
+        return lhist_merge_blob(&x->th, c->dhist, c->dhist_len);
+    if (c->dmin != c->dmax)
+        x->tier_blind = 1;   /* several values, none kept: the tiers are a scan's */
+    return lhist_add(&x->th, c->dmin, c->dn);
+}
+
 static int on_cell(void *ctx, const struct store_cell *c)
 {
     struct racc *x = ctx;
@@ -296,7 +345,18 @@ static int on_cell(void *ctx, const struct store_cell *c)
     case PF_JSON: key = c->path; break;
     default: break;
     }
+    if (x->sp->tiers && tier_cell(x, c) < 0)
+        return x->oom = 1;
     return add_cell(x, c, key, key ? strlen(key) : 0) < 0 ? (x->oom = 1) : 0;
+}
+
+/* The tier of v as db/agg.c counts it: not >= cuts[0] (NaN too) is 0. */
+static int tier_of(const struct store_agg_spec *sp, double v)
+{
+    int t = 0;
+    while (t < AGG_NCUT && v >= sp->cuts[t])
+        t++;
+    return t;
 }
 
 static int64_t minute_of(int64_t ts)
@@ -316,6 +376,8 @@ static int on_unit(void *ctx, const struct store_scan_row *r)
     if (r->has_value) {
         c.dn = 1;
         c.dsum = c.dmin = c.dmax = r->value;
+        if (x->sp->tiers)
+            x->a->tier[tier_of(x->sp, r->value)]++, x->a->tiered++;
     }
     if (r->metric && r->has_mvalue) {
         c.mn = 1;
@@ -382,6 +444,49 @@ static int scan_range(struct store *s, const struct plan *p, struct racc *x, int
     return store_scan(s, &q, &scan, msgs ? on_msg : on_unit, x, e) < 0 ? -1 : 0;
 }
 
+struct cutscan {
+    double cut;
+    int32_t key;
+    int64_t below;
+};
+
+static int on_cutrow(void *ctx, const struct store_scan_row *r)
+{
+    struct cutscan *k = ctx;
+    k->below += r->has_value && r->value < k->cut && lhist_key(r->value) == k->key;
+    return 0;
+}
+
+/* The exact tiers of the cells' durations (x->th), added to out->tier:
+ * below a cut are every value of a bucket under the cut's (keys order like
+ * values) and those of the cut's own bucket that are below it, counted
+ * from the index rec_dur over the cells' time range [lo, hi]: a bucket is
+ * 2% wide, so ~1% of the durations near each cut are read. */
+static int cell_tiers(struct store *s, const struct plan *p, struct racc *x, int64_t lo,
+                      int64_t hi, struct err *e)
+{
+    const struct store_agg_spec *sp = x->sp;
+    int64_t below[AGG_NCUT];
+    for (int i = 0; i < AGG_NCUT; i++) {
+        struct cutscan k = {.cut = sp->cuts[i], .key = lhist_key(sp->cuts[i])};
+        for (size_t j = 0; j < x->th.n && x->th.b[j].key < k.key; j++)
+            k.below += x->th.b[j].n;
+        /* the cut's bucket holds values above cut / g: from a little lower */
+        struct store_scan_spec scan = {
+            .value_field = PF_DURATION, .group_field = -1, .msg_min_level = LVL_COUNT,
+            .since = lo == INT64_MIN ? 0 : lo, .until = hi == INT64_MAX ? 0 : hi,
+            .dur_range = 1, .dur_lo = k.cut / (LHIST_GAMMA * 1.001), .dur_hi = k.cut,
+        };
+        if (x->th.n && store_scan(s, p, &scan, on_cutrow, &k, e) < 0)
+            return -1;
+        below[i] = k.below;
+    }
+    for (int i = 0; i <= AGG_NCUT; i++)
+        x->a->tier[i] += (i < AGG_NCUT ? below[i] : x->tdn) - (i ? below[i - 1] : 0);
+    x->a->tiered += x->tdn;
+    return 0;
+}
+
 #define WHY(...) (snprintf(x->a->how, sizeof x->a->how, __VA_ARGS__), 0)
 
 /* Reads the cells of the whole minutes of [lo, hi], scans its cut minutes
@@ -416,15 +521,20 @@ static int from_cells(struct store *s, const struct plan *p, struct racc *x, int
     if (x->sp->from == AGG_AUTO && x->a->count <= AGG_SCAN_MAX)
         return WHY("scan: %lld records in the whole minutes: exact percentiles are cheap",
                    (long long)x->a->count);
-    if ((head && scan_range(s, p, x, lo, hlo - 1, 0, e) < 0) ||
+    if (x->tier_blind)
+        return WHY("scan: a rollup cell of several durations without their histogram");
+    if ((x->sp->tiers && cell_tiers(s, p, x, hlo, hhi, e) < 0) ||
+        (head && scan_range(s, p, x, lo, hlo - 1, 0, e) < 0) ||
         (tail && scan_range(s, p, x, hhi + 1, hi, 0, e) < 0) ||
         (x->msgs == MSG_SCAN && scan_range(s, p, x, lo, hi, 1, e) < 0))
         return -1;
     x->a->templated = x->msgs == MSG_CELLS;
     snprintf(x->a->how, sizeof x->a->how, "rollups: %lld per-minute cells and %lld template "
-             "cells, %d cut minute(s) scanned%s; p50/p95/p99 from log histograms, within %.0f%%",
-             (long long)cells, (long long)(mc > 0 ? mc : 0), head + tail,
+             "cells, %d cut minute(s) scanned%s%s%s; p50/p95/p99 from log histograms, within "
+             "%.0f%%", (long long)cells, (long long)(mc > 0 ? mc : 0), head + tail,
              x->msgs == MSG_SCAN ? ", the messages from a scan of the records" : "",
+             x->sp->nb > 0 ? ", series buckets per group and metric" : "",
+             x->sp->tiers ? ", exact tiers with the durations at the cuts from rec_dur" : "",
              LHIST_REL_ERR * 100);
     return 1;
 }
@@ -438,9 +548,15 @@ static int spec_fits(struct racc *x)
         return WHY("scan: asked for");
     if (sp->quantiles && sp->value_field != PF_DURATION)
         return WHY("scan: the rollups hold duration_ms only");
-    if (sp->tiers || sp->nb != 0)
-        return WHY("scan: value tiers and per-group buckets are not in the rollups");
-    if (sp->bucket_us > 0 && (sp->bucket_us != ROLLUP_MINUTE_US || sp->origin % ROLLUP_MINUTE_US))
+    if (sp->tiers && sp->value_field != PF_DURATION)
+        return WHY("scan: the rollups hold duration_ms only");
+    for (int i = 0; sp->tiers && i < AGG_NCUT; i++)
+        if (!(sp->cuts[i] > 0) || (i && !(sp->cuts[i] > sp->cuts[i - 1])))
+            return WHY("scan: tier cuts not positive and ascending");
+    if (sp->nb > 0 && (sp->bucket_us % ROLLUP_MINUTE_US || sp->origin % ROLLUP_MINUTE_US))
+        return WHY("scan: series buckets other than whole minutes from a whole minute");
+    if (sp->nb == 0 && sp->bucket_us > 0 &&
+        (sp->bucket_us != ROLLUP_MINUTE_US || sp->origin % ROLLUP_MINUTE_US))
         return WHY("scan: buckets other than whole minutes");
     if (!(by < 0 || by == PF_SERVICE || by == PF_LEVEL || by == PF_METRIC ||
           (by == PF_JSON && sp->group_path && strcmp(sp->group_path, "path") == 0)))
@@ -472,6 +588,7 @@ static void val_of(const struct hacc *h, struct store_agg_val *v)
 static void racc_fini(struct racc *x)
 {
     lhist_fini(&x->v.h);
+    lhist_fini(&x->th);
     for (size_t i = 0; x->gv && i < x->a->ngroups; i++)
         lhist_fini(&x->gv[i].h);
     free(x->gv);
@@ -485,12 +602,18 @@ static void racc_fini(struct racc *x)
 /* Frees what out holds (as store_agg_fini, which is above this file). */
 static void agg_clear(struct store_agg *a)
 {
-    for (size_t i = 0; i < a->ngroups; i++)
+    for (size_t i = 0; i < a->ngroups; i++) {
         free(a->groups[i].key);
+        free(a->groups[i].bcount);
+        free(a->groups[i].berrors);
+    }
     for (size_t i = 0; i < a->nmsgs; i++)
         free(a->msgs[i].msg);
-    for (size_t i = 0; i < a->nmetrics; i++)
+    for (size_t i = 0; i < a->nmetrics; i++) {
         free(a->metrics[i].name);
+        free(a->metrics[i].bsum);
+        free(a->metrics[i].bn);
+    }
     free(a->groups);
     free(a->cells);
     free(a->msgs);

@@ -287,7 +287,16 @@ static int build_scan(struct sqlb *b, const struct plan *p, const struct store_s
     sqlb_field(b, sp->group_field, sp->group_path, 0);   /* service: the naming rule */
     sqlb_add(b, ", r.metric, r.mvalue, CASE WHEN r.level >= ");
     sqlb_int(b, sp->msg_min_level);
-    sqlb_add(b, " THEN " EXEC_MSG " END FROM records r WHERE ");
+    sqlb_add(b, " THEN " EXEC_MSG " END FROM records r ");
+    if (sp->dur_range) {
+        sqlb_add(b, "INDEXED BY rec_dur WHERE r.duration >= ");
+        sqlb_dbl(b, sp->dur_lo);
+        sqlb_add(b, " AND r.duration < ");
+        sqlb_dbl(b, sp->dur_hi);
+        sqlb_add(b, " AND ");
+    } else {
+        sqlb_add(b, "WHERE ");
+    }
     if (sqlb_cond(b, p->root) < 0)
         return -1;
     sqlb_bounds(b, sp->since, sp->until);

@@ -59,6 +59,10 @@ struct store_scan_spec {
                                the file's name (as recout_source_name() does) */
     int msg_min_level;      /* msg is read for rows at or above this level */
     int64_t since, until;   /* extra inclusive ts bounds; 0 = unbounded */
+    int dur_range;          /* 1: only rows with dur_lo <= duration < dur_hi, read
+                               through the index rec_dur (SQLite only: the exact
+                               tiers of db/agg_roll.c) */
+    double dur_lo, dur_hi;
 };
 
 /* One scanned row; strings borrowed, valid only during the callback. */

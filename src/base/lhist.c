@@ -20,6 +20,11 @@ static int32_t key_of(double v)
     return v > 0 ? k : -k;
 }
 
+int32_t lhist_key(double v)
+{
+    return key_of(v);
+}
+
 static double value_of(int32_t key)
 {
     if (key == 0)

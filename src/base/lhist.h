@@ -37,6 +37,9 @@ int lhist_merge(struct lhist *h, const struct lhist *o);
 int lhist_merge_blob(struct lhist *h, const void *blob, size_t len);
 /* The encoded histogram, malloc'd (*len bytes), or NULL. */
 unsigned char *lhist_encode(const struct lhist *h, size_t *len);
+/* The key of v's bucket (struct lhist_bin.key): keys order like their
+ * values, so key(a) < key(b) implies a < b. */
+int32_t lhist_key(double v);
 /* Values counted. */
 int64_t lhist_count(const struct lhist *h);
 /* The nearest-rank percentile pct (0..100] of the values, clamped to

@@ -1,6 +1,7 @@
 /* mseries: per-bucket series and tiers (see mseries.h), asked of the store
- * in one store_aggregate() (db/agg.h: one scan on SQLite, one GROUP BY
- * statement on ClickHouse) and handed over as the view's arrays. */
+ * in one store_aggregate() (db/agg.h: the per-minute rollups or one scan on
+ * SQLite, one GROUP BY statement on ClickHouse) and handed over as the
+ * view's arrays. */
 #include "src/report/mseries.h"
 
 #include <stdlib.h>

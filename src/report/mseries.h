@@ -1,7 +1,8 @@
 /* mseries: what the metrics view draws that stats (stats.h) does not keep:
  * per-bucket series for sparklines (records and errors per group, average
  * value per metric name) over the last buckets of a range, and the
- * slow-request tiers (tiers.h) of the range. One store_scan (db/exec.h)
+ * slow-request tiers (tiers.h) of the range. One store_aggregate (db/agg.h:
+ * the per-minute rollups when the range and query allow, else one scan)
  * per call; no SQL, no output. Groups and metrics use the same keys as
  * stats ("-" for records without the group field). */
 #ifndef LOGDECK_MSERIES_H
