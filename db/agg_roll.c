@@ -461,7 +461,7 @@ static int on_cutrow(void *ctx, const struct store_scan_row *r)
  * below a cut are every value of a bucket under the cut's (keys order like
  * values) and those of the cut's own bucket that are below it, counted
  * from the index rec_dur over the cells' time range [lo, hi]: a bucket is
- * 2% wide, so ~1% of the durations near each cut are read. */
+ * at most 2% wide, so ~1% of the durations near each cut are read. */
 static int cell_tiers(struct store *s, const struct plan *p, struct racc *x, int64_t lo,
                       int64_t hi, struct err *e)
 {
@@ -471,11 +471,11 @@ static int cell_tiers(struct store *s, const struct plan *p, struct racc *x, int
         struct cutscan k = {.cut = sp->cuts[i], .key = lhist_key(sp->cuts[i])};
         for (size_t j = 0; j < x->th.n && x->th.b[j].key < k.key; j++)
             k.below += x->th.b[j].n;
-        /* the cut's bucket holds values above cut / g: from a little lower */
+        /* the durations of the cut's bucket that are below the cut */
         struct store_scan_spec scan = {
             .value_field = PF_DURATION, .group_field = -1, .msg_min_level = LVL_COUNT,
             .since = lo == INT64_MIN ? 0 : lo, .until = hi == INT64_MAX ? 0 : hi,
-            .dur_range = 1, .dur_lo = k.cut / (LHIST_GAMMA * 1.001), .dur_hi = k.cut,
+            .dur_range = 1, .dur_lo = lhist_key_floor(k.key), .dur_hi = k.cut,
         };
         if (x->th.n && store_scan(s, p, &scan, on_cutrow, &k, e) < 0)
             return -1;

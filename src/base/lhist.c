@@ -25,6 +25,13 @@ int32_t lhist_key(double v)
     return key_of(v);
 }
 
+double lhist_key_floor(int32_t key)
+{
+    if (key <= 0)
+        return 0;
+    return pow(LHIST_GAMMA, (double)(key - IMAX - 2)) * (1 - 1e-9);
+}
+
 static double value_of(int32_t key)
 {
     if (key == 0)

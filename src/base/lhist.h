@@ -40,6 +40,9 @@ unsigned char *lhist_encode(const struct lhist *h, size_t *len);
 /* The key of v's bucket (struct lhist_bin.key): keys order like their
  * values, so key(a) < key(b) implies a < b. */
 int32_t lhist_key(double v);
+/* A value below every value of the positive bucket key (0 for the others):
+ * the bucket's lower bound g^(i-1), less 1e-9 of it for rounding. */
+double lhist_key_floor(int32_t key);
 /* Values counted. */
 int64_t lhist_count(const struct lhist *h);
 /* The nearest-rank percentile pct (0..100] of the values, clamped to

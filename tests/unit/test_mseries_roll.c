@@ -35,7 +35,10 @@ static char dbpath[256];
 static const double durs[] = {0,      0.5,   12,     98.9,   99.5,    99.99, 100,
                               100.4,  101.9, 250,    990,    999.9,   999.99, 1000,
                               1000.5, 1001,  1019.9, 4950,   4999.99, 5000,   5000.01,
-                              5050,   12000, 99.999, 1000.01};
+                              5050,   12000, 99.999, 1000.01,
+                              /* just above and below the lower bounds of the cuts' buckets */
+                              98.909929, 98.909910, 983.693534, 983.693337, 4989.693866,
+                              4989.692868};
 #define NDURS (sizeof durs / sizeof *durs)
 
 static void fill(struct store *s, int64_t fid)
