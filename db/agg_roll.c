@@ -457,16 +457,59 @@ static int on_cutrow(void *ctx, const struct store_scan_row *r)
     return 0;
 }
 
+/* 1 if the query keeps every record (no condition but time bounds) and
+ * [lo, hi] holds every record of the store (the view's range over a store
+ * that spans less): then no record need be read for its time or fields. */
+static int whole_store(struct store *s, const struct pnode *r, int64_t lo, int64_t hi)
+{
+    int only_time = r->kind == PK_AND || r->kind == PK_TRUE || is_time_cmp(r);
+    for (int i = 0; r->kind == PK_AND && i < r->nkids; i++)
+        only_time = only_time && is_time_cmp(r->kids[i]);
+    static const char q[] =   /* apart: two lookups of rec_ts, not one scan */
+        "SELECT (SELECT min(ts) FROM records), (SELECT max(ts) FROM records)";
+    sqlite3_stmt *st = NULL;
+    int all = 0;
+    if (only_time && sqlite3_prepare_v2(s->db, q, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        all = sqlite3_column_type(st, 0) == SQLITE_NULL ||
+              (sqlite3_column_int64(st, 0) >= lo && sqlite3_column_int64(st, 1) <= hi);
+    sqlite3_finalize(st);
+    return all;
+}
+
+/* on_cutrow over the durations in [lo, hi) of every record, from the
+ * index rec_dur alone (it covers them). */
+static int cut_values(struct store *s, struct cutscan *k, double lo, double hi, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = SQLITE_ERROR;
+    if (sqlite3_prepare_v2(s->db, "SELECT duration FROM records INDEXED BY rec_dur"
+                           " WHERE duration >= ? AND duration < ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_double(st, 1, lo);
+        sqlite3_bind_double(st, 2, hi);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            double v = sqlite3_column_double(st, 0);
+            k->below += v < k->cut && lhist_key(v) == k->key;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : store_sqlerr(s, e, "reading rec_dur");
+}
+
 /* The exact tiers of the cells' durations (x->th), added to out->tier:
  * below a cut are every value of a bucket under the cut's (keys order like
  * values) and those of the cut's own bucket that are below it, counted
  * from the index rec_dur over the cells' time range [lo, hi]: a bucket is
- * at most 2% wide, so ~1% of the durations near each cut are read. */
+ * at most 2% wide, so ~1% of the durations near each cut are read: from
+ * the index alone when the query and range keep every record
+ * (whole_store), else each with its record (its time, the query's
+ * fields). */
 static int cell_tiers(struct store *s, const struct plan *p, struct racc *x, int64_t lo,
                       int64_t hi, struct err *e)
 {
     const struct store_agg_spec *sp = x->sp;
     int64_t below[AGG_NCUT];
+    int whole = x->th.n && whole_store(s, p->root, lo, hi);
     for (int i = 0; i < AGG_NCUT; i++) {
         struct cutscan k = {.cut = sp->cuts[i], .key = lhist_key(sp->cuts[i])};
         for (size_t j = 0; j < x->th.n && x->th.b[j].key < k.key; j++)
@@ -477,7 +520,8 @@ static int cell_tiers(struct store *s, const struct plan *p, struct racc *x, int
             .since = lo == INT64_MIN ? 0 : lo, .until = hi == INT64_MAX ? 0 : hi,
             .dur_range = 1, .dur_lo = lhist_key_floor(k.key), .dur_hi = k.cut,
         };
-        if (x->th.n && store_scan(s, p, &scan, on_cutrow, &k, e) < 0)
+        if (whole ? cut_values(s, &k, scan.dur_lo, scan.dur_hi, e) < 0
+            : x->th.n && store_scan(s, p, &scan, on_cutrow, &k, e) < 0)
             return -1;
         below[i] = k.below;
     }

@@ -64,7 +64,8 @@ static int series_part(struct store *s, const struct plan *p, const struct metri
         .group_path = paths ? METRICS_PATH_FIELD : "service",
         .value_field = PF_DURATION, .since = rq->since, .until = rq->until - 1,
         .series_since = rq->until - (int64_t)nb * rq->bucket_us, .bucket_us = rq->bucket_us,
-        .nb = nb, .metrics = !paths, .cancelled = cancelled, .cancel_ctx = cctx,
+        .nb = nb, .metrics = !paths, .tiers = !paths,   /* the view shows the services' */
+        .cancelled = cancelled, .cancel_ctx = cctx,
     };
     return mseries_compute(s, p, &o, out, e);
 }

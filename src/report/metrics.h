@@ -4,7 +4,7 @@
  * histogram, error rate, latency percentiles, status classes, top error
  * templates, metric summaries: the very numbers `logdeck stats --by
  * service` prints), MK_PATHS the same grouped by path, MK_SERIES_* the
- * sparkline series and tiers (mseries.h). Also the range and bucket
+ * sparkline series (mseries.h), MK_SERIES_SVC with the tiers. Also the range and bucket
  * arithmetic, the sort orders of the request tables, number formats, and
  * the query that selects one error template's records. No SQL, no curses. */
 #ifndef LOGDECK_METRICS_H

@@ -44,7 +44,7 @@ int mseries_compute(struct store *s, const struct plan *p, const struct mseries_
         .group_field = o->group_field, .group_path = o->group_path, .group_source = 1,
         .since = o->since, .until = o->until, .bucket_us = o->bucket_us,
         .origin = o->series_since, .nb = o->nb, .msg_min_level = LVL_COUNT,
-        .metrics = o->metrics, .tiers = 1,
+        .metrics = o->metrics, .tiers = o->tiers,
         .cuts = {TIER_NORMAL_MS, TIER_SLOW_MS, TIER_VERY_SLOW_MS},
         .cancelled = o->cancelled, .cancel_ctx = o->cancel_ctx,
     };

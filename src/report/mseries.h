@@ -26,6 +26,7 @@ struct mseries_opts {
     int64_t bucket_us;        /* > 0 */
     int nb;                   /* buckets in the series, 1..1024 */
     int metrics;              /* 1: keep per-metric series */
+    int tiers;                /* 1: count the tiers (else tiers stay 0) */
     int (*cancelled)(void *ctx);   /* polled during the scan; NULL: never */
     void *cancel_ctx;
 };
@@ -49,7 +50,7 @@ struct mseries {
     size_t ngroups;
     struct ms_metric *metrics;
     size_t nmetrics;
-    struct tiers tiers;       /* over the rows with a value */
+    struct tiers tiers;       /* over the rows with a value (opts.tiers) */
     int64_t rows;             /* rows scanned */
     int cancelled;            /* 1: the scan stopped early (incomplete) */
 };

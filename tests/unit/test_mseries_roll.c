@@ -193,13 +193,19 @@ static void test_rollups_equal_scan(void **st)
     struct err e = {0};
     struct store *s = store_open(dbpath, STORE_READ, &e);
     assert_non_null(s);
-    /* the view's hour, minute buckets; then 2-minute buckets and a range cut
-     * 30 s into its first minute and 20 s before the end of its last */
+    /* the view's hour, minute buckets (the range holds every record: the
+     * tiers from rec_dur alone); then 2-minute buckets and a range cut 30 s
+     * into its first minute and 20 s before the end of its last */
     int64_t since = T0 + 30000000, until = T0 + 60 * MIN - 20000000;
     for (int paths = 0; paths < 2; paths++) {
         assert_true(compare(s, "", paths, T0, T0 + 60 * MIN - 1, T0 + 50 * MIN, MIN, 10));
         assert_true(compare(s, "", paths, since, until, T0 + 40 * MIN, 2 * MIN, 10));
         assert_true(compare(s, "", paths, since, until, since - 30000000 + 50 * MIN, 5 * MIN, 3));
+        /* whole minutes inside the records' span: rec_dur read with each record */
+        assert_true(compare(s, "", paths, T0 + MIN, T0 + 59 * MIN - 1, T0 + 40 * MIN, MIN, 10));
+        /* the whole span, a filter: the same */
+        assert_true(compare(s, "service:api OR service:app.tts", paths, T0, T0 + 60 * MIN - 1,
+                            T0 + 50 * MIN, MIN, 10));
         /* filters the cells decide */
         assert_true(compare(s, "level>=warn", paths, since, until, T0 + 40 * MIN, 2 * MIN, 10));
         assert_true(compare(s, "service:api OR service:app.tts", paths, since, until,
