@@ -47,10 +47,11 @@ struct store_agg_spec {
  * hold (durations; tiers of positive ascending cuts; one-minute buckets
  * from a whole minute when nb == 0, buckets of whole minutes from a whole
  * minute when nb > 0; groups by service, path, level or metric) and its
- * whole minutes hold more than AGG_SCAN_MAX records; else one scan. AGG_ROLLUPS: whenever they can
- * (tests). From rollups every figure is exact but p50/p95/p99, within
- * LHIST_REL_ERR (1%): out->approx; the tiers are exact (db/agg_roll.c
- * counts the durations of the cut's histogram bucket through rec_dur). */
+ * whole minutes hold more than AGG_SCAN_MAX records; else one scan.
+ * AGG_ROLLUPS: whenever they can (tests). From rollups every figure is
+ * exact but p50/p95/p99, within LHIST_REL_ERR (1%): out->approx; the
+ * tiers are exact (db/agg_roll.c counts the durations of the cut's
+ * histogram bucket through rec_dur). */
 enum { AGG_AUTO = 0, AGG_SCAN = 1, AGG_ROLLUPS = 2 };
 #define AGG_SCAN_MAX 20000
 

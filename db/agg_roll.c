@@ -182,7 +182,8 @@ static int add_metric(struct racc *x, const struct store_cell *c, int b)
             return -1;
         struct store_agg_metric *m = &a->metrics[a->nmetrics];
         size_t nb = (size_t)x->sp->nb;
-        if (nb && (!(m->bsum = calloc(nb, sizeof *m->bsum)) || !(m->bn = calloc(nb, sizeof *m->bn))))
+        if (nb && (!(m->bsum = calloc(nb, sizeof *m->bsum)) ||
+                   !(m->bn = calloc(nb, sizeof *m->bn))))
             return -1;
         m->min = c->mmin;
         m->max = c->mmax;

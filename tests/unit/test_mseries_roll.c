@@ -47,7 +47,8 @@ static void fill(struct store *s, int64_t fid)
     static const char *const loggers[] = {NULL, "celery", "app.tts", NULL};
     static const char *const paths[] = {"/api/v1/a", "/api/v1/b", "/health", NULL};
     static const char *const metrics[] = {"queue_length", "cache_hits"};
-    static const int levels[] = {LVL_INFO, LVL_INFO, LVL_WARNING, LVL_ERROR, LVL_DEBUG, LVL_INFO, LVL_CRITICAL};
+    static const int levels[] = {LVL_INFO,  LVL_INFO, LVL_WARNING, LVL_ERROR,
+                                 LVL_DEBUG, LVL_INFO, LVL_CRITICAL};
     struct err e = {0};
     char msg[64], raw[256];
     for (int i = 0; i < N; i++) {
