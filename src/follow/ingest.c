@@ -106,7 +106,12 @@ static int is_tracked(void *ctx, int64_t id)
 /* A new file gets its row (and its place in the head index) at its first
  * read; until then it is "fresh". A file opened meanwhile with the same
  * data (a rotated file compressed at once, opened before the original
- * was read at all) must see it, or both would be read in full. */
+ * was read at all) must see it, or both would be read in full. A file
+ * started over after a truncation (ingest_restart) while it was empty has
+ * a row whose head is empty, in no index: it is fresh too until a commit
+ * indexes the bytes it read (the next copytruncate's copy, opened before
+ * that commit, was read from 0 as a new file: what the file had read of
+ * it was stored twice). */
 static void fresh_del(struct ingest *in, const struct tailer *t)
 {
     for (size_t i = 0; i < in->nfresh; i++)
@@ -130,15 +135,31 @@ static int fresh_add(struct ingest *in, struct tailer *t)
     return 0;
 }
 
-/* A fresh file (another inode) whose head and t's agree over the shorter
- * of the two: the same data. */
-static const struct tailer *fresh_twin(const struct ingest *in, const struct tailer *t)
+/* o, an open file (another inode than t's), holds the same data as t:
+ * their heads as read agree over the shorter of the two (o having read
+ * nothing yet, nothing tells: t is read as a new file). */
+static int twin(const struct tailer *o, const struct tailer *t)
 {
-    for (size_t i = 0; i < in->nfresh; i++) {
-        const struct tailer *o = in->fresh[i];
-        size_t n = o->head_n < t->head_n ? o->head_n : t->head_n;
-        if (n && (o->ck.ino != t->ck.ino || o->ck.dev != t->ck.dev || o->ck.gz != t->ck.gz) &&
-            memcmp(o->head, t->head, n) == 0)
+    size_t n = o->head_n < t->head_n ? o->head_n : t->head_n;
+    return o != t && n &&
+           (o->ck.ino != t->ck.ino || o->ck.dev != t->ck.dev || o->ck.gz != t->ck.gz) &&
+           memcmp(o->head, t->head, n) == 0;
+}
+
+/* An open file whose data t's head shows t holds (twin()): a fresh one;
+ * or, when t is shorter than a head the index keeps (a copy shorter than
+ * what was read of the file it copies: its head cannot match the row's,
+ * and it was read from 0 as a new file), any file being read. */
+static const struct tailer *open_twin(const struct ingest *in, const struct tailer *t)
+{
+    for (size_t i = 0; i < in->nfresh; i++)
+        if (twin(in->fresh[i], t))
+            return in->fresh[i];
+    if (t->head_n >= INGEST_HEAD_BYTES)
+        return NULL;
+    for (size_t i = 0; i < in->tracked.cap; i++) {
+        const struct tailer *o = in->tracked.vals[i];
+        if (o && (const void *)o != (const void *)&hmap_tomb && twin(o, t))
             return o;
     }
     return NULL;
@@ -218,8 +239,11 @@ int ingest_commit(struct ingest *in, struct err *e)
     }
     if (store_commit(in->s, e) < 0)
         goto fail;
-    for (size_t i = 0; i < in->ndirty; i++)
+    for (size_t i = 0; i < in->ndirty; i++) {
         tailer_committed(in->dirty[i]);
+        if (in->nfresh && in->dirty[i]->ck.head_len > 0)   /* its head is indexed now */
+            fresh_del(in, in->dirty[i]);
+    }
     in->ndirty = 0;
     in->batch_n = 0;
     in->st_committed = in->st;
@@ -351,7 +375,7 @@ int ingest_adopt(struct ingest *in, int fd, const char *path, const struct parse
                              t->ck.gz, t->head, t->head_n};
     int64_t stale = 0;
     int v = fileid_identify(in->s, in->idx, &p, is_tracked, in, &in->f, &stale, e);
-    if (v == FID_NEW && fresh_twin(in, t))
+    if (v == FID_NEW && open_twin(in, t))
         v = FID_COPY, in->f.id = 0;
     if (v == FID_COPY) {
         *copy_of = in->f.id;
@@ -448,9 +472,12 @@ int ingest_restart(struct ingest *in, struct tailer *t, struct err *e)
     tailer_free(t->bf);
     t->bf = NULL;
     t->seen_size = 0;
-    if (tailer_place(t, &ck, e) < 0)
+    if (tailer_place(t, &ck, e) < 0 || ingest_touch(in, t, e) < 0)
         return -1;
-    return ingest_touch(in, t, e);
+    fresh_del(in, t);   /* its row's head is empty: in no index, fresh (above) */
+    if (!t->head_n && fresh_add(in, t) < 0)
+        return err_set(e, "out of memory");
+    return 0;
 }
 
 /* --- one pass (logdeck index) ------------------------------------------------------ */

@@ -164,6 +164,13 @@ static int starts_with(const char *path, const char *head, size_t n)
 
 static int64_t written_size(const char *path);
 
+/* 1 if path names a compressed file (.gz, .zip). */
+static int compressed(const char *path)
+{
+    size_t n = strlen(path);
+    return (n > 3 && !strcmp(path + n - 3, ".gz")) || (n > 4 && !strcmp(path + n - 4, ".zip"));
+}
+
 /* The rotated copy of what t read (copytruncate). */
 struct copy {
     char path[PATH_MAX];
@@ -187,10 +194,7 @@ static int find_copy(const struct tailer *t, struct copy *cp)
      * be being written: logrotate's compress after copytruncate) */
     for (int plain = 1; plain >= 0 && at == c.n; plain--)
         for (size_t i = c.n; i-- > 0 && at == c.n;) {
-            size_t n = strlen(c.v[i].path);
-            int z = (n > 3 && !strcmp(c.v[i].path + n - 3, ".gz")) ||
-                    (n > 4 && !strcmp(c.v[i].path + n - 4, ".zip"));
-            if (z != plain && stat(c.v[i].path, &cp->st) == 0 &&
+            if (compressed(c.v[i].path) != plain && stat(c.v[i].path, &cp->st) == 0 &&
                 (uint64_t)cp->st.st_ino != t->ck.ino &&
                 starts_with(c.v[i].path, t->head, t->head_n))
                 at = i;
@@ -263,9 +267,7 @@ static void race_count(struct follower *f, struct tailer *t)
  * compressed copy, or no newline there). */
 static int64_t copy_partial(const struct copy *cp, int64_t max)
 {
-    size_t n = strlen(cp->path);
-    if (cp->size <= 0 || max <= 0 || (n > 3 && !strcmp(cp->path + n - 3, ".gz")) ||
-        (n > 4 && !strcmp(cp->path + n - 4, ".zip")))
+    if (cp->size <= 0 || max <= 0 || compressed(cp->path))
         return -1;
     char b[4096];
     int64_t want = max < cp->size ? max : cp->size, p = -1;
@@ -337,7 +339,11 @@ void fscan_truncated(struct follower *f, struct tailer *t)
         ingest_rollback(f->in);
         return;
     }
-    if (found && holed && kid)   /* its head, zeros, tells nothing: the copy is that row */
+    /* The copy is that row: its head, zeros, tells nothing; a plain copy
+     * shorter than the row's head (it ends before what was read: the file
+     * read past the copy's end before the truncation) cannot match it, and
+     * was read from 0 as a new file (what was read of it stored twice) */
+    if (found && kid && (holed || !compressed(cp.path)))
         ingest_expect(f->in, kid);
     if (found)
         open_copy(f, &cp, t->src);
