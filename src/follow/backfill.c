@@ -83,6 +83,14 @@ int64_t backfill_align(const struct tailer *t, int64_t off)
 /* --- ranges -------------------------------------------------------------------- */
 
 
+int backfill_none_stored(const struct tailer *t)
+{
+    for (int i = 0; i < t->ck.nranges; i++)
+        if (t->ck.ranges[i].hi > t->ck.ranges[i].lo)
+            return 0;
+    return 1;
+}
+
 int backfill_deferred(const struct tailer *t)
 {
     return !t->owner && t->gz && !t->gz_done && t->ck.nranges == 1 && t->ck.ranges[0].lo == 0;

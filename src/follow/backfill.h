@@ -33,6 +33,9 @@
 int backfill_start(struct tailer *t, int64_t tail_bytes);
 /* 1 while t has history below what it stored (or is deferred history). */
 int backfill_pending(const struct tailer *t);
+/* 1 if no byte of t is stored yet (every covered range is empty): what
+ * the backfill reads of it next is its newest end. */
+int backfill_none_stored(const struct tailer *t);
 /* 1 if t (a compressed file read whole as history) is read only by
  * backfill_step, never by the live read pass. */
 int backfill_deferred(const struct tailer *t);

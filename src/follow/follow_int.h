@@ -100,6 +100,8 @@ struct follower {
     int64_t start_us;
     int64_t now, batch_start;     /* batch_start: live records (or rows) wait in the batch */
     int64_t bf_start;             /* history waits in the batch (follow_backfill), since */
+    int bf_newest;                /* it holds the newest end of a file none of which
+                                     was stored: committed at once (the early commits) */
     int64_t stall_until, last_err_us;
     int64_t cap_check_us, cap_warn_us;   /* size cap: last check of the store's size, warning */
     int bf_capped;                /* the store is near its size cap: no more history */
@@ -153,8 +155,9 @@ void follow_committed(struct follower *f);   /* after any commit: counts, on_com
 void follow_failed(struct follower *f, struct err *e);   /* rolls back, stalls a while */
 int follow_commit_due(const struct follower *f);
 /* Whether a batch holding only history is due: pending records in it,
- * opened age_us ago, after commits commits since the start. */
-int follow_history_due(int64_t pending, int64_t age_us, int64_t commits);
+ * opened age_us ago; newest: it holds the newest end of a file none of
+ * which was stored before, and the start's EARLY_COMMITS are not spent. */
+int follow_history_due(int64_t pending, int64_t age_us, int newest);
 /* Files with history to backfill and no row yet (a rotated file the sibling
  * sweep kept): their row and ranges go into the batch, so that a restart
  * finds them. */

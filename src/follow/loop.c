@@ -367,8 +367,12 @@ static void iterate(struct follower *f)
         follow_commit(f);
     int was = f->lp.caught_up;
     check_caught_up(f, got);
-    if (!was && f->lp.caught_up)
-        next = f->now;   /* the history starts at once, not at the next timer */
+    /* the history starts at once, not at the next timer; and after a turn
+     * that read, the next one sees at once whether all is read: waiting
+     * for the next timer (a quiet file's last record, 100 ms later) held
+     * the history back 0.2-0.5 s */
+    if ((!was && f->lp.caught_up) || (got && !f->lp.caught_up))
+        next = f->now;
     periodic(f);
     wait_events(f, next);
 }

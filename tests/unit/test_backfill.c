@@ -307,17 +307,61 @@ static void catch_up_restarts(void **state)
  * the one-shot's commits, each flushing the full-text indexes as a small
  * segment merged again later, and the backfill cost more CPU than `logdeck
  * index` by as much. Time only bounds a batch on a very slow machine, for
- * the progress shown; the first commits stay small (the newest first). */
+ * the progress shown; a slice holding the newest end of a file none of
+ * which was stored is committed at once (its newest records shown). */
 static void history_batches_by_size(void **state)
 {
     (void)state;
     const int64_t s = 1000000;
-    assert_false(follow_history_due(50000, 3 * s, 100));     /* slow: still filling */
-    assert_false(follow_history_due(99999, 9 * s, 100));
-    assert_true(follow_history_due(100000, s / 10, 100));    /* the one-shot's batch */
-    assert_true(follow_history_due(2000, 10 * s, 100));      /* very slow: progress */
-    assert_true(follow_history_due(1, 0, 3));                /* the first commits */
-    assert_false(follow_history_due(1, 0, 16));
+    assert_false(follow_history_due(50000, 3 * s, 0));       /* slow: still filling */
+    assert_false(follow_history_due(99999, 9 * s, 0));
+    assert_true(follow_history_due(100000, s / 10, 0));      /* the one-shot's batch */
+    assert_true(follow_history_due(2000, 10 * s, 0));        /* very slow: progress */
+    assert_true(follow_history_due(1, 0, 1));                /* a file's newest end */
+    assert_false(follow_history_due(1, 0, 0));
+}
+
+/* The early commits of history are for the newest end of a file none of
+ * which is stored (not written to for an hour: its records reach the
+ * screen that way): backfill_none_stored says so until its first slice,
+ * and never for a file whose tail was read first. */
+static void none_stored_until_first_slice(void **state)
+{
+    (void)state;
+    char log[128], db[128];
+    path_in(log, sizeof log, "old.log");
+    path_in(db, sizeof db, "old.db");
+    write_python(log, 30000);   /* ~2 MB: more than the first slice */
+    struct err e = {0};
+    struct store *s = store_open(db, STORE_WRITE, &e);
+    assert_non_null(s);
+    struct ingest_opts io = {.final = 1};
+    struct ingest *in = ingest_new(s, &io, &e);
+    struct tailer *t = NULL, *u = NULL;
+    int64_t copy = 0;
+    assert_int_equal(ingest_open(in, log, &io.parse, &t, &copy, &e), INGEST_OPENED);
+    assert_int_equal(backfill_start(t, 0), 1);   /* old: all of it history */
+    assert_true(backfill_none_stored(t));
+    assert_int_equal(ingest_touch(in, t, &e), 0);
+    assert_true(ingest_backfill(in, t, BACKFILL_TAIL_BYTES, &e) > 0);
+    assert_false(backfill_none_stored(t));       /* its newest end is in the batch */
+    assert_int_equal(ingest_commit(in, &e), 0);
+    assert_false(backfill_none_stored(t));
+    ingest_release(in, t);
+    /* a live file: its tail first, then its history is not the newest */
+    path_in(log, sizeof log, "live.log");
+    append_python(log, 40000, 70000);   /* other lines: not a copy of old.log */
+    assert_int_equal(ingest_open(in, log, &io.parse, &u, &copy, &e), INGEST_OPENED);
+    assert_int_equal(backfill_start(u, 100000), 1);
+    assert_int_equal(ingest_touch(in, u, &e), 0);
+    while (ingest_read(in, u, 1 << 20, &e) > 0)
+        ;
+    assert_int_equal(ingest_commit(in, &e), 0);
+    assert_true(backfill_pending(u));
+    assert_false(backfill_none_stored(u));
+    ingest_release(in, u);
+    ingest_free(in);
+    store_close(s);
 }
 
 static int setup(void **state)
@@ -342,6 +386,7 @@ int main(void)
         cmocka_unit_test(backfill_equals_plain),
         cmocka_unit_test(catch_up_restarts),
         cmocka_unit_test(history_batches_by_size),
+        cmocka_unit_test(none_stored_until_first_slice),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
