@@ -153,7 +153,8 @@ static void info_text(const char *db, const struct store_totals *t, const char *
         printf("dropped    %lld records by the size cap (last at %s)\n",
                (long long)t->cap_dropped, ts_format(t->cap_dropped_at, a));
     if (t->lost_lines || t->lost_files || t->lost_gaps)
-        printf("lost       %lld lines, %lld files unread%s\n", (long long)t->lost_lines,
+        printf("lost       %s%lld lines%s, %lld files unread%s\n", t->lost_lines ? "~" : "",
+               (long long)t->lost_lines, t->lost_lines ? " (estimated: never read)" : "",
                (long long)t->lost_files, t->lost_gaps ? ", and an unknown number deleted while "
                "logdeck was down (logdeck.1: LOSSES)" : "");
     if (t->cov.files_partial) {
