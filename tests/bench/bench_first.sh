@@ -55,7 +55,13 @@ wait_screen() {
   done
   echo "timeout (screen: $(tmux -L "$S" capture-pane -p -t b 2>/dev/null | grep -v '^ *$' | tail -3 | cut -c1-60 | tr '\n' '|'))"
 }
-complete() { "$LOGDECK" --config "$W/nocap.yaml" --db "$1" store info --json 2>/dev/null | grep -q '"partial":false'; }
+# complete: history fully indexed, and at least one file known (a store the
+# TUI has just created says "partial":false before its first file row)
+complete() {
+  local j; j=$("$LOGDECK" --config "$W/nocap.yaml" --db "$1" store info --json 2>/dev/null)
+  case $j in *'"partial":false'*) ;; *) return 1 ;; esac
+  case $j in *'"files":0,'*) return 1 ;; esac
+}
 
 run_size() {
   local n=$1 dir="$W/logs-$n" mark="NEWEST-LINE-$$-$n"
