@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CANCEL_EVERY 4096
-
 struct dvec {
     double *v;
     size_t n, cap;
@@ -217,7 +215,7 @@ static int on_row(void *ctx, const struct store_scan_row *r)
 {
     struct acc *x = ctx;
     const struct store_agg_spec *sp = x->sp;
-    if (++x->rows % CANCEL_EVERY == 0 && sp->cancelled && sp->cancelled(sp->cancel_ctx))
+    if (++x->rows % AGG_CANCEL_EVERY == 0 && sp->cancelled && sp->cancelled(sp->cancel_ctx))
         return x->a->cancelled = 1;
     int level = (r->level >= 0 && r->level < LVL_COUNT) ? r->level : 0;
     if (add_totals(x, r, level) < 0)

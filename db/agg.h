@@ -119,6 +119,9 @@ void store_agg_fini(struct store_agg *a);
 int store_agg_explain(struct store *s, const struct plan *p, const struct store_agg_spec *spec,
                       char *buf, size_t cap, struct err *e);
 
+/* Rows read between two polls of spec->cancelled (db/agg.c, db/agg_roll.c). */
+#define AGG_CANCEL_EVERY 4096
+
 /* db/agg_roll.c: spec from the rollups (AGG_AUTO, AGG_ROLLUPS): 1 done,
  * 0 not (out zeroed but out->how, which says why), -1 with e. */
 int agg_rollups(struct store *s, const struct plan *p, const struct store_agg_spec *sp,

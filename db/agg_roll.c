@@ -449,13 +449,25 @@ struct cutscan {
     double cut;
     int32_t key;
     int64_t below;
+    const struct store_agg_spec *sp;   /* its cancelled() is polled */
+    struct store_agg *a;               /* a->cancelled set when it says so */
+    int64_t rows;
 };
+
+/* Whether the caller asked to stop (polled at the first row, then every
+ * AGG_CANCEL_EVERY rows). */
+static int cut_cancelled(struct cutscan *k)
+{
+    if (k->rows++ % AGG_CANCEL_EVERY || !k->sp->cancelled || !k->sp->cancelled(k->sp->cancel_ctx))
+        return 0;
+    return k->a->cancelled = 1;
+}
 
 static int on_cutrow(void *ctx, const struct store_scan_row *r)
 {
     struct cutscan *k = ctx;
     k->below += r->has_value && r->value < k->cut && lhist_key(r->value) == k->key;
-    return 0;
+    return cut_cancelled(k);
 }
 
 /* 1 if the query keeps every record (no condition but time bounds) and
@@ -491,6 +503,10 @@ static int cut_values(struct store *s, struct cutscan *k, double lo, double hi, 
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
             double v = sqlite3_column_double(st, 0);
             k->below += v < k->cut && lhist_key(v) == k->key;
+            if (cut_cancelled(k)) {
+                rc = SQLITE_DONE;
+                break;
+            }
         }
     }
     sqlite3_finalize(st);
@@ -512,7 +528,8 @@ static int cell_tiers(struct store *s, const struct plan *p, struct racc *x, int
     int64_t below[AGG_NCUT];
     int whole = x->th.n && whole_store(s, p->root, lo, hi);
     for (int i = 0; i < AGG_NCUT; i++) {
-        struct cutscan k = {.cut = sp->cuts[i], .key = lhist_key(sp->cuts[i])};
+        struct cutscan k = {.cut = sp->cuts[i], .key = lhist_key(sp->cuts[i]), .sp = sp,
+                            .a = x->a};
         for (size_t j = 0; j < x->th.n && x->th.b[j].key < k.key; j++)
             k.below += x->th.b[j].n;
         /* the durations of the cut's bucket that are below the cut */
@@ -524,6 +541,8 @@ static int cell_tiers(struct store *s, const struct plan *p, struct racc *x, int
         if (whole ? cut_values(s, &k, scan.dur_lo, scan.dur_hi, e) < 0
             : x->th.n && store_scan(s, p, &scan, on_cutrow, &k, e) < 0)
             return -1;
+        if (x->a->cancelled)   /* incomplete: the caller drops it */
+            return 0;
         below[i] = k.below;
     }
     for (int i = 0; i <= AGG_NCUT; i++)

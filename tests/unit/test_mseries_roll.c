@@ -218,6 +218,42 @@ static void test_rollups_equal_scan(void **st)
     store_close(s);
 }
 
+static int polls;
+static int stop_now(void *ctx)
+{
+    (void)ctx;
+    polls++;
+    return 1;
+}
+
+/* The rollup path polls the caller's cancel as the scan does: asked to stop,
+ * it says the result is incomplete, both where the durations at the cuts
+ * come from rec_dur alone (the whole span) and with each record (a filter). */
+static void test_rollups_cancel(void **st)
+{
+    (void)st;
+    static const char *const qs[] = {"", "service:api OR service:app.tts"};
+    struct err e = {0};
+    struct store *s = store_open(dbpath, STORE_READ, &e);
+    assert_non_null(s);
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        struct plan *p = query_compile(qs[i], T0, NULL, &e);
+        assert_non_null(p);
+        struct store_agg_spec sp = series_spec(0, T0, T0 + 60 * MIN - 1, T0 + 50 * MIN, MIN, 10,
+                                               AGG_AUTO);
+        sp.cancelled = stop_now;
+        polls = 0;
+        struct store_agg a;
+        assert_int_equal(store_aggregate(s, p, &sp, &a, &e), 0);
+        assert_string_equal(strncmp(a.how, "rollups:", 8) == 0 ? "rollups:" : a.how, "rollups:");
+        assert_int_equal(a.cancelled, 1);
+        assert_int_equal(polls, 1);
+        store_agg_fini(&a);
+        query_free(p);
+    }
+    store_close(s);
+}
+
 /* The metrics view's own parts (metrics_part_compute) give the scan's
  * numbers too. */
 static void test_view_parts(void **st)
@@ -260,6 +296,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rollups_equal_scan),
         cmocka_unit_test(test_view_parts),
+        cmocka_unit_test(test_rollups_cancel),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
