@@ -56,6 +56,7 @@ static void request(struct app *a, int keep)
     mv->nspark = mview_spark_len(a->scr.w);
     mv->bucket_us = metrics_bucket(w, mv->hist_cols);
     int64_t end = mv->live ? metrics_live_end(now, a->totals.last_ts, w) : mv->end;
+    mv->on_last = mv->live && end != now;
     metrics_range(end, w, mv->bucket_us, &mv->since, &mv->until);
     snprintf(mv->query, sizeof mv->query, "%s", a->filter);
     struct metrics_req *rq = metrics_req_new(mv->query, now, mv->since, mv->until, mv->bucket_us,
@@ -117,11 +118,19 @@ static int take_parts(struct app *a)
     return changed;
 }
 
-/* A live refresh is due: records arrived, the last run is old enough. */
+/* A live refresh is due: records arrived, the last run is old enough; or
+ * the view was opened before the store's totals told the newest record's
+ * time, and the data's last hour turns out not to be now's (an old log:
+ * without this the view stayed on an empty hour until a record arrived). */
 static int refresh_due(struct app *a)
 {
     struct mview *mv = view_state(a, &view_metrics);
-    if (!mv->live || mv->pending || a->data_at == mv->data_seen)
+    if (!mv->live || mv->pending)
+        return 0;
+    int64_t now = ts_now();
+    if (!mv->on_last && metrics_live_end(now, a->totals.last_ts, width_us(mv)) != now)
+        return 1;
+    if (a->data_at == mv->data_seen)
         return 0;
     int64_t gap = mv->took_us * 4 > REFRESH_MIN_US ? mv->took_us * 4 : REFRESH_MIN_US;
     return ts_mono_us() - mv->done_at >= gap;

@@ -25,6 +25,8 @@ struct mview {
     char query[LINEEDIT_MAX + 1];            /* the filter of gen */
     int64_t asked_at, done_at, took_us;    /* monotonic µs */
     int64_t data_seen;                     /* a->data_at at the last request */
+    int on_last;                           /* live, and the range ends at the newest
+                                            * record (older than the width), not now */
     int focus;                             /* enum msec */
     int sel[SEC_N];
     int sort_col[2], sort_desc[2];         /* services, paths */
