@@ -463,11 +463,18 @@ static int cut_cancelled(struct cutscan *k)
     return k->a->cancelled = 1;
 }
 
+/* Counts duration v if it is below the cut in the cut's bucket; 1 to stop
+ * (cancelled). */
+static int cut_add(struct cutscan *k, double v)
+{
+    k->below += v < k->cut && lhist_key(v) == k->key;
+    return cut_cancelled(k);
+}
+
 static int on_cutrow(void *ctx, const struct store_scan_row *r)
 {
     struct cutscan *k = ctx;
-    k->below += r->has_value && r->value < k->cut && lhist_key(r->value) == k->key;
-    return cut_cancelled(k);
+    return r->has_value ? cut_add(k, r->value) : cut_cancelled(k);
 }
 
 /* 1 if the query keeps every record (no condition but time bounds) and
@@ -500,14 +507,11 @@ static int cut_values(struct store *s, struct cutscan *k, double lo, double hi, 
                            " WHERE duration >= ? AND duration < ?", -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_double(st, 1, lo);
         sqlite3_bind_double(st, 2, hi);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            double v = sqlite3_column_double(st, 0);
-            k->below += v < k->cut && lhist_key(v) == k->key;
-            if (cut_cancelled(k)) {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            if (cut_add(k, sqlite3_column_double(st, 0))) {
                 rc = SQLITE_DONE;
                 break;
             }
-        }
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : store_sqlerr(s, e, "reading rec_dur");

@@ -132,6 +132,8 @@ struct tailer *fscan_adopt(struct follower *f, int fd, const char *path, const s
 void fscan_dir_changed(struct follower *f, const char *path);   /* rescan path's directory */
 struct tailer *fscan_tracked(struct follower *f, const struct stat *st);
 int fscan_is_sibling(const char *name, const char *base);
+/* The length of name's compressed suffix (".gz" 3, ".zip" 4), else 0. */
+size_t fscan_zsuffix(const char *name);
 /* The source path matches (or, unless direct, is a rotated sibling of): index or -1. */
 int fscan_source_of(struct follower *f, const char *path, int direct);
 

@@ -164,13 +164,6 @@ static int starts_with(const char *path, const char *head, size_t n)
 
 static int64_t written_size(const char *path);
 
-/* 1 if path names a compressed file (.gz, .zip). */
-static int compressed(const char *path)
-{
-    size_t n = strlen(path);
-    return (n > 3 && !strcmp(path + n - 3, ".gz")) || (n > 4 && !strcmp(path + n - 4, ".zip"));
-}
-
 /* The rotated copy of what t read (copytruncate). */
 struct copy {
     char path[PATH_MAX];
@@ -194,7 +187,7 @@ static int find_copy(const struct tailer *t, struct copy *cp)
      * be being written: logrotate's compress after copytruncate) */
     for (int plain = 1; plain >= 0 && at == c.n; plain--)
         for (size_t i = c.n; i-- > 0 && at == c.n;) {
-            if (compressed(c.v[i].path) != plain && stat(c.v[i].path, &cp->st) == 0 &&
+            if ((fscan_zsuffix(c.v[i].path) > 0) != plain && stat(c.v[i].path, &cp->st) == 0 &&
                 (uint64_t)cp->st.st_ino != t->ck.ino &&
                 starts_with(c.v[i].path, t->head, t->head_n))
                 at = i;
@@ -267,7 +260,7 @@ static void race_count(struct follower *f, struct tailer *t)
  * compressed copy, or no newline there). */
 static int64_t copy_partial(const struct copy *cp, int64_t max)
 {
-    if (cp->size <= 0 || max <= 0 || compressed(cp->path))
+    if (cp->size <= 0 || max <= 0 || fscan_zsuffix(cp->path))
         return -1;
     char b[4096];
     int64_t want = max < cp->size ? max : cp->size, p = -1;
@@ -343,7 +336,7 @@ void fscan_truncated(struct follower *f, struct tailer *t)
      * shorter than the row's head (it ends before what was read: the file
      * read past the copy's end before the truncation) cannot match it, and
      * was read from 0 as a new file (what was read of it stored twice) */
-    if (found && kid && (holed || !compressed(cp.path)))
+    if (found && kid && (holed || !fscan_zsuffix(cp.path)))
         ingest_expect(f->in, kid);
     if (found)
         open_copy(f, &cp, t->src);

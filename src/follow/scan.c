@@ -211,6 +211,14 @@ static int src_matches(const struct fsrc *s, const char *name)
     return s->exact ? strcmp(s->pat, name) == 0 : fnmatch(s->pat, name, FNM_PERIOD) == 0;
 }
 
+size_t fscan_zsuffix(const char *name)
+{
+    size_t n = strlen(name);
+    if (n > 3 && strcmp(name + n - 3, ".gz") == 0)
+        return 3;
+    return n > 4 && strcmp(name + n - 4, ".zip") == 0 ? 4 : 0;
+}
+
 /* A rotated sibling's name: "app.log.1", "app.log-20240101", "app.log.2.gz",
  * or loguru's "app.2024-01-01_12-00-00_000000.log" (".gz", ".zip") for
  * base "app.log". */
@@ -219,10 +227,7 @@ int fscan_is_sibling(const char *name, const char *base)
     char n[NAME_MAX + 1];
     snprintf(n, sizeof n, "%s", name);
     size_t nl = strlen(n), bl = strlen(base);
-    if (nl > 3 && strcmp(n + nl - 3, ".gz") == 0)
-        n[nl -= 3] = '\0';
-    else if (nl > 4 && strcmp(n + nl - 4, ".zip") == 0)
-        n[nl -= 4] = '\0';
+    n[nl -= fscan_zsuffix(n)] = '\0';
     const char *mid = NULL, *end = NULL;
     const char *dot = strrchr(base, '.');
     if (nl > bl + 1 && strncmp(n, base, bl) == 0 && strchr(".-_", n[bl])) {
