@@ -17,6 +17,7 @@ C='[0-9.]+ [KMG]B'
 form_60="^new store $P, cap $C\$"
 form_80="^new store $P, cap $C \\(logdeck store info\\)\$"
 form_200="^new store at $P; size cap $C \\(default: the smaller of 2 GB and 10% of the $C free\\), the oldest records dropped beyond it \\(logdeck store info\\)\$"
+line_has() { tui_line "$1" | grep -q -- "$2"; }
 bottom_is() { tui_line "$1" | sed 's/[[:space:]]*$//' | grep -Eq -- "$2"; }
 for size in "60 20" "80 24" "200 60"; do
   set -- $size
@@ -25,10 +26,13 @@ for size in "60 20" "80 24" "200 60"; do
   eval "want=\$form_$1"
   if tui_wait 5 bottom_is "$2" "$want"; then pass "$1x$2: the notice whole on the bottom row"; else
     fail "$1x$2: the notice whole on the bottom row" "[$(tui_line "$2")]"; fi
+  # the notice can come before the records: wait for them (bounded) too
   if [ "$2" -lt 60 ]; then   # 30 records fill the list: the newest just above the status bar
-    check "$1x$2: the newest record above the status bar" 1 "$(tui_line $(($2 - 2)) | grep -c ' line 30$')"
+    if tui_wait 10 line_has "$(($2 - 2))" ' line 30$'; then pass "$1x$2: the newest record above the status bar"; else
+      fail "$1x$2: the newest record above the status bar" "[$(tui_line $(($2 - 2)))]"; fi
   fi
-  check "$1x$2: the status bar in place" 1 "$(tui_line $(($2 - 1)) | grep -c ' 30 records ')"
+  if tui_wait 10 line_has "$(($2 - 1))" ' 30 records '; then pass "$1x$2: the status bar in place"; else
+    fail "$1x$2: the status bar in place" "[$(tui_line $(($2 - 1)))]"; fi
   tui_keys q
   check_screen "$1x$2: q exits 0" "EXIT=0"
 done
