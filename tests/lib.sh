@@ -16,6 +16,21 @@ fail() { echo "FAIL: $1: $2"; }
 check() {
   if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected [$2] got [$3]"; fi
 }
+# check_wait NAME EXPECTED SECONDS command...: check, with ACTUAL the
+# command's output, polled every 0.1 s until it equals EXPECTED or SECONDS
+# have passed: for state written asynchronously (a follower's commits, an
+# alert delivery's outcome, a TUI frame). The last output read is shown.
+check_wait() {
+  local name=$1 want=$2 secs=$3 got end; shift 3
+  end=$(( $(date +%s%N) + secs * 1000000000 ))
+  while :; do
+    got=$("$@" 2>/dev/null)
+    [ "$got" = "$want" ] && break
+    [ "$(date +%s%N)" -ge "$end" ] && break
+    sleep 0.1
+  done
+  check "$name" "$want" "$got"
+}
 # check_rc NAME EXPECTED_RC command...
 check_rc() {
   n=$1; want=$2; shift 2

@@ -12,7 +12,7 @@ case "$(cat "$T/err")" in *"needs a terminal"*) pass "no tty: says why" ;;
   *) fail "no tty: says why" "$(cat "$T/err")" ;; esac
 
 tui_start 100 30 "$T/api.jsonl"
-check_line "started" 28 "10:10:09.000 ERROR api          connection reset by peer" 5
+check_line "started" 28 "10:10:09.000 ERROR api          connection reset by peer" 15
 
 # Errors: E goes to the previous error or worse, e to the next.
 tui_keys E Enter
@@ -68,7 +68,7 @@ check_screen "q exits 0" "EXIT=0"
 
 # History persisted: the next run's Up recalls the last query.
 tui_start 100 30 "$T/api.jsonl"
-check_line "second run" 28 "10:10:09.000 ERROR api          connection reset by peer" 5
+check_line "second run" 28 "10:10:09.000 ERROR api          connection reset by peer" 15
 tui_keys / Up
 check_line "history: Up recalls the last query" 29 "/level>=warning"
 tui_keys Up
@@ -88,7 +88,7 @@ fi
 # A crash (SIGSEGV): the handler gives the terminal back, then the process
 # dies of the signal.
 tui_start 100 30 "$T/api.jsonl"
-check_line "started again" 28 "10:10:09.000 ERROR api          connection reset by peer" 5
+check_line "started again" 28 "10:10:09.000 ERROR api          connection reset by peer" 15
 pid=$(tui_pid)
 if [ -n "$pid" ]; then
   kill -SEGV "$pid"

@@ -37,13 +37,13 @@ else fail "demo: Vietnamese text" "none in api.jsonl ($vi requests)"; fi
 # and removes its directory on exit.
 mkdir -p "$T/tmp"
 TUI_ENV="TMPDIR=$T/tmp" tui_start 120 40 demo
-check_screen "demo opens the TUI following" " FOLLOW " 5
+check_screen "demo opens the TUI following" " FOLLOW " 15
 records() { tui_line 39 | grep -o '[0-9,]* records' | tr -d ', records'; }
 more_than() { local n; n=$(records); [ "${n:-0}" -gt "$1" ]; }
-if tui_wait 5 more_than 1000; then pass "demo: starts with history ($(records) records)"
+if tui_wait 15 more_than 1000; then pass "demo: starts with history ($(records) records)"
 else fail "demo: starts with history" "$(tui_line 39)"; fi
 n1=$(records)
-if tui_wait 5 more_than "${n1:-0}"; then pass "demo: new records keep arriving ($n1 -> $(records))"
+if tui_wait 15 more_than "${n1:-0}"; then pass "demo: new records keep arriving ($n1 -> $(records))"
 else fail "demo: new records keep arriving" "$(tui_line 39)"; fi
 tui_keys q
 check_screen "demo: q exits 0" "EXIT=0"
@@ -59,9 +59,9 @@ printf 'sources:\n  - %s\n' "$T/user/app.log" > "$HOME/.config/logdeck/config.ya
 printf 'previous-user-query\n' > "$HOME/.local/state/logdeck/history"
 cp "$HOME/.local/state/logdeck/history" "$T/history.before"
 tui_start 120 40 demo --dir "$T/sealed"
-check_screen "sealed demo opens" " FOLLOW " 5
+check_screen "sealed demo opens" " FOLLOW " 15
 tui_keys / "USERMARKER" Enter
-check_screen "sealed demo: the user's source is not in the demo" "│ 0 of " 5
+check_screen "sealed demo: the user's source is not in the demo" "│ 0 of " 15
 tui_keys Escape q
 check_screen "sealed demo: q exits 0" "EXIT=0"
 # The demo may quit before its history is read (the count would be ">= 0"):

@@ -72,65 +72,73 @@ qrow=$(grep -h '"queue_length"' "$T/gateway.jsonl" | awk -v s="$since" -v u="$un
 # the histogram's scale: the busiest minute
 hmax=$(awk -F'\t' '{ c[int($1 / 60000)]++ } END { for (k in c) if (c[k] > m) m = c[k]; printf "%4d", m }' "$T/win.tsv")
 
+# rows FIRST LAST [WIDTH]: screen rows FIRST..LAST (cut to WIDTH columns).
+# The view draws its parts as they arrive: a check of rows below the
+# title waits for them (check_wait), as the title's check does.
+rows() { tui_screen | sed -n "$1,$2p" | cut -c1-"${3:-1000}"; }
+hist_scale() { case "$(tui_line 2)" in "$hmax │"*) return 0 ;; esac; return 1; }
+sparkline() { case "$(tui_line 13 | cut -c84-)" in *[▁▂▃▄▅▆▇█]*) return 0 ;; esac; return 1; }
+
 tui_start 120 40 $FILES
-check_screen "startup" " FOLLOW " 10
+check_screen "startup" " FOLLOW " 15
 tui_keys m
-check_line "title: range, totals, error rate" 1 "$title" 5
-case "$(tui_line 2)" in "$hmax │"*) pass "histogram scale: the busiest minute" ;;
-  *) fail "histogram scale: the busiest minute" "[$(tui_line 2)] want [$hmax │]" ;; esac
+check_line "title: range, totals, error rate" 1 "$title" 15
+if tui_wait 10 hist_scale; then pass "histogram scale: the busiest minute"
+else fail "histogram scale: the busiest minute" "[$(tui_line 2)] want [$hmax │]"; fi
 check_line "histogram time axis (and the keys)" 10 \
   "     └10:00     10:10     10:20     10:30     10:40     10:50           +/- range · [ ] move · Tab section · < > r sort"
 check_line "services table header" 12 \
   "  service                                  count▼   err%     p50     p95     p99   last 20m"
-check "requests per service: counts, error rates, percentiles" "$(cat "$T/svc120")" \
-  "$(tui_screen | sed -n "13,$((12 + nsvc))p" | cut -c1-80)"
+check_wait "requests per service: counts, error rates, percentiles" "$(cat "$T/svc120")" 10 \
+  rows 13 $((12 + nsvc)) 80
 py=$((12 + nsvc + 4))
-check "requests per path" "$(cat "$T/path120")" "$(tui_screen | sed -n "$py,$((py + npath - 1))p" | cut -c1-80)"
+check_wait "requests per path" "$(cat "$T/path120")" 10 rows "$py" $((py + npath - 1)) 80
 sy=$((py + npath + 1))
 check_line "status classes" $sy "$status"
 check_line "slow-request tiers" $((sy + 1)) "$tiers"
 check_line "templates header" $((sy + 4)) "   count  first        last         template"
-check "top error templates: counts, first/last seen" "$(cut -f3 "$T/tmpl.tsv" | head -6)" \
-  "$(tui_screen | sed -n "$((sy + 5)),$((sy + 10))p")"
+check_wait "top error templates: counts, first/last seen" "$(cut -f3 "$T/tmpl.tsv" | head -6)" 10 \
+  rows $((sy + 5)) $((sy + 10))
 # sparklines: api has a record in each of the last 20 minutes
-case "$(tui_line 13 | cut -c84-)" in *[▁▂▃▄▅▆▇█]*) pass "service sparkline drawn" ;;
-  *) fail "service sparkline drawn" "[$(tui_line 13)]" ;; esac
+if tui_wait 10 sparkline; then pass "service sparkline drawn"
+else fail "service sparkline drawn" "[$(tui_line 13)]"; fi
 
 # Sorting: > moves to err%, largest first.
 tui_keys '>'
 want=$(awk '{ r = $(NF - 3); sub("%", "", r); printf "%s\t%d\t%s\n", r, $(NF - 4), $0 }' "$T/svc120" |
   sort -t"$TAB" -k1,1gr -k2,2nr | head -1 | cut -f3)
-check "sorted by err%, largest first" "$want" "$(tui_line 13 | cut -c1-80)"
-check_screen "err% marked as the sort column" "  err%▼  " 2
+check_wait "sorted by err%, largest first" "$want" 10 rows 13 13 80
+check_screen "err% marked as the sort column" "  err%▼  "
 tui_keys '<'
 
 # The metric summary (Tab to the metrics section shows it).
 tui_keys Tab Tab Tab
-check_screen "metric summary: last min max avg" "$qrow" 3
+check_screen "metric summary: last min max avg" "$qrow"
 
 # Enter on a template: the log view shows exactly its records.
 tui_keys BTab j
 tmpl=$(sed -n 2p "$T/tmpl.tsv" | cut -f2)
 tn=$(sed -n 2p "$T/tmpl.tsv" | cut -f1)
-check_screen "second template selected" "$tmpl" 2
+check_screen "second template selected" "$tmpl"
 tui_keys Enter
-check_screen "Enter: the log view filtered to the template" "│ $tn of $total" 5
-got=$(tui_screen | grep -c "^2024-.*failed: voice model missing")
-check "exactly the template's records listed" "$tn" "$got"
+check_screen "Enter: the log view filtered to the template" "│ $tn of $total" 15
+# the count and the rows come apart: wait for the rows too
+listed() { tui_screen | grep -c "^2024-.*failed: voice model missing"; }
+check_wait "exactly the template's records listed" "$tn" 10 listed
 check_line "only those: the next row is empty" $((tn + 1)) ""
 tui_keys q
 check_screen "q exits 0" "EXIT=0"
 
 # 80x24.
 tui_start 80 24 $FILES
-check_screen "80x24 startup" " FOLLOW " 10
+check_screen "80x24 startup" " FOLLOW " 15
 tui_keys m
 check_line "80x24 title" 1 \
-  " Metrics · 1h · 05-01 $(hm $since)→$(hm $until) · live · $n records · $nerr errors ($rate%)" 5
+  " Metrics · 1h · 05-01 $(hm $since)→$(hm $until) · live · $n records · $nerr errors ($rate%)" 15
 check_line "80x24 axis" 6 "     └10:00     10:10     10:20     10:30     10:40     10:50"
-check "80x24 services" "$(cat "$T/svc80")" "$(tui_screen | sed -n "9,$((8 + nsvc))p" | cut -c1-67)"
+check_wait "80x24 services" "$(cat "$T/svc80")" 10 rows 9 $((8 + nsvc)) 67
 tui_keys q
-check_screen "80x24 q: back to the log view" " FOLLOW " 5
+check_screen "80x24 q: back to the log view" " FOLLOW " 15
 tui_keys q
 check_screen "80x24 q exits 0" "EXIT=0"
 
@@ -140,6 +148,6 @@ check_screen "80x24 q exits 0" "EXIT=0"
 tui_start 80 24 $FILES
 tui_keys m
 check_line "m at once: the data's last hour" 1 \
-  " Metrics · 1h · 05-01 $(hm $since)→$(hm $until) · live · $n records · $nerr errors ($rate%)" 5
+  " Metrics · 1h · 05-01 $(hm $since)→$(hm $until) · live · $n records · $nerr errors ($rate%)" 15
 tui_keys q q
 check_screen "m at once: q q exits 0" "EXIT=0"

@@ -24,7 +24,7 @@ for size in "60 20" "80 24" "200 60"; do
   rm -rf "$HOME/.local"
   tui_start "$1" "$2" --db "$STORE" "$T/logs"
   eval "want=\$form_$1"
-  if tui_wait 5 bottom_is "$2" "$want"; then pass "$1x$2: the notice whole on the bottom row"; else
+  if tui_wait 15 bottom_is "$2" "$want"; then pass "$1x$2: the notice whole on the bottom row"; else
     fail "$1x$2: the notice whole on the bottom row" "[$(tui_line "$2")]"; fi
   # the notice can come before the records: wait for them (bounded) too
   if [ "$2" -lt 60 ]; then   # 30 records fill the list: the newest just above the status bar

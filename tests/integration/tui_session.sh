@@ -9,7 +9,7 @@ export TUI_FRESH=
 sess_dir="$HOME/.local/state/logdeck/sessions"
 
 tui_start 100 30 "$T/api.jsonl"
-check_line "started" 28 "10:10:09.000 ERROR api          connection reset by peer" 5
+check_line "started" 28 "10:10:09.000 ERROR api          connection reset by peer" 15
 tui_keys / 'level>=warning' Enter
 check_screen "filtered" "level>=warning │ 13 of 47"
 tui_keys k k x
@@ -17,12 +17,12 @@ check_screen "a mark" "marked; 1 marked"
 tui_keys T
 check_screen "time column" "time column: elapsed since the previous record"
 tui_keys q
-tui_wait 5 has_text "EXIT=0"
+tui_wait 15 has_text "EXIT=0"
 check "one session file" 1 "$(ls "$sess_dir" 2>/dev/null | wc -l | tr -d ' ')"
 check "session file is private" 600 "$(stat -c %a "$sess_dir"/* 2>/dev/null)"
 
 tui_start 100 30 "$T/api.jsonl"
-check_screen "says it reopened" "reopened where you left off: level>=warning, at the record you had" 5
+check_screen "says it reopened" "reopened where you left off: level>=warning, at the record you had" 15
 check_screen "the filter is back" "level>=warning │ 13 of 47"
 check_screen "paused at the record" " PAUSED "
 tui_keys Enter
@@ -34,25 +34,25 @@ check_screen "the mark and the time column are back" "+1m15.0s    *WARN  api    
 tui_keys G m
 check_screen "metrics open" " Metrics ·"
 tui_keys : q Enter
-tui_wait 5 has_text "EXIT=0"
+tui_wait 15 has_text "EXIT=0"
 tui_start 100 30 "$T/api.jsonl"
-check_screen "the metrics view is back" " Metrics · " 5
-check_screen "metrics of the filter" "· 13 records · 6 errors (46.2%)" 5
+check_screen "the metrics view is back" " Metrics · " 15
+check_screen "metrics of the filter" "· 13 records · 6 errors (46.2%)" 15
 tui_keys q
-check_screen "following again (quit while following)" " FOLLOW " 5
+check_screen "following again (quit while following)" " FOLLOW " 15
 tui_keys q
-tui_wait 5 has_text "EXIT=0"
+tui_wait 15 has_text "EXIT=0"
 
 # --fresh: nothing reopened (and nothing forgotten: the file stays).
 TUI_FRESH=--fresh tui_start 100 30 "$T/api.jsonl"
-check_line "--fresh: everything, newest" 28 "10:10:09.000 ERROR api          connection reset by peer" 5
+check_line "--fresh: everything, newest" 28 "10:10:09.000 ERROR api          connection reset by peer" 15
 check "--fresh: no filter" 0 "$(tui_screen | grep -c 'level>=warning')"
 tui_keys q
-tui_wait 5 has_text "EXIT=0"
+tui_wait 15 has_text "EXIT=0"
 
 # A damaged file: said once, then a fresh start.
 printf 'not a session\n' > "$(ls -d "$sess_dir"/*)"
 tui_start 100 30 "$T/api.jsonl"
-check_screen "damaged file reported" "last session not reopened: $sess_dir/" 5
+check_screen "damaged file reported" "last session not reopened: $sess_dir/" 15
 check_line "damaged file: fresh start" 28 "10:10:09.000 ERROR api          connection reset by peer"
 tui_keys q

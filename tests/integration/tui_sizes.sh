@@ -37,23 +37,32 @@ stop_run
 title_whole() { # the title ends with a whole field
   case "$(tui_line 1)" in *" records"|*"%)") return 0 ;; *) return 1 ;; esac
 }
+# last_path: the last row of the path table on the screen (or file $1)
+last_path() {
+  if [ $# -gt 0 ]; then cat "$1"; else tui_screen; fi |
+    awk '/^  path /{p=1; next} p && /^  [^ ]/{last=$1} p && /^$/{exit} END{print last}'
+}
+# tables_drawn: the view draws its parts as they arrive; the snapshot below
+# is read once both tables are whole (their "-" group, listed last, shown)
+tables_drawn() { tui_screen | grep -q '^  service ' && [ "$(last_path)" = - ]; }
 for size in "60 20" "80 24" "200 60"; do
   set -- $size; w=$1; h=$2
   tui_start "$w" "$h"
-  check_screen "$w x $h: started" " records " 5
+  check_screen "$w x $h: started" " records " 15
   tui_keys m
-  check_screen "$w x $h: metrics totals" "· 7 records · 3 errors (42.9%)" 5
+  check_screen "$w x $h: metrics totals" "· 7 records · 3 errors (42.9%)" 15
   if title_whole; then pass "$w x $h: metrics title whole"; else fail "$w x $h: metrics title whole" "[$(tui_line 1)]"; fi
   check "$w x $h: the title fits" 1 "$(tui_line 1 | awk -v w="$w" '{ print (length($0) <= w) }')"
+  tui_wait 10 tables_drawn
   tui_screen >"$T/m$w"
   tui_keys G   # to the bottom of the tables: the path table's end is on screen
-  tui_wait 5 has_text "no metric records in this range"
+  tui_wait 10 has_text "no metric records in this range"
   tui_screen >"$T/mG$w"
   tui_keys g q a
-  check_screen "$w x $h: alerts view" "checkout-api-error" 5
+  check_screen "$w x $h: alerts view" "checkout-api-error" 15
   tui_screen >"$T/a$w"
   tui_keys q '?'
-  check_screen "$w x $h: help" "logdeck keys" 3
+  check_screen "$w x $h: help" "logdeck keys"
   tui_screen >"$T/h$w"
   tui_keys q q
 done
@@ -68,8 +77,7 @@ check "60: p50 p95 p99 kept, sparkline dropped" \
 check "80: sparkline kept" 1 "$(grep -c '^  service .* p99   last ' "$T/m80")"
 # "-" after every path, at every size.
 for w in 60 80 200; do
-  check "$w: '-' is the last path" "-" \
-    "$(awk '/^  path /{p=1; next} p && /^  [^ ]/{last=$1} p && /^$/{exit} END{print last}' "$T/m$w")"
+  check "$w: '-' is the last path" "-" "$(last_path "$T/m$w")"
   check "$w: G shows the end of the list" "no metric records in this range" \
     "$(head -n -2 "$T/mG$w" | sed '/^ *$/d' | tail -1 | sed 's/^ *//; s/ *$//')"
 done
@@ -83,6 +91,6 @@ check "80: help line whole" 1 "$(grep -c 'oldest / newest record (G follows agai
 # log view too, not as raw JSON.
 "$LOGDECK" --db "$T/m.db" index "$ROOT/tests/fixtures/gateway.jsonl" >/dev/null 2>&1
 tui_start 120 40 --db "$T/m.db"
-check_screen "metric line rendered" " api_latency_p95=812.4 ms (/api/v1/tts)" 5
+check_screen "metric line rendered" " api_latency_p95=812.4 ms (/api/v1/tts)" 15
 check "no raw metric JSON in the list" 0 "$(tui_screen | grep -c '"component": "metrics"')"
 tui_keys q

@@ -7,13 +7,14 @@ cp "$FIX/api.jsonl" "$FIX/worker.log" "$T/"
 
 tui_start 80 24 "$T/api.jsonl" "$T/worker.log"
 check_line "80x24: newest record on row 22" 22 \
-  "10:10:09.000 ERROR api        connection reset by peer"
+  "10:10:09.000 ERROR api        connection reset by peer" 15
 check_line "80x24: wide service aligned" 21 \
   "10:10:07.000 INFO  サービス   aligned after wide service"
 check_line "80x24: long service cut with an ellipsis" 14 \
   "10:09:51.456 ERROR worker.ta… task failed [3f2a9c1e-8b7d-4c1a-9e2f-0a [+4 lines]"
-case "$(tui_line 23)" in " FOLLOW  50 records "*"lost 0") pass "80x24: status bar fits" ;;
-  *) fail "80x24: status bar fits" "[$(tui_line 23)]" ;; esac
+status_fits() { case "$(tui_line 23)" in " FOLLOW  50 records "*"lost 0") return 0 ;; esac; return 1; }
+if tui_wait 10 status_fits; then pass "80x24: status bar fits"
+else fail "80x24: status bar fits" "[$(tui_line 23)]"; fi
 
 # Select the escape record (3 up from the newest), then resize.
 tui_keys k k k
@@ -41,12 +42,12 @@ check_screen "q after resizes exits 0" "EXIT=0"
 
 # An 8-colour terminal and NO_COLOR still draw everything.
 TUI_TERM=xterm tui_start 80 24 "$T/api.jsonl"
-check_line "8-colour terminal" 22 "10:10:09.000 ERROR api        connection reset by peer"
+check_line "8-colour terminal" 22 "10:10:09.000 ERROR api        connection reset by peer" 15
 if tmux -L "$TS" capture-pane -p -e | grep -q $'\e\\[3[0-7]m'; then pass "8-colour terminal uses colour"
 else fail "8-colour terminal uses colour" "no colour in $(tmux -L "$TS" capture-pane -p -e | head -3 | cat -v)"; fi
 tui_keys q
 TUI_ENV="NO_COLOR=1" tui_start 80 24 "$T/api.jsonl"
-check_line "NO_COLOR" 22 "10:10:09.000 ERROR api        connection reset by peer"
+check_line "NO_COLOR" 22 "10:10:09.000 ERROR api        connection reset by peer" 15
 if tmux -L "$TS" capture-pane -p -e | grep -q $'\e\\[\\(3[0-8]\\|4[0-8]\\|9[0-7]\\|10[0-7]\\)[m;]'; then
   fail "NO_COLOR has no colours" "$(tmux -L "$TS" capture-pane -p -e | head -3 | cat -v)"
 else pass "NO_COLOR has no colours"; fi

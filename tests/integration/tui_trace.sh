@@ -41,75 +41,83 @@ awk -F'\t' -v t0="$t0" '
     printf " first error: #%d %s at %s  %s\n", ferr, ln[ferr], off(ts[ferr] - t0), msg[ferr] > "'"$T"'/firsterr"
   }' "$T/t1.tsv"
 
+# rows FIRST LAST WIDTH: screen rows FIRST..LAST cut to WIDTH columns, the
+# trailing blanks dropped. Rows below the header are waited for as the
+# header is (check_wait): the view may draw them in a later frame.
+rows() { tui_screen | sed -n "$1,$2p" | cut -c1-"$3" | sed 's/ *$//'; }
+lanes_of() { tui_screen | sed -n "4,$((3 + svcs))p" | awk '{ print $1 }' | tr '\n' ' '; }
+axis_ok() {
+  case "$(tui_line $hdr)" in "   # offset     gap        lane         level duration message"*"+0.0 ms"*"$span") return 0 ;; esac
+  return 1
+}
+bar_of() { tui_line "$1" | cut -c91-; }
+first_mark() { case "$(bar_of $((hdr + 1)))" in "●"*) return 0 ;; esac; return 1; }
+err_colour() { tmux -L "$TS" capture-pane -p -e | sed -n "$((hdr + 7))p" | grep -q $'\e\\[[0-9;]*31[m;]'; }
+
 tui_start 120 40 $FILES
-check_screen "startup" " FOLLOW " 10
+check_screen "startup" " FOLLOW " 15
 tui_keys / "cid:${T1%%-*}*" Enter
 check_screen "log filtered to the trace" "│ $n of " 20   # the count job, late on a loaded machine
 tui_keys t
-check_line "header: span, count, services, status" 1 "$header" 5
+check_line "header: span, count, services, status" 1 "$header" 15
 check_line "slowest step called out" 2 "$(cat "$T/slowest")"
 check_line "first error called out" 3 "$(cat "$T/firsterr")"
 # lanes: one row per service in order of first appearance
 lanes=$(cut -f3 "$T/t1.tsv" | awk '!seen[$0]++' | tr '\n' ' ')
-got=$(tui_screen | sed -n "4,$((3 + svcs))p" | awk '{ print $1 }' | tr '\n' ' ')
-check "one lane per service, in order" "$lanes" "$got"
+check_wait "one lane per service, in order" "$lanes" 10 lanes_of
 hdr=$((4 + svcs))
-case "$(tui_line $hdr)" in "   # offset     gap        lane         level duration message"*"+0.0 ms"*"$span")
-  pass "axis: 0 .. span" ;; *) fail "axis: 0 .. span" "[$(tui_line $hdr)]" ;; esac
-got=$(tui_screen | sed -n "$((hdr + 1)),$((hdr + n))p" | cut -c1-89 | sed 's/ *$//')
-check "waterfall rows in time order, exact" "$(cat "$T/rows120")" "$got"
+if tui_wait 10 axis_ok; then pass "axis: 0 .. span"; else fail "axis: 0 .. span" "[$(tui_line $hdr)]"; fi
+check_wait "waterfall rows in time order, exact" "$(cat "$T/rows120")" 10 rows $((hdr + 1)) $((hdr + n)) 89
 # the slowest bar (2130 ms ending at the last record) fills the whole axis
 bar=$(printf '█%.0s' $(seq 30))
-got=$(tui_line $((hdr + n)) | cut -c91-)
-check "slowest bar spans the axis" "$bar" "$got"
-case "$(tui_line $((hdr + 1)) | cut -c91-)" in "●"*) pass "first record: a mark at 0" ;;
-  *) fail "first record: a mark at 0" "[$(tui_line $((hdr + 1)))]" ;; esac
+check_wait "slowest bar spans the axis" "$bar" 10 bar_of $((hdr + n))
+if tui_wait 10 first_mark; then pass "first record: a mark at 0"
+else fail "first record: a mark at 0" "[$(tui_line $((hdr + 1)))]"; fi
 # errors in the error role: red (31) somewhere on the first error's row
-if tmux -L "$TS" capture-pane -p -e | sed -n "$((hdr + 7))p" | grep -q $'\e\\[[0-9;]*31[m;]'; then
+if tui_wait 10 err_colour; then
   pass "error rows in the error colour"
 else fail "error rows in the error colour" "$(tmux -L "$TS" capture-pane -p -e | sed -n "$((hdr + 7))p" | cat -v)"; fi
 
 # Enter: the detail pane of the selected step (the last one, selected by t)
 tui_keys g j j j j j j
 tui_keys Enter
-check_screen "Enter opens the detail of step 7" " cid         $T1" 3
-check_screen "detail: the traceback whole" "ConnectionError: storage unavailable" 3
+check_screen "Enter opens the detail of step 7" " cid         $T1"
+check_screen "detail: the traceback whole" "ConnectionError: storage unavailable"
 tui_keys Escape
 check_line "Esc closes the detail, the trace stays" 1 "$header"
 tui_keys Escape
 no_trace() { ! tui_screen | grep -q "^ Trace "; }
-if tui_wait 3 no_trace; then pass "Esc returns to the log view"; else fail "Esc returns to the log view" "trace still shown"; fi
+if tui_wait 10 no_trace; then pass "Esc returns to the log view"; else fail "Esc returns to the log view" "trace still shown"; fi
 check_line "log view as it was: its first row" 1 \
   "2024-05-01 10:30:00.000 INFO  gateway        Request received"
 
 # A trace in progress grows live.
 tui_keys / C-u "cid:${T2%%-*}*" Enter
 n2=$(fx_trace "$T2" $FILES | wc -l)
-check_screen "second trace filtered" "│ $n2 of " 5
+check_screen "second trace filtered" "│ $n2 of " 15
 tui_keys t
 span2=$(fx_offset "$(fx_trace "$T2" $FILES | awk -F'\t' 'NR == 1 { t0 = $1 } END { print $1 - t0 }')")
 check_line "second trace: $n2 records, status OK" 1 " Trace $T2 · $n2 records · 2 services · span $span2 · OK"
 printf '{"timestamp": "2024-05-01T10:45:01.250Z", "level": "warning", "event": "Voice cache stale", "service": "voices", "request_id": "%s"}\n' "$T2" >>"$T/api.jsonl"
-check_screen "live: the new record appears" " · $((n2 + 1)) records · 3 services · " 8
-check_screen "live: its warning changes the status" "WARN (1 warning)" 3
+check_screen "live: the new record appears" " · $((n2 + 1)) records · 3 services · " 15
+check_screen "live: its warning changes the status" "WARN (1 warning)"
 tui_keys q
-if tui_wait 3 no_trace; then pass "q goes back to the log view"; else fail "q goes back to the log view" "trace still shown"; fi
+if tui_wait 10 no_trace; then pass "q goes back to the log view"; else fail "q goes back to the log view" "trace still shown"; fi
 tui_keys : "trace $T1" Enter
-check_line ":trace CID opens that trace" 1 "$header" 5
+check_line ":trace CID opens that trace" 1 "$header" 15
 tui_keys : "trace no-such-cid-42" Enter
-check_screen ":trace with an unknown cid says so" "no-such-cid-42" 3
+check_screen ":trace with an unknown cid says so" "no-such-cid-42"
 tui_keys q q
 check_screen "q from the log view exits 0" "EXIT=0"
 
 # 80x24: the compact layout.
 tui_start 80 24 $FILES
-check_screen "80x24 startup" " FOLLOW " 10
+check_screen "80x24 startup" " FOLLOW " 15
 tui_keys / "cid:${T1%%-*}*" Enter
-check_screen "80x24 filtered" "│ $n of " 5
+check_screen "80x24 filtered" "│ $n of " 20
 tui_keys t
 check_line "80x24 header" 1 " Trace ${T1%%-*}… · $n records · $svcs services · span $span · ERROR ($nerr errors)"
-got=$(tui_screen | sed -n "$((hdr + 1)),$((hdr + n))p" | cut -c1-59 | sed 's/ *$//')
-check "80x24 rows exact" "$(cat "$T/rows80")" "$got"
+check_wait "80x24 rows exact" "$(cat "$T/rows80")" 10 rows $((hdr + 1)) $((hdr + n)) 59
 check_line "80x24 slowest bar" $((hdr + n)) "$(sed -n "${n}p" "$T/rows80" | awk '{ printf "%-60s", $0 }')$(printf '█%.0s' $(seq 20))"
 tui_keys q q
 check_screen "80x24 q, q exits 0" "EXIT=0"

@@ -10,14 +10,15 @@ tui_start 120 40 "$T/api.jsonl" "$T/worker.log"
 
 # Newest at the bottom (row 38), the status bar under it.
 check_line "startup shows the newest record last" 38 \
-  "2024-05-01 10:10:09.000 ERROR api            connection reset by peer" 5
+  "2024-05-01 10:10:09.000 ERROR api            connection reset by peer" 15
 check_line "startup: rows above in time order" 30 \
   "2024-05-01 10:09:51.456 ERROR worker.tasks   task failed [3f2a9c1e-8b7d-4c1a-9e2f-0a1b2c3d4e5f]               [+4 lines]"
 check_line "first row of the screen" 1 \
   "2024-05-01 10:03:00.000 ERROR api            Gemini API error #12"
 check_screen "status bar: follow, count" " FOLLOW  50 records "
-case "$(tui_line 39)" in *"lag "*"lost 0"*) pass "status bar: lag and loss counters" ;;
-  *) fail "status bar: lag and loss counters" "[$(tui_line 39)]" ;; esac
+counters() { case "$(tui_line 39)" in *"lag "*"lost 0"*) return 0 ;; esac; return 1; }
+if tui_wait 10 counters; then pass "status bar: lag and loss counters"
+else fail "status bar: lag and loss counters" "[$(tui_line 39)]"; fi
 
 # Escape sequences in log content are shown, never sent.
 check_line "escape sequence shown escaped" 35 \
@@ -41,7 +42,8 @@ want="2024-05-01 10:01:15.000 ERROR api            Gemini API error #5
 2024-05-01 10:06:30.000 ERROR api            Gemini API error #26
 2024-05-01 10:08:15.000 ERROR api            Gemini API error #33
 2024-05-01 10:10:09.000 ERROR api            connection reset by peer"
-check "query: exactly the matching records" "$want" "$(tui_screen | sed -n '1,7p' | sed '/^$/d')"
+top7() { tui_screen | sed -n '1,7p' | sed '/^$/d'; }
+check_wait "query: exactly the matching records" "$want" 10 top7
 check_screen "query: status shows query and count" "level>=error service:api │ 6 of 50"
 
 # A bad query: the error under the bar, a caret at its column; the
