@@ -34,7 +34,8 @@ keys=$(grep '^B ' "$SINK_LOG" | grep -o '"dedupe_key":"[^"]*"' | sort | uniq -c 
 check "3 distinct messages, at most one duplicate" "3 1" "$keys"
 check "no re-fire after restart" "3 firing" \
   "$(grep '^REQ .* -> 200' -A6 "$SINK_LOG" | grep '^B ' | grep -o '"kind":"[a-z]*"' | cut -d'"' -f4 | uniq -c | awk '{print $1, $2}')"
-check "outbox: 3 sent, none queued" '"queued":0,"sent":3' \
-  "$("$LOGDECK" alerts list --json | grep '"kind":"notifier"' | grep -o '"queued":[0-9]*,"sent":[0-9]*')"
+# the outcome is committed after the sink answered: wait for it
+outbox() { "$LOGDECK" alerts list --json | grep '"kind":"notifier"' | grep -o '"queued":[0-9]*,"sent":[0-9]*'; }
+check_wait "outbox: 3 sent, none queued" '"queued":0,"sent":3' 10 outbox
 stop_run
 check "clean exit" 0 "$RUN_RC"

@@ -24,11 +24,12 @@ rules:
 Y
 logline info /x "warm-up line before the daemon starts" > "$T/app.log"
 start_run "$T/rules.yaml" "$T/app.log"
-sleep 0.5
+warm() { [ "$("$LOGDECK" query --count '' 2>/dev/null)" = 1 ]; }
+wait_for 20 warm   # the file read to its end: what follows arrives live
 for i in 1 2 3 4; do logline error /api/pay "db timeout after ${i}000 ms"; done >> "$T/app.log"
 for i in 1 2 3; do logline error /api/pay "gateway unreachable ($i)"; done >> "$T/app.log"
 logline error /api/pay "db slow, no timeout phrase" >> "$T/app.log"
-wait_for 10 sh -c "grep -c '\"kind\":\"firing\"' '$SINK_LOG' | grep -qx 2"
+wait_for 30 sh -c "grep -c '\"kind\":\"firing\"' '$SINK_LOG' | grep -qx 2"
 fired=$(grep '^B ' "$SINK_LOG" | grep '"kind":"firing"' | grep -o '"rule":"[a-z-]*"' | cut -d'"' -f4 | sort | tr '\n' ' ')
 check "phrase and word rules fire on live records" "db-timeouts word-rule " "$fired"
 check "phrase rule counted exactly its 4 records" 1 \

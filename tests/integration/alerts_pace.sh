@@ -20,11 +20,11 @@ Y
 : > "$T/app.log"
 start_run "$T/rules.yaml" "$T/app.log"
 logline error /a "boom a" >> "$T/app.log"
-wait_for 10 ge "sent 200" 1
+wait_for 30 ge "sent 200" 1
 kill -9 "$RUN_PID"; wait "$RUN_PID" 2>/dev/null; RUN_PID=
 logline error /b "boom b" >> "$T/app.log"
 start_run "$T/rules.yaml" "$T/app.log"
-wait_for 15 ge "sent 200" 2
+wait_for 30 ge "sent 200" 2
 check "two messages after the restart" 2 "$(grep '^REQ ' "$SINK_LOG" | grep -c ' -> 200$')"
 gap=$(grep '^REQ .* -> 200$' "$SINK_LOG" | awk 'NR == 1 { t = $3 } NR == 2 { print $3 - t }')
 [ "${gap:-0}" -ge 2900 ] && pass "pace kept across kill -9 and restart (${gap} ms apart)" ||
@@ -33,7 +33,7 @@ gap=$(grep '^REQ .* -> 200$' "$SINK_LOG" | awk 'NR == 1 { t = $3 } NR == 2 { pri
 stop_run
 logline error /c "boom c" >> "$T/app.log"
 start_run "$T/rules.yaml" "$T/app.log"
-wait_for 15 ge "sent 200" 3
+wait_for 30 ge "sent 200" 3
 gap=$(grep '^REQ .* -> 200$' "$SINK_LOG" | awk 'NR == 2 { t = $3 } NR == 3 { print $3 - t }')
 [ "${gap:-0}" -ge 2900 ] && pass "pace kept across a clean restart (${gap} ms apart)" ||
   fail "pace kept across a clean restart" "${gap:-?} ms apart, min_interval 3s"
@@ -46,12 +46,12 @@ echo "/hook hang" > "$SINK_CTL"
 : > "$T/app.log"
 start_run "$T/rules.yaml" "$T/app.log"
 logline error /d "boom d" >> "$T/app.log"
-wait_for 10 grep -q ' POST /hook -> hang$' "$SINK_LOG"
+wait_for 30 grep -q ' POST /hook -> hang$' "$SINK_LOG"
 kill -9 "$RUN_PID"; wait "$RUN_PID" 2>/dev/null; RUN_PID=
 echo ok > "$SINK_CTL"
 n200=$(sent 200)
 start_run "$T/rules.yaml" "$T/app.log"
-wait_for 15 ge "sent 200" $((n200 + 1))
+wait_for 30 ge "sent 200" $((n200 + 1))
 gap=$(grep '^REQ .* POST /hook -> ' "$SINK_LOG" | tail -2 | awk 'NR == 1 { t = $3 } NR == 2 { print $3 - t }')
 check "the hung request, then its retry after kill -9" "hang 200" \
   "$(grep '^REQ .* POST /hook -> ' "$SINK_LOG" | tail -2 | awk '{ print $NF }' | tr '\n' ' ' | sed 's/ $//')"

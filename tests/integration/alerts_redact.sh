@@ -42,7 +42,7 @@ start_run "$T/rules.yaml" "$T/app.log" "$T/py.log"
 } >> "$T/app.log"
 printf '%s - db - ERROR - cannot connect to postgresql://svc:pyS3cret@10.0.0.5/app\n' \
   "$(date -u '+%Y-%m-%d %H:%M:%S,000')" >> "$T/py.log"
-wait_for 15 ge "grep -c '\"kind\":\"resolved\"' $SINK_LOG" 5
+wait_for 30 ge "grep -c '\"kind\":\"resolved\"' $SINK_LOG" 5
 stop_run
 check "5 groups fired and resolved" "5 5" \
   "$(grep -c '"kind":"firing"' "$SINK_LOG") $(grep -c '"kind":"resolved"' "$SINK_LOG")"

@@ -55,7 +55,7 @@ start_run "$T/rules.yaml" "$T/app.log" || fail "alerts run starts" "$(cat "$T/ru
 for i in 1 2 3; do line error 40 "upstream failed $i"; done >> "$T/app.log"
 firing_delivered() { json_state api-errors | grep -q '"state":"firing"' && [ "$(sent 200)" -ge 1 ] &&
   "$LOGDECK" alerts list --json | grep -q '"name":"audit".*"state":"broken"'; }
-wait_for 15 firing_delivered || fail "alert fired and was delivered" "$(cat "$T/run.out" "$T/run.err")"
+wait_for 30 firing_delivered || fail "alert fired and was delivered" "$(cat "$T/run.out" "$T/run.err")"
 
 tui_start 120 40
 check_screen "log view: status bar counts firing alerts" " FOLLOW  ⚠ 1 firing  5 records " 15
