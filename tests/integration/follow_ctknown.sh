@@ -49,6 +49,7 @@ kill -CONT "$IDX"
 [ "$r" -ge $(( 12 << 20 )) ] && [ "$r" -lt $(( 24 << 20 )) ] ||
   fail "seen, never read: precondition" "$r bytes read when truncated (wanted 12 to 24 MiB)"
 "$WR" -d "$D" -n app.log -s K1 -S 150047 -c 1 -L 200 -o "$T/k.rec"
+has_stored 120 "K1 150047" || fail "seen, never read: caught up" "the last line not stored in 120 s"
 quiet || fail "seen, never read: caught up" "the store still changing after 120 s"
 stop_idx
 check "seen, never read: figures (37 lost, 37 counted)" \
@@ -82,6 +83,7 @@ cp "$D/app.log" "$D/app.log.1"
 truncate -s 0 "$D/app.log"
 "$WR" -d "$D" -n app.log -s U1 -S 5020 -c 1 -L 200 -o "$T/u.rec"
 kill -CONT "$IDX"
+has_stored 120 "U1 5020" || fail "never seen: caught up" "the last line not stored in 120 s"
 quiet || fail "never seen: caught up" "the store still changing after 120 s"
 stop_idx
 f=$(figures "$T/u.rec")
@@ -116,6 +118,7 @@ fresh hole
 start_idx "$D/app.log"
 "$WR" -d "$D" -n app.log -s H1 -c 3000 -m copytruncate -b 100000 -k 9 -r 3000 -R 25 -L 200 -N -o "$T/h.rec"
 "$WR" -d "$D" -n app.log -s H1 -S 3000 -c 1 -L 200 -N -o "$T/h.rec"   # (the last content seen)
+has_stored 120 "H1 3000" || fail "no O_APPEND: caught up" "the last line not stored in 120 s"
 quiet || fail "no O_APPEND: caught up" "the store still changing after 120 s"
 stop_idx
 f=$(figures "$T/h.rec")

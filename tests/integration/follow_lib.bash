@@ -64,6 +64,19 @@ caught_up_est() {
   return 1
 }
 
+# has_stored SECS "STREAM SEQ": waits until the line of that stream and
+# number is in the store ($LOGDECK_DB); 1 on timeout. A writer's last line
+# stored says the indexer has read to the end of what was written (where a
+# test cannot say which lines are lost, and so cannot use caught_up).
+has_stored() {
+  local end=$(( $(date +%s) + $1 ))
+  while [ "$(date +%s)" -lt "$end" ]; do
+    "$CK" --dump "$LOGDECK_DB" 2>/dev/null | cut -f3 | grep -q "^$2 " && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
 # verdict NAME [--no-loss] RECORD...: final check (after stop_idx).
 verdict() {
   local name=$1; shift

@@ -163,7 +163,11 @@ while [ $(( $(date +%s%N) - t0 )) -lt 300000000 ]; do sleep 0.05; done
 truncate -s 0 "$D/app.log"
 kill -CONT "$IDX"
 wait "$WP"
-n0=-1   # caught up: the store unchanged for a second (what is lost never comes)
+# caught up: the writer's last line stored (read in order: what is lost
+# never comes), then the store unchanged for a second (a loaded indexer may
+# pause a second before its last commit: the pause alone was not enough)
+has_stored 60 "R1 4999" || fail "copytruncate race, indexer stopped in it: caught up" "R1 4999 not stored in 60 s"
+n0=-1
 for _ in $(seq 60); do n=$(stored); [ "$n" = "$n0" ] && break; n0=$n; sleep 1; done
 stop_idx
 f=$(figures "$T/r.rec")
@@ -193,6 +197,7 @@ while [ $(( $(date +%s%N) - t0 )) -lt 300000000 ]; do sleep 0.05; done
 truncate -s 0 "$D/app.log"
 kill -CONT "$IDX"
 wait "$WP"
+has_stored 60 "R2 4999" || fail "copytruncate race, indexer stopped before the copy: caught up" "R2 4999 not stored in 60 s"
 n0=-1
 for _ in $(seq 60); do n=$(stored); [ "$n" = "$n0" ] && break; n0=$n; sleep 1; done
 stop_idx

@@ -79,7 +79,7 @@ verdict "loguru rename+zip while lagging" --no-loss "$LOGDECK_DB" "$T/lz.rec"
 fresh lossy
 start_idx "$D/app.log"
 "$WR" -d "$D" -n app.log -s X1 -c 500 -r 5000 -o "$T/lossy.rec"
-sleep 0.3
+caught_up 30 "$LOGDECK_DB" "$T/lossy.rec"   # (was a bare 0.3 s) the first 500 read
 kill -STOP "$IDX"
 "$WR" -d "$D" -n app.log -s X1 -S 500 -c 4000 -m rename -b 40000 -k 2 -r 20000 -o "$T/lossy.rec"
 kill -CONT "$IDX"
@@ -99,7 +99,7 @@ fi
 fresh lossygz
 start_idx "$D/app.log"
 "$WR" -d "$D" -n app.log -s X2 -c 500 -r 5000 -o "$T/lossygz.rec"
-sleep 0.3
+caught_up 30 "$LOGDECK_DB" "$T/lossygz.rec"   # (was a bare 0.3 s) the first 500 read
 kill -STOP "$IDX"
 "$WR" -d "$D" -n app.log -s X2 -S 500 -c 4000 -m gzip -b 40000 -k 5 -r 20000 -o "$T/lossygz.rec"
 kill -CONT "$IDX"

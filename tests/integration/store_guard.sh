@@ -86,7 +86,7 @@ fresh crash9
 "$WR" -d "$D" -n a.log -s K -c 2000 -L 200 -o "$T/k.rec"
 start_idx "$D/a.log"
 caught_up 60 "$LOGDECK_DB" "$T/k.rec" || fail "kill -9 stamp: precondition" "not caught up"
-for _ in $(seq 100); do [ -s "$LOGDECK_DB-checked" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$LOGDECK_DB-checked" ] && break; sleep 0.1; done
 kill9_idx
 check "a checkpoint left a stamp that survives kill -9" 1 "$(ls "$LOGDECK_DB"-checked 2>/dev/null | wc -l)"
 "$WR" -d "$D" -n a.log -s K -S 2000 -c 100 -L 200 -o "$T/k.rec"
