@@ -31,13 +31,13 @@ check "no near name: just the fact" "logdeck query: warning: no record has field
 . tests/fixtures/tui/tuilib.sh
 "$LOGDECK" --db "$T/db" index tests/fixtures/*.jsonl tests/fixtures/*.log >/dev/null 2>&1
 tui_start 100 30
-check_screen "tui started" " records " 5
+check_screen "tui started" " records " 15
 tui_keys / 'levle>=error' Enter
-check_screen "tui: status line warns" "no record has field 'levle' (did you mean 'level' or 'lvl'?)" 5
+check_screen "tui: status line warns" "no record has field 'levle' (did you mean 'level' or 'lvl'?)" 15
 tui_keys /
-check_screen "tui: the bar warns under the text" "no record has field 'levle'" 3
+check_screen "tui: the bar warns under the text" "no record has field 'levle'"
 tui_keys Escape
 tui_keys / C-u 'level>=error' Enter
-check_screen "tui: a known field clears it" " │ 27 of 98 " 5
+check_screen "tui: a known field clears it" " │ 27 of 98 " 15
 check "tui: no stale warning" 0 "$(tui_screen | grep -c "no record has field")"
 tui_keys q

@@ -48,7 +48,7 @@ check "alerts test --json: no raw control, bidi or zero-width character" 0 "$(ra
 : > "$T/live.log"
 start_run "$T/rules.yaml" "$T/live.log"
 cat "$T/app.log" | sed "s/$now/$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)/" >> "$T/live.log"
-wait_for 10 grep -q firing "$T/run.out"
+wait_for 30 grep -q firing "$T/run.out"
 stop_run
 check "alerts run: the firing is printed" 1 "$(grep -c ' firing errs/' "$T/run.out")"
 check "alerts run: no raw control, bidi or zero-width character" 0 "$(raw_bytes "$T/run.out")"
