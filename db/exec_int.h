@@ -27,6 +27,9 @@ struct exec_state {
     int64_t page_walk;          /* rows of its bounded walk when > 0; < 0: none */
     int page_set;               /* > 0: SET over LIST, < 0: LIST over SET, 0: by cost */
     int64_t ts_reads;           /* listed records whose ts a LIST read (white-box tests) */
+    int page_win;               /* < 0: a WALK checks every row (no window filter) */
+    int64_t win_reads;          /* windows of a term's ids a WALK read (white-box tests) */
+    int64_t point_reads;        /* candidates checked by a point query (white-box tests) */
     int vocab;                  /* bits: temp.ld_fv_vocab (1), ld_fts_vocab (2) made;
                                    << 4: could not be (exec_fv.c) */
     struct store *s;            /* the store this state belongs to */

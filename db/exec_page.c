@@ -15,7 +15,10 @@
  *         of records, which a walk reaches long before reading them all;
  *   WALK  rec_ts walked in page order, every record a candidate: for a
  *         term held by so many records that a page is found in a few
- *         hundred rows.
+ *         hundred rows; the token's ids of a field read from the text
+ *         filter the walk (read by windows of consecutive ids as it
+ *         reaches them: db/exec_win.c), so that only its rows are
+ *         point-queried.
  * The choice: the posting list is read from its start up to PAGE_FEW ids;
  * if it ends there, LIST. Otherwise the span of ids those cover tells the
  * term's density where it starts: when a page is expected within
@@ -58,6 +61,7 @@ struct driver {
     const char *table;
     char *expr;
     int exact;              /* its list is the node's whole condition */
+    int json;               /* a field token of a field read from the text (not virtual) */
     sqlite3_stmt *st;       /* reading the list */
     int64_t *ids, n, cap;   /* ids read so far (ascending) */
     int done;               /* the list ended */
@@ -103,6 +107,7 @@ static int driver_of(struct store *s, const struct pnode *n, struct driver *d)
     } else if (exec_fv_plan(n, &d->expr, &exact) == 1) {
         d->table = EXEC_FV;
         d->exact = !exact;
+        d->json = n->field == PF_JSON && n->path && strcmp(n->path, "path") != 0;
         if (n->op == POP_GLOB) {
             driver_free(d);
             return -1;
@@ -262,15 +267,19 @@ int exec_page_register(sqlite3 *db)
 }
 
 /* SET (ids != NULL: only those) or WALK (ids NULL): rec_ts in page order,
- * at most max entries (< 0: no bound; a SET has none). 1 if rec_ts ended
- * (or the page is exec_pager_full), 0 if max was reached, -1 on error. */
+ * at most max entries (< 0: no bound; a SET has none); a WALK with a
+ * filter win point-queries only the rows win holds (exec_win.c). 1 if
+ * rec_ts ended (or the page is exec_pager_full), 0 if max was reached, -1
+ * on error. */
 static int run_walk(struct pager *g, sqlite3_stmt *st, const int64_t *ids, int64_t n,
-                    int64_t max)
+                    int64_t max, struct exec_win *win)
 {
     struct sqlb b;
     sqlite3_stmt *w = NULL;
     struct store_page tail = g->pg;
     struct idset set = {0};
+    if (!st)
+        return -1;   /* the point query could not be prepared (g->e filled) */
     if (ids && idset_init(&set, ids, n) < 0)
         return err_set(g->e, "out of memory reading a page");
     tail.limit = 0;
@@ -301,7 +310,14 @@ static int run_walk(struct pager *g, sqlite3_stmt *st, const int64_t *ids, int64
         if ((r = sqlite3_step(w)) != SQLITE_ROW)
             break;
         seen++;
-        rc = exec_pager_look(g, st, sqlite3_column_int64(w, 0), sqlite3_column_int64(w, 1));
+        int64_t ts = sqlite3_column_int64(w, 0), id = sqlite3_column_int64(w, 1);
+        int in = win ? exec_win_has(g->s, win, id, g->e) : 1;
+        if (in < 0)
+            rc = -1;
+        else if (!in)
+            exec_pager_skip(g, ts, id);
+        else
+            rc = exec_pager_look(g, st, ts, id);
     }
     if (rc == 0 && r != SQLITE_ROW && r != SQLITE_DONE)
         rc = store_sqlerr(g->s, g->e, "reading the time index");
@@ -355,13 +371,34 @@ static int pick(struct store *s, struct driver *d, int nd, int64_t few, struct d
     return 0;
 }
 
+/* *win: the filter of a WALK by best's list when it is the token of a
+ * field read from the text (NULL: none). 0, or -1 with e. */
+static int walk_filter(struct store *s, const struct driver *best, struct exec_win **win,
+                       struct err *e)
+{
+    const struct exec_state *x = s->exec;
+    *win = NULL;
+    if (!best || !best->json || (x && x->page_win < 0))
+        return 0;
+    *win = exec_win_new(s, best->expr, e);
+    return *win ? 0 : -1;
+}
+
+/* The point query of a WALK's candidates: none but the id when the
+ * filter is the query's whole condition. */
+static sqlite3_stmt *walk_point(struct pager *g, const struct plan *p, const struct driver *best,
+                                const struct exec_win *win, int alone)
+{
+    return point(g, p, win && alone && best->exact ? best : NULL);
+}
+
 /* A WALK of about tw rows, going on while the matches it finds promise
  * the rest of the page within WALK_MORE rows. 1 when the page is done, 0
  * when it stopped (g->pg's cursor then after the rows looked at), -1. */
-static int walk_first(struct pager *g, const struct plan *p, int64_t tw)
+static int walk_first(struct pager *g, int64_t tw, sqlite3_stmt *st, struct exec_win *win)
 {
     for (;;) {
-        int r = run_walk(g, point(g, p, NULL), NULL, 0, tw);
+        int r = run_walk(g, st, NULL, 0, tw, win);
         if (r != 0)
             return r;
         g->pg.has_cursor = 1;
@@ -377,13 +414,13 @@ static int walk_first(struct pager *g, const struct plan *p, int64_t tw)
 /* The page from best's whole list (LIST or SET), or a WALK when it holds
  * more than cap ids. 1, or -1. */
 static int from_list(struct pager *g, const struct plan *p, struct driver *best, int alone,
-                     int64_t cap)
+                     int64_t cap, struct exec_win *win)
 {
     const struct exec_state *x = g->s->exec;
     if (!best->done && driver_read(g->s, best, cap + 1, g->e) < 0)
         return -1;
     if (!best->done)
-        return run_walk(g, point(g, p, NULL), NULL, 0, -1) < 0 ? -1 : 1;
+        return run_walk(g, walk_point(g, p, best, win, alone), NULL, 0, -1, win) < 0 ? -1 : 1;
     if (!best->n)   /* no record holds the term */
         return 1;
     /* LIST reads each listed row's ts (by groups: those of the few groups
@@ -400,7 +437,7 @@ static int from_list(struct pager *g, const struct plan *p, struct driver *best,
     int rc = known < 0 ? -1
              : known > 0 ? exec_grp_run(g, st, best->ids, best->n, &gr)
              : list ? run_list(g, st, best->ids, best->n)
-             : run_walk(g, st, best->ids, best->n, -1);
+             : run_walk(g, st, best->ids, best->n, -1, NULL);
     exec_grp_free(&gr);
     return rc < 0 ? -1 : 1;
 }
@@ -444,6 +481,7 @@ int exec_page_query(struct store *s, const struct plan *p, struct store_page *pg
     if (pg->limit <= 0 || cap < 0)
         return 0;
     struct driver *d = calloc((size_t)nk, sizeof *d), *best = NULL;
+    struct exec_win *win = NULL;
     if (!d)
         return err_set(e, "out of memory reading a page");
     for (int i = 0; i < nk; i++) {
@@ -458,10 +496,13 @@ int exec_page_query(struct store *s, const struct plan *p, struct store_page *pg
         goto out;
     }
     int64_t tw = walk_budget(x, best, pg->limit);
-    rc = tw ? walk_first(&g, p, tw) : 0;
+    rc = tw || (best && !best->done) ? walk_filter(s, best, &win, e) : 0;
+    if (rc == 0 && tw)
+        rc = walk_first(&g, tw, walk_point(&g, p, best, win, nk == 1), win);
     if (rc == 0 && best)
-        rc = from_list(&g, p, best, nk == 1, cap);
+        rc = from_list(&g, p, best, nk == 1, cap, win);
 out:
+    exec_win_free(win);
     for (int i = 0; i < nd; i++)
         driver_free(&d[i]);
     free(d);
@@ -509,7 +550,8 @@ int exec_page_explain(struct store *s, const struct plan *p, const struct store_
         snprintf(buf + len, cap - len,
                  "page by candidates in page order, each checked by a point query on its id: "
                  "the term's list (LIST), rec_ts keeping the listed ids (SET) or every row of "
-                 "rec_ts (WALK), chosen from the first %d ids%s\n",
+                 "rec_ts (WALK; for a field of the text only the rows its token's ids hold, "
+                 "read by windows of 1024 ids), chosen from the first %d ids%s\n",
                  PAGE_FEW, globs ? " (the field glob is checked per row)" : "");
     return 1;
 }

@@ -10,6 +10,7 @@ int exec_pager_look(struct pager *g, sqlite3_stmt *st, int64_t ts, int64_t id)
     g->last_ts = ts;
     g->last_id = id;
     g->looked++;
+    g->s->exec->point_reads++;
     sqlite3_bind_int64(st, 1, id);
     int n = exec_run_rows(g->s, st, g->cb, g->ctx, &g->stop, g->e);
     sqlite3_reset(st);
@@ -17,6 +18,13 @@ int exec_pager_look(struct pager *g, sqlite3_stmt *st, int64_t ts, int64_t id)
         return -1;
     g->got += n;
     return 0;
+}
+
+void exec_pager_skip(struct pager *g, int64_t ts, int64_t id)
+{
+    g->last_ts = ts;
+    g->last_id = id;
+    g->looked++;
 }
 
 int exec_pager_full(const struct pager *g)

@@ -27,6 +27,9 @@ struct pager {
 
 /* Candidate (ts, id), in page order: delivers it if it matches. 0, or -1. */
 int exec_pager_look(struct pager *g, sqlite3_stmt *st, int64_t ts, int64_t id);
+/* Candidate (ts, id), in page order, known not to match (a WALK's window
+ * filter): counted as looked at, as exec_pager_look would, unread. */
+void exec_pager_skip(struct pager *g, int64_t ts, int64_t id);
 /* 1 when the page is full (or its reader stopped it). */
 int exec_pager_full(const struct pager *g);
 /* qsort order of struct cand: newest first / oldest first. */
@@ -34,6 +37,15 @@ int exec_pager_cmp_new(const void *a, const void *b);
 int exec_pager_cmp_old(const void *a, const void *b);
 /* 1 if (ts, id) is within the page's bounds and after its cursor. */
 int exec_pager_in_page(const struct store_page *pg, int64_t ts, int64_t id);
+
+/* db/exec_win.c: whether ids are in a field token's list (rec_fv), read
+ * by windows of consecutive ids as a WALK reaches them. */
+struct exec_win;
+/* The filter of the rec_fv query expr (copied); NULL with e on error. */
+struct exec_win *exec_win_new(struct store *s, const char *expr, struct err *e);
+void exec_win_free(struct exec_win *w);
+/* 1 if id is in the list, 0 if not, -1 with e on error. */
+int exec_win_has(struct store *s, struct exec_win *w, int64_t id, struct err *e);
 
 /* db/exec_grp.c: LIST by groups of ids, their time ranges known (idts.h). */
 /* The listed ids by group: gs[k] holds ids[at[k] .. at[k + 1]). */

@@ -419,7 +419,10 @@ static void test_fts_strategies(void **st)
         struct collect all = {0};
         struct store_page pg = {0};
         assert_true(store_query(s, p, &pg, collect_row, &all, &e) >= 0);
-        for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+        /* each mode with a WALK's window filter (exec_win.c) and without */
+        for (size_t mw = 0; mw < 2 * (sizeof modes / sizeof modes[0]); mw++) {
+            size_t m = mw / 2;
+            s->exec->page_win = mw % 2 ? -1 : 0;
             s->exec->fts_few = modes[m].few;
             s->exec->fts_cap = modes[m].cap;
             s->exec->page_cap = modes[m].page;
@@ -458,8 +461,54 @@ static void test_fts_strategies(void **st)
         s->exec->page_few = 0;
         s->exec->page_walk = 0;
         s->exec->page_set = 0;
+        s->exec->page_win = 0;
         query_free(p);
     }
+    store_close(s);
+}
+
+/* A WALK for a field read from the text point-queries only the rows its
+ * token's ids hold (exec_win.c): before, each row walked was read, its
+ * text decoded and its JSON parsed (~6 rows a match here, ~18 for
+ * http.request.method:POST in tests/bench/bench_store.sh's 1M corpus).
+ * The pages are the truth's, newest first, with and without the filter. */
+static void test_walk_filter(void **st)
+{
+    (void)st;
+    static const struct { const char *q; pred_fn pred; } qs[] = {
+        {"http.request.method:POST", p_post}, {"process.id:3", p_pid3}};
+    struct store *s = ro();
+    struct err e = {0};
+    for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+        int want[N], nw = 0;
+        for (int i = N - 1; i >= 0; i--)
+            if (qs[k].pred(&recs[i]))
+                want[nw++] = (int)recs[i].id;
+        assert_true(nw > 20);
+        struct plan *p = compile(qs[k].q);
+        for (int win = 0; win < 2; win++) {
+            s->exec->page_win = win ? 0 : -1;
+            s->exec->page_few = 2;        /* the list not read to its end ... */
+            s->exec->page_walk = 10000;   /* ... and a WALK for the whole page */
+            s->exec->point_reads = s->exec->win_reads = 0;
+            struct store_page pg = {.limit = 7};
+            struct collect c = {0};
+            assert_int_equal(store_query(s, p, &pg, collect_row, &c, &e), 7);
+            for (int i = 0; i < 7; i++)
+                assert_int_equal(c.ids[i], want[i]);
+            if (win) {   /* one window (600 ids), one point query a row shown */
+                assert_int_equal(s->exec->win_reads, 1);
+                assert_int_equal(s->exec->point_reads, 7);
+            } else {     /* every row walked down to the 7th match */
+                assert_int_equal(s->exec->win_reads, 0);
+                assert_true(s->exec->point_reads > 20);
+            }
+        }
+        query_free(p);
+    }
+    s->exec->page_win = 0;
+    s->exec->page_few = 0;
+    s->exec->page_walk = 0;
     store_close(s);
 }
 
@@ -870,6 +919,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_queries),       cmocka_unit_test(test_level_counts),
         cmocka_unit_test(test_pagination),    cmocka_unit_test(test_fts_strategies),
+        cmocka_unit_test(test_walk_filter),
         cmocka_unit_test(test_trace),
         cmocka_unit_test(test_stats),         cmocka_unit_test(test_stats_filtered),
         cmocka_unit_test(test_stats_rollups),
