@@ -8,7 +8,10 @@
 #                 launch -> every byte indexed (store info: history complete)
 #   lnav FILES    launch -> the newest line on screen
 #   index         plain `logdeck index DIR` on the same files into another
-#                 fresh store (wall time), against the TUI's total above
+#                 fresh store (wall time), against the TUI's total above;
+#                 the TUI's CPU time per thread (the UI and its query jobs
+#                 against the follower, store and WAL threads) and how long
+#                 its threads waited for a CPU (runnable, not running)
 # at 1M lines and (BENCH_5M=0 skips it) 5M lines: the time to the newest
 # line must not grow with history. Targets: newest line < 1 s.
 # Env: BUILD (default build), LOGDECK, SIZES (default "1000000 5000000"),
@@ -63,6 +66,23 @@ complete() {
   case $j in *'"files":0,'*) return 1 ;; esac
 }
 
+# thread_split PID: "UI+jobs U s, follower F s, store S s, WAL W s; waited for a CPU Q s"
+thread_split() {
+  local d c t r q ui=0 fo=0 st=0 wal=0 rq=0
+  for d in /proc/$1/task/*; do
+    read -r c <"$d/comm" 2>/dev/null || continue
+    t=$(awk '{print $14 + $15}' "$d/stat" 2>/dev/null) || continue
+    read -r r q _ <"$d/schedstat" 2>/dev/null && rq=$((rq + q / 10000000))
+    case $c in
+      ld-follow|ld-grab) fo=$((fo + t)) ;; ld-store) st=$((st + t)) ;; ld-wal) wal=$((wal + t)) ;;
+      *) ui=$((ui + t)) ;;
+    esac
+  done
+  awk -v u=$ui -v f=$fo -v s=$st -v w=$wal -v q=$rq 'BEGIN {
+    printf "UI+jobs %.2f s, follower %.1f s, store %.1f s, WAL %.1f s; waited for a CPU %.1f s",
+      u / 100, f / 100, s / 100, w / 100, q / 100 }'
+}
+
 run_size() {
   local n=$1 dir="$W/logs-$n" mark="NEWEST-LINE-$$-$n"
   rm -rf "$dir"
@@ -94,6 +114,12 @@ run_size() {
   # differ by +-30%, the CPU they cost much less
   pid=$(pgrep -n -f -- "--db $db $dir")
   [ -n "$pid" ] && ld_cpu=$(awk '{printf "%.1f", ($14 + $15) / 100}' "/proc/$pid/stat")
+  # where it went, per thread (their names: src/base/thread.c): the UI
+  # thread and its query jobs against the indexing path (the follower
+  # parses, the store thread writes, the WAL thread checkpoints); and how
+  # long they waited for a CPU (runnable, not running: the machine's load)
+  local split="?"
+  [ -n "$pid" ] && split=$(thread_split "$pid")
   # a second start on the store: the first frame with the newest line (the
   # first one quit with q and gone)
   tmux -L "$S" send-keys -t b q
@@ -105,6 +131,15 @@ run_size() {
   local ld_again=$(wait_screen "$mark" 30)
   tmux -L "$S" kill-server 2>/dev/null
 
+  # plain index into another fresh store, right after the TUI (the load
+  # drifts: its figures pair with the TUI's)
+  rm -f "$W/idx-$n.db"*
+  T0=$(now_ms)
+  /usr/bin/time -f "%U %S" -o "$W/idx.time" \
+    "$LOGDECK" --config "$W/nocap.yaml" --db "$W/idx-$n.db" index "$dir" >/dev/null 2>&1
+  local t_idx=$(( $(now_ms) - T0 )) idx_cpu
+  idx_cpu=$(awk '{printf "%.1f", $1 + $2}' "$W/idx.time")
+
   # lnav on the same files
   local ln_new="not installed"
   if command -v lnav >/dev/null; then
@@ -114,18 +149,11 @@ run_size() {
     tmux -L "$S" kill-server 2>/dev/null
   fi
 
-  # plain index into another fresh store
-  rm -f "$W/idx-$n.db"*
-  T0=$(now_ms)
-  /usr/bin/time -f "%U %S" -o "$W/idx.time" \
-    "$LOGDECK" --config "$W/nocap.yaml" --db "$W/idx-$n.db" index "$dir" >/dev/null 2>&1
-  local t_idx=$(( $(now_ms) - T0 )) idx_cpu
-  idx_cpu=$(awk '{printf "%.1f", $1 + $2}' "$W/idx.time")
-
   printf '  %-44s %10s ms   (lnav: %s ms)\n' "newest line on screen, fresh store" "$ld_new" "$ln_new"
   printf '  %-44s %10s ms\n' "then '?' -> help drawn (UI answers keys)" "$ld_key"
   printf '  %-44s %10s ms   (logdeck index alone: %s ms)\n' "launch -> all history indexed" "$t_all" "$t_idx"
   printf '  %-44s %10s s    (logdeck index alone: %s s)\n' "  CPU time for it (user + system)" "$ld_cpu" "$idx_cpu"
+  printf '  %-44s %s\n' "  its threads" "$split"
   printf '  %-44s %10s ms\n' "second start: newest line on screen" "$ld_again"
   printf '  %-44s %s\n' "load average (1, 5, 15 min)" "$(cut -d' ' -f1-3 /proc/loadavg)"
   rm -rf "$dir" "$W/tui-$n.db"* "$W/idx-$n.db"*
