@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,6 +270,70 @@ void store_close(struct store *s)
 const char *store_path(const struct store *s)
 {
     return s->path;
+}
+
+/* Its own files: the database, SQLite's -wal, -shm and -journal beside it,
+ * and logdeck's "-checked" stamp (db/check.c; written as "-checked.tmp",
+ * then renamed) and "<real path>.lock" (db/wlock.c). */
+static const char *const own_side[] = {"", "-wal", "-shm", "-journal", "-checked",
+                                       "-checked.tmp", ".lock"};
+
+int store_owns(const struct store *s, dev_t dev, ino_t ino)
+{
+    char real[PATH_MAX], p[PATH_MAX + 16];
+    struct stat st;
+    if (!s->db)
+        return 0;   /* ClickHouse: no file of its own here */
+    const char *base = realpath(s->path, real) ? real : s->path;
+    for (size_t i = 0; i < sizeof own_side / sizeof own_side[0]; i++) {
+        snprintf(p, sizeof p, "%s%s", i + 1 < sizeof own_side / sizeof own_side[0] ? s->path
+                                                                                 : base,
+                 own_side[i]);
+        if (stat(p, &st) == 0 && st.st_dev == dev && st.st_ino == ino)
+            return 1;
+    }
+    return 0;
+}
+
+/* The directory of path (as given, then resolved) and its last name. */
+static int split_real(const char *path, char *dir, size_t n, const char **name)
+{
+    const char *slash = strrchr(path, '/');
+    char d[PATH_MAX];
+    *name = slash ? slash + 1 : path;
+    snprintf(d, sizeof d, "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
+             slash ? path : ".");
+    return realpath(d, dir) && strlen(dir) < n ? 0 : -1;
+}
+
+int store_owns_name(const struct store *s, const char *path)
+{
+    const char *name, *own, *slash = strrchr(s->path, '/');
+    char dir[PATH_MAX], odir[PATH_MAX], real[PATH_MAX];
+    if (!s->db)
+        return 0;
+    own = slash ? slash + 1 : s->path;
+    /* cheap first: a name that does not begin as the store's (as given or
+     * resolved) is none of its files */
+    const char *pb = strrchr(path, '/');
+    pb = pb ? pb + 1 : path;
+    const char *rb = realpath(s->path, real) ? strrchr(real, '/') : NULL;
+    if (strncmp(pb, own, strlen(own)) != 0 && (!rb || strncmp(pb, rb + 1, strlen(rb + 1)) != 0))
+        return 0;
+    if (split_real(path, dir, sizeof dir, &name) < 0)
+        return 0;
+    for (int k = 0; k < 2; k++) {   /* the store as given, then resolved */
+        const char *sp = k == 0 ? s->path : rb ? real : NULL, *sname;
+        if (!sp || split_real(sp, odir, sizeof odir, &sname) < 0 || strcmp(odir, dir) != 0)
+            continue;
+        size_t l = strlen(sname);
+        if (strncmp(name, sname, l) != 0)
+            continue;
+        for (size_t i = 0; i < sizeof own_side / sizeof own_side[0]; i++)
+            if (strcmp(name + l, own_side[i]) == 0)
+                return 1;
+    }
+    return 0;
 }
 
 int store_created(const struct store *s)

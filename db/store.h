@@ -53,6 +53,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "src/base/err.h"
 #include "src/base/plan.h"
@@ -81,6 +82,11 @@ struct store;
 struct store *store_open(const char *path, int mode, struct err *e);
 void store_close(struct store *s);   /* NULL is a no-op; rolls back an open batch */
 const char *store_path(const struct store *s);
+/* 1 if the file dev/ino is one of the store's own (the database, its
+ * -wal, -shm, -journal, -checked and .lock files): never read as a log. */
+int store_owns(const struct store *s, dev_t dev, ino_t ino);
+/* The same by name: path names one of them (it need not exist). */
+int store_owns_name(const struct store *s, const char *path);
 /* 1 if store_open created the file (a new, empty store). */
 int store_created(const struct store *s);
 

@@ -290,7 +290,9 @@ void fgrab_collect(struct follower *f)
         memmove(f->gw.held, f->gw.held + 1, --f->gw.nheld * sizeof *f->gw.held);
     }
     for (size_t i = 0; i < n; i++)   /* after the files held: those are not new */
-        if (it[i].fd < 0) {
+        if (it[i].fd < 0 && store_owns_name(f->s, it[i].path)) {
+            free(it[i].path);   /* the store's stamp, renamed into place */
+        } else if (it[i].fd < 0) {
             sweep_for(f, it[i].path, &swept);
             suspect(f, it[i].path);
         }

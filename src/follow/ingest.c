@@ -338,6 +338,12 @@ int ingest_adopt(struct ingest *in, int fd, const char *path, const struct parse
 {
     struct stat st;
     *out = NULL;
+    /* the store in a directory it reads: its WAL, lock and stamp are no logs */
+    if ((fd >= 0 ? fstat(fd, &st) : stat(path, &st)) == 0 && store_owns(in->s, st.st_dev, st.st_ino)) {
+        if (fd >= 0)
+            close(fd);
+        return INGEST_OWN;
+    }
     if (!in->idx && !(in->idx = fileid_index_new(in->s, e))) {
         if (fd >= 0)
             close(fd);
@@ -542,6 +548,8 @@ int ingest_path_with(struct ingest *in, const char *path, const struct parse_opt
     struct tailer *t = NULL;
     int64_t copy_of = 0;
     int r = ingest_open(in, path, po, &t, &copy_of, e);
+    if (r == INGEST_OWN)
+        return 0;
     if (r == INGEST_EMPTY || r == INGEST_COPY) {
         in->st.copies += r == INGEST_COPY;
         return ingest_commit(in, e);

@@ -104,7 +104,8 @@ enum ingest_open_result {
     INGEST_EMPTY = 2,     /* nothing to identify yet: try again when it grows */
     INGEST_COPY = 3,      /* same data as a file being read (or still live):
                              skipped for now, *copy_of = that row's id */
-    INGEST_BINARY = 4     /* not a log: skipped (e says why) */
+    INGEST_BINARY = 4,    /* not a log: skipped (e says why) */
+    INGEST_OWN = 5        /* one of the store's own files (store_owns): skipped */
 };
 /* Opens and identifies path; po is borrowed and must outlive the tailer.
  * Returns an enum ingest_open_result, or -1 with e filled. */

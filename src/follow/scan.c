@@ -322,7 +322,7 @@ struct tailer *fscan_adopt(struct follower *f, int fd, const char *path, const s
         }
         return t;
     }
-    if (r == INGEST_COPY || r == INGEST_BINARY || r == INGEST_EMPTY)
+    if (r == INGEST_COPY || r == INGEST_BINARY || r == INGEST_EMPTY || r == INGEST_OWN)
         hmap_put(&f->skip, k, (void *)((uintptr_t)st->st_size + 1));
     if (r == INGEST_BINARY || r < 0)
         warn_open(f, e.msg);
@@ -515,6 +515,8 @@ int fscan_source_of(struct follower *f, const char *path, int direct)
     snprintf(d, sizeof d, "%s", path);
     snprintf(b, sizeof b, "%s", path);
     const char *dir = dirname(d), *base = basename(b);
+    if (store_owns_name(f->s, path))   /* the store in a directory it reads */
+        return -1;
     for (size_t i = 0; i < f->sc.nsrc; i++)
         if (src_has_dir(f->sc.src[i], dir) && src_matches(f->sc.src[i], base))
             return (int)i;

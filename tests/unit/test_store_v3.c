@@ -21,6 +21,7 @@
 
 #include "db/exec.h"
 #include "db/store.h"
+#include "tests/unit/store_tmp.h"
 #include "src/query/query.h"
 #include "src/report/stats.h"
 
@@ -306,11 +307,50 @@ static void test_retention(void **st)
     store_close(s);
 }
 
+/* store_owns_name: the store's own files by name, however the path is
+ * written (relative, through "." or a link to its directory); others not */
+static void test_owns_name(void **st)
+{
+    (void)st;
+    struct err e = {0};
+    char dir[] = "/tmp/logdeck-own.XXXXXX", db[300], p[400], link[300];
+    assert_non_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/own.db", dir);
+    struct store *s = store_open(db, STORE_WRITE, &e);
+    assert_non_null(s);
+    static const char *const yes[] = {"own.db", "own.db-wal", "own.db-shm", "own.db-journal",
+                                      "own.db-checked", "own.db-checked.tmp", "own.db.lock"};
+    static const char *const no[] = {"own.dbx", "own.db-walx", "own.db.1", "ow.db", "app.log",
+                                     "own.db.lock.1"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        snprintf(p, sizeof p, "%s/./%s", dir, yes[i]);
+        assert_int_equal(store_owns_name(s, p), 1);
+    }
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, no[i]);
+        assert_int_equal(store_owns_name(s, p), 0);
+    }
+    snprintf(link, sizeof link, "%s-link", dir);
+    assert_int_equal(symlink(dir, link), 0);
+    snprintf(p, sizeof p, "%s/own.db-wal", link);
+    assert_int_equal(store_owns_name(s, p), 1);
+    assert_int_equal(store_owns_name(s, "own.db-wal"), 0);   /* another directory */
+    store_close(s);
+    unlink(link);
+    store_tmp_remove(db);
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, yes[i]);
+        unlink(p);
+    }
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_equality), cmocka_unit_test(test_catalogue),
         cmocka_unit_test(test_raw_back), cmocka_unit_test(test_retention),
+        cmocka_unit_test(test_owns_name),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
