@@ -216,6 +216,9 @@ struct store *store_open(const char *path, int mode, struct err *e)
         store_close(s);
         return NULL;
     }
+    char real[PATH_MAX];
+    if (realpath(path, real) && strlen(real) < sizeof s->real)
+        memcpy(s->real, real, strlen(real) + 1);
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, 5000);   /* a writer closing (its last checkpoint) */
     if (mode == STORE_WRITE && !fresh) {   /* before anything writes (WAL mode included) */
@@ -280,58 +283,59 @@ static const char *const own_side[] = {"", "-wal", "-shm", "-journal", "-checked
 
 int store_owns(const struct store *s, dev_t dev, ino_t ino)
 {
-    char real[PATH_MAX], p[PATH_MAX + 16];
+    char p[sizeof s->path + 16];
     struct stat st;
     if (!s->db)
         return 0;   /* ClickHouse: no file of its own here */
-    const char *base = realpath(s->path, real) ? real : s->path;
     for (size_t i = 0; i < sizeof own_side / sizeof own_side[0]; i++) {
-        snprintf(p, sizeof p, "%s%s", i + 1 < sizeof own_side / sizeof own_side[0] ? s->path
-                                                                                 : base,
-                 own_side[i]);
+        int lock = own_side[i][0] == '.';   /* named after the resolved path */
+        snprintf(p, sizeof p, "%s%s", lock && s->real[0] ? s->real : s->path, own_side[i]);
         if (stat(p, &st) == 0 && st.st_dev == dev && st.st_ino == ino)
             return 1;
     }
     return 0;
 }
 
-/* The directory of path (as given, then resolved) and its last name. */
-static int split_real(const char *path, char *dir, size_t n, const char **name)
+/* The resolved directory of path and its last name; -1 if it resolves not. */
+static int split_real(const char *path, char *dir, const char **name)
 {
     const char *slash = strrchr(path, '/');
     char d[PATH_MAX];
     *name = slash ? slash + 1 : path;
     snprintf(d, sizeof d, "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
              slash ? path : ".");
-    return realpath(d, dir) && strlen(dir) < n ? 0 : -1;
+    return realpath(d, dir) ? 0 : -1;
+}
+
+/* name is base followed by one of own_side's. */
+static int side_of(const char *name, const char *base)
+{
+    size_t l = strlen(base);
+    if (strncmp(name, base, l) != 0)
+        return 0;
+    for (size_t i = 0; i < sizeof own_side / sizeof own_side[0]; i++)
+        if (strcmp(name + l, own_side[i]) == 0)
+            return 1;
+    return 0;
 }
 
 int store_owns_name(const struct store *s, const char *path)
 {
-    const char *name, *own, *slash = strrchr(s->path, '/');
-    char dir[PATH_MAX], odir[PATH_MAX], real[PATH_MAX];
+    char dir[PATH_MAX], odir[PATH_MAX];
+    const char *name, *oname;
     if (!s->db)
         return 0;
-    own = slash ? slash + 1 : s->path;
-    /* cheap first: a name that does not begin as the store's (as given or
-     * resolved) is none of its files */
-    const char *pb = strrchr(path, '/');
-    pb = pb ? pb + 1 : path;
-    const char *rb = realpath(s->path, real) ? strrchr(real, '/') : NULL;
-    if (strncmp(pb, own, strlen(own)) != 0 && (!rb || strncmp(pb, rb + 1, strlen(rb + 1)) != 0))
-        return 0;
-    if (split_real(path, dir, sizeof dir, &name) < 0)
-        return 0;
-    for (int k = 0; k < 2; k++) {   /* the store as given, then resolved */
-        const char *sp = k == 0 ? s->path : rb ? real : NULL, *sname;
-        if (!sp || split_real(sp, odir, sizeof odir, &sname) < 0 || strcmp(odir, dir) != 0)
+    const char *last = strrchr(path, '/');
+    last = last ? last + 1 : path;
+    /* first without a system call: a name not of the store's files (as
+     * given or resolved) is none of them; then their directories */
+    for (int k = 0; k < 2; k++) {
+        const char *sp = k ? s->real : s->path, *sb = strrchr(sp, '/');
+        if (!sp[0] || !side_of(last, sb ? sb + 1 : sp))
             continue;
-        size_t l = strlen(sname);
-        if (strncmp(name, sname, l) != 0)
-            continue;
-        for (size_t i = 0; i < sizeof own_side / sizeof own_side[0]; i++)
-            if (strcmp(name + l, own_side[i]) == 0)
-                return 1;
+        if (split_real(path, dir, &name) == 0 && split_real(sp, odir, &oname) == 0 &&
+            strcmp(dir, odir) == 0)
+            return 1;
     }
     return 0;
 }

@@ -32,6 +32,7 @@ struct store {
     int in_batch;
     int created;                     /* this open created the file */
     char path[4096];
+    char real[4096];                 /* path resolved once open ("": as given; store_owns) */
     sqlite3_stmt *st[ST_COUNT_];     /* prepared lazily, finalized on close */
     int64_t batch_levels[LVL_COUNT];
     struct exec_state *exec;
