@@ -143,6 +143,24 @@ static int64_t read_all(struct fix *x)
     return got;
 }
 
+typedef void append_fn(const char *path, const char *tag, int from, int to);
+
+/* A case's start: name.log written anew with lines 0..n-1 ("old"), opened
+ * and read to its end, committed when commit. */
+static void fix_start(struct fix *x, const char *name, append_fn *append, int n, int commit)
+{
+    struct err e = {0};
+    char file[64];
+    snprintf(file, sizeof file, "%s.log", name);
+    path_in(x->log, sizeof x->log, file);
+    unlink(x->log);
+    append(x->log, "old", 0, n);
+    fix_open(x, name);
+    read_all(x);
+    if (commit)
+        assert_int_equal(ingest_commit(x->in, &e), 0);
+}
+
 /* copytruncate with the writer appending on: the copy, the truncation, and
  * more new lines than were read (the file is past the read position again). */
 static void rotate(struct fix *x, void (*append)(const char *, const char *, int, int))
@@ -157,13 +175,9 @@ static void checkpoint_is_what_was_read(void **state, int python)
     (void)state;
     struct fix x;
     struct err e = {0};
-    void (*append)(const char *, const char *, int, int) = python ? append_python : append_json;
-    path_in(x.log, sizeof x.log, python ? "ckp.log" : "ckj.log");
-    unlink(x.log);
-    append(x.log, "old", 0, 3);   /* a head shorter than INGEST_HEAD_BYTES: it grows */
-    fix_open(&x, python ? "ckp" : "ckj");
-    read_all(&x);
-    assert_int_equal(ingest_commit(x.in, &e), 0);
+    append_fn *append = python ? append_python : append_json;
+    fix_start(&x, python ? "ckp" : "ckj", append, 3, 1);   /* a head shorter than
+                                                             INGEST_HEAD_BYTES: it grows */
     append(x.log, "old", 3, 8);
     assert_true(read_all(&x) > 0);   /* read, not committed yet */
     rotate(&x, append);
@@ -201,12 +215,7 @@ static void read_refuses_new_content(void **state)
     (void)state;
     struct fix x;
     struct err e = {0};
-    path_in(x.log, sizeof x.log, "rd.log");
-    unlink(x.log);
-    append_json(x.log, "old", 0, 20);
-    fix_open(&x, "rd");
-    read_all(&x);
-    assert_int_equal(ingest_commit(x.in, &e), 0);
+    fix_start(&x, "rd", append_json, 20, 1);
     int64_t pos = x.t->pos, records = ingest_stats(x.in)->records;
     assert_int_equal(records, 20);
     rotate(&x, append_json);
@@ -224,12 +233,7 @@ static void padded_lines_truncation_seen(void **state)
     (void)state;
     struct fix x;
     struct err e = {0};
-    path_in(x.log, sizeof x.log, "pd.log");
-    unlink(x.log);
-    append_padded(x.log, "old", 0, 20);
-    fix_open(&x, "pd");
-    read_all(&x);
-    assert_int_equal(ingest_commit(x.in, &e), 0);
+    fix_start(&x, "pd", append_padded, 20, 1);
     int64_t pos = x.t->pos;
     copy_file(x.log, x.copy);
     assert_int_equal(truncate(x.log, 0), 0);
@@ -247,11 +251,7 @@ static void truncation_seen_before_first_commit(void **state)
 {
     (void)state;
     struct fix x;
-    path_in(x.log, sizeof x.log, "fc.log");
-    unlink(x.log);
-    append_json(x.log, "old", 0, 20);
-    fix_open(&x, "fc");
-    read_all(&x);
+    fix_start(&x, "fc", append_json, 20, 0);
     assert_int_equal(tailer_truncated(x.t), 0);
     rotate(&x, append_json);
     assert_int_equal(tailer_truncated(x.t), 1);
@@ -265,12 +265,7 @@ static void append_is_not_truncation(void **state)
     (void)state;
     struct fix x;
     struct err e = {0};
-    path_in(x.log, sizeof x.log, "ap.log");
-    unlink(x.log);
-    append_python(x.log, "old", 0, 5);
-    fix_open(&x, "ap");
-    read_all(&x);
-    assert_int_equal(ingest_commit(x.in, &e), 0);
+    fix_start(&x, "ap", append_python, 5, 1);
     for (int i = 1; i < 6; i++) {
         append_python(x.log, "old", i * 5, i * 5 + 5);
         assert_int_equal(tailer_truncated(x.t), 0);
@@ -297,12 +292,7 @@ static void restarted_empty_then_copied(void **state)
     (void)state;
     struct fix x;
     struct err e = {0};
-    path_in(x.log, sizeof x.log, "re.log");
-    unlink(x.log);
-    append_padded(x.log, "old", 0, 20);
-    fix_open(&x, "re");
-    read_all(&x);
-    assert_int_equal(ingest_commit(x.in, &e), 0);
+    fix_start(&x, "re", append_padded, 20, 1);
     copy_file(x.log, x.copy);
     assert_int_equal(truncate(x.log, 0), 0);
     assert_int_equal(tailer_truncated(x.t), 1);
@@ -348,12 +338,7 @@ static void copy_shorter_than_read(void **state)
     (void)state;
     struct fix x;
     struct err e = {0};
-    path_in(x.log, sizeof x.log, "sh.log");
-    unlink(x.log);
-    append_padded(x.log, "old", 0, 20);
-    fix_open(&x, "sh");
-    read_all(&x);
-    assert_int_equal(ingest_commit(x.in, &e), 0);
+    fix_start(&x, "sh", append_padded, 20, 1);
     copy_file(x.log, x.copy);
     assert_int_equal(truncate(x.log, 0), 0);
     assert_int_equal(tailer_truncated(x.t), 1);
