@@ -46,6 +46,8 @@ struct fscan_state {
     int any_remote;               /* a directory on a network file system: polled */
     uint64_t gen;                 /* scan generation */
     int64_t open_warn_us, open_warn_n;   /* open errors: last warning, since then */
+    int64_t hurry_until;          /* a rotated sibling of a followed file is being
+                                     written (a copytruncate's copy): read at once */
 };
 
 /* What grabwatch.c owns: the grabber and the files it reported. */

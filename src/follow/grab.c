@@ -240,14 +240,20 @@ static void unwatch(struct grab *g, int wd)
         }
 }
 
+/* Locked. The watched directory of wd, NULL if none. */
+static const char *dir_of(const struct grab *g, int wd)
+{
+    for (size_t i = 0; i < g->ndirs; i++)
+        if (g->dirs[i].wd == wd)
+            return g->dirs[i].path;
+    return NULL;
+}
+
 /* Locked. 1: name in wd's directory matches a rule directly, 2: it is a
  * rotated sibling of an exact rule's name, 0: neither. Fills path. */
 static int classify(struct grab *g, int wd, const char *name, char *path, size_t cap)
 {
-    const char *dir = NULL;
-    for (size_t i = 0; i < g->ndirs && !dir; i++)
-        if (g->dirs[i].wd == wd)
-            dir = g->dirs[i].path;
+    const char *dir = dir_of(g, wd);
     if (!dir)
         return 0;
     snprintf(path, cap, "%s/%s", dir, name);
@@ -354,6 +360,38 @@ static int on_file(struct grab *g, const struct inotify_event *ev, const char *p
     return r > 0;
 }
 
+/* Locked. A name under which a rule's file is copied before a truncation
+ * (a rotated sibling of it: logrotate's copytruncate), in directory dir. */
+static int copy_name(struct grab *g, const char *dir, const char *name)
+{
+    char pre[NAME_MAX + 1];
+    if (!g->sibling)
+        return 0;
+    for (size_t i = 0; i < g->nrules; i++) {
+        const struct grule *r = &g->rules[i];
+        if (!r->pat || (r->dirglob ? fnmatch(r->dir, dir, FNM_PATHNAME) != 0 : strcmp(r->dir, dir) != 0))
+            continue;
+        if (r->exact) {
+            if (g->sibling(name, r->pat))
+                return 1;
+            continue;
+        }
+        /* a glob: the name up to one of its separators is a file it matches */
+        for (size_t k = 1; name[k] && k < sizeof pre; k++)
+            if (strchr(".-_", name[k])) {
+                memcpy(pre, name, k);
+                pre[k] = '\0';
+                if (fnmatch(r->pat, pre, FNM_PERIOD) == 0 && g->sibling(name, pre))
+                    return 1;
+            }
+    }
+    return 0;
+}
+
+/* 1 if the follower is to be woken: something queued, or a copy created
+ * under a rotated name (not queued: found by the follower's sibling scans
+ * once done), which a truncation may follow: the follower reads at once
+ * until then (scan.c, hurry_if_copy). */
 static int on_event(struct grab *g, const struct inotify_event *ev)
 {
     char path[PATH_MAX];
@@ -370,7 +408,11 @@ static int on_event(struct grab *g, const struct inotify_event *ev)
         return 0;
     pthread_mutex_lock(&g->mu);
     int how = classify(g, ev->wd, ev->name, path, sizeof path);
+    const char *dir = how != 1 && (ev->mask & IN_CREATE) ? dir_of(g, ev->wd) : NULL;
+    int copy = dir && copy_name(g, dir, ev->name);
     pthread_mutex_unlock(&g->mu);
+    if (copy)
+        return 1;
     return how && !(ev->mask & IN_MOVED_FROM) ? on_file(g, ev, path, how) : 0;
 }
 

@@ -54,7 +54,9 @@ typedef int (*grab_sibling_fn)(const char *name, const char *base);
 struct grab;
 
 /* Starts the thread (with every signal blocked). wake_fd (an eventfd,
- * borrowed) is written whenever items are queued. NULL with e filled. */
+ * borrowed) is written whenever items are queued, and when a file is
+ * created under a rotated sibling's name of a rule's file (a copy being
+ * made, which a truncation may follow: copytruncate). NULL with e filled. */
 struct grab *grab_new(int wake_fd, grab_sibling_fn sibling, struct err *e);
 /* Stops the thread; the events it had not read yet are handled and its
  * misses settled, for a last grab_take. */

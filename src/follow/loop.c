@@ -25,6 +25,7 @@
 #define SWEEP_US (2000 * MS)       /* stat every open file (backs inotify up) */
 #define FULL_US (10000 * MS)       /* rescan every source */
 #define POLL_US (250 * MS)         /* --poll and network file systems */
+#define GATHER_MS 3                /* writes gather between passes that read */
 
 /* --- life ---------------------------------------------------------------------------------- */
 
@@ -338,6 +339,17 @@ static void wait_events(struct follower *f, int64_t next)
         fscan_events(f);
 }
 
+/* Lets writes gather after a pass that read: one pass per few ms, not per
+ * line (half the CPU of a file written steadily). Cut short by a wakeup
+ * (the grabber's: a new file, or a copy being made, which a truncation
+ * may follow; follow_stop), left readable for wait_events. */
+static void gather(struct follower *f)
+{
+    struct pollfd pf = {f->wfd, POLLIN, 0};
+    if (poll(&pf, 1, GATHER_MS) < 0 && errno != EINTR)
+        usleep(GATHER_MS * 1000);
+}
+
 static void iterate(struct follower *f)
 {
     int64_t next = INT64_MAX;
@@ -355,8 +367,8 @@ static void iterate(struct follower *f)
     if (f->lp.caught_up && !any_want(f) && (hist = follow_backfill(f)))
         next = f->now;   /* more history: come back at once */
     follow_quiet_files(f, &next);
-    if (got && !hist)
-        usleep(3000);   /* let writes gather: one pass per few ms, not per line */
+    if (got && !hist && f->now >= f->sc.hurry_until)
+        gather(f);
     /* live records as soon as nothing else arrives, or, while history is
      * read (a turn is never idle then), when follow_commit_due says (half
      * of batch_ms): each commit flushes the history in the batch too

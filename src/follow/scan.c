@@ -21,6 +21,7 @@
 #include "src/base/paths.h"
 #include "src/base/ts.h"
 
+#define HURRY_US (500 * 1000)     /* reads at once this long after a copy's last write */
 #define WATCH_MASK (IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_MODIFY | \
                     IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
@@ -457,6 +458,28 @@ static int name_matches(struct follower *f, const struct fdir *d, const char *na
     return 0;
 }
 
+/* A file named as a rotated sibling of a file followed in d is created or
+ * written: logrotate's copytruncate copies the file, syncs the copy, then
+ * truncates the file, and what the writer appends meanwhile is in neither
+ * but for the follower's reads. The loop leaves a few ms between passes
+ * for writes to gather (loop.c); until the copy is quiet (HURRY_US) it
+ * reads each write as it comes, and the followed files are read at once.
+ * By bench_rotation, at 2000 lines/s and a rotation every 0.5 s: 27-31
+ * lines a run lost without, 1-2 with; the gathering halves the CPU a
+ * steadily written file costs, so it stays otherwise. */
+static void hurry_if_copy(struct follower *f, const struct fdir *d, const char *name)
+{
+    size_t dl = strlen(d->path);
+    for (size_t i = 0; i < f->nt; i++) {
+        struct tailer *t = f->t[i];
+        if (strncmp(t->path, d->path, dl) != 0 || t->path[dl] != '/' ||
+            strchr(t->path + dl + 1, '/') || !fscan_is_sibling(name, t->path + dl + 1))
+            continue;
+        f->sc.hurry_until = f->now + HURRY_US;
+        t->want = 1;
+    }
+}
+
 static void one_event(struct follower *f, const struct inotify_event *ev)
 {
     if (ev->mask & IN_Q_OVERFLOW) {
@@ -481,6 +504,8 @@ static void one_event(struct follower *f, const struct inotify_event *ev)
         f->full_scan = 1;
         return;
     }
+    if (ev->mask & (IN_CREATE | IN_MODIFY))
+        hurry_if_copy(f, d, ev->name);
     if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE)) {
         d->scan = 1;
         return;

@@ -81,9 +81,30 @@ XML
 
 # ch_start DIR [REMOTE_SERVERS_XML]: starts a server (ports reused from an
 # earlier start of the same DIR); sets CH_HTTP, CH_TCP, CH_PID; waits for
-# /ping (at most 30 s). Returns 1 (with the log's tail) when it does not come up.
+# /ping (at most 30 s). A server that exits before answering (a port taken
+# between its pick and the bind, by another program on the machine) is
+# started again, at most 3 times, on new ports when they were picked for
+# this start. Returns 1 (with its exit status and the log's tail) when it
+# does not come up.
 ch_start() {
-  d=$1
+  local d=$1 try fresh=0 rc
+  [ -f "$d/ports" ] || fresh=1
+  for try in 1 2 3; do
+    _ch_start_once "$d" "${2:-}" && return 0
+    if kill -0 "$CH_PID" 2>/dev/null; then break; fi   # running, never answered
+    wait "$CH_PID" 2>/dev/null; rc=$?
+    echo "clickhouse-server (try $try, ports $CH_HTTP $CH_TCP) exited with status $rc before answering /ping" >&2
+    ls -la "$d/log" >&2 2>/dev/null
+    tail -5 "$d/log/error.log" "$d/log/stdout" >&2 2>/dev/null
+    [ "$fresh" = 1 ] && rm -f "$d/ports"
+    sleep 1
+  done
+  echo "clickhouse-server did not answer /ping:" >&2; tail -5 "$d/log/error.log" "$d/log/stdout" >&2 2>/dev/null
+  return 1
+}
+
+_ch_start_once() {
+  local d=$1
   if [ -f "$d/ports" ]; then read -r CH_HTTP CH_TCP <"$d/ports"; else
     CH_HTTP=$(_ch_free_port); CH_TCP=$(_ch_free_port)
     while [ "$CH_TCP" = "$CH_HTTP" ]; do CH_TCP=$(_ch_free_port); done
@@ -99,7 +120,6 @@ ch_start() {
     kill -0 "$CH_PID" 2>/dev/null || break
     sleep 0.1
   done
-  echo "clickhouse-server did not answer /ping:" >&2; tail -5 "$d/log/error.log" "$d/log/stdout" >&2 2>/dev/null
   return 1
 }
 
