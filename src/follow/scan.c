@@ -504,16 +504,21 @@ static void one_event(struct follower *f, const struct inotify_event *ev)
         f->full_scan = 1;
         return;
     }
-    if (ev->mask & (IN_CREATE | IN_MODIFY))
+    char path[PATH_MAX];
+    join(path, sizeof path, d->path, ev->name);
+    struct tailer *t = hmap_get(&f->by_path, hmap_key_str(path));
+    int followed = t && strcmp(t->path, path) == 0;
+    /* whether followed or not (a new copy may take a name the follower
+     * still knows from the file renamed away from it); a rotated name has
+     * a digit (".1", "-20261203"): most events, the live files' writes,
+     * cost no look at every followed file */
+    if ((ev->mask & (IN_CREATE | IN_MODIFY)) && strpbrk(ev->name, "0123456789"))
         hurry_if_copy(f, d, ev->name);
     if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE)) {
         d->scan = 1;
         return;
     }
-    char path[PATH_MAX];
-    join(path, sizeof path, d->path, ev->name);
-    struct tailer *t = hmap_get(&f->by_path, hmap_key_str(path));
-    if (t && strcmp(t->path, path) == 0)
+    if (followed)
         t->want = 1;
     else if (name_matches(f, d, ev->name))
         d->scan = 1;
