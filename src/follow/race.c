@@ -94,6 +94,14 @@ int64_t race_known_lines(int64_t from, int from_is_line, int64_t partial, int64_
     return (b + rec_max - 1) / rec_max - (partial > 0);
 }
 
+int64_t race_lines(int64_t bytes, int64_t avg)
+{
+    if (bytes <= 0)
+        return 0;
+    avg = avg > 0 ? avg : 1;
+    return (bytes + avg / 2) / avg;
+}
+
 int race_due(const struct race *r, int final)
 {
     return r->due_ns && (final || r->last.at_ns >= r->due_ns);

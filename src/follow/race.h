@@ -87,6 +87,12 @@ void race_truncated(struct race *r, int64_t known, int64_t avg, double rate, int
 int64_t race_known_lines(int64_t from, int from_is_line, int64_t partial, int64_t seen,
                          int64_t rec_max);
 
+/* The lines in `bytes` (race_settle's) of avg bytes a line, to the
+ * nearest: a floor dropped every race of less than a whole line's bytes
+ * (bench_rotation, copytruncate: single lines lost at estimates of
+ * 167-223 bytes of 200 a line, counted as none). 0 for none. */
+int64_t race_lines(int64_t bytes, int64_t avg);
+
 /* 1 if a truncation's estimate can be settled: the content after it has
  * been seen for a while (or final: now, whatever was seen). */
 int race_due(const struct race *r, int final);

@@ -244,7 +244,7 @@ static void race_count(struct follower *f, struct tailer *t)
                        "by a writer without O_APPEND, which left a hole that long)");
         return;
     }
-    int64_t unseen = race_settle(&t->race), lines = unseen > 0 ? unseen / t->race.avg : 0;
+    int64_t unseen = race_settle(&t->race), lines = race_lines(unseen, t->race.avg);
     if (lines <= 0)
         return;
     struct ingest_stats *st = ingest_stats_mut(f->in);

@@ -165,6 +165,21 @@ static void known_lines_lower_bound(void **state)
     assert_int_equal(race_known_lines(1000, 1, 0, 8400, 0), 0);       /* no record read yet */
 }
 
+/* An estimate's bytes in lines, to the nearest: a race of less than a
+ * whole line's bytes is a line (a floor counted none). */
+static void estimate_in_lines(void **state)
+{
+    (void)state;
+    assert_int_equal(race_lines(167, 200), 1);
+    assert_int_equal(race_lines(223, 200), 1);
+    assert_int_equal(race_lines(99, 200), 0);
+    assert_int_equal(race_lines(100, 200), 1);
+    assert_int_equal(race_lines(508, 200), 3);
+    assert_int_equal(race_lines(0, 200), 0);
+    assert_int_equal(race_lines(-40, 200), 0);   /* nothing unseen */
+    assert_int_equal(race_lines(5, 0), 5);       /* no average: a byte a line */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +190,7 @@ int main(void)
         cmocka_unit_test(copy_window_paused_writer),
         cmocka_unit_test(copy_window_old_mtime_and_silent_writer),
         cmocka_unit_test(known_lines_lower_bound),
+        cmocka_unit_test(estimate_in_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
