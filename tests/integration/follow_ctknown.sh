@@ -105,7 +105,10 @@ esac
 #    copytruncate leaves a hole (zeros) as long as what it had written,
 #    which tells exactly how much the race lost. About 6 rotations with 25
 #    lines between the copy and the truncation: the lines the indexer did
-#    not read are counted, no more than are missing. Before, none was
+#    not read are counted, no more than are missing and at least 9 in 10
+#    of them, and at least one a rotation (the indexer reads at once while
+#    a copy is made, so it may read some of the 25: 15-18 lost a rotation
+#    in CI, where it had read none, and the check asked 20). Before, none was
 #    counted: the hole was taken for content written after the truncation,
 #    leaving nothing to estimate. And every line outside the race windows
 #    is stored once, intact: the first line after each truncation is read
@@ -124,8 +127,8 @@ stop_idx
 f=$(figures "$T/h.rec")
 rot=$(grep -c ' n$' "$T/h.rec")
 set -- $f   # written W missing M dup D lost-lines L
-if [ "$2" = 3001 ] && [ "$6" = 0 ] && [ "$rot" -ge 4 ] && [ "$8" -ge $(( 20 * rot )) ] &&
-   [ "$8" -le "$4" ]; then
+if [ "$2" = 3001 ] && [ "$6" = 0 ] && [ "$rot" -ge 4 ] && [ "$8" -ge "$rot" ] &&
+   [ "$8" -le "$4" ] && [ $(( $8 * 10 )) -ge $(( $4 * 9 )) ]; then
   pass "no O_APPEND: the race counted from the hole ($f, $rot rotations)"
 else
   fail "no O_APPEND: the race counted from the hole" "$f, $rot rotations"
