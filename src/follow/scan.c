@@ -508,11 +508,13 @@ static void one_event(struct follower *f, const struct inotify_event *ev)
     join(path, sizeof path, d->path, ev->name);
     struct tailer *t = hmap_get(&f->by_path, hmap_key_str(path));
     int followed = t && strcmp(t->path, path) == 0;
-    /* whether followed or not (a new copy may take a name the follower
-     * still knows from the file renamed away from it); a rotated name has
-     * a digit (".1", "-20261203"): most events, the live files' writes,
-     * cost no look at every followed file */
-    if ((ev->mask & (IN_CREATE | IN_MODIFY)) && strpbrk(ev->name, "0123456789"))
+    /* a copy's creation, followed name or not (a new copy may take a name
+     * the follower still knows from the file renamed away from it), or a
+     * write to a file not followed; a rotated name has a digit (".1",
+     * "-20261203"): the live files' writes, most events, cost no look at
+     * every followed file, dated live names ("app-2026-12-03.log") neither */
+    if (((ev->mask & IN_CREATE) || ((ev->mask & IN_MODIFY) && !followed)) &&
+        strpbrk(ev->name, "0123456789"))
         hurry_if_copy(f, d, ev->name);
     if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE)) {
         d->scan = 1;
