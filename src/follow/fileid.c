@@ -184,6 +184,10 @@ int fileid_identify(struct store *s, struct fileid_index *x, const struct fileid
     int r = by_inode(s, p, out, stale, e);
     if (r != 0)
         return r < 0 ? -1 : FID_RESUME;
+    /* the row of this inode while it was empty (ingest_note_empty): its
+     * content is new unless a stored head claims it (a copy that got an
+     * empty file's inode number) */
+    int64_t empty = *stale && out->head_len == 0 && out->offset == 0 ? *stale : 0;
     int64_t ids[64];
     size_t n = candidates(x, p, ids, 64);
     for (size_t i = 0; i < n; i++) {
@@ -202,6 +206,15 @@ int fileid_identify(struct store *s, struct fileid_index *x, const struct fileid
             return FID_RESUME;
         if (!p->gz && out->offset > p->size)
             return FID_COPY;   /* an older copy of stored data: nothing new in it */
+    }
+    if (empty) {
+        r = store_file_by_id(s, empty, out, e);
+        if (r < 0)
+            return -1;
+        if (r > 0) {
+            *stale = 0;
+            return FID_RESUME;
+        }
     }
     return FID_NEW;
 }

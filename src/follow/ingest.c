@@ -5,6 +5,7 @@
  * fails. It also runs the one-pass `logdeck index`. */
 #include "src/follow/ingest.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -327,6 +328,23 @@ void ingest_expect(struct ingest *in, int64_t id)
     in->expect = id;
 }
 
+int ingest_note_empty(struct ingest *in, const char *path, const struct stat *st,
+                      struct err *e)
+{
+    int r = store_file_by_inode(in->s, (uint64_t)st->st_dev, (uint64_t)st->st_ino, &in->f, e);
+    if (r != 0)
+        return r < 0 ? -1 : 0;
+    memset(&in->f, 0, sizeof in->f);
+    snprintf(in->f.path, sizeof in->f.path, "%s", path);
+    in->f.dev = (uint64_t)st->st_dev;
+    in->f.ino = (uint64_t)st->st_ino;
+    in->f.head_hash = ingest_hash("", 0, INGEST_HASH_SEED);
+    in->f.mtime = (int64_t)st->st_mtim.tv_sec;
+    in->f.state = FILE_ACTIVE;
+    in->f.first_seen = in->f.last_seen = ts_now();
+    return store_begin(in->s, e) < 0 ? -1 : store_file_put(in->s, &in->f, e);
+}
+
 int ingest_open(struct ingest *in, const char *path, const struct parse_opts *po,
                 struct tailer **out, int64_t *copy_of, struct err *e)
 {
@@ -388,8 +406,9 @@ int ingest_adopt(struct ingest *in, int fd, const char *path, const struct parse
         rc = INGEST_COPY;
         goto skip;
     }
+    /* new, or an empty file's row taken up: fresh until its head is indexed */
     if (v < 0 || retire(in, stale, e) < 0 || place(in, t, v, e) < 0 ||
-        (!t->ck.id && fresh_add(in, t) < 0 && err_set(e, "out of memory"))) {
+        ((!t->ck.id || !t->ck.head_len) && fresh_add(in, t) < 0 && err_set(e, "out of memory"))) {
         rc = -1;
         goto skip;
     }

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "db/store.h"
 #include "src/base/err.h"
@@ -107,6 +108,15 @@ enum ingest_open_result {
     INGEST_BINARY = 4,    /* not a log: skipped (e says why) */
     INGEST_OWN = 5        /* one of the store's own files (store_owns): skipped */
 };
+/* path (st: its stat) is a followed file that is empty (ingest_adopt said
+ * INGEST_EMPTY): unless a row has its inode, it gets one at offset 0 with
+ * no head (in the open batch: the caller commits it), so that lines
+ * written to it while logdeck is down are found where it was rotated to,
+ * not lost with no word. A row of an empty file is taken up (RESUME from
+ * 0) by the next content of its inode that no stored head claims. 0, or
+ * -1 with e filled. */
+int ingest_note_empty(struct ingest *in, const char *path, const struct stat *st,
+                      struct err *e);
 /* Opens and identifies path; po is borrowed and must outlive the tailer.
  * Returns an enum ingest_open_result, or -1 with e filled. */
 int ingest_open(struct ingest *in, const char *path, const struct parse_opts *po,

@@ -323,6 +323,13 @@ struct tailer *fscan_adopt(struct follower *f, int fd, const char *path, const s
         }
         return t;
     }
+    if (r == INGEST_EMPTY && !away && fscan_source_of(f, path, 1) >= 0) {
+        /* a live file with nothing in it yet: known from now on */
+        if (ingest_note_empty(f->in, path, st, &e) < 0)
+            warn_open(f, e.msg);
+        else if (!f->batch_start)
+            f->batch_start = f->now;
+    }
     if (r == INGEST_COPY || r == INGEST_BINARY || r == INGEST_EMPTY || r == INGEST_OWN)
         hmap_put(&f->skip, k, (void *)((uintptr_t)st->st_size + 1));
     if (r == INGEST_BINARY || r < 0)

@@ -77,3 +77,44 @@ verdict "rotated and deleted while down: the 100 lines appended meanwhile counte
   --exact-loss "$LOGDECK_DB" "$T/gone.rec"
 check "its warning says how many, estimated" 1 \
   "$(grep -c 'about 100 lines, estimated from the sizes its rotated siblings reached' "$T/idx.err")"
+
+# 8. A followed file that is empty (a quiet error log) is known from its
+#    first sight: the lines written to it while no indexer runs are read
+#    where it was rotated to. Before, an empty file got no row (a row came
+#    with the first bytes read), so the restart did not know app.log.1 and
+#    its 100 lines were lost with no word; the same after a clean stop.
+for how in KILL TERM; do
+  fresh "empty-$how"
+  : >"$D/app.log"
+  start_idx "$D/app.log"
+  rows=0
+  for _ in $(seq 100); do
+    rows=$(sqlite3 "$LOGDECK_DB" "SELECT count(*) FROM files WHERE path = '$D/app.log'" 2>/dev/null)
+    [ "$rows" = 1 ] && break; sleep 0.1
+  done
+  check "empty file ($how): its row is committed while it is empty" 1 "$rows"
+  if [ "$how" = KILL ]; then kill9_idx; else stop_idx; fi
+  "$WR" -d "$D" -n app.log -s E1 -c 100 -o "$T/e-$how.rec"
+  mv "$D/app.log" "$D/app.log.1"
+  "$WR" -d "$D" -n app.log -s E1 -S 100 -c 50 -o "$T/e-$how.rec"
+  start_idx "$D/app.log"
+  caught_up 60 --no-loss "$LOGDECK_DB" "$T/e-$how.rec"
+  stop_idx
+  verdict "empty file ($how), written and rotated while down: all 150 lines once" \
+    --no-loss "$LOGDECK_DB" "$T/e-$how.rec"
+  check "empty file ($how): no loss reported" 0 \
+    "$(grep 'lost' "$T/idx.err" | grep -vc 'lost 0 lines / 0 bytes / 0 files unread')"
+done
+# the same file written while followed: the empty file's row is taken up
+# (one row, not a second one for its first bytes)
+fresh empty-live
+: >"$D/app.log"
+start_idx "$D/app.log"
+for _ in $(seq 100); do
+  [ "$(sqlite3 "$LOGDECK_DB" 'SELECT count(*) FROM files' 2>/dev/null)" = 1 ] && break; sleep 0.1
+done
+"$WR" -d "$D" -n app.log -s E2 -c 100 -o "$T/e-live.rec"
+caught_up 60 --no-loss "$LOGDECK_DB" "$T/e-live.rec"
+stop_idx
+verdict "empty file written while followed: 100 lines once" --no-loss "$LOGDECK_DB" "$T/e-live.rec"
+check "empty file written while followed: one row" 1 "$(sqlite3 "$LOGDECK_DB" 'SELECT count(*) FROM files')"
