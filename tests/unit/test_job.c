@@ -260,9 +260,13 @@ static void t_free_stops_and_frees(void **state)
     struct ctx c;
     struct jobq *q = start(&c, &flag, -1);
     g_arg_frees = g_result_frees = 0;
-    jobq_submit(q, 1, post_three, num(1), arg_free, 1);
-    jobq_submit(q, 0, blocker, num(0), arg_free, 2);   /* runs first, until stopped */
+    /* the blocker first, running before the other is queued: submitted
+     * the other way round, the job thread could start post_three before
+     * the blocker was queued (4 results to free instead of 1, once in a
+     * full make test) */
+    jobq_submit(q, 0, blocker, num(0), arg_free, 2);   /* runs until stopped */
     wait_running(&c);
+    jobq_submit(q, 1, post_three, num(1), arg_free, 1);   /* queued behind it */
     jobq_free(q);   /* stop: the running blocker is cancelled, the queued job dropped */
     assert_int_equal(flag, 2);
     assert_int_equal(g_arg_frees, 2);
