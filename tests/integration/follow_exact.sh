@@ -78,6 +78,24 @@ verdict "rotated and deleted while down: the 100 lines appended meanwhile counte
 check "its warning says how many, estimated" 1 \
   "$(grep -c 'about 100 lines, estimated from the sizes its rotated siblings reached' "$T/idx.err")"
 
+# file_rows PATH: the store's rows for PATH, once there is one (at most 10 s).
+file_rows() {
+  local n=0
+  for _ in $(seq 100); do
+    n=$(sqlite3 "$LOGDECK_DB" "SELECT count(*) FROM files WHERE path = '$1'" 2>/dev/null)
+    [ "$n" = 1 ] && break; sleep 0.1
+  done
+  echo "$n"
+}
+# follow_verdict NAME FILE RECORD: an indexer follows FILE until RECORD is
+# stored, stops; every line once.
+follow_verdict() {
+  start_idx "$2"
+  caught_up 60 --no-loss "$LOGDECK_DB" "$3"
+  stop_idx
+  verdict "$1" --no-loss "$LOGDECK_DB" "$3"
+}
+
 # 8. A followed file that is empty (a quiet error log) is known from its
 #    first sight: the lines written to it while no indexer runs are read
 #    where it was rotated to. Before, an empty file got no row (a row came
@@ -87,21 +105,13 @@ for how in KILL TERM; do
   fresh "empty-$how"
   : >"$D/app.log"
   start_idx "$D/app.log"
-  rows=0
-  for _ in $(seq 100); do
-    rows=$(sqlite3 "$LOGDECK_DB" "SELECT count(*) FROM files WHERE path = '$D/app.log'" 2>/dev/null)
-    [ "$rows" = 1 ] && break; sleep 0.1
-  done
-  check "empty file ($how): its row is committed while it is empty" 1 "$rows"
+  check "empty file ($how): its row is committed while it is empty" 1 "$(file_rows "$D/app.log")"
   if [ "$how" = KILL ]; then kill9_idx; else stop_idx; fi
   "$WR" -d "$D" -n app.log -s E1 -c 100 -o "$T/e-$how.rec"
   mv "$D/app.log" "$D/app.log.1"
   "$WR" -d "$D" -n app.log -s E1 -S 100 -c 50 -o "$T/e-$how.rec"
-  start_idx "$D/app.log"
-  caught_up 60 --no-loss "$LOGDECK_DB" "$T/e-$how.rec"
-  stop_idx
-  verdict "empty file ($how), written and rotated while down: all 150 lines once" \
-    --no-loss "$LOGDECK_DB" "$T/e-$how.rec"
+  follow_verdict "empty file ($how), written and rotated while down: all 150 lines once" \
+    "$D/app.log" "$T/e-$how.rec"
   check "empty file ($how): no loss reported" 0 \
     "$(grep 'lost' "$T/idx.err" | grep -vc 'lost 0 lines / 0 bytes / 0 files unread')"
 done
@@ -110,9 +120,7 @@ done
 fresh empty-live
 : >"$D/app.log"
 start_idx "$D/app.log"
-for _ in $(seq 100); do
-  [ "$(sqlite3 "$LOGDECK_DB" 'SELECT count(*) FROM files' 2>/dev/null)" = 1 ] && break; sleep 0.1
-done
+check "empty file written while followed: its row, while empty" 1 "$(file_rows "$D/app.log")"
 "$WR" -d "$D" -n app.log -s E2 -c 100 -o "$T/e-live.rec"
 caught_up 60 --no-loss "$LOGDECK_DB" "$T/e-live.rec"
 stop_idx
