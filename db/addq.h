@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db/names.h"
 #include "db/store_int.h"
 
 /* What one record's inserts need (the strings may be NULL), or a block of
@@ -31,6 +32,10 @@ struct row_item {
     int level, fmt, flags, has_duration, has_status, has_mvalue;
     const char *service, *logger, *metric, *fields, *path, *body, *doc;
     size_t blen, dlen;
+    /* service, logger, path as ids (names.h) when nidlen[k] > 0 (the
+     * string is then NULL) */
+    unsigned char nid[3][NAMES_IDLEN];
+    int nidlen[3];
 };
 
 /* Runs one item's inserts (store.c) and owns it (frees it, at once or once

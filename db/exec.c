@@ -5,6 +5,7 @@
  * tokenizer used to split query words exactly as rec_txt does. */
 #include "db/exec_int.h"
 #include "db/chstore.h"
+#include "db/names.h"
 #include "db/txt.h"
 #include "src/base/record.h"
 
@@ -31,7 +32,8 @@ int store_exec_init(struct store *s, struct err *e)
         x->tokinst = NULL;
     if (exec_page_register(s->db) < 0)
         return err_set(e, "registering SQL functions: %s", sqlite3_errmsg(s->db));
-    return exec_fn_register(s->db, x, e) < 0 || txt_register(s, e) < 0 ? -1 : 0;
+    return exec_fn_register(s->db, x, e) < 0 || txt_register(s, e) < 0 ||
+           names_register(s, e) < 0 ? -1 : 0;
 }
 
 void store_exec_fini(struct store *s)

@@ -44,6 +44,10 @@ struct exec_state {
 #define EXEC_MSG "ld_msg(r.msg, r.flags, r.id)"
 #define EXEC_TEXT "ld_text(r.raw, r.flags, r.id)"
 #define EXEC_CID "ld_cid(r.cid, r.flags, r.id)"
+/* ... and of the service, logger and request path (ids since v9: names.h) */
+#define EXEC_SERVICE "ld_name(r.service)"
+#define EXEC_LOGGER "ld_name(r.logger)"
+#define EXEC_PATH "ld_name(r.path)"
 
 
 /* The raw text of record id from its raw column and flags, decoded into
@@ -135,6 +139,14 @@ int sqlb_prepare(struct sqlb *b, sqlite3_stmt **out);
  * quoted, space-separated (AND); the last one as a prefix when prefix.
  * Returns a malloc'd string, "" when text has no token, NULL on OOM. */
 char *exec_fts_expr(struct store *s, const char *text, int prefix);
+/* The text index's expression for the records whose cid is v (glob: v's
+ * part before its first '*', the last one a prefix): words 0, the cid
+ * token ("cid" + its letters and digits); 1, the cid's words. A store
+ * whose rec_txt is 'cidwords' (store->cid_words) has the token only for
+ * the records whose text lacks the cid's words: it finds a cid by either
+ * (txt.h). A superset: the caller checks the cid itself. NULL when the
+ * index cannot narrow it (no letter or digit) or out of memory (*oom = 1). */
+char *exec_cid_expr(struct store *s, const char *v, int glob, int words, int *oom);
 
 enum { EXEC_FTS_FEW, EXEC_FTS_SOME, EXEC_FTS_MANY };
 /* How many FTS matches expr has, for a page of b->limit rows (exec_sql.c). */
@@ -155,9 +167,9 @@ typedef void (*exec_exact_fn)(struct sqlb *b, const struct pnode *n);
 int exec_fv_cond(struct sqlb *b, const struct pnode *n, exec_exact_fn exact_fn);
 
 /* Rows of the SELECT list EXEC_ROW_COLS EXEC_ROW_FROM, in that order. */
-#define EXEC_ROW_COLS "r.id, r.file_id, f.path, r.ts, r.level, r.fmt, r.off, r.service, " \
-                      "r.logger, r.cid, r.msg, r.duration, r.status, r.metric, r.mvalue, "  \
-                      "r.fields, r.raw, r.flags, r.path"
+#define EXEC_ROW_COLS "r.id, r.file_id, f.path, r.ts, r.level, r.fmt, r.off, " EXEC_SERVICE ", " \
+                      EXEC_LOGGER ", r.cid, r.msg, r.duration, r.status, r.metric, r.mvalue, "  \
+                      "r.fields, r.raw, r.flags, " EXEC_PATH
 #define EXEC_ROW_FROM " FROM records r LEFT JOIN files f ON f.id = r.file_id"
 
 /* db/exec.c: steps st (EXEC_ROW_COLS), handing rows to cb; returns rows

@@ -93,16 +93,9 @@ static int driver_of(struct store *s, const struct pnode *n, struct driver *d)
             d->exact = 1;
         }
     } else if (n->kind == PK_CMP && n->field == PF_CID && (n->op == POP_EQ || n->op == POP_GLOB)) {
-        const char *v = n->s ? n->s : "";
-        size_t lit = n->op == POP_GLOB ? strcspn(v, "*") : strlen(v);
-        char *lp = strndup(v, lit), *tok = malloc(lit + 8);
-        size_t tl = (lp && tok) ? store_cid_token(lp, tok) : 0;
-        if (tok)
-            tok[tl] = '\0';
-        if (tl > 4 && asprintf(&d->expr, "\"%s\"%s", tok + 1, n->op == POP_GLOB ? "*" : "") < 0)
-            d->expr = NULL;
-        free(lp);
-        free(tok);
+        int oom;   /* one expression: the token; a 'cidwords' store's are two (exec_sql.c) */
+        d->expr = s->cid_words ? NULL : exec_cid_expr(s, n->s ? n->s : "", n->op == POP_GLOB, 0,
+                                                      &oom);
         d->table = exec_txt(s);
     } else if (exec_fv_plan(n, &d->expr, &exact) == 1) {
         d->table = EXEC_FV;

@@ -223,12 +223,12 @@ void sqlb_field(struct sqlb *b, int f, const char *path, int numeric)
 {
     static const char *const cols[] = {
         [PF_TS] = "r.ts", [PF_LEVEL] = "r.level", [PF_CID] = EXEC_CID,
-        [PF_SERVICE] = "r.service", [PF_LOGGER] = "r.logger", [PF_MSG] = EXEC_MSG,
+        [PF_SERVICE] = EXEC_SERVICE, [PF_LOGGER] = EXEC_LOGGER, [PF_MSG] = EXEC_MSG,
         [PF_FORMAT] = "r.fmt", [PF_DURATION] = "r.duration", [PF_STATUS] = "r.status",
         [PF_METRIC] = "r.metric", [PF_MVALUE] = "r.mvalue",
     };
     if (f == PF_JSON && path && strcmp(path, "path") == 0) {
-        sqlb_add(b, numeric ? "NULL" : "r.path");   /* path, url.path, endpoint */
+        sqlb_add(b, numeric ? "NULL" : EXEC_PATH);   /* path, url.path, endpoint */
     } else if (f == PF_JSON) {
         sqlb_add(b, numeric ? "ld_fieldnum(r.fmt, r.raw, r.fields, " :
                               "ld_field(r.fmt, r.raw, r.fields, ");
@@ -238,7 +238,7 @@ void sqlb_field(struct sqlb *b, int f, const char *path, int numeric)
         /* One naming rule (what every view shows): the service field, else
          * the logger, else the file's stem. coalesce is lazy: the file is
          * looked up only for rows with neither. */
-        sqlb_add(b, "coalesce(nullif(r.service, ''), nullif(r.logger, ''), "
+        sqlb_add(b, "coalesce(nullif(" EXEC_SERVICE ", ''), nullif(" EXEC_LOGGER ", ''), "
                     "ld_stem((SELECT path FROM files WHERE files.id = r.file_id)))");
     } else if (f == PF_FILE) {
         sqlb_add(b, "(SELECT path FROM files WHERE files.id = r.file_id)");
@@ -265,25 +265,57 @@ static void level_cond(struct sqlb *b, const struct pnode *n)
     sqlb_add(b, ")");
 }
 
+char *exec_cid_expr(struct store *s, const char *v, int glob, int words, int *oom)
+{
+    size_t lit = glob ? strcspn(v, "*") : strlen(v);
+    char *lp = strndup(v, lit), *expr = NULL;
+    *oom = 0;
+    if (!lp) {
+        *oom = 1;
+        return NULL;
+    }
+    if (words) {   /* the cid's words, the last one a prefix for a glob */
+        expr = exec_fts_expr(s, lp, glob);
+        if (!expr)
+            *oom = 1;
+        else if (!*expr)
+            free(expr), expr = NULL;
+        free(lp);
+        return expr;
+    }
+    char *tok = malloc(lit + 8);
+    size_t tl = tok ? store_cid_token(lp, tok) : 0;   /* " cid..." */
+    if (tl > 4) {
+        tok[tl] = '\0';
+        if (asprintf(&expr, "\"%s\"%s", tok + 1, glob ? "*" : "") < 0)
+            expr = NULL;
+    }
+    *oom = !tok || (tl > 4 && !expr);
+    free(lp);
+    free(tok);
+    return expr;
+}
+
 static void cid_cond(struct sqlb *b, const struct pnode *n)
 {
     const char *v = n->s ? n->s : "";
-    size_t lit = n->op == POP_GLOB ? strcspn(v, "*") : strlen(v);
-    char *lp = strndup(v, lit), *tok = malloc(lit + 8), *expr = NULL;
-    size_t tl = (lp && tok) ? store_cid_token(lp, tok) : 0;   /* " cid..." */
-    if (tl > 4) {
-        tok[tl] = '\0';
-        if (asprintf(&expr, "\"%s\"%s", tok + 1, n->op == POP_GLOB ? "*" : "") < 0)
-            expr = NULL;
-    }
-    free(lp);
-    free(tok);
-    if (tl > 4 && !expr) {
+    int glob = n->op == POP_GLOB, oom, oom2 = 0;
+    char *expr = exec_cid_expr(b->st, v, glob, 0, &oom);   /* the cid token */
+    char *wx = b->st->cid_words && expr ? exec_cid_expr(b->st, v, glob, 1, &oom2) : NULL;
+    if (oom || oom2) {
+        free(expr);
+        free(wx);
         b->oom = 1;
         return;
     }
     sqlb_add(b, "(");
-    if (expr) {
+    if (wx) {   /* its words, or the token of a record whose text lacks them (txt.h) */
+        sqlb_add(b, "(");
+        fts_cond(b, wx, 1);
+        sqlb_add(b, " OR ");
+        fts_cond(b, expr, 1);
+        sqlb_add(b, ") AND ");
+    } else if (expr) {
         fts_cond(b, expr, 1);
         sqlb_add(b, " AND ");
     }
@@ -384,7 +416,7 @@ static void cmp_exact(struct sqlb *b, const struct pnode *n)
 {
     int f = n->field;
     if (f == PF_JSON && n->path && strcmp(n->path, "path") == 0) {   /* the request path */
-        sqlb_add(b, "(r.path");
+        sqlb_add(b, "(" EXEC_PATH);
         if (n->op == POP_EXISTS) {
             sqlb_add(b, " IS NOT NULL)");
             return;

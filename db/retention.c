@@ -28,8 +28,8 @@ struct doomed {
 };
 
 /* The columns delete_one() reads, in its order. */
-#define DOOMED_COLS "id, level, fmt, file_id, raw, flags, fields, cid, service, logger, " \
-                    "metric, path, ts"
+#define DOOMED_COLS "id, level, fmt, file_id, raw, flags, fields, cid, ld_name(service), " \
+                    "ld_name(logger), metric, ld_name(path), ts"
 
 
 static int prep(struct store *s, sqlite3_stmt **st, const char *sql, struct err *e)

@@ -536,7 +536,7 @@ static const char *col(sqlite3_stmt *st, int i)
 static int add_range(struct store *s, int64_t lo, int64_t hi, struct err *e)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, ts, level, service, logger, file_id, path, duration,"
+    if (sqlite3_prepare_v2(s->db, "SELECT id, ts, level, ld_name(service), ld_name(logger), file_id, ld_name(path), duration,"
                            " status, metric, mvalue, msg, flags FROM records WHERE ts >= ? AND"
                            " ts <= ?", -1, &st, NULL) != SQLITE_OK)
         return store_sqlerr(s, e, "rebuilding the rollups");

@@ -1,5 +1,5 @@
-/* schema: the DDL of the store's tables (store.c creates a version 8 store
- * with schema_records, schema_v8, schema_alerts, schema_ranges, schema_rollups; alerts_db.c creates the alert
+/* schema: the DDL of the store's tables (store.c creates a version 9 store
+ * with schema_records, schema_v8, schema_v9, schema_alerts, schema_ranges, schema_rollups; alerts_db.c creates the alert
  * tables on demand). Data only. See store.h for what each table holds. */
 #include "db/schema.h"
 
@@ -75,13 +75,21 @@ const char schema_alerts[] =
     " id INTEGER PRIMARY KEY, rule TEXT NOT NULL DEFAULT '*', grp TEXT NOT NULL DEFAULT '*',"
     " until INTEGER NOT NULL, created INTEGER NOT NULL, comment TEXT);";
 
-/* v7 -> v8 (and in a new store): the text index per block (db/txt.h). */
+/* v7 -> v8 (and in a new store): the text index per block (db/txt.h).
+ * 'cidwords': a record's cid is indexed as its words, not as one token of
+ * its own (stores made before 2026-12-03 say 'ldrec' alone and keep the
+ * token: store.c reads which from this declaration). */
 const char schema_v8[] =
     "CREATE VIRTUAL TABLE IF NOT EXISTS rec_txt USING fts5(body, content='', detail=full,"
-    " columnsize=0, tokenize='ldrec');"
+    " columnsize=0, tokenize='ldrec cidwords');"
     "CREATE TABLE IF NOT EXISTS txt_runs(run TEXT PRIMARY KEY) WITHOUT ROWID;"
     "INSERT INTO rec_txt(rec_txt, rank) VALUES('automerge', 8);"
     "INSERT INTO rec_txt(rec_txt, rank) VALUES('hashsize', 1048576);";
+
+/* v8 -> v9 (and in a new store): the service, logger and path names
+ * (db/names.h); rows written before keep their text. */
+const char schema_v9[] =
+    "CREATE TABLE IF NOT EXISTS names(id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE);";
 
 /* v4 -> v5: v4 rows keep their raw text; new ones go to blocks. */
 const char schema_v5[] =

@@ -21,5 +21,6 @@ extern const char schema_rollups[];
 /* Version 8: rec_txt, the text index per block of records (db/txt.h);
  * idempotent. */
 extern const char schema_v8[];
+extern const char schema_v9[];   /* names (db/names.h) */
 
 #endif

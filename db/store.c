@@ -131,19 +131,25 @@ static int add_text_index(struct store *s, struct err *e)
  * back; validate()'s message names the command. */
 static int migrate(struct store *s, int64_t ver, struct err *e)
 {
+    if (ver >= 8)   /* how its text index holds cids (txt.h) */
+        s->cid_words = store_pragma_int(s, "SELECT instr(sql, 'cidwords') > 0 FROM sqlite_schema"
+                                           " WHERE name = 'rec_txt'") > 0;
     if (ver == STORE_SCHEMA_VERSION)
         return 0;
-    if (s->mode != STORE_WRITE) {   /* read as it is: the text index of one row per record */
-        s->old_text = ver >= 4;
+    if (s->mode != STORE_WRITE) {   /* read as it is: v4-v7, the text index of one row per record */
+        s->old_text = ver >= 4 && ver <= 7;
         return ver >= 4 ? 0 : err_set(e, "%s is empty: index some logs first "
                                       "(logdeck index PATH)", s->path);
     }
+    if (ver <= 7)
+        s->cid_words = 1;   /* schema_v8 */
     char tail[128];
     snprintf(tail, sizeof tail, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
              STORE_APP_ID, STORE_SCHEMA_VERSION);
     int rc = exec(s, ver ? "BEGIN IMMEDIATE" : "BEGIN", e);
     if (rc == 0 && ver == 0)
         rc = exec(s, schema_records, e) < 0 || exec(s, schema_v8, e) < 0 ||
+             exec(s, schema_v9, e) < 0 ||
              exec(s, schema_alerts, e) < 0 ||
              exec(s, schema_ranges, e) < 0 || exec(s, schema_rollups, e) < 0 ? -1 : 0;
     if (rc == 0 && ver == 4)
@@ -152,6 +158,8 @@ static int migrate(struct store *s, int64_t ver, struct err *e)
         rc = add_rollups(s, e);
     if (rc == 0 && ver >= 4 && ver <= 7)
         rc = add_text_index(s, e);
+    if (rc == 0 && ver >= 4 && ver <= 8)
+        rc = exec(s, schema_v9, e);
     if (rc < 0 || exec(s, tail, e) < 0 || exec(s, "COMMIT", e) < 0) {
         exec(s, "ROLLBACK", NULL);
         return err_prefix(e, ver ? "migrating the schema" : "creating the schema");
@@ -254,6 +262,7 @@ void store_close(struct store *s)
         zraw_close(s);
     store_wal_stop(s);
     store_exec_fini(s);
+    names_free(s);
     fv_free(s->fv);
     rollup_free(s);
     idts_free(s);
@@ -373,6 +382,7 @@ void store_rollback(struct store *s)
     zraw_batch_end(s, 0);
     blk_rollback(s);
     txt_discard(s);
+    names_forget(s);
 }
 
 int store_in_batch(const struct store *s)
@@ -413,6 +423,10 @@ static void bind_record(sqlite3_stmt *st, int base, const struct row_item *it)
     sqlite3_bind_int(st, base + 4, it->fmt);
     sqlite3_bind_int64(st, base + 5, it->file_id);
     sqlite3_bind_int64(st, base + 6, it->off);
+    for (int k = 0; k < 3; k++)   /* service, logger, path: ids (names.h) */
+        if (it->nidlen[k])
+            sqlite3_bind_blob(st, base + (k == 0 ? 7 : k == 1 ? 8 : 15), it->nid[k],
+                              it->nidlen[k], SQLITE_STATIC);
     bind_opt_text(st, base + 7, it->service);
     bind_opt_text(st, base + 8, it->logger);
     if (it->has_duration)
@@ -425,6 +439,20 @@ static void bind_record(sqlite3_stmt *st, int base, const struct row_item *it)
     bind_opt_text(st, base + 13, it->fields);
     sqlite3_bind_int(st, base + 14, it->flags);
     bind_opt_text(st, base + 15, it->path);
+}
+
+/* Record it's service, logger and path as ids where they have one. */
+static int name_ids(struct store *s, struct row_item *it, struct err *e)
+{
+    const char **v[3] = {&it->service, &it->logger, &it->path};
+    for (int k = 0; k < 3; k++) {
+        int n = names_id(s, *v[k], it->nid[k], e);
+        if (n < 0)
+            return -1;
+        if ((it->nidlen[k] = n) > 0)
+            *v[k] = NULL;
+    }
+    return 0;
 }
 
 static int insert_record(struct store *s, const struct row_item *it, struct err *e)
@@ -543,6 +571,8 @@ int store_add(struct store *s, int64_t file_id, const struct record *r, struct e
         .doc = fo.doc, .dlen = fo.dlen,
         .flags = (r->ts_guessed ? 1 : 0) | (r->truncated ? 2 : 0) | (r->history ? 4 : 0) |
                  (BLK_ZID << 3) | (r->cid ? BLK_HAS_CID : 0) | (r->nlines << 8)};
+    if (name_ids(s, &it, e) < 0)
+        return -1;
     if ((s->addq ? addq_push(s, &it, e) : insert_rows(s, &it, e)) < 0)
         return -1;
     if (rollup_add(s, id, r, fo.service, fo.path) < 0 || idts_add(s, id, r->ts) < 0)

@@ -3,7 +3,7 @@
  * batched ingest of records, file checkpoints (committed in the same
  * transaction as the records they cover), and executes query plans.
  *
- * Schema (version 8), for readers of db/ code:
+ * Schema (version 9), for readers of db/ code:
  *   files(id, path, dev, ino, head_hash, head_len, offset, tail_hash, size,
  *         mtime, records, lost_lines, lost_bytes, truncated, unparsed, gz,
  *         state, first_seen, last_seen)
@@ -14,7 +14,8 @@
  *     rawblk (flags bits 3..6 = 15, db/blk.h); rows of a v4 store keep raw
  *     (compressed with a per-format zstd dictionary when flags bits 3..6
  *     say so, db/zraw.h) and msg; path is the request path (path,
- *     url.path, endpoint);
+ *     url.path, endpoint); since v9 service, logger and path hold the id of
+ *     a row of names(id, v) as a BLOB, read through ld_name() (db/names.h);
  *     index rec_ts(ts); partial indexes rec_warn(ts) WHERE level >= 5,
  *     rec_dur(duration), rec_status(status) (non-null rows only);
  *   rec_txt: contentless FTS5 (detail=full), one document per block of
@@ -66,8 +67,10 @@
  * a v4 store is migrated in place); 6: the per-minute rollups (rollup,
  * rolldim); 7: the error templates per minute (rollmsg); 8: the text index
  * per block of records (rec_txt, db/txt.h) replaces the one per record
- * (rec_fts). A v4 to v7 store is migrated in place by a writer. */
-#define STORE_SCHEMA_VERSION 8
+ * (rec_fts); 9: service, logger and path as ids of names(id, v)
+ * (db/names.h; rows of a v8 store keep their text). A v4 to v8 store is
+ * migrated in place by a writer. */
+#define STORE_SCHEMA_VERSION 9
 
 enum store_mode {
     STORE_READ = 0,     /* existing store, read-only queries */

@@ -40,6 +40,7 @@ struct store {
     struct zraw *zraw;               /* v4 compression dictionaries (zraw.c) */
     struct blk *blk;                 /* compressed blocks of text (blk.c) */
     struct txt_state *txt;           /* writer: the runs of the text seen (txt.c) */
+    struct names *names;             /* service, logger, path ids (names.c) */
     struct addq *addq;               /* the store thread of a bulk load (addq.c) */
     struct row_item *rows[STORE_ROWS];   /* its records not yet inserted (store.c) */
     int nrows;
@@ -49,6 +50,7 @@ struct store {
     int wal_frames;                  /* frames in the WAL after the last commit */
     int checked;                     /* writer: passed store_check() at open */
     int old_text;                    /* reader of a v4-v7 store: words are in rec_fts */
+    int cid_words;                   /* rec_txt indexes a cid as its words (txt.h) */
 };
 
 /* Prepares *st once (persistent) or resets it for reuse. */

@@ -11,9 +11,14 @@
  * once per record: 67.6 MB -> see README (store v8) at 1M records.
  *
  * A record's words are what grep reads in it: its whole raw text (terminal
- * escapes as spaces, fv_words_text) split by unicode61, plus one token for
- * its cid ("cid" + the cid's letters and digits, store_cid_token). Each
- * word is indexed once per record. A slot of no words (a record deleted by
+ * escapes as spaces, fv_words_text) split by unicode61, and its cid's
+ * words (a cid_regex may cut a cid out of a longer word). Each word is
+ * indexed once per record. A cid is found by its words, then checked
+ * (exec_cid_expr). A store made before 2026-12-03 (rec_txt declared with
+ * tokenize 'ldrec', not 'ldrec cidwords': store->cid_words 0) has one
+ * token for a cid instead, "cid" + its letters and digits
+ * (store_cid_token): 15.2 MB of 63.5 at 1M records of gen --wide, each
+ * request id's letters and digits twice. A slot of no words (a record deleted by
  * retention, an empty line) holds the word TXT_FILLER, which no query
  * spells.
  *
@@ -66,7 +71,7 @@ void txt_tok_module(fts5_tokenizer *out);
  * and sort the words. txt_tok_new: NULL when out of memory or without
  * FTS5. Owned by the caller; one thread at a time. */
 struct txt_tok;
-struct txt_tok *txt_tok_new(sqlite3 *db);
+struct txt_tok *txt_tok_new(sqlite3 *db, int cid_words);
 void txt_tok_free(struct txt_tok *t);
 /* out (caller-owned, reused) = the prepared form of in. 0, or -1 (out of
  * memory, or in is not a document of slots). */

@@ -42,6 +42,7 @@ struct ldtok {
     uint32_t *comps;       /* the complement terms */
     size_t ncomp, capcomp;
     int slot;              /* the slot being read */
+    int cid_words;         /* a cid as its words ('ldrec cidwords'), else one token */
     uint32_t start[TXT_SLOTS + 1];
 };
 
@@ -238,25 +239,85 @@ static int has_escape(const char *text, size_t n)
 }
 
 /* The words of one slot. */
+/* The words of a text (terminal escapes as spaces, fv_words_text, when it
+ * has any) for the slot being read. */
+static int text_words(struct ldtok *t, const char *s, size_t n)
+{
+    if (has_escape(s, n)) {
+        if (vbuf_grow(&t->clean, &t->ccap, n + 1) < 0)
+            return SQLITE_NOMEM;
+        n = fv_words_text(t->clean, s, n);
+        s = t->clean;
+    }
+    return all_ascii(s, n) ? ascii_words(t, s, n)
+           : t->u.xTokenize(t->ui, t, FTS5_TOKENIZE_DOCUMENT, s, (int)n, collect);
+}
+
+/* Whether word tok is a word of the slot being read (ctx: the tokenizer;
+ * a missing word clears its 'have'). */
+struct cid_check {
+    struct ldtok *t;
+    int have;
+};
+
+static int word_in_slot(void *ctx, int tflags, const char *tok, int n, int start, int end)
+{
+    struct cid_check *c = ctx;
+    struct ldtok *t = c->t;
+    (void)tflags, (void)start, (void)end;
+    if (n <= 0 || !c->have)
+        return SQLITE_OK;
+    c->have = 0;
+    if (!t->htcap)
+        return SQLITE_OK;
+    uint32_t h = hash_of(tok, n);
+    for (size_t k = h & (t->htcap - 1); t->ht[k]; k = (k + 1) & (t->htcap - 1)) {
+        const struct term *m = &t->tm[t->ht[k] - 1];
+        if (m->hash == h && m->len == (uint32_t)n && memcmp(t->arena + m->off, tok, (size_t)n) == 0)
+            return (c->have = m->last == (uint32_t)t->slot + 1), SQLITE_OK;
+    }
+    return SQLITE_OK;
+}
+
+/* 1 when every word of the cid is a word of the slot's raw text (nearly
+ * always: the cid was read from it), so that its words find it. */
+static int cid_in_slot(struct ldtok *t, const char *cid, size_t cn)
+{
+    struct cid_check c = {t, 1};
+    if (has_escape(cid, cn))
+        return 0;
+    if (all_ascii(cid, cn)) {
+        char w[256];
+        for (size_t i = 0; i < cn && c.have;) {
+            while (i < cn && !ascii_fold[(unsigned char)cid[i]])
+                i++;
+            size_t k = 0;
+            for (; i < cn && ascii_fold[(unsigned char)cid[i]]; i++)
+                if (k < sizeof w)
+                    w[k++] = (char)ascii_fold[(unsigned char)cid[i]];
+            if (k == sizeof w)
+                return 0;   /* a word this long: the token */
+            if (k)
+                word_in_slot(&c, 0, w, (int)k, 0, 0);
+        }
+        return c.have;
+    }
+    return t->u.xTokenize(t->ui, &c, FTS5_TOKENIZE_DOCUMENT, cid, (int)cn, word_in_slot) ==
+           SQLITE_OK && c.have;
+}
+
+/* The words of one slot: its raw text's; a token for its cid ("cid" +
+ * its letters and digits) unless the index is 'cidwords' and the cid's
+ * words are all words of the raw text (a cid_regex that cut it out of a
+ * longer word, a JSON escape inside it: the token); the runs. */
 static int slot_words(struct ldtok *t, const char *raw, size_t rn, const char *cid, size_t cn,
                       const char *msg, size_t mn)
 {
     t->start[t->slot] = (uint32_t)t->nent;
-    if (rn) {   /* terminal escapes as spaces (fv_words_text) when there are any */
-        const char *w = raw;
-        size_t n = rn;
-        if (has_escape(raw, rn)) {
-            if (vbuf_grow(&t->clean, &t->ccap, rn + 1) < 0)
-                return SQLITE_NOMEM;
-            n = fv_words_text(t->clean, raw, rn);
-            w = t->clean;
-        }
-        int rc = all_ascii(w, n) ? ascii_words(t, w, n)
-                 : t->u.xTokenize(t->ui, t, FTS5_TOKENIZE_DOCUMENT, w, (int)n, collect);
-        if (rc != SQLITE_OK)
-            return rc;
-    }
-    if (cn && cn <= 4096) {
+    int rc = rn ? text_words(t, raw, rn) : SQLITE_OK;
+    if (rc != SQLITE_OK)
+        return rc;
+    if (cn && cn <= 4096 && !(t->cid_words && cid_in_slot(t, cid, cn))) {
         char z[4096 + 1], tk[4096 + 8];
         memcpy(z, cid, cn);
         z[cn] = '\0';
@@ -264,7 +325,7 @@ static int slot_words(struct ldtok *t, const char *raw, size_t rn, const char *c
         if (tl > 1 && collect(t, 0, tk + 1, (int)tl - 1, 0, 0) != SQLITE_OK)
             return SQLITE_NOMEM;
     }
-    int rc = snake_runs(t, raw, rn);
+    rc = snake_runs(t, raw, rn);
     return rc == SQLITE_OK ? snake_runs(t, msg, mn) : rc;
 }
 
@@ -398,10 +459,12 @@ static int ldtok_create(void *ud, const char **argv, int argc, Fts5Tokenizer **o
     fts5_api *api = ud;
     void *uud = NULL;
     struct ldtok *t = calloc(1, sizeof *t);
-    (void)argv, (void)argc;
     *out = NULL;
     if (!t)
         return SQLITE_NOMEM;
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "cidwords") == 0)
+            t->cid_words = 1;
     int rc = api->xFindTokenizer(api, "unicode61", &uud, &t->u);
     if (rc == SQLITE_OK)
         rc = t->u.xCreate(uud, NULL, 0, &t->ui);
@@ -438,11 +501,12 @@ void txt_tok_module(fts5_tokenizer *out)
 
 /* --- the writer's copy ------------------------------------------------------ */
 
-struct txt_tok *txt_tok_new(sqlite3 *db)
+struct txt_tok *txt_tok_new(sqlite3 *db, int cid_words)
 {
     fts5_api *api = store_fts5_api(db);
     Fts5Tokenizer *t = NULL;
-    if (!api || ldtok_create(api, NULL, 0, &t) != SQLITE_OK)
+    const char *arg[1] = {"cidwords"};
+    if (!api || ldtok_create(api, arg, cid_words ? 1 : 0, &t) != SQLITE_OK)
         return NULL;
     return (struct txt_tok *)t;
 }

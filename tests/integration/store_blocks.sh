@@ -26,7 +26,7 @@ check "v4: message equality" 1 "$(q --count 'msg:"job 9 failed"')"
 printf '%s\n' '{"event": "New request", "level": "info", "timestamp": "2024-03-01T10:00:05Z", "service": "oldsvc", "path": "/api/v1/new", "customer_id": "cu_new"}' \
   '{"event": "Upstream reset again", "level": "error", "timestamp": "2024-03-01T10:00:06Z", "service": "oldsvc", "customer_id": "cu_new"}' >"$D/new.jsonl"
 "$LOGDECK" index "$D/new.jsonl" >"$T/mig.out" 2>&1
-check "v4: the writer migrates to version 8 (blocks, rollups, words per block)" 8 "$(ver)"
+check "v4: the writer migrates to version 9 (blocks, rollups, words per block, names)" 9 "$(ver)"
 check "v4: migrated, nothing re-read (3 rows keep raw)" 3 "$(sqlite3 "$LOGDECK_DB" 'SELECT count(*) FROM records WHERE raw IS NOT NULL')"
 check "v5 rows in a block" 1 "$(sqlite3 "$LOGDECK_DB" 'SELECT count(*) FROM rawblk WHERE id = 4 AND n = 2')"
 check "after migration: every record" 5 "$(q --count '')"
@@ -55,7 +55,7 @@ check "v7: a reader leaves it at version 7" 7 "$(ver)"
 check "v7: a reader's first page" "Upstream connection reset by peer|Request completed" \
   "$(q --json --limit 2 'seven level:error OR seven service:v7svc' | sed 's/.*"msg":"\([^"]*\)".*/\1/' | tr '\n' '|' | sed 's/|$//')"
 "$LOGDECK" index "$D/new.jsonl" >"$T/mig7.out" 2>&1
-check "v7: the writer migrates to version 8" 8 "$(ver)"
+check "v7: the writer migrates to version 9" 9 "$(ver)"
 check "v7: rec_fts replaced by rec_txt" "rec_txt" \
   "$(sqlite3 "$LOGDECK_DB" "SELECT group_concat(name) FROM sqlite_master WHERE name IN ('rec_fts', 'rec_txt')")"
 check "v7 migrated: the same counts" "$want7" "$(v7q)"

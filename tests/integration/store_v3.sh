@@ -188,7 +188,7 @@ sqlite3 "$T/v4.db" "DROP TABLE rollup; DROP TABLE rolldim; DROP TABLE rollmsg; P
 check "v5 store: stats scan" "one scan" "$(how --db "$T/v4.db" stats --explain )"
 check "v5 store: stats = v5's" "$("$LOGDECK" stats --exact | nopct)" "$("$LOGDECK" --db "$T/v4.db" stats | nopct)"
 "$LOGDECK" --db "$T/v4.db" store prune >/dev/null 2>&1
-check "v5 store migrated by a writer" 8 "$(sqlite3 "$T/v4.db" 'PRAGMA user_version')"
+check "v5 store migrated by a writer" 9 "$(sqlite3 "$T/v4.db" 'PRAGMA user_version')"
 check "v5 store migrated: rollups" rollups "$(how --db "$T/v4.db" stats --explain )"
 check "v5 store migrated: rollups = scan" "$("$LOGDECK" stats --exact --by service | nopct)" "$("$LOGDECK" --db "$T/v4.db" stats --by service | nopct)"
 

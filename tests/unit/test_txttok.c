@@ -60,9 +60,11 @@ static void doc_of(struct txt_doc *d, int first, int n)
     d->len = 0;
     d->slots = 0;
     for (int i = first; i < first + n; i++) {
-        char raw[512], cid[64], msg[64];
-        size_t rn = raw_of(i, raw, sizeof raw);
+        char raw[600], cid[64], msg[64];
+        size_t rn = raw_of(i, raw, 512);
         int cn = i % 3 ? snprintf(cid, sizeof cid, "3f2a9c1e-%04x-Req_%d", i, i % 11) : 0;
+        if (cn && i % 2 == 0)   /* the cid in the text, as a parser finds it */
+            rn += (size_t)snprintf(raw + rn, sizeof raw - rn, " req=%s", cid);
         int mn = i % 5 == 0 ? snprintf(msg, sizeof msg, "kept_apart message %d", i % 13) : 0;
         assert_int_equal(txt_doc_add(d, raw, rn, cid, (size_t)cn, msg, (size_t)mn), 0);
     }
@@ -78,6 +80,16 @@ static void step(sqlite3 *db, const char *sql, int64_t id, const struct txt_doc 
     sqlite3_finalize(st);
 }
 
+static int one_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 static sqlite3 *open_db(struct store *s)
 {
     struct err e = {0};
@@ -88,20 +100,24 @@ static sqlite3 *open_db(struct store *s)
     return s->db;
 }
 
-static void test_prepared_same_index(void **state)
+/* cid_words: the tables and the writer's tokenizer index a cid as its
+ * words ('ldrec cidwords', new stores) or as one token ('ldrec', stores
+ * made before). */
+static void prepared_same_index(int cid_words)
 {
-    (void)state;
     struct store s;
     sqlite3 *db = open_db(&s);
-    assert_int_equal(sqlite3_exec(db,
-                                  "CREATE VIRTUAL TABLE a USING fts5(body, content='', detail=full,"
-                                  " columnsize=0, tokenize='ldrec');"
-                                  "CREATE VIRTUAL TABLE b USING fts5(body, content='', detail=full,"
-                                  " columnsize=0, tokenize='ldrec');"
-                                  "CREATE VIRTUAL TABLE va USING fts5vocab(a, instance);"
-                                  "CREATE VIRTUAL TABLE vb USING fts5vocab(b, instance);",
-                                  NULL, NULL, NULL), SQLITE_OK);
-    struct txt_tok *tok = txt_tok_new(db);
+    char ddl[1024];
+    const char *tk = cid_words ? "ldrec cidwords" : "ldrec";
+    snprintf(ddl, sizeof ddl,
+             "CREATE VIRTUAL TABLE a USING fts5(body, content='', detail=full,"
+             " columnsize=0, tokenize='%s');"
+             "CREATE VIRTUAL TABLE b USING fts5(body, content='', detail=full,"
+             " columnsize=0, tokenize='%s');"
+             "CREATE VIRTUAL TABLE va USING fts5vocab(a, instance);"
+             "CREATE VIRTUAL TABLE vb USING fts5vocab(b, instance);", tk, tk);
+    assert_int_equal(sqlite3_exec(db, ddl, NULL, NULL, NULL), SQLITE_OK);
+    struct txt_tok *tok = txt_tok_new(db, cid_words);
     assert_non_null(tok);
     struct txt_doc d = {0}, p = {0}, old = {0}, oldp = {0};
     for (int blk = 0; blk < 40; blk++) {
@@ -127,6 +143,25 @@ static void test_prepared_same_index(void **state)
     assert_string_equal(x, y);
     free(x);
     free(y);
+    /* the cids "3f2a9c1e-%04x-Req_%d" (records i % 3 != 0), in the text of
+     * the even records: a token each, or ('cidwords') only for the records
+     * whose text lacks the cid's words; "0002" only in record 2's text and
+     * cid, "0001" only in record 1's cid */
+    int with_cid = 0, odd = 0;
+    for (int blk = 0; blk < 40; blk++)
+        for (int i = 1 + blk * TXT_SLOTS, k = 0; k < (blk % 4 == 3 ? 1 + blk : TXT_SLOTS); k++) {
+            with_cid += (i + k) % 3 != 0;
+            odd += (i + k) % 3 != 0 && (i + k) % 2;
+        }
+    assert_true(odd > 1000 && with_cid > odd + 1000);
+    assert_int_equal(one_int(db, "SELECT count(*) FROM va WHERE term GLOB 'cid3f2a9c1e*'"),
+                     cid_words ? odd : with_cid);
+    assert_int_equal(one_int(db, "SELECT count(*) FROM va WHERE term = 'cid3f2a9c1e0002req2'"),
+                     !cid_words);
+    assert_int_equal(one_int(db, "SELECT count(*) FROM va WHERE term = 'cid3f2a9c1e0001req1'"), 1);
+    assert_int_equal(one_int(db, "SELECT count(*) FROM va WHERE term = '0002' AND doc = 1"
+                             " AND offset = 1"), 1);
+    assert_int_equal(one_int(db, "SELECT count(*) FROM va WHERE term = '0001'"), 0);
     x = sql_dump(db, "SELECT id, block FROM a_data ORDER BY id");
     y = sql_dump(db, "SELECT id, block FROM b_data ORDER BY id");
     assert_string_equal(x, y);
@@ -146,6 +181,18 @@ static void test_prepared_same_index(void **state)
     free(oldp.s);
     txt_tok_free(tok);
     sqlite3_close(db);
+}
+
+static void test_prepared_same_index(void **state)
+{
+    (void)state;
+    prepared_same_index(1);
+}
+
+static void test_prepared_same_index_cid_token(void **state)
+{
+    (void)state;
+    prepared_same_index(0);
 }
 
 static void test_ascii_as_unicode61(void **state)
@@ -201,6 +248,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prepared_same_index),
+        cmocka_unit_test(test_prepared_same_index_cid_token),
         cmocka_unit_test(test_ascii_as_unicode61),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
