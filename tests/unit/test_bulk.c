@@ -18,6 +18,7 @@
 #include "db/exec.h"
 #include "db/store.h"
 #include "src/query/query.h"
+#include "tests/unit/store_count.h"
 
 #define T0 1700000000000000LL
 
@@ -40,15 +41,7 @@ static void rec(int i, struct record *r)
 
 static int64_t count_of(struct store *s, const char *q)
 {
-    struct err e = {0};
-    struct plan *p = query_compile(q, T0 + 3600000000LL, NULL, &e);
-    if (!p)
-        fail_msg("[%s]: %s", q, e.msg);
-    int64_t n = -1;
-    if (store_count(s, p, 0, 0, &n, &e) < 0)
-        fail_msg("[%s]: %s", q, e.msg);
-    query_free(p);
-    return n;
+    return store_count_at(s, q, T0 + 3600000000LL);
 }
 
 /* Adds records lo..hi-1 in one batch; returns 0, or -1 when a store_add or

@@ -25,6 +25,7 @@
 #include "db/names.h"
 #include "db/store.h"
 #include "src/query/query.h"
+#include "tests/unit/store_count.h"
 #include "tests/unit/store_tmp.h"
 
 #define T0 1700000000000000LL
@@ -77,15 +78,7 @@ static void commit(struct store *s)
 
 static int count_of(struct store *s, const char *q)
 {
-    struct err e = {0};
-    struct plan *p = query_compile(q, T0 + 3600000000LL, NULL, &e);
-    if (!p)
-        fail_msg("[%s]: %s", q, e.msg);
-    int64_t n = -1;
-    if (store_count(s, p, 0, 0, &n, &e) < 0)
-        fail_msg("[%s]: %s", q, e.msg);
-    query_free(p);
-    return (int)n;
+    return (int)store_count_at(s, q, T0 + 3600000000LL);
 }
 
 /* The service|logger|path of the rows of q, newest first, one per line. */

@@ -23,6 +23,7 @@
 #include "db/store.h"
 #include "tests/unit/store_tmp.h"
 #include "src/query/query.h"
+#include "tests/unit/store_count.h"
 #include "src/report/stats.h"
 
 #define N 6000
@@ -45,15 +46,7 @@ static void make_raw(int i, char *out, size_t cap)
 
 static int count_of(struct store *s, const char *q)
 {
-    struct err e = {0};
-    struct plan *p = query_compile(q, T0 + 3600000000LL, NULL, &e);
-    if (!p)
-        fail_msg("[%s]: %s", q, e.msg);
-    int64_t n = -1;
-    if (store_count(s, p, 0, 0, &n, &e) < 0)
-        fail_msg("[%s]: %s", q, e.msg);
-    query_free(p);
-    return (int)n;
+    return (int)store_count_at(s, q, T0 + 3600000000LL);
 }
 
 static int setup(void **st)
