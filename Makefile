@@ -15,7 +15,15 @@ OPT     ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -I. -MMD -MP
 DEPSTAMP := $(BUILD)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(HDR_PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread -ldl
+# The libraries whose Debian -dev package ships a static archive are linked
+# from it (libcjson-dev has none): a command then starts without the loader
+# mapping and resolving them (`query --count` on a small store 6.0 -> 5.0
+# ms, `sqlite3 STORE 'select 1'` 4.0 ms: README, the store). A library
+# without its archive is linked as usual.
+STATIC_CAND := sqlite3 yaml z ncursesw tinfo zstd
+STATIC_HAVE = $(foreach l,$(STATIC_CAND),$(if $(filter /%,$(shell $(CC) -print-file-name=lib$(l).a)),-l$(l)))
+PKG_LIBS   = -Wl,-Bstatic $(STATIC_HAVE) -Wl,-Bdynamic \
+             $(filter-out $(STATIC_HAVE),$(shell pkg-config --libs $(PKGS) 2>/dev/null)) -lm -lpthread -ldl
 
 SRC_C := $(sort $(shell find src db ui -name '*.c'))
 LIB_C := $(filter-out src/cli/main.c,$(SRC_C))
