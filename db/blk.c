@@ -164,7 +164,8 @@ static int write_open(struct store *s, struct blk *b, struct err *e)
      * still queued. The words are split here, on the caller's thread
      * (txt_doc_prepare); the document written before (txt_n records) is
      * removed with the very tokens it was written with. */
-    if (open_doc(b, b->open_n, &b->doc) < 0 || (!b->tok && !(b->tok = txt_tok_new(s->db, s->cid_words))) ||
+    if (open_doc(b, b->open_n, &b->doc) < 0 ||
+        (!b->tok && !(b->tok = txt_tok_new(s->db, s->cid_words))) ||
         txt_doc_prepare(b->tok, &b->doc, &b->prep) < 0 || txt_tok_runs(b->tok, s) < 0)
         return err_set(e, "out of memory indexing records' text");
     struct row_item it = {.kind = ROW_BLOCK, .id = b->open_id, .bn = b->open_n, .blob = b->ser,

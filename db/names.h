@@ -4,11 +4,15 @@
  * A name is stored once in names(id, v); a record's service, logger and
  * path columns hold its id as a BLOB (a varint of 1 to 3 bytes: a column
  * of TEXT affinity would turn an INTEGER into text, a BLOB it keeps), so
- * "tts-api" costs 2 bytes a record instead of 8 (1M records of gen --wide:
- * the records table 66.1 -> 36 MB, README). Rows of a store made before,
- * and names past NAMES_MAX (a path with an id in it, say), keep their
- * text: every reader goes through ld_name(), which gives a BLOB's name
- * and any other value as it is.
+ * "api.request" costs a record 1 byte instead of 11 (1M records of gen
+ * --wide: the records table 66.1 -> 47.2 MB, README). Rows of a store
+ * made before, and names past NAMES_MAX (a path with an id in it, say),
+ * keep their text: every reader goes through ld_name(), which gives a
+ * BLOB's name and any other value as it is.
+ *
+ * rolldim (rollup.c) is the rollups' own dictionary of the same kind of
+ * names, older than this one and looked up per cell at a commit; the two
+ * are not merged (the rollup tables' ids would have to be rewritten).
  *
  * Writer (the thread that calls store_add): names_id() gives a name's id,
  * inserting a new one into names in the open batch; names_forget() after

@@ -536,9 +536,9 @@ static const char *col(sqlite3_stmt *st, int i)
 static int add_range(struct store *s, int64_t lo, int64_t hi, struct err *e)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, ts, level, ld_name(service), ld_name(logger), file_id, ld_name(path), duration,"
-                           " status, metric, mvalue, msg, flags FROM records WHERE ts >= ? AND"
-                           " ts <= ?", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT id, ts, level, ld_name(service), ld_name(logger),"
+                           " file_id, ld_name(path), duration, status, metric, mvalue, msg, flags"
+                           " FROM records WHERE ts >= ? AND ts <= ?", -1, &st, NULL) != SQLITE_OK)
         return store_sqlerr(s, e, "rebuilding the rollups");
     sqlite3_bind_int64(st, 1, lo);
     sqlite3_bind_int64(st, 2, hi);

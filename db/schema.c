@@ -1,6 +1,7 @@
 /* schema: the DDL of the store's tables (store.c creates a version 9 store
- * with schema_records, schema_v8, schema_v9, schema_alerts, schema_ranges, schema_rollups; alerts_db.c creates the alert
- * tables on demand). Data only. See store.h for what each table holds. */
+ * with schema_records, schema_v8, schema_v9, schema_alerts, schema_ranges,
+ * schema_rollups; alerts_db.c creates the alert tables on demand). Data
+ * only. See store.h for what each table holds. */
 #include "db/schema.h"
 
 /* The FTS5 tables' 'hashsize' (the pending postings held before a segment
@@ -76,9 +77,10 @@ const char schema_alerts[] =
     " until INTEGER NOT NULL, created INTEGER NOT NULL, comment TEXT);";
 
 /* v7 -> v8 (and in a new store): the text index per block (db/txt.h).
- * 'cidwords': a record's cid is indexed as its words, not as one token of
- * its own (stores made before 2026-12-03 say 'ldrec' alone and keep the
- * token: store.c reads which from this declaration). */
+ * 'cidwords': a record's cid has a token of its own only when its text
+ * lacks one of the cid's words (stores made before 2026-12-03 say 'ldrec'
+ * alone: a token for every cid; store.c reads which from this
+ * declaration). */
 const char schema_v8[] =
     "CREATE VIRTUAL TABLE IF NOT EXISTS rec_txt USING fts5(body, content='', detail=full,"
     " columnsize=0, tokenize='ldrec cidwords');"

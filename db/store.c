@@ -423,10 +423,10 @@ static void bind_record(sqlite3_stmt *st, int base, const struct row_item *it)
     sqlite3_bind_int(st, base + 4, it->fmt);
     sqlite3_bind_int64(st, base + 5, it->file_id);
     sqlite3_bind_int64(st, base + 6, it->off);
-    for (int k = 0; k < 3; k++)   /* service, logger, path: ids (names.h) */
+    static const int name_col[3] = {7, 8, 15};   /* service, logger, path: ids (names.h) */
+    for (int k = 0; k < 3; k++)
         if (it->nidlen[k])
-            sqlite3_bind_blob(st, base + (k == 0 ? 7 : k == 1 ? 8 : 15), it->nid[k],
-                              it->nidlen[k], SQLITE_STATIC);
+            sqlite3_bind_blob(st, base + name_col[k], it->nid[k], it->nidlen[k], SQLITE_STATIC);
     bind_opt_text(st, base + 7, it->service);
     bind_opt_text(st, base + 8, it->logger);
     if (it->has_duration)
@@ -441,7 +441,7 @@ static void bind_record(sqlite3_stmt *st, int base, const struct row_item *it)
     bind_opt_text(st, base + 15, it->path);
 }
 
-/* Record it's service, logger and path as ids where they have one. */
+/* The record's service, logger and path as ids where they have one. */
 static int name_ids(struct store *s, struct row_item *it, struct err *e)
 {
     const char **v[3] = {&it->service, &it->logger, &it->path};

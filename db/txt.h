@@ -11,16 +11,17 @@
  * once per record: 67.6 MB -> see README (store v8) at 1M records.
  *
  * A record's words are what grep reads in it: its whole raw text (terminal
- * escapes as spaces, fv_words_text) split by unicode61, and its cid's
- * words (a cid_regex may cut a cid out of a longer word). Each word is
- * indexed once per record. A cid is found by its words, then checked
- * (exec_cid_expr). A store made before 2026-12-03 (rec_txt declared with
- * tokenize 'ldrec', not 'ldrec cidwords': store->cid_words 0) has one
- * token for a cid instead, "cid" + its letters and digits
- * (store_cid_token): 15.2 MB of 63.5 at 1M records of gen --wide, each
- * request id's letters and digits twice. A slot of no words (a record deleted by
- * retention, an empty line) holds the word TXT_FILLER, which no query
- * spells.
+ * escapes as spaces, fv_words_text) split by unicode61. Each word is
+ * indexed once per record. A record's cid has a token of its own, "cid" +
+ * its letters and digits (store_cid_token), only when one of the cid's
+ * words is not a word of its text (a cid_regex that cut it out of a longer
+ * word, a JSON escape inside it): rec_txt declared with tokenize 'ldrec
+ * cidwords' (store->cid_words). A cid is found by its words or its token,
+ * then checked (exec_cid_expr). A store made before 2026-12-03 ('ldrec'
+ * alone) has the token for every record with a cid: 15.2 MB of 63.5 at 1M
+ * records of gen --wide, each request id's letters and digits twice. A
+ * slot of no words (a record deleted by retention, an empty line) holds
+ * the word TXT_FILLER, which no query spells.
  *
  * A term held by more than half of the records of a full block is written
  * instead as TXT_COMP + term at the positions of the records that do not

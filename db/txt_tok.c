@@ -82,18 +82,28 @@ static int rehash(struct ldtok *t)
     return 0;
 }
 
+/* The slot of the hash table holding term tok of hash h, or the empty
+ * slot where it would go (t->htcap > 0). */
+static size_t term_find(const struct ldtok *t, const char *tok, int n, uint32_t h)
+{
+    size_t k = h & (t->htcap - 1);
+    for (; t->ht[k]; k = (k + 1) & (t->htcap - 1)) {
+        const struct term *m = &t->tm[t->ht[k] - 1];
+        if (m->hash == h && m->len == (uint32_t)n && memcmp(t->arena + m->off, tok, (size_t)n) == 0)
+            break;
+    }
+    return k;
+}
+
 /* The index of term tok of hash h (hash_of; added when new). */
 static int term_of(struct ldtok *t, const char *tok, int n, uint32_t h, uint32_t *out)
 {
     if ((t->ntm + 1) * 2 > t->htcap && rehash(t) < 0)
         return -1;
-    size_t k = h & (t->htcap - 1);
-    for (; t->ht[k]; k = (k + 1) & (t->htcap - 1)) {
-        struct term *m = &t->tm[t->ht[k] - 1];
-        if (m->hash == h && m->len == (uint32_t)n && memcmp(t->arena + m->off, tok, (size_t)n) == 0) {
-            *out = t->ht[k] - 1;
-            return 0;
-        }
+    size_t k = term_find(t, tok, n, h);
+    if (t->ht[k]) {
+        *out = t->ht[k] - 1;
+        return 0;
     }
     if (vbuf_more((void **)&t->tm, &t->captm, t->ntm, sizeof *t->tm) < 0)
         return -1;
@@ -108,9 +118,14 @@ static int term_of(struct ldtok *t, const char *tok, int n, uint32_t h, uint32_t
     return 0;
 }
 
-/* Notes that the slot being read holds word tok (of hash h). */
-static int collect_h(struct ldtok *t, const char *tok, int n, uint32_t h)
+/* What ascii_words hands each word (ctx, the word folded, its hash_of). */
+typedef int word_fn(void *ctx, const char *tok, int n, uint32_t h);
+
+/* Notes that the slot being read holds word tok (of hash h); ctx: the
+ * tokenizer. */
+static int collect_h(void *ctx, const char *tok, int n, uint32_t h)
 {
+    struct ldtok *t = ctx;
     uint32_t id;
     if (term_of(t, tok, n, h, &id) < 0)
         return SQLITE_NOMEM;
@@ -163,8 +178,8 @@ static int all_ascii(const char *p, size_t n)
 
 /* The words of an ASCII text, as unicode61 splits and folds them (test_txttok
  * compares the two), without its per-character tables: folded into t->low
- * and hashed in the same pass. */
-static int ascii_words(struct ldtok *t, const char *s, size_t n)
+ * and hashed in the same pass, each handed to fn(ctx, ...). */
+static int ascii_words(struct ldtok *t, const char *s, size_t n, word_fn *fn, void *ctx)
 {
     if (vbuf_grow(&t->low, &t->lcap, n + 1) < 0)
         return SQLITE_NOMEM;
@@ -181,7 +196,7 @@ static int ascii_words(struct ldtok *t, const char *s, size_t n)
             o[i] = (char)c;
             h = (h ^ c) * 16777619u;
         }
-        int rc = collect_h(t, o + start, (int)(i - start), h);
+        int rc = fn(ctx, o + start, (int)(i - start), h);
         if (rc != SQLITE_OK)
             return rc;
     }
@@ -238,7 +253,6 @@ static int has_escape(const char *text, size_t n)
     return 0;
 }
 
-/* The words of one slot. */
 /* The words of a text (terminal escapes as spaces, fv_words_text, when it
  * has any) for the slot being read. */
 static int text_words(struct ldtok *t, const char *s, size_t n)
@@ -249,61 +263,47 @@ static int text_words(struct ldtok *t, const char *s, size_t n)
         n = fv_words_text(t->clean, s, n);
         s = t->clean;
     }
-    return all_ascii(s, n) ? ascii_words(t, s, n)
+    return all_ascii(s, n) ? ascii_words(t, s, n, collect_h, t)
            : t->u.xTokenize(t->ui, t, FTS5_TOKENIZE_DOCUMENT, s, (int)n, collect);
 }
 
-/* Whether word tok is a word of the slot being read (ctx: the tokenizer;
- * a missing word clears its 'have'). */
+/* Whether every word handed to in_slot / in_slot_tok is a word of the
+ * slot being read ('have' cleared by the first that is not). */
 struct cid_check {
     struct ldtok *t;
     int have;
 };
 
-static int word_in_slot(void *ctx, int tflags, const char *tok, int n, int start, int end)
+static int in_slot(void *ctx, const char *tok, int n, uint32_t h)
 {
     struct cid_check *c = ctx;
-    struct ldtok *t = c->t;
-    (void)tflags, (void)start, (void)end;
-    if (n <= 0 || !c->have)
-        return SQLITE_OK;
-    c->have = 0;
-    if (!t->htcap)
-        return SQLITE_OK;
-    uint32_t h = hash_of(tok, n);
-    for (size_t k = h & (t->htcap - 1); t->ht[k]; k = (k + 1) & (t->htcap - 1)) {
-        const struct term *m = &t->tm[t->ht[k] - 1];
-        if (m->hash == h && m->len == (uint32_t)n && memcmp(t->arena + m->off, tok, (size_t)n) == 0)
-            return (c->have = m->last == (uint32_t)t->slot + 1), SQLITE_OK;
+    const struct ldtok *t = c->t;
+    if (c->have && t->htcap) {
+        size_t k = term_find(t, tok, n, h);
+        c->have = t->ht[k] && t->tm[t->ht[k] - 1].last == (uint32_t)t->slot + 1;
+    } else {
+        c->have = 0;
     }
     return SQLITE_OK;
 }
 
+static int in_slot_tok(void *ctx, int tflags, const char *tok, int n, int start, int end)
+{
+    (void)tflags, (void)start, (void)end;
+    return n <= 0 ? SQLITE_OK : in_slot(ctx, tok, n, hash_of(tok, n));
+}
+
 /* 1 when every word of the cid is a word of the slot's raw text (nearly
- * always: the cid was read from it), so that its words find it. */
+ * always: the cid was read from it), so that its words find it. Split as
+ * the text was (after it: t->low is free again). */
 static int cid_in_slot(struct ldtok *t, const char *cid, size_t cn)
 {
     struct cid_check c = {t, 1};
     if (has_escape(cid, cn))
         return 0;
-    if (all_ascii(cid, cn)) {
-        char w[256];
-        for (size_t i = 0; i < cn && c.have;) {
-            while (i < cn && !ascii_fold[(unsigned char)cid[i]])
-                i++;
-            size_t k = 0;
-            for (; i < cn && ascii_fold[(unsigned char)cid[i]]; i++)
-                if (k < sizeof w)
-                    w[k++] = (char)ascii_fold[(unsigned char)cid[i]];
-            if (k == sizeof w)
-                return 0;   /* a word this long: the token */
-            if (k)
-                word_in_slot(&c, 0, w, (int)k, 0, 0);
-        }
-        return c.have;
-    }
-    return t->u.xTokenize(t->ui, &c, FTS5_TOKENIZE_DOCUMENT, cid, (int)cn, word_in_slot) ==
-           SQLITE_OK && c.have;
+    int rc = all_ascii(cid, cn) ? ascii_words(t, cid, cn, in_slot, &c)
+             : t->u.xTokenize(t->ui, &c, FTS5_TOKENIZE_DOCUMENT, cid, (int)cn, in_slot_tok);
+    return rc == SQLITE_OK && c.have;
 }
 
 /* The words of one slot: its raw text's; a token for its cid ("cid" +
