@@ -50,12 +50,12 @@ void store_exec_fini(struct store *s)
     s->exec = NULL;
 }
 
-void store_exec_mmap(struct store *s, int64_t bytes)
+void store_exec_oneshot(struct store *s)
 {
     if (s->ch)
         return;
-    char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA mmap_size=%lld", (long long)bytes);
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA mmap_size=0; PRAGMA cache_size=-%d", EXEC_ONESHOT_CACHE);
     sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 }
 
@@ -144,11 +144,21 @@ int store_query(struct store *s, const struct plan *p, const struct store_page *
     struct sqlb b;
     sqlite3_stmt *st = NULL;
     int got = 0, n = -1;
+    /* One read transaction for the page: a page that reads its rows by
+     * point queries would otherwise take and drop the store's read lock
+     * (fcntl, the WAL index) for each: 10M records, the first 50 rows of
+     * `client_ip:X` made 246 fcntl and 141 stat calls, now 34 and 34
+     * (12.5 -> 8.6 ms with store_exec_oneshot). A page is bounded: the
+     * snapshot is not held past it. */
+    int txn = sqlite3_get_autocommit(s->db) &&
+              sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
     if (pg) {
         rest = *pg;
         int r = exec_page_query(s, p, &rest, cb, ctx, &got, e);
-        if (r != 0)
-            return r < 0 ? -1 : got;
+        if (r != 0) {
+            n = r < 0 ? -1 : 0;
+            goto out;
+        }
     }
     sqlb_init(&b, s, FTS_AUTO, e);
     b.limit = rest.limit;
@@ -156,6 +166,9 @@ int store_query(struct store *s, const struct plan *p, const struct store_page *
         n = run_rows(s, st, cb, ctx, e);
     sqlite3_finalize(st);
     sqlb_fini(&b);
+out:
+    if (txn)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     return n < 0 ? -1 : got + n;
 }
 

@@ -16,9 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One-shot command: map the store file (store_exec_mmap). */
-#define CMD_MMAP_BYTES (INT64_C(1) << 36)
-
 #define QUERY_DEFAULT_LIMIT 100
 #define QUERY_PAGE 1000
 
@@ -162,7 +159,7 @@ static int cmd_query(const struct cli *c, int argc, char **argv)
     struct store *s = store_open(c->db_path, STORE_READ, &e);
     rc = 1;
     if (s) {
-        store_exec_mmap(s, CMD_MMAP_BYTES);
+        store_exec_oneshot(s);
         cli_warn_fields(s, p, "query");
         int64_t n = 0;
         struct partial pt = {0};

@@ -15,9 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One-shot command: map the store file (store_exec_mmap). */
-#define CMD_MMAP_BYTES (INT64_C(1) << 36)
-
 /* A duration ago, or an absolute time; -1 if neither. */
 static int parse_since(const char *v, int64_t now, int64_t *out)
 {
@@ -64,7 +61,7 @@ static int run(const struct cli *c, const struct plan *p, const struct stats_opt
         return rc;
     }
     if (s) {
-        store_exec_mmap(s, CMD_MMAP_BYTES);
+        store_exec_oneshot(s);
         cli_warn_fields(s, p, "stats");
     }
     if (s && stats_compute(s, p, o, &st, &e) == 0) {

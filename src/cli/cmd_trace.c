@@ -11,9 +11,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* One-shot command: map the store file (store_exec_mmap). */
-#define CMD_MMAP_BYTES (INT64_C(1) << 36)
-
 /* Loads and prints the trace of cid; the exit code. */
 static int show(const struct cli *c, const char *cid, int json, int summary)
 {
@@ -22,7 +19,7 @@ static int show(const struct cli *c, const char *cid, int json, int summary)
     struct store *s = store_open(c->db_path, STORE_READ, &e);
     int rc = 1;
     if (s)
-        store_exec_mmap(s, CMD_MMAP_BYTES);
+        store_exec_oneshot(s);
     if (!s || trace_load(s, cid, &t, &e) < 0) {
         cli_error("trace", "%s", e.msg);
     } else if (t.n == 0) {
