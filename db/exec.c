@@ -167,8 +167,8 @@ int store_query(struct store *s, const struct plan *p, const struct store_page *
     sqlite3_finalize(st);
     sqlb_fini(&b);
 out:
-    if (txn)
-        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (txn && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);   /* never left open */
     return n < 0 ? -1 : got + n;
 }
 

@@ -914,6 +914,56 @@ static void test_concurrent_reader(void **st)
     store_close(w);
 }
 
+static int stop_row(void *ctx, const struct store_row *row)
+{
+    (void)row;
+    ++*(int *)ctx;
+    return 1;
+}
+
+static void add_late(struct store *w, int64_t ts)
+{
+    struct err e = {0};
+    struct record rec = {.ts = ts, .level = 3, .format = FMT_RAW, .service = "late2",
+                         .msg = "late", .msg_len = 4, .raw = "late", .raw_len = 4, .nlines = 1};
+    assert_int_equal(store_begin(w, &e), 0);
+    assert_int_equal(store_add(w, 1, &rec, &e), 0);
+    assert_int_equal(store_commit(w, &e), 0);
+}
+
+/* A page is one read transaction (exec.c): it ends with the page, also
+ * when the caller stops early, so the next page sees what was committed
+ * meanwhile; and a one-shot reader (small cache, no map) reads the same. */
+static void test_page_sees_commits(void **st)
+{
+    (void)st;
+    struct err e = {0};
+    struct store *w = store_open(dbpath, STORE_WRITE, &e);
+    assert_non_null(w);
+    struct store *r = ro();
+    store_exec_oneshot(r);
+    struct plan *p = compile("service:late2");
+    struct store_page pg = {0};
+    struct collect got = {0};
+    assert_int_equal(store_query(r, p, &pg, collect_row, &got, &e), 0);
+    add_late(w, T0 + 1000);
+    add_late(w, T0 + 2000);
+    int stopped = 0;
+    assert_int_equal(store_query(r, p, &pg, stop_row, &stopped, &e), 1);
+    assert_int_equal(stopped, 1);
+    add_late(w, T0 + 3000);
+    memset(&got, 0, sizeof got);
+    assert_int_equal(store_query(r, p, &pg, collect_row, &got, &e), 3);
+    assert_int_equal(got.n, 3);
+    assert_true(got.ids[0] > got.ids[1] && got.ids[1] > got.ids[2]);   /* newest first */
+    int64_t n = -1;
+    assert_int_equal(store_count(r, p, 0, 0, &n, &e), 0);
+    assert_int_equal(n, 3);
+    query_free(p);
+    store_close(r);
+    store_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -924,6 +974,7 @@ int main(void)
         cmocka_unit_test(test_stats),         cmocka_unit_test(test_stats_filtered),
         cmocka_unit_test(test_stats_rollups),
         cmocka_unit_test(test_templates),     cmocka_unit_test(test_concurrent_reader),
+        cmocka_unit_test(test_page_sees_commits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
