@@ -217,8 +217,12 @@ int64_t idts_read(struct store *s, struct idts_grp *gs, int64_t ng, int64_t *upt
     sqlite3_finalize(st);
     if (*upto <= 0)
         return 0;
+    /* A row walked costs ~780 instructions, a group looked up ~2.7k
+     * (callgrind, 10M records, the first page of `client_ip:X`: 242
+     * groups over a span of 3492, walked 3.1M instructions, looked up 0.68M
+     * of the page's 17.5M). */
     int64_t span = gs[ng - 1].g - gs[0].g + 1;
-    if ((span <= ng * 16 ? walk_ranges : look_ranges)(s, gs, ng, &known) < 0)
+    if ((span <= ng * 4 ? walk_ranges : look_ranges)(s, gs, ng, &known) < 0)
         return store_sqlerr(s, e, "reading the time range of record ids");
     return known;
 }
