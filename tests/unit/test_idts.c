@@ -260,10 +260,53 @@ static void test_catch_up(void **st)
     store_close(s);
 }
 
+/* idts_read walks the table over the groups' span or looks each group up
+ * (groups sparse in their span): both give every group its row's range,
+ * and a group without a row the widest. */
+static void test_read_sparse(void **st)
+{
+    (void)st;
+    struct store *s = open_rw();
+    struct err e = {0};
+    int64_t upto = 0, ng = (N - 1) / IDTS_GROUP + 1, lo[8], hi[8];
+    assert_true(ng <= 6);
+    for (int64_t g = 0; g < ng; g++) {
+        char q[128];
+        snprintf(q, sizeof q, "SELECT min(ts) FROM records WHERE id >> %d = %lld", IDTS_SHIFT,
+                 (long long)g);
+        lo[g] = one(s, q);
+        snprintf(q, sizeof q, "SELECT max(ts) FROM records WHERE id >> %d = %lld", IDTS_SHIFT,
+                 (long long)g);
+        hi[g] = one(s, q);
+    }
+    assert_int_equal(sqlite3_exec(s->db, "INSERT INTO idts(g, lo, hi) VALUES(100, 7, 9)", NULL,
+                                  NULL, NULL), SQLITE_OK);
+    struct idts_grp all[8], sparse[3] = {{.g = 1}, {.g = 50}, {.g = 100}};
+    for (int64_t g = 0; g < ng; g++)
+        all[g].g = g;
+    assert_int_equal(idts_read(s, all, ng, &upto, &e), ng);   /* dense: walked */
+    for (int64_t g = 0; g < ng; g++)
+        assert_true(all[g].lo == lo[g] && all[g].hi == hi[g]);
+    assert_int_equal(idts_read(s, sparse, 3, &upto, &e), 2);   /* sparse: looked up */
+    assert_true(sparse[0].lo == lo[1] && sparse[0].hi == hi[1]);
+    assert_true(sparse[1].lo == INT64_MIN && sparse[1].hi == INT64_MAX);
+    assert_true(sparse[2].lo == 7 && sparse[2].hi == 9);
+    all[ng].g = 100;   /* ng + 1 groups over a span of 101 */
+    assert_int_equal(idts_read(s, all, ng + 1, &upto, &e), ng + 1);
+    for (int64_t g = 0; g < ng; g++)
+        assert_true(all[g].lo == lo[g] && all[g].hi == hi[g]);
+    assert_true(all[ng].lo == 7 && all[ng].hi == 9);
+    assert_int_equal(sqlite3_exec(s->db, "DELETE FROM idts WHERE g = 100", NULL, NULL, NULL),
+                     SQLITE_OK);
+    check_table(s);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_read_sparse),
         cmocka_unit_test(test_pages),
         cmocka_unit_test(test_catch_up),
     };
