@@ -75,7 +75,7 @@ static struct fz *setup(void)
             fprintf(stderr, "fuzz_txttok: no tokenizer\n");
             abort();
         }
-        char sql[256];
+        char sql[512];
         for (int k = 0; k < 2; k++) {
             const char *t = k ? "b" : "a";
             snprintf(sql, sizeof sql, "INSERT INTO %s%d(rowid, body) VALUES(1, ?)", t, m);
