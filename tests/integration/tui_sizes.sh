@@ -4,7 +4,8 @@
 # service and path tables drop the sparkline, p50, p99, p95 before a name
 # gets under 16 columns, and the "-" group (no such field) is listed last;
 # the alerts view drops last-evaluation, note, age and threshold before a
-# rule name gets under 18 columns; help wraps its descriptions.
+# rule name gets under 18 columns; help wraps its descriptions; a log row's
+# status and duration are each shown whole or left out, never cut.
 . tests/lib.sh
 . tests/integration/alerts_helpers.bash
 . tests/fixtures/tui/tuilib.sh
@@ -27,7 +28,7 @@ Y
 : > "$T/live.log"
 start_run "$T/rules.yaml" "$T/live.log"
 { rec api info "accepted" /v1/tts; rec api info "done" /v1/tts; rec api error "upstream 502" /v1/tts
-  rec payments-reconciliation-worker info "batch reconciled" /internal/reconcile
+  rec payments-reconciliation-worker info "batch reconciled in full" /internal/reconcile
   rec サービス info "aligned after a wide service"
   logline error /a "failed 1"; logline error /a "failed 2"; } >> "$T/live.log"
 firing() { "$LOGDECK" alerts list --json | grep -c '"state":"firing"'; }
@@ -49,6 +50,8 @@ for size in "60 20" "80 24" "200 60"; do
   set -- $size; w=$1; h=$2
   tui_start "$w" "$h"
   check_screen "$w x $h: started" " records " 15
+  check_screen "$w x $h: log rows" "batch reconciled in full" 15
+  tui_screen >"$T/l$w"
   tui_keys m
   check_screen "$w x $h: metrics totals" "· 7 records · 3 errors (42.9%)" 15
   # (the totals show before every part has come: the title says "computing…" till then)
@@ -67,6 +70,14 @@ for size in "60 20" "80 24" "200 60"; do
   tui_screen >"$T/h$w"
   tui_keys q q
 done
+
+# The log view: a row's duration whole or not at all, never "12.5 m".
+check "60: duration left out" "batch reconciled in full" \
+  "$(grep 'batch reconciled' "$T/l60" | sed 's/ *$//; s/.* \(batch\)/\1/')"
+check "80: duration whole" "batch reconciled in full  12.5 ms" \
+  "$(grep 'batch reconciled' "$T/l80" | sed 's/ *$//; s/.* \(batch\)/\1/')"
+check "every size: no duration cut" 0 \
+  "$(cat "$T/l60" "$T/l80" "$T/l200" | sed 's/ *$//' | grep -cE '  [0-9]+\.[0-9]( m)?$')"
 
 # Names: whole when they fit, else ellipsized, never cut silently.
 check "60: long service ellipsized" 1 "$(grep -c '^  payments-reconcil… ' "$T/m60")"

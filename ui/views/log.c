@@ -138,13 +138,20 @@ static void draw_row(struct app *a, struct screen *s, int y, int idx, int sel)
     }
     int msg_role = sel ? base : role_line_for_level(r->level);
     int x = draw_message(a, s, y, c.msg_x, xmax, r, msg_role);
-    char facts[64] = "";
+    /* the status, then the duration, each whole or not at all: a duration
+     * cut at the edge ("18.4 m") would read as another unit */
+    char fact[2][40];
+    int nf = 0;
     if (r->has_status)
-        snprintf(facts, sizeof facts, "  %lld", (long long)r->status);
+        snprintf(fact[nf++], sizeof fact[0], "  %lld", (long long)r->status);
     if (r->has_duration)
-        snprintf(facts + strlen(facts), sizeof facts - strlen(facts), "  %.1f ms", r->duration_ms);
-    if (facts[0] && x > c.msg_x)
-        screen_puts(s, y, x, xmax, facts, sel ? base : ROLE_DIM);
+        snprintf(fact[nf++], sizeof fact[0], "  %.1f ms", r->duration_ms);
+    for (int i = 0; i < nf && x > c.msg_x; i++) {
+        int fw = text_width(fact[i], strlen(fact[i]));
+        if (x + fw > xmax)
+            break;
+        x = screen_puts(s, y, x, xmax, fact[i], sel ? base : ROLE_DIM);
+    }
     if (xmax < s->w)
         screen_puts(s, y, xmax, s->w, more, sel ? base : ROLE_DIM);
 }
