@@ -140,12 +140,14 @@ static void draw_row(struct app *a, struct screen *s, int y, int idx, int sel)
     int x = draw_message(a, s, y, c.msg_x, xmax, r, msg_role);
     /* the status, then the duration, each whole or not at all: a duration
      * cut at the edge ("18.4 m") would read as another unit */
-    char fact[2][40];
+    char fact[2][48];
     int nf = 0;
     if (r->has_status)
         snprintf(fact[nf++], sizeof fact[0], "  %lld", (long long)r->status);
-    if (r->has_duration)
-        snprintf(fact[nf++], sizeof fact[0], "  %.1f ms", r->duration_ms);
+    /* (a duration past 10^40 ms, which no log means, is not shown) */
+    if (r->has_duration &&
+        snprintf(fact[nf], sizeof fact[0], "  %.1f ms", r->duration_ms) < (int)sizeof fact[0])
+        nf++;
     for (int i = 0; i < nf && x > c.msg_x; i++) {
         int fw = text_width(fact[i], strlen(fact[i]));
         if (x + fw > xmax)
