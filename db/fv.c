@@ -75,7 +75,8 @@ static int put(struct buf *b, const char *s, size_t n)
 
 /* --- tokens --------------------------------------------------------------- */
 
-/* The bytes enc() keeps as they are: [a-py0-9]. */
+/* The bytes enc() keeps as they are: [a-pr-y0-9], every lower-case
+ * letter but q (an escape) and z (an upper-case letter), and digits. */
 #define P1(c) [c] = 1
 static const unsigned char enc_plain[256] = {
     P1('0'), P1('1'), P1('2'), P1('3'), P1('4'), P1('5'), P1('6'), P1('7'), P1('8'), P1('9'),

@@ -11,7 +11,7 @@
  * strings get one too), 'v' a virtual field computed by the store:
  * "service" (field, else logger, else file stem: the naming rule every
  * view shows), "path" (the request path: path, url.path, endpoint),
- * "logger", "metric". enc() keeps [a-py0-9], writes an upper-case letter as
+ * "logger", "metric". enc() keeps [a-pr-y0-9], writes an upper-case letter as
  * 'z' + the letter, any other byte as 'q' + two hex digits: a prefix-free
  * code, so enc(a) is a prefix of enc(b) iff a is a prefix of b, and token
  * equality is value equality for values up to FV_VALUE_MAX bytes.
