@@ -30,18 +30,25 @@ static int hexv(char c)
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Decodes enc() from t[*i] up to "qx" (stop_qx) or the end or a final
- * "qw"; the bytes go to out. 0, or -1 if t is not such an encoding. */
-static int dec(const char *t, size_t n, size_t *i, char *out, size_t *on, int stop_qx)
+/* Decodes enc() left to right from t[*i] up to "qx" (stop_qx) or the
+ * end, or a final "qw" (*marked = 1); the bytes go to out. 0, or -1 if t
+ * is not such an encoding. */
+static int dec(const char *t, size_t n, size_t *i, char *out, size_t *on, int stop_qx,
+               int *marked)
 {
     *on = 0;
+    *marked = 0;
     while (*i < n) {
         char c = t[*i];
         if (c == 'q') {
             if (*i + 1 >= n)
                 return -1;
-            if (t[*i + 1] == 'x' || t[*i + 1] == 'w')
-                return t[*i + 1] == 'x' ? (stop_qx ? 0 : -1) : (*i + 2 == n && !stop_qx ? 0 : -1);
+            if (t[*i + 1] == 'x')
+                return stop_qx ? 0 : -1;
+            if (t[*i + 1] == 'w') {
+                *marked = 1;
+                return *i + 2 == n && !stop_qx ? 0 : -1;
+            }
             int h = *i + 2 < n ? hexv(t[*i + 1]) : -1, l = h >= 0 ? hexv(t[*i + 2]) : -1;
             if (l < 0)
                 return -1;
@@ -81,14 +88,13 @@ static void check_token(int kind, const char *path, size_t pn, const char *val, 
         if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9')))
             abort();
     size_t i = 1, got;
-    if (dec(t, n, &i, p, &got, 1) < 0 || got != pn || memcmp(p, path, pn) != 0)
+    int marked;
+    if (dec(t, n, &i, p, &got, 1, &marked) < 0 || got != pn || memcmp(p, path, pn) != 0)
         abort();
     i += 2;   /* "qx" */
     size_t keep = vn > FV_VALUE_MAX ? FV_VALUE_MAX : vn;
-    int marked = n >= 2 && t[n - 2] == 'q' && t[n - 1] == 'w';
-    if (marked != (cut && !prefix))
-        abort();
-    if (dec(t, marked ? n - 2 : n, &i, v, &got, 0) < 0 || got != keep || memcmp(v, val, keep))
+    if (dec(t, n, &i, v, &got, 0, &marked) < 0 || got != keep || memcmp(v, val, keep) ||
+        marked != (cut && !prefix))
         abort();
     free(t);
     free(p);
