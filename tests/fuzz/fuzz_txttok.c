@@ -22,7 +22,7 @@ struct fz {
     struct store s;
     struct txt_tok *tok[2];
     struct txt_doc d, p, one;
-    sqlite3_stmt *ins[2][2], *del[2][2], *cmp[2], *uins, *udel, *ucmp, *empty[2];
+    sqlite3_stmt *ins[2][2], *del[2][2], *cmp[2], *uins, *udel, *rins, *rdel, *ucmp, *empty[2];
 };
 
 static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
@@ -97,6 +97,8 @@ static struct fz *setup(void)
     }
     f.uins = prep(f.s.db, "INSERT INTO u(rowid, body) VALUES(1, ?)");
     f.udel = prep(f.s.db, "INSERT INTO u(u, rowid, body) VALUES('delete', 1, ?)");
+    f.rins = prep(f.s.db, "INSERT INTO r(rowid, body) VALUES(1, ?)");
+    f.rdel = prep(f.s.db, "INSERT INTO r(r, rowid, body) VALUES('delete', 1, ?)");
     f.ucmp = prep(f.s.db,
                   "SELECT (SELECT count(*) FROM (SELECT term FROM vu EXCEPT SELECT term FROM vr"
                   " WHERE substr(term, 1, 1) >= ' ')) + (SELECT count(*) FROM (SELECT term FROM vr"
@@ -151,15 +153,10 @@ static void check_words(struct fz *f, const char *raw, size_t rn)
     if (txt_doc_add(&f->one, raw, rn, "", 0, "", 0) < 0)
         return;
     run(f->uins, raw, rn);
-    sqlite3_stmt *ri = NULL, *rd = NULL;
-    ri = prep(f->s.db, "INSERT INTO r(rowid, body) VALUES(1, ?)");
-    rd = prep(f->s.db, "INSERT INTO r(r, rowid, body) VALUES('delete', 1, ?)");
-    run(ri, f->one.s, f->one.len);
+    run(f->rins, f->one.s, f->one.len);
     int64_t diff = one(f->ucmp);
-    run(rd, f->one.s, f->one.len);
+    run(f->rdel, f->one.s, f->one.len);
     run(f->udel, raw, rn);
-    sqlite3_finalize(ri);
-    sqlite3_finalize(rd);
     if (diff != 0)
         abort();
 }

@@ -890,20 +890,34 @@ static void test_templates(void **st)
     assert_true(stats_percentile(v, 1, 99) == 1);
 }
 
+static struct store *rw(void)
+{
+    struct err e = {0};
+    struct store *s = store_open(dbpath, STORE_WRITE, &e);
+    if (!s)
+        fail_msg("%s", e.msg);
+    return s;
+}
+
+/* A one-line record of service svc at ts, added to w's open batch. */
+static void add_late(struct store *w, const char *svc, int64_t ts)
+{
+    struct err e = {0};
+    struct record rec = {.ts = ts, .level = 3, .format = FMT_RAW, .service = svc,
+                         .msg = "late", .msg_len = 4, .raw = "late", .raw_len = 4, .nlines = 1};
+    assert_int_equal(store_add(w, 1, &rec, &e), 0);
+}
+
 /* A reader sees committed rows only, while a writer holds a batch. */
 static void test_concurrent_reader(void **st)
 {
     (void)st;
     struct err e = {0};
-    struct store *w = store_open(dbpath, STORE_WRITE, &e);
-    assert_non_null(w);
-    struct store *r = ro();
+    struct store *w = rw(), *r = ro();
     struct plan *p = compile("service:late");
     int64_t n = -1;
     assert_int_equal(store_begin(w, &e), 0);
-    struct record rec = {.ts = T0, .level = 3, .format = FMT_RAW, .service = "late",
-                         .msg = "late", .msg_len = 4, .raw = "late", .raw_len = 4, .nlines = 1};
-    assert_int_equal(store_add(w, 1, &rec, &e), 0);
+    add_late(w, "late", T0);
     assert_int_equal(store_count(r, p, 0, 0, &n, &e), 0);
     assert_int_equal(n, 0);
     store_rollback(w);
@@ -921,13 +935,12 @@ static int stop_row(void *ctx, const struct store_row *row)
     return 1;
 }
 
-static void add_late(struct store *w, int64_t ts)
+/* A batch of one "late2" record at ts, committed. */
+static void commit_late(struct store *w, int64_t ts)
 {
     struct err e = {0};
-    struct record rec = {.ts = ts, .level = 3, .format = FMT_RAW, .service = "late2",
-                         .msg = "late", .msg_len = 4, .raw = "late", .raw_len = 4, .nlines = 1};
     assert_int_equal(store_begin(w, &e), 0);
-    assert_int_equal(store_add(w, 1, &rec, &e), 0);
+    add_late(w, "late2", ts);
     assert_int_equal(store_commit(w, &e), 0);
 }
 
@@ -938,20 +951,18 @@ static void test_page_sees_commits(void **st)
 {
     (void)st;
     struct err e = {0};
-    struct store *w = store_open(dbpath, STORE_WRITE, &e);
-    assert_non_null(w);
-    struct store *r = ro();
+    struct store *w = rw(), *r = ro();
     store_exec_oneshot(r);
     struct plan *p = compile("service:late2");
     struct store_page pg = {0};
     struct collect got = {0};
     assert_int_equal(store_query(r, p, &pg, collect_row, &got, &e), 0);
-    add_late(w, T0 + 1000);
-    add_late(w, T0 + 2000);
+    commit_late(w, T0 + 1000);
+    commit_late(w, T0 + 2000);
     int stopped = 0;
     assert_int_equal(store_query(r, p, &pg, stop_row, &stopped, &e), 1);
     assert_int_equal(stopped, 1);
-    add_late(w, T0 + 3000);
+    commit_late(w, T0 + 3000);
     memset(&got, 0, sizeof got);
     assert_int_equal(store_query(r, p, &pg, collect_row, &got, &e), 3);
     assert_int_equal(got.n, 3);
