@@ -151,11 +151,7 @@ static int teardown(void **st)
 
 static struct store *ro(void)
 {
-    struct err e = {0};
-    struct store *s = store_open(dbpath, STORE_READ, &e);
-    if (!s)
-        fail_msg("%s", e.msg);
-    return s;
+    return store_tmp_open(dbpath, STORE_READ);
 }
 
 /* --- truth ---------------------------------------------------------------- */
@@ -892,11 +888,7 @@ static void test_templates(void **st)
 
 static struct store *rw(void)
 {
-    struct err e = {0};
-    struct store *s = store_open(dbpath, STORE_WRITE, &e);
-    if (!s)
-        fail_msg("%s", e.msg);
-    return s;
+    return store_tmp_open(dbpath, STORE_WRITE);
 }
 
 /* A one-line record of service svc at ts, added to w's open batch. */

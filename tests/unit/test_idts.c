@@ -60,11 +60,7 @@ static void add(struct store *s, int64_t fid, int i)
 
 static struct store *open_rw(void)
 {
-    struct err e = {0};
-    struct store *s = store_open(dbpath, STORE_WRITE, &e);
-    if (!s)
-        fail_msg("%s", e.msg);
-    return s;
+    return store_tmp_open(dbpath, STORE_WRITE);
 }
 
 static int setup(void **st)

@@ -36,11 +36,7 @@ static int nrec;
 
 static struct store *open_w(void)
 {
-    struct err e = {0};
-    struct store *s = store_open(dbpath, STORE_WRITE, &e);
-    if (!s)
-        fail_msg("%s", e.msg);
-    return s;
+    return store_tmp_open(dbpath, STORE_WRITE);
 }
 
 static void add(struct store *s, const char *svc, const char *logger, const char *path)

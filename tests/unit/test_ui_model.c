@@ -76,11 +76,7 @@ static int teardown(void **state)
 
 static struct store *ro(void)
 {
-    struct err e = {0};
-    struct store *s = store_open(dbpath, STORE_READ, &e);
-    if (!s)
-        fail_msg("%s", e.msg);
-    return s;
+    return store_tmp_open(dbpath, STORE_READ);
 }
 
 static int64_t sel_id(const struct logmodel *m)
