@@ -361,7 +361,7 @@ struct ruleset *rc_load_file(const char *path, int depth, int lenient, struct er
     fclose(f);
     if (!buf || n > RULES_MAX_FILE) {
         free(buf);
-        err_setc(e, 2, "%s: rules file larger than %d MB", path, RULES_MAX_FILE >> 20);
+        err_setc(e, 2, "%s: rules file larger than %d MiB", path, RULES_MAX_FILE >> 20);
         return NULL;
     }
     struct ruleset *rs = rc_parse(buf, n, path, depth, lenient, e);

@@ -111,12 +111,12 @@ static int parse_args(int argc, char **argv, struct index_args *a)
 static void print_text(const struct ingest_stats *st, double secs, const struct index_files *fl)
 {
     char a[32], b[32];
-    printf("indexed %lld records (%lld lines, %.1f MB) from %lld files in %.2f s",
-           (long long)st->records, (long long)st->lines, (double)st->bytes / 1e6,
-           (long long)st->files, secs);
+    cli_human_bytes(st->bytes, a, sizeof a);
+    printf("indexed %lld records (%lld lines, %s) from %lld files in %.2f s",
+           (long long)st->records, (long long)st->lines, a, (long long)st->files, secs);
     if (secs > 0 && st->records)
-        printf(": %.0f records/s, %.1f MB/s", (double)st->records / secs,
-               (double)st->bytes / 1e6 / secs);
+        printf(": %.0f records/s, %.1f MiB/s", (double)st->records / secs,
+               (double)st->bytes / (1024 * 1024) / secs);
     printf("\n ");
     for (int l = LVL_COUNT - 1; l >= 0; l--)
         if (st->by_level[l])
@@ -283,7 +283,7 @@ static int64_t sources_bytes(const struct config *cfg)
 }
 
 /* The size cap of a one-shot index (store.max_size, else the default the
- * config resolved: the smaller of 2 GB and 10% of the free space), applied
+ * config resolved: the smaller of 2 GiB and 10% of the free space), applied
  * after every commit as the follower applies it: the oldest records go,
  * below warning first. Not on a journal being shipped (its records are
  * not all shipped yet). */
@@ -327,7 +327,7 @@ static void cap_said(const struct capper *c, const struct config *cfg)
     fprintf(stderr, "logdeck index: the store reached its size cap (%s, %s): dropped the %lld "
             "oldest records (below warning first); raise store.max_size to keep more "
             "(logdeck store info)\n", b, cfg->max_size_given ? "store.max_size" :
-            "the default: the smaller of 2 GB and 10% of the free space", (long long)c->dropped);
+            "the default: the smaller of 2 GiB and 10% of the free space", (long long)c->dropped);
 }
 
 static int one_shot(struct store *s, const struct config *cfg, struct index_args *a)

@@ -73,7 +73,7 @@ static void partial_note(const struct partial *pt)
     if (!pt->partial)
         return;
     fprintf(stderr, "logdeck query: partial result: history is still being indexed "
-            "(%lld MB in %lld files left); complete only since %s\n",
+            "(%lld MiB in %lld files left); complete only since %s\n",
             (long long)(pt->cov.bytes_left >> 20), (long long)pt->cov.files_partial,
             ts_format(pt->cov.covered_since, a));
 }

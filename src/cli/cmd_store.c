@@ -22,12 +22,14 @@ void cli_human_bytes(int64_t b, char *out, size_t cap)
 {
     if (b < 0)
         snprintf(out, cap, "unknown");
+    else if (b < 1024)
+        snprintf(out, cap, "%lld B", (long long)b);
     else if (b < 1024 * 1024)
-        snprintf(out, cap, "%.1f KB", (double)b / 1024);
+        snprintf(out, cap, "%.1f KiB", (double)b / 1024);
     else if (b < INT64_C(1024) * 1024 * 1024)
-        snprintf(out, cap, "%.1f MB", (double)b / (1024 * 1024));
+        snprintf(out, cap, "%.1f MiB", (double)b / (1024 * 1024));
     else
-        snprintf(out, cap, "%.2f GB", (double)b / (1024.0 * 1024 * 1024));
+        snprintf(out, cap, "%.2f GiB", (double)b / (1024.0 * 1024 * 1024));
 }
 
 /* The size cap that applies to db, described: "2.00 GB (the default: ...)". */
@@ -45,7 +47,7 @@ static void cap_text(const struct config *cfg, const char *db, char *out, size_t
     if (cfg->max_size_given)
         snprintf(out, cap, "%s (store.max_size)", b);
     else
-        snprintf(out, cap, "%s (default: the smaller of 2 GB and 10%% of the %s free)", b, fr);
+        snprintf(out, cap, "%s (default: the smaller of 2 GiB and 10%% of the %s free)", b, fr);
 }
 
 /* db as a user types it: ~ for $HOME (the default store is under it and
@@ -348,7 +350,7 @@ static const struct cmd_entry info_entry = {
     .name = "info",
     .usage = "[--json]",
     .help = "  Where the store is, its size, records, time range, the size cap that applies\n"
-            "  (store.max_size, else the smaller of 2 GB and 10% of the free space), records\n"
+            "  (store.max_size, else the smaller of 2 GiB and 10% of the free space), records\n"
             "  the cap dropped, and how much history is not indexed yet (tail-first).\n",
     .flags = CMD_CONFIG,
     .exec = sub_info,

@@ -345,7 +345,7 @@ int follow_backfill(struct follower *f)
         f->cap_check_us = f->now + 1000 * MS;
         int capped = store_used_bytes(f->s) >= f->cfg->max_size / 10 * 9;
         if (capped && !f->bf_capped)
-            follow_warn(f, "the store is near its size cap (%lld MB): older history is not "
+            follow_warn(f, "the store is near its size cap (%lld MiB): older history is not "
                         "indexed (raise store.max_size to keep more)",
                         (long long)(f->cfg->max_size >> 20));
         f->bf_capped = capped;

@@ -139,7 +139,7 @@ static void print_status(struct follower *f)
     store_coverage(f->s, &cov, NULL);
     char hist[64] = "";
     if (cov.files_partial)
-        snprintf(hist, sizeof hist, ", history %lld MB left in %lld files",
+        snprintf(hist, sizeof hist, ", history %lld MiB left in %lld files",
                  (long long)(cov.bytes_left >> 20), (long long)cov.files_partial);
     double secs = f->o.status_interval_s > 0 ? f->o.status_interval_s : 1;
     /* copytruncate races never seen: their own figure, an estimate, never
@@ -181,7 +181,7 @@ static void retention(struct follower *f)
         m = store_size_step(f->s, f->cfg->max_size, 2000, &e);
     if (m > 0 && f->now - f->cap_warn_us >= 60000 * MS) {
         f->cap_warn_us = f->now;
-        follow_warn(f, "the store reached its size cap (%lld MB): dropping the oldest records "
+        follow_warn(f, "the store reached its size cap (%lld MiB): dropping the oldest records "
                     "(%lld so far in this step)", (long long)(f->cfg->max_size >> 20),
                     (long long)m);
     }

@@ -6,8 +6,13 @@
 GEN=$BUILD_DIR/tests/bench/gen
 $GEN --wide --lines 40000 --out "$T/logs" --seed 11 >/dev/null || fail gen "generator failed"
 DB=$T/v.db
-"$LOGDECK" --db "$DB" index "$T/logs" >/dev/null 2>"$T/i.err"
+"$LOGDECK" --db "$DB" index "$T/logs" >"$T/i.out" 2>"$T/i.err"
 check "index: exit 0" 0 "$?"
+# sizes are said in binary units, labelled so (KiB, MiB, GiB)
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+raw=$(cat "$T"/logs/* | wc -c)
+check "index: the bytes read, in MiB" 1 \
+  "$(grep -c "^indexed 40000 records ([0-9]* lines, $(mib "$raw")) from 5 files in [0-9.]* s: [0-9]* records/s, [0-9.]* MiB/s$" "$T/i.out")"
 
 # answers: every kind of question, in a file per run
 answers() {
@@ -48,7 +53,10 @@ check "after the refusal: the same segments" "$before_segs" "$(segs)"
 
 "$LOGDECK" --db "$DB" store vacuum >"$T/v.out" 2>"$T/v.err"
 check "vacuum: exit 0" 0 "$?"
-check "vacuum: says what it did" 1 "$(grep -c "^vacuumed $DB: .* -> " "$T/v.out")"
+check "vacuum: says what it did, in MiB" \
+  "vacuumed $DB: $(mib "$size0") -> $(mib "$(stat -c %s "$DB")")" "$(cat "$T/v.out")"
+check "store info: the size in MiB" 1 \
+  "$("$LOGDECK" --db "$DB" store info | grep -c "^size  *$(mib "$(stat -c %s "$DB")")$")"
 check "vacuum: one segment in each full-text table" "1 1" "$(segs)"
 size1=$(stat -c %s "$DB")
 check "vacuum: the store is smaller ($size0 -> $size1 bytes)" 1 "$([ "$size1" -lt "$size0" ] && echo 1)"

@@ -13,10 +13,10 @@ for i in $(seq 1 30); do
 done > "$T/logs/app.jsonl"
 STORE=$HOME/.local/state/logdeck/logdeck.db
 P='~/\.local/state/logdeck/logdeck\.db'
-C='[0-9.]+ [KMG]B'
+C='[0-9.]+ [KMG]iB'
 form_60="^new store $P, cap $C\$"
 form_80="^new store $P, cap $C \\(logdeck store info\\)\$"
-form_200="^new store at $P; size cap $C \\(default: the smaller of 2 GB and 10% of the $C free\\), the oldest records dropped beyond it \\(logdeck store info\\)\$"
+form_200="^new store at $P; size cap $C \\(default: the smaller of 2 GiB and 10% of the $C free\\), the oldest records dropped beyond it \\(logdeck store info\\)\$"
 line_has() { tui_line "$1" | grep -q -- "$2"; }
 bottom_is() { tui_line "$1" | sed 's/[[:space:]]*$//' | grep -Eq -- "$2"; }
 for size in "60 20" "80 24" "200 60"; do

@@ -305,14 +305,14 @@ const struct view view_log = {
 
 static void human_bytes(int64_t b, char *out, size_t cap)
 {
-    if (b < 1000)
+    if (b < 1024)
         snprintf(out, cap, "%lldB", (long long)b);
-    else if (b < 1000000)
-        snprintf(out, cap, "%.1fkB", (double)b / 1e3);
-    else if (b < 1000000000)
-        snprintf(out, cap, "%.1fMB", (double)b / 1e6);
+    else if (b < 1024 * 1024)
+        snprintf(out, cap, "%.1fKiB", (double)b / 1024);
+    else if (b < INT64_C(1024) * 1024 * 1024)
+        snprintf(out, cap, "%.1fMiB", (double)b / (1024 * 1024));
     else
-        snprintf(out, cap, "%.2fGB", (double)b / 1e9);
+        snprintf(out, cap, "%.2fGiB", (double)b / (1024.0 * 1024 * 1024));
 }
 
 static void group_digits(int64_t v, char *out, size_t cap)
