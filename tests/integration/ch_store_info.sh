@@ -24,7 +24,7 @@ check "info: the server named, as ClickHouse" 1 \
   "$(echo "$info" | grep -c "^store      clickhouse://127.0.0.1:$CH_HTTP/logdeck (ClickHouse")"
 check "info: records and time range" "records    10 from 1 files|time range 2024-03-01T10:00:00.000000Z .. 2024-03-01T10:00:09.000000Z" \
   "$(echo "$info" | grep -E '^(records|time range)' | paste -sd'|')"
-check "info: size from the server's parts" 1 "$(echo "$info" | grep -c "^size       [0-9.]* [KMG]B on the server's disk")"
+check "info: size from the server's parts" 1 "$(echo "$info" | grep -cE "^size       [0-9.]+ (B|[KMG]iB) on the server's disk")"
 check "info: no local size cap claimed" 1 "$(echo "$info" | grep -c '^size cap   none on ClickHouse: the size cap applies to local SQLite stores')"
 check "info: history not claimed complete" "0 1" \
   "$(echo "$info" | grep -c 'history    complete') $(echo "$info" | grep -c '^history    not tracked on ClickHouse')"
