@@ -21,6 +21,7 @@
 
 #include "db/exec.h"
 #include "db/store.h"
+#include "db/store_int.h"
 #include "tests/unit/store_tmp.h"
 #include "src/query/query.h"
 #include "tests/unit/store_count.h"
@@ -300,6 +301,36 @@ static void test_retention(void **st)
     store_close(s);
 }
 
+/* store_vacuum after retention: refused inside a batch; the full-text
+ * tables merged, every count the same, the file no larger, and the store's
+ * temporary tables back in memory (VACUUM's copy went through a file). */
+static void test_vacuum(void **st)
+{
+    (void)st;
+    struct err e = {0};
+    struct store *s = store_open(dbpath, STORE_WRITE, &e);
+    assert_non_null(s);
+    static const char *const qs[] = {"", "QuotaError1", "service:app.jobs", "service:app*",
+                                     "cust:C_3", "level>=error"};
+    int before[sizeof qs / sizeof *qs];
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++)
+        before[i] = count_of(s, qs[i]);
+    assert_int_equal(before[1], N / 5 / 3);
+    assert_int_equal(store_begin(s, &e), 0);
+    assert_int_equal(store_vacuum(s, &e), -1);
+    assert_non_null(strstr(e.msg, "cannot vacuum inside a batch"));
+    assert_int_equal(store_commit(s, &e), 0);
+    int64_t used = store_used_bytes(s);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(store_vacuum(s, &e), 0);
+    assert_true(store_used_bytes(s) <= used);
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++)
+        assert_int_equal(count_of(s, qs[i]), before[i]);
+    assert_int_equal(store_pragma_int(s, "SELECT count(DISTINCT segid) FROM rec_txt_idx"), 1);
+    assert_int_equal(store_pragma_int(s, "PRAGMA temp_store"), 2);
+    store_close(s);
+}
+
 /* store_owns_name: the store's own files by name, however the path is
  * written (relative, through "." or a link to its directory); others not */
 static void test_owns_name(void **st)
@@ -343,7 +374,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_equality), cmocka_unit_test(test_catalogue),
         cmocka_unit_test(test_raw_back), cmocka_unit_test(test_retention),
-        cmocka_unit_test(test_owns_name),
+        cmocka_unit_test(test_vacuum), cmocka_unit_test(test_owns_name),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
