@@ -100,6 +100,10 @@ int64_t store_scan(struct store *s, const struct plan *p, const struct store_sca
  * Errors are ignored (it only tunes). */
 #define EXEC_ONESHOT_CACHE 256
 void store_exec_oneshot(struct store *s);
+/* What a one-shot command's scan (store_scan) maps of the store, at most:
+ * a scan may read rows all over the file, where the map costs a fault per
+ * page once and the small cache a pread per row. */
+#define EXEC_SCAN_MMAP "68719476736"
 
 /* Writes the SQL and the EXPLAIN QUERY PLAN lines the first page of p would
  * use into buf (for tests, benchmarks and `query --explain`). */
