@@ -47,6 +47,24 @@ static int add_tok(char **q, int kind, const char *path, const char *v, size_t v
     return 0;
 }
 
+/* 1 if the n bytes at v may begin the text of a number (the glob of a
+ * numeric field's value: digits, a sign, one '.', an exponent), which has
+ * a number token, not a string one; "10.0.1." (an address) may not. */
+static int may_start_number(const char *v, size_t n)
+{
+    int dots = 0, exps = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = v[i];
+        if (c == '.')
+            dots++;
+        else if (c == 'e' || c == 'E')
+            exps++;
+        else if (!(c >= '0' && c <= '9') && c != '+' && c != '-')
+            return 0;
+    }
+    return dots <= 1 && exps <= 1;
+}
+
 int exec_fv_plan(const struct pnode *n, char **expr, int *exact)
 {
     *expr = NULL;
@@ -62,7 +80,7 @@ int exec_fv_plan(const struct pnode *n, char **expr, int *exact)
         size_t lit = strcspn(v, "*");
         /* A number's text is never a string token: a prefix that may
          * start a number is not prefiltered. */
-        if (lit == 0 || (!vname && strchr("0123456789+-.", v[0])))
+        if (lit == 0 || (!vname && may_start_number(v, lit)))
             return 0;
         rc = add_tok(expr, kind, path, v, lit, 1, &cut);
         *exact = !(v[lit] == '*' && v[lit + 1] == '\0') || cut;

@@ -175,6 +175,7 @@ one_size() {
   fq "process.id:1234 (nested)" 'process.id:1234' -F '"process": {"name": "MainProcess", "id": 1234}'
   fq "path:/api/v1/tts* (prefix glob)" 'path:/api/v1/tts*' \
      -e '"(path|url\.path|endpoint)": "/api/v1/tts[^"]*"'
+  fq "client_ip:10.0.1.* (address prefix glob)" 'client_ip:10.0.1.*' -F '"client_ip": "10.0.1.'
   fq "generate_content (traceback text)" 'generate_content' -F 'generate_content'
   fq "ResourceExhausted (full text)" 'ResourceExhausted' -F 'ResourceExhausted'
   for q in 'duration_ms>1000' 'status>=500'; do

@@ -130,6 +130,29 @@ check "eq NOT" 1 "$(q --count -- 'customer_id:* -customer_id:Cu_7')"
 check "eq first page = count" 2 "$(q --limit 50 customer_id:Cu_7 | wc -l | tr -d ' ')"
 check "count answered from rec_fv" 1 "$(q --explain 'customer_id:Cu_7 level:info' 2>/dev/null | grep -c 'r.id IN (\|from rec_fv MATCH')"
 
+# --- a glob whose prefix cannot start a number (an address) is listed from the
+# string tokens; one that may start a number also finds number values (their
+# text, as ld_field gives it) -----------------------------------------------------------
+cat >"$D/ips.jsonl" <<'EOF'
+{"timestamp": "2024-03-01T10:05:00Z", "level": "info", "event": "conn", "ip": "10.0.1.5", "ver": 10.5}
+{"timestamp": "2024-03-01T10:05:01Z", "level": "info", "event": "conn", "ip": "10.0.1.77", "ver": "10.5.1"}
+{"timestamp": "2024-03-01T10:05:02Z", "level": "warning", "event": "conn", "ip": "10.0.2.5", "ver": 105}
+{"timestamp": "2024-03-01T10:05:03Z", "level": "info", "event": "conn", "ip": "10.0.10.1", "ver": "10.5"}
+{"timestamp": "2024-03-01T10:05:04Z", "level": "info", "event": "conn", "ip": 10, "ver": "1e5x"}
+EOF
+"$LOGDECK" --config "$T/config.yaml" index "$D/ips.jsonl" >/dev/null 2>&1
+check "glob ip:10.0.1.*" 2 "$(q --count 'ip:10.0.1.*')"
+check "glob ip:10.0.1.* from the tokens" 1 \
+  "$(q --explain --count 'ip:10.0.1.*' 2>/dev/null | grep -c 'WHERE (r.id IN (?, ?))')"
+check "glob ip:10.0.1.* first page" "10.0.1.77 10.0.1.5" \
+  "$(q --json --limit 50 'ip:10.0.1.*' | sed -n 's/.*"ip": "\([^"]*\)".*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
+check "glob ip:10.0.* (two dots)" 4 "$(q --count 'ip:10.0.*')"
+check "glob ip:10.0.1.* AND fields" 1 "$(q --count 'ip:10.0.1.* level:info event:conn ver:10.5')"
+check "glob ip:1* (may be a number: 10)" 5 "$(q --count 'ip:1*')"
+check "glob ver:10.5* (the number 10.5 too)" 3 "$(q --count 'ver:10.5*')"
+check "glob ver:10.5.*" 1 "$(q --count 'ver:10.5.*')"
+check "glob ver:1e5*" 1 "$(q --count 'ver:1e5*')"
+
 # --- compressed raw text: a larger JSON file, every line read back exactly --------------
 # Two runs: the text goes to blocks of up to 128 records (db/blk.h); the
 # second run starts new blocks after the first run's last one.
