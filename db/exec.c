@@ -203,11 +203,21 @@ static int count_sql(struct store *s, struct sqlb *b, int64_t *out, struct err *
 
 /* The cheap forms: everything or one level comparison from the per-level
  * counts table; a plain word straight from the FTS index; a field equality
- * whose token is exact straight from rec_fv. 1 if handled. */
+ * whose token is exact straight from rec_fv; the NOT of one of these, as
+ * the total less it. 1 if handled (0: b holds a part, to be dropped). */
 static int count_fast(struct sqlb *b, const struct pnode *n)
 {
     if (n->kind == PK_TRUE) {
         sqlb_add(b, "SELECT coalesce(sum(n), 0) FROM counts");
+        return 1;
+    }
+    /* NOT x: every record but those x counts (x is true or false of each
+     * record, never NULL, in each form counted here) */
+    if (n->kind == PK_NOT && n->nkids == 1) {
+        sqlb_add(b, "SELECT (SELECT coalesce(sum(n), 0) FROM counts) - (");
+        if (!count_fast(b, n->kids[0]))
+            return 0;   /* the caller starts b again */
+        sqlb_add(b, ")");
         return 1;
     }
     if (n->kind == PK_CMP && n->field == PF_LEVEL && n->vtype == PV_INT &&

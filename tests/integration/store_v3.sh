@@ -153,6 +153,17 @@ check "glob ver:10.5* (the number 10.5 too)" 3 "$(q --count 'ver:10.5*')"
 check "glob ver:10.5.*" 1 "$(q --count 'ver:10.5.*')"
 check "glob ver:1e5*" 1 "$(q --count 'ver:1e5*')"
 
+# --- NOT x counted as the total less x where x is counted from the indexes;
+# the same counts as a scan (a time bound in the query makes it one) ----------
+for x in 'level:info' 'level>=warning' 'service:api.request' 'GeminiAPIError' \
+         'customer_id:Cu_7' 'ip:10.0.1.*' 'path:/api/v1/tts*' '"job 1"'; do
+  check "NOT $x: counted as by a scan" \
+    "$(q --count -- "-($x) until:2100-01-01T00:00:00Z")" "$(q --count -- "-($x)")"
+done
+check "NOT level:info: the total less info" \
+  "$(( $(q --count '*') - $(q --count level:info) ))" "$(q --count -- '-level:info')"
+check "NOT NOT ip:10.0.1.*" 2 "$(q --count 'NOT NOT ip:10.0.1.*')"
+
 # --- compressed raw text: a larger JSON file, every line read back exactly --------------
 # Two runs: the text goes to blocks of up to 128 records (db/blk.h); the
 # second run starts new blocks after the first run's last one.
