@@ -203,21 +203,11 @@ static int count_sql(struct store *s, struct sqlb *b, int64_t *out, struct err *
 
 /* The cheap forms: everything or one level comparison from the per-level
  * counts table; a plain word straight from the FTS index; a field equality
- * whose token is exact straight from rec_fv; the NOT of one of these, as
- * the total less it. 1 if handled (0: b holds a part, to be dropped). */
+ * whose token is exact straight from rec_fv. 1 if handled. */
 static int count_fast(struct sqlb *b, const struct pnode *n)
 {
     if (n->kind == PK_TRUE) {
         sqlb_add(b, "SELECT coalesce(sum(n), 0) FROM counts");
-        return 1;
-    }
-    /* NOT x: every record but those x counts (x is true or false of each
-     * record, never NULL, in each form counted here) */
-    if (n->kind == PK_NOT && n->nkids == 1) {
-        sqlb_add(b, "SELECT (SELECT coalesce(sum(n), 0) FROM counts) - (");
-        if (!count_fast(b, n->kids[0]))
-            return 0;   /* the caller starts b again */
-        sqlb_add(b, ")");
         return 1;
     }
     if (n->kind == PK_CMP && n->field == PF_LEVEL && n->vtype == PV_INT &&
@@ -274,11 +264,39 @@ static int count_fast(struct sqlb *b, const struct pnode *n)
     return 0;
 }
 
+/* NOT x: the records in range less those x holds, both counted in one
+ * read transaction, each the fastest way it can be (NOT wraps x's
+ * condition in coalesce(x, 0): the two sets split the range). A scan
+ * checked x row by row: 10M records, -"Request completed" 28.5 s against
+ * 2.4 s for the phrase, -level:debug 0.83 s against the per-level counts. */
+static int count_not(struct store *s, const struct plan *p, int64_t since, int64_t until,
+                     int64_t *out, struct err *e)
+{
+    struct pnode all = {.kind = PK_TRUE};
+    struct plan pa = *p, px = *p;
+    pa.root = &all;
+    px.root = p->root->kids[0];
+    int64_t na = 0, nx = 0;
+    int txn = sqlite3_get_autocommit(s->db) &&
+              sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    int rc = store_count(s, &pa, since, until, &na, e) < 0 ||
+             store_count(s, &px, since, until, &nx, e) < 0 ? -1 : 0;
+    if (txn && sqlite3_exec(s->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
+        rc == 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        rc = store_sqlerr(s, e, "counting");
+    }
+    *out = rc ? 0 : na - nx;
+    return rc;
+}
+
 int store_count(struct store *s, const struct plan *p, int64_t since, int64_t until,
                 int64_t *out, struct err *e)
 {
     if (s->ch)
         return chstore_count(s->ch, p, since, until, out, e);
+    if (p->root->kind == PK_NOT && p->root->nkids == 1)
+        return count_not(s, p, since, until, out, e);
     struct sqlb b;
     *out = 0;
     sqlb_init(&b, s, FTS_IN, e);
