@@ -113,6 +113,9 @@ void sqlb_text(struct sqlb *b, char *s, int owned);
 #define EXEC_TXT "rec_txt"
 #define EXEC_FV "rec_fv"
 #define EXEC_OLD_TXT "rec_fts"   /* a reader of a v4-v7 store: one row per record */
+/* Not full text: the ids of the records of one status (the parameter, as
+ * text), ascending, from the index rec_status (a page's list, exec_page.c). */
+#define EXEC_STATUS "rec_status"
 /* The table of words of s: EXEC_TXT, or EXEC_OLD_TXT for an older store. */
 const char *exec_txt(const struct store *s);
 /* The rows of a full-text table (EXEC_TXT, EXEC_FV) that match expr (taken):

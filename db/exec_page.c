@@ -97,6 +97,14 @@ static int driver_of(struct store *s, const struct pnode *n, struct driver *d)
         d->expr = s->cid_words ? NULL : exec_cid_expr(s, n->s ? n->s : "", n->op == POP_GLOB, 0,
                                                       &oom);
         d->table = exec_txt(s);
+    } else if (n->kind == PK_CMP && n->field == PF_STATUS && n->op == POP_EQ &&
+               n->vtype == PV_NUM) {
+        /* status:404: its ids from rec_status, where SQLite would read
+         * every such row and sort them (10M: 20k rows, 0.1-0.3 s) */
+        if (asprintf(&d->expr, "%.17g", n->num) < 0)
+            d->expr = NULL;
+        d->table = EXEC_STATUS;
+        d->exact = 1;
     } else if (exec_fv_plan(n, &d->expr, &exact) == 1) {
         d->table = EXEC_FV;
         d->exact = !exact;
@@ -528,8 +536,9 @@ int exec_page_explain(struct store *s, const struct plan *p, const struct store_
         int k = driver_of(s, kids[i], &d);
         globs += k < 0;
         if (k > 0 && len < cap)
-            len += (size_t)snprintf(buf + len, cap - len, "indexed term: ids from %s MATCH %s%s\n",
-                                    d.table, d.expr, d.exact ? " (exact)" : "");
+            len += (size_t)snprintf(buf + len, cap - len, "indexed term: ids from %s %s %s%s\n",
+                                    d.table, strcmp(d.table, EXEC_STATUS) ? "MATCH" : "WHERE status =",
+                                    d.expr, d.exact ? " (exact)" : "");
         driver_free(&d);
     }
     if (!len && !globs)

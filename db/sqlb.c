@@ -218,6 +218,8 @@ const char *exec_ids_sql(const char *table)
         return "SELECT id FROM ld_txt(?)";
     if (strcmp(table, EXEC_OLD_TXT) == 0)
         return "SELECT rowid FROM rec_fts WHERE rec_fts MATCH ?";
+    if (strcmp(table, EXEC_STATUS) == 0)   /* rec_status(status, rowid): in id order */
+        return "SELECT id FROM records WHERE status = ? ORDER BY id";
     return "SELECT rowid FROM rec_fv WHERE rec_fv MATCH ?";
 }
 

@@ -28,6 +28,10 @@ catalogue() {
 q() { "$LOGDECK" query "$@" 2>&1; }
 
 check "count all" 98 "$(q --count '')"
+check "status:200 count / page" "6 6" "$(q --count status:200) $(q --limit 50 status:200 | wc -l | tr -d ' ')"
+check "status:502 count / page" "2 2" "$(q --count status:502) $(q --limit 50 status:502 | wc -l | tr -d ' ')"
+[ -z "$PFX" ] && check "status:502 page: its ids from rec_status" 1 \
+  "$(q --explain --limit 50 status:502 | grep -c '^indexed term: ids from rec_status WHERE status = 502 (exact)$')"
 for lv in unknown:8 trace:1 debug:12 info:33 notice:2 warning:15 error:17 critical:10; do
   check "count level:${lv%%:*}" "${lv#*:}" "$(q --count "level:${lv%%:*}")"
 done
@@ -139,7 +143,8 @@ if [ -n "$CH_URL" ]; then
   PFX="[clickhouse] " LOGDECK_DB=$CH_URL catalogue
   PFX="[sqlite = clickhouse] "
   for qq in '' 'level>=warning' 'cid:3f2a9c1e*' 'service:api* -level:info' '"connection reset"' \
-            'process.id:1234' 'status>=500' 'duration_ms>1000' 'NOT cid:*' 'file:python.log' \
+            'process.id:1234' 'status>=500' 'status:200' 'status:502 level>=warning' 'status:404' \
+            'duration_ms>1000' 'NOT cid:*' 'file:python.log' \
             'Request OR timeout' 'since:2024-01-01T12:00:01Z until:2024-01-01T12:00:30Z' 'req*' \
             "host:$(hostname)" "-host:$(hostname)" 'component:*' 'level:error AND NOT service:api'; do
     a=$("$LOGDECK" --db "$LOCAL_DB" query --json --limit 0 -- "$qq" 2>&1 | md5sum)
