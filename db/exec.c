@@ -57,7 +57,17 @@ void store_exec_oneshot(struct store *s)
     char sql[96];
     snprintf(sql, sizeof sql, "PRAGMA mmap_size=0; PRAGMA cache_size=-%d", EXEC_ONESHOT_CACHE);
     sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-    s->oneshot = 1;
+    s->oneshot = EXEC_ONESHOT_ON;
+}
+
+void exec_oneshot_grow(struct store *s)
+{
+    if (s->oneshot != EXEC_ONESHOT_ON)   /* not one-shot, mapped, or grown already */
+        return;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", EXEC_ONESHOT_GROW);
+    sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    s->oneshot |= EXEC_ONESHOT_GROWN;
 }
 
 /* A scan of a one-shot command maps the store: it may read rows all over
@@ -66,10 +76,10 @@ void store_exec_oneshot(struct store *s)
  * mapped), where a page reads a few hundred. */
 static void scan_map(struct store *s)
 {
-    if (s->oneshot != 1)
+    if (!(s->oneshot & EXEC_ONESHOT_ON) || (s->oneshot & EXEC_ONESHOT_MAPPED))
         return;
     sqlite3_exec(s->db, "PRAGMA mmap_size=" EXEC_SCAN_MMAP, NULL, NULL, NULL);
-    s->oneshot = 2;
+    s->oneshot |= EXEC_ONESHOT_MAPPED;
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)

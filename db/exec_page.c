@@ -492,6 +492,11 @@ int exec_page_query(struct store *s, const struct plan *p, struct store_page *pg
     }
     struct pager g = {.s = s, .pg = *pg, .cb = cb, .ctx = ctx, .e = e};
     plan_bounds(kids, nk, &g.pg);
+    int conds = 0;   /* conditions other than the time bounds */
+    for (int i = 0; i < nk; i++)
+        conds += !(kids[i]->kind == PK_CMP && kids[i]->field == PF_TS);
+    if (conds > 1)
+        exec_oneshot_grow(s);
     if ((!nd && !globs) || pick(s, d, nd, knob(x ? x->page_few : 0, PAGE_FEW), &best, e) < 0) {
         rc = nd || globs ? -1 : 0;
         goto out;

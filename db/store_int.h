@@ -51,7 +51,7 @@ struct store {
     int checked;                     /* writer: passed store_check() at open */
     int old_text;                    /* reader of a v4-v7 store: words are in rec_fts */
     int cid_words;                   /* rec_txt indexes a cid as its words (txt.h) */
-    int oneshot;                     /* store_exec_oneshot: 1, 2 once a scan mapped the file */
+    int oneshot;                     /* EXEC_ONESHOT_* bits (db/exec.h) */
 };
 
 /* Prepares *st once (persistent) or resets it for reuse. */

@@ -317,6 +317,34 @@ static void test_queries(void **st)
     store_close(s);
 }
 
+/* A one-shot reader (store_exec_oneshot: a small cache, no map) answers
+ * every case as the long-lived one does; its cache grows for a page of two
+ * conditions besides time, not for one, and a scan maps the store. */
+static void test_oneshot(void **st)
+{
+    (void)st;
+    struct err e = {0};
+    struct store *s = ro();
+    store_exec_oneshot(s);
+    assert_int_equal(store_pragma_int(s, "PRAGMA cache_size"), -EXEC_ONESHOT_CACHE);
+    assert_int_equal(store_pragma_int(s, "PRAGMA mmap_size"), 0);
+    struct plan *p = compile("timeout since:\"2023-11-14 22:15:00\"");
+    struct store_page pg = {.limit = 5};
+    assert_true(store_query(s, p, &pg, NULL, NULL, &e) >= 0);
+    query_free(p);
+    assert_int_equal(store_pragma_int(s, "PRAGMA cache_size"), -EXEC_ONESHOT_CACHE);
+    p = compile("level>=warning service:api");
+    assert_true(store_query(s, p, &pg, NULL, NULL, &e) >= 0);
+    assert_int_equal(store_pragma_int(s, "PRAGMA cache_size"), -EXEC_ONESHOT_GROW);
+    assert_int_equal(store_pragma_int(s, "PRAGMA mmap_size"), 0);
+    assert_true(store_scan(s, p, NULL, NULL, NULL, &e) > 0);
+    assert_true(store_pragma_int(s, "PRAGMA mmap_size") > 0);
+    query_free(p);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_case(s, &cases[i]);
+    store_close(s);
+}
+
 static void test_level_counts(void **st)
 {
     (void)st;
@@ -970,7 +998,8 @@ static void test_page_sees_commits(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_queries),       cmocka_unit_test(test_level_counts),
+        cmocka_unit_test(test_queries),       cmocka_unit_test(test_oneshot),
+        cmocka_unit_test(test_level_counts),
         cmocka_unit_test(test_pagination),    cmocka_unit_test(test_fts_strategies),
         cmocka_unit_test(test_walk_filter),
         cmocka_unit_test(test_trace),
