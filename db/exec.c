@@ -60,15 +60,6 @@ void store_exec_oneshot(struct store *s)
     s->oneshot = EXEC_ONESHOT_ON;
 }
 
-void exec_oneshot_grow(struct store *s)
-{
-    if (s->oneshot != EXEC_ONESHOT_ON)   /* not one-shot, mapped, or grown already */
-        return;
-    char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", EXEC_ONESHOT_GROW);
-    sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-    s->oneshot |= EXEC_ONESHOT_GROWN;
-}
 
 /* A scan of a one-shot command maps the store: it may read rows all over
  * the file (the durations of rec_dur's order: `stats --by service

@@ -107,8 +107,7 @@ enum { EXEC_ONESHOT_ON = 1, EXEC_ONESHOT_MAPPED = 2, EXEC_ONESHOT_GROWN = 4 };
  * time (their lists, rec_ts and the rows are read in turn: more pages than
  * 256 KiB hold; 10M, `status:500 method:POST` 258 -> 91 ms, where a single
  * term's page is slower with it, 17 -> 21 ms). */
-#define EXEC_ONESHOT_GROW 1024
-void exec_oneshot_grow(struct store *s);
+#define EXEC_ONESHOT_GROW 1024   /* KiB (exec_page.c) */
 /* What a one-shot command's scan (store_scan) maps of the store, at most:
  * a scan may read rows all over the file, where the map costs a fault per
  * page once and the small cache a pread per row. */

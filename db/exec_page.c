@@ -56,6 +56,18 @@
 #define COST_SET 1
 
 
+/* A one-shot command's page of several conditions: its cache grown to
+ * EXEC_ONESHOT_GROW (db/exec.h), once. */
+static void oneshot_grow(struct store *s)
+{
+    if (s->oneshot != EXEC_ONESHOT_ON)   /* not one-shot, mapped, or grown already */
+        return;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", EXEC_ONESHOT_GROW);
+    sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    s->oneshot |= EXEC_ONESHOT_GROWN;
+}
+
 /* An indexed term: its posting list, read from the start. */
 struct driver {
     const char *table;
@@ -496,7 +508,7 @@ int exec_page_query(struct store *s, const struct plan *p, struct store_page *pg
     for (int i = 0; i < nk; i++)
         conds += !(kids[i]->kind == PK_CMP && kids[i]->field == PF_TS);
     if (conds > 1)
-        exec_oneshot_grow(s);
+        oneshot_grow(s);
     if ((!nd && !globs) || pick(s, d, nd, knob(x ? x->page_few : 0, PAGE_FEW), &best, e) < 0) {
         rc = nd || globs ? -1 : 0;
         goto out;
