@@ -60,7 +60,6 @@ void store_exec_oneshot(struct store *s)
     s->oneshot = EXEC_ONESHOT_ON;
 }
 
-
 /* A scan of a one-shot command maps the store: it may read rows all over
  * the file (the durations of rec_dur's order: `stats --by service
  * 'duration_ms>100'`, 1M records, 3.69 s through the small cache, 1.66 s
@@ -149,6 +148,22 @@ static int build_page(struct sqlb *b, const struct plan *p, const struct store_p
     return 0;
 }
 
+/* A read transaction around several statements when the connection has
+ * none open (one snapshot, the read lock taken once): 1 if begun, for
+ * read_end. A read transaction's COMMIT only drops the snapshot; if it
+ * fails, ROLLBACK: never left open. */
+static int read_begin(struct store *s)
+{
+    return sqlite3_get_autocommit(s->db) &&
+           sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+static void read_end(struct store *s, int txn)
+{
+    if (txn && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 int store_query(struct store *s, const struct plan *p, const struct store_page *pg,
                 store_row_fn cb, void *ctx, struct err *e)
 {
@@ -164,8 +179,7 @@ int store_query(struct store *s, const struct plan *p, const struct store_page *
      * `client_ip:X` made 246 fcntl and 141 stat calls, now 34 and 34
      * (12.5 -> 8.6 ms with store_exec_oneshot). A page is bounded: the
      * snapshot is not held past it. */
-    int txn = sqlite3_get_autocommit(s->db) &&
-              sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    int txn = read_begin(s);
     if (pg) {
         rest = *pg;
         int r = exec_page_query(s, p, &rest, cb, ctx, &got, e);
@@ -181,8 +195,7 @@ int store_query(struct store *s, const struct plan *p, const struct store_page *
     sqlite3_finalize(st);
     sqlb_fini(&b);
 out:
-    if (txn && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);   /* never left open */
+    read_end(s, txn);
     return n < 0 ? -1 : got + n;
 }
 
@@ -278,15 +291,10 @@ static int count_not(struct store *s, const struct plan *p, int64_t since, int64
     pa.root = &all;
     px.root = p->root->kids[0];
     int64_t na = 0, nx = 0;
-    int txn = sqlite3_get_autocommit(s->db) &&
-              sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    int txn = read_begin(s);
     int rc = store_count(s, &pa, since, until, &na, e) < 0 ||
              store_count(s, &px, since, until, &nx, e) < 0 ? -1 : 0;
-    if (txn && sqlite3_exec(s->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
-        rc == 0) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        rc = store_sqlerr(s, e, "counting");
-    }
+    read_end(s, txn);
     *out = rc ? 0 : na - nx;
     return rc;
 }
