@@ -93,6 +93,21 @@ static int parse_size(const char *s, int64_t *out)
     return -1;
 }
 
+void config_size_text(int64_t b, int compact, char *out, size_t cap)
+{
+    const char *sp = compact ? "" : " ";
+    if (b < 0)
+        snprintf(out, cap, "unknown");
+    else if (b < 1024)
+        snprintf(out, cap, "%lld%sB", (long long)b, sp);
+    else if (b < 1024 * 1024)
+        snprintf(out, cap, "%.1f%sKiB", (double)b / 1024, sp);
+    else if (b < INT64_C(1024) * 1024 * 1024)
+        snprintf(out, cap, "%.1f%sMiB", (double)b / (1024 * 1024), sp);
+    else
+        snprintf(out, cap, "%.2f%sGiB", (double)b / (1024.0 * 1024 * 1024), sp);
+}
+
 /* "30d", "6 months", "1y", "2w", "12h"; "forever"/"0" keep forever (0). */
 static int parse_age(const char *s, int64_t *out)
 {

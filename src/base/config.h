@@ -96,6 +96,11 @@ int config_add_source(struct config *c, const char *path, int format, const char
 /* The default store size cap: the smaller of CONFIG_CAP_MAX and 10% of the
  * space free on the file system of db_path (*free_bytes, -1 if unknown). */
 #define CONFIG_CAP_MAX (INT64_C(2) << 30)
+/* b bytes as the config reads sizes back and every output says them: in
+ * binary units, labelled so ("12 B", "1.5 KiB", "165.4 MiB", "1.57 GiB");
+ * compact drops the space ("165.4MiB", the TUI's status bar); b < 0:
+ * "unknown". */
+void config_size_text(int64_t b, int compact, char *out, size_t cap);
 int64_t config_default_cap(const char *db_path, int64_t *free_bytes);
 /* Without store.max_size in the file, c->max_size = the default cap. */
 void config_apply_cap(struct config *c, const char *db_path);

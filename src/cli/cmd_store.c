@@ -20,19 +20,10 @@ static const struct cmd_entry path_entry, info_entry, prune_entry, vacuum_entry;
 
 void cli_human_bytes(int64_t b, char *out, size_t cap)
 {
-    if (b < 0)
-        snprintf(out, cap, "unknown");
-    else if (b < 1024)
-        snprintf(out, cap, "%lld B", (long long)b);
-    else if (b < 1024 * 1024)
-        snprintf(out, cap, "%.1f KiB", (double)b / 1024);
-    else if (b < INT64_C(1024) * 1024 * 1024)
-        snprintf(out, cap, "%.1f MiB", (double)b / (1024 * 1024));
-    else
-        snprintf(out, cap, "%.2f GiB", (double)b / (1024.0 * 1024 * 1024));
+    config_size_text(b, 0, out, cap);
 }
 
-/* The size cap that applies to db, described: "2.00 GB (the default: ...)". */
+/* The size cap that applies to db, described: "2.00 GiB (the default: ...)". */
 static void cap_text(const struct config *cfg, const char *db, char *out, size_t cap)
 {
     char b[32], fr[32];

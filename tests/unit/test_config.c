@@ -147,6 +147,30 @@ static void empty_is_fine(void **state)
     assert_int_equal(config_load(&c, "/nonexistent/x.yaml", 1, &e), -1);
 }
 
+/* Sizes said in binary units, labelled so, at each unit's edges. */
+static void size_text(void **st)
+{
+    (void)st;
+    static const struct { int64_t b; const char *spaced, *compact; } c[] = {
+        {-1, "unknown", "unknown"},
+        {0, "0 B", "0B"},
+        {1023, "1023 B", "1023B"},
+        {1024, "1.0 KiB", "1.0KiB"},
+        {1048575, "1024.0 KiB", "1024.0KiB"},
+        {1048576, "1.0 MiB", "1.0MiB"},
+        {173457408, "165.4 MiB", "165.4MiB"},
+        {INT64_C(1073741824), "1.00 GiB", "1.00GiB"},
+        {INT64_C(1691123712), "1.57 GiB", "1.57GiB"},
+    };
+    char out[32];
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        config_size_text(c[i].b, 0, out, sizeof out);
+        assert_string_equal(out, c[i].spaced);
+        config_size_text(c[i].b, 1, out, sizeof out);
+        assert_string_equal(out, c[i].compact);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +180,7 @@ int main(void)
         cmocka_unit_test(ui_section),
         cmocka_unit_test(copy_is_deep),
         cmocka_unit_test(ship_section),
+        cmocka_unit_test(size_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

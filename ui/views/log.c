@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "src/query/query.h"
+#include "src/base/config.h"
 #include "src/base/record.h"
 #include "src/base/ts.h"
 #include "ui/app.h"
@@ -303,17 +304,6 @@ const struct view view_log = {
 
 /* --- status bar ------------------------------------------------------------ */
 
-static void human_bytes(int64_t b, char *out, size_t cap)
-{
-    if (b < 1024)
-        snprintf(out, cap, "%lldB", (long long)b);
-    else if (b < 1024 * 1024)
-        snprintf(out, cap, "%.1fKiB", (double)b / 1024);
-    else if (b < INT64_C(1024) * 1024 * 1024)
-        snprintf(out, cap, "%.1fMiB", (double)b / (1024 * 1024));
-    else
-        snprintf(out, cap, "%.2fGiB", (double)b / (1024.0 * 1024 * 1024));
-}
 
 static void group_digits(int64_t v, char *out, size_t cap)
 {
@@ -348,7 +338,7 @@ static void history_part(struct app *a, char *out, size_t cap, int compact)
         return;
     }
     char left[24], eta[24] = "", since[32];
-    human_bytes(c->bytes_left, left, sizeof left);
+    config_size_text(c->bytes_left, 1, left, sizeof left);
     int pct = c->bytes_total > 0 ? (int)(100 * (c->bytes_total - c->bytes_left) / c->bytes_total) : 0;
     if (a->hist_rate > 0)
         snprintf(eta, sizeof eta, " ~%.0fs", (double)c->bytes_left / a->hist_rate);
@@ -367,11 +357,11 @@ static void history_part(struct app *a, char *out, size_t cap, int compact)
 static void right_part(struct app *a, char *buf, size_t cap, int compact)
 {
     char size[24], lag[32], lost[64], hist[160];
-    human_bytes(a->totals.db_bytes, size, sizeof size);
+    config_size_text(a->totals.db_bytes, 1, size, sizeof size);
     const struct tui_feed_status *f = &a->feed;
     if (f->lag_bytes > 0) {
         char b[24];
-        human_bytes(f->lag_bytes, b, sizeof b);
+        config_size_text(f->lag_bytes, 1, b, sizeof b);
         snprintf(lag, sizeof lag, "lag %s", b);
     } else {
         snprintf(lag, sizeof lag, "lag 0");
