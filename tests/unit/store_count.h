@@ -7,17 +7,24 @@
 
 #include <stdint.h>
 
-static int64_t store_count_at(struct store *s, const char *q, int64_t now)
+/* The same within [since, until] (0: unbounded), as a view counts. */
+static int64_t store_count_in(struct store *s, const char *q, int64_t now, int64_t since,
+                              int64_t until)
 {
     struct err e = {0};
     struct plan *p = query_compile(q, now, NULL, &e);
     if (!p)
         fail_msg("[%s]: %s", q, e.msg);
     int64_t n = -1;
-    if (store_count(s, p, 0, 0, &n, &e) < 0)
+    if (store_count(s, p, since, until, &n, &e) < 0)
         fail_msg("[%s]: %s", q, e.msg);
     query_free(p);
     return n;
+}
+
+static int64_t store_count_at(struct store *s, const char *q, int64_t now)
+{
+    return store_count_in(s, q, now, 0, 0);
 }
 
 #endif

@@ -254,15 +254,7 @@ static void rollups_agree(struct store *s, int64_t n, int64_t first, int64_t las
 
 static int64_t count_in(struct store *s, const char *q, int64_t since, int64_t until)
 {
-    struct err e = {0};
-    struct plan *p = query_compile(q, T0 + 3600000000LL, NULL, &e);
-    if (!p)
-        fail_msg("[%s]: %s", q, e.msg);
-    int64_t n = -1;
-    if (store_count(s, p, since, until, &n, &e) < 0)
-        fail_msg("[%s]: %s", q, e.msg);
-    query_free(p);
-    return n;
+    return store_count_in(s, q, T0 + 3600000000LL, since, until);
 }
 
 /* NOT x counted as the records in range less x's: the same as the scan
