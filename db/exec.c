@@ -6,6 +6,7 @@
 #include "db/exec_int.h"
 #include "db/chstore.h"
 #include "db/names.h"
+#include "db/rollup.h"
 #include "db/txt.h"
 #include "src/base/record.h"
 
@@ -299,6 +300,159 @@ static int count_not(struct store *s, const struct plan *p, int64_t since, int64
     return rc;
 }
 
+/* --- counts from the per-minute rollups (db/rollup.h) ------------------------ */
+
+/* More cells than this in the range's minutes: the SQL count (a long
+ * history of many services and paths; 10M records over an hour are 3,420). */
+#define ROLL_COUNT_CELLS 200000
+/* More records than this in the minutes the range cuts, of which some but
+ * not all match: the SQL count (they would be checked one by one). */
+#define ROLL_EDGE_ROWS 20000
+
+/* A top-level time comparison: its bound is in plan.since / plan.until. */
+static int lifted_time(const struct pnode *n)
+{
+    return n->kind == PK_CMP && n->field == PF_TS && n->vtype == PV_INT &&
+           (n->op == POP_EQ || n->op == POP_LT || n->op == POP_LE || n->op == POP_GT ||
+            n->op == POP_GE);
+}
+
+/* 1 if the root, its lifted time comparisons aside, is decided per cell. */
+static int roll_decidable(const struct pnode *root)
+{
+    if (lifted_time(root))
+        return 1;
+    if (root->kind != PK_AND)
+        return store_rollup_decidable(root);
+    for (int i = 0; i < root->nkids; i++)
+        if (!lifted_time(root->kids[i]) && !store_rollup_decidable(root->kids[i]))
+            return 0;
+    return 1;
+}
+
+static int roll_keeps(const struct pnode *n, const struct store_cell *c)
+{
+    if (n->kind != PK_AND)
+        return lifted_time(n) || store_rollup_keeps(n, c);
+    for (int i = 0; i < n->nkids; i++)
+        if (!lifted_time(n->kids[i]) && !store_rollup_keeps(n->kids[i], c))
+            return 0;
+    return 1;
+}
+
+/* The cells of minutes [elo, ehi]: those of [mlo, mhi] (whole minutes in
+ * the range) counted when kept; those of the minutes the range cuts, elo
+ * (when lo cuts it: [0]) and ehi ([1]), tallied apart: records in all (w)
+ * and kept (k). */
+struct roll_count {
+    const struct pnode *root;
+    int64_t mlo, mhi, elo, ehi;
+    int64_t n, cells, w[2], k[2];
+};
+
+static int roll_cell(void *ctx, const struct store_cell *c)
+{
+    struct roll_count *r = ctx;
+    if (++r->cells > ROLL_COUNT_CELLS)
+        return 1;
+    int keep = roll_keeps(r->root, c);
+    if (c->minute >= r->mlo && c->minute <= r->mhi) {
+        r->n += keep ? c->n : 0;
+        return 0;
+    }
+    int i = c->minute == r->elo && r->elo < r->mlo ? 0 : 1;
+    r->w[i] += c->n;
+    r->k[i] += keep ? c->n : 0;
+    return 0;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return a % b < 0 ? q - 1 : q;
+}
+
+/* The records of [lo, hi] (inclusive, µs) matching root (NULL: all),
+ * counted by SQL checking each record of the range (FTS_ROW: the range is
+ * at most a minute, the terms' lists may be the whole store's). */
+static int count_span(struct store *s, const struct pnode *root, int64_t lo, int64_t hi,
+                      int64_t *out, struct err *e)
+{
+    struct sqlb b;
+    sqlb_init(&b, s, FTS_ROW, e);
+    sqlb_add(&b, "SELECT count(*) FROM records r WHERE ");
+    int rc = root && sqlb_cond(&b, root) < 0 ? -1 : 0;
+    if (rc == 0) {
+        sqlb_add(&b, root ? " AND r.ts >= " : "r.ts >= ");
+        sqlb_int(&b, lo);
+        sqlb_add(&b, " AND r.ts <= ");
+        sqlb_int(&b, hi);
+        rc = count_sql(s, &b, out, e);
+    }
+    sqlb_fini(&b);
+    return rc;
+}
+
+/* A cut minute's records in [lo, hi]: none kept, none to count; all kept,
+ * the range's records; else each checked. */
+static int count_cut(struct store *s, const struct roll_count *r, int i, int64_t lo,
+                     int64_t hi, int64_t *out, struct err *e)
+{
+    const int64_t M = ROLLUP_MINUTE_US;
+    int64_t m = i ? r->ehi : r->elo;
+    int64_t a = lo > m * M ? lo : m * M, b = hi < m * M + M - 1 ? hi : m * M + M - 1;
+    *out = 0;
+    if (!r->k[i])
+        return 0;
+    return count_span(s, r->k[i] == r->w[i] ? NULL : r->root, a, b, out, e);
+}
+
+/* A count decided by level, service, request path and metric name (and
+ * time) from the cells: those of the range's whole minutes, and of the
+ * minutes it cuts at either end the records in range, counted by SQL
+ * unless no record or every record of the minute's cells is kept; in one
+ * read transaction. Exact: a cell counts every record of its minute and
+ * key. 1 counted, 0 not this way (no rollups, too many cells, too many
+ * records in the cut minutes to check), -1 with e. 10M records, unbounded:
+ * `level>=error service:gateway` 1.06 s -> 24 ms, `level>=warning
+ * -service:gateway` 1.8 s -> 25 ms (the SQL intersected the terms' lists). */
+static int count_rollup(struct store *s, const struct plan *p, int64_t since, int64_t until,
+                        int64_t *out, struct err *e)
+{
+    const int64_t M = ROLLUP_MINUTE_US;
+    int64_t lo = since && since > p->since ? since : p->since;
+    int64_t hi = until && until < p->until ? until : p->until;
+    if (lo > hi) {
+        *out = 0;
+        return 1;
+    }
+    if ((lo != INT64_MIN && lo > INT64_MAX - M) || (hi != INT64_MAX && hi < INT64_MIN + M))
+        return 0;   /* minutes past int64's ends */
+    struct roll_count r = {.root = p->root};
+    r.mlo = lo == INT64_MIN ? INT64_MIN : floor_div(lo - 1, M) + 1;
+    r.mhi = hi == INT64_MAX ? INT64_MAX : floor_div(hi - M + 1, M);
+    r.elo = lo == INT64_MIN ? INT64_MIN : floor_div(lo, M);
+    r.ehi = hi == INT64_MAX ? INT64_MAX : floor_div(hi, M);
+    /* a range inside one minute cuts it once, as its lower end when lo cuts */
+    int cut_lo = r.elo < r.mlo, cut_hi = r.ehi > r.mhi && !(cut_lo && r.ehi == r.elo);
+    int txn = read_begin(s);
+    int64_t got = store_rollup_scan(s, r.elo, r.ehi, roll_cell, &r, e);
+    int rc = got == -1 ? -1 : got < 0 || r.cells > ROLL_COUNT_CELLS ? 0 : 1;
+    int64_t walk = (cut_lo && r.k[0] && r.k[0] < r.w[0] ? r.w[0] : 0) +
+                   (cut_hi && r.k[1] && r.k[1] < r.w[1] ? r.w[1] : 0);
+    if (rc == 1 && walk > ROLL_EDGE_ROWS)
+        rc = 0;
+    int64_t cut = 0;
+    if (rc == 1 && cut_lo)
+        rc = count_cut(s, &r, 0, lo, hi, &cut, e) < 0 ? -1 : (r.n += cut, 1);
+    if (rc == 1 && cut_hi)
+        rc = count_cut(s, &r, 1, lo, hi, &cut, e) < 0 ? -1 : (r.n += cut, 1);
+    read_end(s, txn);
+    if (rc == 1)
+        *out = r.n;
+    return rc;
+}
+
 int store_count(struct store *s, const struct plan *p, int64_t since, int64_t until,
                 int64_t *out, struct err *e)
 {
@@ -311,6 +465,11 @@ int store_count(struct store *s, const struct plan *p, int64_t since, int64_t un
     sqlb_init(&b, s, FTS_IN, e);
     int rc = -1;
     if (since || until || !count_fast(&b, p->root)) {
+        if (roll_decidable(p->root) && (rc = count_rollup(s, p, since, until, out, e)) != 0) {
+            sqlb_fini(&b);
+            return rc < 0 ? -1 : 0;
+        }
+        rc = -1;
         sqlb_fini(&b);
         sqlb_init(&b, s, FTS_IN, e);
         sqlb_add(&b, "SELECT count(*) FROM records r WHERE ");
