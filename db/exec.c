@@ -10,6 +10,7 @@
 #include "db/txt.h"
 #include "src/base/record.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,15 +318,78 @@ static int lifted_time(const struct pnode *n)
             n->op == POP_GE);
 }
 
+/* A top-level comparison of the HTTP status with a number, or status:*:
+ * decided from the cells' status classes when it takes each class whole
+ * (roll_status). */
+static int status_cmp(const struct pnode *n)
+{
+    return n->kind == PK_CMP && n->field == PF_STATUS &&
+           (n->op == POP_EXISTS || (n->op != POP_GLOB && n->vtype != PV_STR));
+}
+
+/* 1 for a conjunct the cells decide apart from store_rollup_keeps. */
+static int roll_apart(const struct pnode *n)
+{
+    return lifted_time(n) || status_cmp(n);
+}
+
+/* The records a cell counts: all of them (no status condition), or those
+ * of the status classes the conditions take whole: class k (1..5, codes
+ * k00-k99) when its bit is in mask; the other codes (class 0) all
+ * (s0 = S0_ALL: status:* alone), none (the conditions' range lies within
+ * 100-599), or not known (a cell with such codes is not decided). */
+enum { S0_NONE, S0_ALL, S0_UNKNOWN };
+struct roll_status {
+    int on, whole;    /* whole: every class in or out, none cut */
+    unsigned mask;
+    int s0;
+};
+
+static void roll_status(const struct pnode *root, struct roll_status *st)
+{
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
+    int ranged = 0;
+    *st = (struct roll_status){.whole = 1};
+    int nk = root->kind == PK_AND ? root->nkids : 1;
+    for (int i = 0; i < nk; i++) {
+        const struct pnode *n = root->kind == PK_AND ? root->kids[i] : root;
+        if (!status_cmp(n))
+            continue;
+        st->on = 1;
+        if (n->op == POP_EXISTS)
+            continue;
+        ranged = 1;
+        double v = n->vtype == PV_INT ? (double)n->i : n->num;
+        v = v < -1e15 ? -1e15 : v > 1e15 ? 1e15 : v;
+        int64_t c = (int64_t)ceil(v), f = (int64_t)floor(v);
+        if (n->op == POP_GE || n->op == POP_EQ)
+            lo = c > lo ? c : lo;
+        if (n->op == POP_GT)
+            lo = f + 1 > lo ? f + 1 : lo;
+        if (n->op == POP_LE || n->op == POP_EQ)
+            hi = f < hi ? f : hi;
+        if (n->op == POP_LT)
+            hi = c - 1 < hi ? c - 1 : hi;
+    }
+    for (int k = 1; k <= 5; k++) {
+        int64_t a = k * 100, b = a + 99;
+        if (lo <= a && hi >= b)
+            st->mask |= 1u << k;
+        else if (hi >= a && lo <= b)
+            st->whole = 0;   /* the class is cut */
+    }
+    st->s0 = !ranged ? S0_ALL : lo >= 100 && hi <= 599 ? S0_NONE : S0_UNKNOWN;
+}
+
 /* 1 if the root, its lifted time comparisons aside, is decided per cell. */
 static int roll_decidable(const struct pnode *root)
 {
-    if (lifted_time(root))
+    if (roll_apart(root))
         return 1;
     if (root->kind != PK_AND)
         return store_rollup_decidable(root);
     for (int i = 0; i < root->nkids; i++)
-        if (!lifted_time(root->kids[i]) && !store_rollup_decidable(root->kids[i]))
+        if (!roll_apart(root->kids[i]) && !store_rollup_decidable(root->kids[i]))
             return 0;
     return 1;
 }
@@ -333,9 +397,9 @@ static int roll_decidable(const struct pnode *root)
 static int roll_keeps(const struct pnode *n, const struct store_cell *c)
 {
     if (n->kind != PK_AND)
-        return lifted_time(n) || store_rollup_keeps(n, c);
+        return roll_apart(n) || store_rollup_keeps(n, c);
     for (int i = 0; i < n->nkids; i++)
-        if (!lifted_time(n->kids[i]) && !store_rollup_keeps(n->kids[i], c))
+        if (!roll_apart(n->kids[i]) && !store_rollup_keeps(n->kids[i], c))
             return 0;
     return 1;
 }
@@ -343,11 +407,14 @@ static int roll_keeps(const struct pnode *n, const struct store_cell *c)
 /* The cells of minutes [elo, ehi]: those of [mlo, mhi] (whole minutes in
  * the range) counted when kept; those of the minutes the range cuts, elo
  * (when lo cuts it: [0]) and ehi ([1]), tallied apart: records in all (w)
- * and kept (k). */
+ * and kept (k). undecided: a kept cell held status codes outside 100-599
+ * that the status conditions may or may not take. */
 struct roll_count {
     const struct pnode *root;
+    struct roll_status st;
     int64_t mlo, mhi, elo, ehi;
     int64_t n, cells, w[2], k[2];
+    int undecided;
 };
 
 static int roll_cell(void *ctx, const struct store_cell *c)
@@ -355,14 +422,25 @@ static int roll_cell(void *ctx, const struct store_cell *c)
     struct roll_count *r = ctx;
     if (++r->cells > ROLL_COUNT_CELLS)
         return 1;
-    int keep = roll_keeps(r->root, c);
+    int64_t kept = 0;
+    if (roll_keeps(r->root, c)) {
+        kept = r->st.on ? 0 : c->n;
+        for (int k = 1; k <= 5 && r->st.on; k++)
+            kept += r->st.mask & (1u << k) ? c->status[k] : 0;
+        if (r->st.on && r->st.s0 == S0_ALL)
+            kept += c->status[0];
+        if (r->st.on && r->st.s0 == S0_UNKNOWN && c->status[0]) {
+            r->undecided = 1;
+            return 1;
+        }
+    }
     if (c->minute >= r->mlo && c->minute <= r->mhi) {
-        r->n += keep ? c->n : 0;
+        r->n += kept;
         return 0;
     }
     int i = c->minute == r->elo && r->elo < r->mlo ? 0 : 1;
     r->w[i] += c->n;
-    r->k[i] += keep ? c->n : 0;
+    r->k[i] += kept;
     return 0;
 }
 
@@ -429,6 +507,9 @@ static int count_rollup(struct store *s, const struct plan *p, int64_t since, in
     if ((lo != INT64_MIN && lo > INT64_MAX - M) || (hi != INT64_MAX && hi < INT64_MIN + M))
         return 0;   /* minutes past int64's ends */
     struct roll_count r = {.root = p->root};
+    roll_status(p->root, &r.st);
+    if (!r.st.whole)
+        return 0;
     r.mlo = lo == INT64_MIN ? INT64_MIN : floor_div(lo - 1, M) + 1;
     r.mhi = hi == INT64_MAX ? INT64_MAX : floor_div(hi - M + 1, M);
     r.elo = lo == INT64_MIN ? INT64_MIN : floor_div(lo, M);
@@ -437,7 +518,7 @@ static int count_rollup(struct store *s, const struct plan *p, int64_t since, in
     int cut_lo = r.elo < r.mlo, cut_hi = r.ehi > r.mhi && !(cut_lo && r.ehi == r.elo);
     int txn = read_begin(s);
     int64_t got = store_rollup_scan(s, r.elo, r.ehi, roll_cell, &r, e);
-    int rc = got == -1 ? -1 : got < 0 || r.cells > ROLL_COUNT_CELLS ? 0 : 1;
+    int rc = got == -1 ? -1 : got < 0 || r.cells > ROLL_COUNT_CELLS || r.undecided ? 0 : 1;
     int64_t walk = (cut_lo && r.k[0] && r.k[0] < r.w[0] ? r.w[0] : 0) +
                    (cut_hi && r.k[1] && r.k[1] < r.w[1] ? r.w[1] : 0);
     if (rc == 1 && walk > ROLL_EDGE_ROWS)
@@ -465,7 +546,9 @@ int store_count(struct store *s, const struct plan *p, int64_t since, int64_t un
     sqlb_init(&b, s, FTS_IN, e);
     int rc = -1;
     if (since || until || !count_fast(&b, p->root)) {
-        if (roll_decidable(p->root) && (rc = count_rollup(s, p, since, until, out, e)) != 0) {
+        /* a lone status condition: rec_status counts its records alone */
+        int lone_status = !since && !until && status_cmp(p->root);
+        if (!lone_status && roll_decidable(p->root) && (rc = count_rollup(s, p, since, until, out, e)) != 0) {
             sqlb_fini(&b);
             return rc < 0 ? -1 : 0;
         }

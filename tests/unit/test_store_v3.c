@@ -357,6 +357,104 @@ static void test_count_rollup(void **st)
     store_tmp_remove(copy);
 }
 
+/* Status conditions counted from the cells' status classes (1xx..5xx and
+ * the other codes): a store of its own, a record every 0.5 s with a
+ * status of 200, 302, 470, 500, 503 or none in turn, and 600 in minute 3
+ * only. Each count is the SQL count; the classes are what is read when
+ * the conditions take each class whole and no kept cell holds another
+ * code. */
+static void test_count_status(void **st)
+{
+    (void)st;
+    enum { NS2 = 1200 };
+    const int64_t S = 1000000LL, M0 = T0 + 40 * S, H = S / 2;
+    char path[300];
+    snprintf(path, sizeof path, "%s.status", dbpath);
+    store_tmp_remove(path);
+    struct err e = {0};
+    struct store *s = store_tmp_open(path, STORE_WRITE);
+    struct store_file sf = {0};
+    snprintf(sf.path, sizeof sf.path, "/logs/st.log");
+    assert_int_equal(store_begin(s, &e), 0);
+    assert_int_equal(store_file_put(s, &sf, &e), 0);
+    static const int codes[] = {200, 302, 470, 500, 503, -1};
+    for (int i = 0; i < NS2; i++) {
+        int64_t ts = M0 + i * H;
+        int c = codes[i % 6];
+        if (ts >= M0 + 180 * S && ts < M0 + 240 * S && c == 302)
+            c = 600;
+        char raw[64];
+        snprintf(raw, sizeof raw, "line %d", i);
+        struct record r = {.ts = ts, .level = i % 3 ? LVL_INFO : LVL_WARNING, .format = FMT_LOGFMT,
+                           .logger = i % 2 ? "svc.a" : "svc.b", .msg = raw, .msg_len = strlen(raw),
+                           .raw = raw, .raw_len = strlen(raw), .nlines = 1,
+                           .status = c, .has_status = c >= 0};
+        assert_int_equal(store_add(s, sf.id, &r, &e), 0);
+    }
+    assert_int_equal(store_commit(s, &e), 0);
+    store_close(s);
+    s = store_tmp_open(path, STORE_READ);
+    static const char *const qs[] = {
+        "status>=500 service:svc.a", "status>=400 status<500", "status:* service:svc.b",
+        "status<400 -service:svc.a", "status>=450 service:svc.a", "status:500 service:svc.a",
+        "status>499.5 level:info", "status>=500 status<600 level:warning", "status>=500",
+        "status<=460 level:info"};
+    const int64_t rs[][2] = {{0, 0}, {M0, M0 + 180 * S - 1}, {M0 + 15 * S, M0 + 170 * S},
+                             {M0 + 150 * S, M0 + 300 * S}, {M0 + 200 * S, M0 + 210 * S},
+                             {M0 + 240 * S, 0}};
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++)
+        for (size_t k = 0; k < sizeof rs / sizeof *rs; k++) {
+            char sql[160];
+            snprintf(sql, sizeof sql, "%s -zzqqxxnothere", qs[i]);
+            int64_t n = count_in(s, qs[i], rs[k][0], rs[k][1]), m = count_in(s, sql, rs[k][0], rs[k][1]);
+            if (n != m)
+                fail_msg("[%s] in range %zu: %lld, SQL %lld", qs[i], k, (long long)n, (long long)m);
+        }
+    /* 120 records a minute, 20 of each code; svc.a (odd i) holds the 500s
+     * (i % 6 == 3), svc.b the 200s, 470s and 503s */
+    assert_int_equal(count_in(s, "status>=500", M0, M0 + 180 * S - 1), 3 * 40);
+    assert_int_equal(count_in(s, "status>=500 service:svc.a", M0, M0 + 180 * S - 1), 3 * 20);
+    assert_int_equal(count_in(s, "status>=600", 0, 0), 20);
+    assert_int_equal(count_in(s, "status:* service:svc.b", M0, M0 + 60 * S - 1), 60);
+    store_close(s);
+
+    /* Where no kept cell holds an odd code the classes are read: a copy
+     * whose 5xx classes say one more each counts more there only. */
+    char copy[320];
+    snprintf(copy, sizeof copy, "%s.x", path);
+    store_tmp_remove(copy);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *vi = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "VACUUM INTO ?", -1, &vi, NULL), SQLITE_OK);
+    sqlite3_bind_text(vi, 1, copy, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(vi), SQLITE_DONE);
+    sqlite3_finalize(vi);
+    sqlite3_close(db);
+    assert_int_equal(sqlite3_open(copy, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE rollup SET s5 = s5 + 1", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    s = store_tmp_open(copy, STORE_READ);
+    /* minutes 0-2: 2 levels x 2 services a minute, the cells of svc.a */
+    int64_t cells = 0;
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT count(*) FROM rollup c JOIN rolldim d"
+                                        " ON d.id = c.svc WHERE d.value = 'svc.a' AND c.minute"
+                                        " >= ?1 AND c.minute < ?1 + 3", -1, &q, NULL), SQLITE_OK);
+    sqlite3_bind_int64(q, 1, M0 / (60 * S));
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    cells = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    assert_true(cells > 0);
+    assert_int_equal(count_in(s, "status>=500 service:svc.a", M0, M0 + 180 * S - 1), 60 + cells);
+    /* minute 3: svc.a's cells hold the 600s, so its records are counted:
+     * 20 500s and 20 600s, not the classes' 20 + 2 */
+    assert_int_equal(count_in(s, "status>=500 service:svc.a", M0 + 180 * S, M0 + 240 * S - 1), 40);
+    store_close(s);
+    store_tmp_remove(copy);
+    store_tmp_remove(path);
+}
+
 static void test_retention(void **st)
 {
     (void)st;
@@ -480,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_equality), cmocka_unit_test(test_catalogue),
         cmocka_unit_test(test_raw_back), cmocka_unit_test(test_count_not),
         cmocka_unit_test(test_count_rollup),
+        cmocka_unit_test(test_count_status),
         cmocka_unit_test(test_retention),
         cmocka_unit_test(test_vacuum), cmocka_unit_test(test_owns_name),
     };
