@@ -183,6 +183,11 @@ one_size() {
     row "$q count (n=$n2)" "$(ms "$LOGDECK" --db "$db" query --count "$q")" "-" "" \
         "< 200 ms at 10M (no rg equivalent)"
   done
+  for q in 'level>=error service:gateway' 'status>=500 path:/api/v1/tts*'; do
+    n2=$("$LOGDECK" --db "$db" query --count "$q")
+    row "$q count (n=$n2)" "$(ms "$LOGDECK" --db "$db" query --count "$q")" "-" "" \
+        "two conditions, counted from the per-minute cells (no target, no rg equivalent)"
+  done
   fl=$(ms sqlite3 "$db" 'SELECT path, count(*) FROM records GROUP BY path')
   for a in "" "--by path" "--by service"; do
     # shellcheck disable=SC2086

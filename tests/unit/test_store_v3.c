@@ -283,6 +283,36 @@ static void test_count_not(void **st)
     store_close(s);
 }
 
+/* A copy of the store at from, made at to with VACUUM INTO, then changed
+ * by the statement update: the tests that show what a count reads. */
+static void tampered_copy(const char *from, const char *to, const char *update)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *vi = NULL;
+    store_tmp_remove(to);
+    assert_int_equal(sqlite3_open(from, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "VACUUM INTO ?", -1, &vi, NULL), SQLITE_OK);
+    sqlite3_bind_text(vi, 1, to, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(vi), SQLITE_DONE);
+    sqlite3_finalize(vi);
+    sqlite3_close(db);
+    assert_int_equal(sqlite3_open(to, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, update, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* The one integer sql (binding arg to ?1) gives on store s. */
+static int64_t sql_int(struct store *s, const char *sql, int64_t arg)
+{
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &q, NULL), SQLITE_OK);
+    sqlite3_bind_int64(q, 1, arg);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
 /* Counts decided by level, service, path and metric come from the
  * per-minute cells, the minutes a range cuts counted record by record:
  * each the same as the SQL count (a word the store lacks, NOT-ed, makes
@@ -327,30 +357,10 @@ static void test_count_rollup(void **st)
      * each counts more, as long as the query is decided by them. */
     char copy[300];
     snprintf(copy, sizeof copy, "%s.cells", dbpath);
-    store_tmp_remove(copy);
-    sqlite3 *db = NULL;
-    sqlite3_stmt *vi = NULL;
-    assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "VACUUM INTO ?", -1, &vi, NULL), SQLITE_OK);
-    sqlite3_bind_text(vi, 1, copy, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(vi), SQLITE_DONE);
-    sqlite3_finalize(vi);
-    sqlite3_close(db);
+    tampered_copy(dbpath, copy, "UPDATE rollup SET n = n + 1");
     s = store_tmp_open(copy, STORE_READ);
-    int64_t cells = 0;
-    sqlite3_stmt *q = NULL;
-    assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT count(*) FROM rollup WHERE level = ?",
-                                        -1, &q, NULL), SQLITE_OK);
-    sqlite3_bind_int(q, 1, LVL_ERROR);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    cells = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    int64_t cells = sql_int(s, "SELECT count(*) FROM rollup WHERE level = ?1", LVL_ERROR);
     assert_true(cells > 0);
-    store_close(s);
-    assert_int_equal(sqlite3_open(copy, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE rollup SET n = n + 1", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-    s = store_tmp_open(copy, STORE_READ);
     assert_int_equal(count_in(s, "level:error service:app.jobs", 0, 0), N / 5 + cells);
     assert_int_equal(count_in(s, "level:error service:app.jobs -zzqqxxnothere", 0, 0), N / 5);
     store_close(s);
@@ -422,29 +432,12 @@ static void test_count_status(void **st)
      * whose 5xx classes say one more each counts more there only. */
     char copy[320];
     snprintf(copy, sizeof copy, "%s.x", path);
-    store_tmp_remove(copy);
-    sqlite3 *db = NULL;
-    sqlite3_stmt *vi = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "VACUUM INTO ?", -1, &vi, NULL), SQLITE_OK);
-    sqlite3_bind_text(vi, 1, copy, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(vi), SQLITE_DONE);
-    sqlite3_finalize(vi);
-    sqlite3_close(db);
-    assert_int_equal(sqlite3_open(copy, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE rollup SET s5 = s5 + 1", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    tampered_copy(path, copy, "UPDATE rollup SET s5 = s5 + 1");
     s = store_tmp_open(copy, STORE_READ);
-    /* minutes 0-2: 2 levels x 2 services a minute, the cells of svc.a */
-    int64_t cells = 0;
-    sqlite3_stmt *q = NULL;
-    assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT count(*) FROM rollup c JOIN rolldim d"
-                                        " ON d.id = c.svc WHERE d.value = 'svc.a' AND c.minute"
-                                        " >= ?1 AND c.minute < ?1 + 3", -1, &q, NULL), SQLITE_OK);
-    sqlite3_bind_int64(q, 1, M0 / (60 * S));
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    cells = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    /* minutes 0-2: the cells of svc.a (one per level) */
+    int64_t cells = sql_int(s, "SELECT count(*) FROM rollup c JOIN rolldim d ON d.id = c.svc"
+                               " WHERE d.value = 'svc.a' AND c.minute >= ?1 AND c.minute < ?1 + 3",
+                            M0 / (60 * S));
     assert_true(cells > 0);
     assert_int_equal(count_in(s, "status>=500 service:svc.a", M0, M0 + 180 * S - 1), 60 + cells);
     /* minute 3: svc.a's cells hold the 600s, so its records are counted:
