@@ -426,6 +426,7 @@ static void test_fts_strategies(void **st)
         "-timeout level>=warning", "\"connection reset\"", "nosuchword",
         "path:/api/*", "path:/health", "process.id:3", "service:api timeout",
         "cid:3f2a000*", "http.request.method:POST reset", "path:/nosuch*",
+        "http.request.method:PO*", "http.request.method:P* timeout", "path:/api/* level>=warning",
     };
     /* page: exec_page's cap; pfew: ids it reads before choosing; pwalk:
      * rows of its bounded walk (-1: none); pset: SET (1) or LIST (-1) */
