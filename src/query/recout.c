@@ -97,32 +97,47 @@ char *recout_escape_buf(const char *s, char *buf, size_t cap)
     return buf;
 }
 
+/* 1 if code point cp goes into a JSON string as it is. */
+static int json_plain(unsigned cp)
+{
+    if (cp >= 0x20 && cp < 0x7f)
+        return cp != '"' && cp != '\\';
+    return !(cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9F) || uchar_invisible(cp));
+}
+
+/* Runs of bytes written as they are go out in one fwrite (one per byte
+ * made `query --json` spend half its time in stdio's locking). */
 void recout_json_string(FILE *f, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
+    size_t run = 0;   /* the bytes from here to i go out as they are */
     fputc('"', f);
     for (size_t i = 0; i < n;) {
         unsigned cp;
         size_t k = utf8_seq(u + i, n - i, &cp);
-        if (!k) {
-            fputs("\xEF\xBF\xBD", f);   /* U+FFFD for an invalid byte */
-            i++;
+        if (k && json_plain(cp)) {
+            i += k;
             continue;
         }
-        if (cp == '"' || cp == '\\')
+        fwrite(u + run, 1, i - run, f);
+        if (!k) {
+            fputs("\xEF\xBF\xBD", f);   /* U+FFFD for an invalid byte */
+            k = 1;
+        } else if (cp == '"' || cp == '\\') {
             fprintf(f, "\\%c", (int)cp);
-        else if (cp == '\n')
+        } else if (cp == '\n') {
             fputs("\\n", f);
-        else if (cp == '\t')
+        } else if (cp == '\t') {
             fputs("\\t", f);
-        else if (cp == '\r')
+        } else if (cp == '\r') {
             fputs("\\r", f);
-        else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9F) || uchar_invisible(cp))
+        } else {
             json_u(f, cp);
-        else
-            fwrite(u + i, 1, k, f);
+        }
         i += k;
+        run = i;
     }
+    fwrite(u + run, 1, n - run, f);
     fputc('"', f);
 }
 
@@ -133,21 +148,25 @@ static void json_clean_n(FILE *f, const char *json, size_t n)
 {
     const unsigned char *u = (const unsigned char *)json;
     int in_str = 0, esc = 0;
+    size_t run = 0;   /* the bytes from here to i go out as they are */
     for (size_t i = 0; i < n;) {
         unsigned cp;
         size_t k = utf8_seq(u + i, n - i, &cp);
+        int plain = k && (in_str ? cp == '"' || cp == '\\' || json_plain(cp) : cp >= 0x20);
+        if (!plain) {
+            fwrite(u + run, 1, i - run, f);
+            if (!k)
+                fputs("\xEF\xBF\xBD", f);
+            else if (!in_str)
+                fputc(' ', f);
+            else
+                json_u(f, cp);
+            run = i + (k ? k : 1);
+        }
         if (!k) {
-            fputs("\xEF\xBF\xBD", f);
             i++;
             continue;
         }
-        if (!in_str && cp < 0x20)
-            fputc(' ', f);
-        else if (in_str && (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9F) ||
-                            uchar_invisible(cp)))
-            json_u(f, cp);
-        else
-            fwrite(u + i, 1, k, f);
         if (in_str && !esc && cp == '"')
             in_str = 0;
         else if (!in_str && cp == '"')
@@ -155,6 +174,7 @@ static void json_clean_n(FILE *f, const char *json, size_t n)
         esc = in_str && !esc && cp == '\\';
         i += k;
     }
+    fwrite(u + run, 1, n - run, f);
 }
 
 void recout_json_clean(FILE *f, const char *json)
