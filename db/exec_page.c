@@ -584,8 +584,9 @@ int exec_page_explain(struct store *s, const struct plan *p, const struct store_
     if (!listed && len < cap)
         snprintf(buf + len, cap - len,
                  "page: first a bounded walk of rec_ts, each row checked by a point query on its "
-                 "id; then, past it, candidates from the glob's tokens' list (LIST), rec_ts keeping "
-                 "the listed ids (SET) or every row of rec_ts (WALK), each checked the same way\n");
+                 "id; then, past it, candidates from the glob's tokens' list (LIST), rec_ts "
+                 "keeping the listed ids (SET) or every row of rec_ts (WALK), each checked the "
+                 "same way\n");
     else if (len < cap)
         snprintf(buf + len, cap - len,
                  "page by candidates in page order, each checked by a point query on its id: "

@@ -325,9 +325,10 @@ static void test_count_rollup(void **st)
     (void)st;
     const int64_t S = 1000000LL, M0 = T0 + 40 * S;
     struct store *s = store_tmp_open(dbpath, STORE_READ);
-    static const char *const qs[] = {"", "level:error", "service:app", "level>=info -service:app.jobs",
-                                     "service:app* level:error", "level:error OR service:app",
-                                     "path:*", "metric:* OR level:info"};
+    static const char *const qs[] = {"", "level:error", "service:app",
+                                     "level>=info -service:app.jobs", "service:app* level:error",
+                                     "level:error OR service:app", "path:*",
+                                     "metric:* OR level:info"};
     const int64_t rs[][2] = {
         {0, 0}, {M0, 0}, {0, M0 + 600 * S - 1}, {M0 + 60 * S, M0 + 120 * S - 1},
         {M0 + 1500 * S / 10, M0 + 1000 * S + 250000}, {M0 + 60 * S, M0 + 90 * S},
@@ -416,7 +417,8 @@ static void test_count_status(void **st)
         for (size_t k = 0; k < sizeof rs / sizeof *rs; k++) {
             char sql[160];
             snprintf(sql, sizeof sql, "%s -zzqqxxnothere", qs[i]);
-            int64_t n = count_in(s, qs[i], rs[k][0], rs[k][1]), m = count_in(s, sql, rs[k][0], rs[k][1]);
+            int64_t n = count_in(s, qs[i], rs[k][0], rs[k][1]);
+            int64_t m = count_in(s, sql, rs[k][0], rs[k][1]);
             if (n != m)
                 fail_msg("[%s] in range %zu: %lld, SQL %lld", qs[i], k, (long long)n, (long long)m);
         }
