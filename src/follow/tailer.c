@@ -344,6 +344,27 @@ static int feed(struct emit_ctx *c, const char *b, size_t n, int64_t pos)
 
 /* --- reading ---------------------------------------------------------------- */
 
+/* One gzread: bytes, 0 at the end (gz_done set) or for now (the file
+ * still being written), -1 on error. */
+static ssize_t gz_step(struct tailer *t, gzFile g, char *buf, size_t n, struct err *e)
+{
+    int r = gzread(g, buf, (unsigned)n);
+    if (r > 0)
+        return r;
+    int zerr = Z_OK;
+    gzerror(g, &zerr);
+    if (r == 0 && zerr == Z_OK && gzeof(g)) {
+        t->gz_done = 1;
+        return 0;
+    }
+    if (zerr == Z_BUF_ERROR || (r == 0 && zerr == Z_OK)) {   /* still being written */
+        gzclearerr(g);
+        return 0;
+    }
+    err_set(e, "%s: corrupt gzip data after byte %lld", t->path, (long long)t->pos);
+    return -1;
+}
+
 /* One read at pos: bytes, 0 at the end (for now), -1 on error. */
 static ssize_t read_some(struct tailer *t, char *buf, size_t n, struct err *e)
 {
@@ -364,21 +385,20 @@ static ssize_t read_some(struct tailer *t, char *buf, size_t n, struct err *e)
         return r;
     }
     gzFile g = (gzFile)t->gz;
-    int r = gzread(g, buf, (unsigned)n);
-    if (r > 0)
-        return r;
-    int zerr = Z_OK;
-    gzerror(g, &zerr);
-    if (r == 0 && zerr == Z_OK && gzeof(g)) {
-        t->gz_done = 1;
-        return 0;
+    /* gzseek skips at the next read, and drops what it could not skip when
+     * it meets the end of a file still being written: the stream goes on
+     * from there, before pos (a .gz resumed at its checkpoint while gzip
+     * wrote it gave back the bytes before the checkpoint, stored again).
+     * Reach pos first, discarding, as far as the file goes for now. */
+    for (z_off_t at = gztell(g); at >= 0 && at < t->pos; at = gztell(g)) {
+        char skip[8192];
+        int64_t left = t->pos - at;
+        size_t k = left < (int64_t)sizeof skip ? (size_t)left : sizeof skip;
+        ssize_t r = gz_step(t, g, skip, k, e);
+        if (r <= 0)
+            return r;
     }
-    if (zerr == Z_BUF_ERROR || (r == 0 && zerr == Z_OK)) {   /* still being written */
-        gzclearerr(g);
-        return 0;
-    }
-    err_set(e, "%s: corrupt gzip data after byte %lld", t->path, (long long)t->pos);
-    return -1;
+    return gz_step(t, g, buf, n, e);
 }
 
 int64_t tailer_hole_end(const struct tailer *t)

@@ -382,6 +382,69 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* A rotated file compressed (gzip) after it was read to its end, its
+ * plain copy gone: the .gz, opened while gzip is still writing it, resumes
+ * at the row's checkpoint (its end). gzseek skips at the next read and
+ * drops what it cannot skip at the end of a file still being written; the
+ * stream went on from there, and once the file was whole its bytes before
+ * the checkpoint were read as new (the records stored twice). Nothing is
+ * read from it, before and after the rest of it is written. */
+static void gz_resumed_while_written(void **state)
+{
+    (void)state;
+    struct fix x;
+    struct err e = {0};
+    fix_start(&x, "gzw", append_json, 200, 0);
+    assert_int_equal(ingest_flush(x.in, x.t, 1, &e), 0);
+    assert_int_equal(ingest_commit(x.in, &e), 0);
+    assert_int_equal(ingest_stats(x.in)->records, 200);
+    ingest_release(x.in, x.t);
+    x.t = NULL;
+    /* the compressed bytes of the whole file, then the plain file gone */
+    char gz[160], tmp[160];
+    snprintf(gz, sizeof gz, "%s.1.gz", x.log);
+    snprintf(tmp, sizeof tmp, "%s.full.gz", x.log);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "gzip -c '%s' > '%s'", x.log, tmp);
+    assert_int_equal(system(cmd), 0);
+    static char z[65536];
+    FILE *f = fopen(tmp, "rb");
+    assert_non_null(f);
+    size_t zn = fread(z, 1, sizeof z, f);
+    fclose(f);
+    assert_true(zn > 1000 && zn < sizeof z);
+    unlink(tmp);
+    unlink(x.log);
+    /* gzip has written half of it */
+    f = fopen(gz, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(z, 1, zn / 2, f), zn / 2);
+    fclose(f);
+    struct tailer *c = NULL;
+    int64_t copy_of = 0, n;
+    assert_int_equal(ingest_open(x.in, gz, &x.io.parse, &c, &copy_of, &e), INGEST_OPENED);
+    assert_int_equal(c->pos, 200 * 100);   /* resumed at the row's end */
+    while ((n = ingest_read(x.in, c, 1 << 20, &e)) > 0)
+        ;
+    assert_int_equal(n, 0);
+    /* the rest of it */
+    f = fopen(gz, "ab");
+    assert_non_null(f);
+    assert_int_equal(fwrite(z + zn / 2, 1, zn - zn / 2, f), zn - zn / 2);
+    fclose(f);
+    int64_t got = 0;
+    while ((n = ingest_read(x.in, c, 1 << 20, &e)) > 0)
+        got += n;
+    assert_int_equal(n, 0);
+    assert_int_equal(got, 0);
+    assert_int_equal(ingest_flush(x.in, c, 1, &e), 0);
+    assert_int_equal(ingest_commit(x.in, &e), 0);
+    assert_int_equal(ingest_stats(x.in)->records, 200);
+    ingest_release(x.in, c);
+    unlink(gz);
+    fix_close(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +456,7 @@ int main(void)
         cmocka_unit_test(append_is_not_truncation),
         cmocka_unit_test(restarted_empty_then_copied),
         cmocka_unit_test(copy_shorter_than_read),
+        cmocka_unit_test(gz_resumed_while_written),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
