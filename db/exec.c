@@ -548,13 +548,12 @@ int store_count(struct store *s, const struct plan *p, int64_t since, int64_t un
     int rc = -1;
     if (since || until || !count_fast(&b, p->root)) {
         /* a lone status condition: rec_status counts its records alone */
-        int lone_status = !since && !until && status_cmp(p->root);
+        int lone_status = !since && !until && status_cmp(p->root), r;
         if (!lone_status && roll_decidable(p->root) &&
-            (rc = count_rollup(s, p, since, until, out, e)) != 0) {
+            (r = count_rollup(s, p, since, until, out, e)) != 0) {
             sqlb_fini(&b);
-            return rc < 0 ? -1 : 0;
+            return r < 0 ? -1 : 0;
         }
-        rc = -1;
         sqlb_fini(&b);
         sqlb_init(&b, s, FTS_IN, e);
         sqlb_add(&b, "SELECT count(*) FROM records r WHERE ");

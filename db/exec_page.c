@@ -556,24 +556,28 @@ int exec_page_explain(struct store *s, const struct plan *p, const struct store_
                       char *buf, size_t cap)
 {
     const struct pnode *const *kids;
-    int nk = kids_of(p, &kids), globs = 0, listed = 0, glob_list = 0;
+    int nk = kids_of(p, &kids), globs = 0;
     size_t len = 0;
+    char glob[512] = "";   /* the first glob's list: read only when no term is */
     if (pg->limit <= 0 || exec_page_cap(s, pg->limit) < 0)
         return 0;
     for (int i = 0; i < nk; i++) {
         struct driver d;
         int k = driver_of(s, kids[i], &d);
         globs += k < 0 || k == 2;
-        listed += k == 1;
-        if (k == 2 && glob_list++)
-            k = 0;   /* only the first glob's list is read */
-        if (k > 0 && len < cap)
-            len += (size_t)snprintf(buf + len, cap - len, "%s: ids from %s %s %s%s\n",
-                                    k == 2 ? "field glob's tokens" : "indexed term", d.table,
+        if (k == 2 && !glob[0])
+            snprintf(glob, sizeof glob, "field glob's tokens: ids from %s MATCH %s%s\n", d.table,
+                     d.expr, d.exact ? " (exact)" : "");
+        if (k == 1 && len < cap)
+            len += (size_t)snprintf(buf + len, cap - len, "indexed term: ids from %s %s %s%s\n",
+                                    d.table,
                                     strcmp(d.table, EXEC_STATUS) ? "MATCH" : "WHERE status =",
                                     d.expr, d.exact ? " (exact)" : "");
         driver_free(&d);
     }
+    int listed = len > 0;
+    if (!listed && glob[0])
+        len = (size_t)snprintf(buf, cap, "%s", glob);
     if (!len && !globs)
         return 0;
     if (!len) {   /* a bounded WALK, then exec.c's plan (the caller adds it) */

@@ -304,7 +304,6 @@ const struct view view_log = {
 
 /* --- status bar ------------------------------------------------------------ */
 
-
 static void group_digits(int64_t v, char *out, size_t cap)
 {
     char tmp[32];
